@@ -1,0 +1,117 @@
+package serde
+
+import (
+	"context"
+	"fmt"
+)
+
+// Format names a schema format with the registry's schemaType spelling.
+type Format string
+
+// The three formats. A registry omits schemaType for Avro.
+const (
+	Avro     Format = "AVRO"
+	Protobuf Format = "PROTOBUF"
+	JSON     Format = "JSON"
+)
+
+// ParseFormat accepts the registry's spelling (empty means AVRO) and the
+// lower-case names used in config files.
+func ParseFormat(s string) (Format, error) {
+	switch s {
+	case "", "AVRO", "avro":
+		return Avro, nil
+	case "PROTOBUF", "protobuf", "proto":
+		return Protobuf, nil
+	case "JSON", "json", "jsonschema", "JSONSCHEMA":
+		return JSON, nil
+	}
+	return "", fmt.Errorf("serde: unknown schema format %q", s)
+}
+
+// Reference is a schema's dependency as a Confluent registry records it.
+// Name is the Avro full type name, the .proto import path, or the JSON
+// Schema $ref URL; Subject and Version say where it is registered (both are
+// empty for references that only a local resolver knows).
+type Reference struct {
+	Name    string `json:"name"`
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
+
+// Schema is schema text as a registry stores it: the format, the text, and
+// the references the text needs.
+type Schema struct {
+	Format     Format      `json:"schemaType,omitempty"`
+	Text       string      `json:"schema"`
+	References []Reference `json:"references,omitempty"`
+}
+
+// Resolver supplies the text of a referenced schema. The registry client is
+// one (it fetches Reference.Subject at Reference.Version); MapResolver serves
+// files in tests and in the CLI. A format package asks for every reference a
+// schema lists and, for Protobuf imports and JSON Schema $refs the list lacks,
+// for Reference{Name: importPathOrURL}.
+type Resolver interface {
+	Resolve(ctx context.Context, ref Reference) (Schema, error)
+}
+
+// ResolverFunc adapts a function to Resolver.
+type ResolverFunc func(ctx context.Context, ref Reference) (Schema, error)
+
+// Resolve calls f.
+func (f ResolverFunc) Resolve(ctx context.Context, ref Reference) (Schema, error) { return f(ctx, ref) }
+
+// MapResolver resolves references by Name from a map. A missing name is an
+// error wrapping ErrReference.
+type MapResolver map[string]Schema
+
+// Resolve looks ref.Name up.
+func (m MapResolver) Resolve(_ context.Context, ref Reference) (Schema, error) {
+	s, ok := m[ref.Name]
+	if !ok {
+		return Schema{}, fmt.Errorf("%w: %q", ErrReference, ref.Name)
+	}
+	return s, nil
+}
+
+// Compiled is a schema parsed and compiled once, with its references
+// resolved. It is safe for concurrent use. Every format package returns one
+// from its Compile function.
+//
+// Value types are the format's: generated structs or map[string]any for
+// Avro; proto.Message (generated or dynamicpb) for Protobuf; generated
+// structs, map[string]any or json.RawMessage for JSON Schema.
+type Compiled interface {
+	// Format reports the schema's format.
+	Format() Format
+	// Schema returns the source text and references the schema was compiled from.
+	Schema() Schema
+	// Canonical returns the normalized text: the same schema written two
+	// ways gives the same canonical text.
+	Canonical() string
+	// Validate checks v against the schema without encoding it. It returns
+	// nil, a *ValidationError, or errors.Join of several, each with its path.
+	Validate(v any) error
+	// AppendEncode validates v, encodes it and appends the bytes to dst. It
+	// never appends a partial encoding: on error dst is returned unchanged.
+	// The bytes are the bare payload; framing is the Serializer's job.
+	AppendEncode(dst []byte, v any) ([]byte, error)
+	// Decode decodes a bare payload (no frame) into v, a pointer for Avro
+	// and JSON, a proto.Message for Protobuf.
+	Decode(data []byte, v any) error
+}
+
+// Indexed is implemented by Protobuf compiled schemas: the message-index
+// path of the message the schema encodes, computed once from the descriptor.
+type Indexed interface {
+	MessageIndexes() []int
+}
+
+// Validatable is the seam for validation code that knows the value's type: a
+// generated type's Validate method checks the schema's constraints directly,
+// with no reflection and no decode round trip. A format package calls it
+// instead of its general validator when the value implements it.
+type Validatable interface {
+	Validate() error
+}
