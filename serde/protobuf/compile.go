@@ -1,0 +1,260 @@
+package protobuf
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/bufbuild/protocompile"
+	"github.com/bufbuild/protocompile/linker"
+	"github.com/bufbuild/protocompile/parser"
+	"github.com/bufbuild/protocompile/reporter"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Schema is a compiled Protobuf schema: the schema's file, its imports, and
+// the message it encodes. It implements serde.Compiled and serde.Indexed and
+// is safe for concurrent use.
+type Schema struct {
+	src     serde.Schema
+	file    protoreflect.FileDescriptor
+	msg     protoreflect.MessageDescriptor
+	files   *protoregistry.Files
+	types   *dynamicpb.Types
+	indexes []int
+
+	canonOnce sync.Once
+	canon     string
+
+	// plans caches, per message descriptor seen in values, whether it
+	// matches the schema's message and what validation it needs.
+	plans  sync.Map // protoreflect.MessageDescriptor -> *plan
+	planMu sync.Mutex
+	root   *plan
+}
+
+var (
+	_ serde.Compiled = (*Schema)(nil)
+	_ serde.Indexed  = (*Schema)(nil)
+)
+
+// stdImports answers for the well-known types that protocompile builds in.
+var stdImports = protocompile.WithStandardImports(protocompile.ResolverFunc(func(string) (protocompile.SearchResult, error) {
+	return protocompile.SearchResult{}, protoregistry.NotFound
+}))
+
+func isStandardImport(path string) bool {
+	if !strings.HasPrefix(path, "google/protobuf/") {
+		return false
+	}
+	_, err := stdImports.FindFileByPath(path)
+	return err == nil
+}
+
+// Compile compiles s, a .proto file, with its imports from r. It asks r for
+// every import: with the matching entry of s.References (or of a resolved
+// import's References) when there is one, else with Reference{Name:
+// importPath}. The well-known types (google/protobuf/*.proto) are built in
+// and never asked for. r may be nil when the schema imports nothing else.
+//
+// Errors wrap serde.ErrSchema (with protocompile's file:line:col text),
+// serde.ErrReference (an import r cannot supply) or serde.ErrLimit.
+func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (sch *Schema, err error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	if s.Format != "" && s.Format != serde.Protobuf {
+		return nil, fmt.Errorf("%w: protobuf: schema type is %s", serde.ErrSchema, s.Format)
+	}
+	if cfg.fileName == "" {
+		return nil, fmt.Errorf("%w: protobuf: empty file name", serde.ErrSchema)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			sch, err = nil, fmt.Errorf("%w: protobuf: compiler panic: %v", serde.ErrSchema, p)
+		}
+	}()
+
+	parsed, err := gather(ctx, s, r, &cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := protocompile.Compiler{
+		Resolver: protocompile.WithStandardImports(protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
+			if res, ok := parsed[path]; ok {
+				return protocompile.SearchResult{ParseResult: res}, nil
+			}
+			return protocompile.SearchResult{}, fmt.Errorf("%w: %q", protoregistry.NotFound, path)
+		})),
+		MaxParallelism: 1,
+		SourceInfoMode: protocompile.SourceInfoStandard,
+	}
+	out, err := c.Compile(ctx, cfg.fileName)
+	if err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return nil, ctxErr
+		}
+		return nil, fmt.Errorf("%w: %w", serde.ErrSchema, err)
+	}
+	file := out[0]
+	md, err := pickMessage(file, cfg.messageName)
+	if err != nil {
+		return nil, err
+	}
+	files := new(protoregistry.Files)
+	if err := register(files, file, map[string]bool{}); err != nil {
+		return nil, fmt.Errorf("%w: protobuf: %w", serde.ErrSchema, err)
+	}
+	sch = &Schema{
+		src:     s,
+		file:    file,
+		msg:     md,
+		files:   files,
+		types:   dynamicpb.NewTypes(files),
+		indexes: messageIndexes(md),
+	}
+	sch.root = sch.planFor(md)
+	return sch, nil
+}
+
+// gather parses the schema and, breadth first, every import it needs,
+// enforcing the size, depth and count limits before anything is linked.
+func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) (map[string]parser.Result, error) {
+	refs := map[string]serde.Reference{}
+	addRefs := func(list []serde.Reference) {
+		for _, ref := range list {
+			if _, ok := refs[ref.Name]; !ok {
+				refs[ref.Name] = ref
+			}
+		}
+	}
+	addRefs(s.References)
+
+	parsed := map[string]parser.Result{}
+	type item struct {
+		path  string
+		text  string
+		depth int
+	}
+	queue := []item{{path: cfg.fileName, text: s.Text}}
+	seen := map[string]bool{cfg.fileName: true}
+	imports := 0
+	for len(queue) > 0 {
+		it := queue[0]
+		queue = queue[1:]
+		if len(it.text) > cfg.maxSchemaBytes {
+			return nil, fmt.Errorf("%w: protobuf: %s is %d bytes, limit %d", serde.ErrLimit, it.path, len(it.text), cfg.maxSchemaBytes)
+		}
+		res, err := parse(it.path, it.text)
+		if err != nil {
+			return nil, err
+		}
+		parsed[it.path] = res
+		for _, dep := range res.FileDescriptorProto().GetDependency() {
+			if seen[dep] {
+				continue
+			}
+			seen[dep] = true
+			if isStandardImport(dep) {
+				continue
+			}
+			if it.depth+1 > cfg.maxImportDepth {
+				return nil, fmt.Errorf("%w: protobuf: import %q is %d levels deep, limit %d", serde.ErrLimit, dep, it.depth+1, cfg.maxImportDepth)
+			}
+			imports++
+			if imports > cfg.maxImports {
+				return nil, fmt.Errorf("%w: protobuf: more than %d imports", serde.ErrLimit, cfg.maxImports)
+			}
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			ref, ok := refs[dep]
+			if !ok {
+				ref = serde.Reference{Name: dep}
+			}
+			if r == nil {
+				return nil, fmt.Errorf("%w: protobuf: import %q: no resolver", serde.ErrReference, dep)
+			}
+			got, err := r.Resolve(ctx, ref)
+			if err != nil {
+				if errors.Is(err, serde.ErrReference) {
+					return nil, fmt.Errorf("protobuf: import %q: %w", dep, err)
+				}
+				return nil, fmt.Errorf("%w: protobuf: import %q: %w", serde.ErrReference, dep, err)
+			}
+			if got.Format != "" && got.Format != serde.Protobuf {
+				return nil, fmt.Errorf("%w: protobuf: import %q has schema type %s", serde.ErrReference, dep, got.Format)
+			}
+			addRefs(got.References)
+			queue = append(queue, item{path: dep, text: got.Text, depth: it.depth + 1})
+		}
+	}
+	return parsed, nil
+}
+
+func parse(path, text string) (parser.Result, error) {
+	h := reporter.NewHandler(nil)
+	node, err := parser.Parse(path, strings.NewReader(text), h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", serde.ErrSchema, err)
+	}
+	res, err := parser.ResultFromAST(node, true, h)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", serde.ErrSchema, err)
+	}
+	return res, nil
+}
+
+func pickMessage(file linker.File, name string) (protoreflect.MessageDescriptor, error) {
+	if name == "" {
+		if file.Messages().Len() == 0 {
+			return nil, fmt.Errorf("%w: protobuf: %s declares no message", serde.ErrSchema, file.Path())
+		}
+		return file.Messages().Get(0), nil
+	}
+	full := protoreflect.FullName(strings.TrimPrefix(name, "."))
+	d := file.FindDescriptorByName(full)
+	md, ok := d.(protoreflect.MessageDescriptor)
+	if !ok || md.ParentFile().Path() != file.Path() || md.IsMapEntry() {
+		return nil, fmt.Errorf("%w: protobuf: no message %q in %s", serde.ErrSchema, full, file.Path())
+	}
+	return md, nil
+}
+
+func register(files *protoregistry.Files, fd protoreflect.FileDescriptor, seen map[string]bool) error {
+	if seen[fd.Path()] {
+		return nil
+	}
+	seen[fd.Path()] = true
+	imps := fd.Imports()
+	for i := 0; i < imps.Len(); i++ {
+		if err := register(files, imps.Get(i).FileDescriptor, seen); err != nil {
+			return err
+		}
+	}
+	return files.RegisterFile(fd)
+}
+
+// messageIndexes is the path of md among its parent scope's messages, from
+// the file's top level down.
+func messageIndexes(md protoreflect.MessageDescriptor) []int {
+	var idx []int
+	for d := protoreflect.Descriptor(md); ; d = d.Parent() {
+		m, ok := d.(protoreflect.MessageDescriptor)
+		if !ok {
+			break
+		}
+		idx = append(idx, m.Index())
+	}
+	for i, j := 0, len(idx)-1; i < j; i, j = i+1, j-1 {
+		idx[i], idx[j] = idx[j], idx[i]
+	}
+	return idx
+}

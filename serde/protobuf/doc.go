@@ -1,0 +1,24 @@
+// Package protobuf compiles Protobuf schemas (.proto text) into descriptors
+// and validates, encodes and decodes proto.Message values against them.
+//
+// Compile parses the schema with github.com/bufbuild/protocompile. Imports
+// come from a serde.Resolver (the schema's References first, then
+// Reference{Name: importPath}); the well-known types (google/protobuf/*.proto)
+// are built in. Nothing is read from disk or the network.
+//
+// The returned *Schema implements serde.Compiled and serde.Indexed. Values
+// are proto.Message: generated messages (protoc-gen-go) or dynamicpb
+// messages whose descriptor has the schema message's full name and the same
+// field layout. Validate reports every violation with its field path:
+// missing proto2 required fields (serde.ErrRequired), invalid UTF-8 in fields
+// that must be UTF-8 (serde.ErrFormat), closed-enum values outside the enum
+// (serde.ErrEnum), and values of the wrong type (serde.ErrType).
+//
+// AppendEncode writes the bare Protobuf payload; the message-index path and
+// the Confluent frame are written by serde.Serializer from MessageIndexes.
+//
+// Canonical prints the schema as .proto text in a canonical order, so the
+// same schema written two ways gives the same text. Type references are
+// printed fully qualified with a leading dot, as Confluent Schema Registry's
+// normalizer does.
+package protobuf

@@ -1,0 +1,73 @@
+package protobuf
+
+// Default limits. Compile refuses larger schemas with an error wrapping
+// serde.ErrLimit.
+const (
+	// DefaultMaxSchemaBytes is the largest schema text, per file, Compile accepts.
+	DefaultMaxSchemaBytes = 1 << 20
+	// DefaultMaxImportDepth is the longest chain of imports Compile follows.
+	DefaultMaxImportDepth = 32
+	// DefaultMaxImports is the most files (imports, transitively, excluding
+	// the well-known types) one schema may pull in.
+	DefaultMaxImports = 256
+)
+
+// DefaultFileName is the path the schema's own file gets in its descriptor
+// when FileName is not given.
+const DefaultFileName = "schema.proto"
+
+// Opt configures Compile.
+type Opt interface{ apply(*config) }
+
+type optFunc func(*config)
+
+func (f optFunc) apply(c *config) { f(c) }
+
+type config struct {
+	messageName    string
+	fileName       string
+	maxSchemaBytes int
+	maxImportDepth int
+	maxImports     int
+}
+
+func defaultConfig() config {
+	return config{
+		fileName:       DefaultFileName,
+		maxSchemaBytes: DefaultMaxSchemaBytes,
+		maxImportDepth: DefaultMaxImportDepth,
+		maxImports:     DefaultMaxImports,
+	}
+}
+
+// MessageName picks the message the schema encodes by its full name, like
+// "shop.v1.Order" or "shop.v1.Order.Item" (a leading dot is allowed). It
+// overrides the default, the first top-level message in the file, which is
+// Confluent's choice.
+func MessageName(fullName string) Opt {
+	return optFunc(func(c *config) { c.messageName = fullName })
+}
+
+// FileName sets the path of the schema's own file in its descriptor. It
+// overrides DefaultFileName. Imports must not use the same path.
+func FileName(path string) Opt {
+	return optFunc(func(c *config) { c.fileName = path })
+}
+
+// MaxSchemaBytes caps the size of the schema text and of each imported file.
+// It overrides DefaultMaxSchemaBytes.
+func MaxSchemaBytes(n int) Opt {
+	return optFunc(func(c *config) { c.maxSchemaBytes = n })
+}
+
+// MaxImportDepth caps the length of import chains. It overrides
+// DefaultMaxImportDepth.
+func MaxImportDepth(n int) Opt {
+	return optFunc(func(c *config) { c.maxImportDepth = n })
+}
+
+// MaxImports caps the number of imported files, counted transitively and
+// without the built-in well-known types. It overrides DefaultMaxImports.
+func MaxImports(n int) Opt {
+	return optFunc(func(c *config) { c.maxImports = n })
+}

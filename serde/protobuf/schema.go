@@ -1,0 +1,66 @@
+package protobuf
+
+import (
+	"fmt"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Format reports serde.Protobuf.
+func (s *Schema) Format() serde.Format { return serde.Protobuf }
+
+// Schema returns the text and references s was compiled from.
+func (s *Schema) Schema() serde.Schema { return s.src }
+
+// File returns the descriptor of the schema's own file.
+func (s *Schema) File() protoreflect.FileDescriptor { return s.file }
+
+// Message returns the descriptor of the message the schema encodes.
+func (s *Schema) Message() protoreflect.MessageDescriptor { return s.msg }
+
+// Files returns the schema's file and every file it imports, transitively,
+// including the well-known types it uses.
+func (s *Schema) Files() *protoregistry.Files { return s.files }
+
+// Types returns the message, enum and extension types of Files as dynamicpb
+// types, for protojson and Any resolution.
+func (s *Schema) Types() *dynamicpb.Types { return s.types }
+
+// MessageIndexes returns the message-index path of Message: its position
+// among the file's top-level messages, then among the nested messages of
+// that message, and so on. The first top-level message is [0]. The caller
+// must not modify the slice.
+func (s *Schema) MessageIndexes() []int { return s.indexes }
+
+// New returns an empty dynamicpb message of the schema's message type.
+func (s *Schema) New() proto.Message { return dynamicpb.NewMessage(s.msg) }
+
+// asMessage checks that v is a usable message whose type has the schema
+// message's full name.
+func (s *Schema) asMessage(v any) (protoreflect.Message, error) {
+	if v == nil {
+		return nil, serde.Violation("", serde.ErrType, "expected proto.Message %s, got nil", s.msg.FullName())
+	}
+	pm, ok := v.(proto.Message)
+	if !ok {
+		return nil, serde.Violation("", serde.ErrType, "expected proto.Message %s, got %T", s.msg.FullName(), v)
+	}
+	m := pm.ProtoReflect()
+	if name := m.Descriptor().FullName(); name != s.msg.FullName() {
+		return nil, serde.Violation("", serde.ErrType, "expected message %s, got %s", s.msg.FullName(), name)
+	}
+	if !m.IsValid() {
+		return nil, serde.Violation("", serde.ErrRequired, "nil %T message", v)
+	}
+	return m, nil
+}
+
+// String describes s for logs.
+func (s *Schema) String() string {
+	return fmt.Sprintf("protobuf %s (%s)", s.msg.FullName(), s.file.Path())
+}

@@ -1,0 +1,205 @@
+package protobuf
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"unicode/utf8"
+
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Validate checks v, a proto.Message of the schema's message type, without
+// encoding it. It reports every violation, each a *serde.ValidationError
+// with the field path (like items[2].sku or attrs["color"]), joined with
+// errors.Join:
+//   - the value is not a message of the schema's type, or a field's type
+//     differs from the schema's (serde.ErrType);
+//   - a proto2 (or editions LEGACY_REQUIRED) required field is not set
+//     (serde.ErrRequired);
+//   - a string that protobuf requires to be UTF-8 is not (serde.ErrFormat);
+//   - a closed (proto2) enum field holds an undeclared number (serde.ErrEnum).
+//
+// A value implementing serde.Validatable is checked by its own Validate
+// method once its type is confirmed.
+func (s *Schema) Validate(v any) (err error) {
+	m, err := s.asMessage(v)
+	if err != nil {
+		return err
+	}
+	if vv, ok := v.(serde.Validatable); ok {
+		return vv.Validate()
+	}
+	return s.check(m, false)
+}
+
+// check walks m. With preOnly it looks only for what proto.Marshal would
+// not catch itself (closed enums, type mismatches).
+func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
+	p := s.root
+	if d := m.Descriptor(); d != s.msg {
+		p = s.planFor(d)
+	}
+	if !p.deep || (preOnly && !p.pre) {
+		return nil
+	}
+	w := walker{preOnly: preOnly}
+	defer func() {
+		// Descriptor plans make a wrong-kind access impossible; this is a
+		// last guard so that a broken message is an error, not a crash.
+		if r := recover(); r != nil {
+			w.errs = append(w.errs, serde.Violation("", serde.ErrType, "invalid message: %v", r))
+			err = errors.Join(w.errs...)
+		}
+	}()
+	w.message(p, m, "")
+	return errors.Join(w.errs...)
+}
+
+type walker struct {
+	preOnly bool
+	errs    []error
+}
+
+func (w *walker) add(path string, sentinel error, format string, args ...any) {
+	w.errs = append(w.errs, serde.Violation(path, sentinel, format, args...))
+}
+
+func join(path string, name protoreflect.Name) string {
+	if path == "" {
+		return string(name)
+	}
+	return path + "." + string(name)
+}
+
+func (w *walker) message(p *plan, m protoreflect.Message, path string) {
+	if p.mismatch != "" {
+		w.add(path, serde.ErrType, "%s", p.mismatch)
+		return
+	}
+	if !w.preOnly {
+		for _, fd := range p.required {
+			if !m.Has(fd) {
+				w.add(join(path, fd.Name()), serde.ErrRequired, "required field %s is not set", fd.Name())
+			}
+		}
+	}
+	if len(p.fields) == 0 || (w.preOnly && !p.pre) {
+		return
+	}
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		fp, ok := p.fields[fd.Number()]
+		if !ok || fp.fd != fd {
+			if ok && fp.fd != fd {
+				w.add(join(path, fd.Name()), serde.ErrType, "field descriptor does not belong to %s", p.desc.FullName())
+			}
+			return true
+		}
+		w.field(fp, v, join(path, fd.Name()))
+		return true
+	})
+}
+
+func (w *walker) field(fp *fieldPlan, v protoreflect.Value, path string) {
+	if fp.mismatch != "" {
+		w.add(path, serde.ErrType, "%s", fp.mismatch)
+		return
+	}
+	switch {
+	case fp.fd.IsList():
+		l := v.List()
+		for i := 0; i < l.Len(); i++ {
+			w.value(fp, l.Get(i), path+"["+strconv.Itoa(i)+"]")
+		}
+	case fp.fd.IsMap():
+		v.Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
+			kp := path + "[" + keyString(k) + "]"
+			if fp.keyUTF8 && !w.preOnly && !utf8.ValidString(k.String()) {
+				w.add(kp, serde.ErrFormat, "map key is not valid UTF-8")
+			}
+			w.value(fp, v, kp)
+			return true
+		})
+	default:
+		w.value(fp, v, path)
+	}
+}
+
+func (w *walker) value(fp *fieldPlan, v protoreflect.Value, path string) {
+	switch {
+	case fp.sub != nil:
+		if fp.sub.deep && (!w.preOnly || fp.sub.pre) {
+			w.message(fp.sub, v.Message(), path)
+		}
+	case fp.utf8:
+		if !w.preOnly && !utf8.ValidString(v.String()) {
+			w.add(path, serde.ErrFormat, "string is not valid UTF-8")
+		}
+	case fp.closed != nil:
+		if n := v.Enum(); fp.closed.Values().ByNumber(n) == nil {
+			w.add(path, serde.ErrEnum, "%d is not a value of closed enum %s", n, fp.closed.FullName())
+		}
+	}
+}
+
+func keyString(k protoreflect.MapKey) string {
+	if s, ok := k.Interface().(string); ok {
+		return strconv.Quote(s)
+	}
+	return k.String()
+}
+
+// AppendEncode validates v and appends its Protobuf encoding to dst. On
+// error dst is returned unchanged (its length; bytes past it may have been
+// written). The message-index path is not written: serde.Serializer frames
+// the payload.
+func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
+	m, err := s.asMessage(v)
+	if err != nil {
+		return dst, err
+	}
+	pm := v.(proto.Message)
+	if vv, ok := v.(serde.Validatable); ok {
+		if err := vv.Validate(); err != nil {
+			return dst, err
+		}
+	}
+	// Marshal itself refuses unset required fields and invalid UTF-8; check
+	// first only what it would let through, and walk fully for the paths
+	// when it refuses.
+	if err := s.check(m, true); err != nil {
+		return dst, err
+	}
+	out, err := proto.MarshalOptions{}.MarshalAppend(dst, pm)
+	if err != nil {
+		if verr := s.check(m, false); verr != nil {
+			return dst, verr
+		}
+		return dst, fmt.Errorf("%w: protobuf: %w", serde.ErrEncode, err)
+	}
+	return out, nil
+}
+
+// Decode decodes data, a bare Protobuf payload, into v, a proto.Message of
+// the schema's type (generated or dynamicpb). Errors wrap serde.ErrDecode.
+func (s *Schema) Decode(data []byte, v any) (err error) {
+	m, err := s.asMessage(v)
+	if err != nil {
+		return fmt.Errorf("%w: %w", serde.ErrDecode, err)
+	}
+	if p := s.planFor(m.Descriptor()); p.mismatch != "" {
+		return fmt.Errorf("%w: %w", serde.ErrDecode, serde.Violation("", serde.ErrType, "%s", p.mismatch))
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: protobuf: %v", serde.ErrDecode, r)
+		}
+	}()
+	if err := (proto.UnmarshalOptions{}).Unmarshal(data, v.(proto.Message)); err != nil {
+		return fmt.Errorf("%w: protobuf: %w", serde.ErrDecode, err)
+	}
+	return nil
+}
