@@ -1,0 +1,119 @@
+package avro
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/hamba/avro/v2"
+	"github.com/hamba/avro/v2/pkg/crc64"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Schema is a compiled Avro schema. It implements serde.Compiled and is safe
+// for concurrent use.
+type Schema struct {
+	src        serde.Schema
+	sch        avro.Schema
+	api        avro.API
+	pcf        string
+	normalized string
+	cfg        config
+
+	writers sync.Pool // *avro.Writer
+}
+
+var _ serde.Compiled = (*Schema)(nil)
+
+func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg config) (*Schema, error) {
+	s := &Schema{
+		src:        src,
+		sch:        sch,
+		pcf:        parsingCanonicalForm(sch),
+		normalized: normalizedForm(sch, refTop),
+		cfg:        cfg,
+	}
+	s.api = avro.Config{
+		TagKey:            "avro",
+		BlockLength:       100,
+		MaxByteSliceSize:  cfg.maxDecodeBytes,
+		MaxSliceAllocSize: cfg.maxDecodeItems,
+	}.Freeze()
+	s.writers.New = func() any { return avro.NewWriter(nil, 512, avro.WithWriterConfig(s.api)) }
+	if err := s.init(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Avro returns the parsed hamba schema, for packages (compatibility checks,
+// code generation) that walk the schema tree. Treat it as read-only.
+func (s *Schema) Avro() avro.Schema { return s.sch }
+
+// Format reports serde.Avro.
+func (s *Schema) Format() serde.Format { return serde.Avro }
+
+// Schema returns the text and references the schema was compiled from.
+func (s *Schema) Schema() serde.Schema { return s.src }
+
+// Canonical returns the schema normalized the way Confluent Schema Registry
+// normalizes Avro (normalize=true): the Parsing Canonical Form plus
+// logicalType, precision and scale, doc, aliases (sorted), defaults, field
+// order and custom properties (sorted). Two texts that differ only in
+// whitespace, attribute order, namespace spelling or escapes give the same
+// canonical text.
+func (s *Schema) Canonical() string { return s.normalized }
+
+// ParsingCanonicalForm returns the Avro specification's Parsing Canonical
+// Form: what two schemas must share for one to read the other's bytes. It
+// drops logical types, docs, aliases, defaults and custom properties.
+func (s *Schema) ParsingCanonicalForm() string { return s.pcf }
+
+// FingerprintCRC64 returns the CRC-64-AVRO (Rabin) fingerprint of the
+// Parsing Canonical Form, as the Avro specification defines it for
+// single-object encoding.
+func (s *Schema) FingerprintCRC64() uint64 {
+	h := crc64.New()
+	_, _ = h.Write([]byte(s.pcf)) // hash writes never fail
+	return h.Sum64()
+}
+
+// Decode decodes a bare Avro payload (no frame) into v, which must be a
+// non-nil pointer: to a generated struct, or to any / map[string]any for
+// generic values. Bytes and string values larger than MaxDecodeBytes and
+// blocks longer than MaxDecodeItems are refused. Errors wrap
+// serde.ErrDecode; hostile input never panics.
+func (s *Schema) Decode(data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("avro: %w: codec panic: %v", serde.ErrDecode, r)
+		}
+	}()
+	if v == nil {
+		return fmt.Errorf("avro: %w: decode into nil", serde.ErrDecode)
+	}
+	if err := s.api.Unmarshal(s.sch, data, v); err != nil {
+		return fmt.Errorf("avro: %w: %v", serde.ErrDecode, err)
+	}
+	return nil
+}
+
+// encode runs hamba on a validated value and appends the bytes to dst.
+func (s *Schema) encode(dst []byte, v any) (out []byte, err error) {
+	w := s.writers.Get().(*avro.Writer)
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = dst, fmt.Errorf("avro: %w: codec panic: %v", serde.ErrEncode, r)
+		}
+		if cap(w.Buffer()) <= 64<<10 { // keep pooled buffers small
+			s.writers.Put(w)
+		}
+	}()
+	w.Reset(nil)
+	w.Error = nil
+	w.WriteVal(s.sch, v)
+	if w.Error != nil {
+		return dst, fmt.Errorf("avro: %w: %v", serde.ErrEncode, w.Error)
+	}
+	return append(dst, w.Buffer()...), nil
+}
