@@ -206,4 +206,3 @@ func TestConformanceApicurioAvro(t *testing.T) {
 	}
 	rate.check(t)
 }
-
