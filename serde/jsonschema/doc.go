@@ -1,0 +1,17 @@
+// Package jsonschema is schemagen's JSON Schema format: it compiles schemas
+// (drafts 7, 2019-09 and 2020-12, with 4 and 6 accepted) with
+// github.com/santhosh-tekuri/jsonschema/v5, validates values, encodes them as
+// JSON and decodes them.
+//
+// Compile resolves "$ref"s to other documents only through a serde.Resolver:
+// it never reads a file or the network. The compiled *Schema implements
+// serde.Compiled.
+//
+// Validation has two paths. For most schemas Compile also builds a plan, a
+// validator specialized to the schema, which checks a value's JSON text in
+// one pass without decoding it; for schemas that use keywords the plan does
+// not implement (FastPath says which), the library validates. Both report
+// every violation as a *serde.ValidationError with the value's path, such as
+// items[2].sku, and a sentinel such as serde.ErrRange. Generated types that
+// implement serde.Validatable validate themselves.
+package jsonschema

@@ -1,0 +1,68 @@
+package jsonschema
+
+import (
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+)
+
+// The drafts Compile understands, by the meta-schema URI a schema's
+// "$schema" keyword carries. Drafts 7, 2019-09 and 2020-12 are the supported
+// ones; 4 and 6 are accepted because registries accept them.
+const (
+	Draft4    = "http://json-schema.org/draft-04/schema#"
+	Draft6    = "http://json-schema.org/draft-06/schema#"
+	Draft7    = "http://json-schema.org/draft-07/schema#"
+	Draft2019 = "https://json-schema.org/draft/2019-09/schema"
+	Draft2020 = "https://json-schema.org/draft/2020-12/schema"
+)
+
+func libDraft(d string) *js.Draft {
+	switch d {
+	case Draft4:
+		return js.Draft4
+	case Draft6:
+		return js.Draft6
+	case Draft7:
+		return js.Draft7
+	case Draft2019:
+		return js.Draft2019
+	case Draft2020:
+		return js.Draft2020
+	}
+	return nil
+}
+
+// Defaults for the limits.
+const (
+	DefaultMaxSchemaBytes = 1 << 20
+	DefaultMaxDepth       = 128
+)
+
+// Opt configures Compile.
+type Opt interface{ apply(*config) }
+
+type config struct {
+	draft    string
+	maxBytes int
+	maxDepth int
+}
+
+func defaultConfig() config {
+	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth}
+}
+
+type optFunc func(*config)
+
+func (f optFunc) apply(c *config) { f(c) }
+
+// Draft sets the draft, by meta-schema URI (Draft7, Draft2019, ...), for
+// schemas without "$schema", overriding the default Draft2020. A schema's own
+// "$schema" always wins. An unknown URI makes Compile fail.
+func Draft(uri string) Opt { return optFunc(func(c *config) { c.draft = uri }) }
+
+// MaxSchemaBytes limits the size of the schema text and of each referenced
+// schema, overriding DefaultMaxSchemaBytes (1 MiB).
+func MaxSchemaBytes(n int) Opt { return optFunc(func(c *config) { c.maxBytes = n }) }
+
+// MaxDepth limits the nesting depth of objects and arrays in the schema
+// text and in each referenced schema, overriding DefaultMaxDepth (128).
+func MaxDepth(n int) Opt { return optFunc(func(c *config) { c.maxDepth = n }) }

@@ -1,0 +1,266 @@
+package jsonschema
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// rootURL is the base URL the root schema is compiled under when it has no
+// absolute "$id". Relative "$ref"s resolve against it, and the part after
+// the directory is the name asked of the resolver. Nothing ever loads it.
+const (
+	rootDir = "mem://schemagen/"
+	rootURL = rootDir + "schema.json"
+)
+
+// Schema is a compiled JSON Schema. It implements serde.Compiled and is safe
+// for concurrent use.
+type Schema struct {
+	src       serde.Schema
+	raw       any
+	canonical string
+	lib       *js.Schema
+	plan      *node  // nil when the schema needs the library's validator
+	reason    string // why plan is nil
+}
+
+var _ serde.Compiled = (*Schema)(nil)
+
+// Compile parses s, resolves its references through r and compiles it.
+//
+// The draft comes from "$schema" (default 2020-12, see Draft), and format
+// assertions are on for every draft. A "$ref" to another document is served
+// only by r: first the references s lists (by Name, absolute or relative to
+// the schema's base URI), then r.Resolve(Reference{Name: url}). Nothing is
+// ever read from a file or the network. An unresolvable reference wraps
+// serde.ErrReference; a schema over the limits wraps serde.ErrLimit; every
+// error wraps serde.ErrSchema.
+func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Schema, err error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	if s.Format != "" && s.Format != serde.JSON {
+		return nil, fmt.Errorf("jsonschema: %w: schema type is %s, not JSON", serde.ErrSchema, s.Format)
+	}
+	draft := libDraft(cfg.draft)
+	if draft == nil {
+		return nil, fmt.Errorf("jsonschema: %w: unknown draft %q", serde.ErrSchema, cfg.draft)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkLimits("schema", s.Text, cfg); err != nil {
+		return nil, err
+	}
+	raw, err := decodeDoc([]byte(s.Text))
+	if err != nil {
+		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
+	}
+
+	base := rootURL
+	if m, ok := raw.(map[string]any); ok {
+		if id, ok := m["$id"].(string); ok {
+			if u, err := url.Parse(id); err == nil && u.IsAbs() {
+				u.Fragment = ""
+				base = u.String()
+			}
+		}
+	}
+	baseURL, _ := url.Parse(base)
+
+	c := js.NewCompiler()
+	c.Draft = draft
+	c.AssertFormat = true
+	if err := c.AddResource(rootURL, strings.NewReader(s.Text)); err != nil {
+		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
+	}
+
+	// Every listed reference is fetched now, under its name and under the
+	// URL its name resolves to against the base.
+	for _, ref := range s.References {
+		if r == nil {
+			return nil, fmt.Errorf("jsonschema: %w: %w: %q: no resolver", serde.ErrSchema, serde.ErrReference, ref.Name)
+		}
+		rs, err := r.Resolve(ctx, ref)
+		if err != nil {
+			return nil, fmt.Errorf("jsonschema: %w: %w: %q: %v", serde.ErrSchema, serde.ErrReference, ref.Name, err)
+		}
+		if err := checkLimits("reference "+ref.Name, rs.Text, cfg); err != nil {
+			return nil, err
+		}
+		for _, u := range refURLs(baseURL, ref.Name) {
+			if err := c.AddResource(u, strings.NewReader(rs.Text)); err != nil {
+				return nil, fmt.Errorf("jsonschema: %w: reference %q: %v", serde.ErrSchema, ref.Name, err)
+			}
+		}
+	}
+
+	var refErr error
+	c.LoadURL = func(u string) (io.ReadCloser, error) {
+		name := strings.TrimPrefix(u, rootDir)
+		if r == nil {
+			refErr = fmt.Errorf("%w: $ref %q: no resolver", serde.ErrReference, name)
+			return nil, refErr
+		}
+		rs, err := r.Resolve(ctx, serde.Reference{Name: name})
+		if err != nil {
+			if errors.Is(err, serde.ErrReference) {
+				refErr = fmt.Errorf("$ref %q: %w", name, err)
+			} else {
+				refErr = fmt.Errorf("%w: $ref %q: %v", serde.ErrReference, name, err)
+			}
+			return nil, refErr
+		}
+		if err := checkLimits("reference "+name, rs.Text, cfg); err != nil {
+			refErr = err
+			return nil, err
+		}
+		return io.NopCloser(strings.NewReader(rs.Text)), nil
+	}
+
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, p)
+		}
+	}()
+	lib, err := c.Compile(rootURL)
+	if err != nil {
+		msg := strings.TrimPrefix(err.Error(), "jsonschema "+rootURL+" compilation failed: ")
+		if refErr != nil {
+			return nil, fmt.Errorf("jsonschema: %w: %w", serde.ErrSchema, refErr)
+		}
+		return nil, fmt.Errorf("jsonschema: %w: %s", serde.ErrSchema, msg)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib}
+	out.plan, out.reason = buildPlan(lib)
+	return out, nil
+}
+
+// refURLs lists the URLs a reference is added under: its name if absolute,
+// and the name resolved against base. Fragments are dropped.
+func refURLs(base *url.URL, name string) []string {
+	var out []string
+	add := func(u *url.URL) {
+		u.Fragment = ""
+		s := u.String()
+		for _, x := range out {
+			if x == s {
+				return
+			}
+		}
+		out = append(out, s)
+	}
+	if u, err := url.Parse(name); err == nil {
+		if u.IsAbs() {
+			add(u)
+		}
+		add(base.ResolveReference(u))
+	}
+	return out
+}
+
+// checkLimits enforces the size and depth limits on schema text.
+func checkLimits(what, text string, cfg config) error {
+	if cfg.maxBytes > 0 && len(text) > cfg.maxBytes {
+		return fmt.Errorf("jsonschema: %w: %w: %s is %d bytes, over the limit of %d", serde.ErrSchema, serde.ErrLimit, what, len(text), cfg.maxBytes)
+	}
+	if cfg.maxDepth > 0 {
+		if d := depth(text); d > cfg.maxDepth {
+			return fmt.Errorf("jsonschema: %w: %w: %s nests deeper than %d", serde.ErrSchema, serde.ErrLimit, what, cfg.maxDepth)
+		}
+	}
+	return nil
+}
+
+// depth returns the deepest nesting of objects and arrays in JSON text,
+// ignoring brackets inside strings. It stops counting once past 1<<20.
+func depth(text string) int {
+	d, max := 0, 0
+	in, esc := false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case in:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				in = false
+			}
+		case c == '"':
+			in = true
+		case c == '{' || c == '[':
+			d++
+			if d > max {
+				max = d
+			}
+		case c == '}' || c == ']':
+			d--
+		}
+	}
+	return max
+}
+
+// decodeDoc decodes exactly one JSON value, keeping numbers as json.Number.
+func decodeDoc(data []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON: data after the top-level value")
+	}
+	return v, nil
+}
+
+// Format reports serde.JSON.
+func (s *Schema) Format() serde.Format { return serde.JSON }
+
+// Schema returns the text and references s was compiled from.
+func (s *Schema) Schema() serde.Schema { return s.src }
+
+// Canonical returns the schema as canonical JSON: object keys sorted, no
+// insignificant whitespace, numbers in one normal form, strings escaped
+// minimally. The same schema written two ways gives the same text.
+func (s *Schema) Canonical() string { return s.canonical }
+
+// Raw returns the decoded schema document (maps, slices, json.Number,
+// strings, bools, nil). It is shared: do not modify it.
+func (s *Schema) Raw() any { return s.raw }
+
+// FastPath reports whether values are validated by the compiled plan (true)
+// or by the jsonschema library, and if not, why.
+func (s *Schema) FastPath() (ok bool, reason string) { return s.plan != nil, s.reason }
+
+// FromJSON decodes one JSON value, as a line of a file or a CLI argument
+// holds it, into a value Validate and AppendEncode accept. Numbers stay
+// json.Number so big integers keep every digit. It does not validate.
+func FromJSON(line []byte) (any, error) {
+	v, err := decodeDoc(line)
+	if err != nil {
+		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrDecode, err)
+	}
+	return v, nil
+}
+
+// FromJSON is the package function FromJSON, as a method for callers that
+// hold a schema.
+func (s *Schema) FromJSON(line []byte) (any, error) { return FromJSON(line) }

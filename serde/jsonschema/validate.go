@@ -1,0 +1,140 @@
+package jsonschema
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Validate checks v against the schema. v may be a generated type (its
+// Validate method is called: see serde.Validatable), any value
+// encoding/json marshals (structs, map[string]any, []any, scalars), or JSON
+// text as json.RawMessage or []byte. It returns nil, a
+// *serde.ValidationError, or errors.Join of one per violation, each with the
+// value's path (items[2].sku) and the sentinel naming the rule.
+func (s *Schema) Validate(v any) error {
+	if g, ok := v.(serde.Validatable); ok {
+		return g.Validate()
+	}
+	data, trusted, err := jsonText(v)
+	if err != nil {
+		return err
+	}
+	return s.validateJSON(data, trusted)
+}
+
+// AppendEncode validates v and appends its JSON encoding to dst: the bytes
+// as given for json.RawMessage and []byte, encoding/json's output
+// otherwise. On error dst is returned unchanged.
+func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
+	if g, ok := v.(serde.Validatable); ok {
+		if err := g.Validate(); err != nil {
+			return dst, err
+		}
+		data, err := json.Marshal(v)
+		if err != nil {
+			return dst, fmt.Errorf("jsonschema: %w: %v", serde.ErrEncode, err)
+		}
+		return append(dst, data...), nil
+	}
+	data, trusted, err := jsonText(v)
+	if err != nil {
+		return dst, err
+	}
+	if err := s.validateJSON(data, trusted); err != nil {
+		return dst, err
+	}
+	return append(dst, data...), nil
+}
+
+// Decode checks that data is one JSON value valid against the schema, then
+// unmarshals it into v (a pointer; numbers in interface values stay
+// json.Number). Every error wraps serde.ErrDecode; a value that breaks the
+// schema also carries the *serde.ValidationError for each violation, so a
+// consumer learns what a producer should never have sent.
+func (s *Schema) Decode(data []byte, v any) error {
+	if err := s.validateJSON(data, false); err != nil {
+		return fmt.Errorf("jsonschema: %w: %w", serde.ErrDecode, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(v); err != nil {
+		return fmt.Errorf("jsonschema: %w: %v", serde.ErrDecode, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fmt.Errorf("jsonschema: %w: data after the top-level value", serde.ErrDecode)
+	}
+	return nil
+}
+
+// jsonText returns v as JSON text. trusted means encoding/json produced
+// it from a Go value, so it is well-formed; JSON text the caller passed
+// in is not trusted and gets checked.
+func jsonText(v any) (data []byte, trusted bool, err error) {
+	switch v := v.(type) {
+	case json.RawMessage:
+		return v, false, nil
+	case []byte:
+		return v, false, nil
+	case nil:
+		return []byte("null"), true, nil
+	}
+	data, err = json.Marshal(v)
+	if err != nil {
+		return nil, false, &serde.ValidationError{Err: serde.ErrType, Reason: "value has no JSON encoding: " + err.Error()}
+	}
+	return data, true, nil
+}
+
+// validateJSON validates JSON text, with the plan when there is one and
+// the library otherwise.
+func (s *Schema) validateJSON(data []byte, trusted bool) error {
+	if !trusted && !json.Valid(data) {
+		return invalidJSON(data)
+	}
+	if s.plan != nil {
+		errs, ok := s.runPlan(data)
+		if ok {
+			return joinViolations(errs)
+		}
+		// The plan declined this value (duplicate keys): the library decides.
+	}
+	return s.validateLib(data)
+}
+
+func invalidJSON(data []byte) error {
+	var x any
+	err := json.Unmarshal(data, &x)
+	reason := "not valid JSON"
+	if err != nil {
+		reason += ": " + err.Error()
+	}
+	return &serde.ValidationError{Err: serde.ErrType, Reason: reason}
+}
+
+// validateLib validates with the jsonschema library.
+func (s *Schema) validateLib(data []byte) error {
+	doc, err := decodeDoc(data)
+	if err != nil {
+		return invalidJSON(data)
+	}
+	return libErrors(s.lib.Validate(doc), doc)
+}
+
+func joinViolations(vs []*serde.ValidationError) error {
+	switch len(vs) {
+	case 0:
+		return nil
+	case 1:
+		return vs[0]
+	}
+	errs := make([]error, len(vs))
+	for i, v := range vs {
+		errs[i] = v
+	}
+	return errors.Join(errs...)
+}
