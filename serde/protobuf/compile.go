@@ -113,14 +113,16 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, fmt.Errorf("%w: protobuf: %w", serde.ErrSchema, err)
 	}
 	sch = &Schema{
-		src:     s,
-		file:    file,
-		msg:     md,
-		files:   files,
-		types:   dynamicpb.NewTypes(files),
-		indexes: messageIndexes(md),
+		src:   s,
+		file:  file,
+		msg:   md,
+		files: files,
+		types: dynamicpb.NewTypes(files),
 	}
-	sch.root = sch.planFor(md)
+	if md != nil {
+		sch.indexes = messageIndexes(md)
+		sch.root = sch.planFor(md)
+	}
 	return sch, nil
 }
 
@@ -215,7 +217,7 @@ func parse(path, text string) (parser.Result, error) {
 func pickMessage(file linker.File, name string) (protoreflect.MessageDescriptor, error) {
 	if name == "" {
 		if file.Messages().Len() == 0 {
-			return nil, fmt.Errorf("%w: protobuf: %s declares no message", serde.ErrSchema, file.Path())
+			return nil, nil // enums or options only: fine to register, not to encode
 		}
 		return file.Messages().Get(0), nil
 	}

@@ -65,7 +65,7 @@ func TestCompileErrors(t *testing.T) {
 	}{
 		{name: "syntax error keeps position", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A { int32 x = ; }\n"}, sentinel: serde.ErrSchema, contains: "schema.proto:2:"},
 		{name: "unknown type", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A { Nope x = 1; }\n"}, sentinel: serde.ErrSchema, contains: "schema.proto:2:"},
-		{name: "no message", schema: serde.Schema{Text: "syntax = \"proto3\";\nenum E { E0 = 0; }\n"}, sentinel: serde.ErrSchema, contains: "no message"},
+		{name: "duplicate field number", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A { int32 x = 1; int32 y = 1; }\n"}, sentinel: serde.ErrSchema, contains: "schema.proto:2:"},
 		{name: "unknown message name", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A {}\n"}, opts: []Opt{MessageName("B")}, sentinel: serde.ErrSchema, contains: "no message"},
 		{name: "wrong format", schema: serde.Schema{Format: serde.Avro, Text: "{}"}, sentinel: serde.ErrSchema},
 		{name: "too big", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A {}\n" + strings.Repeat("// x\n", 100)}, opts: []Opt{MaxSchemaBytes(100)}, sentinel: serde.ErrLimit},

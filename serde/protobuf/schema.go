@@ -20,7 +20,9 @@ func (s *Schema) Schema() serde.Schema { return s.src }
 // File returns the descriptor of the schema's own file.
 func (s *Schema) File() protoreflect.FileDescriptor { return s.file }
 
-// Message returns the descriptor of the message the schema encodes.
+// Message returns the descriptor of the message the schema encodes, or nil
+// when the file declares no message (such a schema compiles, so that it can
+// be registered and referenced, but encodes nothing).
 func (s *Schema) Message() protoreflect.MessageDescriptor { return s.msg }
 
 // Files returns the schema's file and every file it imports, transitively,
@@ -37,12 +39,21 @@ func (s *Schema) Types() *dynamicpb.Types { return s.types }
 // must not modify the slice.
 func (s *Schema) MessageIndexes() []int { return s.indexes }
 
-// New returns an empty dynamicpb message of the schema's message type.
-func (s *Schema) New() proto.Message { return dynamicpb.NewMessage(s.msg) }
+// New returns an empty dynamicpb message of the schema's message type, or
+// nil when the schema has no message.
+func (s *Schema) New() proto.Message {
+	if s.msg == nil {
+		return nil
+	}
+	return dynamicpb.NewMessage(s.msg)
+}
 
 // asMessage checks that v is a usable message whose type has the schema
 // message's full name.
 func (s *Schema) asMessage(v any) (protoreflect.Message, error) {
+	if s.msg == nil {
+		return nil, serde.Violation("", serde.ErrType, "schema %s declares no message", s.file.Path())
+	}
 	if v == nil {
 		return nil, serde.Violation("", serde.ErrType, "expected proto.Message %s, got nil", s.msg.FullName())
 	}
@@ -62,5 +73,8 @@ func (s *Schema) asMessage(v any) (protoreflect.Message, error) {
 
 // String describes s for logs.
 func (s *Schema) String() string {
+	if s.msg == nil {
+		return fmt.Sprintf("protobuf (%s)", s.file.Path())
+	}
 	return fmt.Sprintf("protobuf %s (%s)", s.msg.FullName(), s.file.Path())
 }
