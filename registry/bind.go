@@ -1,0 +1,224 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/schemagen/schemagen/registry/compat"
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Source says how Bind finds the registered schema a producer writes with.
+// The sources are PinID, UseLatest, LookupBySchema and AutoRegister.
+type Source interface {
+	source() source
+}
+
+type sourceKind uint8
+
+const (
+	srcPin sourceKind = iota + 1
+	srcLatest
+	srcLookup
+	srcRegister
+)
+
+type source struct {
+	kind     sourceKind
+	id       int
+	metadata map[string]string
+}
+
+func (s source) source() source { return s }
+
+// PinID binds to the schema with this ID (Confluent's use.schema.id). Bind
+// fetches it to check it exists, finds its version under the subject (0 if
+// the subject does not use it), and applies the drift policy.
+func PinID(id int) Source { return source{kind: srcPin, id: id} }
+
+// UseLatest binds to the subject's latest version (Confluent's
+// use.latest.version), or with metadata to the latest version whose metadata
+// properties include it (use.latest.with.metadata; see LatestWithMetadata),
+// and applies the drift policy.
+func UseLatest(metadata map[string]string) Source {
+	return source{kind: srcLatest, metadata: metadata}
+}
+
+// LookupBySchema binds to the version of the subject that equals the local
+// schema after the registry normalizes both; it fails, wrapping
+// ErrSchemaNotFound or ErrSubjectNotFound, if there is none. There is no
+// drift by construction. This is the safe default for producers that must
+// not register.
+func LookupBySchema() Source { return source{kind: srcLookup} }
+
+// AutoRegister registers the local schema under the subject (or finds it
+// registered already; Confluent's auto.register.schemas). The registry
+// enforces the subject's compatibility level. There is no drift by
+// construction.
+func AutoRegister() Source { return source{kind: srcRegister} }
+
+// Drift says what Bind does when the registered schema it found (through
+// PinID or UseLatest) is not the local one: their normalized fingerprints
+// differ.
+type Drift uint8
+
+// The drift policies.
+const (
+	// DriftFail fails with a *DriftError naming the subject, the registered
+	// version and ID, and the local fingerprint. The default.
+	DriftFail Drift = iota
+	// DriftWarn logs the difference at warn level and uses the registered
+	// schema.
+	DriftWarn
+	// DriftAllowIfCompatible uses the registered schema if it can read
+	// data written with the local one (compat.CanRead(registered, local)),
+	// so consumers reading with the registered schema — which the record's
+	// ID names — can read what this producer writes. Otherwise it fails
+	// with a *DriftError listing the findings. This is Java's
+	// latest.compatibility.strict.
+	DriftAllowIfCompatible
+)
+
+// String returns fail, warn or allow-if-compatible.
+func (d Drift) String() string {
+	switch d {
+	case DriftFail:
+		return "fail"
+	case DriftWarn:
+		return "warn"
+	case DriftAllowIfCompatible:
+		return "allow-if-compatible"
+	}
+	return fmt.Sprintf("drift(%d)", uint8(d))
+}
+
+// Bind finds the registered schema a producer of subject writes with, from
+// src, comparing it with the producer's local schema under the drift
+// policy. It returns the registered subject, version and ID, and the
+// registered schema text (which, under DriftWarn and DriftAllowIfCompatible,
+// may differ from local: the ID names the registered schema, so encode with
+// it where the format's encoding depends on the schema).
+//
+// Bind makes its requests once: binding again, like every later Resolve and
+// SchemaByID of the same schemas, is served from the cache (UseLatest within
+// CacheTTL).
+func (c *Client) Bind(ctx context.Context, subject string, local serde.Schema, src Source, drift Drift) (SubjectSchema, error) {
+	if src == nil {
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: nil source", subject)
+	}
+	if drift > DriftAllowIfCompatible {
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: unknown drift policy %d", subject, drift)
+	}
+	s := src.source()
+	var (
+		reg SubjectSchema
+		err error
+	)
+	switch s.kind {
+	case srcLookup:
+		return c.LookupSchema(ctx, subject, local)
+	case srcRegister:
+		return c.Register(ctx, subject, local)
+	case srcPin:
+		reg, err = c.pinned(ctx, subject, s.id)
+	case srcLatest:
+		if len(s.metadata) > 0 {
+			reg, err = c.LatestWithMetadata(ctx, subject, s.metadata)
+		} else {
+			reg, err = c.Latest(ctx, subject)
+		}
+	default:
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: unknown source", subject)
+	}
+	if err != nil {
+		return SubjectSchema{}, err
+	}
+	return c.checkDrift(ctx, subject, local, reg, drift)
+}
+
+// pinned returns the schema with id, with its version under subject.
+func (c *Client) pinned(ctx context.Context, subject string, id int) (SubjectSchema, error) {
+	if err := checkSubject(subject); err != nil {
+		return SubjectSchema{}, err
+	}
+	k := subjectID{subject, id}
+	c.cache.mu.RLock()
+	ss, ok := c.cache.pins[k]
+	c.cache.mu.RUnlock()
+	if ok {
+		return ss, nil
+	}
+	s, err := c.SchemaByID(ctx, id)
+	if err != nil {
+		return SubjectSchema{}, err
+	}
+	ss = SubjectSchema{Subject: subject, ID: id, Schema: s}
+	usages, err := c.Usages(ctx, id)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return SubjectSchema{}, err
+	}
+	for _, u := range usages {
+		if u.Subject == subject && u.Version > ss.Version {
+			ss.Version = u.Version
+		}
+	}
+	c.cache.mu.Lock()
+	c.cache.pins[k] = ss
+	c.cache.mu.Unlock()
+	return ss, nil
+}
+
+func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Schema, reg SubjectSchema, drift Drift) (SubjectSchema, error) {
+	localFP, err := c.fingerprint(ctx, local)
+	if err != nil {
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: local schema: %w", subject, err)
+	}
+	c.cache.mu.RLock()
+	regFP, ok := c.cache.fps[reg.ID]
+	c.cache.mu.RUnlock()
+	if !ok {
+		regFP, err = c.fingerprint(ctx, reg.Schema)
+		if err != nil {
+			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: registered schema id %d: %w", subject, reg.ID, err)
+		}
+		c.cache.mu.Lock()
+		c.cache.fps[reg.ID] = regFP
+		c.cache.mu.Unlock()
+	}
+	if localFP == regFP && refsAgree(local.References, reg.Schema.References) {
+		return reg, nil
+	}
+	de := &DriftError{Subject: subject, Registered: reg, LocalFingerprint: localFP, RegisteredFingerprint: regFP}
+	switch drift {
+	case DriftWarn:
+		c.log.LogAttrs(ctx, slog.LevelWarn, "registry: local schema differs from registered schema; using the registered schema",
+			slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),
+			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP))
+		return reg, nil
+	case DriftAllowIfCompatible:
+		findings, err := compat.CanRead(ctx, reg.Schema, local, c)
+		if err != nil {
+			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: compare with registered version %d (id %d): %w", subject, reg.Version, reg.ID, err)
+		}
+		if len(findings) == 0 {
+			c.log.LogAttrs(ctx, slog.LevelInfo, "registry: local schema differs from registered schema, which can read it; using the registered schema",
+				slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),
+				slog.String("local_fingerprint", localFP))
+			return reg, nil
+		}
+		de.Findings = findings
+	}
+	return SubjectSchema{}, de
+}
+
+// refsAgree compares references when the local schema names registered ones.
+func refsAgree(local, reg []serde.Reference) bool {
+	for _, r := range local {
+		if r.Subject == "" {
+			return true // local references are files, not registered subjects
+		}
+	}
+	return sameRefs(local, reg)
+}

@@ -1,0 +1,127 @@
+package registry
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// cache holds what the registry told us. Schemas by ID and by subject and
+// version never change, nor do the ID and version of a schema under a
+// subject, so they are kept for the client's life (deletes through this
+// client evict a subject's entries). Latest versions expire after CacheTTL.
+// The lock is never held across a request.
+type cache struct {
+	mu        sync.RWMutex
+	byID      map[int]serde.Schema
+	byVersion map[subjectVersion]SubjectSchema
+	bySchema  map[subjectKey]SubjectSchema
+	latest    map[string]latestEntry
+	fps       map[int]string // normalized fingerprint of registered schemas by ID
+	pins      map[subjectID]SubjectSchema
+	now       func() time.Time
+}
+
+type subjectVersion struct {
+	subject string
+	version int
+}
+
+type subjectKey struct {
+	subject string
+	key     string // schemaKey of the schema
+}
+
+type subjectID struct {
+	subject string
+	id      int
+}
+
+type latestEntry struct {
+	ss      SubjectSchema
+	fetched time.Time
+}
+
+func (c *cache) init() {
+	c.byID = map[int]serde.Schema{}
+	c.byVersion = map[subjectVersion]SubjectSchema{}
+	c.bySchema = map[subjectKey]SubjectSchema{}
+	c.latest = map[string]latestEntry{}
+	c.fps = map[int]string{}
+	c.pins = map[subjectID]SubjectSchema{}
+	c.now = time.Now
+}
+
+// store records a subject's schema in every index it belongs to.
+func (c *cache) store(ss SubjectSchema) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ss.ID > 0 {
+		c.byID[ss.ID] = ss.Schema
+	}
+	if ss.Subject != "" && ss.Version > 0 {
+		c.byVersion[subjectVersion{ss.Subject, ss.Version}] = ss
+	}
+}
+
+func (c *cache) evictSubject(subject string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.latest, subject)
+	for k := range c.byVersion {
+		if k.subject == subject {
+			delete(c.byVersion, k)
+		}
+	}
+	for k := range c.bySchema {
+		if k.subject == subject {
+			delete(c.bySchema, k)
+		}
+	}
+	for k := range c.pins {
+		if k.subject == subject {
+			delete(c.pins, k)
+		}
+	}
+}
+
+// leaderGone marks a shared request that ended because the context of the
+// caller that started it ended.
+type leaderGone struct{ err error }
+
+func (e *leaderGone) Error() string { return e.err.Error() }
+func (e *leaderGone) Unwrap() error { return e.err }
+
+// flight runs fn once for all concurrent callers with the same key. fn runs
+// with the context of the caller that started it; if that caller goes away,
+// the others start a new flight rather than fail with its context error.
+// Each caller waits no longer than its own context.
+func flight[T any](ctx context.Context, c *Client, key, op string, fn func(ctx context.Context) (T, error)) (T, error) {
+	var zero T
+	for {
+		ch := c.sf.DoChan(key, func() (any, error) {
+			v, err := fn(ctx)
+			if err != nil && ctx.Err() != nil {
+				return nil, &leaderGone{err}
+			}
+			return v, err
+		})
+		select {
+		case r := <-ch:
+			if r.Err != nil {
+				if lg, ok := r.Err.(*leaderGone); ok {
+					if ctx.Err() == nil {
+						continue
+					}
+					return zero, lg.err
+				}
+				return zero, r.Err
+			}
+			return r.Val.(T), nil
+		case <-ctx.Done():
+			return zero, c.fail(op, ctx.Err())
+		}
+	}
+}

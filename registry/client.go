@@ -1,0 +1,258 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/sr"
+	"golang.org/x/sync/singleflight"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Client talks to a Confluent-compatible schema registry through franz-go's
+// sr client, adding caches, retries with backoff and a retry budget,
+// failover across URLs, typed errors, and the Bind logic producers use to
+// find their schema ID. It is safe for concurrent use.
+type Client struct {
+	cfg    config
+	cls    []*sr.Client // cls[i] speaks to the URLs rotated to start at i
+	pref   atomic.Int32 // index into cls of the URL that last answered
+	budget *budget
+	log    *slog.Logger
+	redact redactor
+
+	// Test seams: how to sleep between retries and the jitter source.
+	sleep  func(ctx context.Context, d time.Duration) error
+	jitter func() float64
+
+	sf    singleflight.Group
+	cache cache
+}
+
+// SubjectSchema is a schema as registered under a subject.
+type SubjectSchema struct {
+	Subject string
+	Version int
+	ID      int
+	// GUID is the schema's GUID where the registry reports one (Confluent
+	// 8, srfake); empty otherwise.
+	GUID   string
+	Schema serde.Schema
+}
+
+// New returns a client. It validates every option at once and fails
+// immediately, with an error wrapping ErrConfig, on any that is invalid. It
+// makes no request.
+func New(opts ...Opt) (*Client, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	var errs []error
+	errs = append(errs, cfg.errs...)
+	urls, user, pass, err := splitURLs(cfg.urls)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if user != "" || pass != "" {
+		switch {
+		case cfg.basicAuth && (cfg.user != user || cfg.pass != pass):
+			errs = append(errs, errors.New("credentials in a URL conflict with BasicAuth"))
+		default:
+			cfg.user, cfg.pass, cfg.basicAuth = user, pass, true
+		}
+	}
+	if cfg.basicAuth && cfg.bearer != "" {
+		errs = append(errs, errors.New("BasicAuth and BearerToken are exclusive"))
+	}
+	hc := &http.Client{Timeout: 10 * time.Second}
+	if cfg.httpClient != nil {
+		cp := *cfg.httpClient
+		hc = &cp
+	}
+	if cfg.tls != nil && hc.Transport != nil {
+		if tr, ok := hc.Transport.(*http.Transport); !ok {
+			errs = append(errs, errors.New("DialTLSConfig needs an HTTPClient whose Transport is an *http.Transport"))
+		} else if tr.Dial != nil || tr.DialContext != nil || tr.DialTLS != nil || tr.DialTLSContext != nil {
+			errs = append(errs, errors.New("DialTLSConfig cannot be used with an HTTPClient that has custom dial functions"))
+		}
+	}
+	if len(errs) > 0 {
+		redact := redactor{cfg.pass, cfg.bearer, user, pass}
+		return nil, redact.wrap(fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...)))
+	}
+	cfg.urls = urls
+
+	c := &Client{
+		cfg:    cfg,
+		budget: newBudget(cfg.budgetMax, cfg.budgetRatio),
+		log:    cfg.logger,
+		redact: redactor{cfg.pass, cfg.bearer},
+		sleep:  sleepCtx,
+		jitter: uniform,
+	}
+	if c.log == nil {
+		c.log = slog.Default()
+	}
+	c.cache.init()
+
+	base := []sr.ClientOpt{
+		sr.UserAgent("schemagen"),
+		sr.LogLevel(sr.LogLevelDebug),
+		sr.LogFn(c.srLog),
+	}
+	if cfg.basicAuth {
+		base = append(base, sr.BasicAuth(cfg.user, cfg.pass))
+	}
+	if cfg.bearer != "" {
+		base = append(base, sr.BearerToken(cfg.bearer))
+	}
+	if cfg.headers != nil {
+		base = append(base, sr.PreReq(c.preReq))
+	}
+	for i := range urls {
+		rot := append(append([]string(nil), urls[i:]...), urls[:i]...)
+		o := append(append([]sr.ClientOpt(nil), base...), sr.URLs(rot...), sr.HTTPClient(hc))
+		if i == 0 && cfg.tls != nil {
+			// sr installs the TLS config on hc's transport (a clone); the
+			// other rotations share that transport.
+			o = append(o, sr.DialTLSConfig(cfg.tls))
+		}
+		cl, err := sr.NewClient(o...)
+		if err != nil {
+			return nil, c.redact.wrap(fmt.Errorf("%w: %w", ErrConfig, err))
+		}
+		c.cls = append(c.cls, cl)
+	}
+	return c, nil
+}
+
+// splitURLs normalizes the URLs and takes credentials out of them.
+func splitURLs(in []string) (out []string, user, pass string, err error) {
+	if len(in) == 0 {
+		return nil, "", "", errors.New("no registry URLs")
+	}
+	for i, raw := range in {
+		if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+			raw = "http://" + raw
+		}
+		u, perr := url.Parse(raw)
+		if perr != nil {
+			// The url.Error would quote the URL, credentials included.
+			var ue *url.Error
+			msg := "unparsable"
+			if errors.As(perr, &ue) {
+				msg = ue.Err.Error()
+			}
+			return nil, "", "", fmt.Errorf("url #%d is invalid: %s", i+1, msg)
+		}
+		if u.Host == "" {
+			return nil, "", "", fmt.Errorf("url #%d (%s) has no host", i+1, u.Redacted())
+		}
+		if u.User != nil {
+			p, _ := u.User.Password()
+			if (user != "" || pass != "") && (u.User.Username() != user || p != pass) {
+				return nil, "", "", fmt.Errorf("url #%d has credentials that differ from an earlier url's", i+1)
+			}
+			user, pass = u.User.Username(), p
+			u.User = nil
+		}
+		u.RawQuery, u.Fragment = "", ""
+		out = append(out, strings.TrimSuffix(u.String(), "/"))
+	}
+	return out, user, pass, nil
+}
+
+// preReq adds the HeaderProvider's headers to a request.
+func (c *Client) preReq(req *http.Request) error {
+	h, err := c.cfg.headers(req.Context())
+	if err != nil {
+		return &headerError{err}
+	}
+	for k, vs := range h {
+		req.Header[http.CanonicalHeaderKey(k)] = vs
+	}
+	return nil
+}
+
+// srLog forwards sr's request logs at debug level.
+func (c *Client) srLog(_ int8, msg string, kvs ...any) {
+	if !c.log.Enabled(context.Background(), slog.LevelDebug) {
+		return
+	}
+	for i, kv := range kvs {
+		if s, ok := kv.(string); ok {
+			kvs[i] = c.redact.scrub(s)
+		} else if e, ok := kv.(error); ok {
+			kvs[i] = c.redact.scrub(e.Error())
+		}
+	}
+	c.log.Debug("registry: "+msg, kvs...)
+}
+
+// do runs fn against the registry with retries, backoff, failover and the
+// retry budget, and turns its error into one of ours. op names the
+// operation in errors ("get schema id 5").
+func (c *Client) do(ctx context.Context, op string, fn func(context.Context, *sr.Client) error) error {
+	start := int(c.pref.Load())
+	for attempt := 0; ; attempt++ {
+		i := (start + attempt) % len(c.cls)
+		err := fn(ctx, c.cls[i])
+		if err == nil {
+			c.budget.success()
+			if i != start {
+				c.pref.Store(int32(i))
+			}
+			return nil
+		}
+		err = ours(err)
+		if ctx.Err() != nil {
+			return c.fail(op, err)
+		}
+		switch classify(err) {
+		case kindFatal:
+			return c.fail(op, err)
+		case kindMalformed:
+			return c.fail(op, fmt.Errorf("%w: %w", ErrMalformedResponse, err))
+		}
+		allowed := c.budget.failure()
+		if attempt >= c.cfg.retries {
+			return c.fail(op, fmt.Errorf("%w after %d attempts: %w", ErrUnavailable, attempt+1, err))
+		}
+		if !allowed {
+			return c.fail(op, fmt.Errorf("%w after %d attempts: %w", ErrRetryBudget, attempt+1, err))
+		}
+		d := backoff(attempt, c.cfg.backoffBase, c.cfg.backoffMax, c.jitter())
+		c.log.LogAttrs(ctx, slog.LevelDebug, "registry: retrying", slog.String("op", op),
+			slog.Int("attempt", attempt+1), slog.Duration("backoff", d), slog.String("error", c.redact.scrub(err.Error())))
+		if serr := c.sleep(ctx, d); serr != nil {
+			return c.fail(op, fmt.Errorf("%w (last error: %w)", serr, err))
+		}
+	}
+}
+
+func (c *Client) fail(op string, err error) error {
+	return c.redact.wrap(fmt.Errorf("registry: %s: %w", op, err))
+}
+
+// ours replaces franz-go's *sr.ResponseError with our *ResponseError, which
+// wraps it and adds Is.
+func ours(err error) error {
+	var re *sr.ResponseError
+	if errors.As(err, &re) {
+		return newResponseError(re)
+	}
+	return err
+}
+
+// SR returns the franz-go client behind c, for endpoints this package does
+// not cover. Calls through it bypass c's retries, caches and error types.
+func (c *Client) SR() *sr.Client { return c.cls[int(c.pref.Load())] }

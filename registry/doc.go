@@ -1,0 +1,27 @@
+// Package registry is a client for any Confluent-compatible schema registry
+// (Confluent, Redpanda, Apicurio's ccompat API, Karapace, and schemagen's own
+// registry/server), built on franz-go's pkg/sr.
+//
+// On top of sr's HTTP layer it adds what a producer needs to resolve its
+// schema ID once and never call the registry on the hot path:
+//
+//   - caches: schema by ID, schema by subject and version, ID and version by
+//     (subject, normalized schema), latest version per subject with a TTL;
+//     concurrent misses on one key share one request, and no lock is held
+//     during a request;
+//   - Bind: how a producer finds its schema ID (PinID, UseLatest,
+//     LookupBySchema, AutoRegister) and what happens when the local schema
+//     differs from the registered one (DriftFail, DriftWarn,
+//     DriftAllowIfCompatible);
+//   - RegisterAll: a graph of schemas that reference each other, registered
+//     in dependency order, with subjects picked by a ReferenceSubjectStrategy;
+//   - connections: basic auth, bearer tokens, a header provider, TLS and
+//     mutual TLS, several URLs with failover, retries with full-jitter
+//     backoff bounded by the context and a retry budget;
+//   - errors: registry error codes as sentinels that work with errors.Is
+//     (ErrSubjectNotFound, ErrIncompatible, ...), wrapped in *ResponseError.
+//     No credential appears in an error or a log line.
+//
+// Subjects are path-escaped in every request, so reference subjects derived
+// from .proto import paths ("acme/money.proto") work.
+package registry

@@ -1,0 +1,104 @@
+package registry
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// canonical returns the normalized text of s: the same schema written two
+// ways gives the same text.
+func (c *Client) canonical(ctx context.Context, s serde.Schema) (string, error) {
+	if compile != nil {
+		cs, err := compile(ctx, s, c)
+		if err == nil {
+			return cs.Canonical(), nil
+		}
+		return "", err
+	}
+	return fallbackCanonical(s), nil
+}
+
+// compile, when set, compiles a schema with its format package so that its
+// Canonical text can be compared.
+var compile func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error)
+
+// fallbackCanonical normalizes without a format package: JSON texts (Avro,
+// JSON Schema) are re-encoded compactly with sorted object keys; Protobuf
+// text has its whitespace collapsed.
+func fallbackCanonical(s serde.Schema) string {
+	f, _ := serde.ParseFormat(string(s.Format))
+	if f == serde.Protobuf {
+		return strings.Join(strings.Fields(s.Text), " ")
+	}
+	var v any
+	d := json.NewDecoder(strings.NewReader(s.Text))
+	d.UseNumber()
+	if err := d.Decode(&v); err != nil {
+		return s.Text
+	}
+	var b bytes.Buffer
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(false)
+	if err := e.Encode(v); err != nil {
+		return s.Text
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// fingerprint is the hex SHA-256 of s's normalized text, as
+// serde.Fingerprint computes it for a compiled schema.
+func (c *Client) fingerprint(ctx context.Context, s serde.Schema) (string, error) {
+	text, err := c.canonical(ctx, s)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// schemaKey identifies s for the (subject, schema) cache: its format, its
+// normalized fingerprint (its raw text when it does not compile) and its
+// references.
+func (c *Client) schemaKey(ctx context.Context, s serde.Schema) string {
+	f, _ := serde.ParseFormat(string(s.Format))
+	var b strings.Builder
+	b.WriteString(string(f))
+	b.WriteByte(0)
+	if fp, err := c.fingerprint(ctx, s); err == nil {
+		b.WriteString(fp)
+	} else {
+		b.WriteString("raw:")
+		b.WriteString(s.Text)
+	}
+	refs := slices.Clone(s.References)
+	slices.SortFunc(refs, func(a, b serde.Reference) int { return strings.Compare(a.Name, b.Name) })
+	for _, r := range refs {
+		b.WriteByte(0)
+		b.WriteString(r.Name)
+		b.WriteByte(0)
+		b.WriteString(r.Subject)
+		b.WriteByte(0)
+		b.WriteString(strconv.Itoa(r.Version))
+	}
+	return b.String()
+}
+
+// sameRefs reports whether two reference lists name the same schemas.
+func sameRefs(a, b []serde.Reference) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	cmp := func(x, y serde.Reference) int { return strings.Compare(x.Name, y.Name) }
+	slices.SortFunc(a, cmp)
+	slices.SortFunc(b, cmp)
+	return slices.Equal(a, b)
+}

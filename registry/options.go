@@ -1,0 +1,181 @@
+package registry
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"time"
+)
+
+// Opt configures a Client. New applies every Opt and validates the result at
+// once.
+type Opt interface{ apply(*config) }
+
+type opt func(*config)
+
+func (o opt) apply(c *config) { o(c) }
+
+type config struct {
+	urls        []string
+	user, pass  string
+	basicAuth   bool
+	bearer      string
+	headers     func(ctx context.Context) (http.Header, error)
+	tls         *tls.Config
+	httpClient  *http.Client
+	retries     int
+	backoffBase time.Duration
+	backoffMax  time.Duration
+	budgetMax   float64
+	budgetRatio float64
+	cacheTTL    time.Duration
+	logger      *slog.Logger
+	errs        []error
+}
+
+func defaultConfig() config {
+	return config{
+		urls:        []string{"http://localhost:8081"},
+		retries:     3,
+		backoffBase: 100 * time.Millisecond,
+		backoffMax:  2 * time.Second,
+		budgetMax:   10,
+		budgetRatio: 0.1,
+		cacheTTL:    5 * time.Minute,
+	}
+}
+
+// URLs sets the registry URLs, overriding the default http://localhost:8081.
+// A request goes to one URL and fails over to the next on transport errors
+// and retryable statuses. Credentials in a URL (http://user:pass@host) are
+// taken out of it and sent as basic auth; they never appear in an error or a
+// log line.
+func URLs(urls ...string) Opt {
+	return opt(func(c *config) { c.urls = append([]string(nil), urls...) })
+}
+
+// BasicAuth sets HTTP basic authentication for every request, overriding the
+// default of none. It cannot be combined with BearerToken.
+func BasicAuth(user, pass string) Opt {
+	return opt(func(c *config) { c.user, c.pass, c.basicAuth = user, pass, true })
+}
+
+// BearerToken sets "Authorization: Bearer <token>" on every request,
+// overriding the default of none. It cannot be combined with BasicAuth.
+func BearerToken(token string) Opt {
+	return opt(func(c *config) {
+		c.bearer = token
+		if token == "" {
+			c.errs = append(c.errs, errors.New("empty bearer token"))
+		}
+	})
+}
+
+// HeaderProvider sets a function called before every request (every retry
+// too) whose headers are set on the request, overriding the default of none.
+// Use it for tokens that expire (OAuth) or vendor headers such as Confluent
+// Cloud's target-sr-cluster. An error fails the request without retrying.
+func HeaderProvider(f func(ctx context.Context) (http.Header, error)) Opt {
+	return opt(func(c *config) {
+		c.headers = f
+		if f == nil {
+			c.errs = append(c.errs, errors.New("nil header provider"))
+		}
+	})
+}
+
+// DialTLSConfig sets the TLS configuration, overriding Go's default (system
+// roots, no client certificate). Set RootCAs for a private CA and
+// Certificates for mutual TLS. It applies to the client given with
+// HTTPClient too, whose Transport must then be nil or an *http.Transport
+// without custom dial functions.
+func DialTLSConfig(t *tls.Config) Opt {
+	return opt(func(c *config) {
+		c.tls = t
+		if t == nil {
+			c.errs = append(c.errs, errors.New("nil tls config"))
+		}
+	})
+}
+
+// HTTPClient sets the HTTP client, overriding the default: a client with a
+// 10s timeout per attempt over a clone of http.DefaultTransport. The client
+// is copied, never modified.
+func HTTPClient(hc *http.Client) Opt {
+	return opt(func(c *config) {
+		c.httpClient = hc
+		if hc == nil {
+			c.errs = append(c.errs, errors.New("nil http client"))
+		}
+	})
+}
+
+// Retries sets how many times a request is retried after a retryable failure
+// (408, 429, 500, 502, 503, 504 or a transport error), overriding the
+// default 3. Zero disables retries. The context's deadline and the retry
+// budget bound retries too.
+func Retries(n int) Opt {
+	return opt(func(c *config) {
+		c.retries = n
+		if n < 0 {
+			c.errs = append(c.errs, fmt.Errorf("negative retries %d", n))
+		}
+	})
+}
+
+// RetryBackoff sets the backoff between retries, overriding the default
+// 100ms base and 2s cap. Retry n (from 0) sleeps a uniformly random time in
+// [0, min(max, base*2^n)) ("full jitter").
+func RetryBackoff(base, max time.Duration) Opt {
+	return opt(func(c *config) {
+		c.backoffBase, c.backoffMax = base, max
+		if base <= 0 || max < base {
+			c.errs = append(c.errs, fmt.Errorf("retry backoff needs 0 < base <= max, got base %v, max %v", base, max))
+		}
+	})
+}
+
+// RetryBudget sets the token bucket that bounds retries across all requests
+// of the client, overriding the default of 10 tokens and a ratio of 0.1 (the
+// scheme of gRPC's retry throttling). The bucket starts full; every failed
+// attempt takes a token, every success puts ratio back (up to tokens), and a
+// retry is only attempted while more than half the tokens remain. So when the
+// registry is down, requests stop multiplying load after a few failures, and
+// recover as successes return.
+func RetryBudget(tokens, ratio float64) Opt {
+	return opt(func(c *config) {
+		c.budgetMax, c.budgetRatio = tokens, ratio
+		if !(tokens >= 1) || math.IsInf(tokens, 0) || !(ratio > 0) || ratio > tokens {
+			c.errs = append(c.errs, fmt.Errorf("retry budget needs tokens >= 1 and 0 < ratio <= tokens, got %v, %v", tokens, ratio))
+		}
+	})
+}
+
+// CacheTTL sets how long the latest version of a subject is cached,
+// overriding the default 5 minutes. Zero disables caching of latest
+// versions. Schemas by ID, by subject and version, and the IDs of schemas
+// looked up or registered are immutable and cached for the client's life.
+func CacheTTL(d time.Duration) Opt {
+	return opt(func(c *config) {
+		c.cacheTTL = d
+		if d < 0 {
+			c.errs = append(c.errs, fmt.Errorf("negative cache ttl %v", d))
+		}
+	})
+}
+
+// Logger sets the logger, overriding the default slog.Default(). Requests
+// are logged at debug level, drift under DriftWarn at warn level. No
+// credential is ever logged.
+func Logger(l *slog.Logger) Opt {
+	return opt(func(c *config) {
+		c.logger = l
+		if l == nil {
+			c.errs = append(c.errs, errors.New("nil logger"))
+		}
+	})
+}
