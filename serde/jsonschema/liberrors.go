@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"errors"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -98,6 +99,8 @@ func libErrors(err error, doc any) error {
 		out = append(out, &serde.ValidationError{Path: path, Err: sentinelFor(kw), Reason: e.Message})
 	}
 	walk(ve)
+	// The library walks maps: sort for a stable report.
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return joinViolations(out)
 }
 

@@ -1,13 +1,334 @@
 package jsonschema
 
 import (
-	js "github.com/santhosh-tekuri/jsonschema/v5"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"regexp"
+	"sort"
+	"strings"
 
-	"github.com/schemagen/schemagen/serde"
+	js "github.com/santhosh-tekuri/jsonschema/v5"
 )
 
-type node struct{}
+// A plan is a tree (a graph, with $ref) of nodes built once from the
+// library's compiled schema. It validates JSON text in one pass over the
+// bytes: no decoding into maps, no big.Rat unless a number sits exactly on
+// a bound. It implements a subset of the keywords; buildPlan declines the
+// rest, and the library validates those schemas.
 
-func buildPlan(s *js.Schema) (*node, string) { return nil, "plan not built yet" }
+// JSON types as bits.
+const (
+	tNull uint8 = 1 << iota
+	tBool
+	tObject
+	tArray
+	tNumber
+	tInteger
+	tString
+)
 
-func (s *Schema) runPlan(data []byte) ([]*serde.ValidationError, bool) { return nil, false }
+var typeBits = map[string]uint8{
+	"null": tNull, "boolean": tBool, "object": tObject, "array": tArray,
+	"number": tNumber, "integer": tInteger, "string": tString,
+}
+
+type node struct {
+	always int8 // 1: true schema, -1: false schema
+	types  uint8
+	tnames string // the allowed types, for messages
+
+	consts   []scalar // const (one) or enum values; only scalars
+	hasEnum  bool     // consts came from enum, not const
+	constKW  string   // "const" or "enum"
+	enumText string   // the allowed values, for messages
+
+	format     func(any) bool
+	formatName string
+
+	minLen, maxLen int
+	pattern        *regexp.Regexp
+	strChecks      bool // any check that needs the string's value
+
+	min, max, exMin, exMax, multipleOf *bound
+	numChecks                          bool
+
+	// Objects: every key in properties or required has an index.
+	keys      map[string]int
+	keyNodes  []*node // nil for required-only keys
+	inProps   []bool
+	required  []int
+	keyNames  []string
+	addlFalse bool
+	addl      *node
+	minProps  int
+	maxProps  int
+	objChecks bool
+
+	items     *node
+	minItems  int
+	maxItems  int
+	arrChecks bool
+
+	ref          *node
+	allOf        []*node
+	anyOf        []*node
+	oneOf        []*node
+	not          *node
+	ifn, th, els *node
+	applies      bool // any applicator above
+}
+
+// scalar is a const or enum value.
+type scalar struct {
+	kind uint8 // tNull, tBool, tNumber, tString
+	s    string
+	b    bool
+	n    *bound
+}
+
+// bound is a number from the schema, exact and in the forms the fast
+// comparisons use.
+type bound struct {
+	lit   string
+	rat   *big.Rat
+	f     float64
+	i     int64
+	isInt bool // i holds the value exactly
+}
+
+func newBound(r *big.Rat, lit string) *bound {
+	if r == nil {
+		return nil
+	}
+	b := &bound{lit: lit, rat: r}
+	b.f, _ = r.Float64()
+	if r.IsInt() && r.Num().IsInt64() {
+		b.i, b.isInt = r.Num().Int64(), true
+	}
+	return b
+}
+
+type planBuilder struct {
+	memo   map[*js.Schema]*node
+	reason string
+}
+
+// buildPlan builds the plan for a compiled schema, or returns nil and the
+// reason it cannot.
+func buildPlan(s *js.Schema) (*node, string) {
+	b := &planBuilder{memo: map[*js.Schema]*node{}}
+	n := b.build(s)
+	if b.reason != "" {
+		return nil, b.reason
+	}
+	return n, ""
+}
+
+func (b *planBuilder) decline(s *js.Schema, what string) {
+	if b.reason == "" {
+		b.reason = fmt.Sprintf("%s at %s", what, s.Location)
+	}
+}
+
+func (b *planBuilder) build(s *js.Schema) *node {
+	if s == nil {
+		return nil
+	}
+	if n, ok := b.memo[s]; ok {
+		return n
+	}
+	n := &node{minLen: -1, maxLen: -1, minProps: -1, maxProps: -1, minItems: -1, maxItems: -1}
+	b.memo[s] = n
+	if s.Always != nil {
+		n.always = -1
+		if *s.Always {
+			n.always = 1
+		}
+		return n
+	}
+	switch {
+	case s.RecursiveRef != nil:
+		b.decline(s, "$recursiveRef")
+	case s.DynamicRef != nil:
+		b.decline(s, "$dynamicRef")
+	case s.PropertyNames != nil:
+		b.decline(s, "propertyNames")
+	case len(s.PatternProperties) > 0:
+		b.decline(s, "patternProperties")
+	case s.RegexProperties:
+		b.decline(s, "regexProperties")
+	case len(s.Dependencies) > 0:
+		b.decline(s, "dependencies")
+	case len(s.DependentRequired) > 0:
+		b.decline(s, "dependentRequired")
+	case len(s.DependentSchemas) > 0:
+		b.decline(s, "dependentSchemas")
+	case s.UnevaluatedProperties != nil:
+		b.decline(s, "unevaluatedProperties")
+	case s.UnevaluatedItems != nil:
+		b.decline(s, "unevaluatedItems")
+	case s.Contains != nil:
+		b.decline(s, "contains")
+	case len(s.PrefixItems) > 0:
+		b.decline(s, "prefixItems")
+	case s.AdditionalItems != nil:
+		b.decline(s, "additionalItems")
+	case s.UniqueItems:
+		b.decline(s, "uniqueItems")
+	case len(s.Extensions) > 0:
+		b.decline(s, "extension keywords")
+	case s.ContentEncoding != "" || s.ContentMediaType != "" || s.ContentSchema != nil:
+		if s.Draft == js.Draft4 || s.Draft == js.Draft6 || s.Draft == js.Draft7 {
+			b.decline(s, "contentEncoding/contentMediaType")
+		}
+	}
+	if b.reason != "" {
+		return n
+	}
+
+	for _, t := range s.Types {
+		n.types |= typeBits[t]
+	}
+	n.tnames = strings.Join(s.Types, " or ")
+
+	if len(s.Constant) > 0 {
+		n.constKW = "const"
+		n.consts = b.scalars(s, s.Constant[:1])
+		n.enumText = fmt.Sprintf("%v", s.Constant[0])
+	}
+	if len(s.Enum) > 0 {
+		if n.consts != nil {
+			b.decline(s, "const with enum")
+			return n
+		}
+		n.constKW, n.hasEnum = "enum", true
+		n.consts = b.scalars(s, s.Enum)
+		if n.consts == nil {
+			n.consts = []scalar{} // enum of nothing: nothing matches
+		}
+		var parts []string
+		for _, e := range s.Enum {
+			parts = append(parts, fmt.Sprintf("%v", e))
+		}
+		n.enumText = strings.Join(parts, ", ")
+	}
+
+	if s.Format != "" {
+		if f, ok := js.Formats[s.Format]; ok {
+			n.format, n.formatName = f, s.Format
+		}
+	}
+	n.minLen, n.maxLen, n.pattern = s.MinLength, s.MaxLength, s.Pattern
+	n.strChecks = n.format != nil || n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil || n.consts != nil
+
+	n.min, n.max = newBound(s.Minimum, ratText(s.Minimum)), newBound(s.Maximum, ratText(s.Maximum))
+	n.exMin, n.exMax = newBound(s.ExclusiveMinimum, ratText(s.ExclusiveMinimum)), newBound(s.ExclusiveMaximum, ratText(s.ExclusiveMaximum))
+	n.multipleOf = newBound(s.MultipleOf, ratText(s.MultipleOf))
+	n.numChecks = n.min != nil || n.max != nil || n.exMin != nil || n.exMax != nil || n.multipleOf != nil
+
+	// Objects.
+	if len(s.Properties) > 0 || len(s.Required) > 0 {
+		n.keys = map[string]int{}
+		names := make([]string, 0, len(s.Properties))
+		for k := range s.Properties {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		for _, k := range names {
+			n.keys[k] = len(n.keyNames)
+			n.keyNames = append(n.keyNames, k)
+			n.keyNodes = append(n.keyNodes, nil)
+			n.inProps = append(n.inProps, true)
+		}
+		for _, k := range s.Required {
+			i, ok := n.keys[k]
+			if !ok {
+				i = len(n.keyNames)
+				n.keys[k] = i
+				n.keyNames = append(n.keyNames, k)
+				n.keyNodes = append(n.keyNodes, nil)
+				n.inProps = append(n.inProps, false)
+			}
+			n.required = append(n.required, i)
+		}
+		for _, k := range names {
+			n.keyNodes[n.keys[k]] = b.build(s.Properties[k])
+		}
+	}
+	switch a := s.AdditionalProperties.(type) {
+	case bool:
+		n.addlFalse = !a
+	case *js.Schema:
+		n.addl = b.build(a)
+	}
+	n.minProps, n.maxProps = s.MinProperties, s.MaxProperties
+	n.objChecks = n.keys != nil || n.addlFalse || n.addl != nil || n.minProps >= 0 || n.maxProps >= 0
+
+	// Arrays.
+	switch it := s.Items.(type) {
+	case *js.Schema:
+		n.items = b.build(it)
+	case []*js.Schema:
+		b.decline(s, "items as an array")
+	}
+	if s.Items2020 != nil {
+		n.items = b.build(s.Items2020)
+	}
+	n.minItems, n.maxItems = s.MinItems, s.MaxItems
+	n.arrChecks = n.items != nil || n.minItems >= 0 || n.maxItems >= 0
+
+	n.ref = b.build(s.Ref)
+	for _, x := range s.AllOf {
+		n.allOf = append(n.allOf, b.build(x))
+	}
+	for _, x := range s.AnyOf {
+		n.anyOf = append(n.anyOf, b.build(x))
+	}
+	for _, x := range s.OneOf {
+		n.oneOf = append(n.oneOf, b.build(x))
+	}
+	n.not = b.build(s.Not)
+	if s.If != nil {
+		n.ifn, n.th, n.els = b.build(s.If), b.build(s.Then), b.build(s.Else)
+	}
+	n.applies = n.ref != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifn != nil
+	return n
+}
+
+func ratText(r *big.Rat) string {
+	if r == nil {
+		return ""
+	}
+	if r.IsInt() {
+		return r.Num().String()
+	}
+	f, _ := r.Float64()
+	return fmt.Sprint(f)
+}
+
+// scalars converts const or enum values; objects and arrays decline.
+func (b *planBuilder) scalars(s *js.Schema, vs []any) []scalar {
+	var out []scalar
+	for _, v := range vs {
+		switch v := v.(type) {
+		case nil:
+			out = append(out, scalar{kind: tNull})
+		case bool:
+			out = append(out, scalar{kind: tBool, b: v})
+		case string:
+			out = append(out, scalar{kind: tString, s: v})
+		case json.Number:
+			r, ok := new(big.Rat).SetString(string(v))
+			if !ok {
+				b.decline(s, "unreadable number in enum")
+				return nil
+			}
+			out = append(out, scalar{kind: tNumber, n: newBound(r, string(v))})
+		default:
+			b.decline(s, "object or array in enum or const")
+			return nil
+		}
+	}
+	return out
+}

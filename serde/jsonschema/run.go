@@ -1,0 +1,709 @@
+package jsonschema
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"math"
+	"math/big"
+	"strconv"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// run is one validation of JSON text by a plan. The text is well-formed
+// (encoding/json wrote it, or json.Valid checked it).
+type run struct {
+	data     []byte
+	errs     []*serde.ValidationError
+	quiet    int // inside anyOf, oneOf, not, if: failures count, not reported
+	declined bool
+	path     []pathSeg
+	keys     [][]byte // keys of open objects, for duplicate checks
+}
+
+// pathSeg is one step of the path to the value being checked: an object
+// key (raw JSON string contents, maybe escaped) or an array index.
+type pathSeg struct {
+	key []byte
+	idx int // -1 for a key
+}
+
+var runs = sync.Pool{New: func() any { return new(run) }}
+
+// runPlan validates data with the plan. ok is false when the plan declined
+// the value (an object with a duplicate key, or a number with an exponent
+// too large to compare cheaply); the library must decide then.
+func (s *Schema) runPlan(data []byte) (errs []*serde.ValidationError, ok bool) {
+	r := runs.Get().(*run)
+	r.data = data
+	r.value(s.plan, 0)
+	errs, ok = r.errs, !r.declined
+	r.data, r.errs, r.declined, r.quiet = nil, nil, false, 0
+	r.path, r.keys = r.path[:0], r.keys[:0]
+	runs.Put(r)
+	return errs, ok
+}
+
+func (r *run) fail(sentinel error, format string, args ...any) {
+	if r.quiet > 0 {
+		return
+	}
+	r.errs = append(r.errs, &serde.ValidationError{Path: r.pathString(""), Err: sentinel, Reason: fmt.Sprintf(format, args...)})
+}
+
+func (r *run) failKey(key string, sentinel error, reason string) {
+	if r.quiet > 0 {
+		return
+	}
+	r.errs = append(r.errs, &serde.ValidationError{Path: r.pathString(key), Err: sentinel, Reason: reason})
+}
+
+func (r *run) pathString(last string) string {
+	var b []byte
+	for _, p := range r.path {
+		if p.idx >= 0 {
+			b = appendIndex(b, p.idx)
+		} else {
+			b = appendKey(b, unquote(p.key))
+		}
+	}
+	if last != "" {
+		b = appendKey(b, last)
+	}
+	return string(b)
+}
+
+// unquote returns the value of the contents of a JSON string.
+func unquote(raw []byte) string {
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
+		return string(raw)
+	}
+	var s string
+	q := make([]byte, 0, len(raw)+2)
+	q = append(append(append(q, '"'), raw...), '"')
+	_ = json.Unmarshal(q, &s)
+	return s
+}
+
+func (r *run) ws(i int) int {
+	for i < len(r.data) {
+		switch r.data[i] {
+		case ' ', '\t', '\n', '\r':
+			i++
+		default:
+			return i
+		}
+	}
+	return i
+}
+
+// str scans the string at i (at its quote). It returns the index after the
+// closing quote, the raw contents, and whether they need unescaping
+// (escapes, or bytes that are not valid UTF-8).
+func (r *run) str(i int) (end int, raw []byte, slow bool) {
+	d := r.data
+	j := i + 1
+	ascii := true
+	for j < len(d) {
+		c := d[j]
+		if c == '"' {
+			break
+		}
+		if c == '\\' {
+			slow = true
+			j += 2
+			continue
+		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
+		j++
+	}
+	if j > len(d) {
+		j = len(d)
+	}
+	raw = d[i+1 : j]
+	if !ascii && !slow && !utf8.Valid(raw) {
+		slow = true
+	}
+	return j + 1, raw, slow
+}
+
+// skip returns the index after the value at i.
+func (r *run) skip(i int) int {
+	d := r.data
+	i = r.ws(i)
+	if i >= len(d) {
+		return i
+	}
+	switch d[i] {
+	case '"':
+		end, _, _ := r.str(i)
+		return end
+	case '{', '[':
+		depth := 0
+		for i < len(d) {
+			switch d[i] {
+			case '"':
+				i, _, _ = r.str(i)
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+				if depth == 0 {
+					return i + 1
+				}
+			}
+			i++
+		}
+		return i
+	}
+	for i < len(d) {
+		switch d[i] {
+		case ',', '}', ']', ' ', '\t', '\n', '\r':
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+func kindName(k uint8) string {
+	switch k {
+	case tNull:
+		return "null"
+	case tBool:
+		return "boolean"
+	case tObject:
+		return "object"
+	case tArray:
+		return "array"
+	case tString:
+		return "string"
+	}
+	return "number"
+}
+
+// value validates the value at i against n and returns the index after it.
+func (r *run) value(n *node, i int) (int, bool) {
+	i = r.ws(i)
+	if n == nil || n.always == 1 || i >= len(r.data) {
+		return r.skip(i), true
+	}
+	if n.always == -1 {
+		r.fail(serde.ErrConstraint, "not allowed by the schema")
+		return r.skip(i), false
+	}
+	d := r.data
+	var kind uint8
+	switch d[i] {
+	case '{':
+		kind = tObject
+	case '[':
+		kind = tArray
+	case '"':
+		kind = tString
+	case 't', 'f':
+		kind = tBool
+	case 'n':
+		kind = tNull
+	default:
+		kind = tNumber
+	}
+	var num []byte
+	numEnd := i
+	if kind == tNumber {
+		numEnd = r.skip(i)
+		num = d[i:numEnd]
+	}
+	if n.types != 0 && n.types&kind == 0 {
+		match := false
+		if kind == tNumber && n.types&tInteger != 0 {
+			isInt, ok := integral(num)
+			if !ok {
+				r.declined = true
+				return numEnd, false
+			}
+			match = isInt
+		}
+		if !match {
+			r.fail(serde.ErrType, "expected %s, but got %s", n.tnames, kindName(kind))
+			return r.skip(i), false
+		}
+	}
+	ok := true
+	var end int
+	switch kind {
+	case tObject:
+		if n.objChecks {
+			end, ok = r.object(n, i)
+		} else {
+			end = r.skip(i)
+		}
+		if n.consts != nil {
+			r.fail(serde.ErrEnum, "value must be %s", n.enumText)
+			ok = false
+		}
+	case tArray:
+		if n.arrChecks {
+			end, ok = r.array(n, i)
+		} else {
+			end = r.skip(i)
+		}
+		if n.consts != nil {
+			r.fail(serde.ErrEnum, "value must be %s", n.enumText)
+			ok = false
+		}
+	case tString:
+		var raw []byte
+		var slow bool
+		end, raw, slow = r.str(i)
+		if n.strChecks {
+			ok = r.stringChecks(n, raw, slow)
+		}
+	case tNumber:
+		end = numEnd
+		if n.numChecks || n.consts != nil {
+			ok = r.numberChecks(n, num)
+		}
+	default:
+		end = r.skip(i)
+		if n.consts != nil {
+			match := false
+			for _, c := range n.consts {
+				if c.kind == kind && (kind == tNull || c.b == (d[i] == 't')) {
+					match = true
+					break
+				}
+			}
+			if !match {
+				r.fail(serde.ErrEnum, "value must be %s", n.enumText)
+				ok = false
+			}
+		}
+	}
+	if n.applies && !r.declined {
+		ok = r.applicators(n, i) && ok
+	}
+	return end, ok
+}
+
+func (r *run) applicators(n *node, i int) bool {
+	ok := true
+	if n.ref != nil {
+		_, k := r.value(n.ref, i)
+		ok = ok && k
+	}
+	for _, x := range n.allOf {
+		_, k := r.value(x, i)
+		ok = ok && k
+	}
+	if n.anyOf != nil {
+		r.quiet++
+		matched := false
+		for _, x := range n.anyOf {
+			if _, k := r.value(x, i); k {
+				matched = true
+				break
+			}
+		}
+		r.quiet--
+		if !matched {
+			r.fail(serde.ErrUnion, "matches none of anyOf")
+			ok = false
+		}
+	}
+	if n.oneOf != nil {
+		r.quiet++
+		matched := 0
+		for _, x := range n.oneOf {
+			if _, k := r.value(x, i); k {
+				matched++
+				if matched > 1 {
+					break
+				}
+			}
+		}
+		r.quiet--
+		switch matched {
+		case 0:
+			r.fail(serde.ErrUnion, "matches none of oneOf")
+			ok = false
+		case 2:
+			r.fail(serde.ErrUnion, "matches more than one of oneOf")
+			ok = false
+		}
+	}
+	if n.not != nil {
+		r.quiet++
+		_, k := r.value(n.not, i)
+		r.quiet--
+		if k {
+			r.fail(serde.ErrConstraint, "matches the schema under not")
+			ok = false
+		}
+	}
+	if n.ifn != nil {
+		r.quiet++
+		_, k := r.value(n.ifn, i)
+		r.quiet--
+		next := n.els
+		if k {
+			next = n.th
+		}
+		if next != nil {
+			_, k := r.value(next, i)
+			ok = ok && k
+		}
+	}
+	return ok
+}
+
+func (r *run) object(n *node, i int) (int, bool) {
+	d := r.data
+	ok := true
+	var seen uint64
+	var seenBig []bool
+	if len(n.keyNames) > 64 {
+		seenBig = make([]bool, len(n.keyNames))
+	}
+	track := n.addl != nil || n.minProps >= 0 || n.maxProps >= 0
+	keys0 := len(r.keys)
+	count := 0
+	i = r.ws(i + 1)
+	for i < len(d) && d[i] != '}' {
+		kend, raw, slow := r.str(i)
+		key := raw
+		if slow {
+			key = []byte(unquote(raw))
+		}
+		i = r.ws(kend) + 1 // past ':'
+		count++
+		idx, known := n.keys[string(key)]
+		if known {
+			if seenBig != nil {
+				if seenBig[idx] {
+					r.declined = true
+				}
+				seenBig[idx] = true
+			} else {
+				if seen&(1<<idx) != 0 {
+					r.declined = true
+				}
+				seen |= 1 << idx
+			}
+		} else if track {
+			for _, k := range r.keys[keys0:] {
+				if bytes.Equal(k, key) {
+					r.declined = true
+				}
+			}
+			r.keys = append(r.keys, key)
+		}
+		if r.declined {
+			r.keys = r.keys[:keys0]
+			return len(d), false
+		}
+		var sub *node
+		switch {
+		case known && n.inProps[idx]:
+			sub = n.keyNodes[idx]
+		case n.addlFalse:
+			r.failKey(string(key), serde.ErrUnknownField, "property not allowed by the schema")
+			ok = false
+		default:
+			sub = n.addl
+		}
+		if sub != nil {
+			r.path = append(r.path, pathSeg{key: raw, idx: -1})
+			var k bool
+			i, k = r.value(sub, i)
+			r.path = r.path[:len(r.path)-1]
+			ok = ok && k
+			if r.declined {
+				r.keys = r.keys[:keys0]
+				return len(d), false
+			}
+		} else {
+			i = r.skip(i)
+		}
+		i = r.ws(i)
+		if i < len(d) && d[i] == ',' {
+			i = r.ws(i + 1)
+		}
+	}
+	r.keys = r.keys[:keys0]
+	for _, idx := range n.required {
+		have := false
+		if seenBig != nil {
+			have = seenBig[idx]
+		} else {
+			have = seen&(1<<idx) != 0
+		}
+		if !have {
+			r.failKey(n.keyNames[idx], serde.ErrRequired, "missing required property")
+			ok = false
+		}
+	}
+	if n.minProps >= 0 && count < n.minProps {
+		r.fail(serde.ErrRange, "minimum %d properties allowed, but found %d properties", n.minProps, count)
+		ok = false
+	}
+	if n.maxProps >= 0 && count > n.maxProps {
+		r.fail(serde.ErrRange, "maximum %d properties allowed, but found %d properties", n.maxProps, count)
+		ok = false
+	}
+	return i + 1, ok
+}
+
+func (r *run) array(n *node, i int) (int, bool) {
+	d := r.data
+	ok := true
+	count := 0
+	i = r.ws(i + 1)
+	for i < len(d) && d[i] != ']' {
+		if n.items != nil {
+			r.path = append(r.path, pathSeg{idx: count})
+			var k bool
+			i, k = r.value(n.items, i)
+			r.path = r.path[:len(r.path)-1]
+			ok = ok && k
+			if r.declined {
+				return len(d), false
+			}
+		} else {
+			i = r.skip(i)
+		}
+		count++
+		i = r.ws(i)
+		if i < len(d) && d[i] == ',' {
+			i = r.ws(i + 1)
+		}
+	}
+	if n.minItems >= 0 && count < n.minItems {
+		r.fail(serde.ErrRange, "minimum %d items required, but found %d items", n.minItems, count)
+		ok = false
+	}
+	if n.maxItems >= 0 && count > n.maxItems {
+		r.fail(serde.ErrRange, "maximum %d items required, but found %d items", n.maxItems, count)
+		ok = false
+	}
+	return i + 1, ok
+}
+
+func (r *run) stringChecks(n *node, raw []byte, slow bool) bool {
+	ok := true
+	var s string
+	haveS := false
+	if slow {
+		s, haveS = unquote(raw), true
+		raw = []byte(s)
+	}
+	if n.minLen >= 0 || n.maxLen >= 0 {
+		l := utf8.RuneCount(raw)
+		if n.minLen >= 0 && l < n.minLen {
+			r.fail(serde.ErrRange, "length must be >= %d, but got %d", n.minLen, l)
+			ok = false
+		}
+		if n.maxLen >= 0 && l > n.maxLen {
+			r.fail(serde.ErrRange, "length must be <= %d, but got %d", n.maxLen, l)
+			ok = false
+		}
+	}
+	if n.pattern != nil && !n.pattern.Match(raw) {
+		r.fail(serde.ErrFormat, "does not match pattern %q", n.pattern.String())
+		ok = false
+	}
+	if n.consts != nil {
+		match := false
+		for _, c := range n.consts {
+			if c.kind == tString && c.s == string(raw) {
+				match = true
+				break
+			}
+		}
+		if !match {
+			r.fail(serde.ErrEnum, "value must be %s", n.enumText)
+			ok = false
+		}
+	}
+	if n.format != nil {
+		if !haveS {
+			s = string(raw)
+		}
+		if !n.format(s) {
+			r.fail(serde.ErrFormat, "%q is not valid %s", s, n.formatName)
+			ok = false
+		}
+	}
+	return ok
+}
+
+// integral reports whether the number literal is an integer. ok is false
+// for an exponent too large to reason about cheaply.
+func integral(lit []byte) (isInt, ok bool) {
+	mant, exp, ok := splitNumber(lit)
+	if !ok {
+		return false, false
+	}
+	frac := 0
+	if p := bytes.IndexByte(mant, '.'); p >= 0 {
+		frac = len(mant) - p - 1
+	}
+	// Trailing zeros of the digits (ignoring the point) count toward the
+	// exponent; all zeros is zero, an integer.
+	tz, nonzero := 0, false
+	for j := len(mant) - 1; j >= 0; j-- {
+		c := mant[j]
+		if c == '.' || c == '-' {
+			continue
+		}
+		if c != '0' {
+			nonzero = true
+			break
+		}
+		tz++
+	}
+	if !nonzero {
+		return true, true
+	}
+	return exp-frac+tz >= 0, true
+}
+
+// splitNumber splits a literal into mantissa and exponent; ok is false for
+// exponents beyond ±1000.
+func splitNumber(lit []byte) (mant []byte, exp int, ok bool) {
+	p := bytes.IndexAny(lit, "eE")
+	if p < 0 {
+		return lit, 0, true
+	}
+	e := lit[p+1:]
+	neg := false
+	if len(e) > 0 && (e[0] == '+' || e[0] == '-') {
+		neg = e[0] == '-'
+		e = e[1:]
+	}
+	for _, c := range e {
+		exp = exp*10 + int(c-'0')
+		if exp > 1000 {
+			return nil, 0, false
+		}
+	}
+	if neg {
+		exp = -exp
+	}
+	return lit[:p], exp, true
+}
+
+// parsedNum is an instance number, parsed lazily.
+type parsedNum struct {
+	lit   []byte
+	i     int64
+	isInt bool // plain integer literal that fits int64
+	f     float64
+	rat   *big.Rat
+}
+
+func parseNum(lit []byte) (parsedNum, bool) {
+	p := parsedNum{lit: lit}
+	if len(lit) <= 18 && bytes.IndexAny(lit, ".eE") < 0 {
+		v, err := strconv.ParseInt(string(lit), 10, 64)
+		if err == nil {
+			p.i, p.isInt, p.f = v, true, float64(v)
+			return p, true
+		}
+	}
+	if _, _, ok := splitNumber(lit); !ok {
+		return p, false
+	}
+	f, err := strconv.ParseFloat(string(lit), 64)
+	if err != nil && !math.IsInf(f, 0) {
+		return p, false
+	}
+	p.f = f
+	return p, true
+}
+
+func (p *parsedNum) exact() *big.Rat {
+	if p.rat == nil {
+		p.rat, _ = new(big.Rat).SetString(string(p.lit))
+	}
+	return p.rat
+}
+
+// cmp compares the number with a bound exactly.
+func (p *parsedNum) cmp(b *bound) int {
+	if p.isInt && b.isInt {
+		switch {
+		case p.i < b.i:
+			return -1
+		case p.i > b.i:
+			return 1
+		}
+		return 0
+	}
+	// Rounding to float64 is monotonic, so a strict inequality of the
+	// floats is the exact answer; only equal floats need exact arithmetic.
+	switch {
+	case p.f < b.f:
+		return -1
+	case p.f > b.f:
+		return 1
+	}
+	return p.exact().Cmp(b.rat)
+}
+
+func (r *run) numberChecks(n *node, lit []byte) bool {
+	p, good := parseNum(lit)
+	if !good {
+		r.declined = true
+		return false
+	}
+	ok := true
+	if n.min != nil && p.cmp(n.min) < 0 {
+		r.fail(serde.ErrRange, "must be >= %s but found %s", n.min.lit, lit)
+		ok = false
+	}
+	if n.exMin != nil && p.cmp(n.exMin) <= 0 {
+		r.fail(serde.ErrRange, "must be > %s but found %s", n.exMin.lit, lit)
+		ok = false
+	}
+	if n.max != nil && p.cmp(n.max) > 0 {
+		r.fail(serde.ErrRange, "must be <= %s but found %s", n.max.lit, lit)
+		ok = false
+	}
+	if n.exMax != nil && p.cmp(n.exMax) >= 0 {
+		r.fail(serde.ErrRange, "must be < %s but found %s", n.exMax.lit, lit)
+		ok = false
+	}
+	if m := n.multipleOf; m != nil {
+		var multiple bool
+		if p.isInt && m.isInt && m.i != 0 {
+			multiple = p.i%m.i == 0
+		} else {
+			multiple = new(big.Rat).Quo(p.exact(), m.rat).IsInt()
+		}
+		if !multiple {
+			r.fail(serde.ErrRange, "%s not multipleOf %s", lit, m.lit)
+			ok = false
+		}
+	}
+	if n.consts != nil {
+		match := false
+		for _, c := range n.consts {
+			if c.kind == tNumber && p.cmp(c.n) == 0 {
+				match = true
+				break
+			}
+		}
+		if !match {
+			r.fail(serde.ErrEnum, "value must be %s", n.enumText)
+			ok = false
+		}
+	}
+	return ok
+}
