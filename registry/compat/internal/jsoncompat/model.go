@@ -1,0 +1,924 @@
+package jsoncompat
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Limits that bound the work one comparison may do. Schemas beyond them
+// are refused with an error wrapping serde.ErrLimit rather than compared
+// slowly.
+const (
+	// MaxSchemaBytes bounds the text of one schema document.
+	MaxSchemaBytes = 4 << 20
+	// MaxDepth bounds the nesting of JSON values in one schema document.
+	MaxDepth = 128
+	// MaxNodes bounds the sub-schemas loaded for one comparison, over all
+	// documents (the schemas and everything they reference).
+	MaxNodes = 100_000
+	// MaxDocuments bounds the referenced documents loaded for one comparison.
+	MaxDocuments = 256
+	// MaxSteps bounds the pairwise sub-schema comparisons of one check.
+	MaxSteps = 1_000_000
+)
+
+// kind is the class of a loaded schema, as Confluent's schema model
+// (everit-json-schema) classifies it; the diff compares schemas of the same
+// kind attribute by attribute and calls any other pair a type change.
+type kind uint8
+
+const (
+	kindEmpty kind = iota // {} or true
+	kindFalse
+	kindRef
+	kindCombined
+	kindNot
+	kindEnum
+	kindConst
+	kindString
+	kindNumber
+	kindBoolean
+	kindNull
+	kindObject
+	kindArray
+	kindConditional
+)
+
+var kindNames = [...]string{
+	kindEmpty: "any", kindFalse: "nothing (false)", kindRef: "$ref", kindCombined: "combined",
+	kindNot: "not", kindEnum: "enum", kindConst: "const", kindString: "string", kindNumber: "number",
+	kindBoolean: "boolean", kindNull: "null", kindObject: "object", kindArray: "array",
+	kindConditional: "if/then/else",
+}
+
+// node is one loaded schema. Keyword mixes that Confluent's model splits
+// (type plus enum, type plus allOf, a list of types) load as a synthetic
+// allOf or anyOf of single-kind nodes, as there.
+type node struct {
+	kind kind
+	// key identifies equal schemas for de-duplicating combined members.
+	key string
+
+	id, title, description, def *string
+	connectType                 string
+	hasDefault                  bool
+
+	// kindRef
+	ref    string
+	doc    *document
+	target *node
+
+	// kindCombined
+	criterion string // allOf, anyOf, oneOf
+	subs      []*node
+
+	// kindNot
+	not *node
+
+	// kindEnum, kindConst
+	values   map[string]bool
+	constVal string
+
+	// kindString
+	minLength, maxLength *float64
+	pattern              *string
+
+	// kindNumber
+	integer                        bool
+	minimum, maximum, exMin, exMax *float64
+	multipleOf                     *big.Rat
+	multipleOfText                 string
+
+	// kindObject
+	props         map[string]*node
+	required      map[string]bool
+	addlForbidden bool
+	addl          *node
+	patterns      []patternProp
+	propDeps      map[string][]string
+	schemaDeps    map[string]*node
+	unevalProps   *node
+	minProps      *float64
+	maxProps      *float64
+
+	// kindArray
+	items              *node
+	tuple              []*node
+	addlItemsForbidden bool
+	addlItems          *node
+	unevalItems        *node
+	minItems, maxItems *float64
+	minContains        *float64
+	maxContains        *float64
+	unique             bool
+}
+
+type patternProp struct {
+	source string
+	re     *regexp.Regexp
+	schema *node
+}
+
+// document is one parsed schema text.
+type document struct {
+	name   string
+	root   any
+	modern bool // draft 2019-09 or 2020-12
+	refs   []serde.Reference
+	nodes  map[string]*node // by JSON pointer
+}
+
+// loader loads schema documents and resolves their references.
+type loader struct {
+	ctx      context.Context
+	resolver serde.Resolver
+	docs     map[string]*document // external documents by name
+	pending  []*node              // $ref nodes to resolve
+	count    int
+}
+
+func newLoader(ctx context.Context, r serde.Resolver) *loader {
+	return &loader{ctx: ctx, resolver: r, docs: map[string]*document{}}
+}
+
+// parseDocument decodes schema text into a document.
+func parseDocument(name, text string, refs []serde.Reference) (*document, error) {
+	if len(text) > MaxSchemaBytes {
+		return nil, fmt.Errorf("jsoncompat: schema %s is %d bytes, more than %d: %w", name, len(text), MaxSchemaBytes, serde.ErrLimit)
+	}
+	if err := checkDepth(text); err != nil {
+		return nil, fmt.Errorf("jsoncompat: schema %s: %w", name, err)
+	}
+	dec := json.NewDecoder(strings.NewReader(text))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("jsoncompat: schema %s: %w: %w", name, serde.ErrSchema, err)
+	}
+	if dec.More() {
+		return nil, fmt.Errorf("jsoncompat: schema %s: %w: trailing data after the schema", name, serde.ErrSchema)
+	}
+	doc := &document{name: name, root: v, refs: refs, nodes: map[string]*node{}}
+	switch v := v.(type) {
+	case bool:
+	case map[string]any:
+		if s, ok := v["$schema"].(string); ok {
+			doc.modern = strings.Contains(s, "2019-09") || strings.Contains(s, "2020-12")
+		}
+	default:
+		return nil, fmt.Errorf("jsoncompat: schema %s: %w: expected an object or a boolean at the root", name, serde.ErrSchema)
+	}
+	return doc, nil
+}
+
+// checkDepth refuses text nested deeper than MaxDepth, before decoding.
+func checkDepth(text string) error {
+	depth, inString, escaped := 0, false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case inString:
+			if escaped {
+				escaped = false
+			} else if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			if depth > MaxDepth {
+				return fmt.Errorf("nested more than %d levels: %w", MaxDepth, serde.ErrLimit)
+			}
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return nil
+}
+
+// load loads the root of doc and every schema its references reach.
+func (l *loader) load(doc *document) (*node, error) {
+	n, err := l.parse(doc, doc.root, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := l.resolvePending(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (l *loader) resolvePending() error {
+	for len(l.pending) > 0 {
+		if err := l.ctx.Err(); err != nil {
+			return err
+		}
+		r := l.pending[len(l.pending)-1]
+		l.pending = l.pending[:len(l.pending)-1]
+		t, err := l.resolveRef(r.doc, r.ref)
+		if err != nil {
+			return err
+		}
+		r.target = t
+	}
+	return nil
+}
+
+func (l *loader) newNode(k kind, key string) (*node, error) {
+	l.count++
+	if l.count > MaxNodes {
+		return nil, fmt.Errorf("jsoncompat: more than %d sub-schemas: %w", MaxNodes, serde.ErrLimit)
+	}
+	return &node{kind: k, key: key}, nil
+}
+
+// parse loads the schema v found at pointer ptr of doc. Nodes are cached by
+// pointer, so a $ref and the inline schema it names share one node.
+func (l *loader) parse(doc *document, v any, ptr string) (*node, error) {
+	if n, ok := doc.nodes[ptr]; ok {
+		return n, nil
+	}
+	var n *node
+	var err error
+	switch v := v.(type) {
+	case bool:
+		k := kindEmpty
+		if !v {
+			k = kindFalse
+		}
+		n, err = l.newNode(k, strconv.FormatBool(v))
+	case map[string]any:
+		n, err = l.parseObject(doc, v, ptr)
+	default:
+		return nil, fmt.Errorf("jsoncompat: %s at %s: %w: a schema must be an object or a boolean", doc.name, pointerText(ptr), serde.ErrSchema)
+	}
+	if err != nil {
+		return nil, err
+	}
+	doc.nodes[ptr] = n
+	return n, nil
+}
+
+// Keyword families: keywords that make a schema of that kind even without
+// "type".
+var (
+	stringKeywords = []string{"minLength", "maxLength", "pattern", "format"}
+	numberKeywords = []string{"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"}
+	objectKeywords = []string{"properties", "required", "additionalProperties", "patternProperties",
+		"dependencies", "minProperties", "maxProperties", "propertyNames"}
+	objectKeywordsModern = []string{"dependentRequired", "dependentSchemas", "unevaluatedProperties"}
+	arrayKeywords        = []string{"items", "additionalItems", "minItems", "maxItems", "uniqueItems", "contains"}
+	arrayKeywordsModern  = []string{"prefixItems", "unevaluatedItems"}
+)
+
+func hasAny(m map[string]any, keys []string) bool {
+	for _, k := range keys {
+		if _, ok := m[k]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node, error) {
+	key := canonical(m)
+	var parts []*node
+	if ref, ok := m["$ref"].(string); ok {
+		r, err := l.newNode(kindRef, key)
+		if err != nil {
+			return nil, err
+		}
+		r.ref, r.doc = ref, doc
+		l.pending = append(l.pending, r)
+		if !doc.modern {
+			// Drafts up to 7 ignore the keywords beside $ref.
+			return r, nil
+		}
+		parts = append(parts, r)
+	}
+	if e, ok := m["enum"]; ok {
+		arr, ok := e.([]any)
+		if !ok {
+			return nil, schemaErr(doc, ptr, "enum must be an array")
+		}
+		n, err := l.newNode(kindEnum, "enum:"+key)
+		if err != nil {
+			return nil, err
+		}
+		n.values = map[string]bool{}
+		for _, x := range arr {
+			n.values[canonical(x)] = true
+		}
+		parts = append(parts, n)
+	}
+	var combined []*node
+	for _, crit := range []string{"allOf", "anyOf", "oneOf"} {
+		raw, ok := m[crit]
+		if !ok {
+			continue
+		}
+		arr, ok := raw.([]any)
+		if !ok || len(arr) == 0 {
+			return nil, schemaErr(doc, ptr, crit+" must be a non-empty array")
+		}
+		c, err := l.newNode(kindCombined, crit+":"+key)
+		if err != nil {
+			return nil, err
+		}
+		c.criterion = crit
+		for i, x := range arr {
+			s, err := l.parse(doc, x, ptr+"/"+crit+"/"+strconv.Itoa(i))
+			if err != nil {
+				return nil, err
+			}
+			c.subs = append(c.subs, s)
+		}
+		combined = append(combined, c)
+	}
+	switch len(combined) {
+	case 0:
+	case 1:
+		parts = append(parts, combined[0])
+	default:
+		c, err := l.newNode(kindCombined, "combined:"+key)
+		if err != nil {
+			return nil, err
+		}
+		c.criterion, c.subs = "allOf", combined
+		parts = append(parts, c)
+	}
+	if x, ok := m["not"]; ok {
+		n, err := l.newNode(kindNot, "not:"+key)
+		if err != nil {
+			return nil, err
+		}
+		if n.not, err = l.parse(doc, x, ptr+"/not"); err != nil {
+			return nil, err
+		}
+		parts = append(parts, n)
+	}
+	if x, ok := m["const"]; ok {
+		n, err := l.newNode(kindConst, "const:"+key)
+		if err != nil {
+			return nil, err
+		}
+		n.constVal = canonical(x)
+		parts = append(parts, n)
+	}
+	// Typed schemas take their family's keywords; a family's keywords
+	// without its type make an untyped schema of that kind.
+	covered := map[kind]bool{}
+	if t, ok := m["type"]; ok {
+		var names []string
+		switch t := t.(type) {
+		case string:
+			names = []string{t}
+		case []any:
+			for _, x := range t {
+				s, ok := x.(string)
+				if !ok {
+					return nil, schemaErr(doc, ptr, "type must be a string or an array of strings")
+				}
+				names = append(names, s)
+			}
+		default:
+			return nil, schemaErr(doc, ptr, "type must be a string or an array of strings")
+		}
+		var typed []*node
+		for _, name := range names {
+			n, err := l.typed(doc, m, ptr, name, key)
+			if err != nil {
+				return nil, err
+			}
+			covered[n.kind] = true
+			typed = append(typed, n)
+		}
+		if _, isList := t.([]any); isList {
+			c, err := l.newNode(kindCombined, "type:"+key)
+			if err != nil {
+				return nil, err
+			}
+			c.criterion, c.subs = "anyOf", typed
+			parts = append(parts, c)
+		} else {
+			parts = append(parts, typed...)
+		}
+	}
+	sniff := []struct {
+		k    kind
+		name string
+		keys []string
+	}{
+		{kindArray, "array", arrayKeywords},
+		{kindObject, "object", objectKeywords},
+		{kindNumber, "number", numberKeywords},
+		{kindString, "string", stringKeywords},
+	}
+	for _, s := range sniff {
+		if covered[s.k] {
+			continue
+		}
+		has := hasAny(m, s.keys)
+		if doc.modern && !has {
+			switch s.k {
+			case kindArray:
+				has = hasAny(m, arrayKeywordsModern)
+			case kindObject:
+				has = hasAny(m, objectKeywordsModern)
+			}
+		}
+		if !has {
+			continue
+		}
+		n, err := l.typed(doc, m, ptr, s.name, "sniffed:"+key)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, n)
+	}
+	if hasAny(m, []string{"if", "then", "else"}) {
+		n, err := l.newNode(kindConditional, "if:"+key)
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, n)
+	}
+	var n *node
+	switch len(parts) {
+	case 0:
+		var err error
+		if n, err = l.newNode(kindEmpty, key); err != nil {
+			return nil, err
+		}
+	case 1:
+		n = parts[0]
+		n.key = key
+	default:
+		var err error
+		if n, err = l.newNode(kindCombined, key); err != nil {
+			return nil, err
+		}
+		n.criterion, n.subs = "allOf", parts
+	}
+	n.title = stringAt(m, "title")
+	n.description = stringAt(m, "description")
+	if !doc.modern {
+		idKey := "$id"
+		if s, ok := m["$schema"].(string); ok && strings.Contains(s, "draft-04") {
+			idKey = "id"
+		}
+		n.id = stringAt(m, idKey)
+	}
+	if d, ok := m["default"]; ok {
+		s := canonical(d)
+		n.def, n.hasDefault = &s, true
+	}
+	if ct, ok := m["connect.type"].(string); ok {
+		n.connectType = ct
+	}
+	return n, nil
+}
+
+func schemaErr(doc *document, ptr, msg string) error {
+	return fmt.Errorf("jsoncompat: %s at %s: %w: %s", doc.name, pointerText(ptr), serde.ErrSchema, msg)
+}
+
+func stringAt(m map[string]any, k string) *string {
+	v, ok := m[k]
+	if !ok {
+		return nil
+	}
+	s, ok := v.(string)
+	if !ok {
+		s = canonical(v)
+	}
+	return &s
+}
+
+// typed builds the schema of one type from its family's keywords.
+func (l *loader) typed(doc *document, m map[string]any, ptr, typ, key string) (*node, error) {
+	var n *node
+	var err error
+	switch typ {
+	case "string":
+		if n, err = l.newNode(kindString, "string:"+key); err != nil {
+			return nil, err
+		}
+		if n.minLength, err = numberAt(doc, m, ptr, "minLength"); err != nil {
+			return nil, err
+		}
+		if n.maxLength, err = numberAt(doc, m, ptr, "maxLength"); err != nil {
+			return nil, err
+		}
+		if p, ok := m["pattern"]; ok {
+			s, ok := p.(string)
+			if !ok {
+				return nil, schemaErr(doc, ptr, "pattern must be a string")
+			}
+			n.pattern = &s
+		}
+	case "integer", "number":
+		if n, err = l.newNode(kindNumber, typ+":"+key); err != nil {
+			return nil, err
+		}
+		n.integer = typ == "integer"
+		for _, f := range []struct {
+			name string
+			dst  **float64
+		}{{"minimum", &n.minimum}, {"maximum", &n.maximum}, {"exclusiveMinimum", &n.exMin}, {"exclusiveMaximum", &n.exMax}} {
+			if _, isBool := m[f.name].(bool); isBool {
+				continue // draft-04 modifier of minimum/maximum
+			}
+			if *f.dst, err = numberAt(doc, m, ptr, f.name); err != nil {
+				return nil, err
+			}
+		}
+		if x, ok := m["multipleOf"]; ok {
+			num, ok := x.(json.Number)
+			if !ok {
+				return nil, schemaErr(doc, ptr, "multipleOf must be a number")
+			}
+			r, err := parseRat(num.String())
+			if err != nil {
+				return nil, schemaErr(doc, ptr, "multipleOf: "+err.Error())
+			}
+			n.multipleOf, n.multipleOfText = r, num.String()
+		}
+	case "boolean":
+		n, err = l.newNode(kindBoolean, "boolean:"+key)
+	case "null":
+		n, err = l.newNode(kindNull, "null:"+key)
+	case "object":
+		n, err = l.object(doc, m, ptr, key)
+	case "array":
+		n, err = l.array(doc, m, ptr, key)
+	default:
+		return nil, schemaErr(doc, ptr, fmt.Sprintf("unknown type %q", typ))
+	}
+	return n, err
+}
+
+func (l *loader) object(doc *document, m map[string]any, ptr, key string) (*node, error) {
+	n, err := l.newNode(kindObject, "object:"+key)
+	if err != nil {
+		return nil, err
+	}
+	n.props = map[string]*node{}
+	n.required = map[string]bool{}
+	if p, ok := m["properties"]; ok {
+		pm, ok := p.(map[string]any)
+		if !ok {
+			return nil, schemaErr(doc, ptr, "properties must be an object")
+		}
+		for name, x := range pm {
+			if n.props[name], err = l.parse(doc, x, ptr+"/properties/"+escapePointer(name)); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if r, ok := m["required"].([]any); ok {
+		for _, x := range r {
+			if s, ok := x.(string); ok {
+				n.required[s] = true
+			}
+		}
+	}
+	if a, ok := m["additionalProperties"]; ok {
+		switch a := a.(type) {
+		case bool:
+			n.addlForbidden = !a
+		default:
+			if n.addl, err = l.parse(doc, a, ptr+"/additionalProperties"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if p, ok := m["patternProperties"]; ok {
+		pm, ok := p.(map[string]any)
+		if !ok {
+			return nil, schemaErr(doc, ptr, "patternProperties must be an object")
+		}
+		for _, src := range sortedKeys(pm) {
+			s, err := l.parse(doc, pm[src], ptr+"/patternProperties/"+escapePointer(src))
+			if err != nil {
+				return nil, err
+			}
+			re, _ := regexp.Compile(src) // an ECMA-only pattern matches nothing here
+			n.patterns = append(n.patterns, patternProp{source: src, re: re, schema: s})
+		}
+	}
+	deps := func(kw string, allowArrays, allowSchemas bool) error {
+		d, ok := m[kw]
+		if !ok {
+			return nil
+		}
+		dm, ok := d.(map[string]any)
+		if !ok {
+			return schemaErr(doc, ptr, kw+" must be an object")
+		}
+		for _, name := range sortedKeys(dm) {
+			switch x := dm[name].(type) {
+			case []any:
+				if !allowArrays {
+					return schemaErr(doc, ptr, kw+" values must be schemas")
+				}
+				if n.propDeps == nil {
+					n.propDeps = map[string][]string{}
+				}
+				list := []string{}
+				for _, y := range x {
+					if s, ok := y.(string); ok {
+						list = append(list, s)
+					}
+				}
+				n.propDeps[name] = list
+			default:
+				if !allowSchemas {
+					return schemaErr(doc, ptr, kw+" values must be arrays")
+				}
+				if n.schemaDeps == nil {
+					n.schemaDeps = map[string]*node{}
+				}
+				s, err := l.parse(doc, x, ptr+"/"+kw+"/"+escapePointer(name))
+				if err != nil {
+					return err
+				}
+				n.schemaDeps[name] = s
+			}
+		}
+		return nil
+	}
+	if err := deps("dependencies", true, true); err != nil {
+		return nil, err
+	}
+	if doc.modern {
+		if err := deps("dependentRequired", true, false); err != nil {
+			return nil, err
+		}
+		if err := deps("dependentSchemas", false, true); err != nil {
+			return nil, err
+		}
+		if u, ok := m["unevaluatedProperties"]; ok {
+			if n.unevalProps, err = l.parse(doc, u, ptr+"/unevaluatedProperties"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if n.minProps, err = numberAt(doc, m, ptr, "minProperties"); err != nil {
+		return nil, err
+	}
+	if n.maxProps, err = numberAt(doc, m, ptr, "maxProperties"); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+func (l *loader) array(doc *document, m map[string]any, ptr, key string) (*node, error) {
+	n, err := l.newNode(kindArray, "array:"+key)
+	if err != nil {
+		return nil, err
+	}
+	tuple := func(kw string, arr []any) error {
+		for i, x := range arr {
+			s, err := l.parse(doc, x, ptr+"/"+kw+"/"+strconv.Itoa(i))
+			if err != nil {
+				return err
+			}
+			n.tuple = append(n.tuple, s)
+		}
+		return nil
+	}
+	prefix, hasPrefix := m["prefixItems"].([]any)
+	if doc.modern && hasPrefix {
+		if err := tuple("prefixItems", prefix); err != nil {
+			return nil, err
+		}
+	}
+	if it, ok := m["items"]; ok {
+		switch it := it.(type) {
+		case []any:
+			if err := tuple("items", it); err != nil {
+				return nil, err
+			}
+		case bool:
+			switch {
+			case !doc.modern:
+				if n.items, err = l.parse(doc, it, ptr+"/items"); err != nil {
+					return nil, err
+				}
+			case !it:
+				n.addlItemsForbidden = true
+			}
+		default:
+			s, err := l.parse(doc, it, ptr+"/items")
+			if err != nil {
+				return nil, err
+			}
+			if doc.modern && hasPrefix {
+				n.addlItems = s
+			} else {
+				n.items = s
+			}
+		}
+	}
+	if a, ok := m["additionalItems"]; ok && !(doc.modern && hasPrefix) {
+		switch a := a.(type) {
+		case bool:
+			if !a {
+				n.addlItemsForbidden = true
+			}
+		default:
+			if n.addlItems, err = l.parse(doc, a, ptr+"/additionalItems"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if u, ok := m["unevaluatedItems"]; ok && doc.modern {
+		if n.unevalItems, err = l.parse(doc, u, ptr+"/unevaluatedItems"); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range []struct {
+		name string
+		dst  **float64
+	}{{"minItems", &n.minItems}, {"maxItems", &n.maxItems}, {"minContains", &n.minContains}, {"maxContains", &n.maxContains}} {
+		if *f.dst, err = numberAt(doc, m, ptr, f.name); err != nil {
+			return nil, err
+		}
+	}
+	if u, ok := m["uniqueItems"].(bool); ok {
+		n.unique = u
+	}
+	return n, nil
+}
+
+func numberAt(doc *document, m map[string]any, ptr, k string) (*float64, error) {
+	x, ok := m[k]
+	if !ok {
+		return nil, nil
+	}
+	num, ok := x.(json.Number)
+	if !ok {
+		return nil, schemaErr(doc, ptr, k+" must be a number")
+	}
+	f, err := strconv.ParseFloat(num.String(), 64)
+	if err != nil {
+		// Out of float64 range: ParseFloat returns ±Inf, which still orders.
+		if ne, ok := err.(*strconv.NumError); !ok || ne.Err != strconv.ErrRange {
+			return nil, schemaErr(doc, ptr, k+": "+err.Error())
+		}
+	}
+	return &f, nil
+}
+
+// parseRat parses a JSON number exactly, refusing exponents that would make
+// big.Rat allocate without bound.
+func parseRat(s string) (*big.Rat, error) {
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil || e > 1000 || e < -1000 {
+			return nil, fmt.Errorf("exponent out of range in %s", s)
+		}
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok {
+		return nil, fmt.Errorf("bad number %s", s)
+	}
+	return r, nil
+}
+
+// resolveRef finds the schema a $ref in doc names: a JSON pointer into doc,
+// or a document the resolver supplies (never a file or the network).
+func (l *loader) resolveRef(doc *document, ref string) (*node, error) {
+	base, frag, _ := strings.Cut(ref, "#")
+	target := doc
+	if base != "" {
+		var err error
+		if target, err = l.external(doc, base); err != nil {
+			return nil, err
+		}
+	}
+	frag, err := url.PathUnescape(frag)
+	if err != nil {
+		return nil, fmt.Errorf("jsoncompat: %s: %w: bad $ref %q", doc.name, serde.ErrReference, ref)
+	}
+	if frag != "" && !strings.HasPrefix(frag, "/") {
+		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q: anchors are not supported", doc.name, serde.ErrReference, ref)
+	}
+	v, ok := lookupPointer(target.root, frag)
+	if !ok {
+		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q points at nothing", doc.name, serde.ErrReference, ref)
+	}
+	return l.parse(target, v, frag)
+}
+
+// external loads the document a $ref names through the resolver.
+func (l *loader) external(from *document, name string) (*document, error) {
+	if d, ok := l.docs[name]; ok {
+		return d, nil
+	}
+	if len(l.docs) >= MaxDocuments {
+		return nil, fmt.Errorf("jsoncompat: more than %d referenced documents: %w", MaxDocuments, serde.ErrLimit)
+	}
+	if l.resolver == nil {
+		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q needs a resolver", from.name, serde.ErrReference, name)
+	}
+	ref := serde.Reference{Name: name}
+	for _, r := range from.refs {
+		if r.Name == name {
+			ref = r
+			break
+		}
+	}
+	s, err := l.resolver.Resolve(l.ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("jsoncompat: %s: $ref %q: %w", from.name, name, err)
+	}
+	d, err := parseDocument(name, s.Text, s.References)
+	if err != nil {
+		return nil, err
+	}
+	l.docs[name] = d
+	return d, nil
+}
+
+// lookupPointer finds the value at a JSON pointer ("" is the root).
+func lookupPointer(root any, ptr string) (any, bool) {
+	if ptr == "" {
+		return root, true
+	}
+	cur := root
+	for _, tok := range strings.Split(ptr[1:], "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch c := cur.(type) {
+		case map[string]any:
+			v, ok := c[tok]
+			if !ok {
+				return nil, false
+			}
+			cur = v
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func pointerText(ptr string) string { return "#" + ptr }
+
+// canonical encodes a JSON value with sorted keys and numbers as written.
+func canonical(v any) string {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// deref follows $ref chains to a schema that is not a reference. A chain
+// that loops (a $ref to itself) stands for any value, as nothing constrains it.
+var loopNode = &node{kind: kindEmpty, key: "true"}
+
+func deref(n *node) *node {
+	for i := 0; n != nil && n.kind == kindRef; i++ {
+		if n.target == nil || i > 64 {
+			return loopNode
+		}
+		n = n.target
+	}
+	return n
+}
