@@ -1,0 +1,39 @@
+# schemagen's make targets. `make demo` runs the main job; `make test` runs
+# every test. Both work on a fresh machine with Go (see README.md).
+
+GO        ?= go
+GOFLAGS   ?=
+PKGS      := ./...
+# Packages whose concurrency the race detector checks in `make test`.
+RACE_PKGS := ./serde/... ./registry/... ./producer/...
+
+.PHONY: all demo test test-unit test-race lint bench deps
+
+all: test
+
+## deps: download Go modules (the network step; tests run offline after it).
+deps:
+	$(GO) mod download
+
+## demo: the main job (embedded broker and registry, typed producers).
+demo: deps
+	$(GO) run ./cmd/schemagen demo
+
+## test: everything CI runs.
+test: deps lint test-unit test-race
+
+lint:
+	@fmt=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$fmt" ]; then echo "gofmt needed:"; echo "$$fmt"; exit 1; fi
+	$(GO) vet $(PKGS)
+	CGO_ENABLED=0 $(GO) build $(PKGS)
+
+test-unit:
+	$(GO) test -count=1 $(PKGS)
+
+test-race:
+	$(GO) test -count=1 -race -short $(RACE_PKGS)
+
+## bench: the benchmarks recorded in docs/PERFORMANCE.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./serde/... ./producer/... | tee bench.out
