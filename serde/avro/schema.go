@@ -19,6 +19,7 @@ type Schema struct {
 	pcf        string
 	normalized string
 	cfg        config
+	root       *node
 
 	writers sync.Pool // *avro.Writer
 }

@@ -1,24 +1,849 @@
 package avro
 
 import (
+	"encoding"
 	"errors"
+	"fmt"
+	"math"
+	"math/big"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+	"unsafe"
+
+	"github.com/hamba/avro/v2"
 
 	"github.com/schemagen/schemagen/serde"
 )
 
-func (s *Schema) init() error { return nil }
+// A checker validates the value that p points to; it was built for one
+// (schema node, Go type) pair. Checkers mirror the Go types hamba's encoder
+// accepts for each schema, then check what hamba does not: ranges, enum
+// symbols, decimal precision and scale, uuid format, UTF-8, nil pointers.
+type checker interface {
+	check(p unsafe.Pointer, c *vctx)
+}
 
-// Validate checks v against the schema. Interim: it runs the codec into a
-// scratch buffer; the full validator with field paths replaces it.
-func (s *Schema) Validate(v any) error {
-	_, err := s.encode(nil, v)
+// vctx carries the path to the current value and the violations found.
+type vctx struct {
+	segs []seg
+	errs []error
+	// scratch for decimal checks
+	q, r, u big.Int
+}
+
+type seg struct {
+	field string
+	key   string
+	idx   int
+	kind  uint8 // 0 field, 1 index, 2 map key
+}
+
+var vctxPool = sync.Pool{New: func() any { return &vctx{segs: make([]seg, 0, 16)} }}
+
+func (c *vctx) pushField(name string) { c.segs = append(c.segs, seg{field: name}) }
+func (c *vctx) pushIndex(i int)       { c.segs = append(c.segs, seg{idx: i, kind: 1}) }
+func (c *vctx) pushKey(k string)      { c.segs = append(c.segs, seg{key: k, kind: 2}) }
+func (c *vctx) pop()                  { c.segs = c.segs[:len(c.segs)-1] }
+
+func (c *vctx) path() string {
+	var b strings.Builder
+	for _, s := range c.segs {
+		switch s.kind {
+		case 0:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.field)
+		case 1:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.idx))
+			b.WriteByte(']')
+		case 2:
+			b.WriteByte('[')
+			b.WriteString(strconv.Quote(s.key))
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+func (c *vctx) fail(sentinel error, format string, args ...any) {
+	v := serde.Violation(c.path(), sentinel, format, args...)
+	c.errs = append(c.errs, v)
+}
+
+func (c *vctx) result() error {
+	switch len(c.errs) {
+	case 0:
+		return nil
+	case 1:
+		return c.errs[0]
+	}
+	return errors.Join(c.errs...)
+}
+
+func (s *Schema) init() error {
+	root, err := buildNode(s.sch)
 	if err != nil {
-		return serde.Violation("", serde.ErrType, "%v", errors.Unwrap(err))
+		return fmt.Errorf("avro: %w: %v", serde.ErrSchema, err)
+	}
+	s.root = root
+	return nil
+}
+
+// Validate checks v against the schema without encoding it. It returns nil,
+// a *serde.ValidationError, or errors.Join of several, each with the path
+// of the field at fault. A value implementing serde.Validatable validates
+// itself.
+func (s *Schema) Validate(v any) error {
+	if vv, ok := v.(serde.Validatable); ok {
+		return vv.Validate()
+	}
+	return s.validate(v)
+}
+
+func (s *Schema) validate(v any) (err error) {
+	c := vctxPool.Get().(*vctx)
+	defer func() {
+		if r := recover(); r != nil {
+			err = serde.Violation(c.path(), serde.ErrEncode, "validator panic: %v", r)
+		}
+		c.segs, c.errs = c.segs[:0], nil
+		vctxPool.Put(c)
+	}()
+	checkAny(s.root, v, c)
+	return c.result()
+}
+
+// checkAny validates a value held in an interface.
+func checkAny(n *node, v any, c *vctx) {
+	if v == nil {
+		checkNil(n, c)
+		return
+	}
+	t := reflect.TypeOf(v)
+	chk := n.plan(t)
+	word := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
+	if !directIface(t) {
+		chk.check(word, c)
+		return
+	}
+	if pc, ok := chk.(*ptrChk); ok && t.Kind() == reflect.Pointer {
+		pc.checkWord(word, c)
+		return
+	}
+	p := new(unsafe.Pointer)
+	*p = word
+	chk.check(unsafe.Pointer(p), c)
+}
+
+func checkNil(n *node, c *vctx) {
+	if n.typ == avro.Null || n.typ == avro.Union && n.hasNull() {
+		return
+	}
+	c.fail(serde.ErrRequired, "null for non-null %s", n.describe())
+}
+
+// directIface reports whether values of t are stored in an interface word
+// itself rather than behind a pointer (Go's "direct interface" types).
+func directIface(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Chan, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Struct:
+		return t.NumField() == 1 && directIface(t.Field(0).Type)
+	case reflect.Array:
+		return t.Len() == 1 && directIface(t.Elem())
+	}
+	return false
+}
+
+// plan returns the checker of n for Go type t, building it once.
+func (n *node) plan(t reflect.Type) checker {
+	if c, ok := n.plans.Load(t); ok {
+		return c.(checker)
+	}
+	b := &planBuilder{memo: map[planKey]*deferChk{}}
+	c := b.build(n, t)
+	n.plans.Store(t, c)
+	return c
+}
+
+type planKey struct {
+	n *node
+	t reflect.Type
+}
+
+type planBuilder struct {
+	memo map[planKey]*deferChk
+}
+
+type deferChk struct{ c checker }
+
+func (d *deferChk) check(p unsafe.Pointer, c *vctx) { d.c.check(p, c) }
+
+// staticErr is a Go type that can never encode with the schema; every
+// value of it fails the same way.
+type staticErr struct {
+	sentinel error
+	reason   string
+}
+
+func (e *staticErr) check(_ unsafe.Pointer, c *vctx) { c.fail(e.sentinel, "%s", e.reason) }
+
+func mismatch(n *node, t reflect.Type) checker {
+	return &staticErr{sentinel: serde.ErrType, reason: fmt.Sprintf("expected %s, got Go type %s", n.describe(), t)}
+}
+
+type okChk struct{}
+
+func (okChk) check(unsafe.Pointer, *vctx) {}
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	durationType = reflect.TypeFor[time.Duration]()
+	ratType      = reflect.TypeFor[big.Rat]()
+	ratPtrType   = reflect.TypeFor[*big.Rat]()
+	bytesType    = reflect.TypeFor[[]byte]()
+	textMarshal  = reflect.TypeFor[encoding.TextMarshaler]()
+	anyMapType   = reflect.TypeFor[map[string]any]()
+	unionConvT   = reflect.TypeFor[avro.UnionConverter]()
+)
+
+func (b *planBuilder) build(n *node, t reflect.Type) checker {
+	k := planKey{n, t}
+	if d, ok := b.memo[k]; ok {
+		return d
+	}
+	if c, ok := n.plans.Load(t); ok {
+		return c.(checker)
+	}
+	d := &deferChk{}
+	b.memo[k] = d
+	d.c = b.create(n, t)
+	return d.c
+}
+
+func (b *planBuilder) create(n *node, t reflect.Type) checker {
+	if t.Kind() == reflect.Interface {
+		return &ifaceChk{n: n, t: t}
+	}
+	if n.typ == avro.String && t.Implements(textMarshal) {
+		return &textChk{t: t, uuid: n.logical == avro.UUID}
+	}
+	switch n.typ {
+	case avro.Null:
+		return okChk{} // hamba writes nothing for null whatever the Go type
+	case avro.Boolean:
+		if t.Kind() == reflect.Bool {
+			return okChk{}
+		}
+	case avro.Int:
+		return b.intPlan(n, t)
+	case avro.Long:
+		return b.longPlan(n, t)
+	case avro.Float:
+		if t.Kind() == reflect.Float32 {
+			return okChk{}
+		}
+	case avro.Double:
+		if t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64 {
+			return okChk{}
+		}
+	case avro.String:
+		if t.Kind() == reflect.String {
+			return &stringChk{uuid: n.logical == avro.UUID}
+		}
+	case avro.Bytes:
+		if n.logical == avro.Decimal {
+			switch {
+			case t.Kind() == reflect.Struct && t.ConvertibleTo(ratType):
+				return &decimalChk{n: n}
+			case t.Kind() == reflect.Pointer && t.Elem().ConvertibleTo(ratType):
+				return &decimalChk{n: n, ptr: true}
+			}
+		}
+		if t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Uint8 {
+			return okChk{}
+		}
+	case avro.Fixed:
+		return b.fixedPlan(n, t)
+	case avro.Enum:
+		if t.Kind() == reflect.String {
+			return &enumChk{n: n}
+		}
+		return &staticErr{sentinel: serde.ErrType, reason: fmt.Sprintf("expected %s (a string), got Go type %s", n.describe(), t)}
+	case avro.Array:
+		if t.Kind() == reflect.Slice {
+			return &sliceChk{elem: b.build(n.items, t.Elem()), size: t.Elem().Size()}
+		}
+	case avro.Map:
+		if t.Kind() == reflect.Map && t.Key().Kind() == reflect.String {
+			if t == anyMapType {
+				return &anyMapChk{n: n.values}
+			}
+			return &mapChk{t: t, elem: b.build(n.values, t.Elem())}
+		}
+	case avro.Record:
+		return b.recordPlan(n, t)
+	case avro.Union:
+		return b.unionPlan(n, t)
+	}
+	return mismatch(n, t)
+}
+
+func (b *planBuilder) intPlan(n *node, t reflect.Type) checker {
+	switch {
+	case n.logical == avro.Date && t == timeType:
+		return &timeChk{n: n}
+	case n.logical == avro.TimeMillis && t.Kind() == reflect.Int64:
+		return &durMillisChk{}
+	}
+	switch t.Kind() {
+	case reflect.Int8, reflect.Uint8, reflect.Int16, reflect.Uint16, reflect.Int32:
+		return okChk{}
+	case reflect.Int:
+		return &int32RangeChk{}
+	}
+	return mismatch(n, t)
+}
+
+func (b *planBuilder) longPlan(n *node, t reflect.Type) checker {
+	isTS := n.logical == avro.TimestampMillis || n.logical == avro.TimestampMicros ||
+		n.logical == avro.LocalTimestampMillis || n.logical == avro.LocalTimestampMicros
+	switch {
+	case isTS && t == timeType:
+		return &timeChk{n: n}
+	case isTS && t == durationType:
+		return mismatch(n, t)
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int32, reflect.Uint32, reflect.Int64:
+		return okChk{}
+	}
+	return mismatch(n, t)
+}
+
+func (b *planBuilder) fixedPlan(n *node, t reflect.Type) checker {
+	switch t.Kind() {
+	case reflect.Array:
+		if t.Elem().Kind() == reflect.Uint8 {
+			if t.Len() != n.size {
+				return &staticErr{sentinel: serde.ErrRange, reason: fmt.Sprintf("%s has size %d, Go type %s has %d bytes", n.describe(), n.size, t, t.Len())}
+			}
+			return okChk{}
+		}
+	case reflect.Uint64:
+		if n.size == 8 {
+			return okChk{}
+		}
+		return &staticErr{sentinel: serde.ErrRange, reason: fmt.Sprintf("%s has size %d, Go type %s has 8 bytes", n.describe(), n.size, t)}
+	case reflect.Pointer:
+		if n.logical == avro.Decimal && t.Elem().Kind() == reflect.Struct && t.Elem().ConvertibleTo(ratType) {
+			return &decimalChk{n: n, ptr: true}
+		}
+	case reflect.Struct:
+		if n.logical == avro.Duration && t == reflect.TypeFor[avro.LogicalDuration]() {
+			return okChk{}
+		}
+	}
+	return mismatch(n, t)
+}
+
+// recordPlan maps schema fields to struct fields the way hamba does: by
+// the avro tag, else the Go field name, searching embedded structs breadth
+// first; map[string]any records look fields up by name.
+func (b *planBuilder) recordPlan(n *node, t reflect.Type) checker {
+	switch t.Kind() {
+	case reflect.Pointer:
+		return &ptrChk{elem: b.build(n, t.Elem()), n: n}
+	case reflect.Map:
+		if t == anyMapType || t.Key().Kind() == reflect.String && t.Elem().Kind() == reflect.Interface {
+			if t != anyMapType {
+				return mismatch(n, t)
+			}
+			return &recordMapChk{n: n}
+		}
+	case reflect.Struct:
+		fields := describeStruct(t)
+		rc := &recordChk{n: n}
+		for _, f := range n.fields {
+			sf, ok := fields[f.name]
+			if !ok {
+				if f.hasDefault {
+					continue
+				}
+				rc.fields = append(rc.fields, recField{name: f.name, missing: true, goType: t})
+				continue
+			}
+			rc.fields = append(rc.fields, recField{name: f.name, steps: sf.steps, chk: b.build(f.n, sf.t)})
+		}
+		return rc
+	}
+	return mismatch(n, t)
+}
+
+type structField struct {
+	steps []step
+	t     reflect.Type
+}
+
+// step is one hop to a field: add offset, then dereference when the hop
+// goes through an embedded pointer.
+type step struct {
+	offset uintptr
+	deref  bool
+}
+
+func describeStruct(t reflect.Type) map[string]structField {
+	out := map[string]structField{}
+	type pending struct {
+		t     reflect.Type
+		steps []step
+	}
+	next := []pending{{t: t}}
+	visited := map[reflect.Type]bool{}
+	for len(next) > 0 {
+		curr := next
+		next = nil
+		for _, pd := range curr {
+			if visited[pd.t] {
+				continue
+			}
+			visited[pd.t] = true
+			for i := 0; i < pd.t.NumField(); i++ {
+				f := pd.t.Field(i)
+				steps := append(append([]step(nil), pd.steps...), step{offset: f.Offset})
+				if f.Anonymous {
+					ft := f.Type
+					if ft.Kind() == reflect.Pointer {
+						ft = ft.Elem()
+						steps[len(steps)-1].deref = true
+					}
+					if ft.Kind() == reflect.Struct {
+						next = append(next, pending{t: ft, steps: steps})
+					}
+					continue
+				}
+				if !f.IsExported() {
+					continue
+				}
+				name := f.Name
+				if tag, ok := f.Tag.Lookup("avro"); ok {
+					name, _, _ = strings.Cut(tag, ",")
+				}
+				if _, dup := out[name]; !dup {
+					out[name] = structField{steps: steps, t: f.Type}
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (b *planBuilder) unionPlan(n *node, t reflect.Type) checker {
+	switch t.Kind() {
+	case reflect.Map:
+		if t.Key().Kind() == reflect.String && t.Elem().Kind() == reflect.Interface {
+			if t != anyMapType {
+				return mismatch(n, t)
+			}
+			return &unionMapChk{n: n}
+		}
+	case reflect.Slice:
+		if n.nullable() {
+			return &nullableChk{elem: b.build(n.nonNull(), t)}
+		}
+	case reflect.Pointer:
+		if t.Implements(unionConvT) {
+			return &staticErr{sentinel: serde.ErrType, reason: fmt.Sprintf("Go type %s implements avro.UnionConverter, which schemagen does not validate", t)}
+		}
+		if n.nullable() {
+			return &nullableChk{elem: b.build(n.nonNull(), t.Elem()), ptr: true}
+		}
+	}
+	for _, name := range resolverNames(t) {
+		if br := n.branch(name); br != nil {
+			return b.build(br, t)
+		}
+	}
+	return &staticErr{sentinel: serde.ErrUnion, reason: fmt.Sprintf("Go type %s matches no branch of %s", t, n.describe())}
+}
+
+// resolverNames mirrors hamba's default type resolver: the union branch
+// names a Go type may be written as, in the order hamba tries them.
+func resolverNames(t reflect.Type) []string {
+	switch t {
+	case reflect.TypeFor[int8](), reflect.TypeFor[int16](), reflect.TypeFor[int32]():
+		return []string{"int"}
+	case reflect.TypeFor[int]():
+		return []string{"int", "long"}
+	case reflect.TypeFor[int64]():
+		return []string{"long"}
+	case reflect.TypeFor[float32]():
+		return []string{"float"}
+	case reflect.TypeFor[float64]():
+		return []string{"double"}
+	case reflect.TypeFor[string]():
+		return []string{"string", "string.uuid"}
+	case bytesType:
+		return []string{"bytes"}
+	case reflect.TypeFor[bool]():
+		return []string{"boolean"}
+	case timeType:
+		return []string{"int.date", "long.timestamp-millis", "long.timestamp-micros"}
+	case durationType:
+		return []string{"int.time-millis", "long.time-micros"}
+	case ratPtrType:
+		return []string{"bytes.decimal"}
 	}
 	return nil
 }
 
-// AppendEncode validates v, encodes it and appends the bytes to dst.
-func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
-	return s.encode(dst, v)
+// ---- checkers ----
+
+type ifaceChk struct {
+	n *node
+	t reflect.Type
+}
+
+func (k *ifaceChk) check(p unsafe.Pointer, c *vctx) {
+	var v any
+	if k.t.NumMethod() == 0 {
+		v = *(*any)(p)
+	} else {
+		v = reflect.NewAt(k.t, p).Elem().Interface()
+	}
+	checkAny(k.n, v, c)
+}
+
+type ptrChk struct {
+	n    *node
+	elem checker
+}
+
+func (k *ptrChk) check(p unsafe.Pointer, c *vctx) { k.checkWord(*(*unsafe.Pointer)(p), c) }
+
+func (k *ptrChk) checkWord(w unsafe.Pointer, c *vctx) {
+	if w == nil {
+		c.fail(serde.ErrRequired, "nil pointer for non-null %s", k.n.describe())
+		return
+	}
+	k.elem.check(w, c)
+}
+
+type nullableChk struct {
+	elem checker
+	ptr  bool
+}
+
+func (k *nullableChk) check(p unsafe.Pointer, c *vctx) {
+	w := *(*unsafe.Pointer)(p) // pointer value, or slice data pointer
+	if w == nil {
+		return
+	}
+	if k.ptr {
+		k.elem.check(w, c)
+		return
+	}
+	k.elem.check(p, c)
+}
+
+type int32RangeChk struct{}
+
+func (int32RangeChk) check(p unsafe.Pointer, c *vctx) {
+	if v := *(*int)(p); v < math.MinInt32 || v > math.MaxInt32 {
+		c.fail(serde.ErrRange, "%d does not fit an Avro int (32 bits)", v)
+	}
+}
+
+type durMillisChk struct{}
+
+func (durMillisChk) check(p unsafe.Pointer, c *vctx) {
+	if ms := *(*int64)(p) / int64(time.Millisecond); ms < math.MinInt32 || ms > math.MaxInt32 {
+		c.fail(serde.ErrRange, "duration %v does not fit time-millis (32 bits)", time.Duration(*(*int64)(p)))
+	}
+}
+
+type timeChk struct{ n *node }
+
+func (k *timeChk) check(p unsafe.Pointer, c *vctx) {
+	t := (*time.Time)(p)
+	sec := t.Unix()
+	var ok bool
+	switch k.n.logical {
+	case avro.Date:
+		days := sec / 86400
+		ok = days >= math.MinInt32 && days <= math.MaxInt32
+	case avro.TimestampMillis, avro.LocalTimestampMillis:
+		ok = sec > math.MinInt64/1000+1 && sec < math.MaxInt64/1000-1
+	default: // micros
+		ok = sec > math.MinInt64/1000000+1 && sec < math.MaxInt64/1000000-1
+	}
+	if !ok {
+		c.fail(serde.ErrRange, "%s out of range for %s", t.Format(time.RFC3339), k.n.logical)
+	}
+}
+
+type stringChk struct{ uuid bool }
+
+func (k *stringChk) check(p unsafe.Pointer, c *vctx) {
+	s := *(*string)(p)
+	if k.uuid {
+		if !isUUID(s) {
+			c.fail(serde.ErrFormat, "%q is not a uuid", truncate(s))
+		}
+		return
+	}
+	if !utf8.ValidString(s) {
+		c.fail(serde.ErrFormat, "string is not valid UTF-8")
+	}
+}
+
+func truncate(s string) string {
+	if len(s) > 64 {
+		return s[:64] + "..."
+	}
+	return s
+}
+
+// isUUID accepts the RFC 4122 text form 8-4-4-4-12, either case.
+func isUUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < 36; i++ {
+		ch := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if ch != '-' {
+				return false
+			}
+		default:
+			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+type textChk struct {
+	t    reflect.Type
+	uuid bool
+}
+
+func (k *textChk) check(p unsafe.Pointer, c *vctx) {
+	v := reflect.NewAt(k.t, p).Elem()
+	if v.Kind() == reflect.Pointer && v.IsNil() {
+		return // hamba writes an empty string
+	}
+	b, err := v.Interface().(encoding.TextMarshaler).MarshalText()
+	if err != nil {
+		c.fail(serde.ErrFormat, "MarshalText: %v", err)
+		return
+	}
+	if k.uuid && !isUUID(string(b)) {
+		c.fail(serde.ErrFormat, "%q is not a uuid", truncate(string(b)))
+	}
+}
+
+type enumChk struct{ n *node }
+
+func (k *enumChk) check(p unsafe.Pointer, c *vctx) {
+	s := *(*string)(p)
+	if _, ok := k.n.symbols[s]; !ok {
+		c.fail(serde.ErrEnum, "%q is not a symbol of %s", truncate(s), k.n.describe())
+	}
+}
+
+type decimalChk struct {
+	n   *node
+	ptr bool
+}
+
+func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
+	var r *big.Rat
+	if k.ptr {
+		r = *(**big.Rat)(p)
+		if r == nil {
+			c.fail(serde.ErrRequired, "nil *big.Rat for %s", k.n.describe())
+			return
+		}
+	} else {
+		r = (*big.Rat)(p)
+	}
+	n := k.n
+	den := r.Denom()
+	// r fits scale s iff its (reduced) denominator divides 10^s.
+	c.q.QuoRem(n.pow10scale, den, &c.r)
+	if c.r.Sign() != 0 {
+		c.fail(serde.ErrRange, "%s has more than %d decimal places (scale of decimal(%d,%d))", r.RatString(), n.scale, n.prec, n.scale)
+		return
+	}
+	c.u.Mul(r.Num(), &c.q) // the unscaled integer
+	if c.u.CmpAbs(n.pow10prec) >= 0 {
+		c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
+		return
+	}
+	if n.typ == avro.Fixed {
+		// two's complement must fit size bytes
+		if bits := c.u.BitLen(); bits+1 > 8*n.size {
+			c.fail(serde.ErrRange, "%s does not fit %s (%d bytes)", r.RatString(), n.describe(), n.size)
+		}
+	}
+}
+
+type sliceChk struct {
+	elem checker
+	size uintptr
+}
+
+type sliceHeader struct {
+	data unsafe.Pointer
+	len  int
+	cap  int
+}
+
+func (k *sliceChk) check(p unsafe.Pointer, c *vctx) {
+	h := (*sliceHeader)(p)
+	if _, ok := k.elem.(okChk); ok {
+		return
+	}
+	for i := 0; i < h.len; i++ {
+		c.pushIndex(i)
+		k.elem.check(unsafe.Add(h.data, uintptr(i)*k.size), c)
+		c.pop()
+	}
+}
+
+type mapChk struct {
+	t    reflect.Type
+	elem checker
+}
+
+func (k *mapChk) check(p unsafe.Pointer, c *vctx) {
+	if _, ok := k.elem.(okChk); ok {
+		return
+	}
+	m := reflect.NewAt(k.t, p).Elem()
+	if m.Len() == 0 {
+		return
+	}
+	tmp := reflect.New(k.t.Elem()).Elem()
+	it := m.MapRange()
+	for it.Next() {
+		tmp.SetIterValue(it)
+		c.pushKey(it.Key().String())
+		k.elem.check(tmp.Addr().UnsafePointer(), c)
+		c.pop()
+	}
+}
+
+type anyMapChk struct{ n *node }
+
+func (k *anyMapChk) check(p unsafe.Pointer, c *vctx) {
+	for key, v := range *(*map[string]any)(p) {
+		c.pushKey(key)
+		checkAny(k.n, v, c)
+		c.pop()
+	}
+}
+
+type recField struct {
+	name    string
+	steps   []step
+	chk     checker
+	missing bool
+	goType  reflect.Type
+}
+
+type recordChk struct {
+	n      *node
+	fields []recField
+}
+
+func (k *recordChk) check(p unsafe.Pointer, c *vctx) {
+	for i := range k.fields {
+		f := &k.fields[i]
+		c.pushField(f.name)
+		if f.missing {
+			c.fail(serde.ErrRequired, "Go type %s has no field for required field %q of %s", f.goType, f.name, k.n.describe())
+			c.pop()
+			continue
+		}
+		fp := p
+		ok := true
+		for _, st := range f.steps {
+			fp = unsafe.Add(fp, st.offset)
+			if st.deref { // embedded *Struct, never the last step
+				fp = *(*unsafe.Pointer)(fp)
+				if fp == nil {
+					ok = false
+					break
+				}
+			}
+		}
+		if !ok {
+			c.fail(serde.ErrRequired, "embedded struct pointer is nil")
+		} else {
+			f.chk.check(fp, c)
+		}
+		c.pop()
+	}
+}
+
+type recordMapChk struct{ n *node }
+
+func (k *recordMapChk) check(p unsafe.Pointer, c *vctx) {
+	m := *(*map[string]any)(p)
+	for _, f := range k.n.fields {
+		v, ok := m[f.name]
+		if !ok {
+			if !f.hasDefault {
+				c.pushField(f.name)
+				c.fail(serde.ErrRequired, "missing required field %q of %s", f.name, k.n.describe())
+				c.pop()
+			}
+			continue
+		}
+		c.pushField(f.name)
+		checkAny(f.n, v, c)
+		c.pop()
+	}
+}
+
+// unionMapChk checks a union given as map[string]any: empty for null, or
+// one entry keyed by the branch name ({"string": "x"}), as hamba and the
+// Avro JSON encoding spell it.
+type unionMapChk struct{ n *node }
+
+func (k *unionMapChk) check(p unsafe.Pointer, c *vctx) {
+	m := *(*map[string]any)(p)
+	switch len(m) {
+	case 0:
+		if !k.n.hasNull() {
+			c.fail(serde.ErrRequired, "null (empty union map) for non-null %s", k.n.describe())
+		}
+		return
+	case 1:
+	default:
+		c.fail(serde.ErrUnion, "union map has %d entries, want 1 naming a branch of %s", len(m), k.n.describe())
+		return
+	}
+	for name, v := range m {
+		br := k.n.branch(name)
+		if br == nil {
+			c.fail(serde.ErrUnion, "%q is not a branch of %s", truncate(name), k.n.describe())
+			return
+		}
+		if br.typ == avro.Array && v == nil {
+			return // hamba writes an empty array
+		}
+		checkAny(br, v, c)
+	}
 }

@@ -1,0 +1,287 @@
+package avro
+
+import (
+	"bytes"
+	"errors"
+	"math/big"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+func TestRoundTripStruct(t *testing.T) {
+	s := orderSchema(t)
+	in := sampleOrder()
+	b, err := s.AppendEncode(nil, in)
+	if err != nil {
+		t.Fatalf("AppendEncode: %v", err)
+	}
+	var out Order
+	if err := s.Decode(b, &out); err != nil {
+		t.Fatalf("Decode: %v", err)
+	}
+	if out.ID != in.ID || out.Customer != in.Customer || out.Status != in.Status ||
+		!out.Created.Equal(in.Created) || !out.Day.Equal(in.Day) || out.Total.Cmp(in.Total) != 0 ||
+		*out.Note != *in.Note || out.Quantity != in.Quantity || out.Weight != in.Weight ||
+		out.Ratio != in.Ratio || out.Flag != in.Flag || out.Hash != in.Hash || out.Address != in.Address ||
+		!reflect.DeepEqual(out.Tags, in.Tags) || !out.Micros.Equal(*in.Micros) ||
+		!reflect.DeepEqual(out.Payload, map[string]any{"string": "hello"}) { // multi-branch unions decode wrapped
+		t.Errorf("round trip mismatch:\n got %+v\nwant %+v", out, *in)
+	}
+	if len(out.Items) != 2 || out.Items[1].SKU != "B-2" || out.Items[1].Qty != 2 || out.Items[1].Price.Cmp(rat("11.72")) != 0 {
+		t.Errorf("items: got %+v", out.Items)
+	}
+}
+
+func TestRoundTripMapMatchesStruct(t *testing.T) {
+	s := orderSchema(t)
+	want, err := s.AppendEncode(nil, sampleOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.AppendEncode([]byte("prefix"), sampleOrderMap())
+	if err != nil {
+		t.Fatalf("AppendEncode(map): %v", err)
+	}
+	if !bytes.HasPrefix(got, []byte("prefix")) || !bytes.Equal(got[6:], want) {
+		t.Fatalf("map encoding differs from struct encoding:\n got %x\nwant %x", got[6:], want)
+	}
+	var back map[string]any
+	if err := s.Decode(want, &back); err != nil {
+		t.Fatalf("Decode into map: %v", err)
+	}
+	if back["customer"] != "ada" || back["status"] != "PAID" {
+		t.Errorf("decoded map: %v", back)
+	}
+	// what was decoded generically encodes to the same bytes again
+	again, err := s.AppendEncode(nil, back)
+	if err != nil {
+		t.Fatalf("re-encode decoded map: %v", err)
+	}
+	if !bytes.Equal(again, want) {
+		t.Errorf("re-encoded map differs:\n got %x\nwant %x", again, want)
+	}
+}
+
+func TestRoundTripPrimitivesAndUnions(t *testing.T) {
+	ctx := t.Context()
+	cases := []struct {
+		name   string
+		schema string
+		in     any
+		want   any
+	}{
+		{name: "null", schema: `"null"`, in: nil, want: nil},
+		{name: "boolean", schema: `"boolean"`, in: true, want: true},
+		{name: "int", schema: `"int"`, in: int32(-7), want: -7},
+		{name: "long", schema: `"long"`, in: int64(1) << 40, want: int64(1) << 40},
+		{name: "float", schema: `"float"`, in: float32(1.5), want: float32(1.5)},
+		{name: "double", schema: `"double"`, in: 2.25, want: 2.25},
+		{name: "bytes", schema: `"bytes"`, in: []byte{0, 1, 2}, want: []byte{0, 1, 2}},
+		{name: "string", schema: `"string"`, in: "héllo", want: "héllo"},
+		{name: "uuid", schema: `{"type":"string","logicalType":"uuid"}`, in: "7B0F3C1E-9A4D-4C2B-8F7E-1D2C3B4A5F60", want: "7B0F3C1E-9A4D-4C2B-8F7E-1D2C3B4A5F60"},
+		{name: "date", schema: `{"type":"int","logicalType":"date"}`, in: time.Date(2020, 2, 29, 0, 0, 0, 0, time.UTC), want: time.Date(2020, 2, 29, 0, 0, 0, 0, time.UTC)},
+		{name: "timestamp-micros", schema: `{"type":"long","logicalType":"timestamp-micros"}`, in: created, want: created},
+		{name: "time-millis", schema: `{"type":"int","logicalType":"time-millis"}`, in: 90 * time.Second, want: 90 * time.Second},
+		{name: "decimal", schema: `{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}`, in: rat("-12.5"), want: rat("-12.5")},
+		{name: "fixed decimal", schema: `{"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":6,"scale":3}`, in: rat("1.5"), want: rat("1.5")},
+		{name: "enum", schema: `{"type":"enum","name":"E","symbols":["A","B"]}`, in: "B", want: "B"},
+		{name: "array", schema: `{"type":"array","items":"long"}`, in: []int64{1, 2, 3}, want: []any{int64(1), int64(2), int64(3)}},
+		{name: "map", schema: `{"type":"map","values":"int"}`, in: map[string]int32{"a": 1}, want: map[string]any{"a": 1}},
+		{name: "union null", schema: `["null","string"]`, in: nil, want: nil},
+		{name: "union string", schema: `["null","string"]`, in: "x", want: "x"},
+		{name: "union wrapped", schema: `["null","string","long"]`, in: map[string]any{"long": int64(5)}, want: int64(5)},
+		{name: "union record", schema: `["null",{"type":"record","name":"R","fields":[{"name":"a","type":"int"}]}]`,
+			in: map[string]any{"R": map[string]any{"a": int32(1)}}, want: map[string]any{"R": map[string]any{"a": 1}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Compile(ctx, serde.Schema{Text: tc.schema}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := s.AppendEncode(nil, tc.in)
+			if err != nil {
+				t.Fatalf("AppendEncode: %v", err)
+			}
+			var got any
+			if err := s.Decode(b, &got); err != nil {
+				t.Fatalf("Decode: %v", err)
+			}
+			if !equalValue(got, tc.want) {
+				t.Errorf("got %#v, want %#v", got, tc.want)
+			}
+		})
+	}
+}
+
+func equalValue(got, want any) bool {
+	switch w := want.(type) {
+	case *big.Rat:
+		g, ok := got.(*big.Rat)
+		return ok && g.Cmp(w) == 0
+	case time.Time:
+		g, ok := got.(time.Time)
+		return ok && g.Equal(w)
+	}
+	return reflect.DeepEqual(got, want)
+}
+
+// TestBadValues covers every rule: each case breaks one field of a valid
+// order and expects exactly one violation with that path and sentinel.
+func TestBadValues(t *testing.T) {
+	s := orderSchema(t)
+	cases := []struct {
+		name     string
+		mutStr   func(o *Order)
+		mutMap   func(m map[string]any)
+		path     string
+		sentinel error
+	}{
+		{name: "uuid malformed", mutStr: func(o *Order) { o.ID = "not-a-uuid" }, path: "id", sentinel: serde.ErrFormat},
+		{name: "uuid bad hex", mutStr: func(o *Order) { o.ID = "7b0f3c1e-9a4d-4c2b-8f7e-1d2c3b4a5fzz" }, path: "id", sentinel: serde.ErrFormat},
+		{name: "uuid map", mutMap: func(m map[string]any) { m["id"] = "x" }, path: "id", sentinel: serde.ErrFormat},
+		{name: "string not utf8", mutStr: func(o *Order) { o.Customer = "\xff\xfe" }, path: "customer", sentinel: serde.ErrFormat},
+		{name: "string wrong type", mutMap: func(m map[string]any) { m["customer"] = 42 }, path: "customer", sentinel: serde.ErrType},
+		{name: "string null", mutMap: func(m map[string]any) { m["customer"] = nil }, path: "customer", sentinel: serde.ErrRequired},
+		{name: "missing field", mutMap: func(m map[string]any) { delete(m, "customer") }, path: "customer", sentinel: serde.ErrRequired},
+		{name: "enum symbol", mutStr: func(o *Order) { o.Status = "LOST" }, path: "status", sentinel: serde.ErrEnum},
+		{name: "enum symbol map", mutMap: func(m map[string]any) { m["status"] = "paid" }, path: "status", sentinel: serde.ErrEnum},
+		{name: "enum wrong type", mutMap: func(m map[string]any) { m["status"] = 1 }, path: "status", sentinel: serde.ErrType},
+		{name: "timestamp out of range", mutStr: func(o *Order) { o.Created = time.Date(300_000_000, 1, 1, 0, 0, 0, 0, time.UTC) }, path: "created", sentinel: serde.ErrRange},
+		{name: "timestamp wrong type", mutMap: func(m map[string]any) { m["created"] = "2026-01-01" }, path: "created", sentinel: serde.ErrType},
+		{name: "date out of range", mutStr: func(o *Order) { o.Day = time.Date(9_000_000, 1, 1, 0, 0, 0, 0, time.UTC) }, path: "day", sentinel: serde.ErrRange},
+		{name: "timestamp-micros out of range", mutStr: func(o *Order) { m := time.Date(400_000, 1, 1, 0, 0, 0, 0, time.UTC); o.Micros = &m }, path: "micros", sentinel: serde.ErrRange},
+		{name: "decimal nil", mutStr: func(o *Order) { o.Total = nil }, path: "total", sentinel: serde.ErrRequired},
+		{name: "decimal scale", mutStr: func(o *Order) { o.Total = big.NewRat(1, 3) }, path: "total", sentinel: serde.ErrRange},
+		{name: "decimal scale 3 places", mutStr: func(o *Order) { o.Total = rat("1.005") }, path: "total", sentinel: serde.ErrRange},
+		{name: "decimal precision", mutStr: func(o *Order) { o.Total = rat("12345678.9") }, path: "total", sentinel: serde.ErrRange},
+		{name: "decimal map wrong type", mutMap: func(m map[string]any) { m["total"] = 1.5 }, path: "total", sentinel: serde.ErrType},
+		{name: "int out of range", mutMap: func(m map[string]any) { m["quantity"] = 1 << 40 }, path: "quantity", sentinel: serde.ErrRange},
+		{name: "int wrong type", mutMap: func(m map[string]any) { m["quantity"] = int64(1) }, path: "quantity", sentinel: serde.ErrType},
+		{name: "double wrong type", mutMap: func(m map[string]any) { m["weight"] = "heavy" }, path: "weight", sentinel: serde.ErrType},
+		{name: "float wrong type", mutMap: func(m map[string]any) { m["ratio"] = 0.5 }, path: "ratio", sentinel: serde.ErrType},
+		{name: "boolean wrong type", mutMap: func(m map[string]any) { m["flag"] = "true" }, path: "flag", sentinel: serde.ErrType},
+		{name: "fixed size", mutMap: func(m map[string]any) { m["hash"] = [8]byte{} }, path: "hash", sentinel: serde.ErrRange},
+		{name: "fixed wrong type", mutMap: func(m map[string]any) { m["hash"] = "abc" }, path: "hash", sentinel: serde.ErrType},
+		{name: "nested record field", mutMap: func(m map[string]any) { m["address"].(map[string]any)["zip"] = 12345 }, path: "address.zip", sentinel: serde.ErrType},
+		{name: "nested record missing", mutMap: func(m map[string]any) { delete(m["address"].(map[string]any), "street") }, path: "address.street", sentinel: serde.ErrRequired},
+		{name: "array element field", mutStr: func(o *Order) { o.Items[1].Price = big.NewRat(1, 3) }, path: "items[1].price", sentinel: serde.ErrRange},
+		{name: "array element sku", mutMap: func(m map[string]any) { m["items"].([]any)[0].(map[string]any)["sku"] = int64(7) }, path: "items[0].sku", sentinel: serde.ErrType},
+		{name: "array element null", mutMap: func(m map[string]any) { m["items"].([]any)[1] = nil }, path: "items[1]", sentinel: serde.ErrRequired},
+		{name: "array wrong type", mutMap: func(m map[string]any) { m["items"] = "none" }, path: "items", sentinel: serde.ErrType},
+		{name: "map value", mutMap: func(m map[string]any) { m["tags"] = map[string]any{"gift": true} }, path: `tags["gift"]`, sentinel: serde.ErrType},
+		{name: "map value utf8", mutStr: func(o *Order) { o.Tags = map[string]string{"k": "\xc3"} }, path: `tags["k"]`, sentinel: serde.ErrFormat},
+		{name: "union no branch", mutMap: func(m map[string]any) { m["payload"] = 1.5 }, path: "payload", sentinel: serde.ErrUnion},
+		{name: "union struct no branch", mutStr: func(o *Order) { o.Payload = Address{} }, path: "payload", sentinel: serde.ErrUnion},
+		{name: "union wrapped unknown branch", mutMap: func(m map[string]any) { m["payload"] = map[string]any{"double": 1.5} }, path: "payload", sentinel: serde.ErrUnion},
+		{name: "union wrapped two entries", mutMap: func(m map[string]any) { m["payload"] = map[string]any{"string": "a", "long": int64(1)} }, path: "payload", sentinel: serde.ErrUnion},
+		{name: "union wrapped bad inner", mutMap: func(m map[string]any) {
+			m["payload"] = map[string]any{"shop.Address": map[string]any{"street": "x"}}
+		}, path: "payload.zip", sentinel: serde.ErrRequired},
+		{name: "union nullable wrong type", mutMap: func(m map[string]any) { m["note"] = 5 }, path: "note", sentinel: serde.ErrUnion},
+		{name: "top-level nil", mutStr: nil, mutMap: nil, path: "", sentinel: serde.ErrRequired},
+	}
+	if len(cases) < 30 {
+		t.Fatalf("only %d cases", len(cases))
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var v any
+			switch {
+			case tc.mutStr != nil:
+				o := sampleOrder()
+				tc.mutStr(o)
+				v = o
+			case tc.mutMap != nil:
+				m := sampleOrderMap()
+				tc.mutMap(m)
+				v = m
+			}
+			err := s.Validate(v)
+			vs := serde.Violations(err)
+			if len(vs) != 1 {
+				t.Fatalf("Validate: got %d violations (%v), want 1", len(vs), err)
+			}
+			if vs[0].Path != tc.path {
+				t.Errorf("path = %q, want %q (%v)", vs[0].Path, tc.path, err)
+			}
+			if !errors.Is(err, tc.sentinel) {
+				t.Errorf("error %v does not wrap %v", err, tc.sentinel)
+			}
+			// AppendEncode refuses the same value and leaves dst alone.
+			dst := []byte{0xAA}
+			out, encErr := s.AppendEncode(dst, v)
+			if encErr == nil || !errors.Is(encErr, tc.sentinel) {
+				t.Errorf("AppendEncode error = %v, want %v", encErr, tc.sentinel)
+			}
+			if len(out) != 1 || out[0] != 0xAA {
+				t.Errorf("AppendEncode changed dst on error: %x", out)
+			}
+		})
+	}
+}
+
+func TestMultipleViolationsJoined(t *testing.T) {
+	s := orderSchema(t)
+	o := sampleOrder()
+	o.ID = "nope"
+	o.Status = "GONE"
+	o.Items[0].Price = nil
+	o.Items[1].Price = big.NewRat(1, 3)
+	o.Tags = map[string]string{"bad": "\xff"}
+	err := s.Validate(o)
+	want := map[string]error{
+		"id":             serde.ErrFormat,
+		"status":         serde.ErrEnum,
+		"items[0].price": serde.ErrRequired,
+		"items[1].price": serde.ErrRange,
+		`tags["bad"]`:    serde.ErrFormat,
+	}
+	vs := serde.Violations(err)
+	if len(vs) != len(want) {
+		t.Fatalf("got %d violations, want %d: %v", len(vs), len(want), err)
+	}
+	for _, v := range vs {
+		sentinel, ok := want[v.Path]
+		if !ok {
+			t.Errorf("unexpected violation %v", v)
+			continue
+		}
+		if !errors.Is(v, sentinel) {
+			t.Errorf("%s: %v does not wrap %v", v.Path, v, sentinel)
+		}
+		delete(want, v.Path)
+	}
+	if !strings.Contains(err.Error(), "items[1].price: ") {
+		t.Errorf("message lacks path: %v", err)
+	}
+}
+
+func TestNoPanicOnHostileValues(t *testing.T) {
+	s := orderSchema(t)
+	cases := []struct {
+		name string
+		v    any
+	}{
+		{name: "nil pointer", v: (*Order)(nil)},
+		{name: "string", v: "x"},
+		{name: "slice", v: []any{1}},
+		{name: "nil map", v: map[string]any(nil)},
+		{name: "chan", v: make(chan int)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Validate(tc.v)
+			if err == nil {
+				t.Fatal("Validate accepted a value that cannot be an order")
+			}
+			if _, encErr := s.AppendEncode(nil, tc.v); encErr == nil {
+				t.Fatal("AppendEncode accepted it")
+			}
+		})
+	}
+}
