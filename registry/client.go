@@ -27,7 +27,7 @@ type Client struct {
 	pref   atomic.Int32 // index into cls of the URL that last answered
 	budget *budget
 	log    *slog.Logger
-	redact redactor
+	redact *redactor
 
 	// Test seams: how to sleep between retries and the jitter source.
 	sleep  func(ctx context.Context, d time.Duration) error
@@ -86,7 +86,7 @@ func New(opts ...Opt) (*Client, error) {
 		}
 	}
 	if len(errs) > 0 {
-		redact := redactor{cfg.pass, cfg.bearer, user, pass}
+		redact := newRedactor(cfg.pass, cfg.bearer, pass)
 		return nil, redact.wrap(fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...)))
 	}
 	cfg.urls = urls
@@ -95,7 +95,7 @@ func New(opts ...Opt) (*Client, error) {
 		cfg:    cfg,
 		budget: newBudget(cfg.budgetMax, cfg.budgetRatio),
 		log:    cfg.logger,
-		redact: redactor{cfg.pass, cfg.bearer},
+		redact: newRedactor(cfg.pass, cfg.bearer),
 		sleep:  sleepCtx,
 		jitter: uniform,
 	}
@@ -115,9 +115,7 @@ func New(opts ...Opt) (*Client, error) {
 	if cfg.bearer != "" {
 		base = append(base, sr.BearerToken(cfg.bearer))
 	}
-	if cfg.headers != nil {
-		base = append(base, sr.PreReq(c.preReq))
-	}
+	base = append(base, sr.PreReq(c.preReq))
 	for i := range urls {
 		rot := append(append([]string(nil), urls[i:]...), urls[:i]...)
 		o := append(append([]sr.ClientOpt(nil), base...), sr.URLs(rot...), sr.HTTPClient(hc))
@@ -171,12 +169,24 @@ func splitURLs(in []string) (out []string, user, pass string, err error) {
 	return out, user, pass, nil
 }
 
-// preReq adds the HeaderProvider's headers to a request.
+// lastURL is the context key under which do learns which URL a request
+// went to last: the one that answered, when the request succeeds.
+type lastURL struct{}
+
+// preReq notes the request's URL and adds the HeaderProvider's headers.
 func (c *Client) preReq(req *http.Request) error {
+	if p, ok := req.Context().Value(lastURL{}).(*atomic.Pointer[string]); ok {
+		u := req.URL.String()
+		p.Store(&u)
+	}
+	if c.cfg.headers == nil {
+		return nil
+	}
 	h, err := c.cfg.headers(req.Context())
 	if err != nil {
 		return &headerError{err}
 	}
+	c.redact.learn(h)
 	for k, vs := range h {
 		req.Header[http.CanonicalHeaderKey(k)] = vs
 	}
@@ -203,14 +213,16 @@ func (c *Client) srLog(_ int8, msg string, kvs ...any) {
 // operation in errors ("get schema id 5").
 func (c *Client) do(ctx context.Context, op string, fn func(context.Context, *sr.Client) error) error {
 	start := int(c.pref.Load())
+	var last atomic.Pointer[string]
+	if len(c.cls) > 1 {
+		ctx = context.WithValue(ctx, lastURL{}, &last)
+	}
 	for attempt := 0; ; attempt++ {
 		i := (start + attempt) % len(c.cls)
 		err := fn(ctx, c.cls[i])
 		if err == nil {
 			c.budget.success()
-			if i != start {
-				c.pref.Store(int32(i))
-			}
+			c.prefer(last.Load())
 			return nil
 		}
 		err = ours(err)
@@ -235,6 +247,19 @@ func (c *Client) do(ctx context.Context, op string, fn func(context.Context, *sr
 			slog.Int("attempt", attempt+1), slog.Duration("backoff", d), slog.String("error", c.redact.scrub(err.Error())))
 		if serr := c.sleep(ctx, d); serr != nil {
 			return c.fail(op, fmt.Errorf("%w (last error: %w)", serr, err))
+		}
+	}
+}
+
+// prefer makes the URL that answered the first to try next time.
+func (c *Client) prefer(answered *string) {
+	if answered == nil {
+		return
+	}
+	for i, u := range c.cfg.urls {
+		if strings.HasPrefix(*answered, u+"/") && int(c.pref.Load()) != i {
+			c.pref.Store(int32(i))
+			return
 		}
 	}
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -228,11 +230,62 @@ func (e *ResponseError) retryable() bool {
 
 // redactor scrubs known secrets from error text. It is the last line of
 // defence: credentials are kept out of URLs and messages by construction,
-// and this catches a registry or proxy that echoes them back.
-type redactor []string
+// and this catches a registry or proxy that echoes them back. Secrets
+// shorter than minSecret are not scrubbed (they would mangle every message).
+type redactor struct {
+	static  []string
+	dynamic atomic.Pointer[[]string] // sensitive HeaderProvider values seen
+}
 
-func (r redactor) wrap(err error) error {
-	if err == nil || len(r) == 0 {
+const minSecret = 4
+
+func newRedactor(secrets ...string) *redactor {
+	r := &redactor{}
+	for _, s := range secrets {
+		if len(s) >= minSecret {
+			r.static = append(r.static, s)
+		}
+	}
+	return r
+}
+
+// learn records the values of sensitive headers a HeaderProvider set.
+func (r *redactor) learn(h http.Header) {
+	var vals []string
+	for k, vs := range h {
+		if !sensitiveHeader(k) {
+			continue
+		}
+		for _, v := range vs {
+			if len(v) >= minSecret {
+				vals = append(vals, v)
+				if _, tok, ok := strings.Cut(v, " "); ok && len(tok) >= minSecret {
+					vals = append(vals, tok) // the token without its scheme
+				}
+			}
+		}
+	}
+	if len(vals) == 0 {
+		return
+	}
+	if old := r.dynamic.Load(); old != nil && slices.Equal(*old, vals) {
+		return
+	}
+	r.dynamic.Store(&vals)
+}
+
+func sensitiveHeader(k string) bool {
+	k = strings.ToLower(k)
+	for _, w := range []string{"auth", "token", "key", "secret", "cookie", "password", "credential"} {
+		if strings.Contains(k, w) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *redactor) wrap(err error) error {
+	if err == nil {
 		return err
 	}
 	msg := err.Error()
@@ -243,9 +296,12 @@ func (r redactor) wrap(err error) error {
 	return &redactedError{msg: clean, err: err}
 }
 
-func (r redactor) scrub(s string) string {
-	for _, secret := range r {
-		if secret != "" {
+func (r *redactor) scrub(s string) string {
+	for _, secret := range r.static {
+		s = strings.ReplaceAll(s, secret, "[redacted]")
+	}
+	if d := r.dynamic.Load(); d != nil {
+		for _, secret := range *d {
 			s = strings.ReplaceAll(s, secret, "[redacted]")
 		}
 	}

@@ -91,4 +91,4 @@ const (
 	avroUser2 = `{"type":"record","name":"User","namespace":"acme","fields":[{"name":"id","type":"long"},{"name":"email","type":["null","string"],"default":null}]}`
 )
 
-func avro(text string) serde.Schema { return serde.Schema{Format: serde.Avro, Text: text} }
+func avroSchema(text string) serde.Schema { return serde.Schema{Format: serde.Avro, Text: text} }
