@@ -136,6 +136,8 @@ type document struct {
 	modern bool // draft 2019-09 or 2020-12
 	refs   []serde.Reference
 	nodes  map[string]*node // by JSON pointer
+	// idIndex maps declared identifiers to pointers (see ids).
+	idIndex map[string]string
 }
 
 // loader loads schema documents and resolves their references.
@@ -806,6 +808,14 @@ func (l *loader) resolveRef(doc *document, ref string) (*node, error) {
 	base, frag, _ := strings.Cut(ref, "#")
 	target := doc
 	if base != "" {
+		if ptr, ok := doc.ids()[base]; ok {
+			// A sub-schema of this document with that $id.
+			v, _ := lookupPointer(doc.root, ptr)
+			if frag == "" {
+				return l.parse(doc, v, ptr)
+			}
+			return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q: fragments of embedded schemas are not supported", doc.name, serde.ErrReference, ref)
+		}
 		var err error
 		if target, err = l.external(doc, base); err != nil {
 			return nil, err
@@ -816,13 +826,67 @@ func (l *loader) resolveRef(doc *document, ref string) (*node, error) {
 		return nil, fmt.Errorf("jsoncompat: %s: %w: bad $ref %q", doc.name, serde.ErrReference, ref)
 	}
 	if frag != "" && !strings.HasPrefix(frag, "/") {
-		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q: anchors are not supported", doc.name, serde.ErrReference, ref)
+		// A plain-name fragment: an anchor ($id "#name" up to draft 7,
+		// $anchor after).
+		ptr, ok := target.ids()["#"+frag]
+		if !ok {
+			return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q: no such anchor", doc.name, serde.ErrReference, ref)
+		}
+		frag = ptr
 	}
 	v, ok := lookupPointer(target.root, frag)
 	if !ok {
 		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q points at nothing", doc.name, serde.ErrReference, ref)
 	}
 	return l.parse(target, v, frag)
+}
+
+// ids maps the identifiers declared inside the document ($id, id, $anchor
+// as "#name") to their JSON pointers. The root's own $id maps to "".
+func (d *document) ids() map[string]string {
+	if d.idIndex != nil {
+		return d.idIndex
+	}
+	d.idIndex = map[string]string{}
+	var walk func(v any, ptr string, depth int)
+	walk = func(v any, ptr string, depth int) {
+		if depth > MaxDepth {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for _, k := range []string{"$id", "id"} {
+				if s, ok := v[k].(string); ok && s != "" {
+					if _, dup := d.idIndex[s]; !dup {
+						d.idIndex[s] = ptr
+					}
+					if i := strings.LastIndexByte(s, '#'); i > 0 && i < len(s)-1 {
+						if _, dup := d.idIndex[s[i:]]; !dup {
+							d.idIndex[s[i:]] = ptr
+						}
+					}
+				}
+			}
+			if s, ok := v["$anchor"].(string); ok && s != "" {
+				if _, dup := d.idIndex["#"+s]; !dup {
+					d.idIndex["#"+s] = ptr
+				}
+			}
+			for k, x := range v {
+				switch k {
+				case "enum", "const", "default", "examples":
+					continue
+				}
+				walk(x, ptr+"/"+escapePointer(k), depth+1)
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, ptr+"/"+strconv.Itoa(i), depth+1)
+			}
+		}
+	}
+	walk(d.root, "", 0)
+	return d.idIndex
 }
 
 // external loads the document a $ref names through the resolver.
