@@ -8,9 +8,9 @@ import (
 	"sync"
 
 	"github.com/bufbuild/protocompile"
-	"github.com/bufbuild/protocompile/linker"
 	"github.com/bufbuild/protocompile/parser"
 	"github.com/bufbuild/protocompile/reporter"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
@@ -103,14 +103,17 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		}
 		return nil, fmt.Errorf("%w: %w", serde.ErrSchema, err)
 	}
-	file := out[0]
-	md, err := pickMessage(file, cfg.messageName)
+	// Rebuild the files as protobuf-go's own descriptors, so that proto,
+	// protojson and dynamicpb see every feature (editions' UTF-8 and
+	// required rules among them) exactly as they do for generated code.
+	files := new(protoregistry.Files)
+	file, err := native(files, out[0], map[string]protoreflect.FileDescriptor{})
+	if err != nil {
+		return nil, fmt.Errorf("%w: protobuf: %w", serde.ErrSchema, err)
+	}
+	md, err := pickMessage(files, file, cfg.messageName)
 	if err != nil {
 		return nil, err
-	}
-	files := new(protoregistry.Files)
-	if err := register(files, file, map[string]bool{}); err != nil {
-		return nil, fmt.Errorf("%w: protobuf: %w", serde.ErrSchema, err)
 	}
 	sch = &Schema{
 		src:   s,
@@ -214,7 +217,7 @@ func parse(path, text string) (parser.Result, error) {
 	return res, nil
 }
 
-func pickMessage(file linker.File, name string) (protoreflect.MessageDescriptor, error) {
+func pickMessage(files *protoregistry.Files, file protoreflect.FileDescriptor, name string) (protoreflect.MessageDescriptor, error) {
 	if name == "" {
 		if file.Messages().Len() == 0 {
 			return nil, nil // enums or options only: fine to register, not to encode
@@ -222,7 +225,7 @@ func pickMessage(file linker.File, name string) (protoreflect.MessageDescriptor,
 		return file.Messages().Get(0), nil
 	}
 	full := protoreflect.FullName(strings.TrimPrefix(name, "."))
-	d := file.FindDescriptorByName(full)
+	d, _ := files.FindDescriptorByName(full)
 	md, ok := d.(protoreflect.MessageDescriptor)
 	if !ok || md.ParentFile().Path() != file.Path() || md.IsMapEntry() {
 		return nil, fmt.Errorf("%w: protobuf: no message %q in %s", serde.ErrSchema, full, file.Path())
@@ -230,18 +233,34 @@ func pickMessage(file linker.File, name string) (protoreflect.MessageDescriptor,
 	return md, nil
 }
 
-func register(files *protoregistry.Files, fd protoreflect.FileDescriptor, seen map[string]bool) error {
-	if seen[fd.Path()] {
-		return nil
+// native registers fd and its imports in files as protobuf-go descriptors
+// (the generated ones for the well-known types) and returns fd's.
+func native(files *protoregistry.Files, fd protoreflect.FileDescriptor, done map[string]protoreflect.FileDescriptor) (protoreflect.FileDescriptor, error) {
+	if n, ok := done[fd.Path()]; ok {
+		return n, nil
 	}
-	seen[fd.Path()] = true
 	imps := fd.Imports()
 	for i := 0; i < imps.Len(); i++ {
-		if err := register(files, imps.Get(i).FileDescriptor, seen); err != nil {
-			return err
+		if _, err := native(files, imps.Get(i).FileDescriptor, done); err != nil {
+			return nil, err
 		}
 	}
-	return files.RegisterFile(fd)
+	var n protoreflect.FileDescriptor
+	if isStandardImport(fd.Path()) {
+		n, _ = protoregistry.GlobalFiles.FindFileByPath(fd.Path())
+	}
+	if n == nil {
+		var err error
+		n, err = protodesc.NewFile(protodesc.ToFileDescriptorProto(fd), files)
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := files.RegisterFile(n); err != nil {
+		return nil, err
+	}
+	done[fd.Path()] = n
+	return n, nil
 }
 
 // messageIndexes is the path of md among its parent scope's messages, from

@@ -19,6 +19,10 @@ type plan struct {
 	required []protoreflect.FieldDescriptor
 	// fields are the fields that need a look when set, by number.
 	fields map[protoreflect.FieldNumber]*fieldPlan
+	// all adds every message-typed field to fields: a dynamicpb message
+	// may hold a sub-message of another descriptor with the same name, so
+	// walks over dynamic messages visit them all.
+	all map[protoreflect.FieldNumber]*fieldPlan
 	// deep reports whether a message of this type (or anything inside it)
 	// needs any check at all; pre reports whether it needs a check that
 	// proto.Marshal does not make (closed enums, type mismatches).
@@ -71,7 +75,7 @@ func (b *builder) build(md protoreflect.MessageDescriptor) *plan {
 	if p, ok := b.built[md]; ok {
 		return p
 	}
-	p := &plan{desc: md, fields: map[protoreflect.FieldNumber]*fieldPlan{}}
+	p := &plan{desc: md, fields: map[protoreflect.FieldNumber]*fieldPlan{}, all: map[protoreflect.FieldNumber]*fieldPlan{}}
 	b.built[md] = p
 
 	var want protoreflect.MessageDescriptor
@@ -112,13 +116,16 @@ func (b *builder) build(md protoreflect.MessageDescriptor) *plan {
 		}
 		if fp.mismatch != "" || fp.utf8 || fp.keyUTF8 || fp.closed != nil || fp.sub != nil {
 			p.fields[fd.Number()] = fp
+			p.all[fd.Number()] = fp
 		}
 	}
 	if want != nil {
+		// A type without some of the schema's fields writes valid data,
+		// unless a missing field is required.
 		wf := want.Fields()
 		for i := 0; i < wf.Len(); i++ {
-			if fields.ByNumber(wf.Get(i).Number()) == nil {
-				p.mismatch = fmt.Sprintf("message type %s lacks field %s = %d of the schema", md.FullName(), wf.Get(i).Name(), wf.Get(i).Number())
+			if f := wf.Get(i); f.Cardinality() == protoreflect.Required && fields.ByNumber(f.Number()) == nil {
+				p.mismatch = fmt.Sprintf("message type %s lacks required field %s = %d of the schema", md.FullName(), f.Name(), f.Number())
 				break
 			}
 		}
@@ -152,14 +159,6 @@ func (b *builder) settle() {
 				if fp.sub.pre && !p.pre {
 					p.pre, changed = true, true
 				}
-			}
-		}
-	}
-	// Drop message fields whose sub-plan needs nothing.
-	for _, p := range b.built {
-		for n, fp := range p.fields {
-			if fp.sub != nil && !fp.sub.deep && fp.mismatch == "" && !fp.utf8 && !fp.keyUTF8 && fp.closed == nil {
-				delete(p.fields, n)
 			}
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -43,10 +44,11 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 	if d := m.Descriptor(); d != s.msg {
 		p = s.planFor(d)
 	}
-	if !p.deep || (preOnly && !p.pre) {
+	_, dyn := m.Interface().(*dynamicpb.Message)
+	if !dyn && (!p.deep || (preOnly && !p.pre)) {
 		return nil
 	}
-	w := walker{preOnly: preOnly}
+	w := walker{s: s, preOnly: preOnly, dyn: dyn}
 	defer func() {
 		// Descriptor plans make a wrong-kind access impossible; this is a
 		// last guard so that a broken message is an error, not a crash.
@@ -60,8 +62,12 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 }
 
 type walker struct {
+	s       *Schema
 	preOnly bool
-	errs    []error
+	// dyn is set for dynamicpb values, whose sub-messages may carry other
+	// descriptors: the walk then visits every sub-message.
+	dyn  bool
+	errs []error
 }
 
 func (w *walker) add(path string, sentinel error, format string, args ...any) {
@@ -87,11 +93,17 @@ func (w *walker) message(p *plan, m protoreflect.Message, path string) {
 			}
 		}
 	}
-	if len(p.fields) == 0 || (w.preOnly && !p.pre) {
+	fields := p.fields
+	if w.dyn {
+		fields = p.all
+	} else if w.preOnly && !p.pre {
+		return
+	}
+	if len(fields) == 0 {
 		return
 	}
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		fp, ok := p.fields[fd.Number()]
+		fp, ok := fields[fd.Number()]
 		if !ok || fp.fd != fd {
 			if ok && fp.fd != fd {
 				w.add(join(path, fd.Name()), serde.ErrType, "field descriptor does not belong to %s", p.desc.FullName())
@@ -131,8 +143,12 @@ func (w *walker) field(fp *fieldPlan, v protoreflect.Value, path string) {
 func (w *walker) value(fp *fieldPlan, v protoreflect.Value, path string) {
 	switch {
 	case fp.sub != nil:
-		if fp.sub.deep && (!w.preOnly || fp.sub.pre) {
-			w.message(fp.sub, v.Message(), path)
+		sub, sp := v.Message(), fp.sub
+		if d := sub.Descriptor(); d != sp.desc {
+			sp = w.s.planFor(d)
+		}
+		if w.dyn || (sp.deep && (!w.preOnly || sp.pre)) {
+			w.message(sp, sub, path)
 		}
 	case fp.utf8:
 		if !w.preOnly && !utf8.ValidString(v.String()) {
@@ -151,6 +167,12 @@ func keyString(k protoreflect.MapKey) string {
 	}
 	return k.String()
 }
+
+// marshalOpts are the options AppendEncode marshals with. Deterministic
+// output (map entries and, for dynamic messages, fields in order) keeps
+// equal values equal on the wire, which Kafka keys need for partitioning and
+// compaction.
+var marshalOpts = proto.MarshalOptions{Deterministic: true}
 
 // AppendEncode validates v and appends its Protobuf encoding to dst. On
 // error dst is returned unchanged (its length; bytes past it may have been
@@ -171,9 +193,9 @@ func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 	// first only what it would let through, and walk fully for the paths
 	// when it refuses.
 	if err := s.check(m, true); err != nil {
-		return dst, err
+		return dst, s.check(m, false) // every violation, not only the first kind
 	}
-	out, err := proto.MarshalOptions{}.MarshalAppend(dst, pm)
+	out, err := marshalOpts.MarshalAppend(dst, pm)
 	if err != nil {
 		if verr := s.check(m, false); verr != nil {
 			return dst, verr
