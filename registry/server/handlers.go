@@ -1,0 +1,676 @@
+package server
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/schemagen/schemagen/registry/compat"
+	"github.com/schemagen/schemagen/serde"
+)
+
+// ContentType is the content type of every response.
+const ContentType = "application/vnd.schemaregistry.v1+json"
+
+// routes builds the handler. The endpoints are Confluent's:
+//
+//	GET    /
+//	GET    /subjects                                         ?deleted
+//	GET    /subjects/{subject}/versions                      ?deleted
+//	POST   /subjects/{subject}/versions                      ?normalize         register
+//	GET    /subjects/{subject}/versions/{version}            ?deleted
+//	DELETE /subjects/{subject}/versions/{version}            ?permanent
+//	GET    /subjects/{subject}/versions/{version}/schema     ?deleted
+//	GET    /subjects/{subject}/versions/{version}/referencedby
+//	POST   /subjects/{subject}                               ?normalize ?deleted lookup
+//	DELETE /subjects/{subject}                               ?permanent
+//	GET    /schemas                                          ?subjectPrefix ?deleted ?latestOnly
+//	GET    /schemas/ids/{id}                                 ?subject ?format
+//	GET    /schemas/ids/{id}/schema                          ?subject
+//	GET    /schemas/ids/{id}/subjects                        ?deleted
+//	GET    /schemas/ids/{id}/versions                        ?deleted
+//	GET    /schemas/guids/{guid}
+//	GET    /schemas/guids/{guid}/ids
+//	GET    /schemas/types
+//	GET    /config, /config/{subject}                        ?defaultToGlobal
+//	PUT    /config, /config/{subject}
+//	DELETE /config, /config/{subject}
+//	GET    /mode, /mode/{subject}                            ?defaultToGlobal
+//	PUT    /mode, /mode/{subject}                            ?force
+//	DELETE /mode, /mode/{subject}
+//	POST   /compatibility/subjects/{subject}/versions        ?verbose ?normalize
+//	POST   /compatibility/subjects/{subject}/versions/{version}
+//	GET    /contexts
+//	GET    /v1/metadata/id
+//
+// Subjects are path elements: a subject containing "/" must be escaped
+// ("a%2Fb.proto"), as Confluent's clients do.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, f func(w http.ResponseWriter, r *http.Request) (any, *apiError)) {
+		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+			v, aerr := f(w, r)
+			if aerr != nil {
+				writeError(w, aerr)
+				return
+			}
+			writeJSON(w, http.StatusOK, v)
+		})
+	}
+	h("GET /{$}", func(http.ResponseWriter, *http.Request) (any, *apiError) { return struct{}{}, nil })
+	h("GET /v1/metadata/id", s.handleMetadataID)
+	h("GET /contexts", func(http.ResponseWriter, *http.Request) (any, *apiError) { return []string{"."}, nil })
+
+	h("GET /subjects", s.handleSubjects)
+	h("GET /subjects/{subject}/versions", s.handleVersions)
+	h("POST /subjects/{subject}/versions", s.handleRegister)
+	h("GET /subjects/{subject}/versions/{version}", s.handleGetVersion)
+	h("DELETE /subjects/{subject}/versions/{version}", s.handleDeleteVersion)
+	h("GET /subjects/{subject}/versions/{version}/schema", s.handleGetVersionSchema)
+	h("GET /subjects/{subject}/versions/{version}/referencedby", s.handleReferencedBy)
+	h("POST /subjects/{subject}", s.handleLookup)
+	h("DELETE /subjects/{subject}", s.handleDeleteSubject)
+
+	h("GET /schemas", s.handleSchemas)
+	h("GET /schemas/types", func(http.ResponseWriter, *http.Request) (any, *apiError) {
+		return []string{"JSON", "PROTOBUF", "AVRO"}, nil
+	})
+	h("GET /schemas/ids/{id}", s.handleSchemaByID)
+	h("GET /schemas/ids/{id}/schema", s.handleSchemaTextByID)
+	h("GET /schemas/ids/{id}/subjects", s.handleSubjectsByID)
+	h("GET /schemas/ids/{id}/versions", s.handleVersionsByID)
+	h("GET /schemas/guids/{guid}", s.handleSchemaByGUID)
+	h("GET /schemas/guids/{guid}/ids", s.handleIDsByGUID)
+
+	h("GET /config", s.handleGetConfig)
+	h("PUT /config", s.handlePutConfig)
+	h("DELETE /config", s.handleDeleteConfig)
+	h("GET /config/{subject}", s.handleGetConfig)
+	h("PUT /config/{subject}", s.handlePutConfig)
+	h("DELETE /config/{subject}", s.handleDeleteConfig)
+
+	h("GET /mode", s.handleGetMode)
+	h("PUT /mode", s.handlePutMode)
+	h("DELETE /mode", s.handleDeleteMode)
+	h("GET /mode/{subject}", s.handleGetMode)
+	h("PUT /mode/{subject}", s.handlePutMode)
+	h("DELETE /mode/{subject}", s.handleDeleteMode)
+
+	h("POST /compatibility/subjects/{subject}/versions", s.handleCompatibility)
+	h("POST /compatibility/subjects/{subject}/versions/{version}", s.handleCompatibility)
+
+	return s.middleware(mux)
+}
+
+// middleware answers what the mux would answer in plain text (unknown
+// paths, wrong methods) with Confluent's error bodies, and applies
+// authentication, the content type check and the body limit.
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	var userSum, passSum [32]byte
+	if s.cfg.auth {
+		userSum, passSum = sha256.Sum256([]byte(s.cfg.user)), sha256.Sum256([]byte(s.cfg.pass))
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.auth {
+			u, p, ok := r.BasicAuth()
+			us, ps := sha256.Sum256([]byte(u)), sha256.Sum256([]byte(p))
+			good := subtle.ConstantTimeCompare(us[:], userSum[:]) & subtle.ConstantTimeCompare(ps[:], passSum[:])
+			if !ok || good != 1 {
+				w.Header().Set("WWW-Authenticate", `Basic realm="schema-registry"`)
+				writeError(w, &apiError{status: http.StatusUnauthorized, code: CodeUnauthorized, msg: "unauthorized"})
+				return
+			}
+		}
+		if _, pattern := mux.Handler(r); pattern == "" {
+			writeError(w, s.unrouted(mux, r))
+			return
+		}
+		if r.Body != nil && r.Body != http.NoBody {
+			if ct := r.Header.Get("Content-Type"); ct != "" {
+				mt, _, err := mime.ParseMediaType(ct)
+				switch {
+				case err != nil:
+					writeError(w, &apiError{status: http.StatusUnsupportedMediaType, code: http.StatusUnsupportedMediaType, msg: "unsupported content type " + strconv.Quote(ct)})
+					return
+				case mt == ContentType, mt == "application/vnd.schemaregistry+json", mt == "application/json", mt == "application/octet-stream":
+				default:
+					writeError(w, &apiError{status: http.StatusUnsupportedMediaType, code: http.StatusUnsupportedMediaType, msg: "unsupported content type " + strconv.Quote(ct)})
+					return
+				}
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.maxRequestBytes)
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// unrouted tells a path no route has from a method the route lacks.
+func (s *Server) unrouted(mux *http.ServeMux, r *http.Request) *apiError {
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		if m == r.Method {
+			continue
+		}
+		r2 := r.Clone(r.Context())
+		r2.Method = m
+		if _, p := mux.Handler(r2); p != "" {
+			return &apiError{status: http.StatusMethodNotAllowed, code: http.StatusMethodNotAllowed, msg: "method " + r.Method + " not allowed"}
+		}
+	}
+	return &apiError{status: http.StatusNotFound, code: http.StatusNotFound, msg: "not found: " + r.URL.EscapedPath()}
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", ContentType)
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+type errorBody struct {
+	ErrorCode int    `json:"error_code"`
+	Message   string `json:"message"`
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.status, errorBody{ErrorCode: e.code, Message: e.msg})
+}
+
+// decode reads a JSON body into v.
+func decode(r *http.Request, v any) *apiError {
+	if r.Body == nil {
+		return &apiError{status: http.StatusBadRequest, code: http.StatusBadRequest, msg: "missing request body"}
+	}
+	err := json.NewDecoder(r.Body).Decode(v)
+	if err == nil {
+		return nil
+	}
+	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
+		return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeSchemaTooLarge,
+			msg: "request body is larger than " + strconv.FormatInt(mbe.Limit, 10) + " bytes", err: err}
+	}
+	if errors.Is(err, io.EOF) {
+		return &apiError{status: http.StatusBadRequest, code: http.StatusBadRequest, msg: "missing request body"}
+	}
+	return &apiError{status: http.StatusBadRequest, code: http.StatusBadRequest, msg: "unrecognized request body: " + err.Error(), err: err}
+}
+
+// flag reads a boolean query parameter; Python clients send "True".
+func flag(r *http.Request, name string) bool {
+	return strings.EqualFold(r.URL.Query().Get(name), "true")
+}
+
+// subjectSchema is a subject version as the API shows it.
+type subjectSchema struct {
+	Subject    string            `json:"subject,omitempty"`
+	Version    int               `json:"version,omitempty"`
+	ID         int               `json:"id,omitempty"`
+	GUID       string            `json:"guid,omitempty"`
+	SchemaType string            `json:"schemaType,omitempty"`
+	References []serde.Reference `json:"references,omitempty"`
+	Metadata   json.RawMessage   `json:"metadata,omitempty"`
+	RuleSet    json.RawMessage   `json:"ruleSet,omitempty"`
+	Schema     string            `json:"schema"`
+}
+
+func schemaType(f serde.Format) string {
+	if f == serde.Avro || f == "" {
+		return ""
+	}
+	return string(f)
+}
+
+func (r registered) json() subjectSchema {
+	return subjectSchema{
+		Subject: r.subject, Version: r.version, ID: r.rec.id, GUID: r.rec.guid,
+		SchemaType: schemaType(r.rec.format), References: r.rec.refs,
+		Metadata: r.rec.metadata, RuleSet: r.rec.ruleSet, Schema: r.rec.text,
+	}
+}
+
+func recJSON(rec *schemaRec) subjectSchema {
+	return subjectSchema{
+		SchemaType: schemaType(rec.format), References: rec.refs,
+		Metadata: rec.metadata, RuleSet: rec.ruleSet, Schema: rec.text,
+	}
+}
+
+func (s *Server) handleMetadataID(http.ResponseWriter, *http.Request) (any, *apiError) {
+	return map[string]any{"scope": map[string]any{
+		"path":     []string{},
+		"clusters": map[string]string{"schema-registry-cluster": "schemagen"},
+	}}, nil
+}
+
+func (s *Server) handleSubjects(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	deleted := flag(r, "deleted")
+	prefix := r.URL.Query().Get("subjectPrefix")
+	s.mu.RLock()
+	out := []string{}
+	for name, sub := range s.st.subjects {
+		if (sub.live() || (deleted && len(sub.versions) > 0)) && strings.HasPrefix(name, prefix) {
+			out = append(out, name)
+		}
+	}
+	s.mu.RUnlock()
+	sort.Strings(out)
+	return out, nil
+}
+
+func (s *Server) handleVersions(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	deleted := flag(r, "deleted")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	sub := s.st.subjects[subject]
+	if sub == nil || !(sub.live() || (deleted && len(sub.versions) > 0)) {
+		return nil, errSubjectNotFound(subject)
+	}
+	out := []int{}
+	for _, v := range sub.versions {
+		if deleted || !v.deleted {
+			out = append(out, v.version)
+		}
+	}
+	return out, nil
+}
+
+// registerResponse is the answer to a registration: the id, as every
+// version of the API gives, and what recent Confluent versions add.
+type registerResponse struct {
+	ID int `json:"id"`
+	subjectSchema
+}
+
+func (s *Server) handleRegister(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	var req schemaRequest
+	if aerr := decode(r, &req); aerr != nil {
+		return nil, aerr
+	}
+	reg, aerr := s.register(r.Context(), r.PathValue("subject"), &req, flag(r, "normalize"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return registerResponse{ID: reg.rec.id, subjectSchema: reg.json()}, nil
+}
+
+func (s *Server) handleLookup(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	var req schemaRequest
+	if aerr := decode(r, &req); aerr != nil {
+		return nil, aerr
+	}
+	reg, aerr := s.lookup(r.Context(), r.PathValue("subject"), &req, flag(r, "normalize"), flag(r, "deleted"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return reg.json(), nil
+}
+
+func (s *Server) handleGetVersion(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	reg, aerr := s.version(r.PathValue("subject"), r.PathValue("version"), flag(r, "deleted"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return reg.json(), nil
+}
+
+// rawJSON is a response body written as is.
+type rawJSON = json.RawMessage
+
+func (s *Server) handleGetVersionSchema(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	reg, aerr := s.version(r.PathValue("subject"), r.PathValue("version"), flag(r, "deleted"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return rawText(reg.rec), nil
+}
+
+// rawText is the /schema endpoints' body: the schema text itself for
+// Avro and JSON Schema (which are JSON), a JSON string for Protobuf.
+func rawText(rec *schemaRec) any {
+	if rec.format != serde.Protobuf && json.Valid([]byte(rec.text)) {
+		return rawJSON(rec.text)
+	}
+	return rec.text
+}
+
+func (s *Server) handleReferencedBy(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	reg, aerr := s.version(r.PathValue("subject"), r.PathValue("version"), flag(r, "deleted"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return s.st.referrers(reg.subject, reg.version), nil
+}
+
+func (s *Server) handleDeleteVersion(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	v, aerr := s.deleteVersion(r.PathValue("subject"), r.PathValue("version"), flag(r, "permanent"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return v, nil
+}
+
+func (s *Server) handleDeleteSubject(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	vs, aerr := s.deleteSubject(r.PathValue("subject"), flag(r, "permanent"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return vs, nil
+}
+
+func (s *Server) handleSchemas(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	deleted, latestOnly := flag(r, "deleted"), flag(r, "latestOnly")
+	prefix := r.URL.Query().Get("subjectPrefix")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	names := make([]string, 0, len(s.st.subjects))
+	for name := range s.st.subjects {
+		if strings.HasPrefix(name, prefix) {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	out := []subjectSchema{}
+	for _, name := range names {
+		sub := s.st.subjects[name]
+		if latestOnly {
+			if v := sub.latest(deleted); v != nil {
+				out = append(out, registered{subject: name, version: v.version, rec: s.st.schemas[v.id]}.json())
+			}
+			continue
+		}
+		for _, v := range sub.versions {
+			if deleted || !v.deleted {
+				out = append(out, registered{subject: name, version: v.version, rec: s.st.schemas[v.id]}.json())
+			}
+		}
+	}
+	return out, nil
+}
+
+// schemaByID returns the schema with the id in the path; with ?subject it
+// must be used by that subject. Caller holds mu.
+func (s *Server) schemaByID(r *http.Request) (*schemaRec, *apiError) {
+	id, err := strconv.Atoi(r.PathValue("id"))
+	rec := s.st.schemas[id]
+	if err != nil || rec == nil {
+		return nil, errSchemaNotFound("schema %s not found", r.PathValue("id"))
+	}
+	if subject := r.URL.Query().Get("subject"); subject != "" {
+		found := false
+		for _, u := range s.st.usages(id, true) {
+			found = found || u.Subject == subject
+		}
+		if !found {
+			return nil, errSchemaNotFound("schema %d not found in subject %q", id, subject)
+		}
+	}
+	return rec, nil
+}
+
+func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rec, aerr := s.schemaByID(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out := recJSON(rec)
+	out.GUID = rec.guid
+	return out, nil
+}
+
+func (s *Server) handleSchemaTextByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rec, aerr := s.schemaByID(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	return rawText(rec), nil
+}
+
+func (s *Server) handleSubjectsByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rec, aerr := s.schemaByID(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out := []string{}
+	for _, u := range s.st.usages(rec.id, flag(r, "deleted")) {
+		if len(out) == 0 || out[len(out)-1] != u.Subject {
+			out = append(out, u.Subject)
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	rec, aerr := s.schemaByID(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out := s.st.usages(rec.id, flag(r, "deleted"))
+	if out == nil {
+		out = []subjectVersion{}
+	}
+	return out, nil
+}
+
+func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.st.byGUID[r.PathValue("guid")]
+	if !ok {
+		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
+	}
+	rec := s.st.schemas[id]
+	out := recJSON(rec)
+	out.ID, out.GUID = rec.id, rec.guid
+	return out, nil
+}
+
+func (s *Server) handleIDsByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	id, ok := s.st.byGUID[r.PathValue("guid")]
+	if !ok {
+		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
+	}
+	return []map[string]any{{"context": ".", "id": id}}, nil
+}
+
+// configBody is the body of PUT /config and the answer to it.
+type configBody struct {
+	Compatibility string `json:"compatibility,omitempty"`
+	Normalize     *bool  `json:"normalize,omitempty"`
+}
+
+// configResponse is the answer to GET and DELETE /config. DELETE also
+// carries "compatibility", which franz-go's ResetCompatibility reads.
+type configResponse struct {
+	CompatibilityLevel compat.Level `json:"compatibilityLevel"`
+	Compatibility      compat.Level `json:"compatibility,omitempty"`
+	Normalize          *bool        `json:"normalize,omitempty"`
+}
+
+func (s *Server) handleGetConfig(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if subject == "" {
+		return configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}, nil
+	}
+	if sub := s.st.subjects[subject]; sub != nil && sub.config != nil {
+		out := configResponse{CompatibilityLevel: sub.config.level, Normalize: sub.config.normalize}
+		if out.CompatibilityLevel == "" {
+			out.CompatibilityLevel = s.st.global.level
+		}
+		return out, nil
+	}
+	if flag(r, "defaultToGlobal") {
+		return configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}, nil
+	}
+	return nil, newAPIError(http.StatusNotFound, CodeSubjectCompatNotConfigured,
+		"subject %q does not have subject-level compatibility configured", subject)
+}
+
+func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	if subject != "" {
+		if aerr := validSubject(subject); aerr != nil {
+			return nil, aerr
+		}
+	}
+	var body configBody
+	if aerr := decode(r, &body); aerr != nil {
+		return nil, aerr
+	}
+	ev := &event{Op: opConfig, Subject: subject, Normalize: body.Normalize}
+	if body.Compatibility != "" {
+		l, err := compat.ParseLevel(body.Compatibility)
+		if err != nil {
+			return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidCompatibilityLevel,
+				"invalid compatibility level %q", body.Compatibility)
+		}
+		ev.Compatibility = l
+		body.Compatibility = string(l)
+	} else if body.Normalize == nil {
+		return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidCompatibilityLevel, "compatibility level is missing")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if aerr := s.commit(ev); aerr != nil {
+		return nil, aerr
+	}
+	return body, nil
+}
+
+func (s *Server) handleDeleteConfig(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var old configResponse
+	if subject == "" {
+		old = configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}
+	} else {
+		sub := s.st.subjects[subject]
+		switch {
+		case sub == nil:
+			return nil, errSubjectNotFound(subject)
+		case sub.config == nil:
+			return nil, newAPIError(http.StatusNotFound, CodeSubjectCompatNotConfigured,
+				"subject %q does not have subject-level compatibility configured", subject)
+		}
+		old = configResponse{CompatibilityLevel: sub.config.level, Normalize: sub.config.normalize}
+	}
+	if aerr := s.commit(&event{Op: opConfig, Subject: subject, Reset: true}); aerr != nil {
+		return nil, aerr
+	}
+	old.Compatibility = old.CompatibilityLevel
+	return old, nil
+}
+
+type modeBody struct {
+	Mode string `json:"mode"`
+}
+
+func (s *Server) handleGetMode(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if subject == "" {
+		return modeBody{Mode: string(s.st.globalMode)}, nil
+	}
+	if sub := s.st.subjects[subject]; sub != nil && sub.mode != "" {
+		return modeBody{Mode: string(sub.mode)}, nil
+	}
+	if flag(r, "defaultToGlobal") {
+		return modeBody{Mode: string(s.st.globalMode)}, nil
+	}
+	return nil, newAPIError(http.StatusNotFound, CodeSubjectModeNotConfigured,
+		"subject %q does not have subject-level mode configured", subject)
+}
+
+func (s *Server) handlePutMode(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	if subject != "" {
+		if aerr := validSubject(subject); aerr != nil {
+			return nil, aerr
+		}
+	}
+	var body modeBody
+	if aerr := decode(r, &body); aerr != nil {
+		return nil, aerr
+	}
+	m := Mode(strings.ToUpper(body.Mode))
+	if m != ReadWrite && m != ReadOnly && m != Import {
+		return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidMode,
+			"invalid mode %q: use READWRITE, READONLY or IMPORT", body.Mode)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if m == Import && !flag(r, "force") {
+		for name, sub := range s.st.subjects {
+			if (subject == "" || name == subject) && len(sub.versions) > 0 {
+				return nil, errNotPermitted("cannot import since found existing subjects: use force=true")
+			}
+		}
+	}
+	if aerr := s.commit(&event{Op: opMode, Subject: subject, Mode: m}); aerr != nil {
+		return nil, aerr
+	}
+	return modeBody{Mode: string(m)}, nil
+}
+
+func (s *Server) handleDeleteMode(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.st.globalMode
+	if subject != "" {
+		sub := s.st.subjects[subject]
+		if sub == nil || sub.mode == "" {
+			return nil, newAPIError(http.StatusNotFound, CodeSubjectModeNotConfigured,
+				"subject %q does not have subject-level mode configured", subject)
+		}
+		old = sub.mode
+	}
+	if aerr := s.commit(&event{Op: opMode, Subject: subject, Reset: true}); aerr != nil {
+		return nil, aerr
+	}
+	return modeBody{Mode: string(old)}, nil
+}
+
+type compatResponse struct {
+	IsCompatible bool     `json:"is_compatible"`
+	Messages     []string `json:"messages"`
+}
+
+func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	var req schemaRequest
+	if aerr := decode(r, &req); aerr != nil {
+		return nil, aerr
+	}
+	res, aerr := s.checkCompat(r.Context(), r.PathValue("subject"), r.PathValue("version"), &req, flag(r, "normalize"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return compatResponse{IsCompatible: res.Compatible, Messages: messages(res.Findings)}, nil
+}

@@ -1,0 +1,181 @@
+package server
+
+import (
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/schemagen/schemagen/registry/compat"
+)
+
+// Server is the registry. Its methods are safe for concurrent use.
+type Server struct {
+	cfg config
+
+	// mu guards st and log. Compiling schemas and checking compatibility
+	// run without it; regMu serializes registrations within one subject so
+	// that each is checked against the versions before it.
+	mu  sync.RWMutex
+	st  *state
+	log *eventLog
+
+	regMu    sync.Mutex
+	subjLock map[string]*sync.Mutex
+
+	handler http.Handler
+
+	closeMu sync.Mutex
+	closed  bool
+	servers map[*http.Server]struct{}
+}
+
+// New builds a server. With LogFile it replays the log first; a log it
+// cannot replay (other than a torn last line) is an error.
+func New(opts ...Opt) (*Server, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		o.apply(&cfg)
+	}
+	var errs []error
+	if cfg.maxRequestBytes <= 0 {
+		errs = append(errs, fmt.Errorf("server: MaxRequestBytes must be positive, got %d", cfg.maxRequestBytes))
+	}
+	if cfg.checker == nil {
+		errs = append(errs, errors.New("server: Checker must not be nil"))
+	}
+	if cfg.logger == nil {
+		errs = append(errs, errors.New("server: Logger must not be nil"))
+	}
+	if l, err := compat.ParseLevel(string(cfg.level)); err != nil {
+		errs = append(errs, fmt.Errorf("server: DefaultCompatibility: %w", err))
+	} else {
+		cfg.level = l
+	}
+	if cfg.auth && cfg.user == "" {
+		errs = append(errs, errors.New("server: BasicAuth needs a user name"))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	s := &Server{
+		cfg:      cfg,
+		st:       newState(cfg.level),
+		subjLock: map[string]*sync.Mutex{},
+		servers:  map[*http.Server]struct{}{},
+	}
+	if cfg.logFile != "" {
+		l, err := openLog(cfg.logFile, cfg.fsync, cfg.logger, s.st.apply)
+		if err != nil {
+			return nil, err
+		}
+		s.log = l
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the HTTP handler that serves the registry's REST API.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Serve accepts connections on l until Close. It returns ErrClosed after
+// Close, or the error that stopped it.
+func (s *Server) Serve(l net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          nil,
+	}
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		l.Close()
+		return ErrClosed
+	}
+	s.servers[hs] = struct{}{}
+	s.closeMu.Unlock()
+	err := hs.Serve(l)
+	if errors.Is(err, http.ErrServerClosed) {
+		return ErrClosed
+	}
+	return err
+}
+
+// Close stops every Serve, closes open connections and closes the log
+// file. Requests that are mid-write finish their append first. Close is
+// idempotent.
+func (s *Server) Close() error {
+	s.closeMu.Lock()
+	if s.closed {
+		s.closeMu.Unlock()
+		return nil
+	}
+	s.closed = true
+	servers := s.servers
+	s.servers = nil
+	s.closeMu.Unlock()
+
+	var errs []error
+	for hs := range servers {
+		if err := hs.Close(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	s.mu.Lock()
+	err := s.log.close()
+	s.log = nil
+	s.closedStore()
+	s.mu.Unlock()
+	if err != nil {
+		errs = append(errs, fmt.Errorf("server: close log: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// closedStore marks the store closed: later writes fail with a store
+// error instead of being lost silently. Caller holds mu.
+func (s *Server) closedStore() { s.st.closed = true }
+
+// commit appends ev to the log and applies it. Caller holds mu for writing.
+func (s *Server) commit(ev *event) *apiError {
+	if s.st.closed {
+		return errStore(ErrClosed)
+	}
+	if s.log != nil {
+		if err := s.log.append(ev); err != nil {
+			s.cfg.logger.Error("server: log append failed", "op", ev.Op, "subject", ev.Subject, "err", err)
+			return errStore(err)
+		}
+	}
+	if err := s.st.apply(ev); err != nil {
+		// The live path validates first; reaching here is a bug.
+		s.cfg.logger.Error("server: apply failed", "op", ev.Op, "subject", ev.Subject, "err", err)
+		return errStore(err)
+	}
+	return nil
+}
+
+// lockSubject serializes registrations in one subject.
+func (s *Server) lockSubject(subject string) func() {
+	s.regMu.Lock()
+	m := s.subjLock[subject]
+	if m == nil {
+		m = &sync.Mutex{}
+		s.subjLock[subject] = m
+	}
+	s.regMu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
+
+// newGUID returns a random (version 4) UUID.
+func newGUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,378 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+
+	"github.com/schemagen/schemagen/registry/compat"
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Mode is a registry mode with the registry's spelling.
+type Mode string
+
+// The modes.
+const (
+	ReadWrite Mode = "READWRITE"
+	ReadOnly  Mode = "READONLY"
+	Import    Mode = "IMPORT"
+)
+
+// event is one change: a line of the log file and the only way the state
+// changes, live or on replay.
+type event struct {
+	Op      string `json:"op"` // register, delete, config, mode
+	Subject string `json:"subject,omitempty"`
+
+	// register; delete (Version 0 deletes the whole subject)
+	Version    int               `json:"version,omitempty"`
+	ID         int               `json:"id,omitempty"`
+	GUID       string            `json:"guid,omitempty"`
+	Format     serde.Format      `json:"schemaType,omitempty"`
+	Schema     string            `json:"schema,omitempty"`
+	References []serde.Reference `json:"references,omitempty"`
+	Metadata   json.RawMessage   `json:"metadata,omitempty"`
+	RuleSet    json.RawMessage   `json:"ruleSet,omitempty"`
+	Canonical  string            `json:"canonical,omitempty"`
+
+	// delete
+	Permanent bool `json:"permanent,omitempty"`
+
+	// config, mode; Reset removes the setting
+	Compatibility compat.Level `json:"compatibility,omitempty"`
+	Normalize     *bool        `json:"normalize,omitempty"`
+	Mode          Mode         `json:"mode,omitempty"`
+	Reset         bool         `json:"reset,omitempty"`
+}
+
+const (
+	opRegister = "register"
+	opDelete   = "delete"
+	opConfig   = "config"
+	opMode     = "mode"
+)
+
+// schemaRec is one schema with its global ID.
+type schemaRec struct {
+	id        int
+	guid      string
+	format    serde.Format
+	text      string
+	refs      []serde.Reference
+	metadata  json.RawMessage
+	ruleSet   json.RawMessage
+	canonical string
+}
+
+func (r *schemaRec) schema() serde.Schema {
+	return serde.Schema{Format: r.format, Text: r.text, References: r.refs}
+}
+
+// key identifies a schema for global ID sharing: the stored text, the
+// format, the references, the metadata and the rule set.
+func (r *schemaRec) key() string {
+	b, _ := json.Marshal([]any{r.format, r.text, r.refs, r.metadata, r.ruleSet})
+	return string(b)
+}
+
+type versionRec struct {
+	version int
+	id      int
+	deleted bool
+}
+
+type subjectConfig struct {
+	level     compat.Level // empty: not set
+	normalize *bool
+}
+
+type subjectRec struct {
+	versions []*versionRec // ascending by version; hard-deleted ones removed
+	config   *subjectConfig
+	mode     Mode // empty: not set
+}
+
+// live reports whether the subject has a version that is not soft-deleted.
+func (s *subjectRec) live() bool {
+	for _, v := range s.versions {
+		if !v.deleted {
+			return true
+		}
+	}
+	return false
+}
+
+// find returns the version numbered n.
+func (s *subjectRec) find(n int, deleted bool) *versionRec {
+	for _, v := range s.versions {
+		if v.version == n && (deleted || !v.deleted) {
+			return v
+		}
+	}
+	return nil
+}
+
+// latest returns the newest version, or nil.
+func (s *subjectRec) latest(deleted bool) *versionRec {
+	for i := len(s.versions) - 1; i >= 0; i-- {
+		if v := s.versions[i]; deleted || !v.deleted {
+			return v
+		}
+	}
+	return nil
+}
+
+// state is the registry's content. The Server guards it with a RWMutex.
+type state struct {
+	schemas  map[int]*schemaRec
+	byKey    map[string]int
+	byGUID   map[string]int
+	subjects map[string]*subjectRec
+	maxID    int
+
+	defaultLevel compat.Level
+	global       subjectConfig
+	globalMode   Mode
+
+	closed bool // after Server.Close: writes fail
+}
+
+func newState(level compat.Level) *state {
+	return &state{
+		schemas:      map[int]*schemaRec{},
+		byKey:        map[string]int{},
+		byGUID:       map[string]int{},
+		subjects:     map[string]*subjectRec{},
+		defaultLevel: level,
+		global:       subjectConfig{level: level},
+		globalMode:   ReadWrite,
+	}
+}
+
+// apply makes one change. It fails only for an event that contradicts the
+// state, which the live path never builds: on replay it means a corrupt log.
+func (st *state) apply(ev *event) error {
+	switch ev.Op {
+	case opRegister:
+		return st.applyRegister(ev)
+	case opDelete:
+		return st.applyDelete(ev)
+	case opConfig:
+		if ev.Subject == "" {
+			if ev.Reset {
+				st.global = subjectConfig{level: st.defaultLevel}
+				return nil
+			}
+			if ev.Compatibility != "" {
+				st.global.level = ev.Compatibility
+			}
+			if ev.Normalize != nil {
+				st.global.normalize = ev.Normalize
+			}
+			return nil
+		}
+		if ev.Reset {
+			if s := st.subjects[ev.Subject]; s != nil {
+				s.config = nil
+			}
+			return nil
+		}
+		s := st.subject(ev.Subject)
+		if s.config == nil {
+			s.config = &subjectConfig{}
+		}
+		if ev.Compatibility != "" {
+			s.config.level = ev.Compatibility
+		}
+		if ev.Normalize != nil {
+			s.config.normalize = ev.Normalize
+		}
+		return nil
+	case opMode:
+		if ev.Subject == "" {
+			if ev.Reset {
+				st.globalMode = ReadWrite
+			} else {
+				st.globalMode = ev.Mode
+			}
+			return nil
+		}
+		if ev.Reset {
+			if s := st.subjects[ev.Subject]; s != nil {
+				s.mode = ""
+			}
+			return nil
+		}
+		st.subject(ev.Subject).mode = ev.Mode
+		return nil
+	}
+	return fmt.Errorf("unknown op %q", ev.Op)
+}
+
+func (st *state) subject(name string) *subjectRec {
+	s := st.subjects[name]
+	if s == nil {
+		s = &subjectRec{}
+		st.subjects[name] = s
+	}
+	return s
+}
+
+func (st *state) applyRegister(ev *event) error {
+	if ev.ID <= 0 || ev.Version <= 0 || ev.Subject == "" {
+		return fmt.Errorf("register event without subject, id or version")
+	}
+	rec := st.schemas[ev.ID]
+	if rec == nil {
+		rec = &schemaRec{
+			id:        ev.ID,
+			guid:      ev.GUID,
+			format:    ev.Format,
+			text:      ev.Schema,
+			refs:      ev.References,
+			metadata:  ev.Metadata,
+			ruleSet:   ev.RuleSet,
+			canonical: ev.Canonical,
+		}
+		st.schemas[ev.ID] = rec
+		st.byKey[rec.key()] = ev.ID
+		if rec.guid != "" {
+			st.byGUID[rec.guid] = ev.ID
+		}
+		st.maxID = max(st.maxID, ev.ID)
+	}
+	s := st.subject(ev.Subject)
+	if s.find(ev.Version, true) != nil {
+		return fmt.Errorf("subject %q already has version %d", ev.Subject, ev.Version)
+	}
+	s.versions = append(s.versions, &versionRec{version: ev.Version, id: ev.ID})
+	sort.Slice(s.versions, func(i, j int) bool { return s.versions[i].version < s.versions[j].version })
+	return nil
+}
+
+func (st *state) applyDelete(ev *event) error {
+	s := st.subjects[ev.Subject]
+	if s == nil {
+		return fmt.Errorf("delete of unknown subject %q", ev.Subject)
+	}
+	if ev.Version == 0 {
+		if ev.Permanent {
+			for _, v := range s.versions {
+				st.dropIfUnused(v.id, ev.Subject, v.version)
+			}
+			s.versions = nil
+			s.config, s.mode = nil, ""
+			delete(st.subjects, ev.Subject)
+			return nil
+		}
+		for _, v := range s.versions {
+			v.deleted = true
+		}
+		return nil
+	}
+	v := s.find(ev.Version, true)
+	if v == nil {
+		return fmt.Errorf("delete of unknown version %d of subject %q", ev.Version, ev.Subject)
+	}
+	if !ev.Permanent {
+		v.deleted = true
+		return nil
+	}
+	s.versions = slices.DeleteFunc(s.versions, func(x *versionRec) bool { return x == v })
+	st.dropIfUnused(v.id, ev.Subject, v.version)
+	if len(s.versions) == 0 && s.config == nil && s.mode == "" {
+		delete(st.subjects, ev.Subject)
+	}
+	return nil
+}
+
+// dropIfUnused forgets schema id when no version other than subject's
+// version uses it.
+func (st *state) dropIfUnused(id int, subject string, version int) {
+	for name, s := range st.subjects {
+		for _, v := range s.versions {
+			if v.id == id && (name != subject || v.version != version) {
+				return
+			}
+		}
+	}
+	if rec := st.schemas[id]; rec != nil {
+		delete(st.byKey, rec.key())
+		delete(st.byGUID, rec.guid)
+		delete(st.schemas, id)
+	}
+}
+
+// level returns the compatibility level in force for subject.
+func (st *state) level(subject string) compat.Level {
+	if s := st.subjects[subject]; s != nil && s.config != nil && s.config.level != "" {
+		return s.config.level
+	}
+	return st.global.level
+}
+
+// normalize reports whether registration in subject normalizes by default.
+func (st *state) normalize(subject string) bool {
+	if s := st.subjects[subject]; s != nil && s.config != nil && s.config.normalize != nil {
+		return *s.config.normalize
+	}
+	return st.global.normalize != nil && *st.global.normalize
+}
+
+// mode returns the mode in force for subject.
+func (st *state) mode(subject string) Mode {
+	if s := st.subjects[subject]; s != nil && s.mode != "" {
+		return s.mode
+	}
+	return st.globalMode
+}
+
+// referrers returns the IDs of live schemas that reference subject at
+// version, sorted.
+func (st *state) referrers(subject string, version int) []int {
+	seen := map[int]bool{}
+	out := []int{}
+	for _, s := range st.subjects {
+		for _, v := range s.versions {
+			if v.deleted || seen[v.id] {
+				continue
+			}
+			rec := st.schemas[v.id]
+			for _, r := range rec.refs {
+				if r.Subject == subject && r.Version == version {
+					seen[v.id] = true
+					out = append(out, v.id)
+					break
+				}
+			}
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// usages returns the subject versions that use id.
+func (st *state) usages(id int, deleted bool) []subjectVersion {
+	var out []subjectVersion
+	for name, s := range st.subjects {
+		for _, v := range s.versions {
+			if v.id == id && (deleted || !v.deleted) {
+				out = append(out, subjectVersion{Subject: name, Version: v.version})
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Subject != out[j].Subject {
+			return out[i].Subject < out[j].Subject
+		}
+		return out[i].Version < out[j].Version
+	})
+	return out
+}
+
+type subjectVersion struct {
+	Subject string `json:"subject"`
+	Version int    `json:"version"`
+}
