@@ -394,3 +394,14 @@ func TestNoMessageSchema(t *testing.T) {
 		t.Fatalf("FromJSON: %v", err)
 	}
 }
+
+var (
+	errDecode       = serde.ErrDecode
+	errType         = serde.ErrType
+	errUnknownField = serde.ErrUnknownField
+	errRange        = serde.ErrRange
+	errEnum         = serde.ErrEnum
+	errFormat       = serde.ErrFormat
+	errConstraint   = serde.ErrConstraint
+	errRequired     = serde.ErrRequired
+)
