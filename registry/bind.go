@@ -164,6 +164,7 @@ func (c *Client) pinned(ctx context.Context, subject string, id int) (SubjectSch
 			ss.Version = u.Version
 		}
 	}
+	c.cache.store(ss)
 	c.cache.mu.Lock()
 	c.cache.pins[k] = ss
 	c.cache.mu.Unlock()

@@ -108,6 +108,9 @@ func flight[T any](ctx context.Context, c *Client, key, op string, fn func(ctx c
 			}
 			return v, err
 		})
+		if c.joined != nil {
+			c.joined()
+		}
 		select {
 		case r := <-ch:
 			if r.Err != nil {

@@ -32,6 +32,7 @@ type Client struct {
 	// Test seams: how to sleep between retries and the jitter source.
 	sleep  func(ctx context.Context, d time.Duration) error
 	jitter func() float64
+	joined func() // called when a caller has joined a shared request
 
 	sf    singleflight.Group
 	cache cache

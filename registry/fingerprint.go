@@ -1,56 +1,26 @@
 package registry
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/formats"
 )
 
-// canonical returns the normalized text of s: the same schema written two
-// ways gives the same text.
+// canonical returns the normalized text of s, from its format package: the
+// same schema written two ways gives the same text. References are resolved
+// through c.
 func (c *Client) canonical(ctx context.Context, s serde.Schema) (string, error) {
-	if compile != nil {
-		cs, err := compile(ctx, s, c)
-		if err == nil {
-			return cs.Canonical(), nil
-		}
+	cs, err := formats.Compile(ctx, s, c)
+	if err != nil {
 		return "", err
 	}
-	return fallbackCanonical(s), nil
-}
-
-// compile, when set, compiles a schema with its format package so that its
-// Canonical text can be compared.
-var compile func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error)
-
-// fallbackCanonical normalizes without a format package: JSON texts (Avro,
-// JSON Schema) are re-encoded compactly with sorted object keys; Protobuf
-// text has its whitespace collapsed.
-func fallbackCanonical(s serde.Schema) string {
-	f, _ := serde.ParseFormat(string(s.Format))
-	if f == serde.Protobuf {
-		return strings.Join(strings.Fields(s.Text), " ")
-	}
-	var v any
-	d := json.NewDecoder(strings.NewReader(s.Text))
-	d.UseNumber()
-	if err := d.Decode(&v); err != nil {
-		return s.Text
-	}
-	var b bytes.Buffer
-	e := json.NewEncoder(&b)
-	e.SetEscapeHTML(false)
-	if err := e.Encode(v); err != nil {
-		return s.Text
-	}
-	return strings.TrimSpace(b.String())
+	return cs.Canonical(), nil
 }
 
 // fingerprint is the hex SHA-256 of s's normalized text, as
