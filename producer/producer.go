@@ -1,0 +1,344 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/plugin/kslog"
+)
+
+// Producer owns one franz-go client and, optionally, the registry client
+// its typed producers bind schemas with. It is safe for concurrent use. Make
+// typed producers over it with NewTyped; close it once with Close.
+type Producer struct {
+	cl  *kgo.Client
+	cfg cfg
+	log *slog.Logger
+	c   counters
+
+	closed    atomic.Bool
+	closing   atomic.Bool
+	inflight  atomic.Int64
+	drained   chan struct{}
+	drainOnce sync.Once
+}
+
+// New validates every option at once, failing with all the problems joined,
+// and builds the producer. It does not connect: use Ping to check the
+// brokers are reachable.
+func New(opts ...Opt) (*Producer, error) {
+	c := defaultCfg()
+	for _, o := range opts {
+		if o == nil {
+			c.fail("nil option")
+			continue
+		}
+		o.apply(&c)
+	}
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	p := &Producer{cfg: c, drained: make(chan struct{})}
+	p.log = c.logger
+	if p.log == nil {
+		p.log = slog.New(slog.DiscardHandler)
+	}
+	part := c.partitioner
+	if part == nil {
+		part = kgo.StickyKeyPartitioner(nil)
+	}
+	codec, _ := c.compression.kgo()
+	kopts := []kgo.Opt{
+		kgo.SeedBrokers(c.seeds...),
+		kgo.RecordPartitioner(wrapPartitioner(part)),
+		kgo.MaxBufferedRecords(c.maxBufRecords),
+		kgo.ProducerBatchCompression(codec),
+		kgo.WithHooks(&p.c),
+	}
+	switch c.acks {
+	case AcksNone:
+		kopts = append(kopts, kgo.RequiredAcks(kgo.NoAck()))
+	case AcksLeader:
+		kopts = append(kopts, kgo.RequiredAcks(kgo.LeaderAck()))
+	default:
+		kopts = append(kopts, kgo.RequiredAcks(kgo.AllISRAcks()))
+	}
+	if !c.idempotence {
+		kopts = append(kopts, kgo.DisableIdempotentWrite())
+	}
+	if c.maxInFlight > 0 && !c.idempotence {
+		kopts = append(kopts, kgo.MaxProduceRequestsInflightPerBroker(c.maxInFlight))
+	}
+	if c.retries > 0 {
+		kopts = append(kopts, kgo.RecordRetries(c.retries))
+	}
+	if c.deliveryTimeout > 0 {
+		kopts = append(kopts, kgo.RecordDeliveryTimeout(c.deliveryTimeout))
+	}
+	if c.requestTimeout > 0 {
+		kopts = append(kopts, kgo.ProduceRequestTimeout(c.requestTimeout))
+	}
+	if c.lingerSet {
+		kopts = append(kopts, kgo.ProducerLinger(c.linger))
+	}
+	if c.maxBatchBytes > 0 {
+		kopts = append(kopts, kgo.ProducerBatchMaxBytes(c.maxBatchBytes))
+	}
+	if c.maxBufBytes > 0 {
+		kopts = append(kopts, kgo.MaxBufferedBytes(c.maxBufBytes))
+	}
+	if c.clientID != "" {
+		kopts = append(kopts, kgo.ClientID(c.clientID))
+	}
+	if len(c.sasls) > 0 {
+		kopts = append(kopts, kgo.SASL(c.sasls...))
+	}
+	if c.tls != nil {
+		kopts = append(kopts, kgo.DialTLSConfig(c.tls))
+	}
+	if c.logger != nil {
+		kopts = append(kopts, kgo.WithLogger(kslog.New(c.logger)))
+	}
+	onLoss := c.onDataLoss
+	kopts = append(kopts, kgo.ProducerOnDataLossDetected(func(topic string, partition int32) {
+		p.log.Error("producer: data loss detected", "topic", topic, "partition", partition)
+		if onLoss != nil {
+			onLoss(topic, partition)
+		}
+	}))
+	kopts = append(kopts, c.kopts...)
+	cl, err := kgo.NewClient(kopts...)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
+	}
+	p.cl = cl
+	return p, nil
+}
+
+// Client returns the underlying franz-go client, for what this package does
+// not wrap. Producing through it bypasses validation and the counters.
+func (p *Producer) Client() *kgo.Client { return p.cl }
+
+// pending is one record on its way: the kgo record, its future, and the
+// context kgo sees for it. It is its own context so that kgo's promise can
+// find the record's future without a closure per record.
+type pending struct {
+	context.Context
+	p        *Producer
+	rec      kgo.Record
+	fut      Future
+	explicit bool
+	keyID    int
+	valueID  int
+	// onDone, when set, runs instead of completing fut directly
+	// (dead-letter records report to the rejected record's future).
+	onDone func(RecordMetadata, error)
+}
+
+func promise(r *kgo.Record, err error) {
+	pd := r.Context.(*pending)
+	pd.p.finish(pd, err)
+}
+
+func (pd *pending) metadata() RecordMetadata {
+	r := &pd.rec
+	return RecordMetadata{
+		Topic:         r.Topic,
+		Partition:     r.Partition,
+		Offset:        r.Offset,
+		Timestamp:     r.Timestamp,
+		KeySize:       len(r.Key),
+		ValueSize:     len(r.Value),
+		KeySchemaID:   pd.keyID,
+		ValueSchemaID: pd.valueID,
+	}
+}
+
+func (p *Producer) finish(pd *pending, err error) {
+	md := pd.metadata()
+	if err != nil {
+		md.Offset = -1
+		p.c.failed.Add(1)
+		err = p.wrapErr(md.Topic, err)
+	} else {
+		p.c.sent.Add(1)
+		p.c.bytesSent.Add(int64(md.KeySize + md.ValueSize))
+	}
+	if pd.onDone != nil {
+		pd.onDone(md, err)
+	} else {
+		pd.fut.complete(md, err)
+	}
+	if p.inflight.Add(-1) == 0 && p.closing.Load() {
+		p.drainOnce.Do(func() { close(p.drained) })
+	}
+}
+
+func (p *Producer) wrapErr(topic string, err error) error {
+	switch {
+	case errors.Is(err, kgo.ErrMaxBuffered):
+		return fmt.Errorf("producer: %s: %w: %w", topic, ErrBufferFull, err)
+	case errors.Is(err, kgo.ErrClientClosed), errors.Is(err, kgo.ErrAborting):
+		return fmt.Errorf("producer: %s: %w before delivery: %w", topic, ErrClosed, err)
+	}
+	return fmt.Errorf("producer: %s: %w", topic, err)
+}
+
+// send hands pd to kgo. It returns an error, and completes pd's future,
+// only when the record was not handed over (closed, or buffer full with
+// FailFast); otherwise the outcome comes through the future.
+func (p *Producer) send(ctx context.Context, pd *pending) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	pd.Context = ctx
+	pd.p = p
+	pd.rec.Context = pd
+	p.inflight.Add(1)
+	if p.closed.Load() {
+		return p.notSent(pd, fmt.Errorf("producer: %s: %w", pd.rec.Topic, ErrClosed))
+	}
+	if p.cfg.bufferFull == FailFast {
+		if p.cl.BufferedProduceRecords() >= int64(p.cfg.maxBufRecords) {
+			return p.notSent(pd, fmt.Errorf("producer: %s: %w (%d records buffered)", pd.rec.Topic, ErrBufferFull, p.cfg.maxBufRecords))
+		}
+		p.cl.TryProduce(ctx, &pd.rec, promise)
+		return nil
+	}
+	p.cl.Produce(ctx, &pd.rec, promise)
+	return nil
+}
+
+func (p *Producer) notSent(pd *pending, err error) error {
+	md := pd.metadata()
+	md.Offset = -1
+	p.c.failed.Add(1)
+	if pd.onDone != nil {
+		pd.onDone(md, err)
+	} else {
+		pd.fut.complete(md, err)
+	}
+	if p.inflight.Add(-1) == 0 && p.closing.Load() {
+		p.drainOnce.Do(func() { close(p.drained) })
+	}
+	return err
+}
+
+// Flush waits until every record produced before the call has its outcome,
+// or until ctx is done (then it returns ctx's error and records stay
+// buffered). Linger does not delay a flush.
+func (p *Producer) Flush(ctx context.Context) error {
+	if err := p.cl.Flush(ctx); err != nil {
+		return fmt.Errorf("producer: flush: %w", err)
+	}
+	return nil
+}
+
+// Close stops new records (Produce then fails with ErrClosed), flushes until
+// ctx is done, then closes the client. A record still buffered when ctx is
+// done is failed through its future with an error wrapping ErrClosed, never
+// dropped silently; Close returns after every future has completed, and
+// returns ctx's error when it had to fail records. Close more than once
+// returns ErrClosed.
+func (p *Producer) Close(ctx context.Context) error {
+	if !p.closed.CompareAndSwap(false, true) {
+		return fmt.Errorf("producer: close: %w", ErrClosed)
+	}
+	ferr := p.cl.Flush(ctx)
+	p.closing.Store(true)
+	p.cl.Close() // fails what is still buffered with kgo.ErrClientClosed
+	if p.inflight.Load() == 0 {
+		p.drainOnce.Do(func() { close(p.drained) })
+	}
+	<-p.drained
+	if ferr != nil {
+		return fmt.Errorf("producer: close: records still buffered were failed: %w", ferr)
+	}
+	return nil
+}
+
+// Ping checks that a broker answers, trying discovered brokers and then the
+// seed brokers.
+func (p *Producer) Ping(ctx context.Context) error {
+	if err := p.cl.Ping(ctx); err != nil {
+		return fmt.Errorf("producer: ping: %w", err)
+	}
+	return nil
+}
+
+// PartitionInfo describes one partition of a topic.
+type PartitionInfo struct {
+	Topic     string
+	Partition int32
+	// Leader is the leader's broker ID, -1 when there is none.
+	Leader   int32
+	Replicas []int32
+	ISR      []int32
+}
+
+// PartitionsFor asks the brokers for topic's partitions, in partition order.
+func (p *Producer) PartitionsFor(ctx context.Context, topic string) ([]PartitionInfo, error) {
+	tds, err := kadm.NewClient(p.cl).ListTopics(ctx, topic)
+	if err != nil {
+		return nil, fmt.Errorf("producer: partitions for %s: %w", topic, err)
+	}
+	td, ok := tds[topic]
+	if !ok {
+		return nil, fmt.Errorf("producer: partitions for %s: topic missing from metadata", topic)
+	}
+	if td.Err != nil {
+		return nil, fmt.Errorf("producer: partitions for %s: %w", topic, td.Err)
+	}
+	out := make([]PartitionInfo, 0, len(td.Partitions))
+	for _, pd := range td.Partitions {
+		out = append(out, PartitionInfo{
+			Topic:     topic,
+			Partition: pd.Partition,
+			Leader:    pd.Leader,
+			Replicas:  slices.Clone(pd.Replicas),
+			ISR:       slices.Clone(pd.ISR),
+		})
+	}
+	slices.SortFunc(out, func(a, b PartitionInfo) int { return int(a.Partition) - int(b.Partition) })
+	return out, nil
+}
+
+// RecordOpt sets a per-record property: headers, timestamp, partition.
+type RecordOpt interface {
+	applyRecord(*pending)
+}
+
+type recordOpt func(*pending)
+
+func (o recordOpt) applyRecord(pd *pending) { o(pd) }
+
+// Headers adds headers to the record, after any framing header.
+func Headers(hs ...kgo.RecordHeader) RecordOpt {
+	return recordOpt(func(pd *pending) { pd.rec.Headers = append(pd.rec.Headers, hs...) })
+}
+
+// Header adds one header to the record.
+func Header(key string, value []byte) RecordOpt {
+	return recordOpt(func(pd *pending) {
+		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: key, Value: value})
+	})
+}
+
+// Timestamp sets the record's timestamp, overriding the time of Produce.
+func Timestamp(t time.Time) RecordOpt {
+	return recordOpt(func(pd *pending) { pd.rec.Timestamp = t })
+}
+
+// ToPartition sends the record to partition n whatever the partitioner would
+// choose. A partition the topic lacks fails the record.
+func ToPartition(n int32) RecordOpt {
+	return recordOpt(func(pd *pending) { pd.rec.Partition, pd.explicit = n, true })
+}

@@ -1,0 +1,196 @@
+package producer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Headers on dead-letter records. The reason, rule and path headers repeat
+// once per violation, in the same order.
+const (
+	// HeaderDLTTopic is the topic the record was meant for.
+	HeaderDLTTopic = "schemagen.dlt.topic"
+	// HeaderDLTSubject and HeaderDLTSchemaID name the schema it failed.
+	HeaderDLTSubject  = "schemagen.dlt.subject"
+	HeaderDLTSchemaID = "schemagen.dlt.schema-id"
+	// HeaderDLTPath is a violation's field path ("" for the value itself).
+	HeaderDLTPath = "schemagen.dlt.path"
+	// HeaderDLTRule is the violated rule (the sentinel's text: "required",
+	// "wrong type", ...).
+	HeaderDLTRule = "schemagen.dlt.rule"
+	// HeaderDLTReason is a violation's reason in words.
+	HeaderDLTReason = "schemagen.dlt.reason"
+	// HeaderDLTError is the whole error text.
+	HeaderDLTError = "schemagen.dlt.error"
+	// HeaderDLTRole says whether the key or the value failed.
+	HeaderDLTRole = "schemagen.dlt.role"
+	// HeaderDLTEncoding says what the dead-letter value holds: "json"
+	// (the value marshaled with encoding/json), "raw" (the value was
+	// []byte), or "none" (it could not be encoded; the value is null and
+	// HeaderDLTEncodeError says why).
+	HeaderDLTEncoding    = "schemagen.dlt.payload-encoding"
+	HeaderDLTEncodeError = "schemagen.dlt.payload-error"
+)
+
+// Rejected describes a record that did not fit its schema, for a reject
+// hook.
+type Rejected struct {
+	Topic string
+	// Role says whether the key or the value failed.
+	Role serde.Role
+	// Key is the serialized key, or the raw key for []byte and string
+	// keys; nil when the key itself failed.
+	Key []byte
+	// Value is the value that failed (nil for a tombstone whose key
+	// failed).
+	Value any
+	// Headers are the record's headers from its RecordOpts.
+	Headers []kgo.RecordHeader
+	// Err is the validation or serialization error.
+	Err error
+}
+
+// RejectPolicy says what happens to a record whose key or value does not
+// fit its schema, besides the error Produce returns and the failed Future
+// (which happen under every policy). Build one with ReturnError,
+// RejectHook or DeadLetter.
+type RejectPolicy interface {
+	check(topic string) error
+	handle(ctx context.Context, p *Producer, r *Rejected, err *RejectError, fut *Future, md RecordMetadata)
+}
+
+type returnError struct{}
+
+func (returnError) check(string) error { return nil }
+func (returnError) handle(_ context.Context, _ *Producer, _ *Rejected, err *RejectError, fut *Future, md RecordMetadata) {
+	fut.complete(md, err)
+}
+
+// ReturnError is the default policy: the error is returned and the Future
+// fails; nothing else happens.
+func ReturnError() RejectPolicy { return returnError{} }
+
+type hook func(context.Context, Rejected)
+
+func (h hook) check(string) error {
+	if h == nil {
+		return fmt.Errorf("producer: %w: nil reject hook", ErrInvalidOption)
+	}
+	return nil
+}
+
+func (h hook) handle(ctx context.Context, _ *Producer, r *Rejected, err *RejectError, fut *Future, md RecordMetadata) {
+	h(ctx, *r)
+	fut.complete(md, err)
+}
+
+// RejectHook calls fn, in the goroutine calling Produce, for every rejected
+// record before Produce returns the error.
+func RejectHook(fn func(ctx context.Context, r Rejected)) RejectPolicy { return hook(fn) }
+
+type deadLetter string
+
+func (d deadLetter) check(topic string) error {
+	if d == "" {
+		return fmt.Errorf("producer: %w: empty dead-letter topic", ErrInvalidOption)
+	}
+	if string(d) == topic {
+		return fmt.Errorf("producer: %w: dead-letter topic %q is the topic itself", ErrInvalidOption, topic)
+	}
+	return nil
+}
+
+// DeadLetter writes every rejected record to topic, exactly once: its key,
+// its value as JSON (or as is when it is []byte) and headers saying why
+// (HeaderDLT*). The rejected record's Future completes once the dead-letter
+// record has its outcome, with a *RejectError whose DeadLetter or
+// DeadLetterErr says which; a failed dead-letter write also counts in
+// Metrics.DeadLetterFailed and is logged.
+func DeadLetter(topic string) RejectPolicy { return deadLetter(topic) }
+
+func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *RejectError, fut *Future, md RecordMetadata) {
+	pd := &pending{}
+	pd.rec.Topic = string(d)
+	pd.rec.Key = r.Key
+	pd.rec.Headers = dltHeaders(r)
+	switch v := r.Value.(type) {
+	case nil:
+	case []byte:
+		pd.rec.Value = v
+		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte("raw")})
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			pd.rec.Headers = append(pd.rec.Headers,
+				kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte("none")},
+				kgo.RecordHeader{Key: HeaderDLTEncodeError, Value: []byte(err.Error())})
+		} else {
+			pd.rec.Value = b
+			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte("json")})
+		}
+	}
+	pd.onDone = func(dmd RecordMetadata, err error) {
+		out := &RejectError{Topic: rerr.Topic, Err: rerr.Err}
+		if err != nil {
+			p.c.deadLetterKO.Add(1)
+			out.DeadLetterErr = fmt.Errorf("producer: %w to %s: %w", ErrDeadLetter, string(d), err)
+			p.log.Error("producer: dead-letter write failed", "topic", r.Topic, "dead_letter_topic", string(d), "err", err)
+		} else {
+			p.c.deadLettered.Add(1)
+			out.DeadLetter = &dmd
+		}
+		fut.complete(md, out)
+	}
+	_ = p.send(ctx, pd) // the outcome, failure included, goes through onDone
+}
+
+func dltHeaders(r *Rejected) []kgo.RecordHeader {
+	hs := append([]kgo.RecordHeader(nil), r.Headers...)
+	hs = append(hs,
+		kgo.RecordHeader{Key: HeaderDLTTopic, Value: []byte(r.Topic)},
+		kgo.RecordHeader{Key: HeaderDLTError, Value: []byte(r.Err.Error())},
+		kgo.RecordHeader{Key: HeaderDLTRole, Value: []byte(r.Role.String())},
+	)
+	vs := serde.Violations(r.Err)
+	if len(vs) > 0 {
+		hs = append(hs,
+			kgo.RecordHeader{Key: HeaderDLTSubject, Value: []byte(vs[0].Subject)},
+			kgo.RecordHeader{Key: HeaderDLTSchemaID, Value: []byte(strconv.Itoa(vs[0].SchemaID))},
+		)
+	}
+	for _, v := range vs {
+		rule := ""
+		if v.Err != nil {
+			rule = v.Err.Error()
+		}
+		hs = append(hs,
+			kgo.RecordHeader{Key: HeaderDLTPath, Value: []byte(v.Path)},
+			kgo.RecordHeader{Key: HeaderDLTRule, Value: []byte(rule)},
+			kgo.RecordHeader{Key: HeaderDLTReason, Value: []byte(v.Reason)},
+		)
+	}
+	return hs
+}
+
+// rejected handles a record whose key or value failed: it counts it, runs
+// the policy and returns the error for Produce to return.
+func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, value any, err error, opts []RecordOpt) error {
+	t.p.c.rejected.Add(1)
+	for _, o := range opts {
+		o.applyRecord(pd)
+	}
+	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err}
+	if t.key != nil && pd.rec.Key == nil {
+		r.Role = serde.Key
+	}
+	md := RecordMetadata{Topic: t.topic, Partition: -1, Offset: -1, KeySchemaID: t.keyID, ValueSchemaID: t.valueID}
+	rerr := &RejectError{Topic: t.topic, Err: err}
+	t.reject.handle(ctx, t.p, r, rerr, &pd.fut, md)
+	return &RejectError{Topic: t.topic, Err: err}
+}

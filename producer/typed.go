@@ -1,0 +1,285 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync/atomic"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// Serde says where a key's or value's schema comes from: a prebuilt
+// Compiled, or a local Schema compiled once by NewTyped with Compile
+// (formats.Compile, avro.Compile, ... wrapped to this signature).
+type Serde struct {
+	// Compiled is the compiled schema; when set, Schema and Compile are
+	// ignored.
+	Compiled serde.Compiled
+	// Schema is the local schema text, compiled with Compile.
+	Schema serde.Schema
+	// Compile compiles Schema, resolving references with Resolver.
+	Compile func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error)
+	// Resolver resolves Schema's references; nil when it has none.
+	Resolver serde.Resolver
+}
+
+func (s *Serde) compiled(ctx context.Context) (serde.Compiled, error) {
+	if s.Compiled != nil {
+		return s.Compiled, nil
+	}
+	if s.Compile == nil {
+		return nil, errors.New("neither a compiled schema nor a compile function")
+	}
+	c, err := s.Compile(ctx, s.Schema, s.Resolver)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, errors.New("compile returned a nil schema")
+	}
+	return c, nil
+}
+
+// Spec describes a typed producer: where its records go, their schemas, how
+// the schema IDs are found, and what happens to a record that does not fit.
+type Spec[K, V any] struct {
+	// Topic the records go to. Required.
+	Topic string
+	// Subject is the value subject; empty means "<Topic>-value" (the
+	// TopicName strategy).
+	Subject string
+	// KeySubject is the key subject, used with Key; empty means
+	// "<Topic>-key".
+	KeySubject string
+
+	// Value is the value schema. Required.
+	Value Serde
+	// Key is the key schema; nil sends keys as they are, which needs K
+	// to be []byte (nil is the null key) or string.
+	Key *Serde
+
+	// SchemaID pins the value schema ID, with no registry call: for
+	// tests and offline use. SchemaGUID is the schema's GUID for the
+	// GUID and header framings.
+	SchemaID   int
+	SchemaGUID [16]byte
+	// KeySchemaID and KeySchemaGUID pin the key schema the same way.
+	KeySchemaID   int
+	KeySchemaGUID [16]byte
+
+	// Framing is how records name their schema: serde.FramePrefix (the
+	// default, magic byte and 4-byte ID), FrameGUIDPrefix or FrameHeader.
+	Framing serde.Framing
+
+	// Reject is what happens to a record whose key or value does not
+	// fit; nil means ReturnError.
+	Reject RejectPolicy
+}
+
+// Typed produces records whose keys are K and values are V, validated and
+// serialized against the schemas bound at construction. It is safe for
+// concurrent use; a value that does not fit never reaches franz-go.
+type Typed[K, V any] struct {
+	p       *Producer
+	topic   string
+	val     *serde.Serializer
+	key     *serde.Serializer // nil: raw []byte or string keys
+	valueID int
+	keyID   int
+	headers []kgo.RecordHeader // framing headers, clipped: appending copies
+	reject  RejectPolicy
+	hint    atomic.Int64 // last value size, to size the next buffer
+}
+
+// NewTyped binds spec's schemas to their subjects and IDs and returns the
+// typed producer. It fails at once, with an error wrapping ErrSchemaBinding
+// or ErrInvalidOption, when a schema does not compile or cannot be bound.
+func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typed[K, V], error) {
+	if p == nil {
+		return nil, fmt.Errorf("producer: %w: nil producer", ErrInvalidOption)
+	}
+	if spec.Topic == "" {
+		return nil, fmt.Errorf("producer: %w: spec has no topic", ErrInvalidOption)
+	}
+	t := &Typed[K, V]{p: p, topic: spec.Topic, reject: spec.Reject}
+	if t.reject == nil {
+		t.reject = ReturnError()
+	}
+	if err := t.reject.check(spec.Topic); err != nil {
+		return nil, err
+	}
+	subject := spec.Subject
+	if subject == "" {
+		subject = spec.Topic + "-value"
+	}
+	val, err := bind(ctx, spec.Topic, subject, &spec.Value, spec.SchemaID, spec.SchemaGUID, serde.Value, spec.Framing)
+	if err != nil {
+		return nil, err
+	}
+	t.val, t.valueID = val, val.SchemaID()
+	if h, ok := val.Header(); ok {
+		t.headers = append(t.headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
+	}
+	if spec.Key != nil {
+		ks := spec.KeySubject
+		if ks == "" {
+			ks = spec.Topic + "-key"
+		}
+		key, err := bind(ctx, spec.Topic, ks, spec.Key, spec.KeySchemaID, spec.KeySchemaGUID, serde.Key, spec.Framing)
+		if err != nil {
+			return nil, err
+		}
+		t.key, t.keyID = key, key.SchemaID()
+		if h, ok := key.Header(); ok {
+			t.headers = append(t.headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
+		}
+	} else {
+		switch any(*new(K)).(type) {
+		case []byte, string:
+		default:
+			return nil, fmt.Errorf("producer: %w: key type %T needs a key schema (Spec.Key), or use []byte or string keys", ErrInvalidOption, *new(K))
+		}
+	}
+	t.headers = slices.Clip(t.headers)
+	return t, nil
+}
+
+func bind(ctx context.Context, topic, subject string, s *Serde, id int, guid [16]byte, role serde.Role, framing serde.Framing) (*serde.Serializer, error) {
+	c, err := s.compiled(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w: %s: %w", ErrSchemaBinding, subject, err)
+	}
+	if id <= 0 && guid == ([16]byte{}) {
+		return nil, fmt.Errorf("producer: %w: %s: no schema ID (pin one with Spec.%sSchemaID)", ErrSchemaBinding, subject, rolePrefix(role))
+	}
+	ser, err := serde.NewSerializer(c, serde.SerializerConfig{
+		Topic: topic, Subject: subject, ID: id, GUID: guid, Role: role, Framing: framing,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w: %s: %w", ErrSchemaBinding, subject, err)
+	}
+	return ser, nil
+}
+
+func rolePrefix(r serde.Role) string {
+	if r == serde.Key {
+		return "Key"
+	}
+	return ""
+}
+
+// Topic returns the topic the records go to.
+func (t *Typed[K, V]) Topic() string { return t.topic }
+
+// Subject returns the value subject.
+func (t *Typed[K, V]) Subject() string { return t.val.Subject() }
+
+// SchemaID returns the value schema ID the records are framed with.
+func (t *Typed[K, V]) SchemaID() int { return t.valueID }
+
+// KeySchemaID returns the key schema ID, 0 when keys have no schema.
+func (t *Typed[K, V]) KeySchemaID() int { return t.keyID }
+
+// Producer returns the producer t sends through.
+func (t *Typed[K, V]) Producer() *Producer { return t.p }
+
+// Produce validates and serializes key and value and hands the record to
+// franz-go. It returns at once with the record's Future; it blocks only
+// while the buffer is full with the Block policy, until ctx is done.
+//
+// A non-nil error means the record was not handed over: a *RejectError
+// (wrapping ErrRejected and the *serde.ValidationError) when key or value
+// does not fit, or an error wrapping ErrClosed or ErrBufferFull. The Future
+// is never nil and fails with the same error (for a rejected record with a
+// dead-letter policy, once the dead-letter write has its outcome).
+//
+// ctx also bounds the record's delivery: when it is done before the record
+// is sent, the record fails with ctx's error.
+func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...RecordOpt) (*Future, error) {
+	pd := &pending{valueID: t.valueID, keyID: t.keyID}
+	pd.rec.Topic = t.topic
+	if err := t.encodeKey(pd, key); err != nil {
+		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
+	}
+	size := t.hint.Load()
+	buf, err := t.val.AppendSerialize(make([]byte, 0, size+size/4+16), value)
+	if err != nil {
+		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
+	}
+	if int64(len(buf)) != size {
+		t.hint.Store(int64(len(buf)))
+	}
+	pd.rec.Value = buf
+	pd.rec.Headers = t.headers
+	for _, o := range opts {
+		o.applyRecord(pd)
+	}
+	return &pd.fut, t.p.send(ctx, pd)
+}
+
+func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
+	if t.key == nil {
+		switch k := any(key).(type) {
+		case []byte:
+			pd.rec.Key = k
+		case string:
+			pd.rec.Key = []byte(k)
+		}
+		return nil
+	}
+	b, err := t.key.AppendSerialize(nil, key)
+	if err != nil {
+		return err
+	}
+	pd.rec.Key = b
+	return nil
+}
+
+// ProduceFunc is Produce with a callback: fn is called exactly once with
+// the record's outcome (see Future for where it runs). The returned error is
+// the one Produce returns; fn gets it too.
+func (t *Typed[K, V]) ProduceFunc(ctx context.Context, key K, value V, fn func(RecordMetadata, error), opts ...RecordOpt) error {
+	f, err := t.Produce(ctx, key, value, opts...)
+	if fn != nil {
+		f.Then(fn)
+	}
+	return err
+}
+
+// ProduceSync produces one record and waits for its outcome or for ctx to
+// be done. The wait includes the producer's linger.
+func (t *Typed[K, V]) ProduceSync(ctx context.Context, key K, value V, opts ...RecordOpt) (RecordMetadata, error) {
+	f, err := t.Produce(ctx, key, value, opts...)
+	if err != nil {
+		return RecordMetadata{Topic: t.topic, Offset: -1}, err
+	}
+	return f.Get(ctx)
+}
+
+// Delete writes a tombstone for key: a record with a null value, which
+// compaction uses to delete the key. Nothing is validated but the key.
+func (t *Typed[K, V]) Delete(ctx context.Context, key K, opts ...RecordOpt) (*Future, error) {
+	pd := &pending{keyID: t.keyID}
+	pd.rec.Topic = t.topic
+	if err := t.encodeKey(pd, key); err != nil {
+		return &pd.fut, t.rejected(ctx, pd, nil, err, opts)
+	}
+	if pd.rec.Key == nil {
+		err := fmt.Errorf("producer: %s: %w: a tombstone needs a key", t.topic, ErrInvalidOption)
+		pd.fut.complete(RecordMetadata{Topic: t.topic, Offset: -1}, err)
+		return &pd.fut, err
+	}
+	if t.key != nil {
+		if h, ok := t.key.Header(); ok {
+			pd.rec.Headers = []kgo.RecordHeader{{Key: h.Key, Value: h.Value}}
+		}
+	}
+	for _, o := range opts {
+		o.applyRecord(pd)
+	}
+	return &pd.fut, t.p.send(ctx, pd)
+}
