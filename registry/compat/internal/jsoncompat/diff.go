@@ -101,6 +101,9 @@ func (c *comparer) compare(o, u *node) []diff {
 	c.inProgress[key] = true
 	c.depth++
 	ds := c.compareTypes(o, u)
+	if len(ds) > MaxDifferences && c.err == nil {
+		c.err = fmt.Errorf("jsoncompat: more than %d differences: %w", MaxDifferences, serde.ErrLimit)
+	}
 	c.depth--
 	delete(c.inProgress, key)
 	c.memo[key] = ds

@@ -36,7 +36,7 @@ func CanRead(ctx context.Context, reader, writer serde.Schema, r serde.Resolver)
 
 // CanReadPolicy is CanRead under the given policy.
 func CanReadPolicy(ctx context.Context, p Policy, reader, writer serde.Schema, r serde.Resolver) ([]report.Finding, error) {
-	ds, err := Compare(ctx, writer, reader, r)
+	ds, err := compare(ctx, p, writer, reader, r)
 	if err != nil {
 		return nil, err
 	}
@@ -58,6 +58,14 @@ func CanReadPolicy(ctx context.Context, p Policy, reader, writer serde.Schema, r
 // Compare lists every difference from original to update, compatible or
 // not, as Confluent's SchemaDiff.compare(original, update) does.
 func Compare(ctx context.Context, original, update serde.Schema, r serde.Resolver) ([]Difference, error) {
+	return compare(ctx, Strict, original, update, r)
+}
+
+// compare diffs under a policy: the policy decides which nested
+// comparisons count as compatible (the cover of a partially open content
+// model, a matching of combined members, a not), and so which types the
+// diff emits, as in Confluent.
+func compare(ctx context.Context, p Policy, original, update serde.Schema, r serde.Resolver) ([]Difference, error) {
 	l := newLoader(ctx, r)
 	od, err := parseDocument("original", original.Text, original.References)
 	if err != nil {
@@ -81,7 +89,7 @@ func Compare(ctx context.Context, original, update serde.Schema, r serde.Resolve
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		c := &comparer{policy: Strict, memo: map[pair][]diff{}, inProgress: map[pair]bool{}, seed: seed, steps: &steps}
+		c := &comparer{policy: p, memo: map[pair][]diff{}, inProgress: map[pair]bool{}, seed: seed, steps: &steps}
 		ds := c.compare(on, un)
 		if c.err != nil {
 			return nil, c.err

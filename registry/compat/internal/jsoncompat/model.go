@@ -30,6 +30,9 @@ const (
 	MaxDocuments = 256
 	// MaxSteps bounds the pairwise sub-schema comparisons of one check.
 	MaxSteps = 1_000_000
+	// MaxDifferences bounds the differences listed for one pair of
+	// sub-schemas (a definition reached along many paths repeats its own).
+	MaxDifferences = 100_000
 )
 
 // kind is the class of a loaded schema, as Confluent's schema model
