@@ -121,6 +121,11 @@ func classify(err error) errKind {
 		// caller): a per-attempt client timeout also lands here.
 		return kindRetryable
 	}
+	var op *net.OpError
+	if errors.As(err, &op) && op.Op == "remote error" {
+		// A TLS alert from the server: it refused our certificate.
+		return kindFatal
+	}
 	var (
 		ue *url.Error
 		ne net.Error
