@@ -170,7 +170,9 @@ func TestAuth(t *testing.T) {
 }
 
 func TestHeaderProviderError(t *testing.T) {
-	s := server(t, func(w http.ResponseWriter, r *http.Request) { t.Error("request sent despite the header provider failing") })
+	s := server(t, func(w http.ResponseWriter, r *http.Request) {
+		t.Error("request sent despite the header provider failing")
+	})
 	boom := errors.New("token endpoint down")
 	cl, _ := client(t, s.URL, HeaderProvider(func(context.Context) (http.Header, error) { return nil, boom }))
 	_, err := cl.SchemaByID(context.Background(), 1)
