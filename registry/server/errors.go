@@ -9,27 +9,27 @@ import (
 // Confluent's error codes, as the registry puts them in error bodies
 // ({"error_code": ..., "message": ...}).
 const (
-	CodeUnauthorized              = 40101
-	CodeSubjectNotFound           = 40401
-	CodeVersionNotFound           = 40402
-	CodeSchemaNotFound            = 40403
-	CodeSubjectSoftDeleted        = 40404
-	CodeSubjectNotSoftDeleted     = 40405
-	CodeVersionSoftDeleted        = 40406
-	CodeVersionNotSoftDeleted     = 40407
+	CodeUnauthorized               = 40101
+	CodeSubjectNotFound            = 40401
+	CodeVersionNotFound            = 40402
+	CodeSchemaNotFound             = 40403
+	CodeSubjectSoftDeleted         = 40404
+	CodeSubjectNotSoftDeleted      = 40405
+	CodeVersionSoftDeleted         = 40406
+	CodeVersionNotSoftDeleted      = 40407
 	CodeSubjectCompatNotConfigured = 40408
-	CodeSubjectModeNotConfigured  = 40409
-	CodeIncompatibleSchema        = 409
-	CodeInvalidSchema             = 42201
-	CodeInvalidVersion            = 42202
-	CodeInvalidCompatibilityLevel = 42203
-	CodeInvalidMode               = 42204
-	CodeOperationNotPermitted     = 42205
-	CodeReferenceExists           = 42206
-	CodeIDDoesNotMatch            = 42207
-	CodeInvalidSubject            = 42208
-	CodeSchemaTooLarge            = 42209
-	CodeStoreError                = 50001
+	CodeSubjectModeNotConfigured   = 40409
+	CodeIncompatibleSchema         = 409
+	CodeInvalidSchema              = 42201
+	CodeInvalidVersion             = 42202
+	CodeInvalidCompatibilityLevel  = 42203
+	CodeInvalidMode                = 42204
+	CodeOperationNotPermitted      = 42205
+	CodeReferenceExists            = 42206
+	CodeIDDoesNotMatch             = 42207
+	CodeInvalidSubject             = 42208
+	CodeSchemaTooLarge             = 42209
+	CodeStoreError                 = 50001
 )
 
 // ErrClosed is returned by Serve after Close.
