@@ -10,7 +10,8 @@ import (
 // Metrics is a snapshot of a producer's counters since New. Counters only
 // grow; BufferedRecords and BufferedBytes are the buffer's use right now.
 type Metrics struct {
-	// RecordsSent counts records the broker acknowledged.
+	// RecordsSent counts records the broker acknowledged (dead-letter
+	// records count in DeadLettered instead).
 	RecordsSent int64
 	// RecordsFailed counts records handed to franz-go that failed
 	// (timeouts, retries exhausted, buffer full, close, cancel).

@@ -14,6 +14,8 @@ import (
 	"github.com/twmb/franz-go/pkg/sasl/oauth"
 	"github.com/twmb/franz-go/pkg/sasl/plain"
 	"github.com/twmb/franz-go/pkg/sasl/scram"
+
+	"github.com/schemagen/schemagen/registry"
 )
 
 // Opt configures a Producer. Options are applied in order, so a later option
@@ -158,6 +160,7 @@ type OAuthToken func(ctx context.Context) (token string, err error)
 
 type cfg struct {
 	seeds []string
+	reg   *registry.Client
 
 	acks        AckLevel
 	acksSet     bool
@@ -272,6 +275,19 @@ func (c *cfg) validate() error {
 // of none: New fails without them.
 func SeedBrokers(addrs ...string) Opt {
 	return opt(func(c *cfg) { c.seeds = append(c.seeds[:0], addrs...) })
+}
+
+// Registry sets the schema registry client typed producers bind their
+// schemas with, overriding the default of none (then every Spec must pin its
+// schema IDs). The producer does not close it.
+func Registry(c *registry.Client) Opt {
+	return opt(func(cfg *cfg) {
+		if c == nil {
+			cfg.fail("nil registry client")
+			return
+		}
+		cfg.reg = c
+	})
 }
 
 // Acks sets the required acknowledgements, overriding the default AcksAll.

@@ -166,9 +166,13 @@ func (p *Producer) finish(pd *pending, err error) {
 	md := pd.metadata()
 	if err != nil {
 		md.Offset = -1
-		p.c.failed.Add(1)
 		err = p.wrapErr(md.Topic, err)
-	} else {
+	}
+	switch {
+	case pd.onDone != nil: // dead-letter records have their own counters
+	case err != nil:
+		p.c.failed.Add(1)
+	default:
 		p.c.sent.Add(1)
 		p.c.bytesSent.Add(int64(md.KeySize + md.ValueSize))
 	}
@@ -220,10 +224,10 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 func (p *Producer) notSent(pd *pending, err error) error {
 	md := pd.metadata()
 	md.Offset = -1
-	p.c.failed.Add(1)
 	if pd.onDone != nil {
 		pd.onDone(md, err)
 	} else {
+		p.c.failed.Add(1)
 		pd.fut.complete(md, err)
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {

@@ -2,6 +2,7 @@ package producer
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -9,32 +10,40 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
+	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/formats"
 )
 
 // Serde says where a key's or value's schema comes from: a prebuilt
-// Compiled, or a local Schema compiled once by NewTyped with Compile
-// (formats.Compile, avro.Compile, ... wrapped to this signature).
+// Compiled, or a local Schema compiled once by NewTyped with Compile.
 type Serde struct {
 	// Compiled is the compiled schema; when set, Schema and Compile are
 	// ignored.
 	Compiled serde.Compiled
 	// Schema is the local schema text, compiled with Compile.
 	Schema serde.Schema
-	// Compile compiles Schema, resolving references with Resolver.
+	// Compile compiles Schema (and, under a drift policy that accepts a
+	// different registered schema, the registered one); nil means
+	// formats.Compile, which picks the format from the schema.
 	Compile func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error)
-	// Resolver resolves Schema's references; nil when it has none.
+	// Resolver resolves references; nil means the producer's registry
+	// client, if any.
 	Resolver serde.Resolver
 }
 
-func (s *Serde) compiled(ctx context.Context) (serde.Compiled, error) {
-	if s.Compiled != nil {
-		return s.Compiled, nil
+func (s *Serde) compile(ctx context.Context, sch serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+	if s.Resolver != nil {
+		r = s.Resolver
 	}
-	if s.Compile == nil {
-		return nil, errors.New("neither a compiled schema nor a compile function")
+	if r == nil {
+		r = serde.MapResolver{}
 	}
-	c, err := s.Compile(ctx, s.Schema, s.Resolver)
+	compile := s.Compile
+	if compile == nil {
+		compile = formats.Compile
+	}
+	c, err := compile(ctx, sch, r)
 	if err != nil {
 		return nil, err
 	}
@@ -44,17 +53,33 @@ func (s *Serde) compiled(ctx context.Context) (serde.Compiled, error) {
 	return c, nil
 }
 
+func (s *Serde) compiled(ctx context.Context, r serde.Resolver) (serde.Compiled, error) {
+	if s.Compiled != nil {
+		return s.Compiled, nil
+	}
+	if s.Schema.Text == "" {
+		return nil, errors.New("no schema: set Serde.Compiled or Serde.Schema")
+	}
+	return s.compile(ctx, s.Schema, r)
+}
+
 // Spec describes a typed producer: where its records go, their schemas, how
 // the schema IDs are found, and what happens to a record that does not fit.
 type Spec[K, V any] struct {
 	// Topic the records go to. Required.
 	Topic string
-	// Subject is the value subject; empty means "<Topic>-value" (the
-	// TopicName strategy).
+	// Subject is the value subject; empty means SubjectStrategy's choice.
 	Subject string
 	// KeySubject is the key subject, used with Key; empty means
-	// "<Topic>-key".
+	// SubjectStrategy's choice.
 	KeySubject string
+	// SubjectStrategy names the subjects not given above; nil means
+	// registry.TopicName ("<Topic>-value", "<Topic>-key").
+	SubjectStrategy registry.SubjectNameStrategy
+	// RecordName and KeyRecordName are the value's and key's full record
+	// names, for registry.RecordName and registry.TopicRecordName.
+	RecordName    string
+	KeyRecordName string
 
 	// Value is the value schema. Required.
 	Value Serde
@@ -62,9 +87,21 @@ type Spec[K, V any] struct {
 	// to be []byte (nil is the null key) or string.
 	Key *Serde
 
-	// SchemaID pins the value schema ID, with no registry call: for
-	// tests and offline use. SchemaGUID is the schema's GUID for the
-	// GUID and header framings.
+	// Source says how the registry finds the value schema's ID
+	// (registry.PinID, UseLatest, LookupBySchema, AutoRegister); nil
+	// means PinID(SchemaID) when SchemaID is set, else LookupBySchema.
+	// KeySource is the same for the key.
+	Source    registry.Source
+	KeySource registry.Source
+	// Drift is what to do when the registered schema found is not the
+	// local one; the zero value is registry.DriftFail.
+	Drift registry.Drift
+
+	// SchemaID pins the value schema ID. Without a registry client on the
+	// producer, it is used as is, with no registry call (tests, offline
+	// use); SchemaGUID is then the schema's GUID for the GUID and header
+	// framings. With a registry client, the ID is checked through
+	// registry.PinID unless Source says otherwise.
 	SchemaID   int
 	SchemaGUID [16]byte
 	// KeySchemaID and KeySchemaGUID pin the key schema the same way.
@@ -112,11 +149,22 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 	if err := t.reject.check(spec.Topic); err != nil {
 		return nil, err
 	}
+	strategy := spec.SubjectStrategy
+	if strategy == nil {
+		strategy = registry.TopicName
+	}
 	subject := spec.Subject
 	if subject == "" {
-		subject = spec.Topic + "-value"
+		s, err := strategy(spec.Topic, serde.Value, spec.RecordName)
+		if err != nil {
+			return nil, fmt.Errorf("producer: %w: value subject: %w", ErrInvalidOption, err)
+		}
+		subject = s
 	}
-	val, err := bind(ctx, spec.Topic, subject, &spec.Value, spec.SchemaID, spec.SchemaGUID, serde.Value, spec.Framing)
+	val, err := bind(ctx, p.cfg.reg, binding{
+		topic: spec.Topic, subject: subject, serde: &spec.Value, id: spec.SchemaID, guid: spec.SchemaGUID,
+		src: spec.Source, drift: spec.Drift, role: serde.Value, framing: spec.Framing,
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -127,9 +175,16 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 	if spec.Key != nil {
 		ks := spec.KeySubject
 		if ks == "" {
-			ks = spec.Topic + "-key"
+			s, err := strategy(spec.Topic, serde.Key, spec.KeyRecordName)
+			if err != nil {
+				return nil, fmt.Errorf("producer: %w: key subject: %w", ErrInvalidOption, err)
+			}
+			ks = s
 		}
-		key, err := bind(ctx, spec.Topic, ks, spec.Key, spec.KeySchemaID, spec.KeySchemaGUID, serde.Key, spec.Framing)
+		key, err := bind(ctx, p.cfg.reg, binding{
+			topic: spec.Topic, subject: ks, serde: spec.Key, id: spec.KeySchemaID, guid: spec.KeySchemaGUID,
+			src: spec.KeySource, drift: spec.Drift, role: serde.Key, framing: spec.Framing,
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -148,21 +203,97 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 	return t, nil
 }
 
-func bind(ctx context.Context, topic, subject string, s *Serde, id int, guid [16]byte, role serde.Role, framing serde.Framing) (*serde.Serializer, error) {
-	c, err := s.compiled(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("producer: %w: %s: %w", ErrSchemaBinding, subject, err)
+type binding struct {
+	topic, subject string
+	serde          *Serde
+	id             int
+	guid           [16]byte
+	src            registry.Source
+	drift          registry.Drift
+	role           serde.Role
+	framing        serde.Framing
+}
+
+// bind compiles the schema, finds its ID (pinned, or through the registry)
+// and builds the serializer.
+func bind(ctx context.Context, reg *registry.Client, b binding) (*serde.Serializer, error) {
+	fail := func(err error) error {
+		return fmt.Errorf("producer: %w: %s %s: %w", ErrSchemaBinding, b.subject, b.role, err)
 	}
-	if id <= 0 && guid == ([16]byte{}) {
-		return nil, fmt.Errorf("producer: %w: %s: no schema ID (pin one with Spec.%sSchemaID)", ErrSchemaBinding, subject, rolePrefix(role))
+	var res serde.Resolver
+	if reg != nil {
+		res = reg
+	}
+	c, err := b.serde.compiled(ctx, res)
+	if err != nil {
+		return nil, fail(err)
+	}
+	id, guid := b.id, b.guid
+	if reg == nil {
+		if id <= 0 && guid == ([16]byte{}) {
+			return nil, fail(fmt.Errorf("no schema ID: pin one with Spec.%sSchemaID or give the producer a Registry", rolePrefix(b.role)))
+		}
+	} else {
+		src := b.src
+		if src == nil {
+			if id > 0 {
+				src = registry.PinID(id)
+			} else {
+				src = registry.LookupBySchema()
+			}
+		}
+		local := b.serde.Schema
+		if b.serde.Compiled != nil {
+			local = c.Schema()
+		}
+		ss, err := reg.Bind(ctx, b.subject, local, src, b.drift)
+		if err != nil {
+			return nil, fail(err)
+		}
+		id = ss.ID
+		if ss.GUID != "" {
+			if guid, err = parseGUID(ss.GUID); err != nil {
+				return nil, fail(err)
+			}
+		}
+		// Under DriftWarn and DriftAllowIfCompatible the registered
+		// schema may differ from the local one; the ID names the
+		// registered one, so encode with it.
+		if ss.Schema.Text != "" && ss.Schema.Text != local.Text {
+			rc, err := b.serde.compile(ctx, ss.Schema, reg)
+			if err != nil {
+				return nil, fail(fmt.Errorf("compile registered schema id %d: %w", ss.ID, err))
+			}
+			if rc.Canonical() != c.Canonical() {
+				c = rc
+			}
+		}
 	}
 	ser, err := serde.NewSerializer(c, serde.SerializerConfig{
-		Topic: topic, Subject: subject, ID: id, GUID: guid, Role: role, Framing: framing,
+		Topic: b.topic, Subject: b.subject, ID: id, GUID: guid, Role: b.role, Framing: b.framing,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("producer: %w: %s: %w", ErrSchemaBinding, subject, err)
+		return nil, fail(err)
 	}
 	return ser, nil
+}
+
+// parseGUID parses a registry GUID, a UUID in its 8-4-4-4-12 hex form.
+func parseGUID(s string) ([16]byte, error) {
+	var g [16]byte
+	h := make([]byte, 0, 32)
+	for i := 0; i < len(s); i++ {
+		if s[i] != '-' {
+			h = append(h, s[i])
+		}
+	}
+	if len(h) != 32 {
+		return g, fmt.Errorf("malformed schema guid %q", s)
+	}
+	if _, err := hex.Decode(g[:], h); err != nil {
+		return g, fmt.Errorf("malformed schema guid %q: %w", s, err)
+	}
+	return g, nil
 }
 
 func rolePrefix(r serde.Role) string {
