@@ -14,7 +14,7 @@ import (
 // that hostile schemas sent to the registry server cannot make the checker
 // run long. The size, depth and reference limits of the text itself are
 // serde/avro's (1 MiB, nesting 128, 1000 references by default).
-const MaxSteps = 1 << 20
+const MaxSteps = 1 << 18
 
 // parse compiles s with serde/avro, which resolves references and enforces
 // the size and depth limits.
