@@ -49,19 +49,15 @@ func (c *canon) str(s string) {
 	c.b.WriteString(jsonString(s))
 }
 
-func jsonString(s string) string {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(s) // a string always encodes
-	return strings.TrimSuffix(buf.String(), "\n")
-}
+func jsonString(s string) string { return jsonValue(s) }
 
+// jsonValue writes v as compact JSON without HTML escapes. Invalid UTF-8
+// becomes U+FFFD written raw, so the text reads back to the same text.
 func jsonValue(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	if err := enc.Encode(validUTF8(v)); err != nil {
 		return "null"
 	}
 	return strings.TrimSuffix(buf.String(), "\n")
@@ -262,4 +258,24 @@ func defaultJSON(v any) string {
 		return defaultJSON(v[:])
 	}
 	return jsonValue(v)
+}
+
+func validUTF8(v any) any {
+	switch v := v.(type) {
+	case string:
+		return strings.ToValidUTF8(v, "\uFFFD")
+	case []any:
+		out := make([]any, len(v))
+		for i, e := range v {
+			out[i] = validUTF8(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(v))
+		for k, e := range v {
+			out[strings.ToValidUTF8(k, "\uFFFD")] = validUTF8(e)
+		}
+		return out
+	}
+	return v
 }
