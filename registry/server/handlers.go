@@ -25,7 +25,7 @@ const ContentType = "application/vnd.schemaregistry.v1+json"
 //	GET    /subjects                                         ?deleted
 //	GET    /subjects/{subject}/versions                      ?deleted
 //	POST   /subjects/{subject}/versions                      ?normalize         register
-//	GET    /subjects/{subject}/versions/{version}            ?deleted
+//	GET    /subjects/{subject}/versions/{version}            ?deleted ?format
 //	DELETE /subjects/{subject}/versions/{version}            ?permanent
 //	GET    /subjects/{subject}/versions/{version}/schema     ?deleted
 //	GET    /subjects/{subject}/versions/{version}/referencedby
@@ -315,12 +315,16 @@ func (s *Server) handleLookup(_ http.ResponseWriter, r *http.Request) (any, *api
 
 func (s *Server) handleGetVersion(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	reg, aerr := s.version(r.PathValue("subject"), r.PathValue("version"), flag(r, "deleted"))
+	s.mu.RUnlock()
 	if aerr != nil {
 		return nil, aerr
 	}
-	return reg.json(), nil
+	out := reg.json()
+	if out.Schema, aerr = s.formatted(r.Context(), reg.rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
+	return out, nil
 }
 
 // rawJSON is a response body written as is.
@@ -423,13 +427,16 @@ func (s *Server) schemaByID(r *http.Request) (*schemaRec, *apiError) {
 
 func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	rec, aerr := s.schemaByID(r)
+	s.mu.RUnlock()
 	if aerr != nil {
 		return nil, aerr
 	}
 	out := recJSON(rec)
 	out.GUID = rec.guid
+	if out.Schema, aerr = s.formatted(r.Context(), rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
 	return out, nil
 }
 

@@ -28,6 +28,9 @@ type Server struct {
 
 	handler http.Handler
 
+	// serializedCache maps schema IDs to their ?format=serialized text.
+	serializedCache sync.Map
+
 	closeMu sync.Mutex
 	closed  bool
 	servers map[*http.Server]struct{}
@@ -143,6 +146,9 @@ func (s *Server) closedStore() { s.st.closed = true }
 func (s *Server) commit(ev *event) *apiError {
 	if s.st.closed {
 		return errStore(ErrClosed)
+	}
+	if ev.Op == opRegister {
+		s.serializedCache.Delete(ev.ID)
 	}
 	if s.log != nil {
 		if err := s.log.append(ev); err != nil {
