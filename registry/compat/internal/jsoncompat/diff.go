@@ -439,7 +439,7 @@ func coveringProperty(n *node, name string) *node {
 
 func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 	// required, for properties on both sides
-	for _, name := range sortedKeys(o.props) {
+	for _, name := range o.propNames {
 		up, ok := u.props[name]
 		if !ok {
 			continue
@@ -455,14 +455,7 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 		}
 	}
 	// properties
-	names := map[string]bool{}
-	for k := range o.props {
-		names[k] = true
-	}
-	for k := range u.props {
-		names[k] = true
-	}
-	for _, name := range sortedKeys(names) {
+	for _, name := range mergeSorted(o.propNames, u.propNames) {
 		op, up := o.props[name], u.props[name]
 		path := []string{"properties", name}
 		switch {
@@ -733,4 +726,30 @@ func (c *comparer) compareArray(ds []diff, o, u *node) []diff {
 	ds = compareLimit(ds, "maxContains", o.maxContains, u.maxContains, MaxContainsAdded, MaxContainsRemoved, MaxContainsIncreased, MaxContainsDecreased)
 	ds = compareLimit(ds, "minContains", o.minContains, u.minContains, MinContainsAdded, MinContainsRemoved, MinContainsIncreased, MinContainsDecreased)
 	return ds
+}
+
+// mergeSorted returns the union of two sorted lists, sorted.
+func mergeSorted(a, b []string) []string {
+	if len(b) == 0 {
+		return a
+	}
+	if len(a) == 0 {
+		return b
+	}
+	out := make([]string, 0, len(a)+len(b))
+	i, j := 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || (i < len(a) && a[i] < b[j]):
+			out = append(out, a[i])
+			i++
+		case i == len(a) || b[j] < a[i]:
+			out = append(out, b[j])
+			j++
+		default:
+			out = append(out, a[i])
+			i, j = i+1, j+1
+		}
+	}
+	return out
 }

@@ -29,7 +29,7 @@ const (
 	// MaxDocuments bounds the referenced documents loaded for one comparison.
 	MaxDocuments = 256
 	// MaxSteps bounds the pairwise sub-schema comparisons of one check.
-	MaxSteps = 1_000_000
+	MaxSteps = 200_000
 	// MaxDifferences bounds the differences listed for one pair of
 	// sub-schemas (a definition reached along many paths repeats its own).
 	MaxDifferences = 100_000
@@ -104,6 +104,7 @@ type node struct {
 
 	// kindObject
 	props         map[string]*node
+	propNames     []string // sorted keys of props
 	required      map[string]bool
 	addlForbidden bool
 	addl          *node
@@ -588,8 +589,9 @@ func (l *loader) object(doc *document, m map[string]any, ptr, key string) (*node
 		if !ok {
 			return nil, schemaErr(doc, ptr, "properties must be an object")
 		}
-		for name, x := range pm {
-			if n.props[name], err = l.parse(doc, x, ptr+"/properties/"+escapePointer(name)); err != nil {
+		n.propNames = sortedKeys(pm)
+		for _, name := range n.propNames {
+			if n.props[name], err = l.parse(doc, pm[name], ptr+"/properties/"+escapePointer(name)); err != nil {
 				return nil, err
 			}
 		}

@@ -1,0 +1,272 @@
+package jsoncompat
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/schemagen/schemagen/registry/compat/internal/report"
+	"github.com/schemagen/schemagen/serde"
+)
+
+func TestFindings(t *testing.T) {
+	writer := `{
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"},
+    "total": {"type": "integer"}
+  },
+  "additionalProperties": false
+}`
+	tests := []struct {
+		name   string
+		reader string
+		want   []report.Finding
+	}{
+		{
+			name: "type change located in the reader",
+			reader: `{
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"},
+    "total": {"type": "string"}
+  },
+  "additionalProperties": false
+}`,
+			want: []report.Finding{{Rule: "TYPE_CHANGED", Path: "#/properties/total", Line: 5, Col: 5, Message: `property "total" changed type from integer to string`}},
+		},
+		{
+			name: "removed property located at its parent",
+			reader: `{
+  "type": "object",
+  "properties": {
+    "id": {"type": "string"}
+  },
+  "additionalProperties": false
+}`,
+			want: []report.Finding{{Rule: "PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL", Path: "#/properties/total", Line: 3, Col: 3, Message: `property "total" removed from a closed content model`}},
+		},
+		{
+			name:   "required added",
+			reader: `{"type":"object","properties":{"id":{"type":"string"},"total":{"type":"integer"}},"required":["total"],"additionalProperties":false}`,
+			want:   []report.Finding{{Rule: "REQUIRED_ATTRIBUTE_ADDED", Path: "#/required/total", Line: 1, Col: 83, Message: `property "total" became required, without a default`}},
+		},
+		{
+			name:   "attribute keyword located",
+			reader: "{\"type\":\"object\",\"properties\":{\"id\":{\"type\":\"string\",\n  \"maxLength\": 3},\"total\":{\"type\":\"integer\"}},\"additionalProperties\":false}",
+			want:   []report.Finding{{Rule: "MAX_LENGTH_ADDED", Path: "#/properties/id/maxLength", Line: 2, Col: 3, Message: `property "id" maxLength 3 added`}},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := CanRead(context.Background(), jsonSchema(tc.reader), jsonSchema(writer), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+			for i := range got {
+				if got[i] != tc.want[i] {
+					t.Errorf("finding %d\n got  %#v\n want %#v", i, got[i], tc.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLocate(t *testing.T) {
+	text := "{\n \"properties\": {\n  \"a\": {\"$ref\": \"#/definitions/A\"}\n },\n \"definitions\": {\"A\": {\"type\": \"object\", \"properties\": {\"b\": {}}}},\n \"type\": \"string\", \"enum\": [\"x\"]\n}"
+	tests := []struct {
+		name      string
+		path      string
+		line, col int
+	}{
+		{name: "root", path: "#/", line: 1, col: 1},
+		{name: "member", path: "#/properties/a", line: 3, col: 3},
+		{name: "through ref", path: "#/properties/a/properties/b", line: 5, col: 57},
+		{name: "synthetic allOf skipped", path: "#/allOf/1/enum", line: 6, col: 20},
+		{name: "missing tail", path: "#/properties/zzz", line: 2, col: 2},
+	}
+	p := scanPositions(text)
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			line, col := p.locate(tc.path)
+			if line != tc.line || col != tc.col {
+				t.Errorf("locate(%s) = %d:%d, want %d:%d", tc.path, line, col, tc.line, tc.col)
+			}
+		})
+	}
+}
+
+func TestReferences(t *testing.T) {
+	address := `{"type":"object","properties":{"street":{"type":"string"}},"definitions":{"Zip":{"type":"string","maxLength":5}}}`
+	addressV2 := `{"type":"object","properties":{"street":{"type":"string"}},"definitions":{"Zip":{"type":"string","maxLength":4}}}`
+	resolver := serde.MapResolver{
+		"address.json":    {Format: serde.JSON, Text: address},
+		"address-v2.json": {Format: serde.JSON, Text: addressV2},
+	}
+	tests := []struct {
+		name           string
+		reader, writer serde.Schema
+		wantRules      []string
+		wantErr        error
+	}{
+		{
+			name:      "external ref through the resolver",
+			writer:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"zip":{"$ref":"address.json#/definitions/Zip"}}}`, References: []serde.Reference{{Name: "address.json", Subject: "address", Version: 1}}},
+			reader:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"zip":{"$ref":"address-v2.json#/definitions/Zip"}}}`},
+			wantRules: []string{"MAX_LENGTH_DECREASED"},
+		},
+		{
+			name:      "whole external document",
+			writer:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"home":{"$ref":"address.json"}}}`},
+			reader:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"home":{"type":"object","properties":{"street":{"type":"integer"}}}}}`},
+			wantRules: []string{"TYPE_CHANGED"},
+		},
+		{
+			name:    "unknown external ref",
+			writer:  serde.Schema{Format: serde.JSON, Text: `{"$ref":"https://example.com/other.json"}`},
+			reader:  serde.Schema{Format: serde.JSON, Text: `{}`},
+			wantErr: serde.ErrReference,
+		},
+		{
+			name:    "dangling pointer",
+			writer:  serde.Schema{Format: serde.JSON, Text: `{"$ref":"#/definitions/nope"}`},
+			reader:  serde.Schema{Format: serde.JSON, Text: `{}`},
+			wantErr: serde.ErrReference,
+		},
+		{
+			name:    "not json",
+			writer:  serde.Schema{Format: serde.JSON, Text: `{"type":`},
+			reader:  serde.Schema{Format: serde.JSON, Text: `{}`},
+			wantErr: serde.ErrSchema,
+		},
+		{
+			name:    "not a schema",
+			writer:  serde.Schema{Format: serde.JSON, Text: `[1,2]`},
+			reader:  serde.Schema{Format: serde.JSON, Text: `{}`},
+			wantErr: serde.ErrSchema,
+		},
+		{
+			name:    "unknown type",
+			writer:  serde.Schema{Format: serde.JSON, Text: `{"type":"text"}`},
+			reader:  serde.Schema{Format: serde.JSON, Text: `{}`},
+			wantErr: serde.ErrSchema,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := CanRead(context.Background(), tc.reader, tc.writer, resolver)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			var rules []string
+			for _, f := range fs {
+				rules = append(rules, f.Rule)
+			}
+			if strings.Join(rules, ",") != strings.Join(tc.wantRules, ",") {
+				t.Errorf("rules %v, want %v (%v)", rules, tc.wantRules, fs)
+			}
+		})
+	}
+}
+
+func TestRecursion(t *testing.T) {
+	// A union that recurses through its own members, twelve types deep:
+	// the pairwise matching must terminate and still see a change.
+	types := []string{"A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L"}
+	build := func(idType string) string {
+		var refs []string
+		for _, ty := range types {
+			refs = append(refs, `{"$ref":"#/definitions/`+ty+`"}`)
+		}
+		union := `{"oneOf":[` + strings.Join(refs, ",") + `]}`
+		var defs []string
+		for i, ty := range types {
+			id := "string"
+			if i == 0 {
+				id = idType
+			}
+			defs = append(defs, `"`+ty+`":{"type":"object","properties":{"id":{"type":"`+id+`"},"under":`+union+`,"ref":`+union+`}}`)
+		}
+		return `{"type":"object","definitions":{` + strings.Join(defs, ",") + `},"properties":{"product":` + union + `}}`
+	}
+	// The memoised comparison of a pair inside a cycle is optimistic; a
+	// second pass must not let that hide a change (T0 -> T2 -> T0).
+	masking := func(t0, t1 string) string {
+		obj := func(id, next string) string {
+			return `{"type":"object","properties":{"id":{"type":"` + id + `"},"ref":{"oneOf":[{"$ref":"#/definitions/` + next + `"}]}}}`
+		}
+		return `{"type":"object","definitions":{"T0":` + obj(t0, "T2") + `,"T1":` + obj(t1, "T2") + `,"T2":` + obj("integer", "T0") +
+			`},"properties":{"root":{"oneOf":[{"$ref":"#/definitions/T0"},{"$ref":"#/definitions/T1"}]}}}`
+	}
+	tests := []struct {
+		name             string
+		original, update string
+		compatible       bool
+	}{
+		{name: "recursive union unchanged", original: build("string"), update: build("string"), compatible: true},
+		{name: "recursive union changed deep", original: build("string"), update: build("number"), compatible: false},
+		{name: "memoisation does not mask a change", original: masking("integer", "boolean"), update: masking("boolean", "number"), compatible: false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := CanRead(context.Background(), jsonSchema(tc.update), jsonSchema(tc.original), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(fs) == 0) != tc.compatible {
+				t.Errorf("compatible = %v, want %v: %v", len(fs) == 0, tc.compatible, fs)
+			}
+		})
+	}
+}
+
+func TestLimits(t *testing.T) {
+	deep := strings.Repeat(`{"items":`, MaxDepth+1) + `{}` + strings.Repeat(`}`, MaxDepth+1)
+	var wide strings.Builder
+	wide.WriteString(`{"anyOf":[`)
+	for i := 0; i < 3000; i++ {
+		if i > 0 {
+			wide.WriteString(",")
+		}
+		wide.WriteString(`{"type":"object","properties":{"p":{"type":"string","maxLength":` + strconv.Itoa(i) + `}}}`)
+	}
+	wide.WriteString(`]}`)
+	tests := []struct {
+		name             string
+		original, update string
+		wantErr          error
+	}{
+		{name: "too deep", original: deep, update: `{}`, wantErr: serde.ErrLimit},
+		{name: "too big", original: `{"title":"` + strings.Repeat("x", MaxSchemaBytes) + `"}`, update: `{}`, wantErr: serde.ErrLimit},
+		{name: "too many pairwise comparisons", original: wide.String(), update: wide.String(), wantErr: serde.ErrLimit},
+		{name: "huge exponent in multipleOf", original: `{"type":"number","multipleOf":1e999999999}`, update: `{}`, wantErr: serde.ErrSchema},
+		{name: "huge exponent in maximum orders", original: `{"type":"number","maximum":1e999999999}`, update: `{"type":"number","maximum":1}`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Compare(context.Background(), jsonSchema(tc.original), jsonSchema(tc.update), nil)
+			if !errors.Is(err, tc.wantErr) && !(tc.wantErr == nil && err == nil) {
+				t.Fatalf("err = %v, want %v", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+func TestCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := CanRead(ctx, jsonSchema(`{}`), jsonSchema(`{}`), nil); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+}
