@@ -157,6 +157,9 @@ func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) 
 		if len(it.text) > cfg.maxSchemaBytes {
 			return nil, fmt.Errorf("%w: protobuf: %s is %d bytes, limit %d", serde.ErrLimit, it.path, len(it.text), cfg.maxSchemaBytes)
 		}
+		if d := braceDepth(it.text); d > cfg.maxNesting {
+			return nil, fmt.Errorf("%w: protobuf: %s nests blocks %d deep, limit %d", serde.ErrLimit, it.path, d, cfg.maxNesting)
+		}
 		res, err := parse(it.path, it.text)
 		if err != nil {
 			return nil, err
@@ -261,6 +264,41 @@ func native(files *protoregistry.Files, fd protoreflect.FileDescriptor, done map
 	}
 	done[fd.Path()] = n
 	return n, nil
+}
+
+// braceDepth is the deepest nesting of braces in .proto text, outside
+// strings and comments. It lets Compile refuse absurd nesting before the
+// parser spends time on it.
+func braceDepth(text string) int {
+	depth, deepest := 0, 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; c {
+		case '{':
+			depth++
+			deepest = max(deepest, depth)
+		case '}':
+			depth--
+		case '"', '\'':
+			for i++; i < len(text) && text[i] != c && text[i] != '\n'; i++ {
+				if text[i] == '\\' {
+					i++
+				}
+			}
+		case '/':
+			if i+1 < len(text) && text[i+1] == '/' {
+				for i < len(text) && text[i] != '\n' {
+					i++
+				}
+			} else if i+1 < len(text) && text[i+1] == '*' {
+				end := strings.Index(text[i+2:], "*/")
+				if end < 0 {
+					return deepest
+				}
+				i += end + 3
+			}
+		}
+	}
+	return deepest
 }
 
 // messageIndexes is the path of md among its parent scope's messages, from

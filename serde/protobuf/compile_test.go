@@ -69,6 +69,8 @@ func TestCompileErrors(t *testing.T) {
 		{name: "unknown message name", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A {}\n"}, opts: []Opt{MessageName("B")}, sentinel: serde.ErrSchema, contains: "no message"},
 		{name: "wrong format", schema: serde.Schema{Format: serde.Avro, Text: "{}"}, sentinel: serde.ErrSchema},
 		{name: "too big", schema: serde.Schema{Text: "syntax = \"proto3\";\nmessage A {}\n" + strings.Repeat("// x\n", 100)}, opts: []Opt{MaxSchemaBytes(100)}, sentinel: serde.ErrLimit},
+		{name: "too deep", schema: serde.Schema{Text: "syntax = \"proto3\";\n" + strings.Repeat("message A {", 65) + strings.Repeat("}", 65)}, sentinel: serde.ErrLimit, contains: "65 deep"},
+		{name: "braces in strings and comments do not count", schema: serde.Schema{Text: "syntax = \"proto3\";\n// {{{{\n/* {{{{ */ message A { option deprecated = true; string s = 1 [json_name = \"{{{{\"]; int32 x = ; }"}, opts: []Opt{MaxNesting(1)}, sentinel: serde.ErrSchema, contains: "schema.proto:3:"},
 		{name: "missing import without resolver", schema: serde.Schema{Text: "syntax = \"proto3\";\nimport \"dep.proto\";\nmessage A {}\n"}, sentinel: serde.ErrReference, contains: "dep.proto"},
 		{name: "missing import in resolver", schema: serde.Schema{Text: "syntax = \"proto3\";\nimport \"dep.proto\";\nmessage A {}\n"}, r: serde.MapResolver{}, sentinel: serde.ErrReference, contains: "dep.proto"},
 		{name: "import depth", schema: serde.Schema{Text: "syntax = \"proto3\";\nimport \"d1.proto\";\nmessage A {}\n"}, r: serde.MapResolver{

@@ -10,6 +10,9 @@ const (
 	// DefaultMaxImports is the most files (imports, transitively, excluding
 	// the well-known types) one schema may pull in.
 	DefaultMaxImports = 256
+	// DefaultMaxNesting is the deepest nesting of blocks (messages, enums,
+	// option literals) Compile parses. protoc allows 32 levels of messages.
+	DefaultMaxNesting = 64
 )
 
 // DefaultFileName is the path the schema's own file gets in its descriptor
@@ -29,6 +32,7 @@ type config struct {
 	maxSchemaBytes int
 	maxImportDepth int
 	maxImports     int
+	maxNesting     int
 }
 
 func defaultConfig() config {
@@ -37,6 +41,7 @@ func defaultConfig() config {
 		maxSchemaBytes: DefaultMaxSchemaBytes,
 		maxImportDepth: DefaultMaxImportDepth,
 		maxImports:     DefaultMaxImports,
+		maxNesting:     DefaultMaxNesting,
 	}
 }
 
@@ -70,4 +75,10 @@ func MaxImportDepth(n int) Opt {
 // without the built-in well-known types. It overrides DefaultMaxImports.
 func MaxImports(n int) Opt {
 	return optFunc(func(c *config) { c.maxImports = n })
+}
+
+// MaxNesting caps how deeply blocks (messages, enums, option literals) may
+// nest. It overrides DefaultMaxNesting.
+func MaxNesting(n int) Opt {
+	return optFunc(func(c *config) { c.maxNesting = n })
 }
