@@ -2,12 +2,9 @@ package server
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/avro"
-	"github.com/schemagen/schemagen/serde/jsonschema"
-	"github.com/schemagen/schemagen/serde/protobuf"
+	"github.com/schemagen/schemagen/serde/formats"
 )
 
 // compiled is what the server needs from a compiled schema.
@@ -18,15 +15,8 @@ type compiled interface {
 // compileFunc compiles s with its references resolved through r.
 type compileFunc func(ctx context.Context, s serde.Schema, r serde.Resolver) (compiled, error)
 
-// defaultCompile compiles with the format packages.
+// defaultCompile compiles with serde/formats, which dispatches to the
+// format packages.
 func defaultCompile(ctx context.Context, s serde.Schema, r serde.Resolver) (compiled, error) {
-	switch s.Format {
-	case serde.Avro, "":
-		return avro.Compile(ctx, s, r)
-	case serde.Protobuf:
-		return protobuf.Compile(ctx, s, r)
-	case serde.JSON:
-		return jsonschema.Compile(ctx, s, r)
-	}
-	return nil, fmt.Errorf("%w: unknown format %q", serde.ErrSchema, s.Format)
+	return formats.Compile(ctx, s, r)
 }

@@ -16,9 +16,6 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// compiler swaps the schema compiler (default: the format packages).
-func compiler(f compileFunc) Opt { return optFunc(func(c *config) { c.compile = f }) }
-
 // Avro schemas used across tests: userV2 adds a field with a default
 // (backward compatible with userV1); userBad adds one without (not).
 const (
