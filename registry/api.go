@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/twmb/franz-go/pkg/sr"
@@ -186,11 +188,11 @@ func (c *Client) Latest(ctx context.Context, subject string) (SubjectSchema, err
 // LatestWithMetadata returns the latest version of a subject whose metadata
 // properties include every key and value of md (Confluent's
 // use.latest.with.metadata). It asks GET /subjects/{subject}/metadata; a
-// registry without that endpoint (Confluent before 7.4, srfake, older
-// Redpanda and Karapace) is handled by reading the subject's versions newest
-// first and matching the metadata they return. A registry that stores no
-// metadata at all matches nothing: the error wraps ErrNoMatch. Results are
-// not cached.
+// registry without that endpoint (Confluent before 7.4, srfake, schemagen's
+// registry/server, older Redpanda and Karapace) is handled by reading the
+// subject's versions newest first and matching the metadata they return. A
+// registry that stores no metadata at all matches nothing: the error wraps
+// ErrNoMatch. Results are cached for CacheTTL, like Latest.
 func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[string]string) (SubjectSchema, error) {
 	if err := checkSubject(subject); err != nil {
 		return SubjectSchema{}, err
@@ -198,30 +200,58 @@ func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[
 	if len(md) == 0 {
 		return c.Latest(ctx, subject)
 	}
-	op := fmt.Sprintf("get latest version of subject %q with metadata", subject)
+	keys := slices.Sorted(maps.Keys(md))
+	key := subject
 	q := url.Values{}
-	for k, v := range md {
+	for _, k := range keys {
+		key += "\x00" + k + "\x00" + md[k]
 		q.Add("key", k)
-		q.Add("value", v)
+		q.Add("value", md[k])
 	}
-	var got sr.SubjectSchema
-	err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) error {
-		return cl.Do(sr.WithParams(ctx, sr.RawParams(q)), http.MethodGet, subjectPath(subject)+"/metadata", nil, &got)
-	})
-	if err == nil {
-		ss := fromSubjectSchema(got)
+	if c.cfg.cacheTTL > 0 {
+		c.cache.mu.RLock()
+		e, ok := c.cache.latestMD[key]
+		c.cache.mu.RUnlock()
+		if ok && c.cache.now().Sub(e.fetched) < c.cfg.cacheTTL {
+			return e.ss, nil
+		}
+	}
+	op := fmt.Sprintf("get latest version of subject %q with metadata", subject)
+	return flight(ctx, c, "latestmd\x00"+key, op, func(ctx context.Context) (SubjectSchema, error) {
+		ss, err := c.fetchLatestWithMetadata(ctx, op, subject, md, q)
+		if err != nil {
+			return SubjectSchema{}, err
+		}
 		if ss.Subject == "" {
 			ss.Subject = subject
 		}
 		c.cache.store(ss)
+		if c.cfg.cacheTTL > 0 {
+			c.cache.mu.Lock()
+			c.cache.latestMD[key] = latestEntry{ss, c.cache.now()}
+			c.cache.mu.Unlock()
+		}
 		return ss, nil
+	})
+}
+
+func (c *Client) fetchLatestWithMetadata(ctx context.Context, op, subject string, md map[string]string, q url.Values) (SubjectSchema, error) {
+	if !c.noMetadata.Load() {
+		var got sr.SubjectSchema
+		err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) error {
+			return cl.Do(sr.WithParams(ctx, sr.RawParams(q)), http.MethodGet, subjectPath(subject)+"/metadata", nil, &got)
+		})
+		if err == nil {
+			return fromSubjectSchema(got), nil
+		}
+		var re *ResponseError
+		if !errors.As(err, &re) || !(re.StatusCode == http.StatusNotFound || re.StatusCode == http.StatusMethodNotAllowed) ||
+			(re.Code != 0 && re.Code != 404 && re.Code != 405) {
+			return SubjectSchema{}, err
+		}
+		c.noMetadata.Store(true) // no such endpoint: do not ask again
 	}
-	var re *ResponseError
-	if !errors.As(err, &re) || !(re.StatusCode == http.StatusNotFound || re.StatusCode == http.StatusMethodNotAllowed) ||
-		(re.Code != 0 && re.Code != 404 && re.Code != 405) {
-		return SubjectSchema{}, err
-	}
-	// No such endpoint: match the versions' metadata ourselves.
+	// Match the versions' metadata ourselves, newest first.
 	versions, err := c.Versions(ctx, subject)
 	if err != nil {
 		return SubjectSchema{}, err
@@ -237,12 +267,7 @@ func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[
 			return SubjectSchema{}, err
 		}
 		if matches(got.SchemaMetadata, md) {
-			ss := fromSubjectSchema(got)
-			if ss.Subject == "" {
-				ss.Subject = subject
-			}
-			c.cache.store(ss)
-			return ss, nil
+			return fromSubjectSchema(got), nil
 		}
 	}
 	return SubjectSchema{}, c.fail(op, fmt.Errorf("%w: no version has metadata %v", ErrNoMatch, md))

@@ -199,6 +199,13 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP))
 		return reg, nil
 	case DriftAllowIfCompatible:
+		ak := allowKey{reg.ID, localFP}
+		c.cache.mu.RLock()
+		ok := c.cache.allowed[ak]
+		c.cache.mu.RUnlock()
+		if ok {
+			return reg, nil
+		}
 		findings, err := compat.CanRead(ctx, reg.Schema, local, c)
 		if err != nil {
 			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: compare with registered version %d (id %d): %w", subject, reg.Version, reg.ID, err)
@@ -207,6 +214,9 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 			c.log.LogAttrs(ctx, slog.LevelInfo, "registry: local schema differs from registered schema, which can read it; using the registered schema",
 				slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),
 				slog.String("local_fingerprint", localFP))
+			c.cache.mu.Lock()
+			c.cache.allowed[ak] = true
+			c.cache.mu.Unlock()
 			return reg, nil
 		}
 		de.Findings = findings

@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,7 +20,9 @@ type cache struct {
 	byVersion map[subjectVersion]SubjectSchema
 	bySchema  map[subjectKey]SubjectSchema
 	latest    map[string]latestEntry
-	fps       map[int]string // normalized fingerprint of registered schemas by ID
+	latestMD  map[string]latestEntry // by subject and metadata
+	allowed   map[allowKey]bool      // DriftAllowIfCompatible verdicts
+	fps       map[int]string         // normalized fingerprint of registered schemas by ID
 	pins      map[subjectID]SubjectSchema
 	now       func() time.Time
 }
@@ -39,6 +42,11 @@ type subjectID struct {
 	id      int
 }
 
+type allowKey struct {
+	id      int
+	localFP string
+}
+
 type latestEntry struct {
 	ss      SubjectSchema
 	fetched time.Time
@@ -49,6 +57,8 @@ func (c *cache) init() {
 	c.byVersion = map[subjectVersion]SubjectSchema{}
 	c.bySchema = map[subjectKey]SubjectSchema{}
 	c.latest = map[string]latestEntry{}
+	c.latestMD = map[string]latestEntry{}
+	c.allowed = map[allowKey]bool{}
 	c.fps = map[int]string{}
 	c.pins = map[subjectID]SubjectSchema{}
 	c.now = time.Now
@@ -70,6 +80,11 @@ func (c *cache) evictSubject(subject string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.latest, subject)
+	for k := range c.latestMD {
+		if s, _, _ := strings.Cut(k, "\x00"); s == subject {
+			delete(c.latestMD, k)
+		}
+	}
 	for k := range c.byVersion {
 		if k.subject == subject {
 			delete(c.byVersion, k)

@@ -22,12 +22,15 @@ import (
 // failover across URLs, typed errors, and the Bind logic producers use to
 // find their schema ID. It is safe for concurrent use.
 type Client struct {
-	cfg    config
-	cls    []*sr.Client // cls[i] speaks to the URLs rotated to start at i
-	pref   atomic.Int32 // index into cls of the URL that last answered
-	budget *budget
-	log    *slog.Logger
-	redact *redactor
+	cfg  config
+	cls  []*sr.Client // cls[i] speaks to the URLs rotated to start at i
+	pref atomic.Int32 // index into cls of the URL that last answered
+	// noMetadata is set once the registry answered that it has no
+	// /subjects/{subject}/metadata endpoint.
+	noMetadata atomic.Bool
+	budget     *budget
+	log        *slog.Logger
+	redact     *redactor
 
 	// Test seams: how to sleep between retries and the jitter source.
 	sleep  func(ctx context.Context, d time.Duration) error
