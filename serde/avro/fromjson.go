@@ -147,9 +147,9 @@ func fromJSON(n *node, v any, c *vctx) any {
 		}
 		out := make([]any, len(arr))
 		for i, e := range arr {
-			c.pushIndex(i)
+			mark := len(c.errs)
 			out[i] = fromJSON(n.items, e, c)
-			c.pop()
+			c.index(mark, i)
 		}
 		return out
 	case avro.Map:
@@ -159,9 +159,9 @@ func fromJSON(n *node, v any, c *vctx) any {
 		}
 		out := make(map[string]any, len(obj))
 		for k, e := range obj {
-			c.pushKey(k)
+			mark := len(c.errs)
 			out[k] = fromJSON(n.values, e, c)
-			c.pop()
+			c.key(mark, k)
 		}
 		return out
 	case avro.Record:
@@ -175,15 +175,14 @@ func fromJSON(n *node, v any, c *vctx) any {
 			if !ok {
 				continue // a default applies, or validation reports it
 			}
-			c.pushField(f.name)
+			mark := len(c.errs)
 			out[f.name] = fromJSON(f.n, e, c)
-			c.pop()
+			c.field(mark, f.name)
 		}
 		for k := range obj {
 			if _, ok := out[k]; !ok && !n.hasField(k) {
-				c.pushField(k)
 				c.fail(serde.ErrUnknownField, "%s has no field %q", n.describe(), truncate(k))
-				c.pop()
+				c.field(len(c.errs)-1, k)
 			}
 		}
 		return out

@@ -27,44 +27,59 @@ type checker interface {
 	check(p unsafe.Pointer, c *vctx)
 }
 
-// vctx carries the path to the current value and the violations found.
+// vctx collects violations. Checkers do not track the path on the way
+// down (that would cost every valid record); a violation starts with an
+// empty path and each container adds its segment on the way back up, when
+// it sees that a child added violations.
 type vctx struct {
-	segs []seg
-	errs []error
+	errs []verr
 	// scratch for decimal checks
 	q, r, u big.Int
 }
 
-type seg struct {
-	field string
-	key   string
-	idx   int
-	kind  uint8 // 0 field, 1 index, 2 map key
+type verr struct {
+	segs     []seg // innermost first
+	sentinel error
+	reason   string
 }
 
-var vctxPool = sync.Pool{New: func() any { return &vctx{segs: make([]seg, 0, 16)} }}
+type seg struct {
+	name string
+	idx  int
+	kind uint8 // 0 field, 1 index, 2 map key
+}
 
-func (c *vctx) pushField(name string) { c.segs = append(c.segs, seg{field: name}) }
-func (c *vctx) pushIndex(i int)       { c.segs = append(c.segs, seg{idx: i, kind: 1}) }
-func (c *vctx) pushKey(k string)      { c.segs = append(c.segs, seg{key: k, kind: 2}) }
-func (c *vctx) pop()                  { c.segs = c.segs[:len(c.segs)-1] }
+var vctxPool = sync.Pool{New: func() any { return &vctx{} }}
 
-func (c *vctx) path() string {
+// field, index and key add a path segment to the violations added since
+// mark (len(c.errs) before the child ran).
+func (c *vctx) field(mark int, name string) { c.add(mark, seg{name: name}) }
+func (c *vctx) index(mark int, i int)       { c.add(mark, seg{idx: i, kind: 1}) }
+func (c *vctx) key(mark int, k string)      { c.add(mark, seg{name: k, kind: 2}) }
+
+func (c *vctx) add(mark int, sg seg) {
+	for i := mark; i < len(c.errs); i++ {
+		c.errs[i].segs = append(c.errs[i].segs, sg)
+	}
+}
+
+func pathOf(segs []seg) string {
 	var b strings.Builder
-	for _, s := range c.segs {
+	for i := len(segs) - 1; i >= 0; i-- {
+		s := segs[i]
 		switch s.kind {
 		case 0:
 			if b.Len() > 0 {
 				b.WriteByte('.')
 			}
-			b.WriteString(s.field)
+			b.WriteString(s.name)
 		case 1:
 			b.WriteByte('[')
 			b.WriteString(strconv.Itoa(s.idx))
 			b.WriteByte(']')
 		case 2:
 			b.WriteByte('[')
-			b.WriteString(strconv.Quote(s.key))
+			b.WriteString(strconv.Quote(s.name))
 			b.WriteByte(']')
 		}
 	}
@@ -72,8 +87,7 @@ func (c *vctx) path() string {
 }
 
 func (c *vctx) fail(sentinel error, format string, args ...any) {
-	v := serde.Violation(c.path(), sentinel, format, args...)
-	c.errs = append(c.errs, v)
+	c.errs = append(c.errs, verr{sentinel: sentinel, reason: fmt.Sprintf(format, args...)})
 }
 
 func (c *vctx) result() error {
@@ -81,9 +95,14 @@ func (c *vctx) result() error {
 	case 0:
 		return nil
 	case 1:
-		return c.errs[0]
+		e := c.errs[0]
+		return &serde.ValidationError{Path: pathOf(e.segs), Err: e.sentinel, Reason: e.reason}
 	}
-	return errors.Join(c.errs...)
+	out := make([]error, len(c.errs))
+	for i, e := range c.errs {
+		out[i] = &serde.ValidationError{Path: pathOf(e.segs), Err: e.sentinel, Reason: e.reason}
+	}
+	return errors.Join(out...)
 }
 
 func (s *Schema) init() error {
@@ -110,13 +129,15 @@ func (s *Schema) validate(v any) (err error) {
 	c := vctxPool.Get().(*vctx)
 	defer func() {
 		if r := recover(); r != nil {
-			err = serde.Violation(c.path(), serde.ErrEncode, "validator panic: %v", r)
+			err = serde.Violation("", serde.ErrEncode, "validator panic: %v", r)
 		}
-		c.segs, c.errs = c.segs[:0], nil
+		clear(c.errs)
+		c.errs = c.errs[:0]
 		vctxPool.Put(c)
 	}()
 	checkAny(s.root, v, c)
-	return c.result()
+	err = c.result()
+	return err
 }
 
 // checkAny validates a value held in an interface.
@@ -286,7 +307,11 @@ func (b *planBuilder) create(n *node, t reflect.Type) checker {
 			if t == anyMapType {
 				return &anyMapChk{n: n.values}
 			}
-			return &mapChk{t: t, elem: b.build(n.values, t.Elem())}
+			elem := b.build(n.values, t.Elem())
+			if sc, ok := elem.(strChecker); ok && t.Key().Kind() == reflect.String && t.Elem().Kind() == reflect.String {
+				return &strMapChk{elem: sc}
+			}
+			return &mapChk{t: t, elem: elem}
 		}
 	case avro.Record:
 		return b.recordPlan(n, t)
@@ -591,8 +616,9 @@ func (k *timeChk) check(p unsafe.Pointer, c *vctx) {
 
 type stringChk struct{ uuid bool }
 
-func (k *stringChk) check(p unsafe.Pointer, c *vctx) {
-	s := *(*string)(p)
+func (k *stringChk) check(p unsafe.Pointer, c *vctx) { k.checkStr(*(*string)(p), c) }
+
+func (k *stringChk) checkStr(s string, c *vctx) {
 	if k.uuid {
 		if !isUUID(s) {
 			c.fail(serde.ErrFormat, "%q is not a uuid", truncate(s))
@@ -617,20 +643,25 @@ func isUUID(s string) bool {
 		return false
 	}
 	for i := 0; i < 36; i++ {
-		ch := s[i]
-		switch i {
-		case 8, 13, 18, 23:
-			if ch != '-' {
+		if uuidDash[i] {
+			if s[i] != '-' {
 				return false
 			}
-		default:
-			if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
-				return false
-			}
+		} else if !isHex[s[i]] {
+			return false
 		}
 	}
 	return true
 }
+
+var uuidDash = [36]bool{8: true, 13: true, 18: true, 23: true}
+
+var isHex = func() (t [256]bool) {
+	for i := range t {
+		t[i] = '0' <= i && i <= '9' || 'a' <= i && i <= 'f' || 'A' <= i && i <= 'F'
+	}
+	return t
+}()
 
 type textChk struct {
 	t    reflect.Type
@@ -654,8 +685,9 @@ func (k *textChk) check(p unsafe.Pointer, c *vctx) {
 
 type enumChk struct{ n *node }
 
-func (k *enumChk) check(p unsafe.Pointer, c *vctx) {
-	s := *(*string)(p)
+func (k *enumChk) check(p unsafe.Pointer, c *vctx) { k.checkStr(*(*string)(p), c) }
+
+func (k *enumChk) checkStr(s string, c *vctx) {
 	if _, ok := k.n.symbols[s]; !ok {
 		c.fail(serde.ErrEnum, "%q is not a symbol of %s", truncate(s), k.n.describe())
 	}
@@ -678,6 +710,16 @@ func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
 		r = (*big.Rat)(p)
 	}
 	n := k.n
+	if r.IsInt() {
+		// no Denom call: for integers it allocates
+		c.u.Mul(r.Num(), n.pow10scale)
+		if c.u.CmpAbs(n.pow10prec) >= 0 {
+			c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
+			return
+		}
+		k.fixedFits(r, c)
+		return
+	}
 	den := r.Denom()
 	// r fits scale s iff its (reduced) denominator divides 10^s.
 	c.q.QuoRem(n.pow10scale, den, &c.r)
@@ -690,11 +732,24 @@ func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
 		c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
 		return
 	}
-	if n.typ == avro.Fixed {
-		// two's complement must fit size bytes
-		if bits := c.u.BitLen(); bits+1 > 8*n.size {
-			c.fail(serde.ErrRange, "%s does not fit %s (%d bytes)", r.RatString(), n.describe(), n.size)
-		}
+	k.fixedFits(r, c)
+}
+
+// fixedFits checks that the unscaled value in c.u fits a fixed decimal's
+// size in two's complement.
+func (k *decimalChk) fixedFits(r *big.Rat, c *vctx) {
+	if k.n.typ != avro.Fixed {
+		return
+	}
+	bits := c.u.BitLen()
+	if c.u.Sign() < 0 {
+		// -2^(8n-1) still fits
+		c.q.Neg(&c.u)
+		c.q.Sub(&c.q, big.NewInt(1))
+		bits = c.q.BitLen()
+	}
+	if bits+1 > 8*k.n.size {
+		c.fail(serde.ErrRange, "%s does not fit %s (%d bytes)", r.RatString(), k.n.describe(), k.n.size)
 	}
 }
 
@@ -715,9 +770,11 @@ func (k *sliceChk) check(p unsafe.Pointer, c *vctx) {
 		return
 	}
 	for i := 0; i < h.len; i++ {
-		c.pushIndex(i)
+		mark := len(c.errs)
 		k.elem.check(unsafe.Add(h.data, uintptr(i)*k.size), c)
-		c.pop()
+		if len(c.errs) > mark {
+			c.index(mark, i)
+		}
 	}
 }
 
@@ -738,9 +795,31 @@ func (k *mapChk) check(p unsafe.Pointer, c *vctx) {
 	it := m.MapRange()
 	for it.Next() {
 		tmp.SetIterValue(it)
-		c.pushKey(it.Key().String())
+		mark := len(c.errs)
 		k.elem.check(tmp.Addr().UnsafePointer(), c)
-		c.pop()
+		if len(c.errs) > mark {
+			c.key(mark, it.Key().String())
+		}
+	}
+}
+
+// strChecker checks a string without going through a pointer.
+type strChecker interface {
+	checkStr(s string, c *vctx)
+}
+
+// strMapChk checks maps whose keys and values are strings (map[string]T
+// with T's underlying type string) with a plain range: every such map type
+// shares map[string]string's layout.
+type strMapChk struct{ elem strChecker }
+
+func (k *strMapChk) check(p unsafe.Pointer, c *vctx) {
+	for key, v := range *(*map[string]string)(p) {
+		mark := len(c.errs)
+		k.elem.checkStr(v, c)
+		if len(c.errs) > mark {
+			c.key(mark, key)
+		}
 	}
 }
 
@@ -748,9 +827,11 @@ type anyMapChk struct{ n *node }
 
 func (k *anyMapChk) check(p unsafe.Pointer, c *vctx) {
 	for key, v := range *(*map[string]any)(p) {
-		c.pushKey(key)
+		mark := len(c.errs)
 		checkAny(k.n, v, c)
-		c.pop()
+		if len(c.errs) > mark {
+			c.key(mark, key)
+		}
 	}
 }
 
@@ -770,10 +851,10 @@ type recordChk struct {
 func (k *recordChk) check(p unsafe.Pointer, c *vctx) {
 	for i := range k.fields {
 		f := &k.fields[i]
-		c.pushField(f.name)
+		mark := len(c.errs)
 		if f.missing {
 			c.fail(serde.ErrRequired, "Go type %s has no field for required field %q of %s", f.goType, f.name, k.n.describe())
-			c.pop()
+			c.field(mark, f.name)
 			continue
 		}
 		fp := p
@@ -793,7 +874,9 @@ func (k *recordChk) check(p unsafe.Pointer, c *vctx) {
 		} else {
 			f.chk.check(fp, c)
 		}
-		c.pop()
+		if len(c.errs) > mark {
+			c.field(mark, f.name)
+		}
 	}
 }
 
@@ -805,15 +888,16 @@ func (k *recordMapChk) check(p unsafe.Pointer, c *vctx) {
 		v, ok := m[f.name]
 		if !ok {
 			if !f.hasDefault {
-				c.pushField(f.name)
 				c.fail(serde.ErrRequired, "missing required field %q of %s", f.name, k.n.describe())
-				c.pop()
+				c.field(len(c.errs)-1, f.name)
 			}
 			continue
 		}
-		c.pushField(f.name)
+		mark := len(c.errs)
 		checkAny(f.n, v, c)
-		c.pop()
+		if len(c.errs) > mark {
+			c.field(mark, f.name)
+		}
 	}
 }
 

@@ -285,3 +285,28 @@ func TestNoPanicOnHostileValues(t *testing.T) {
 		})
 	}
 }
+
+func TestIsUUID(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{name: "lower", in: "7b0f3c1e-9a4d-4c2b-8f7e-1d2c3b4a5f60", want: true},
+		{name: "upper", in: "7B0F3C1E-9A4D-4C2B-8F7E-1D2C3B4A5F60", want: true},
+		{name: "nil uuid", in: "00000000-0000-0000-0000-000000000000", want: true},
+		{name: "short", in: "7b0f3c1e-9a4d-4c2b-8f7e-1d2c3b4a5f6", want: false},
+		{name: "no dashes", in: "7b0f3c1e9a4d4c2b8f7e1d2c3b4a5f60abcd", want: false},
+		{name: "dash moved", in: "7b0f3c1e9-a4d-4c2b-8f7e-1d2c3b4a5f60", want: false},
+		{name: "non hex", in: "7b0f3c1e-9a4d-4c2b-8f7e-1d2c3b4a5g60", want: false},
+		{name: "braces", in: "{7b0f3c1e-9a4d-4c2b-8f7e-1d2c3b4a5f}", want: false},
+		{name: "empty", in: "", want: false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := isUUID(tc.in); got != tc.want {
+				t.Errorf("isUUID(%q) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+}
