@@ -72,6 +72,15 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 		return nil, errInvalidSchema("invalid schema type %q: %w", req.SchemaType, err)
 	}
 	c := &candidate{schema: serde.Schema{Format: format, Text: req.Schema}}
+	if format == serde.Protobuf {
+		text, ok, err := descriptorText(req.Schema)
+		if err != nil {
+			return nil, errInvalidSchema("invalid schema: base64 FileDescriptorProto: %w", err)
+		}
+		if ok {
+			c.schema.Text = text
+		}
+	}
 	if c.metadata, err = compactRaw(req.Metadata); err != nil {
 		return nil, errInvalidSchema("invalid metadata: %w", err)
 	}
