@@ -348,3 +348,39 @@ func FuzzCanReadAvro(f *testing.F) {
 		}
 	})
 }
+
+// TestAvroPositions checks that findings point into the reader's text: at
+// the element that differs, or at a named type's use when its body is
+// elsewhere.
+func TestAvroPositions(t *testing.T) {
+	reader := `{
+  "type": "record", "name": "Order",
+  "fields": [
+    {"name": "id", "type": "string"},
+    {"name": "status", "type": {"type": "enum", "name": "S", "symbols": ["A"]}},
+    {"name": "again", "type": "S"},
+    {"name": "note", "type": "string"}
+  ]
+}`
+	writer := `{"type":"record","name":"Order","fields":[
+    {"name":"id","type":"long"},
+    {"name":"status","type":{"type":"enum","name":"S","symbols":["A","B"]}},
+    {"name":"again","type":"S"}]}`
+	fs, err := compat.CanRead(context.Background(), avroText(reader), avroText(writer), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"Order.id:4:28: TYPE_MISMATCH",
+		"Order.status:5:73: MISSING_ENUM_SYMBOLS",
+		"Order.note:7:5: READER_FIELD_MISSING_DEFAULT_VALUE",
+	}
+	if len(fs) != len(want) {
+		t.Fatalf("got %v", fs)
+	}
+	for i, f := range fs {
+		if got := f.String(); !strings.HasPrefix(got, want[i]) {
+			t.Errorf("got %s, want %s...", got, want[i])
+		}
+	}
+}

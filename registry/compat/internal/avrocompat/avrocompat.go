@@ -40,6 +40,10 @@ const (
 type Incompatibility struct {
 	report.Finding
 	Location string
+
+	// readerPtr is the JSON pointer of the reader schema's element, for
+	// its position in the reader's text.
+	readerPtr string
 }
 
 // CanRead reports why a reader with schema reader cannot read data written
@@ -68,14 +72,22 @@ func CheckSchemas(ctx context.Context, reader, writer serde.Schema, r serde.Reso
 	if err != nil {
 		return nil, fmt.Errorf("avro writer schema: %w", err)
 	}
-	return Check(rs, ws)
+	incs, err := Check(rs, ws)
+	if err != nil || len(incs) == 0 {
+		return incs, err
+	}
+	pos := scanPositions(reader.Text)
+	for i := range incs {
+		incs[i].Line, incs[i].Col = pos.locate(incs[i].readerPtr)
+	}
+	return incs, nil
 }
 
 // Check compares two parsed schemas. It returns an error wrapping
 // serde.ErrLimit when the comparison would take more than MaxSteps steps.
 func Check(reader, writer avro.Schema) ([]Incompatibility, error) {
 	c := &checker{memo: map[pair]verdict{}, reported: map[pair]bool{}}
-	c.collect(reader, writer, rootPath(reader), "", "")
+	c.collect(reader, writer, rootPath(reader), "", "", "")
 	if c.overLimit {
 		return nil, fmt.Errorf("%w: comparing the schemas takes more than %d steps", serde.ErrLimit, MaxSteps)
 	}
@@ -205,8 +217,9 @@ func (c *checker) match(r, w avro.Schema) bool {
 
 // collect walks the pair as Apache Avro's checker does and records every
 // incompatibility with its path (path: reader field path; loc: Avro's
-// location; field: the reader field whose type this is, if directly).
-func (c *checker) collect(r, w avro.Schema, path, loc, field string) {
+// location; rptr: the JSON pointer of r in the reader's text; field: the
+// reader field whose type this is, if directly).
+func (c *checker) collect(r, w avro.Schema, path, loc, rptr, field string) {
 	r, w = deref(r), deref(w)
 	key := pair{r, w}
 	if c.overLimit || c.reported[key] {
@@ -222,30 +235,30 @@ func (c *checker) collect(r, w avro.Schema, path, loc, field string) {
 	if r.Type() == w.Type() {
 		switch r.Type() {
 		case avro.Array:
-			c.collect(r.(*avro.ArraySchema).Items(), w.(*avro.ArraySchema).Items(), path+"[]", loc+"/items", "")
+			c.collect(r.(*avro.ArraySchema).Items(), w.(*avro.ArraySchema).Items(), path+"[]", loc+"/items", rptr+"/items", "")
 		case avro.Map:
-			c.collect(r.(*avro.MapSchema).Values(), w.(*avro.MapSchema).Values(), path+"{}", loc+"/values", "")
+			c.collect(r.(*avro.MapSchema).Values(), w.(*avro.MapSchema).Values(), path+"{}", loc+"/values", rptr+"/values", "")
 		case avro.Fixed:
 			rf, wf := r.(*avro.FixedSchema), w.(*avro.FixedSchema)
-			c.checkNames(rf, wf, path, loc)
+			c.checkNames(rf, wf, path, loc, rptr)
 			if rf.Size() != wf.Size() {
-				c.add(RuleFixedSizeMismatch, path, loc+"/size",
+				c.add(RuleFixedSizeMismatch, path, loc+"/size", rptr+"/size",
 					"fixed %q has size %d, the writer's %q has size %d", rf.FullName(), rf.Size(), wf.FullName(), wf.Size())
 			}
 		case avro.Enum:
 			re, we := r.(*avro.EnumSchema), w.(*avro.EnumSchema)
-			c.checkNames(re, we, path, loc)
+			c.checkNames(re, we, path, loc, rptr)
 			if miss := missingSymbols(re, we); len(miss) > 0 && !enumDefault(re) {
-				c.add(RuleMissingEnumSymbols, path, loc+"/symbols",
+				c.add(RuleMissingEnumSymbols, path, loc+"/symbols", rptr+"/symbols",
 					"enum %q lacks the writer's symbols %s and has no default", re.FullName(), strings.Join(miss, ", "))
 			}
 		case avro.Record:
-			c.collectRecord(r.(*avro.RecordSchema), w.(*avro.RecordSchema), path, loc)
+			c.collectRecord(r.(*avro.RecordSchema), w.(*avro.RecordSchema), path, loc, rptr)
 		case avro.Union:
 			ru := r.(*avro.UnionSchema)
 			for i, wb := range w.(*avro.UnionSchema).Types() {
 				if !c.ok(ru, wb) {
-					c.missingBranch(ru, wb, path, loc+"/"+strconv.Itoa(i), field)
+					c.missingBranch(ru, wb, path, loc+"/"+strconv.Itoa(i), rptr, field)
 				}
 			}
 		}
@@ -253,13 +266,13 @@ func (c *checker) collect(r, w avro.Schema, path, loc, field string) {
 	}
 	if wu, ok := w.(*avro.UnionSchema); ok {
 		for i, wb := range wu.Types() {
-			c.collect(r, wb, path, loc+"/"+strconv.Itoa(i), field)
+			c.collect(r, wb, path, loc+"/"+strconv.Itoa(i), rptr, field)
 		}
 		return
 	}
 	if ru, ok := r.(*avro.UnionSchema); ok {
 		if !c.ok(ru, w) {
-			c.missingBranch(ru, w, path, loc, field)
+			c.missingBranch(ru, w, path, loc, rptr, field)
 		}
 		return
 	}
@@ -268,34 +281,35 @@ func (c *checker) collect(r, w avro.Schema, path, loc, field string) {
 		if field != "" {
 			msg = fmt.Sprintf("field %q has type %s, which cannot read the writer's %s", field, describe(r), describe(w))
 		}
-		c.add(RuleTypeMismatch, path, loc, "%s", msg)
+		c.add(RuleTypeMismatch, path, loc, rptr, "%s", msg)
 	}
 }
 
-func (c *checker) collectRecord(r, w *avro.RecordSchema, path, loc string) {
-	c.checkNames(r, w, path, loc)
+func (c *checker) collectRecord(r, w *avro.RecordSchema, path, loc, rptr string) {
+	c.checkNames(r, w, path, loc, rptr)
 	for i, rf := range r.Fields() {
 		floc := loc + "/fields/" + strconv.Itoa(i)
+		fptr := rptr + "/fields/" + strconv.Itoa(i)
 		fpath := path + "." + rf.Name()
 		wf, n := writerField(w, rf)
 		switch {
 		case n > 1:
-			c.add(RuleReaderFieldAmbiguous, fpath, floc,
+			c.add(RuleReaderFieldAmbiguous, fpath, floc, fptr,
 				"field %q matches %d fields of the writer's record %q by name and aliases", rf.Name(), n, w.FullName())
 		case n == 0:
 			if !rf.HasDefault() {
-				c.add(RuleMissingDefault, fpath, floc,
+				c.add(RuleMissingDefault, fpath, floc, fptr,
 					"field %q is not in the writer's record %q and has no default", rf.Name(), w.FullName())
 			}
 		default:
-			c.collect(rf.Type(), wf.Type(), fpath, floc+"/type", rf.Name())
+			c.collect(rf.Type(), wf.Type(), fpath, floc+"/type", fptr+"/type", rf.Name())
 		}
 	}
 }
 
-func (c *checker) checkNames(r, w avro.NamedSchema, path, loc string) {
+func (c *checker) checkNames(r, w avro.NamedSchema, path, loc, rptr string) {
 	if !namesMatch(r, w) {
-		c.add(RuleNameMismatch, path, loc+"/name",
+		c.add(RuleNameMismatch, path, loc+"/name", rptr+"/name",
 			"%s is named %q, the writer's is %q, and no reader alias names it", r.Type(), r.FullName(), w.FullName())
 	}
 }
@@ -303,7 +317,7 @@ func (c *checker) checkNames(r, w avro.NamedSchema, path, loc string) {
 // missingBranch reports that no branch of the reader union ru reads the
 // writer's w. When a branch has w's type (and name), it says why that branch
 // does not fit.
-func (c *checker) missingBranch(ru *avro.UnionSchema, w avro.Schema, path, loc, field string) {
+func (c *checker) missingBranch(ru *avro.UnionSchema, w avro.Schema, path, loc, rptr, field string) {
 	w = deref(w)
 	msg := fmt.Sprintf("union has no branch that reads the writer's %s", describe(w))
 	if field != "" {
@@ -315,7 +329,7 @@ func (c *checker) missingBranch(ru *avro.UnionSchema, w avro.Schema, path, loc, 
 			continue
 		}
 		sub := &checker{memo: c.memo, reported: map[pair]bool{}, steps: c.steps}
-		sub.collect(rb, w, path, loc, "")
+		sub.collect(rb, w, path, loc, rptr, "")
 		c.steps = sub.steps
 		if sub.overLimit {
 			c.overLimit = true
@@ -326,16 +340,17 @@ func (c *checker) missingBranch(ru *avro.UnionSchema, w avro.Schema, path, loc, 
 		}
 		break
 	}
-	c.add(RuleMissingUnionBranch, path, loc, "%s", msg)
+	c.add(RuleMissingUnionBranch, path, loc, rptr, "%s", msg)
 }
 
-func (c *checker) add(rule, path, loc, format string, args ...any) {
+func (c *checker) add(rule, path, loc, rptr, format string, args ...any) {
 	if loc == "" {
 		loc = "/"
 	}
 	c.out = append(c.out, Incompatibility{
-		Finding:  report.Finding{Rule: rule, Path: path, Message: fmt.Sprintf(format, args...)},
-		Location: loc,
+		Finding:   report.Finding{Rule: rule, Path: path, Message: fmt.Sprintf(format, args...)},
+		Location:  loc,
+		readerPtr: rptr,
 	})
 }
 
