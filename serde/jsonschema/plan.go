@@ -44,10 +44,12 @@ type node struct {
 	enumText string   // the allowed values, for messages
 
 	format     func(any) bool
+	fastFormat func([]byte) bool // accepts a subset of what format accepts
 	formatName string
 
 	minLen, maxLen int
 	pattern        *regexp.Regexp
+	match          *matcher
 	strChecks      bool // any check that needs the string's value
 
 	min, max, exMin, exMax, multipleOf *bound
@@ -55,6 +57,7 @@ type node struct {
 
 	// Objects: every key in properties or required has an index.
 	keys      map[string]int
+	table     *keyTable
 	keyNodes  []*node // nil for required-only keys
 	inProps   []bool
 	required  []int
@@ -77,6 +80,7 @@ type node struct {
 	not          *node
 	ifn, th, els *node
 	applies      bool // any applicator above
+	onlyRef      bool // nothing but $ref: validate as the target
 }
 
 // scalar is a const or enum value.
@@ -217,9 +221,11 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	if s.Format != "" {
 		if f, ok := js.Formats[s.Format]; ok {
 			n.format, n.formatName = f, s.Format
+			n.fastFormat = fastFormats[s.Format]
 		}
 	}
 	n.minLen, n.maxLen, n.pattern = s.MinLength, s.MaxLength, s.Pattern
+	n.match = newMatcher(s.Pattern)
 	n.strChecks = n.format != nil || n.minLen >= 0 || n.maxLen >= 0 || n.pattern != nil || n.consts != nil
 
 	n.min, n.max = newBound(s.Minimum, ratText(s.Minimum)), newBound(s.Maximum, ratText(s.Maximum))
@@ -255,6 +261,7 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		for _, k := range names {
 			n.keyNodes[n.keys[k]] = b.build(s.Properties[k])
 		}
+		n.table = newKeyTable(n.keyNames)
 	}
 	switch a := s.AdditionalProperties.(type) {
 	case bool:
@@ -293,6 +300,8 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		n.ifn, n.th, n.els = b.build(s.If), b.build(s.Then), b.build(s.Else)
 	}
 	n.applies = n.ref != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifn != nil
+	n.onlyRef = n.ref != nil && n.types == 0 && n.consts == nil && n.format == nil && !n.strChecks && !n.numChecks &&
+		!n.objChecks && !n.arrChecks && n.allOf == nil && n.anyOf == nil && n.oneOf == nil && n.not == nil && n.ifn == nil
 	return n
 }
 
@@ -331,4 +340,55 @@ func (b *planBuilder) scalars(s *js.Schema, vs []any) []scalar {
 		}
 	}
 	return out
+}
+
+// keyTable finds a property's index from its key bytes with one cheap hash
+// of the length and three bytes, chosen at compile time to have no
+// collisions among the schema's keys; a miss is one comparison.
+type keyTable struct {
+	seed  uint32
+	mask  uint32
+	slots []int32 // index+1; 0 is empty
+	names []string
+}
+
+func keyHash(k []byte, seed uint32) uint32 {
+	h := uint32(len(k))*0x9E3779B1 ^ seed
+	if len(k) > 0 {
+		h ^= uint32(k[0])*0x85EBCA77 ^ uint32(k[len(k)-1])*0xC2B2AE3D ^ uint32(k[len(k)/2])*0x27D4EB2F
+	}
+	h *= 0x165667B1
+	return h ^ h>>15
+}
+
+// newKeyTable returns nil when no small collision-free table turns up; the
+// map serves then.
+func newKeyTable(names []string) *keyTable {
+	size := uint32(8)
+	for size < uint32(2*len(names)) {
+		size <<= 1
+	}
+	for ; size <= 1024; size <<= 1 {
+	seeds:
+		for seed := uint32(0); seed < 64; seed++ {
+			t := &keyTable{seed: seed * 0x01000193, mask: size - 1, slots: make([]int32, size), names: names}
+			for i, n := range names {
+				h := keyHash([]byte(n), t.seed) & t.mask
+				if t.slots[h] != 0 {
+					continue seeds
+				}
+				t.slots[h] = int32(i + 1)
+			}
+			return t
+		}
+	}
+	return nil
+}
+
+func (t *keyTable) lookup(k []byte) (int, bool) {
+	i := t.slots[keyHash(k, t.seed)&t.mask] - 1
+	if i < 0 || t.names[i] != string(k) {
+		return 0, false
+	}
+	return int(i), true
 }

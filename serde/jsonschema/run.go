@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -19,6 +20,7 @@ type run struct {
 	data     []byte
 	errs     []*serde.ValidationError
 	quiet    int // inside anyOf, oneOf, not, if: failures count, not reported
+	depth    int // nesting of value calls: values and applicators
 	declined bool
 	path     []pathSeg
 	keys     [][]byte // keys of open objects, for duplicate checks
@@ -31,6 +33,8 @@ type pathSeg struct {
 	idx int // -1 for a key
 }
 
+const maxPlanDepth = 1000
+
 var runs = sync.Pool{New: func() any { return new(run) }}
 
 // runPlan validates data with the plan. ok is false when the plan declined
@@ -41,7 +45,7 @@ func (s *Schema) runPlan(data []byte) (errs []*serde.ValidationError, ok bool) {
 	r.data = data
 	r.value(s.plan, 0)
 	errs, ok = r.errs, !r.declined
-	r.data, r.errs, r.declined, r.quiet = nil, nil, false, 0
+	r.data, r.errs, r.declined, r.quiet, r.depth = nil, nil, false, 0, 0
 	r.path, r.keys = r.path[:0], r.keys[:0]
 	runs.Put(r)
 	return errs, ok
@@ -88,48 +92,69 @@ func unquote(raw []byte) string {
 	return s
 }
 
+// ws skips whitespace. The text is well-formed, so every byte up to a
+// space outside a string is whitespace.
 func (r *run) ws(i int) int {
-	for i < len(r.data) {
-		switch r.data[i] {
-		case ' ', '\t', '\n', '\r':
-			i++
-		default:
-			return i
-		}
+	for i < len(r.data) && r.data[i] <= ' ' {
+		i++
 	}
 	return i
 }
 
 // str scans the string at i (at its quote). It returns the index after the
-// closing quote, the raw contents, and whether they need unescaping
-// (escapes, or bytes that are not valid UTF-8).
-func (r *run) str(i int) (end int, raw []byte, slow bool) {
+// closing quote, the raw contents, and whether they may differ from the
+// string's value (escapes, or bytes beyond ASCII that may be invalid
+// UTF-8). It looks at eight bytes at a time while they hold no quote, no
+// backslash and nothing beyond ASCII.
+func (r *run) str(i int) (end int, raw []byte, esc bool) {
 	d := r.data
 	j := i + 1
-	ascii := true
-	for j < len(d) {
+	for j+8 <= len(d) {
+		x := binary.LittleEndian.Uint64(d[j:])
+		if (hasZero(x^quotes)|hasZero(x^backslashes)|x)&highBits != 0 {
+			break
+		}
+		j += 8
+	}
+	var acc byte
+	for ; j < len(d); j++ {
 		c := d[j]
 		if c == '"' {
 			break
 		}
 		if c == '\\' {
-			slow = true
-			j += 2
+			esc = true
+			j++
 			continue
 		}
-		if c >= utf8.RuneSelf {
-			ascii = false
-		}
-		j++
+		acc |= c
 	}
 	if j > len(d) {
 		j = len(d)
 	}
-	raw = d[i+1 : j]
-	if !ascii && !slow && !utf8.Valid(raw) {
-		slow = true
+	if !esc && acc < utf8.RuneSelf {
+		// The word loop skipped only ASCII; acc saw the rest.
+		return j + 1, d[i+1 : j], false
 	}
-	return j + 1, raw, slow
+	return j + 1, d[i+1 : j], true
+}
+
+const (
+	lowBits     = 0x0101010101010101
+	highBits    = 0x8080808080808080
+	quotes      = '"' * lowBits
+	backslashes = '\\' * lowBits
+)
+
+// hasZero has the high bit set in the bytes of x that are zero (and
+// perhaps in bytes above one that is: callers only test for any).
+func hasZero(x uint64) uint64 { return (x - lowBits) &^ x & highBits }
+
+// plain reports whether raw string contents, which str flagged with esc,
+// are their own value: no escapes and valid UTF-8 (encoding/json replaces
+// invalid bytes).
+func plain(raw []byte, esc bool) bool {
+	return !esc || bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw)
 }
 
 // skip returns the index after the value at i.
@@ -190,12 +215,28 @@ func kindName(k uint8) string {
 
 // value validates the value at i against n and returns the index after it.
 func (r *run) value(n *node, i int) (int, bool) {
+	for hops := 0; n != nil && n.onlyRef; hops++ {
+		if hops == 64 { // a chain of $refs this long is a loop
+			r.declined = true
+			return len(r.data), false
+		}
+		n = n.ref
+	}
+	// A schema that applies itself to the same value ({"allOf":[{"$ref":"#"}]})
+	// never ends; nor does anything this deep end soon. The library
+	// reports the loop.
+	if r.depth++; r.depth > maxPlanDepth {
+		r.declined = true
+		return len(r.data), false
+	}
 	i = r.ws(i)
 	if n == nil || n.always == 1 || i >= len(r.data) {
+		r.depth--
 		return r.skip(i), true
 	}
 	if n.always == -1 {
 		r.fail(serde.ErrConstraint, "not allowed by the schema")
+		r.depth--
 		return r.skip(i), false
 	}
 	d := r.data
@@ -226,12 +267,14 @@ func (r *run) value(n *node, i int) (int, bool) {
 			isInt, ok := integral(num)
 			if !ok {
 				r.declined = true
+				r.depth--
 				return numEnd, false
 			}
 			match = isInt
 		}
 		if !match {
 			r.fail(serde.ErrType, "expected %s, but got %s", n.tnames, kindName(kind))
+			r.depth--
 			return r.skip(i), false
 		}
 	}
@@ -260,10 +303,10 @@ func (r *run) value(n *node, i int) (int, bool) {
 		}
 	case tString:
 		var raw []byte
-		var slow bool
-		end, raw, slow = r.str(i)
+		var esc bool
+		end, raw, esc = r.str(i)
 		if n.strChecks {
-			ok = r.stringChecks(n, raw, slow)
+			ok = r.stringChecks(n, raw, esc)
 		}
 	case tNumber:
 		end = numEnd
@@ -289,6 +332,7 @@ func (r *run) value(n *node, i int) (int, bool) {
 	if n.applies && !r.declined {
 		ok = r.applicators(n, i) && ok
 	}
+	r.depth--
 	return end, ok
 }
 
@@ -376,14 +420,20 @@ func (r *run) object(n *node, i int) (int, bool) {
 	count := 0
 	i = r.ws(i + 1)
 	for i < len(d) && d[i] != '}' {
-		kend, raw, slow := r.str(i)
+		kend, raw, esc := r.str(i)
 		key := raw
-		if slow {
+		if !plain(raw, esc) {
 			key = []byte(unquote(raw))
 		}
 		i = r.ws(kend) + 1 // past ':'
 		count++
-		idx, known := n.keys[string(key)]
+		var idx int
+		var known bool
+		if n.table != nil {
+			idx, known = n.table.lookup(key)
+		} else {
+			idx, known = n.keys[string(key)]
+		}
 		if known {
 			if seenBig != nil {
 				if seenBig[idx] {
@@ -495,16 +545,19 @@ func (r *run) array(n *node, i int) (int, bool) {
 	return i + 1, ok
 }
 
-func (r *run) stringChecks(n *node, raw []byte, slow bool) bool {
+func (r *run) stringChecks(n *node, raw []byte, esc bool) bool {
 	ok := true
 	var s string
 	haveS := false
-	if slow {
+	if !plain(raw, esc) {
 		s, haveS = unquote(raw), true
 		raw = []byte(s)
 	}
 	if n.minLen >= 0 || n.maxLen >= 0 {
-		l := utf8.RuneCount(raw)
+		l := len(raw)
+		if esc {
+			l = utf8.RuneCount(raw)
+		}
 		if n.minLen >= 0 && l < n.minLen {
 			r.fail(serde.ErrRange, "length must be >= %d, but got %d", n.minLen, l)
 			ok = false
@@ -514,7 +567,7 @@ func (r *run) stringChecks(n *node, raw []byte, slow bool) bool {
 			ok = false
 		}
 	}
-	if n.pattern != nil && !n.pattern.Match(raw) {
+	if n.match != nil && !(!esc && n.match.matchASCII(raw) || esc && n.match.match(raw)) {
 		r.fail(serde.ErrFormat, "does not match pattern %q", n.pattern.String())
 		ok = false
 	}
@@ -531,7 +584,7 @@ func (r *run) stringChecks(n *node, raw []byte, slow bool) bool {
 			ok = false
 		}
 	}
-	if n.format != nil {
+	if n.format != nil && (n.fastFormat == nil || !n.fastFormat(raw)) {
 		if !haveS {
 			s = string(raw)
 		}
@@ -546,6 +599,9 @@ func (r *run) stringChecks(n *node, raw []byte, slow bool) bool {
 // integral reports whether the number literal is an integer. ok is false
 // for an exponent too large to reason about cheaply.
 func integral(lit []byte) (isInt, ok bool) {
+	if plainInt(lit) {
+		return true, true
+	}
 	mant, exp, ok := splitNumber(lit)
 	if !ok {
 		return false, false
@@ -608,14 +664,29 @@ type parsedNum struct {
 	rat   *big.Rat
 }
 
+// plainInt reports whether lit is digits with an optional minus sign.
+func plainInt(lit []byte) bool {
+	for k, c := range lit {
+		if !isDigit(c) && (c != '-' || k > 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func parseNum(lit []byte) (parsedNum, bool) {
 	p := parsedNum{lit: lit}
-	if len(lit) <= 18 && bytes.IndexAny(lit, ".eE") < 0 {
-		v, err := strconv.ParseInt(string(lit), 10, 64)
-		if err == nil {
-			p.i, p.isInt, p.f = v, true, float64(v)
-			return p, true
+	if len(lit) <= 18 && plainInt(lit) {
+		neg := lit[0] == '-'
+		var v int64
+		for _, c := range lit[btoi(neg):] {
+			v = v*10 + int64(c-'0')
 		}
+		if neg {
+			v = -v
+		}
+		p.i, p.isInt, p.f = v, true, float64(v)
+		return p, true
 	}
 	if _, _, ok := splitNumber(lit); !ok {
 		return p, false
@@ -626,6 +697,13 @@ func parseNum(lit []byte) (parsedNum, bool) {
 	}
 	p.f = f
 	return p, true
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func (p *parsedNum) exact() *big.Rat {

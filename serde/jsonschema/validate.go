@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -28,27 +29,74 @@ func (s *Schema) Validate(v any) error {
 }
 
 // AppendEncode validates v and appends its JSON encoding to dst: the bytes
-// as given for json.RawMessage and []byte, encoding/json's output
-// otherwise. On error dst is returned unchanged.
+// as given for json.RawMessage and []byte, encoding/json's output (what
+// json.Marshal returns) otherwise. On error dst is returned unchanged.
 func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 	if g, ok := v.(serde.Validatable); ok {
 		if err := g.Validate(); err != nil {
 			return dst, err
 		}
-		data, err := json.Marshal(v)
+		out, err := appendJSON(dst, v)
 		if err != nil {
 			return dst, fmt.Errorf("jsonschema: %w: %v", serde.ErrEncode, err)
 		}
-		return append(dst, data...), nil
+		return out, nil
 	}
-	data, trusted, err := jsonText(v)
+	switch raw := v.(type) {
+	case json.RawMessage:
+		if err := s.validateJSON(raw, false); err != nil {
+			return dst, err
+		}
+		return append(dst, raw...), nil
+	case []byte:
+		if err := s.validateJSON(raw, false); err != nil {
+			return dst, err
+		}
+		return append(dst, raw...), nil
+	}
+	// Encode straight into dst's spare capacity, then validate the new
+	// bytes: no intermediate buffer, no copy.
+	out, err := appendJSON(dst, v)
+	if err != nil {
+		return dst, &serde.ValidationError{Err: serde.ErrType, Reason: "value has no JSON encoding: " + err.Error()}
+	}
+	if err := s.validateJSON(out[len(dst):], true); err != nil {
+		return dst, err
+	}
+	return out, nil
+}
+
+// appender is an io.Writer that appends to a slice; a json.Encoder
+// writing to it is reused through a pool.
+type appender struct {
+	b   []byte
+	enc *json.Encoder
+}
+
+func (a *appender) Write(p []byte) (int, error) {
+	a.b = append(a.b, p...)
+	return len(p), nil
+}
+
+var appenders = sync.Pool{New: func() any {
+	a := new(appender)
+	a.enc = json.NewEncoder(a)
+	return a
+}}
+
+// appendJSON appends v's encoding, byte for byte what json.Marshal
+// returns, to dst.
+func appendJSON(dst []byte, v any) ([]byte, error) {
+	a := appenders.Get().(*appender)
+	a.b = dst
+	err := a.enc.Encode(v)
+	out := a.b
+	a.b = nil
+	appenders.Put(a)
 	if err != nil {
 		return dst, err
 	}
-	if err := s.validateJSON(data, trusted); err != nil {
-		return dst, err
-	}
-	return append(dst, data...), nil
+	return out[:len(out)-1], nil // Encode ends with a newline
 }
 
 // Decode checks that data is one JSON value valid against the schema, then

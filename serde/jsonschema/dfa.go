@@ -1,0 +1,276 @@
+package jsonschema
+
+import (
+	"encoding/binary"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"unicode/utf8"
+)
+
+// matcher answers Regexp.Match for one pattern. For ASCII input it runs a
+// DFA built at compile time from the pattern's syntax.Prog (Go's regexp
+// package simulates the NFA, or backtracks, on every call: several times
+// slower for the short strings schemas check); for other input, and for
+// patterns the DFA does not cover (word boundaries, multi-line anchors, too
+// many states), it calls the regexp.
+type matcher struct {
+	re  *regexp.Regexp
+	dfa *dfa
+}
+
+func newMatcher(re *regexp.Regexp) *matcher {
+	if re == nil {
+		return nil
+	}
+	return &matcher{re: re, dfa: buildDFA(re.String())}
+}
+
+func (m *matcher) match(b []byte) bool {
+	if m.dfa != nil {
+		if r, ok := m.dfa.match(b); ok {
+			return r
+		}
+	}
+	return m.re.Match(b)
+}
+
+// matchASCII is match for input known to be ASCII.
+func (m *matcher) matchASCII(b []byte) bool {
+	if m.dfa != nil {
+		return m.dfa.matchASCII(b)
+	}
+	return m.re.Match(b)
+}
+
+const (
+	dfaMaxStates = 256
+	dfaDead      = 0 // the state add returns when the DFA grows too big
+)
+
+// dfa is a deterministic automaton over ASCII bytes with search semantics:
+// it accepts when some substring matches, like Regexp.Match.
+type dfa struct {
+	next   [][128]uint16 // state -> byte -> state; state 0 is dead
+	accept []bool        // a match has been seen
+	atEnd  []bool        // a match completes at end of text ($)
+	dead   []bool        // no match can follow
+	start  uint16
+}
+
+// matchASCII runs the DFA over ASCII input. Accepting and dead states
+// loop to themselves, so the loop needs no test but the end.
+func (d *dfa) matchASCII(b []byte) bool {
+	s := d.start
+	for _, c := range b {
+		s = d.next[s][c&0x7f]
+	}
+	return d.atEnd[s]
+}
+
+func (d *dfa) match(b []byte) (matched, ok bool) {
+	s := d.start
+	if d.accept[s] {
+		return true, true
+	}
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false, false
+		}
+		s = d.next[s][c]
+		if d.accept[s] {
+			return true, true
+		}
+		if d.dead[s] {
+			return false, true
+		}
+	}
+	return d.atEnd[s], true
+}
+
+type dfaBuilder struct {
+	prog   *syntax.Prog
+	ids    map[string]uint16
+	states [][]uint32 // thread pcs per state
+	d      *dfa
+	failed bool
+}
+
+// buildDFA returns nil when the pattern is outside what the DFA handles.
+func buildDFA(pattern string) *dfa {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	prog, err := syntax.Compile(re.Simplify())
+	if err != nil {
+		return nil
+	}
+	for _, in := range prog.Inst {
+		if in.Op == syntax.InstEmptyWidth {
+			if op := syntax.EmptyOp(in.Arg); op != syntax.EmptyBeginText && op != syntax.EmptyEndText {
+				return nil
+			}
+		}
+	}
+	b := &dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &dfa{}}
+	// State 0 is dead: no threads, and nothing restarts into it because
+	// unanchored search restarts every step; keep it distinct by key.
+	b.add(nil, "dead")
+	start := b.closure(nil, []uint32{uint32(prog.Start)}, true)
+	b.d.start = b.add(start, "start")
+	restart := b.closure(nil, []uint32{uint32(prog.Start)}, false)
+	for i := 1; i < len(b.states) && !b.failed; i++ {
+		cur := b.states[i]
+		for c := 0; c < 128; c++ {
+			var out []uint32
+			for _, pc := range cur {
+				in := &prog.Inst[pc]
+				var ok bool
+				switch in.Op {
+				case syntax.InstRune, syntax.InstRune1:
+					ok = in.MatchRune(rune(c))
+				case syntax.InstRuneAny:
+					ok = true
+				case syntax.InstRuneAnyNotNL:
+					ok = c != '\n'
+				}
+				if ok {
+					out = b.closure(out, []uint32{in.Out}, false)
+				}
+			}
+			out = append(out, restart...)
+			b.d.next[i][c] = b.add(out, "")
+		}
+	}
+	if b.failed {
+		return nil
+	}
+	for st := range b.d.next {
+		if b.d.accept[st] || b.d.dead[st] {
+			for c := range b.d.next[st] {
+				b.d.next[st][c] = uint16(st)
+			}
+		}
+	}
+	return b.d
+}
+
+// closure adds to set the threads reachable from pcs without consuming
+// input: rune instructions, Match, and $ assertions (kept pending).
+func (b *dfaBuilder) closure(set []uint32, pcs []uint32, atStart bool) []uint32 {
+	stack := append([]uint32(nil), pcs...)
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if slices.Contains(set, pc) {
+			continue
+		}
+		in := &b.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			set = append(set, pc)
+			stack = append(stack, in.Out, in.Arg)
+		case syntax.InstNop, syntax.InstCapture:
+			set = append(set, pc)
+			stack = append(stack, in.Out)
+		case syntax.InstEmptyWidth:
+			set = append(set, pc)
+			if syntax.EmptyOp(in.Arg) == syntax.EmptyBeginText && atStart {
+				stack = append(stack, in.Out)
+			}
+		case syntax.InstFail:
+		default: // runes, Match
+			set = append(set, pc)
+		}
+	}
+	return set
+}
+
+// add interns a state (a set of pcs) and returns its number.
+func (b *dfaBuilder) add(set []uint32, tag string) uint16 {
+	slices.Sort(set)
+	set = slices.Compact(set)
+	key := make([]byte, 0, len(tag)+4*len(set))
+	key = append(key, tag...)
+	for _, pc := range set {
+		key = binary.LittleEndian.AppendUint32(key, pc)
+	}
+	if id, ok := b.ids[string(key)]; ok {
+		return id
+	}
+	if len(b.states) >= dfaMaxStates {
+		b.failed = true
+		return dfaDead
+	}
+	id := uint16(len(b.states))
+	b.ids[string(key)] = id
+	b.states = append(b.states, set)
+	b.d.next = append(b.d.next, [128]uint16{})
+	accept, atEnd, live := false, false, false
+	for _, pc := range set {
+		in := &b.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstMatch:
+			accept = true
+		case syntax.InstRune, syntax.InstRune1, syntax.InstRuneAny, syntax.InstRuneAnyNotNL:
+			live = true
+		case syntax.InstEmptyWidth:
+			if syntax.EmptyOp(in.Arg) == syntax.EmptyEndText {
+				live = true
+			}
+		}
+	}
+	if !accept {
+		// At end of text the pending $ assertions pass.
+		var ends []uint32
+		for _, pc := range set {
+			in := &b.prog.Inst[pc]
+			if in.Op == syntax.InstEmptyWidth && syntax.EmptyOp(in.Arg)&syntax.EmptyEndText != 0 {
+				ends = append(ends, in.Out)
+			}
+		}
+		for len(ends) > 0 && !atEnd {
+			more := b.closureEnd(ends, tag == "start")
+			ends = nil
+			for _, pc := range more {
+				in := &b.prog.Inst[pc]
+				if in.Op == syntax.InstMatch {
+					atEnd = true
+				}
+			}
+		}
+	}
+	b.d.accept = append(b.d.accept, accept)
+	b.d.atEnd = append(b.d.atEnd, accept || atEnd)
+	b.d.dead = append(b.d.dead, !accept && !live)
+	return id
+}
+
+// closureEnd is closure at the end of text: $ passes, ^ passes only at the
+// start as well.
+func (b *dfaBuilder) closureEnd(pcs []uint32, atStart bool) []uint32 {
+	var set []uint32
+	stack := append([]uint32(nil), pcs...)
+	for len(stack) > 0 {
+		pc := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if slices.Contains(set, pc) {
+			continue
+		}
+		set = append(set, pc)
+		in := &b.prog.Inst[pc]
+		switch in.Op {
+		case syntax.InstAlt, syntax.InstAltMatch:
+			stack = append(stack, in.Out, in.Arg)
+		case syntax.InstNop, syntax.InstCapture:
+			stack = append(stack, in.Out)
+		case syntax.InstEmptyWidth:
+			op := syntax.EmptyOp(in.Arg)
+			if op == syntax.EmptyEndText || (op == syntax.EmptyBeginText && atStart) {
+				stack = append(stack, in.Out)
+			}
+		}
+	}
+	return set
+}
