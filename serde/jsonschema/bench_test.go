@@ -71,4 +71,3 @@ func BenchmarkPlanOnly(b *testing.B) {
 		}
 	}
 }
-
