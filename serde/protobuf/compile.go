@@ -28,6 +28,9 @@ type Schema struct {
 	files   *protoregistry.Files
 	types   *dynamicpb.Types
 	indexes []int
+	// deterministic makes AppendEncode write map entries (and the fields
+	// of dynamic messages) in a stable order.
+	deterministic bool
 
 	canonOnce sync.Once
 	canon     string
@@ -121,6 +124,8 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		msg:   md,
 		files: files,
 		types: dynamicpb.NewTypes(files),
+
+		deterministic: cfg.deterministic,
 	}
 	if md != nil {
 		sch.indexes = messageIndexes(md)

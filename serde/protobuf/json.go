@@ -308,3 +308,10 @@ func sortedKeys(m map[string]any) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+func join(path string, name protoreflect.Name) string {
+	if path == "" {
+		return string(name)
+	}
+	return path + "." + string(name)
+}

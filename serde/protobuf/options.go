@@ -33,6 +33,7 @@ type config struct {
 	maxImportDepth int
 	maxImports     int
 	maxNesting     int
+	deterministic  bool
 }
 
 func defaultConfig() config {
@@ -81,4 +82,14 @@ func MaxImports(n int) Opt {
 // nest. It overrides DefaultMaxNesting.
 func MaxNesting(n int) Opt {
 	return optFunc(func(c *config) { c.maxNesting = n })
+}
+
+// Deterministic makes AppendEncode marshal deterministically: map entries
+// sorted by key and the fields of dynamicpb messages in number order, so
+// equal values give equal bytes (what Kafka keys need for partitioning and
+// compaction). It costs time and allocations for dynamic messages and maps.
+// The default, like Confluent's serializers, is protobuf-go's default
+// marshaling, which does not promise stable bytes.
+func Deterministic() Opt {
+	return optFunc(func(c *config) { c.deterministic = true })
 }

@@ -19,10 +19,13 @@ type plan struct {
 	required []protoreflect.FieldDescriptor
 	// fields are the fields that need a look when set, by number.
 	fields map[protoreflect.FieldNumber]*fieldPlan
-	// all adds every message-typed field to fields: a dynamicpb message
-	// may hold a sub-message of another descriptor with the same name, so
-	// walks over dynamic messages visit them all.
-	all map[protoreflect.FieldNumber]*fieldPlan
+	// visit lists the fields a full walk looks at: every field with a
+	// check, and every message-typed field (a dynamicpb message may hold
+	// a sub-message of another descriptor with the same name, so walks
+	// over dynamic messages visit them all). visitPre is the part of visit
+	// with checks proto.Marshal does not make; visitDynPre adds the
+	// message-typed fields to it.
+	visit, visitPre, visitDynPre []*fieldPlan
 	// deep reports whether a message of this type (or anything inside it)
 	// needs any check at all; pre reports whether it needs a check that
 	// proto.Marshal does not make (closed enums, type mismatches).
@@ -37,10 +40,6 @@ type fieldPlan struct {
 	keyUTF8  bool                        // map string keys must be UTF-8
 	closed   protoreflect.EnumDescriptor // closed enum: values must be declared
 	sub      *plan                       // message values (or map message values)
-}
-
-func (f *fieldPlan) needsPre() bool {
-	return f.mismatch != "" || f.closed != nil || (f.sub != nil && f.sub.pre)
 }
 
 // planFor returns the cached plan for md, building it (and the plans of the
@@ -75,7 +74,7 @@ func (b *builder) build(md protoreflect.MessageDescriptor) *plan {
 	if p, ok := b.built[md]; ok {
 		return p
 	}
-	p := &plan{desc: md, fields: map[protoreflect.FieldNumber]*fieldPlan{}, all: map[protoreflect.FieldNumber]*fieldPlan{}}
+	p := &plan{desc: md, fields: map[protoreflect.FieldNumber]*fieldPlan{}}
 	b.built[md] = p
 
 	var want protoreflect.MessageDescriptor
@@ -116,7 +115,7 @@ func (b *builder) build(md protoreflect.MessageDescriptor) *plan {
 		}
 		if fp.mismatch != "" || fp.utf8 || fp.keyUTF8 || fp.closed != nil || fp.sub != nil {
 			p.fields[fd.Number()] = fp
-			p.all[fd.Number()] = fp
+			p.visit = append(p.visit, fp)
 		}
 	}
 	if want != nil {
@@ -146,6 +145,19 @@ func (b *builder) build(md protoreflect.MessageDescriptor) *plan {
 // settle propagates deep and pre from sub-messages to their parents until
 // nothing changes (recursive types make a single pass insufficient).
 func (b *builder) settle() {
+	defer func() {
+		for _, p := range b.built {
+			for _, fp := range p.visit {
+				pre := fp.mismatch != "" || fp.closed != nil || (fp.sub != nil && fp.sub.pre)
+				if pre {
+					p.visitPre = append(p.visitPre, fp)
+				}
+				if pre || fp.sub != nil {
+					p.visitDynPre = append(p.visitDynPre, fp)
+				}
+			}
+		}
+	}()
 	for changed := true; changed; {
 		changed = false
 		for _, p := range b.built {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
@@ -49,6 +50,8 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 		return nil
 	}
 	w := walker{s: s, preOnly: preOnly, dyn: dyn}
+	var stack [8]segment
+	w.path = stack[:0]
 	defer func() {
 		// Descriptor plans make a wrong-kind access impossible; this is a
 		// last guard so that a broken message is an error, not a crash.
@@ -57,7 +60,10 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 			err = errors.Join(w.errs...)
 		}
 	}()
-	w.message(p, m, "")
+	w.message(p, m)
+	if len(w.errs) == 0 {
+		return nil
+	}
 	return errors.Join(w.errs...)
 }
 
@@ -67,80 +73,107 @@ type walker struct {
 	// dyn is set for dynamicpb values, whose sub-messages may carry other
 	// descriptors: the walk then visits every sub-message.
 	dyn  bool
+	path []segment // rendered only when a violation is reported
 	errs []error
 }
 
-func (w *walker) add(path string, sentinel error, format string, args ...any) {
-	w.errs = append(w.errs, serde.Violation(path, sentinel, format, args...))
+// segment is one step of a field path: a field name, then optionally a
+// list index or a map key.
+type segment struct {
+	name  protoreflect.Name
+	index int // -1 when none
+	key   protoreflect.MapKey
+	isKey bool
 }
 
-func join(path string, name protoreflect.Name) string {
-	if path == "" {
-		return string(name)
+func (w *walker) pathString() string {
+	var b strings.Builder
+	for i, sg := range w.path {
+		if sg.name != "" {
+			if i > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(string(sg.name))
+		}
+		switch {
+		case sg.isKey:
+			b.WriteString("[" + keyString(sg.key) + "]")
+		case sg.index >= 0:
+			b.WriteString("[" + strconv.Itoa(sg.index) + "]")
+		}
 	}
-	return path + "." + string(name)
+	return b.String()
 }
 
-func (w *walker) message(p *plan, m protoreflect.Message, path string) {
+func (w *walker) push(sg segment) { w.path = append(w.path, sg) }
+func (w *walker) pop()            { w.path = w.path[:len(w.path)-1] }
+
+func (w *walker) add(sentinel error, format string, args ...any) {
+	w.errs = append(w.errs, serde.Violation(w.pathString(), sentinel, format, args...))
+}
+
+func (w *walker) message(p *plan, m protoreflect.Message) {
 	if p.mismatch != "" {
-		w.add(path, serde.ErrType, "%s", p.mismatch)
+		w.add(serde.ErrType, "%s", p.mismatch)
 		return
 	}
 	if !w.preOnly {
 		for _, fd := range p.required {
 			if !m.Has(fd) {
-				w.add(join(path, fd.Name()), serde.ErrRequired, "required field %s is not set", fd.Name())
+				w.push(segment{name: fd.Name(), index: -1})
+				w.add(serde.ErrRequired, "required field %s is not set", fd.Name())
+				w.pop()
 			}
 		}
 	}
-	fields := p.fields
-	if w.dyn {
-		fields = p.all
-	} else if w.preOnly && !p.pre {
-		return
+	var fields []*fieldPlan
+	switch {
+	case !w.preOnly:
+		fields = p.visit
+	case w.dyn:
+		fields = p.visitDynPre
+	case p.pre:
+		fields = p.visitPre
 	}
-	if len(fields) == 0 {
-		return
-	}
-	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
-		fp, ok := fields[fd.Number()]
-		if !ok || fp.fd != fd {
-			if ok && fp.fd != fd {
-				w.add(join(path, fd.Name()), serde.ErrType, "field descriptor does not belong to %s", p.desc.FullName())
-			}
-			return true
+	for _, fp := range fields {
+		if !m.Has(fp.fd) {
+			continue
 		}
-		w.field(fp, v, join(path, fd.Name()))
-		return true
-	})
+		w.push(segment{name: fp.fd.Name(), index: -1})
+		w.field(fp, m.Get(fp.fd))
+		w.pop()
+	}
 }
 
-func (w *walker) field(fp *fieldPlan, v protoreflect.Value, path string) {
+func (w *walker) field(fp *fieldPlan, v protoreflect.Value) {
 	if fp.mismatch != "" {
-		w.add(path, serde.ErrType, "%s", fp.mismatch)
+		w.add(serde.ErrType, "%s", fp.mismatch)
 		return
 	}
 	switch {
 	case fp.fd.IsList():
 		l := v.List()
 		for i := 0; i < l.Len(); i++ {
-			w.value(fp, l.Get(i), path+"["+strconv.Itoa(i)+"]")
+			w.push(segment{index: i})
+			w.value(fp, l.Get(i))
+			w.pop()
 		}
 	case fp.fd.IsMap():
 		v.Map().Range(func(k protoreflect.MapKey, v protoreflect.Value) bool {
-			kp := path + "[" + keyString(k) + "]"
+			w.push(segment{index: -1, key: k, isKey: true})
 			if fp.keyUTF8 && !w.preOnly && !utf8.ValidString(k.String()) {
-				w.add(kp, serde.ErrFormat, "map key is not valid UTF-8")
+				w.add(serde.ErrFormat, "map key is not valid UTF-8")
 			}
-			w.value(fp, v, kp)
+			w.value(fp, v)
+			w.pop()
 			return true
 		})
 	default:
-		w.value(fp, v, path)
+		w.value(fp, v)
 	}
 }
 
-func (w *walker) value(fp *fieldPlan, v protoreflect.Value, path string) {
+func (w *walker) value(fp *fieldPlan, v protoreflect.Value) {
 	switch {
 	case fp.sub != nil:
 		sub, sp := v.Message(), fp.sub
@@ -148,15 +181,15 @@ func (w *walker) value(fp *fieldPlan, v protoreflect.Value, path string) {
 			sp = w.s.planFor(d)
 		}
 		if w.dyn || (sp.deep && (!w.preOnly || sp.pre)) {
-			w.message(sp, sub, path)
+			w.message(sp, sub)
 		}
 	case fp.utf8:
 		if !w.preOnly && !utf8.ValidString(v.String()) {
-			w.add(path, serde.ErrFormat, "string is not valid UTF-8")
+			w.add(serde.ErrFormat, "string is not valid UTF-8")
 		}
 	case fp.closed != nil:
 		if n := v.Enum(); fp.closed.Values().ByNumber(n) == nil {
-			w.add(path, serde.ErrEnum, "%d is not a value of closed enum %s", n, fp.closed.FullName())
+			w.add(serde.ErrEnum, "%d is not a value of closed enum %s", n, fp.closed.FullName())
 		}
 	}
 }
@@ -167,12 +200,6 @@ func keyString(k protoreflect.MapKey) string {
 	}
 	return k.String()
 }
-
-// marshalOpts are the options AppendEncode marshals with. Deterministic
-// output (map entries and, for dynamic messages, fields in order) keeps
-// equal values equal on the wire, which Kafka keys need for partitioning and
-// compaction.
-var marshalOpts = proto.MarshalOptions{Deterministic: true}
 
 // AppendEncode validates v and appends its Protobuf encoding to dst. On
 // error dst is returned unchanged (its length; bytes past it may have been
@@ -195,7 +222,7 @@ func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 	if err := s.check(m, true); err != nil {
 		return dst, s.check(m, false) // every violation, not only the first kind
 	}
-	out, err := marshalOpts.MarshalAppend(dst, pm)
+	out, err := proto.MarshalOptions{Deterministic: s.deterministic}.MarshalAppend(dst, pm)
 	if err != nil {
 		if verr := s.check(m, false); verr != nil {
 			return dst, verr
