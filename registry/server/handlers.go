@@ -57,11 +57,16 @@ func (s *Server) routes() http.Handler {
 	h := func(pattern string, f func(w http.ResponseWriter, r *http.Request) (any, *apiError)) {
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			v, aerr := f(w, r)
-			if aerr != nil {
+			switch {
+			case aerr != nil:
 				writeError(w, aerr)
-				return
+			case isRaw(v):
+				w.Header().Set("Content-Type", ContentType)
+				w.WriteHeader(http.StatusOK)
+				_, _ = io.WriteString(w, string(v.(rawBody)))
+			default:
+				writeJSON(w, http.StatusOK, v)
 			}
-			writeJSON(w, http.StatusOK, v)
 		})
 	}
 	h("GET /{$}", func(http.ResponseWriter, *http.Request) (any, *apiError) { return struct{}{}, nil })
@@ -327,8 +332,10 @@ func (s *Server) handleGetVersion(_ http.ResponseWriter, r *http.Request) (any, 
 	return out, nil
 }
 
-// rawJSON is a response body written as is.
-type rawJSON = json.RawMessage
+// rawBody is a response body written as is.
+type rawBody string
+
+func isRaw(v any) bool { _, ok := v.(rawBody); return ok }
 
 func (s *Server) handleGetVersionSchema(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
@@ -340,14 +347,10 @@ func (s *Server) handleGetVersionSchema(_ http.ResponseWriter, r *http.Request) 
 	return rawText(reg.rec), nil
 }
 
-// rawText is the /schema endpoints' body: the schema text itself for
-// Avro and JSON Schema (which are JSON), a JSON string for Protobuf.
-func rawText(rec *schemaRec) any {
-	if rec.format != serde.Protobuf && json.Valid([]byte(rec.text)) {
-		return rawJSON(rec.text)
-	}
-	return rec.text
-}
+// rawText is the /schema endpoints' body: the schema text itself, not
+// quoted, as Confluent's registry answers (JSON for Avro and JSON Schema,
+// .proto text for Protobuf).
+func rawText(rec *schemaRec) any { return rawBody(rec.text) }
 
 func (s *Server) handleReferencedBy(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
