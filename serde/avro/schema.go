@@ -3,9 +3,11 @@ package avro
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hamba/avro/v2"
 	"github.com/hamba/avro/v2/pkg/crc64"
+	"github.com/modern-go/reflect2"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -20,6 +22,9 @@ type Schema struct {
 	normalized string
 	cfg        config
 	root       *node
+
+	typePlans sync.Map // reflect.Type -> *typePlan
+	last      atomic.Pointer[typePlan]
 
 	writers sync.Pool // *avro.Writer
 }
@@ -99,8 +104,9 @@ func (s *Schema) Decode(data []byte, v any) (err error) {
 	return nil
 }
 
-// encode runs hamba on a validated value and appends the bytes to dst.
-func (s *Schema) encode(dst []byte, v any) (out []byte, err error) {
+// encode runs hamba's encoder for v's type on a validated value and
+// appends the bytes to dst.
+func (s *Schema) encode(dst []byte, p *typePlan, v any) (out []byte, err error) {
 	w := s.writers.Get().(*avro.Writer)
 	defer func() {
 		if r := recover(); r != nil {
@@ -112,7 +118,11 @@ func (s *Schema) encode(dst []byte, v any) (out []byte, err error) {
 	}()
 	w.Reset(nil)
 	w.Error = nil
-	w.WriteVal(s.sch, v)
+	if p == nil {
+		w.WriteVal(s.sch, v)
+	} else {
+		p.enc.Encode(reflect2.PtrOf(v), w)
+	}
 	if w.Error != nil {
 		return dst, fmt.Errorf("avro: %w: %v", serde.ErrEncode, w.Error)
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"math/bits"
 	"reflect"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"unsafe"
 
 	"github.com/hamba/avro/v2"
+	"github.com/modern-go/reflect2"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -125,7 +127,16 @@ func (s *Schema) Validate(v any) error {
 	return s.validate(v)
 }
 
-func (s *Schema) validate(v any) (err error) {
+func (s *Schema) validate(v any) error {
+	if v == nil {
+		return s.validatePlan(nil, nil)
+	}
+	return s.validatePlan(s.planOf(v), v)
+}
+
+// validatePlan validates v, of the type p was built for (p is nil when v
+// is nil).
+func (s *Schema) validatePlan(p *typePlan, v any) (err error) {
 	c := vctxPool.Get().(*vctx)
 	defer func() {
 		if r := recover(); r != nil {
@@ -135,9 +146,42 @@ func (s *Schema) validate(v any) (err error) {
 		c.errs = c.errs[:0]
 		vctxPool.Put(c)
 	}()
-	checkAny(s.root, v, c)
-	err = c.result()
-	return err
+	if p == nil {
+		checkNil(s.root, c)
+	} else {
+		runChk(p.chk, p.direct, v, c)
+	}
+	return c.result()
+}
+
+// typePlan is everything built once for one top-level Go type: the
+// validation plan and hamba's encoder.
+type typePlan struct {
+	t      reflect.Type
+	direct bool
+	chk    checker
+	enc    avro.ValEncoder
+}
+
+func (s *Schema) planOf(v any) *typePlan {
+	t := reflect.TypeOf(v)
+	if p := s.last.Load(); p != nil && p.t == t {
+		return p
+	}
+	if p, ok := s.typePlans.Load(t); ok {
+		tp := p.(*typePlan)
+		s.last.Store(tp)
+		return tp
+	}
+	tp := &typePlan{
+		t:      t,
+		direct: directIface(t),
+		chk:    s.root.plan(t),
+		enc:    s.api.EncoderOf(s.sch, reflect2.TypeOf(v)),
+	}
+	s.typePlans.Store(t, tp)
+	s.last.Store(tp)
+	return tp
 }
 
 // checkAny validates a value held in an interface.
@@ -147,13 +191,17 @@ func checkAny(n *node, v any, c *vctx) {
 		return
 	}
 	t := reflect.TypeOf(v)
-	chk := n.plan(t)
+	runChk(n.plan(t), directIface(t), v, c)
+}
+
+// runChk runs chk, built for v's dynamic type, on v.
+func runChk(chk checker, direct bool, v any, c *vctx) {
 	word := (*[2]unsafe.Pointer)(unsafe.Pointer(&v))[1]
-	if !directIface(t) {
+	if !direct {
 		chk.check(word, c)
 		return
 	}
-	if pc, ok := chk.(*ptrChk); ok && t.Kind() == reflect.Pointer {
+	if pc, ok := chk.(*ptrChk); ok {
 		pc.checkWord(word, c)
 		return
 	}
@@ -709,6 +757,9 @@ func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
 	} else {
 		r = (*big.Rat)(p)
 	}
+	if k.fast(r, c) {
+		return
+	}
 	n := k.n
 	if r.IsInt() {
 		// no Denom call: for integers it allocates
@@ -733,6 +784,60 @@ func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
 		return
 	}
 	k.fixedFits(r, c)
+}
+
+var pow10u = func() (t [19]uint64) {
+	t[0] = 1
+	for i := 1; i < len(t); i++ {
+		t[i] = t[i-1] * 10
+	}
+	return t
+}()
+
+// fast checks decimals whose numbers fit 64 bits with integer arithmetic,
+// the common case; it reports false when the value needs big.Int.
+func (k *decimalChk) fast(r *big.Rat, c *vctx) bool {
+	n := k.n
+	if n.scale >= len(pow10u) || n.prec >= len(pow10u) {
+		return false
+	}
+	num := r.Num()
+	if !num.IsInt64() {
+		return false
+	}
+	d := uint64(1)
+	if !r.IsInt() {
+		den := r.Denom() // a reference, no allocation, when r is not an integer
+		if !den.IsUint64() {
+			return false
+		}
+		d = den.Uint64()
+	}
+	p := pow10u[n.scale]
+	if p%d != 0 {
+		c.fail(serde.ErrRange, "%s has more than %d decimal places (scale of decimal(%d,%d))", r.RatString(), n.scale, n.prec, n.scale)
+		return true
+	}
+	a := num.Int64()
+	mag := uint64(a)
+	if a < 0 {
+		mag = -mag
+	}
+	hi, lo := bits.Mul64(mag, p/d)
+	if hi != 0 || lo >= pow10u[n.prec] {
+		c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
+		return true
+	}
+	if n.typ == avro.Fixed && n.size < 8 {
+		need := bits.Len64(lo) + 1
+		if a < 0 && lo > 0 {
+			need = bits.Len64(lo-1) + 1
+		}
+		if need > 8*n.size {
+			c.fail(serde.ErrRange, "%s does not fit %s (%d bytes)", r.RatString(), n.describe(), n.size)
+		}
+	}
+	return true
 }
 
 // fixedFits checks that the unscaled value in c.u fits a fixed decimal's

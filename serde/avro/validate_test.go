@@ -310,3 +310,60 @@ func TestIsUUID(t *testing.T) {
 		})
 	}
 }
+
+// TestDecimalRules runs each case through the 64-bit fast path and the
+// big.Int path (precision 30 forces the latter) and checks hamba agrees.
+func TestDecimalRules(t *testing.T) {
+	cases := []struct {
+		name   string
+		schema string
+		value  *big.Rat
+		ok     bool
+	}{
+		{name: "fits", schema: `{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}`, value: rat("999.99"), ok: true},
+		{name: "too many digits", schema: `{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}`, value: rat("1000.00"), ok: false},
+		{name: "negative fits", schema: `{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}`, value: rat("-999.99"), ok: true},
+		{name: "scale", schema: `{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}`, value: rat("0.001"), ok: false},
+		{name: "one third", schema: `{"type":"bytes","logicalType":"decimal","precision":5,"scale":2}`, value: big.NewRat(1, 3), ok: false},
+		{name: "scale 0 integer", schema: `{"type":"bytes","logicalType":"decimal","precision":3}`, value: rat("999"), ok: true},
+		{name: "scale 0 half", schema: `{"type":"bytes","logicalType":"decimal","precision":3}`, value: rat("0.5"), ok: false},
+		{name: "big fits", schema: `{"type":"bytes","logicalType":"decimal","precision":30,"scale":10}`, value: rat("12345678901234567890.0123456789"), ok: true},
+		{name: "big too many digits", schema: `{"type":"bytes","logicalType":"decimal","precision":30,"scale":10}`, value: rat("123456789012345678901.0"), ok: false},
+		{name: "big scale", schema: `{"type":"bytes","logicalType":"decimal","precision":30,"scale":10}`, value: rat("1.00000000001"), ok: false},
+		{name: "huge numerator", schema: `{"type":"bytes","logicalType":"decimal","precision":18,"scale":0}`, value: rat("100000000000000000000000"), ok: false},
+		{name: "fixed 2 bytes 9999", schema: `{"type":"fixed","name":"F","size":2,"logicalType":"decimal","precision":4}`, value: rat("9999"), ok: true},
+		{name: "fixed 2 bytes -9999", schema: `{"type":"fixed","name":"F","size":2,"logicalType":"decimal","precision":4}`, value: rat("-9999"), ok: true},
+		{name: "fixed 2 bytes 10000", schema: `{"type":"fixed","name":"F","size":2,"logicalType":"decimal","precision":4}`, value: rat("10000"), ok: false},
+		{name: "fixed 9 bytes big", schema: `{"type":"fixed","name":"F","size":9,"logicalType":"decimal","precision":21,"scale":1}`, value: rat("-123456789012345678901.1"), ok: false},
+		{name: "fixed 9 bytes big ok", schema: `{"type":"fixed","name":"F","size":9,"logicalType":"decimal","precision":21,"scale":1}`, value: rat("-1234567890123456789.1"), ok: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Compile(t.Context(), serde.Schema{Text: tc.schema}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.Validate(tc.value)
+			if tc.ok != (err == nil) {
+				t.Fatalf("Validate(%s) = %v, want ok=%v", tc.value.RatString(), err, tc.ok)
+			}
+			if err != nil {
+				if !errors.Is(err, serde.ErrRange) {
+					t.Errorf("%v does not wrap ErrRange", err)
+				}
+				return
+			}
+			b, err := s.AppendEncode(nil, tc.value)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back *big.Rat
+			if err := s.Decode(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if back.Cmp(tc.value) != 0 {
+				t.Errorf("round trip %s -> %s", tc.value.RatString(), back.RatString())
+			}
+		})
+	}
+}
