@@ -19,7 +19,9 @@ message Order {
   repeated Item items = 2;
   message Item { required string sku = 1; optional int32 qty = 2; }
 }`}
-	s, err := protobuf.Compile(ctx, src, nil)
+	// Deterministic: equal values give equal bytes (dynamic messages
+	// otherwise marshal their fields in no fixed order).
+	s, err := protobuf.Compile(ctx, src, nil, protobuf.Deterministic())
 	if err != nil {
 		panic(err)
 	}

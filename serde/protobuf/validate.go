@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"google.golang.org/protobuf/proto"
@@ -49,9 +50,8 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 	if !dyn && (!p.deep || (preOnly && !p.pre)) {
 		return nil
 	}
-	w := walker{s: s, preOnly: preOnly, dyn: dyn}
-	var stack [8]segment
-	w.path = stack[:0]
+	w := walkers.Get().(*walker)
+	*w = walker{s: s, preOnly: preOnly, dyn: dyn, path: w.path[:0]}
 	defer func() {
 		// Descriptor plans make a wrong-kind access impossible; this is a
 		// last guard so that a broken message is an error, not a crash.
@@ -59,6 +59,8 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 			w.errs = append(w.errs, serde.Violation("", serde.ErrType, "invalid message: %v", r))
 			err = errors.Join(w.errs...)
 		}
+		*w = walker{path: w.path[:0]}
+		walkers.Put(w)
 	}()
 	w.message(p, m)
 	if len(w.errs) == 0 {
@@ -66,6 +68,10 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 	}
 	return errors.Join(w.errs...)
 }
+
+// walkers recycles walkers and their path stacks: validation allocates
+// nothing unless it finds a violation.
+var walkers = sync.Pool{New: func() any { return &walker{path: make([]segment, 0, 8)} }}
 
 type walker struct {
 	s       *Schema
