@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/hamba/avro/v2"
+
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
+	serdeavro "github.com/schemagen/schemagen/serde/avro"
 )
 
 func avroText(s string) serde.Schema { return serde.Schema{Format: serde.Avro, Text: s} }
@@ -27,151 +31,151 @@ func TestAvroRules(t *testing.T) {
 		want []string
 	}{
 		{
-			name:   "AVRO_TYPE_MISMATCH field type changed",
+			name:   "TYPE_MISMATCH: field type changed",
 			reader: order(`{"name":"total","type":"string"}`),
 			writer: order(`{"name":"total","type":"long"}`),
 			want:   []string{`TYPE_MISMATCH acme.Order.total: field "total" has type string, which cannot read the writer's long`},
 		},
 		{
-			name:   "AVRO_TYPE_MISMATCH narrowing in array items",
+			name:   "TYPE_MISMATCH: narrowing in array items",
 			reader: order(`{"name":"items","type":{"type":"array","items":{"type":"record","name":"Item","fields":[{"name":"qty","type":"int"}]}}}`),
 			writer: order(`{"name":"items","type":{"type":"array","items":{"type":"record","name":"Item","fields":[{"name":"qty","type":"long"}]}}}`),
 			want:   []string{`TYPE_MISMATCH acme.Order.items[].qty: field "qty" has type int`},
 		},
 		{
-			name:   "AVRO_TYPE_MISMATCH in map values",
+			name:   "TYPE_MISMATCH: in map values",
 			reader: order(`{"name":"tags","type":{"type":"map","values":"int"}}`),
 			writer: order(`{"name":"tags","type":{"type":"map","values":"string"}}`),
 			want:   []string{`TYPE_MISMATCH acme.Order.tags{}: int cannot read the writer's string`},
 		},
 		{
-			name:   "AVRO_TYPE_MISMATCH union narrowed to one type",
+			name:   "TYPE_MISMATCH: union narrowed to one type",
 			reader: order(`{"name":"note","type":"string"}`),
 			writer: order(`{"name":"note","type":["null","string"],"default":null}`),
 			want:   []string{`TYPE_MISMATCH acme.Order.note: field "note" has type string, which cannot read the writer's null`},
 		},
 		{
-			name:   "AVRO_PROMOTION int to long, float, double",
+			name:   "promotion: int to long, float, double",
 			reader: order(`{"name":"a","type":"long"},{"name":"b","type":"float"},{"name":"c","type":"double"}`),
 			writer: order(`{"name":"a","type":"int"},{"name":"b","type":"int"},{"name":"c","type":"int"}`),
 		},
 		{
-			name:   "AVRO_PROMOTION long to float and double, float to double",
+			name:   "promotion: long to float and double, float to double",
 			reader: order(`{"name":"a","type":"float"},{"name":"b","type":"double"},{"name":"c","type":"double"}`),
 			writer: order(`{"name":"a","type":"long"},{"name":"b","type":"long"},{"name":"c","type":"float"}`),
 		},
 		{
-			name:   "AVRO_PROMOTION string and bytes both ways",
+			name:   "promotion: string and bytes both ways",
 			reader: order(`{"name":"a","type":"bytes"},{"name":"b","type":"string"}`),
 			writer: order(`{"name":"a","type":"string"},{"name":"b","type":"bytes"}`),
 		},
 		{
-			name:   "AVRO_NAME_MISMATCH record renamed without alias",
+			name:   "NAME_MISMATCH: record renamed without alias",
 			reader: order(`{"name":"c","type":{"type":"record","name":"Customer2","fields":[]}}`),
 			writer: order(`{"name":"c","type":{"type":"record","name":"Customer","fields":[]}}`),
 			want:   []string{`NAME_MISMATCH acme.Order.c: record is named "acme.Customer2", the writer's is "acme.Customer"`},
 		},
 		{
-			name:   "AVRO_NAME_MISMATCH alias names the full name",
+			name:   "NAME_MISMATCH: alias names the full name",
 			reader: order(`{"name":"c","type":{"type":"record","name":"Customer2","aliases":["acme.Customer"],"fields":[]}}`),
 			writer: order(`{"name":"c","type":{"type":"record","name":"Customer","fields":[]}}`),
 		},
 		{
-			name:   "AVRO_NAME_MISMATCH relative alias resolves in the reader's namespace",
+			name:   "NAME_MISMATCH: relative alias resolves in the reader's namespace",
 			reader: order(`{"name":"c","type":{"type":"record","name":"Customer2","aliases":["Customer"],"fields":[]}}`),
 			writer: order(`{"name":"c","type":{"type":"record","name":"Customer","fields":[]}}`),
 		},
 		{
-			name:   "AVRO_NAME_MISMATCH writer alias does not count",
+			name:   "NAME_MISMATCH: writer alias does not count",
 			reader: order(`{"name":"c","type":{"type":"record","name":"Customer2","fields":[]}}`),
 			writer: order(`{"name":"c","type":{"type":"record","name":"Customer","aliases":["Customer2"],"fields":[]}}`),
 			want:   []string{`NAME_MISMATCH acme.Order.c`},
 		},
 		{
-			name:   "AVRO_FIXED_SIZE_MISMATCH",
+			name:   "FIXED_SIZE_MISMATCH",
 			reader: order(`{"name":"id","type":{"type":"fixed","name":"Id","size":16}}`),
 			writer: order(`{"name":"id","type":{"type":"fixed","name":"Id","size":8}}`),
 			want:   []string{`FIXED_SIZE_MISMATCH acme.Order.id: fixed "acme.Id" has size 16, the writer's "acme.Id" has size 8`},
 		},
 		{
-			name:   "AVRO_MISSING_ENUM_SYMBOLS",
+			name:   "MISSING_ENUM_SYMBOLS",
 			reader: order(`{"name":"s","type":{"type":"enum","name":"Status","symbols":["NEW"]}}`),
 			writer: order(`{"name":"s","type":{"type":"enum","name":"Status","symbols":["NEW","PAID","SHIPPED"]}}`),
 			want:   []string{`MISSING_ENUM_SYMBOLS acme.Order.s: enum "acme.Status" lacks the writer's symbols PAID, SHIPPED and has no default`},
 		},
 		{
-			name:   "AVRO_MISSING_ENUM_SYMBOLS covered by the reader's enum default",
+			name:   "MISSING_ENUM_SYMBOLS: covered by the reader's enum default",
 			reader: order(`{"name":"s","type":{"type":"enum","name":"Status","symbols":["UNKNOWN","NEW"],"default":"UNKNOWN"}}`),
 			writer: order(`{"name":"s","type":{"type":"enum","name":"Status","symbols":["NEW","PAID"]}}`),
 		},
 		{
-			name:   "AVRO_MISSING_ENUM_SYMBOLS a field default does not cover symbols",
+			name:   "MISSING_ENUM_SYMBOLS: a field default does not cover symbols",
 			reader: order(`{"name":"s","type":{"type":"enum","name":"Status","symbols":["NEW"]},"default":"NEW"}`),
 			writer: order(`{"name":"s","type":{"type":"enum","name":"Status","symbols":["NEW","PAID"]}}`),
 			want:   []string{`MISSING_ENUM_SYMBOLS acme.Order.s`},
 		},
 		{
-			name:   "AVRO_READER_FIELD_MISSING_DEFAULT_VALUE",
+			name:   "READER_FIELD_MISSING_DEFAULT_VALUE",
 			reader: order(`{"name":"id","type":"long"},{"name":"total","type":"long"}`),
 			writer: order(`{"name":"id","type":"long"}`),
 			want:   []string{`READER_FIELD_MISSING_DEFAULT_VALUE acme.Order.total: field "total" is not in the writer's record "acme.Order" and has no default`},
 		},
 		{
-			name:   "AVRO_READER_FIELD_MISSING_DEFAULT_VALUE a default covers it",
+			name:   "READER_FIELD_MISSING_DEFAULT_VALUE: a default covers it",
 			reader: order(`{"name":"id","type":"long"},{"name":"total","type":"long","default":0}`),
 			writer: order(`{"name":"id","type":"long"}`),
 		},
 		{
-			name:   "AVRO_READER_FIELD_MISSING_DEFAULT_VALUE field alias matches the writer's field",
+			name:   "READER_FIELD_MISSING_DEFAULT_VALUE: field alias matches the writer's field",
 			reader: order(`{"name":"amount","aliases":["total"],"type":"long"}`),
 			writer: order(`{"name":"total","type":"int"}`),
 		},
 		{
-			name:   "AVRO_READER_FIELD_MISSING_DEFAULT_VALUE writer field alias does not count",
+			name:   "READER_FIELD_MISSING_DEFAULT_VALUE: writer field alias does not count",
 			reader: order(`{"name":"amount","type":"long"}`),
 			writer: order(`{"name":"total","aliases":["amount"],"type":"long"}`),
 			want:   []string{`READER_FIELD_MISSING_DEFAULT_VALUE acme.Order.amount`},
 		},
 		{
-			name:   "AVRO_MISSING_UNION_BRANCH union narrowed",
+			name:   "MISSING_UNION_BRANCH: union narrowed",
 			reader: order(`{"name":"v","type":["null","string"]}`),
 			writer: order(`{"name":"v","type":["null","string","long"]}`),
 			want:   []string{`MISSING_UNION_BRANCH acme.Order.v: field "v": union has no branch that reads the writer's long`},
 		},
 		{
-			name:   "AVRO_MISSING_UNION_BRANCH says why the same-named branch does not fit",
+			name:   "MISSING_UNION_BRANCH: says why the same-named branch does not fit",
 			reader: order(`{"name":"c","type":["null",{"type":"record","name":"C","fields":[{"name":"x","type":"int"}]}]}`),
 			writer: order(`{"name":"c","type":{"type":"record","name":"C","fields":[{"name":"x","type":"string"}]}}`),
 			want:   []string{`MISSING_UNION_BRANCH acme.Order.c: field "c": union has no branch that reads the writer's record "acme.C" (the record "acme.C" branch does not fit: acme.Order.c.x: field "x" has type int`},
 		},
 		{
-			name:   "AVRO_MISSING_UNION_BRANCH union widened is fine",
+			name:   "MISSING_UNION_BRANCH: union widened is fine",
 			reader: order(`{"name":"v","type":["null","string","long"]}`),
 			writer: order(`{"name":"v","type":["null","string"]}`),
 		},
 		{
-			name:   "AVRO_MISSING_UNION_BRANCH non-union to union with promotion",
+			name:   "MISSING_UNION_BRANCH: non-union to union with promotion",
 			reader: order(`{"name":"v","type":["null","double"]}`),
 			writer: order(`{"name":"v","type":"int"}`),
 		},
 		{
-			name:   "AVRO_READER_FIELD_AMBIGUOUS",
+			name:   "READER_FIELD_AMBIGUOUS",
 			reader: order(`{"name":"a","aliases":["b"],"type":"int"}`),
 			writer: order(`{"name":"a","type":"int"},{"name":"b","type":"int"}`),
 			want:   []string{`READER_FIELD_AMBIGUOUS acme.Order.a: field "a" matches 2 fields`},
 		},
 		{
-			name:   "AVRO_LOGICAL_TYPES_IGNORED decimal precision change",
+			name:   "logical types ignored: decimal precision change",
 			reader: order(`{"name":"p","type":{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}}`),
 			writer: order(`{"name":"p","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":4}}`),
 		},
 		{
-			name:   "AVRO_LOGICAL_TYPES_IGNORED timestamp-millis to timestamp-micros",
+			name:   "logical types ignored: timestamp-millis to timestamp-micros",
 			reader: order(`{"name":"t","type":{"type":"long","logicalType":"timestamp-micros"}}`),
 			writer: order(`{"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}}`),
 		},
 		{
-			name:   "AVRO_LOGICAL_TYPES_IGNORED underlying type still counts",
+			name:   "logical types ignored: underlying type still counts",
 			reader: order(`{"name":"d","type":{"type":"int","logicalType":"date"}}`),
 			writer: order(`{"name":"d","type":{"type":"long","logicalType":"timestamp-millis"}}`),
 			want:   []string{`TYPE_MISMATCH acme.Order.d`},
@@ -341,8 +345,15 @@ func FuzzCanReadAvro(f *testing.F) {
 	f.Add(`{"type":"enum","name":"E","symbols":["A"],"default":"A"}`, `{"type":"enum","name":"E","symbols":["A","B"]}`)
 	f.Fuzz(func(t *testing.T, reader, writer string) {
 		ctx := context.Background()
-		_, _ = compat.CanRead(ctx, avroText(reader), avroText(writer), nil)
-		fs, err := compat.CanRead(ctx, avroText(reader), avroText(reader), nil)
+		fs, err := compat.CanRead(ctx, avroText(reader), avroText(writer), nil)
+		if err == nil && !slices.ContainsFunc(fs, func(f compat.Finding) bool { return f.Rule == "READER_FIELD_AMBIGUOUS" }) {
+			// Differential: hamba/avro's checker gives the same verdict
+			// (it does not detect ambiguous field aliases).
+			if hv, ok := hambaCompiled(ctx, reader, writer); ok && hv != (len(fs) == 0) {
+				t.Fatalf("compatible = %v, hamba/avro says %v: %v", len(fs) == 0, hv, fs)
+			}
+		}
+		fs, err = compat.CanRead(ctx, avroText(reader), avroText(reader), nil)
 		if err == nil && len(fs) > 0 {
 			t.Fatalf("schema cannot read itself: %v", fs)
 		}
@@ -383,4 +394,18 @@ func TestAvroPositions(t *testing.T) {
 			t.Errorf("got %s, want %s...", got, want[i])
 		}
 	}
+}
+
+// hambaCompiled runs hamba/avro's own checker on the schemas as serde/avro
+// compiles them.
+func hambaCompiled(ctx context.Context, reader, writer string) (compatible, ok bool) {
+	r, err := serdeavro.Compile(ctx, avroText(reader), nil)
+	if err != nil {
+		return false, false
+	}
+	w, err := serdeavro.Compile(ctx, avroText(writer), nil)
+	if err != nil {
+		return false, false
+	}
+	return avro.NewSchemaCompatibility().Compatible(r.Avro(), w.Avro()) == nil, true
 }
