@@ -101,6 +101,10 @@ func (d Drift) String() string {
 // may differ from local: the ID names the registered schema, so encode with
 // it where the format's encoding depends on the schema).
 //
+// The local schema's references, if any, must name registered subjects and
+// versions (as RegisterAll leaves them): Bind resolves them through c to
+// normalize the schema.
+//
 // Bind makes its requests once: binding again, like every later Resolve and
 // SchemaByID of the same schemas, is served from the cache (UseLatest within
 // CacheTTL).

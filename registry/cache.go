@@ -4,7 +4,10 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -23,6 +26,7 @@ type cache struct {
 	latestMD  map[string]latestEntry // by subject and metadata
 	allowed   map[allowKey]bool      // DriftAllowIfCompatible verdicts
 	fps       map[int]string         // normalized fingerprint of registered schemas by ID
+	fpByText  map[string]string      // normalized fingerprint by rawKey
 	pins      map[subjectID]SubjectSchema
 	now       func() time.Time
 }
@@ -60,6 +64,7 @@ func (c *cache) init() {
 	c.latestMD = map[string]latestEntry{}
 	c.allowed = map[allowKey]bool{}
 	c.fps = map[int]string{}
+	c.fpByText = map[string]string{}
 	c.pins = map[subjectID]SubjectSchema{}
 	c.now = time.Now
 }
@@ -116,7 +121,9 @@ func (e *leaderGone) Unwrap() error { return e.err }
 func flight[T any](ctx context.Context, c *Client, key, op string, fn func(ctx context.Context) (T, error)) (T, error) {
 	var zero T
 	for {
+		var led atomic.Bool
 		ch := c.sf.DoChan(key, func() (any, error) {
+			led.Store(true)
 			v, err := fn(ctx)
 			if err != nil && ctx.Err() != nil {
 				return nil, &leaderGone{err}
@@ -126,20 +133,26 @@ func flight[T any](ctx context.Context, c *Client, key, op string, fn func(ctx c
 		if c.joined != nil {
 			c.joined()
 		}
+		var r singleflight.Result
 		select {
-		case r := <-ch:
-			if r.Err != nil {
-				if lg, ok := r.Err.(*leaderGone); ok {
-					if ctx.Err() == nil {
-						continue
-					}
-					return zero, lg.err
-				}
-				return zero, r.Err
-			}
-			return r.Val.(T), nil
+		case r = <-ch:
 		case <-ctx.Done():
-			return zero, c.fail(op, ctx.Err())
+			if !led.Load() {
+				return zero, c.fail(op, ctx.Err())
+			}
+			// Our own request runs with ctx, so it ends now; its error
+			// says more than ctx's.
+			r = <-ch
 		}
+		if r.Err != nil {
+			if lg, ok := r.Err.(*leaderGone); ok {
+				if ctx.Err() == nil {
+					continue
+				}
+				return zero, lg.err
+			}
+			return zero, r.Err
+		}
+		return r.Val.(T), nil
 	}
 }

@@ -25,13 +25,44 @@ func (c *Client) canonical(ctx context.Context, s serde.Schema) (string, error) 
 
 // fingerprint is the hex SHA-256 of s's normalized text, as
 // serde.Fingerprint computes it for a compiled schema.
+// Fingerprints are memoized by the schema as written, so binding again
+// compiles nothing.
 func (c *Client) fingerprint(ctx context.Context, s serde.Schema) (string, error) {
+	raw := rawKey(s)
+	c.cache.mu.RLock()
+	fp, ok := c.cache.fpByText[raw]
+	c.cache.mu.RUnlock()
+	if ok {
+		return fp, nil
+	}
 	text, err := c.canonical(ctx, s)
 	if err != nil {
 		return "", err
 	}
 	sum := sha256.Sum256([]byte(text))
-	return hex.EncodeToString(sum[:]), nil
+	fp = hex.EncodeToString(sum[:])
+	c.cache.mu.Lock()
+	c.cache.fpByText[raw] = fp
+	c.cache.mu.Unlock()
+	return fp, nil
+}
+
+// rawKey identifies s exactly as written, references included.
+func rawKey(s serde.Schema) string {
+	f, _ := serde.ParseFormat(string(s.Format))
+	var b strings.Builder
+	b.WriteString(string(f))
+	b.WriteByte(0)
+	b.WriteString(s.Text)
+	for _, r := range s.References {
+		b.WriteByte(0)
+		b.WriteString(r.Name)
+		b.WriteByte(0)
+		b.WriteString(r.Subject)
+		b.WriteByte(0)
+		b.WriteString(strconv.Itoa(r.Version))
+	}
+	return b.String()
 }
 
 // schemaKey identifies s for the (subject, schema) cache: its format, its

@@ -92,3 +92,9 @@ const (
 )
 
 func avroSchema(text string) serde.Schema { return serde.Schema{Format: serde.Avro, Text: text} }
+
+func newFakeB(b *testing.B) *srfake.Registry {
+	reg := srfake.New()
+	b.Cleanup(reg.Close)
+	return reg
+}

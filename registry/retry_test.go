@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -237,4 +238,45 @@ func TestOutage(t *testing.T) {
 		t.Errorf("error %q does not start with %q", err, want)
 	}
 	once.Do(func() { close(release) })
+}
+
+// TestSlowResponse: an attempt that outlives the HTTP client's timeout is
+// retried, and the retry succeeds.
+func TestSlowResponse(t *testing.T) {
+	checkGoroutines(t)
+	var calls atomic.Int64
+	s := server(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			<-r.Context().Done() // slower than the client waits
+			return
+		}
+		_, _ = w.Write([]byte(`{"schema":"\"long\""}`))
+	})
+	cnt := newCounter()
+	t.Cleanup(cnt.close)
+	cl, err := New(URLs(s.URL), HTTPClient(&http.Client{Transport: cnt, Timeout: 50 * time.Millisecond}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl.sleep = func(ctx context.Context, _ time.Duration) error { return ctx.Err() }
+	if _, err := cl.SchemaByID(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if got := calls.Load(); got != 2 {
+		t.Fatalf("%d calls, want 2", got)
+	}
+}
+
+// TestCancelDuringBackoff: a caller whose context ends while the client
+// waits to retry gets its context error and the last registry error.
+func TestCancelDuringBackoff(t *testing.T) {
+	h, _ := flaky(100, 503)
+	s := server(t, h)
+	cl, _ := client(t, s.URL, Retries(5))
+	ctx, cancel := context.WithCancel(context.Background())
+	cl.sleep = func(context.Context, time.Duration) error { cancel(); return sleepCtx(ctx, time.Hour) }
+	_, err := cl.SchemaByID(ctx, 1)
+	if !errors.Is(err, context.Canceled) || !errors.Is(err, ErrNotFound) && !strings.Contains(err.Error(), "503") {
+		t.Fatalf("err = %v, want canceled with the 503", err)
+	}
 }
