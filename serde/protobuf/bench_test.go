@@ -78,6 +78,7 @@ func BenchmarkRawProtoMarshal(b *testing.B) {
 	_, m := benchOrder(b)
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		out, err := proto.MarshalOptions{}.MarshalAppend(buf[:0], m)
 		if err != nil {
@@ -93,6 +94,7 @@ func BenchmarkRawProtoMarshalDeterministic(b *testing.B) {
 	_, m := benchOrder(b)
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		out, err := proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf[:0], m)
 		if err != nil {
@@ -109,6 +111,7 @@ func BenchmarkSchemagen(b *testing.B) {
 	ser := benchSerializer(b, s)
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		out, err := ser.AppendSerialize(buf[:0], m)
 		if err != nil {
@@ -122,6 +125,7 @@ func BenchmarkSchemagen(b *testing.B) {
 func BenchmarkValidate(b *testing.B) {
 	s, m := benchOrder(b)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		if err := s.Validate(m); err != nil {
 			b.Fatal(err)
@@ -170,6 +174,7 @@ func BenchmarkRawProtoMarshalGenerated(b *testing.B) {
 	m := generatedValue()
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		out, err := proto.MarshalOptions{}.MarshalAppend(buf[:0], m)
 		if err != nil {
@@ -183,6 +188,7 @@ func BenchmarkRawProtoMarshalGeneratedDeterministic(b *testing.B) {
 	m := generatedValue()
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		out, err := proto.MarshalOptions{Deterministic: true}.MarshalAppend(buf[:0], m)
 		if err != nil {
@@ -198,6 +204,7 @@ func BenchmarkSchemagenGenerated(b *testing.B) {
 	ser := benchSerializer(b, s)
 	buf := make([]byte, 0, 1024)
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		out, err := ser.AppendSerialize(buf[:0], m)
 		if err != nil {
@@ -209,9 +216,21 @@ func BenchmarkSchemagenGenerated(b *testing.B) {
 
 func BenchmarkCompile(b *testing.B) {
 	b.ReportAllocs()
+	defer cpuPerOp(b)()
 	for b.Loop() {
 		if _, err := Compile(context.Background(), serde.Schema{Text: benchProto}, nil); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// cpuPerOp reports the process CPU time per op (see processCPU); call it
+// as defer cpuPerOp(b)() just before the loop.
+func cpuPerOp(b *testing.B) func() {
+	start := processCPU()
+	return func() {
+		if d := processCPU() - start; d > 0 && b.N > 0 {
+			b.ReportMetric(float64(d.Nanoseconds())/float64(b.N), "cpu-ns/op")
 		}
 	}
 }
