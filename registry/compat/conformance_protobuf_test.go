@@ -244,3 +244,42 @@ func TestConformanceKarapaceProtobuf(t *testing.T) {
 	}
 	rate.check(t)
 }
+
+// TestProtobufDivergences lists the cases where another implementation's
+// tests expect a different answer from Confluent's rules, and asserts
+// schemagen's (Confluent's) answer. docs/compat/protobuf.md explains each.
+func TestProtobufDivergences(t *testing.T) {
+	tests := []struct {
+		name     string
+		original string
+		update   string
+		others   string // what the other implementation expects
+		want     bool   // schemagen's BACKWARD verdict
+	}{
+		{
+			name:     "package change",
+			original: `syntax = "proto3"; package a; message M { string a = 1; }`,
+			update:   `syntax = "proto3"; package b; message M { string a = 1; }`,
+			others:   "Karapace test_compatibility_package: compatible; Confluent case 1: PACKAGE_CHANGED, incompatible",
+			want:     false,
+		},
+		{
+			name:     "field number change",
+			original: `syntax = "proto3"; message M { string a = 1; }`,
+			update:   `syntax = "proto3"; message M { string a = 2; }`,
+			others:   "Karapace test_compatibility_field_tag_change: incompatible; Confluent case 9: FIELD_REMOVED + FIELD_ADDED, compatible",
+			want:     true,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := compat.CanRead(context.Background(), proto3(tc.update), proto3(tc.original), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := len(fs) == 0; got != tc.want {
+				t.Errorf("compatible = %v, want %v (%s): %v", got, tc.want, tc.others, fs)
+			}
+		})
+	}
+}
