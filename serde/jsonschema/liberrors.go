@@ -2,6 +2,7 @@ package jsonschema
 
 import (
 	"errors"
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -173,6 +174,10 @@ func pointerPath(ptr string, doc any) string {
 	var b []byte
 	cur := doc
 	for _, seg := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
+		// The library escapes a token as ~0, ~1, then URL path escaping.
+		if u, err := url.PathUnescape(seg); err == nil {
+			seg = u
+		}
 		seg = strings.ReplaceAll(strings.ReplaceAll(seg, "~1", "/"), "~0", "~")
 		switch c := cur.(type) {
 		case []any:
