@@ -253,7 +253,7 @@ func TestApicurioValidity(t *testing.T) {
 	// library does not, the meta-schema wins; the vector's own note says
 	// so for the first.
 	divergent := map[string]string{
-		"draft-2020/$dynamicAnchor": "the 2020-12 meta-schema requires $dynamicAnchor to match ^[A-Za-z_][-A-Za-z0-9._]*$",
+		"draft-2020/$dynamicAnchor":            "the 2020-12 meta-schema requires $dynamicAnchor to match ^[A-Za-z_][-A-Za-z0-9._]*$",
 		"draft-04/{\"exclusiveMinimum\":true}": "the draft-04 meta-schema makes exclusiveMinimum depend on minimum",
 	}
 	drafts := map[string]string{"draft-04": Draft4, "draft-06": Draft6, "draft-07": Draft7, "draft-2019": Draft2019, "draft-2020": Draft2020}
