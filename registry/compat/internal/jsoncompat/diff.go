@@ -365,10 +365,7 @@ func dedupe(ns []*node) []*node {
 	seen := map[string]bool{}
 	var out []*node
 	for _, n := range ns {
-		k := deref(n).key
-		if n.kind == kindRef {
-			k = n.key
-		}
+		k := n.identityKey()
 		if seen[k] {
 			continue
 		}
@@ -415,7 +412,7 @@ func isOpenObject(n *node) bool {
 	if n.addlForbidden || n.addl != nil || len(n.patterns) > 0 {
 		return false
 	}
-	return n.unevalProps == nil || deref(n.unevalProps).kind == kindEmpty
+	return n.unevalProps == nil || n.unevalProps.kind == kindEmpty
 }
 
 // coveringProperty is the schema a partially open object gives an
@@ -430,7 +427,7 @@ func coveringProperty(n *node, name string) *node {
 		return n.addl
 	}
 	if !n.addlForbidden && n.unevalProps != nil {
-		if k := deref(n.unevalProps).kind; k != kindFalse && k != kindEmpty {
+		if k := n.unevalProps.kind; k != kindFalse && k != kindEmpty {
 			return n.unevalProps
 		}
 	}
@@ -471,7 +468,7 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 				} else {
 					ds = append(ds, one(PropertyRemovedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties does not accept its old values", name), path...))
 				}
-			case deref(op).kind == kindFalse:
+			case op.kind == kindFalse:
 				ds = append(ds, one(PropertyWithFalseRemovedFromClosedContentModel, fmt.Sprintf("property %q (false) removed", name), path...))
 			default:
 				ds = append(ds, one(PropertyRemovedFromClosedContentModel, fmt.Sprintf("property %q removed from a closed content model", name), path...))
@@ -480,7 +477,7 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 			required := u.required[name]
 			if isOpenObject(o) {
 				switch {
-				case deref(up).kind == kindEmpty:
+				case up.kind == kindEmpty:
 					ds = append(ds, one(PropertyWithEmptySchemaAddedToOpenContentModel, fmt.Sprintf("property %q with an empty schema added", name), path...))
 				case required && up.hasDefault:
 					ds = append(ds, one(RequiredPropertyWithDefaultAddedToOpenContentModel, fmt.Sprintf("required property %q (with a default) added to an open content model", name), path...))
@@ -607,7 +604,7 @@ func kindOf(n *node) kind {
 	if n == nil {
 		return kindEmpty
 	}
-	return deref(n).kind
+	return n.kind
 }
 
 func unionKeys[V any](a, b map[string]V) []string {
@@ -635,7 +632,7 @@ func isOpenArray(n *node) bool {
 	if n.addlItemsForbidden || n.addlItems != nil {
 		return false
 	}
-	return n.unevalItems == nil || deref(n.unevalItems).kind == kindEmpty
+	return n.unevalItems == nil || n.unevalItems.kind == kindEmpty
 }
 
 func coveringItem(n *node) *node {
@@ -643,7 +640,7 @@ func coveringItem(n *node) *node {
 		return n.addlItems
 	}
 	if !n.addlItemsForbidden && n.unevalItems != nil {
-		if k := deref(n.unevalItems).kind; k != kindFalse && k != kindEmpty {
+		if k := n.unevalItems.kind; k != kindFalse && k != kindEmpty {
 			return n.unevalItems
 		}
 	}
@@ -669,7 +666,7 @@ func (c *comparer) compareArray(ds []diff, o, u *node) []diff {
 			} else {
 				ds = append(ds, one(ItemRemovedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("tuple item %d removed; the schema for extra items does not accept its old values", i), path...))
 			}
-		case deref(o.tuple[i]).kind == kindFalse:
+		case o.tuple[i].kind == kindFalse:
 			ds = append(ds, one(ItemWithFalseRemovedFromClosedContentModel, fmt.Sprintf("tuple item %d (false) removed", i), path...))
 		default:
 			ds = append(ds, one(ItemRemovedFromClosedContentModel, fmt.Sprintf("tuple item %d removed from a closed tuple", i), path...))
@@ -678,7 +675,7 @@ func (c *comparer) compareArray(ds []diff, o, u *node) []diff {
 	for i := common; i < len(u.tuple); i++ {
 		path := []string{"items", strconv.Itoa(i)}
 		if isOpenArray(o) {
-			if deref(u.tuple[i]).kind == kindEmpty {
+			if u.tuple[i].kind == kindEmpty {
 				ds = append(ds, one(ItemWithEmptySchemaAddedToOpenContentModel, fmt.Sprintf("tuple item %d with an empty schema added", i), path...))
 			} else {
 				ds = append(ds, one(ItemAddedToOpenContentModel, fmt.Sprintf("tuple item %d added to an open tuple, where old data may hold any value at that position", i), path...))

@@ -69,8 +69,12 @@ var kindNames = [...]string{
 // allOf or anyOf of single-kind nodes, as there.
 type node struct {
 	kind kind
-	// key identifies equal schemas for de-duplicating combined members.
-	key string
+	// key tags the part of a keyword mix this node is, and src is the
+	// schema it came from; identity combines them, lazily, to tell equal
+	// schemas apart when de-duplicating combined members.
+	key      string
+	src      any
+	identity string
 
 	id, title, description, def *string
 	connectType                 string
@@ -138,6 +142,7 @@ type document struct {
 	name   string
 	root   any
 	modern bool // draft 2019-09 or 2020-12
+	draft4 bool // draft-04: "id", not "$id"
 	refs   []serde.Reference
 	nodes  map[string]*node // by JSON pointer
 	// idIndex maps declared identifiers to pointers (see ids).
@@ -150,6 +155,7 @@ type loader struct {
 	resolver serde.Resolver
 	docs     map[string]*document // external documents by name
 	pending  []*node              // $ref nodes to resolve
+	created  []*node              // every node, in creation order
 	count    int
 }
 
@@ -180,6 +186,7 @@ func parseDocument(name, text string, refs []serde.Reference) (*document, error)
 	case map[string]any:
 		if s, ok := v["$schema"].(string); ok {
 			doc.modern = strings.Contains(s, "2019-09") || strings.Contains(s, "2020-12")
+			doc.draft4 = strings.Contains(s, "draft-04")
 		}
 	default:
 		return nil, fmt.Errorf("jsoncompat: schema %s: %w: expected an object or a boolean at the root", name, serde.ErrSchema)
@@ -248,7 +255,18 @@ func (l *loader) newNode(k kind, key string) (*node, error) {
 	if l.count > MaxNodes {
 		return nil, fmt.Errorf("jsoncompat: more than %d sub-schemas: %w", MaxNodes, serde.ErrLimit)
 	}
-	return &node{kind: k, key: key}, nil
+	n := &node{kind: k, key: key}
+	l.created = append(l.created, n)
+	return n, nil
+}
+
+// identityKey is the node's identity for de-duplication: equal source text and
+// the same part of it.
+func (n *node) identityKey() string {
+	if n.identity == "" {
+		n.identity = n.key + "|" + canonical(n.src)
+	}
+	return n.identity
 }
 
 // parse loads the schema v found at pointer ptr of doc. Nodes are cached by
@@ -265,7 +283,9 @@ func (l *loader) parse(doc *document, v any, ptr string) (*node, error) {
 		if !v {
 			k = kindFalse
 		}
-		n, err = l.newNode(k, strconv.FormatBool(v))
+		if n, err = l.newNode(k, ""); err == nil {
+			n.src = v
+		}
 	case map[string]any:
 		n, err = l.parseObject(doc, v, ptr)
 	default:
@@ -300,7 +320,17 @@ func hasAny(m map[string]any, keys []string) bool {
 }
 
 func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node, error) {
-	key := canonical(m)
+	const key = ""
+	first := len(l.created)
+	defer func() {
+		// Every node made for this object (not its children, which
+		// already have theirs) comes from m.
+		for _, c := range l.created[first:] {
+			if c.src == nil {
+				c.src = m
+			}
+		}
+	}()
 	var parts []*node
 	if ref, ok := m["$ref"].(string); ok {
 		r, err := l.newNode(kindRef, key)
@@ -310,7 +340,10 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		r.ref, r.doc = ref, doc
 		l.pending = append(l.pending, r)
 		if !doc.modern {
-			// Drafts up to 7 ignore the keywords beside $ref.
+			// Drafts up to 7 ignore the keywords beside $ref but for
+			// annotations (a default beside $ref still counts).
+			r.key = key
+			annotate(doc, r, m)
 			return r, nil
 		}
 		parts = append(parts, r)
@@ -479,11 +512,17 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		n.criterion, n.subs = "allOf", parts
 	}
+	annotate(doc, n, m)
+	return n, nil
+}
+
+// annotate sets the annotations the diff compares, and connect.type.
+func annotate(doc *document, n *node, m map[string]any) {
 	n.title = stringAt(m, "title")
 	n.description = stringAt(m, "description")
 	if !doc.modern {
 		idKey := "$id"
-		if s, ok := m["$schema"].(string); ok && strings.Contains(s, "draft-04") {
+		if doc.draft4 {
 			idKey = "id"
 		}
 		n.id = stringAt(m, idKey)
@@ -495,7 +534,6 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 	if ct, ok := m["connect.type"].(string); ok {
 		n.connectType = ct
 	}
-	return n, nil
 }
 
 func schemaErr(doc *document, ptr, msg string) error {
@@ -980,7 +1018,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // deref follows $ref chains to a schema that is not a reference. A chain
 // that loops (a $ref to itself) stands for any value, as nothing constrains it.
-var loopNode = &node{kind: kindEmpty, key: "true"}
+var loopNode = &node{kind: kindEmpty, src: true}
 
 func deref(n *node) *node {
 	for i := 0; n != nil && n.kind == kindRef; i++ {
