@@ -199,3 +199,20 @@ func FuzzCanReadProtobuf(f *testing.F) {
 		}
 	})
 }
+
+// TestProtobufEnumOnlyFile checks that a file of enums only, such as a
+// shared dependency registered under its own subject, is checked like any
+// other.
+func TestProtobufEnumOnlyFile(t *testing.T) {
+	v1 := protoText("syntax = \"proto3\";\npackage acme;\nenum Status {\n  UNKNOWN = 0;\n  ACTIVE = 1;\n}\n")
+	v2 := protoText("syntax = \"proto3\";\npackage acme;\nenum Status {\n  UNKNOWN = 0;\n  ACTIVE = 1;\n  GONE = 2;\n}\n")
+	v3 := protoText("syntax = \"proto3\";\npackage acme.v2;\nenum Status {\n  UNKNOWN = 0;\n}\n")
+	ctx := context.Background()
+	if fs, err := compat.CanRead(ctx, v2, v1, nil); err != nil || len(fs) != 0 {
+		t.Fatalf("enum value added: %v %v", fs, err)
+	}
+	fs, err := compat.CanRead(ctx, v3, v1, nil)
+	if err != nil || len(fs) != 1 || fs[0].Rule != "PACKAGE_CHANGED" || fs[0].Line != 2 {
+		t.Fatalf("package changed: %v %v", fs, err)
+	}
+}

@@ -66,7 +66,7 @@ func scopeTypes(msgs protoreflect.MessageDescriptors, enums protoreflect.EnumDes
 	idx := 0
 	for i := 0; i < msgs.Len(); i++ {
 		m := msgs.Get(i)
-		if m.IsMapEntry() || isGroup(parent, m) {
+		if m.IsMapEntry() || isGroup(parent, m) || (parent == nil && m.Name() == placeholder) {
 			continue
 		}
 		n := string(m.Name())

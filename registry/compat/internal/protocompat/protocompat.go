@@ -11,7 +11,9 @@ package protocompat
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -112,11 +114,24 @@ func compile(ctx context.Context, s serde.Schema, r serde.Resolver) (fd protoref
 		s.Format = serde.Protobuf
 	}
 	c, err := serdeproto.Compile(ctx, s, r)
+	if err != nil && errors.Is(err, serde.ErrSchema) && strings.Contains(err.Error(), "declares no message") {
+		// serde/protobuf wants a message to encode, but a file of enums
+		// only (a shared dependency) is a schema too. Compile it with an
+		// empty placeholder message appended (lines stay put), which the
+		// diff skips.
+		s.Text += "\nmessage " + placeholder + " {}\n"
+		if c2, err2 := serdeproto.Compile(ctx, s, r); err2 == nil {
+			return c2.File(), nil
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
 	return c.File(), nil
 }
+
+// placeholder names the message compile appends to files without one.
+const placeholder = "SchemagenCompatNoMessagePlaceholder"
 
 // Diff lists every difference from original to update, compatible or not.
 // It returns an error wrapping serde.ErrLimit when the files nest deeper
