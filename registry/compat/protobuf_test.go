@@ -54,7 +54,7 @@ func TestProtobufFindings(t *testing.T) {
 			name:   "map value kind changed",
 			reader: "syntax = \"proto3\";\npackage acme;\nmessage V {}\nmessage Order {\n  map<string, V> m = 1;\n}\n",
 			writer: "syntax = \"proto3\";\npackage acme;\nmessage V {}\nmessage Order {\n  map<string, int32> m = 1;\n}\n",
-			want:   []string{`FIELD_KIND_CHANGED acme.Order.m:5:3: field "value" (2) is a scalar (int32) in the writer's schema and a message (acme.V) in the reader's`},
+			want:   []string{`FIELD_KIND_CHANGED acme.Order.m:5:3: field "m" (1) map value is a scalar (int32) in the writer's schema and a message (acme.V) in the reader's`},
 		},
 		{
 			name:   "compatible differences are not findings",

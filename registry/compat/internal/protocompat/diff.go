@@ -404,23 +404,23 @@ func (d *differ) field(o, u protoreflect.FieldDescriptor, where, path string, de
 	if o.Name() != u.Name() {
 		d.add(FieldNameChanged, where, path, u, "field %d renamed from %q to %q", u.Number(), o.Name(), u.Name())
 	}
-	d.types2(o, u, true, where, path, u, depth)
+	d.types2(o, u, fmt.Sprintf("field %q (%d)", u.Name(), u.Number()), true, where, path, u, depth)
 }
 
 // types2 compares the types (and, when labels is set, the labels) of two
-// fields, or of two map keys or values.
-func (d *differ) types2(o, u protoreflect.FieldDescriptor, labels bool, where, path string, at protoreflect.Descriptor, depth int) {
+// fields, or of two map keys or values; what names them in messages.
+func (d *differ) types2(o, u protoreflect.FieldDescriptor, what string, labels bool, where, path string, at protoreflect.Descriptor, depth int) {
 	ok, uk := kindOf(o), kindOf(u)
 	if ok != uk {
 		d.add(FieldKindChanged, where, path, at,
-			"field %q (%d) is %s (%s) in the writer's schema and %s (%s) in the reader's", u.Name(), u.Number(), ok, typeName(o), uk, typeName(u))
+			"%s is %s (%s) in the writer's schema and %s (%s) in the reader's", what, ok, typeName(o), uk, typeName(u))
 		return
 	}
 	switch ok {
 	case scalarKind:
 		if scalarGroup(o.Kind()) != scalarGroup(u.Kind()) {
 			d.add(FieldScalarKindChanged, where, path, at,
-				"field %q (%d) changed type between %s in the writer's schema and %s in the reader's, which are not wire-compatible", u.Name(), u.Number(), typeName(o), typeName(u))
+				"%s changed type between %s in the writer's schema and %s in the reader's, which are not wire-compatible", what, typeName(o), typeName(u))
 			return
 		}
 		if labels && label(o.Cardinality()) != label(u.Cardinality()) {
@@ -429,13 +429,13 @@ func (d *differ) types2(o, u protoreflect.FieldDescriptor, labels bool, where, p
 				typ = FieldStringOrBytesLabelChanged
 			}
 			d.add(typ, where, path, at,
-				"field %q (%d) is %s in the writer's schema and %s in the reader's", u.Name(), u.Number(), label(o.Cardinality()), label(u.Cardinality()))
+				"%s is %s in the writer's schema and %s in the reader's", what, label(o.Cardinality()), label(u.Cardinality()))
 		}
 	case messageKind:
-		d.messageTypes(o, u, where, path, at, depth)
+		d.messageTypes(o, u, what, where, path, at, depth)
 	case mapKind:
-		d.types2(o.MapKey(), u.MapKey(), false, where, path, at, depth)
-		d.types2(o.MapValue(), u.MapValue(), false, where, path, at, depth)
+		d.types2(o.MapKey(), u.MapKey(), what+" map key", false, where, path, at, depth)
+		d.types2(o.MapValue(), u.MapValue(), what+" map value", false, where, path, at, depth)
 	}
 }
 
@@ -450,11 +450,11 @@ func localName(m protoreflect.MessageDescriptor) string {
 
 // messageTypes compares the message types of two message fields: by
 // package-local name, and, unless both types are the schemas' own, by body.
-func (d *differ) messageTypes(o, u protoreflect.FieldDescriptor, where, path string, at protoreflect.Descriptor, depth int) {
+func (d *differ) messageTypes(o, u protoreflect.FieldDescriptor, what, where, path string, at protoreflect.Descriptor, depth int) {
 	om, um := o.Message(), u.Message()
 	if localName(om) != localName(um) {
 		d.add(FieldNamedTypeChanged, where, path, at,
-			"field %q (%d) changed type from %s in the writer's schema to %s in the reader's", u.Name(), u.Number(), om.FullName(), um.FullName())
+			"%s changed type from %s in the writer's schema to %s in the reader's", what, om.FullName(), um.FullName())
 		return
 	}
 	if om.ParentFile().Path() == d.origFile && um.ParentFile().Path() == d.updFile {
@@ -479,6 +479,6 @@ func (d *differ) messageTypes(o, u protoreflect.FieldDescriptor, where, path str
 	}
 	if !compatible {
 		d.add(FieldNamedTypeChanged, where, path, at,
-			"field %q (%d) has type %s, whose definition changed incompatibly between the writer's and the reader's schema", u.Name(), u.Number(), um.FullName())
+			"%s has type %s, whose definition changed incompatibly between the writer's and the reader's schema", what, um.FullName())
 	}
 }
