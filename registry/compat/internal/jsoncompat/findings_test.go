@@ -107,6 +107,8 @@ func TestReferences(t *testing.T) {
 	resolver := serde.MapResolver{
 		"address.json":    {Format: serde.JSON, Text: address},
 		"address-v2.json": {Format: serde.JSON, Text: addressV2},
+		"customer.json":   {Format: serde.JSON, Text: `{"type":"object","properties":{"name":{"type":"string"}}}`},
+		"https://example.com/schemas/account.json": {Format: serde.JSON, Text: `{"type":"object","properties":{"name":{"type":"string"}}}`},
 	}
 	tests := []struct {
 		name           string
@@ -124,6 +126,18 @@ func TestReferences(t *testing.T) {
 			name:      "whole external document",
 			writer:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"home":{"$ref":"address.json"}}}`},
 			reader:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"home":{"type":"object","properties":{"street":{"type":"integer"}}}}}`},
+			wantRules: []string{"TYPE_CHANGED"},
+		},
+		{
+			name:      "relative ref resolved against $id",
+			writer:    serde.Schema{Format: serde.JSON, Text: `{"$id":"https://example.com/schemas/order.json","properties":{"c":{"$ref":"account.json"}}}`},
+			reader:    serde.Schema{Format: serde.JSON, Text: `{"$id":"https://example.com/schemas/order.json","properties":{"c":{"$ref":"https://example.com/schemas/account.json"}}}`},
+			wantRules: nil,
+		},
+		{
+			name:      "absolute ref registered by its relative name",
+			writer:    serde.Schema{Format: serde.JSON, Text: `{"$id":"https://example.com/schemas/order.json","properties":{"c":{"type":"object","properties":{"name":{"type":"integer"}}}}}`},
+			reader:    serde.Schema{Format: serde.JSON, Text: `{"$id":"https://example.com/schemas/order.json","properties":{"c":{"$ref":"https://example.com/schemas/customer.json"}}}`},
 			wantRules: []string{"TYPE_CHANGED"},
 		},
 		{

@@ -943,14 +943,40 @@ func (l *loader) external(from *document, name string) (*document, error) {
 	if l.resolver == nil {
 		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q needs a resolver", from.name, serde.ErrReference, name)
 	}
-	ref := serde.Reference{Name: name}
-	for _, r := range from.refs {
-		if r.Name == name {
-			ref = r
+	// The name as written first, then as resolved against the document's
+	// $id, then relative to it: registries record either spelling.
+	candidates := []string{name}
+	if base, ok := from.root.(map[string]any); ok {
+		if id, ok := base["$id"].(string); ok {
+			if b, err := url.Parse(id); err == nil {
+				if r, err := url.Parse(name); err == nil {
+					if abs := b.ResolveReference(r).String(); abs != name {
+						candidates = append(candidates, abs)
+					}
+					if r.IsAbs() && r.Host == b.Host && r.Scheme == b.Scheme {
+						dir := b.Path[:strings.LastIndexByte(b.Path, '/')+1]
+						if rel, ok := strings.CutPrefix(r.Path, dir); ok && rel != "" {
+							candidates = append(candidates, rel)
+						}
+					}
+				}
+			}
+		}
+	}
+	var s serde.Schema
+	var err error
+	for _, c := range candidates {
+		ref := serde.Reference{Name: c}
+		for _, r := range from.refs {
+			if r.Name == c {
+				ref = r
+				break
+			}
+		}
+		if s, err = l.resolver.Resolve(l.ctx, ref); err == nil {
 			break
 		}
 	}
-	s, err := l.resolver.Resolve(l.ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("jsoncompat: %s: $ref %q: %w", from.name, name, err)
 	}
