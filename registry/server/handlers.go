@@ -6,11 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"mime"
 	"net/http"
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
@@ -122,7 +124,16 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	if s.cfg.auth {
 		userSum, passSum = sha256.Sum256([]byte(s.cfg.user)), sha256.Sum256([]byte(s.cfg.pass))
 	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
+		if s.cfg.logger.Enabled(r.Context(), slog.LevelDebug) {
+			start := time.Now()
+			defer func() {
+				// The path and status only: never headers, which carry credentials.
+				s.cfg.logger.Debug("server: request", "method", r.Method, "path", r.URL.EscapedPath(),
+					"status", w.status, "duration", time.Since(start))
+			}()
+		}
 		if s.cfg.auth {
 			u, p, ok := r.BasicAuth()
 			us, ps := sha256.Sum256([]byte(u)), sha256.Sum256([]byte(p))
@@ -150,10 +161,21 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 					return
 				}
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.maxRequestBytes)
+			r.Body = http.MaxBytesReader(rw, r.Body, s.cfg.maxRequestBytes)
 		}
 		mux.ServeHTTP(w, r)
 	})
+}
+
+// statusWriter remembers the status for the debug log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
 }
 
 // unrouted tells a path no route has from a method the route lacks.

@@ -51,6 +51,9 @@ func TestBasicAuth(t *testing.T) {
 			}
 		})
 	}
+	if !strings.Contains(logs.String(), "path=/subjects status=401") || !strings.Contains(logs.String(), "path=/subjects status=200") {
+		t.Errorf("requests not logged at debug level: %s", logs.String())
+	}
 	if strings.Contains(logs.String(), "s3cret") {
 		t.Errorf("password in logs: %s", logs.String())
 	}

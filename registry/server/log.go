@@ -27,6 +27,10 @@ func openLog(path string, fsync bool, logger *slog.Logger, apply func(*event) er
 	if err != nil {
 		return nil, fmt.Errorf("server: open log: %w", err)
 	}
+	if err := lockFile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("server: lock log: %w", err)
+	}
 	data, err := io.ReadAll(f)
 	if err != nil {
 		f.Close()

@@ -165,6 +165,21 @@ func TestCorruptLogRefused(t *testing.T) {
 	}
 }
 
+func TestLogLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "registry.log")
+	s := newServer(t, LogFile(path))
+	if s2, err := New(LogFile(path)); err == nil {
+		s2.Close()
+		t.Fatal("a second server opened a log in use")
+	}
+	s.Close()
+	s3, err := New(LogFile(path))
+	if err != nil {
+		t.Fatalf("log still locked after Close: %v", err)
+	}
+	s3.Close()
+}
+
 func TestAppendFailure(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "registry.log")
 	s := newServer(t, LogFile(path))
