@@ -1,7 +1,9 @@
 package avro
 
 import (
+	"math"
 	"testing"
+	"time"
 
 	"github.com/hamba/avro/v2"
 
@@ -86,4 +88,38 @@ func BenchmarkSchemagenMap(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkSchemagenVsRaw interleaves blocks of raw avro.Marshal and of the
+// full Serializer path on the same order, so both see the same machine
+// load, and reports each one's fastest block (ns/op) and their ratio.
+func BenchmarkSchemagenVsRaw(b *testing.B) {
+	s := orderSchema(b)
+	ser, err := serde.NewSerializer(s, serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 42})
+	if err != nil {
+		b.Fatal(err)
+	}
+	o := sampleOrder()
+	buf := make([]byte, 0, 1024)
+	const block = 200
+	bestRaw, bestSG := math.Inf(1), math.Inf(1)
+	for b.Loop() {
+		start := time.Now()
+		for range block {
+			if _, err := avro.Marshal(s.Avro(), o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bestRaw = min(bestRaw, float64(time.Since(start).Nanoseconds())/block)
+		start = time.Now()
+		for range block {
+			if buf, err = ser.AppendSerialize(buf[:0], o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		bestSG = min(bestSG, float64(time.Since(start).Nanoseconds())/block)
+	}
+	b.ReportMetric(bestRaw, "raw-ns/op")
+	b.ReportMetric(bestSG, "schemagen-ns/op")
+	b.ReportMetric(bestSG/bestRaw, "ratio")
 }

@@ -20,8 +20,9 @@ type node struct {
 	pow10scale  *big.Int
 	pow10prec   *big.Int
 
-	size    int            // fixed
-	symbols map[string]int // enum
+	size       int            // fixed
+	symbols    map[string]int // enum
+	symbolList []string
 
 	fields []fieldNode // record
 
@@ -129,6 +130,7 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 	case *avro.EnumSchema:
 		n.name = s.FullName()
 		b.named[n.name] = n
+		n.symbolList = s.Symbols()
 		n.symbols = make(map[string]int, len(s.Symbols()))
 		for i, sym := range s.Symbols() {
 			n.symbols[sym] = i

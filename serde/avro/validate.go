@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -453,7 +454,17 @@ func (b *planBuilder) recordPlan(n *node, t reflect.Type) checker {
 				rc.fields = append(rc.fields, recField{name: f.name, missing: true, goType: t})
 				continue
 			}
-			rc.fields = append(rc.fields, recField{name: f.name, steps: sf.steps, chk: b.build(f.n, sf.t)})
+			chk := b.build(f.n, sf.t)
+			if _, ok := chk.(okChk); ok {
+				continue // nothing can be wrong with a value of this type
+			}
+			rf := recField{name: f.name, chk: chk}
+			if len(sf.steps) == 1 && !sf.steps[0].deref {
+				rf.off = sf.steps[0].offset
+			} else {
+				rf.steps = sf.steps
+			}
+			rc.fields = append(rc.fields, rf)
 		}
 		return rc
 	}
@@ -580,8 +591,15 @@ func resolverNames(t reflect.Type) []string {
 // ---- checkers ----
 
 type ifaceChk struct {
-	n *node
-	t reflect.Type
+	n    *node
+	t    reflect.Type
+	last atomic.Pointer[ifacePlan] // the last dynamic type seen, the usual one
+}
+
+type ifacePlan struct {
+	t      reflect.Type
+	chk    checker
+	direct bool
 }
 
 func (k *ifaceChk) check(p unsafe.Pointer, c *vctx) {
@@ -591,7 +609,17 @@ func (k *ifaceChk) check(p unsafe.Pointer, c *vctx) {
 	} else {
 		v = reflect.NewAt(k.t, p).Elem().Interface()
 	}
-	checkAny(k.n, v, c)
+	if v == nil {
+		checkNil(k.n, c)
+		return
+	}
+	t := reflect.TypeOf(v)
+	ip := k.last.Load()
+	if ip == nil || ip.t != t {
+		ip = &ifacePlan{t: t, chk: k.n.plan(t), direct: directIface(t)}
+		k.last.Store(ip)
+	}
+	runChk(ip.chk, ip.direct, v, c)
 }
 
 type ptrChk struct {
@@ -691,22 +719,32 @@ func isUUID(s string) bool {
 		return false
 	}
 	for i := 0; i < 36; i++ {
-		if uuidDash[i] {
-			if s[i] != '-' {
-				return false
-			}
-		} else if !isHex[s[i]] {
+		if charClass[s[i]] != uuidShape[i] {
 			return false
 		}
 	}
 	return true
 }
 
-var uuidDash = [36]bool{8: true, 13: true, 18: true, 23: true}
+// Character classes for isUUID: hex digit, dash, anything else.
+const (
+	classHex uint8 = iota
+	classDash
+	classOther
+)
 
-var isHex = func() (t [256]bool) {
+var uuidShape = [36]uint8{8: classDash, 13: classDash, 18: classDash, 23: classDash}
+
+var charClass = func() (t [256]uint8) {
 	for i := range t {
-		t[i] = '0' <= i && i <= '9' || 'a' <= i && i <= 'f' || 'A' <= i && i <= 'F'
+		switch {
+		case '0' <= i && i <= '9', 'a' <= i && i <= 'f', 'A' <= i && i <= 'F':
+			t[i] = classHex
+		case i == '-':
+			t[i] = classDash
+		default:
+			t[i] = classOther
+		}
 	}
 	return t
 }()
@@ -736,9 +774,17 @@ type enumChk struct{ n *node }
 func (k *enumChk) check(p unsafe.Pointer, c *vctx) { k.checkStr(*(*string)(p), c) }
 
 func (k *enumChk) checkStr(s string, c *vctx) {
-	if _, ok := k.n.symbols[s]; !ok {
-		c.fail(serde.ErrEnum, "%q is not a symbol of %s", truncate(s), k.n.describe())
+	if len(k.n.symbolList) <= 8 {
+		// a short linear scan beats hashing
+		for _, sym := range k.n.symbolList {
+			if sym == s {
+				return
+			}
+		}
+	} else if _, ok := k.n.symbols[s]; ok {
+		return
 	}
+	c.fail(serde.ErrEnum, "%q is not a symbol of %s", truncate(s), k.n.describe())
 }
 
 type decimalChk struct {
@@ -941,48 +987,50 @@ func (k *anyMapChk) check(p unsafe.Pointer, c *vctx) {
 }
 
 type recField struct {
-	name    string
-	steps   []step
+	off     uintptr // offset of a direct field
 	chk     checker
-	missing bool
+	name    string
+	steps   []step // the path to a field of an embedded struct, else nil
+	missing bool   // the Go type has no field for a field without default
 	goType  reflect.Type
 }
 
 type recordChk struct {
 	n      *node
-	fields []recField
+	fields []recField // only fields that can fail
 }
 
 func (k *recordChk) check(p unsafe.Pointer, c *vctx) {
 	for i := range k.fields {
 		f := &k.fields[i]
 		mark := len(c.errs)
-		if f.missing {
-			c.fail(serde.ErrRequired, "Go type %s has no field for required field %q of %s", f.goType, f.name, k.n.describe())
-			c.field(mark, f.name)
-			continue
-		}
-		fp := p
-		ok := true
-		for _, st := range f.steps {
-			fp = unsafe.Add(fp, st.offset)
-			if st.deref { // embedded *Struct, never the last step
-				fp = *(*unsafe.Pointer)(fp)
-				if fp == nil {
-					ok = false
-					break
-				}
-			}
-		}
-		if !ok {
-			c.fail(serde.ErrRequired, "embedded struct pointer is nil")
+		if f.steps == nil && !f.missing {
+			f.chk.check(unsafe.Add(p, f.off), c)
 		} else {
-			f.chk.check(fp, c)
+			k.slowField(f, p, c)
 		}
 		if len(c.errs) > mark {
 			c.field(mark, f.name)
 		}
 	}
+}
+
+func (k *recordChk) slowField(f *recField, p unsafe.Pointer, c *vctx) {
+	if f.missing {
+		c.fail(serde.ErrRequired, "Go type %s has no field for required field %q of %s", f.goType, f.name, k.n.describe())
+		return
+	}
+	for _, st := range f.steps {
+		p = unsafe.Add(p, st.offset)
+		if st.deref { // embedded *Struct, never the last step
+			p = *(*unsafe.Pointer)(p)
+			if p == nil {
+				c.fail(serde.ErrRequired, "embedded struct pointer is nil")
+				return
+			}
+		}
+	}
+	f.chk.check(p, c)
 }
 
 type recordMapChk struct{ n *node }
