@@ -409,3 +409,25 @@ func hambaCompiled(ctx context.Context, reader, writer string) (compatible, ok b
 	}
 	return avro.NewSchemaCompatibility().Compatible(r.Avro(), w.Avro()) == nil, true
 }
+
+// BenchmarkCanReadAvroWide checks a record of 5000 fields against a copy
+// with one field more.
+func BenchmarkCanReadAvroWide(b *testing.B) {
+	fields := func(n int) string {
+		var sb strings.Builder
+		for i := range n {
+			if i > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, `{"name":"f%d","type":["null","long"],"default":null}`, i)
+		}
+		return `{"type":"record","name":"Wide","fields":[` + sb.String() + `]}`
+	}
+	reader, writer := avroText(fields(5001)), avroText(fields(5000))
+	ctx := context.Background()
+	for b.Loop() {
+		if fs, err := compat.CanRead(ctx, reader, writer, nil); err != nil || len(fs) != 0 {
+			b.Fatal(fs, err)
+		}
+	}
+}

@@ -216,3 +216,24 @@ func TestProtobufEnumOnlyFile(t *testing.T) {
 		t.Fatalf("package changed: %v %v", fs, err)
 	}
 }
+
+// BenchmarkCanReadProtobufWide checks a message of 5000 fields against a copy
+// with one field more.
+func BenchmarkCanReadProtobufWide(b *testing.B) {
+	fields := func(n int) serde.Schema {
+		var sb strings.Builder
+		sb.WriteString("syntax = \"proto3\";\npackage acme;\nmessage Wide {\n")
+		for i := range n {
+			sb.WriteString("  int64 f" + itoa(i+1) + " = " + itoa(i+1) + ";\n")
+		}
+		sb.WriteString("}\n")
+		return protoText(sb.String())
+	}
+	reader, writer := fields(5001), fields(5000)
+	ctx := context.Background()
+	for b.Loop() {
+		if fs, err := compat.CanRead(ctx, reader, writer, nil); err != nil || len(fs) != 0 {
+			b.Fatal(fs, err)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func CheckSchemas(ctx context.Context, reader, writer serde.Schema, r serde.Reso
 // Check compares two parsed schemas. It returns an error wrapping
 // serde.ErrLimit when the comparison would take more than MaxSteps steps.
 func Check(reader, writer avro.Schema) ([]Incompatibility, error) {
-	c := &checker{memo: map[pair]verdict{}, reported: map[pair]bool{}}
+	c := &checker{memo: map[pair]verdict{}, reported: map[pair]bool{}, fields: map[*avro.RecordSchema]map[string][]*avro.Field{}}
 	c.collect(reader, writer, rootPath(reader), "", "", "")
 	if c.overLimit {
 		return nil, fmt.Errorf("%w: comparing the schemas takes more than %d steps", serde.ErrLimit, MaxSteps)
@@ -105,6 +105,7 @@ const (
 )
 
 type checker struct {
+	fields    map[*avro.RecordSchema]map[string][]*avro.Field // writer fields by name
 	memo      map[pair]verdict
 	reported  map[pair]bool
 	steps     int
@@ -173,7 +174,7 @@ func (c *checker) match(r, w avro.Schema) bool {
 				return false
 			}
 			for _, rf := range rr.Fields() {
-				wf, n := writerField(wr, rf)
+				wf, n := c.writerField(wr, rf)
 				switch {
 				case n > 1:
 					return false
@@ -291,7 +292,7 @@ func (c *checker) collectRecord(r, w *avro.RecordSchema, path, loc, rptr string)
 		floc := loc + "/fields/" + strconv.Itoa(i)
 		fptr := rptr + "/fields/" + strconv.Itoa(i)
 		fpath := path + "." + rf.Name()
-		wf, n := writerField(w, rf)
+		wf, n := c.writerField(w, rf)
 		switch {
 		case n > 1:
 			c.add(RuleReaderFieldAmbiguous, fpath, floc, fptr,
@@ -328,7 +329,7 @@ func (c *checker) missingBranch(ru *avro.UnionSchema, w avro.Schema, path, loc, 
 		if rb.Type() != w.Type() || (isNamed(rb) && !namesMatch(rb.(avro.NamedSchema), w.(avro.NamedSchema))) {
 			continue
 		}
-		sub := &checker{memo: c.memo, reported: map[pair]bool{}, steps: c.steps}
+		sub := &checker{memo: c.memo, reported: map[pair]bool{}, steps: c.steps, fields: c.fields}
 		sub.collect(rb, w, path, loc, rptr, "")
 		c.steps = sub.steps
 		if sub.overLimit {
@@ -380,16 +381,23 @@ func namesMatch(r, w avro.NamedSchema) bool {
 
 // writerField finds the writer field for a reader field by the reader
 // field's name and aliases; n is how many writer fields match.
-func writerField(w *avro.RecordSchema, rf *avro.Field) (f *avro.Field, n int) {
-	names := append([]string{rf.Name()}, rf.Aliases()...)
-	seen := map[*avro.Field]bool{}
-	for _, name := range names {
+func (c *checker) writerField(w *avro.RecordSchema, rf *avro.Field) (f *avro.Field, n int) {
+	byName, ok := c.fields[w]
+	if !ok {
+		byName = make(map[string][]*avro.Field, len(w.Fields()))
 		for _, wf := range w.Fields() {
-			if wf.Name() == name && !seen[wf] {
-				seen[wf] = true
-				f = wf
-				n++
-			}
+			byName[wf.Name()] = append(byName[wf.Name()], wf)
+		}
+		c.fields[w] = byName
+	}
+	names := append([]string{rf.Name()}, rf.Aliases()...)
+	for i, name := range names {
+		if slices.Contains(names[:i], name) {
+			continue // an alias repeating a name already looked up
+		}
+		for _, wf := range byName[name] {
+			f = wf
+			n++
 		}
 	}
 	return f, n
@@ -397,9 +405,13 @@ func writerField(w *avro.RecordSchema, rf *avro.Field) (f *avro.Field, n int) {
 
 // missingSymbols lists the writer's symbols the reader lacks, sorted.
 func missingSymbols(r, w *avro.EnumSchema) []string {
+	have := make(map[string]bool, len(r.Symbols()))
+	for _, s := range r.Symbols() {
+		have[s] = true
+	}
 	var miss []string
 	for _, s := range w.Symbols() {
-		if !slices.Contains(r.Symbols(), s) {
+		if !have[s] {
 			miss = append(miss, s)
 		}
 	}
