@@ -368,6 +368,7 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 			ss.Version, ss.GUID = found.Version, found.GUID
 		}
 		c.cache.store(ss)
+		c.cache.evictLatest(subject) // the subject may have a new latest version
 		c.cache.mu.Lock()
 		c.cache.bySchema[k] = ss
 		c.cache.mu.Unlock()

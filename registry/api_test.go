@@ -6,7 +6,11 @@ import (
 	"errors"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/sr/srfake"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -196,6 +200,79 @@ func TestREST(t *testing.T) {
 		}
 		if _, err := cl.Latest(ctx, "u-value"); !errors.Is(err, ErrSubjectNotFound) {
 			t.Fatalf("latest after delete: %v", err)
+		}
+	})
+}
+
+// TestBasePath: registries served under a path (Apicurio's
+// /apis/ccompat/v7) keep it in every request.
+func TestBasePath(t *testing.T) {
+	reg := srfake.New()
+	t.Cleanup(reg.Close)
+	reg.SeedSchema("a/b", 1, 1, sr.Schema{Schema: avroUser})
+	const base = "/apis/ccompat/v7"
+	s := server(t, func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.EscapedPath(), base+"/") {
+			writeErr(w, 404, 404, "outside the base path: "+r.URL.EscapedPath())
+			return
+		}
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = strings.TrimPrefix(r.URL.Path, base)
+		r2.URL.RawPath = strings.TrimPrefix(r.URL.RawPath, base)
+		reg.Handler().ServeHTTP(w, r2)
+	})
+	cl, _ := client(t, s.URL+base+"/")
+	ss, err := cl.Latest(context.Background(), "a/b")
+	if err != nil || ss.ID != 1 {
+		t.Fatalf("= %+v, %v", ss, err)
+	}
+}
+
+// TestLatestCache: the latest version is served from the cache for
+// CacheTTL, refetched after it, and forgotten when this client registers a
+// new version.
+func TestLatestCache(t *testing.T) {
+	ctx := context.Background()
+	reg, cl, cnt := fakeClient(t, CacheTTL(time.Minute))
+	now := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
+	cl.cache.now = func() time.Time { return now }
+	reg.SeedSchema("u-value", 1, 1, sr.Schema{Schema: avroUser})
+	latest := func(wantID int, wantRequests int64) {
+		t.Helper()
+		before := cnt.n.Load()
+		ss, err := cl.Latest(ctx, "u-value")
+		if err != nil || ss.ID != wantID {
+			t.Fatalf("Latest = %+v, %v; want id %d", ss, err, wantID)
+		}
+		if got := cnt.n.Load() - before; got != wantRequests {
+			t.Fatalf("%d requests, want %d", got, wantRequests)
+		}
+	}
+	latest(1, 1)
+	latest(1, 0)
+	// Another client registers version 2: within the TTL we still see 1.
+	if _, _, err := reg.RegisterSchema("u-value", sr.Schema{Schema: avroUser2}); err != nil {
+		t.Fatal(err)
+	}
+	latest(1, 0)
+	now = now.Add(time.Minute)
+	latest(2, 1)
+	// This client registers version 3: the cached latest is dropped.
+	if _, err := cl.Register(ctx, "u-value", avroSchema(`"string"`)); err != nil {
+		t.Fatal(err)
+	}
+	latest(3, 1)
+
+	t.Run("ttl zero disables", func(t *testing.T) {
+		reg, cl, cnt := fakeClient(t, CacheTTL(0))
+		reg.SeedSchema("u-value", 1, 1, sr.Schema{Schema: avroUser})
+		for range 3 {
+			if _, err := cl.Latest(ctx, "u-value"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if cnt.n.Load() != 3 {
+			t.Fatalf("%d requests, want 3", cnt.n.Load())
 		}
 	})
 }

@@ -84,12 +84,7 @@ func (c *cache) store(ss SubjectSchema) {
 func (c *cache) evictSubject(subject string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	delete(c.latest, subject)
-	for k := range c.latestMD {
-		if s, _, _ := strings.Cut(k, "\x00"); s == subject {
-			delete(c.latestMD, k)
-		}
-	}
+	c.evictLatestLocked(subject)
 	for k := range c.byVersion {
 		if k.subject == subject {
 			delete(c.byVersion, k)
@@ -103,6 +98,22 @@ func (c *cache) evictSubject(subject string) {
 	for k := range c.pins {
 		if k.subject == subject {
 			delete(c.pins, k)
+		}
+	}
+}
+
+// evictLatest forgets the latest versions of a subject.
+func (c *cache) evictLatest(subject string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.evictLatestLocked(subject)
+}
+
+func (c *cache) evictLatestLocked(subject string) {
+	delete(c.latest, subject)
+	for k := range c.latestMD {
+		if s, _, _ := strings.Cut(k, "\x00"); s == subject {
+			delete(c.latestMD, k)
 		}
 	}
 }

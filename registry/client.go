@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -134,6 +135,13 @@ func New(opts ...Opt) (*Client, error) {
 		}
 		c.cls = append(c.cls, cl)
 	}
+	// Now that sr has set up TLS on it, wrap the transport to read
+	// Retry-After.
+	next := hc.Transport
+	if next == nil {
+		next = http.DefaultTransport.(*http.Transport).Clone()
+	}
+	hc.Transport = &hintTransport{next: next}
 	return c, nil
 }
 
@@ -173,15 +181,65 @@ func splitURLs(in []string) (out []string, user, pass string, err error) {
 	return out, user, pass, nil
 }
 
-// lastURL is the context key under which do learns which URL a request
-// went to last: the one that answered, when the request succeeds.
-type lastURL struct{}
+// callState is what one call of do learns from its HTTP requests: which URL
+// a request went to last (the one that answered, when the call succeeds),
+// and the Retry-After of a 429 or 503.
+type callState struct {
+	last       atomic.Pointer[string]
+	retryAfter atomic.Int64 // a time.Duration
+}
+
+type callStateKey struct{}
+
+func stateOf(ctx context.Context) *callState {
+	st, _ := ctx.Value(callStateKey{}).(*callState)
+	return st
+}
+
+// hintTransport records the Retry-After of 429 and 503 responses in the
+// request's callState.
+type hintTransport struct{ next http.RoundTripper }
+
+func (t *hintTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := t.next.RoundTrip(r)
+	if err == nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if st := stateOf(r.Context()); st != nil {
+			if d, ok := parseRetryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
+				st.retryAfter.Store(int64(d))
+			}
+		}
+	}
+	return resp, err
+}
+
+// parseRetryAfter reads delay-seconds or an HTTP date.
+func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
+	if v == "" {
+		return 0, false
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		if n < 0 {
+			return 0, false
+		}
+		return time.Duration(n) * time.Second, true
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return max(0, t.Sub(now)), true
+	}
+	return 0, false
+}
+
+// CloseIdleConnections closes the idle connections of the client's HTTP
+// transport.
+func (c *Client) CloseIdleConnections() {
+	c.cls[0].OptValue(sr.HTTPClient).(*http.Client).CloseIdleConnections()
+}
 
 // preReq notes the request's URL and adds the HeaderProvider's headers.
 func (c *Client) preReq(req *http.Request) error {
-	if p, ok := req.Context().Value(lastURL{}).(*atomic.Pointer[string]); ok {
+	if st := stateOf(req.Context()); st != nil {
 		u := req.URL.String()
-		p.Store(&u)
+		st.last.Store(&u)
 	}
 	if c.cfg.headers == nil {
 		return nil
@@ -217,16 +275,14 @@ func (c *Client) srLog(_ int8, msg string, kvs ...any) {
 // operation in errors ("get schema id 5").
 func (c *Client) do(ctx context.Context, op string, fn func(context.Context, *sr.Client) error) error {
 	start := int(c.pref.Load())
-	var last atomic.Pointer[string]
-	if len(c.cls) > 1 {
-		ctx = context.WithValue(ctx, lastURL{}, &last)
-	}
+	st := new(callState)
+	ctx = context.WithValue(ctx, callStateKey{}, st)
 	for attempt := 0; ; attempt++ {
 		i := (start + attempt) % len(c.cls)
 		err := fn(ctx, c.cls[i])
 		if err == nil {
 			c.budget.success()
-			c.prefer(last.Load())
+			c.prefer(st.last.Load())
 			return nil
 		}
 		err = ours(err)
@@ -247,6 +303,10 @@ func (c *Client) do(ctx context.Context, op string, fn func(context.Context, *sr
 			return c.fail(op, fmt.Errorf("%w after %d attempts: %w", ErrRetryBudget, attempt+1, err))
 		}
 		d := backoff(attempt, c.cfg.backoffBase, c.cfg.backoffMax, c.jitter())
+		if ra := time.Duration(st.retryAfter.Swap(0)); ra > d {
+			// The registry asked for a pause: grant it, up to the backoff cap.
+			d = min(ra, c.cfg.backoffMax)
+		}
 		c.log.LogAttrs(ctx, slog.LevelDebug, "registry: retrying", slog.String("op", op),
 			slog.Int("attempt", attempt+1), slog.Duration("backoff", d), slog.String("error", c.redact.scrub(err.Error())))
 		if serr := c.sleep(ctx, d); serr != nil {

@@ -280,3 +280,68 @@ func TestCancelDuringBackoff(t *testing.T) {
 		t.Fatalf("err = %v, want canceled with the 503", err)
 	}
 }
+
+func TestRetryAfter(t *testing.T) {
+	tests := []struct {
+		name       string
+		header     string
+		status     int
+		backoffMax time.Duration
+		want       time.Duration
+	}{
+		{"seconds honoured", "1", 429, 5 * time.Second, time.Second},
+		{"capped at the backoff max", "30", 503, 200 * time.Millisecond, 200 * time.Millisecond},
+		{"no header, jittered backoff", "", 429, 5 * time.Second, 0},
+		{"garbage ignored", "soon", 503, 5 * time.Second, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int64
+			s := server(t, func(w http.ResponseWriter, r *http.Request) {
+				if calls.Add(1) == 1 {
+					if tt.header != "" {
+						w.Header().Set("Retry-After", tt.header)
+					}
+					writeErr(w, tt.status, 0, "slow down")
+					return
+				}
+				_, _ = w.Write([]byte(`{"schema":"\"long\""}`))
+			})
+			cl, _ := client(t, s.URL, RetryBackoff(time.Millisecond, tt.backoffMax))
+			cl.jitter = func() float64 { return 0 }
+			var slept []time.Duration
+			cl.sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
+			if _, err := cl.SchemaByID(context.Background(), 1); err != nil {
+				t.Fatal(err)
+			}
+			if len(slept) != 1 || slept[0] != tt.want {
+				t.Fatalf("slept %v, want [%v]", slept, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 11, 23, 7, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"seconds", "7", 7 * time.Second, true},
+		{"date", "Mon, 23 Nov 2026 07:00:05 GMT", 5 * time.Second, true},
+		{"past date", "Mon, 23 Nov 2026 06:00:00 GMT", 0, true},
+		{"negative", "-1", 0, false},
+		{"empty", "", 0, false},
+		{"junk", "later", 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := parseRetryAfter(tt.in, now)
+			if got != tt.want || ok != tt.ok {
+				t.Fatalf("= %v, %v; want %v, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
