@@ -118,3 +118,27 @@ func TestJSONCanReadDirection(t *testing.T) {
 		})
 	}
 }
+
+func TestJSONPolicy(t *testing.T) {
+	old := jsonText(`{"type":"object","properties":{"a":{"type":"string"}}}`)
+	next := jsonText(`{"type":"object","properties":{"a":{"type":"string"},"b":{"type":"integer"}}}`)
+	tests := []struct {
+		name       string
+		policy     compat.JSONPolicy
+		compatible bool
+	}{
+		{name: "strict refuses an optional property added to an open model", policy: compat.JSONStrict, compatible: false},
+		{name: "lenient accepts it", policy: compat.JSONLenient, compatible: true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			fs, err := compat.CanReadJSON(context.Background(), tc.policy, next, old, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (len(fs) == 0) != tc.compatible {
+				t.Errorf("compatible = %v, want %v: %v", len(fs) == 0, tc.compatible, fs)
+			}
+		})
+	}
+}
