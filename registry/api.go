@@ -527,6 +527,11 @@ func (c *Client) DeleteVersion(ctx context.Context, subject string, version int,
 // level for subject "". A subject without its own level reports the global
 // one.
 func (c *Client) Compatibility(ctx context.Context, subject string) (compat.Level, error) {
+	if subject != "" {
+		if err := checkSubject(subject); err != nil {
+			return "", err
+		}
+	}
 	var res sr.CompatibilityResult
 	err := c.do(ctx, fmt.Sprintf("get compatibility of %s", scope(subject)), func(ctx context.Context, cl *sr.Client) error {
 		if subject != "" {
@@ -544,6 +549,11 @@ func (c *Client) Compatibility(ctx context.Context, subject string) (compat.Leve
 // SetCompatibility sets the compatibility level of a subject, or the global
 // level for subject "".
 func (c *Client) SetCompatibility(ctx context.Context, subject string, level compat.Level) error {
+	if subject != "" {
+		if err := checkSubject(subject); err != nil {
+			return err
+		}
+	}
 	var l sr.CompatibilityLevel
 	if err := l.UnmarshalText([]byte(level)); err != nil {
 		return fmt.Errorf("registry: set compatibility of %s: %w: %q", scope(subject), ErrInvalidCompatibilityLevel, level)
@@ -567,6 +577,11 @@ func (c *Client) ResetCompatibility(ctx context.Context, subject string) error {
 // Mode returns the mode (READWRITE, READONLY, IMPORT) of a subject, or the
 // global mode for subject "".
 func (c *Client) Mode(ctx context.Context, subject string) (string, error) {
+	if subject != "" {
+		if err := checkSubject(subject); err != nil {
+			return "", err
+		}
+	}
 	var res sr.ModeResult
 	err := c.do(ctx, fmt.Sprintf("get mode of %s", scope(subject)), func(ctx context.Context, cl *sr.Client) error {
 		if subject != "" {
@@ -583,6 +598,11 @@ func (c *Client) Mode(ctx context.Context, subject string) (string, error) {
 
 // SetMode sets the mode of a subject, or the global mode for subject "".
 func (c *Client) SetMode(ctx context.Context, subject, mode string) error {
+	if subject != "" {
+		if err := checkSubject(subject); err != nil {
+			return err
+		}
+	}
 	var m sr.Mode
 	if err := m.UnmarshalText([]byte(mode)); err != nil {
 		return fmt.Errorf("registry: set mode of %s: %w: %q", scope(subject), ErrInvalidMode, mode)

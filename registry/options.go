@@ -50,8 +50,10 @@ func defaultConfig() config {
 }
 
 // URLs sets the registry URLs, overriding the default http://localhost:8081.
-// A request goes to one URL and fails over to the next on transport errors
-// and retryable statuses. Credentials in a URL (http://user:pass@host) are
+// A request goes to the URL that answered last; on a transport error it
+// fails over to the next URL within the same attempt, and after a retryable
+// status the retry goes to the next URL. A URL may have a base path
+// (Apicurio's http://host/apis/ccompat/v7). Credentials in a URL (http://user:pass@host) are
 // taken out of it and sent as basic auth; they never appear in an error or a
 // log line.
 func URLs(urls ...string) Opt {
@@ -129,7 +131,8 @@ func Retries(n int) Opt {
 
 // RetryBackoff sets the backoff between retries, overriding the default
 // 100ms base and 2s cap. Retry n (from 0) sleeps a uniformly random time in
-// [0, min(max, base*2^n)) ("full jitter").
+// [0, min(max, base*2^n)) ("full jitter"). A Retry-After on a 429 or 503
+// lengthens the sleep to what the registry asked, up to max.
 func RetryBackoff(base, max time.Duration) Opt {
 	return opt(func(c *config) {
 		c.backoffBase, c.backoffMax = base, max

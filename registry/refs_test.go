@@ -74,6 +74,14 @@ func TestCheckSubject(t *testing.T) {
 			t.Errorf("Latest(%q) = %v, want ErrInvalidSubject", subject, err)
 		}
 	}
+	for _, subject := range []string{".", ".."} {
+		if err := cl.SetCompatibility(context.Background(), subject, "NONE"); !errors.Is(err, ErrInvalidSubject) {
+			t.Errorf("SetCompatibility(%q) = %v, want ErrInvalidSubject (not the global level)", subject, err)
+		}
+		if err := cl.SetMode(context.Background(), subject, "READONLY"); !errors.Is(err, ErrInvalidSubject) {
+			t.Errorf("SetMode(%q) = %v, want ErrInvalidSubject (not the global mode)", subject, err)
+		}
+	}
 	if cnt.n.Load() != 0 {
 		t.Errorf("invalid subjects reached the registry")
 	}
