@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/url"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -142,7 +143,8 @@ type document struct {
 	name   string
 	root   any
 	modern bool // draft 2019-09 or 2020-12
-	draft4 bool // draft-04: "id", not "$id"
+	draft4 bool // draft-04: "id", not "$id"; no const, contains, propertyNames
+	draft6 bool // draft-06: no if/then/else
 	refs   []serde.Reference
 	nodes  map[string]*node // by JSON pointer
 	// idIndex maps declared identifiers to pointers (see ids).
@@ -187,6 +189,7 @@ func parseDocument(name, text string, refs []serde.Reference) (*document, error)
 		if s, ok := v["$schema"].(string); ok {
 			doc.modern = strings.Contains(s, "2019-09") || strings.Contains(s, "2020-12")
 			doc.draft4 = strings.Contains(s, "draft-04")
+			doc.draft6 = strings.Contains(s, "draft-06")
 		}
 	default:
 		return nil, fmt.Errorf("jsoncompat: schema %s: %w: expected an object or a boolean at the root", name, serde.ErrSchema)
@@ -387,18 +390,8 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		combined = append(combined, c)
 	}
-	switch len(combined) {
-	case 0:
-	case 1:
-		parts = append(parts, combined[0])
-	default:
-		c, err := l.newNode(kindCombined, "combined:"+key)
-		if err != nil {
-			return nil, err
-		}
-		c.criterion, c.subs = "allOf", combined
-		parts = append(parts, c)
-	}
+	// Each combinator is its own part, as in Confluent's model.
+	parts = append(parts, combined...)
 	if x, ok := m["not"]; ok {
 		n, err := l.newNode(kindNot, "not:"+key)
 		if err != nil {
@@ -409,7 +402,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		parts = append(parts, n)
 	}
-	if x, ok := m["const"]; ok {
+	if x, ok := m["const"]; ok && !doc.draft4 {
 		n, err := l.newNode(kindConst, "const:"+key)
 		if err != nil {
 			return nil, err
@@ -470,7 +463,11 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		if covered[s.k] {
 			continue
 		}
-		has := hasAny(m, s.keys)
+		keys := s.keys
+		if doc.draft4 {
+			keys = slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return k == "contains" || k == "propertyNames" })
+		}
+		has := hasAny(m, keys)
 		if doc.modern && !has {
 			switch s.k {
 			case kindArray:
@@ -488,7 +485,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		parts = append(parts, n)
 	}
-	if hasAny(m, []string{"if", "then", "else"}) {
+	if hasAny(m, []string{"if", "then", "else"}) && !doc.draft4 && !doc.draft6 {
 		n, err := l.newNode(kindConditional, "if:"+key)
 		if err != nil {
 			return nil, err
