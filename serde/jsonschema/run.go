@@ -182,19 +182,59 @@ func (r *run) skip(i int) int {
 				if depth == 0 {
 					return i + 1
 				}
+			case 'e', 'E':
+				// Outside strings an e after a digit starts an exponent
+				// (the e of true and false follows a letter).
+				if i > 0 && isDigit(d[i-1]) && hugeExponent(d[i+1:]) {
+					r.declined = true
+				}
 			}
 			i++
 		}
 		return i
 	}
+	start := i
 	for i < len(d) {
 		switch d[i] {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return i
+			return r.checkExponent(d[start:i], i)
 		}
 		i++
 	}
-	return i
+	return r.checkExponent(d[start:i], i)
+}
+
+// checkExponent declines a number literal whose exponent is beyond
+// ±maxExponent: the library must refuse it (see hugeNumbers).
+func (r *run) checkExponent(lit []byte, end int) int {
+	if p := bytes.IndexAny(lit, "eE"); p >= 0 && hugeExponent(lit[p+1:]) {
+		r.declined = true
+	}
+	return end
+}
+
+// maxExponent bounds the exponent of numbers in values and schemas: exact
+// arithmetic on 1e999999999 takes the library minutes.
+const maxExponent = 1000
+
+// hugeExponent reports whether the exponent digits at the start of b
+// (after an optional sign) exceed maxExponent.
+func hugeExponent[T string | []byte](b T) bool {
+	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
+		b = b[1:]
+	}
+	n := 0
+	for i := 0; i < len(b); i++ {
+		c := b[i]
+		if !isDigit(c) {
+			break
+		}
+		n = n*10 + int(c-'0')
+		if n > maxExponent {
+			return true
+		}
+	}
+	return false
 }
 
 func kindName(k uint8) string {
@@ -645,7 +685,7 @@ func splitNumber(lit []byte) (mant []byte, exp int, ok bool) {
 	}
 	for _, c := range e {
 		exp = exp*10 + int(c-'0')
-		if exp > 1000 {
+		if exp > maxExponent {
 			return nil, 0, false
 		}
 	}

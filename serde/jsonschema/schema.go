@@ -178,6 +178,9 @@ func checkLimits(what, text string, cfg config) error {
 	if cfg.maxBytes > 0 && len(text) > cfg.maxBytes {
 		return fmt.Errorf("jsonschema: %w: %w: %s is %d bytes, over the limit of %d", serde.ErrSchema, serde.ErrLimit, what, len(text), cfg.maxBytes)
 	}
+	if textHasHugeExponent(text) {
+		return fmt.Errorf("jsonschema: %w: %w: %s has a number with an exponent beyond ±%d", serde.ErrSchema, serde.ErrLimit, what, maxExponent)
+	}
 	if cfg.maxDepth > 0 {
 		if d := depth(text); d > cfg.maxDepth {
 			return fmt.Errorf("jsonschema: %w: %w: %s nests deeper than %d", serde.ErrSchema, serde.ErrLimit, what, cfg.maxDepth)
@@ -215,6 +218,33 @@ func depth(text string) int {
 		}
 	}
 	return max
+}
+
+// textHasHugeExponent finds a number, outside strings, whose exponent is
+// beyond ±maxExponent.
+func textHasHugeExponent(text string) bool {
+	in, esc := false, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		switch {
+		case in:
+			switch {
+			case esc:
+				esc = false
+			case c == '\\':
+				esc = true
+			case c == '"':
+				in = false
+			}
+		case c == '"':
+			in = true
+		case (c == 'e' || c == 'E') && i > 0 && isDigit(text[i-1]):
+			if hugeExponent(text[i+1:]) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // decodeDoc decodes exactly one JSON value, keeping numbers as json.Number.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"sync"
 
 	"github.com/schemagen/schemagen/serde"
@@ -170,7 +171,32 @@ func (s *Schema) validateLib(data []byte) error {
 	if err != nil {
 		return invalidJSON(data)
 	}
+	if vs := hugeNumbers(nil, doc, nil); vs != nil {
+		return joinViolations(vs)
+	}
 	return libErrors(s.lib.Validate(doc), doc)
+}
+
+// hugeNumbers refuses numbers with an exponent beyond ±maxExponent, before
+// the library's exact arithmetic spends minutes on them. They are refused
+// wherever they appear, whatever the schema says.
+func hugeNumbers(out []*serde.ValidationError, v any, path []byte) []*serde.ValidationError {
+	switch v := v.(type) {
+	case json.Number:
+		if p := strings.IndexAny(string(v), "eE"); p >= 0 && hugeExponent(string(v[p+1:])) {
+			out = append(out, &serde.ValidationError{Path: string(path), Err: serde.ErrRange,
+				Reason: fmt.Sprintf("number has an exponent beyond ±%d", maxExponent)})
+		}
+	case map[string]any:
+		for k, x := range v {
+			out = hugeNumbers(out, x, appendKey(path[:len(path):len(path)], k))
+		}
+	case []any:
+		for i, x := range v {
+			out = hugeNumbers(out, x, appendIndex(path[:len(path):len(path)], i))
+		}
+	}
+	return out
 }
 
 func joinViolations(vs []*serde.ValidationError) error {
