@@ -1,7 +1,9 @@
 package avro
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"sync"
 	"sync/atomic"
 
@@ -27,6 +29,7 @@ type Schema struct {
 	last      atomic.Pointer[typePlan]
 
 	writers sync.Pool // *avro.Writer
+	readers sync.Pool // *avro.Reader
 }
 
 var _ serde.Compiled = (*Schema)(nil)
@@ -45,6 +48,7 @@ func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg co
 		MaxByteSliceSize:  cfg.maxDecodeBytes,
 		MaxSliceAllocSize: cfg.maxDecodeItems,
 	}.Freeze()
+	s.readers.New = func() any { return avro.NewReader(nil, 0, avro.WithReaderConfig(s.api)) }
 	s.writers.New = func() any { return avro.NewWriter(nil, 512, avro.WithWriterConfig(s.api)) }
 	if err := s.init(); err != nil {
 		return nil, err
@@ -86,20 +90,34 @@ func (s *Schema) FingerprintCRC64() uint64 {
 
 // Decode decodes a bare Avro payload (no frame) into v, which must be a
 // non-nil pointer: to a generated struct, or to any / map[string]any for
-// generic values. Bytes and string values larger than MaxDecodeBytes and
-// blocks longer than MaxDecodeItems are refused. Errors wrap
-// serde.ErrDecode; hostile input never panics.
+// generic values. The payload must hold exactly one value: truncated input
+// and trailing bytes are errors (hamba's Unmarshal lets both pass). Bytes
+// and string values larger than MaxDecodeBytes and blocks longer than
+// MaxDecodeItems are refused. Errors wrap serde.ErrDecode; hostile input
+// never panics.
 func (s *Schema) Decode(data []byte, v any) (err error) {
+	r := s.readers.Get().(*avro.Reader)
 	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("avro: %w: codec panic: %v", serde.ErrDecode, r)
+		if rec := recover(); rec != nil {
+			err = fmt.Errorf("avro: %w: codec panic: %v", serde.ErrDecode, rec)
 		}
+		r.Reset(nil)
+		s.readers.Put(r)
 	}()
 	if v == nil {
 		return fmt.Errorf("avro: %w: decode into nil", serde.ErrDecode)
 	}
-	if err := s.api.Unmarshal(s.sch, data, v); err != nil {
-		return fmt.Errorf("avro: %w: %v", serde.ErrDecode, err)
+	r.Reset(data)
+	r.Error = nil
+	r.ReadVal(s.sch, v)
+	switch {
+	case errors.Is(r.Error, io.EOF) || errors.Is(r.Error, io.ErrUnexpectedEOF):
+		return fmt.Errorf("avro: %w: truncated input", serde.ErrDecode)
+	case r.Error != nil:
+		return fmt.Errorf("avro: %w: %v", serde.ErrDecode, r.Error)
+	}
+	if r.Peek(); r.Error == nil {
+		return fmt.Errorf("avro: %w: trailing bytes after the value", serde.ErrDecode)
 	}
 	return nil
 }

@@ -367,3 +367,56 @@ func TestDecimalRules(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeLimits(t *testing.T) {
+	ctx := t.Context()
+	cases := []struct {
+		name   string
+		schema string
+		opts   []Opt
+		data   []byte
+	}{
+		// zig-zag varint 2^40: a 1 TiB string
+		{name: "huge string", schema: `"string"`, data: []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x40}},
+		{name: "string over limit", schema: `"bytes"`, opts: []Opt{MaxDecodeBytes(4)}, data: []byte{0x0a, 1, 2, 3, 4, 5}},
+		// a block of 2^30 longs
+		{name: "huge array", schema: `{"type":"array","items":"long"}`, data: []byte{0x80, 0x80, 0x80, 0x80, 0x08}},
+		{name: "array over limit", schema: `{"type":"array","items":"int"}`, opts: []Opt{MaxDecodeItems(2)}, data: []byte{0x06, 2, 4, 6, 0}},
+		{name: "truncated", schema: `{"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]}`, data: []byte{0x02}},
+		{name: "bad union index", schema: `["null","int"]`, data: []byte{0x08}},
+		{name: "negative length", schema: `"string"`, data: []byte{0x03}},
+		{name: "overlong varint", schema: `"long"`, data: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Compile(ctx, serde.Schema{Text: tc.schema}, nil, tc.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var v any
+			if err := s.Decode(tc.data, &v); !errors.Is(err, serde.ErrDecode) {
+				t.Fatalf("Decode = %v, want ErrDecode", err)
+			}
+		})
+	}
+}
+
+func TestDecodeTrailingBytes(t *testing.T) {
+	s := orderSchema(t)
+	b, err := s.AppendEncode(nil, sampleOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var o Order
+	if err := s.Decode(append(b, 0), &o); !errors.Is(err, serde.ErrDecode) {
+		t.Errorf("trailing byte: Decode = %v, want ErrDecode", err)
+	}
+	for cut := 0; cut < len(b); cut++ {
+		if err := s.Decode(b[:cut], &o); !errors.Is(err, serde.ErrDecode) {
+			t.Fatalf("truncated to %d of %d bytes: Decode = %v, want ErrDecode", cut, len(b), err)
+		}
+	}
+	if err := s.Decode(b, &o); err != nil {
+		t.Errorf("whole payload: %v", err)
+	}
+}
