@@ -2,6 +2,7 @@ package compat_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -141,4 +142,19 @@ func TestJSONPolicy(t *testing.T) {
 			}
 		})
 	}
+}
+
+func ExampleCanReadJSON() {
+	v1 := serde.Schema{Format: serde.JSON, Text: `{"type":"object","properties":{"total":{"type":"integer"}}}`}
+	v2 := serde.Schema{Format: serde.JSON, Text: `{"type":"object","properties":{"total":{"type":"string"}}}`}
+	// BACKWARD: can the new schema read what the old one wrote?
+	findings, err := compat.CanReadJSON(context.Background(), compat.JSONStrict, v2, v1, nil)
+	if err != nil {
+		panic(err)
+	}
+	for _, f := range findings {
+		fmt.Println(f)
+	}
+	// Output:
+	// #/properties/total:1:32: TYPE_CHANGED: property "total" changed type from integer to string
 }

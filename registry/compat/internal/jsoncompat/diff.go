@@ -528,7 +528,7 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 			case subset(us, os):
 				ds = append(ds, one(DependencyArrayNarrowed, fmt.Sprintf("%q no longer needs %s", name, setDiff(os, us)), path...))
 			default:
-				ds = append(ds, one(DependencyArrayChanged, fmt.Sprintf("the properties %q needs changed", name), path...))
+				ds = append(ds, one(DependencyArrayChanged, fmt.Sprintf("%q now needs %s instead of %s", name, setDiff(us, os), setDiff(os, us)), path...))
 			}
 		}
 	}

@@ -151,7 +151,10 @@ func message(d diff) string {
 			p = p[:n-1]
 		}
 	}
-	subject := "schema"
+	subject := ""
+	if strings.HasPrefix(d.detail, "changed") {
+		subject = "schema"
+	}
 	switch n := len(p); {
 	case n >= 2 && (p[n-2] == "properties" || p[n-2] == "required" || p[n-2] == "dependencies"):
 		if strings.HasPrefix(d.detail, "property ") || strings.Contains(d.detail, fmt.Sprintf("%q", p[n-1])) {
