@@ -284,3 +284,17 @@ func TestCancelled(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+func TestConcurrentUse(t *testing.T) {
+	schema := `{"definitions":{"x":{"$ref":"#/definitions/x"},"n":{"type":"object","properties":{"next":{"$ref":"#/definitions/n"}}}},"oneOf":[{"$ref":"#/definitions/x"},{"$ref":"#/definitions/n"}]}`
+	tests := []struct{ name string }{{name: "a"}, {name: "b"}, {name: "c"}, {name: "d"}}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			fs, err := CanRead(context.Background(), jsonSchema(schema), jsonSchema(schema), nil)
+			if err != nil || len(fs) != 0 {
+				t.Errorf("CanRead = %v, %v", fs, err)
+			}
+		})
+	}
+}

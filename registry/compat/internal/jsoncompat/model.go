@@ -1041,7 +1041,7 @@ func sortedKeys[V any](m map[string]V) []string {
 
 // deref follows $ref chains to a schema that is not a reference. A chain
 // that loops (a $ref to itself) stands for any value, as nothing constrains it.
-var loopNode = &node{kind: kindEmpty, src: true}
+var loopNode = &node{kind: kindEmpty, src: true, identity: "|true"}
 
 func deref(n *node) *node {
 	for i := 0; n != nil && n.kind == kindRef; i++ {
