@@ -123,6 +123,7 @@ var protoRuleCases = []protoRuleCase{
 		updateRefs: map[string]serde.Schema{"dep.proto": proto3(`message Node { Node next = 1; int64 v = 2; int32 w = 3; }`)},
 		want:       []string{"FIELD_ADDED"}, compatible: true},
 	{name: "proto3 optional is the same label as implicit", original: `message M { int32 a = 1; }`, update: `message M { optional int32 a = 1; }`, compatible: true},
+	{name: "reusing a number the original reserved (reserved ranges take no part in the diff)", original: `message M { reserved 2; string a = 1; }`, update: `message M { string a = 1; int64 b = 2; }`, want: []string{"FIELD_ADDED"}, compatible: true},
 	{name: "reserved statement not needed", original: `message M { string a = 1; int32 b = 2; }`, update: `message M { reserved 2; string a = 1; }`, want: []string{"FIELD_REMOVED"}, compatible: true},
 }
 
