@@ -22,11 +22,14 @@ import (
 // The form: the syntax or edition line; the package; imports sorted by path;
 // options sorted by name, everywhere; then messages, enums, extensions
 // (grouped by extendee) and services. Messages and enums keep their declared
-// order, because message indexes and proto3 enum defaults depend on it;
-// fields are sorted by number, with each oneof printed where its lowest
-// field number falls. Every type reference is fully qualified with a leading
-// dot, as Confluent Schema Registry's normalizer writes them. Comments are
-// dropped.
+// order, because message indexes and proto3 enum defaults depend on it.
+// Inside a message, plain fields come first, sorted by number (a oneof where
+// its lowest field falls), then nested messages in declared order with each
+// map or group field at the place of the nested type it creates, so message
+// indexes survive normalization. Every type reference is fully qualified
+// with a leading dot, as Confluent Schema Registry's normalizer writes them.
+// Comments are dropped. Weak imports print as plain imports: protobuf-go
+// does not keep them.
 func (s *Schema) Canonical() string {
 	s.canonOnce.Do(func() {
 		p := printer{s: s, fdp: protodesc.ToFileDescriptorProto(s.file)}
@@ -93,15 +96,40 @@ func (p *printer) file() string {
 			p.line("option ", o, ";")
 		}
 	}
+	scope := ""
+	if f.GetPackage() != "" {
+		scope = "." + f.GetPackage()
+	}
+	// Top-level groups of file-level extensions keep their place among the
+	// messages, like nested ones (see body).
+	synth := p.synthesized(scope, f.GetMessageType(), nil, f.GetExtension())
+	nested := map[string]*descriptorpb.DescriptorProto{}
+	for _, m := range f.GetMessageType() {
+		nested[m.GetName()] = m
+	}
 	for _, m := range f.GetMessageType() {
 		p.b.WriteByte('\n')
-		p.message(m)
+		if x := synth[m.GetName()]; x != nil {
+			p.line("extend ", x.GetExtendee(), " {")
+			p.ind++
+			p.field(scope, x, nested, false)
+			p.ind--
+			p.line("}")
+			continue
+		}
+		p.message(scope, m)
 	}
 	for _, e := range f.GetEnumType() {
 		p.b.WriteByte('\n')
 		p.enum(e)
 	}
-	p.extensions(f.GetExtension())
+	var exts []*descriptorpb.FieldDescriptorProto
+	for _, x := range f.GetExtension() {
+		if synth[lastName(x.GetTypeName())] != x {
+			exts = append(exts, x)
+		}
+	}
+	p.extensions(scope, exts)
 	for _, sv := range f.GetService() {
 		p.b.WriteByte('\n')
 		p.service(sv)
@@ -109,16 +137,44 @@ func (p *printer) file() string {
 	return p.b.String()
 }
 
-func (p *printer) message(m *descriptorpb.DescriptorProto) {
+func (p *printer) message(scope string, m *descriptorpb.DescriptorProto) {
 	p.line("message ", m.GetName(), " {")
 	p.ind++
-	p.body(m)
+	p.body(scope+"."+m.GetName(), m)
 	p.ind--
 	p.line("}")
 }
 
-// body prints a message's contents (also a proto2 group's).
-func (p *printer) body(m *descriptorpb.DescriptorProto) {
+// synthesized maps the nested types that fields create (map entries, and
+// proto2 groups of fields or extensions) to their fields. scope is the full
+// name of the enclosing message or package, with a leading dot.
+func (p *printer) synthesized(scope string, nested []*descriptorpb.DescriptorProto, fields, exts []*descriptorpb.FieldDescriptorProto) map[string]*descriptorpb.FieldDescriptorProto {
+	byName := map[string]*descriptorpb.DescriptorProto{}
+	for _, n := range nested {
+		byName[n.GetName()] = n
+	}
+	out := map[string]*descriptorpb.FieldDescriptorProto{}
+	for _, f := range append(slices.Clone(fields), exts...) {
+		name := lastName(f.GetTypeName())
+		n := byName[name]
+		if n == nil || f.GetTypeName() != scope+"."+name {
+			continue
+		}
+		isMap := n.GetOptions().GetMapEntry() && f.GetType() == descriptorpb.FieldDescriptorProto_TYPE_MESSAGE && f.GetLabel() == descriptorpb.FieldDescriptorProto_LABEL_REPEATED
+		isGroup := f.GetType() == descriptorpb.FieldDescriptorProto_TYPE_GROUP && !p.editions()
+		if isMap || isGroup {
+			out[name] = f
+		}
+	}
+	return out
+}
+
+// body prints a message's contents (also a proto2 group's). Message indexes
+// count nested types in declaration order, including the map entries and
+// groups that fields create, so that order is kept: plain fields come
+// first, by number, then the nested messages in declared order with each
+// map or group field at its entry's place.
+func (p *printer) body(scope string, m *descriptorpb.DescriptorProto) {
 	for _, o := range p.options(m.GetOptions()) {
 		p.line("option ", o, ";")
 	}
@@ -126,59 +182,84 @@ func (p *printer) body(m *descriptorpb.DescriptorProto) {
 	for _, r := range sortedRanges(m.GetExtensionRange()) {
 		p.line("extensions ", rangeText(r.GetStart(), r.GetEnd()-1, 536870911), p.bracket(nil, r.GetOptions()), ";")
 	}
-
+	synth := p.synthesized(scope, m.GetNestedType(), m.GetField(), m.GetExtension())
+	isSynth := func(f *descriptorpb.FieldDescriptorProto) bool {
+		return synth[lastName(f.GetTypeName())] == f
+	}
 	nested := map[string]*descriptorpb.DescriptorProto{}
 	for _, n := range m.GetNestedType() {
 		nested[n.GetName()] = n
 	}
-	skip := map[string]bool{} // nested types printed inline: map entries, groups
-	for _, n := range m.GetNestedType() {
-		if n.GetOptions().GetMapEntry() {
-			skip[n.GetName()] = true
-		}
-	}
 
-	// Fields by number; a oneof goes where its lowest field number falls.
 	fields := slices.Clone(m.GetField())
 	slices.SortFunc(fields, func(a, b *descriptorpb.FieldDescriptorProto) int { return cmp.Compare(a.GetNumber(), b.GetNumber()) })
-	done := map[int32]bool{}
-	for _, fld := range fields {
-		if fld.OneofIndex != nil && !fld.GetProto3Optional() {
-			oi := fld.GetOneofIndex()
-			if done[oi] {
-				continue
-			}
-			done[oi] = true
-			od := m.GetOneofDecl()[oi]
-			p.line("oneof ", od.GetName(), " {")
-			p.ind++
-			for _, o := range p.options(od.GetOptions()) {
-				p.line("option ", o, ";")
-			}
-			for _, f2 := range fields {
-				if f2.OneofIndex != nil && f2.GetOneofIndex() == oi && !f2.GetProto3Optional() {
-					p.field(f2, nested, skip, true)
-				}
-			}
-			p.ind--
-			p.line("}")
-			continue
+	inOneof := func(f *descriptorpb.FieldDescriptorProto) bool { return f.OneofIndex != nil && !f.GetProto3Optional() }
+	// A oneof holding a group goes where its first group's type is.
+	late := map[int32]bool{}
+	for _, f := range fields {
+		if inOneof(f) && isSynth(f) {
+			late[f.GetOneofIndex()] = true
 		}
-		p.field(fld, nested, skip, false)
+	}
+	done := map[int32]bool{}
+	oneof := func(oi int32) {
+		done[oi] = true
+		od := m.GetOneofDecl()[oi]
+		p.line("oneof ", od.GetName(), " {")
+		p.ind++
+		for _, o := range p.options(od.GetOptions()) {
+			p.line("option ", o, ";")
+		}
+		for _, f := range fields {
+			if inOneof(f) && f.GetOneofIndex() == oi {
+				p.field(scope, f, nested, true)
+			}
+		}
+		p.ind--
+		p.line("}")
+	}
+	for _, f := range fields {
+		switch {
+		case inOneof(f):
+			if oi := f.GetOneofIndex(); !done[oi] && !late[oi] {
+				oneof(oi)
+			}
+		case !isSynth(f):
+			p.field(scope, f, nested, false)
+		}
 	}
 	for _, n := range m.GetNestedType() {
-		if skip[n.GetName()] {
-			continue
+		f := synth[n.GetName()]
+		switch {
+		case f == nil:
+			p.message(scope, n)
+		case f.Extendee != nil:
+			p.line("extend ", f.GetExtendee(), " {")
+			p.ind++
+			p.field(scope, f, nested, false)
+			p.ind--
+			p.line("}")
+		case inOneof(f):
+			if !done[f.GetOneofIndex()] {
+				oneof(f.GetOneofIndex())
+			}
+		default:
+			p.field(scope, f, nested, false)
 		}
-		p.message(n)
 	}
 	for _, e := range m.GetEnumType() {
 		p.enum(e)
 	}
-	p.extensions(m.GetExtension())
+	var exts []*descriptorpb.FieldDescriptorProto
+	for _, x := range m.GetExtension() {
+		if !isSynth(x) {
+			exts = append(exts, x)
+		}
+	}
+	p.extensions(scope, exts)
 }
 
-func (p *printer) field(f *descriptorpb.FieldDescriptorProto, nested map[string]*descriptorpb.DescriptorProto, skip map[string]bool, inOneof bool) {
+func (p *printer) field(scope string, f *descriptorpb.FieldDescriptorProto, nested map[string]*descriptorpb.DescriptorProto, inOneof bool) {
 	label := ""
 	switch {
 	case inOneof:
@@ -194,16 +275,13 @@ func (p *printer) field(f *descriptorpb.FieldDescriptorProto, nested map[string]
 	default:
 		label = "optional "
 	}
-	typ := p.typeName(f)
-	var entry *descriptorpb.DescriptorProto
-	if f.GetType() == descriptorpb.FieldDescriptorProto_TYPE_MESSAGE && f.GetLabel() == descriptorpb.FieldDescriptorProto_LABEL_REPEATED {
-		if n := nested[lastName(f.GetTypeName())]; n != nil && n.GetOptions().GetMapEntry() && strings.HasSuffix(f.GetTypeName(), "."+n.GetName()) {
-			entry = n
-		}
+	n := nested[lastName(f.GetTypeName())]
+	if n != nil && f.GetTypeName() != scope+"."+n.GetName() {
+		n = nil
 	}
-	if entry != nil {
+	if n != nil && n.GetOptions().GetMapEntry() && f.GetLabel() == descriptorpb.FieldDescriptorProto_LABEL_REPEATED {
 		var k, v *descriptorpb.FieldDescriptorProto
-		for _, ef := range entry.GetField() {
+		for _, ef := range n.GetField() {
 			switch ef.GetNumber() {
 			case 1:
 				k = ef
@@ -214,21 +292,17 @@ func (p *printer) field(f *descriptorpb.FieldDescriptorProto, nested map[string]
 		p.line("map<", p.typeName(k), ", ", p.typeName(v), "> ", f.GetName(), " = ", itoa(f.GetNumber()), p.bracket(p.pseudo(f), f.GetOptions()), ";")
 		return
 	}
-	if f.GetType() == descriptorpb.FieldDescriptorProto_TYPE_GROUP && !p.editions() {
-		if n := nested[lastName(f.GetTypeName())]; n != nil {
-			skip[n.GetName()] = true
-			p.line(label, "group ", n.GetName(), " = ", itoa(f.GetNumber()), p.bracket(p.pseudo(f), f.GetOptions()), " {")
-			p.ind++
-			p.body(n)
-			p.ind--
-			p.line("}")
-			return
-		}
+	if n != nil && f.GetType() == descriptorpb.FieldDescriptorProto_TYPE_GROUP && !p.editions() {
+		p.line(label, "group ", n.GetName(), " = ", itoa(f.GetNumber()), p.bracket(p.pseudo(f), f.GetOptions()), " {")
+		p.ind++
+		p.body(scope+"."+n.GetName(), n)
+		p.ind--
+		p.line("}")
+		return
 	}
-	p.line(label, typ, " ", f.GetName(), " = ", itoa(f.GetNumber()), p.bracket(p.pseudo(f), f.GetOptions()), ";")
+	p.line(label, p.typeName(f), " ", f.GetName(), " = ", itoa(f.GetNumber()), p.bracket(p.pseudo(f), f.GetOptions()), ";")
 }
 
-// pseudo returns the field's pseudo-options: default and json_name.
 func (p *printer) pseudo(f *descriptorpb.FieldDescriptorProto) []string {
 	var out []string
 	if f.DefaultValue != nil {
@@ -269,7 +343,7 @@ func (p *printer) enum(e *descriptorpb.EnumDescriptorProto) {
 	p.line("}")
 }
 
-func (p *printer) extensions(exts []*descriptorpb.FieldDescriptorProto) {
+func (p *printer) extensions(scope string, exts []*descriptorpb.FieldDescriptorProto) {
 	if len(exts) == 0 {
 		return
 	}
@@ -289,7 +363,7 @@ func (p *printer) extensions(exts []*descriptorpb.FieldDescriptorProto) {
 		p.line("extend ", n, " {")
 		p.ind++
 		for _, x := range list {
-			p.field(x, nil, map[string]bool{}, false)
+			p.field(scope, x, nil, false)
 		}
 		p.ind--
 		p.line("}")

@@ -11,7 +11,9 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
+	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/descriptorpb"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -66,6 +68,7 @@ func checkCanonical(t *testing.T, s *Schema, r serde.Resolver) {
 // source info, declaration order of fields and imports.
 func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 	fdp := protodesc.ToFileDescriptorProto(s.File())
+	normalizeOptions(s, fdp.ProtoReflect())
 	fdp.SourceCodeInfo = nil
 	fdp.PublicDependency, fdp.WeakDependency = nil, nil
 	slices.Sort(fdp.Dependency)
@@ -82,6 +85,17 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 	for _, m := range fdp.MessageType {
 		sortMsg(m)
 	}
+	var sortEnums func(es []*descriptorpb.EnumDescriptorProto, ms []*descriptorpb.DescriptorProto)
+	sortEnums = func(es []*descriptorpb.EnumDescriptorProto, ms []*descriptorpb.DescriptorProto) {
+		for _, e := range es {
+			slices.SortFunc(e.ReservedRange, func(a, b *descriptorpb.EnumDescriptorProto_EnumReservedRange) int { return int(a.GetStart() - b.GetStart()) })
+			slices.Sort(e.ReservedName)
+		}
+		for _, m := range ms {
+			sortEnums(m.EnumType, m.NestedType)
+		}
+	}
+	sortEnums(fdp.EnumType, fdp.MessageType)
 	slices.SortFunc(fdp.Extension, func(a, b *descriptorpb.FieldDescriptorProto) int {
 		if c := strings.Compare(a.GetExtendee(), b.GetExtendee()); c != 0 {
 			return c
@@ -89,6 +103,40 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 		return int(a.GetNumber() - b.GetNumber())
 	})
 	return fdp
+}
+
+// normalizeOptions rewrites every options message in m with its fields in
+// number order (custom options resolved), so that option order does not
+// count as a difference.
+func normalizeOptions(s *Schema, m protoreflect.Message) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.MessageKind {
+			return true
+		}
+		if fd.IsList() {
+			for i := 0; i < v.List().Len(); i++ {
+				normalizeOptions(s, v.List().Get(i).Message())
+			}
+			return true
+		}
+		sub := v.Message()
+		if strings.HasSuffix(string(sub.Descriptor().FullName()), "Options") {
+			dyn := dynamicpb.NewMessage(sub.Descriptor())
+			b, _ := proto.Marshal(sub.Interface())
+			if err := (proto.UnmarshalOptions{Resolver: s.Types()}).Unmarshal(b, dyn); err != nil {
+				panic(err)
+			}
+			b, _ = proto.MarshalOptions{Deterministic: true}.Marshal(dyn)
+			fresh := sub.Type().New()
+			if err := proto.Unmarshal(b, fresh.Interface()); err != nil {
+				panic(err)
+			}
+			m.Set(fd, protoreflect.ValueOfMessage(fresh))
+			return true
+		}
+		normalizeOptions(s, sub)
+		return true
+	})
 }
 
 func TestCanonicalKarapacePairs(t *testing.T) {
@@ -208,10 +256,10 @@ option go_package = "example.com/q";
 service S { rpc Get (.q.Outer) returns (stream .q.Outer) {} }
 message Outer {
   string snake_case = 6 [json_name = "snakeCase"];
+  map<string, Inner> inners = 2;
   message Inner { Kind kind = 1; }
   oneof choice { int64 n = 5; string s = 4; }
   int32 plain = 1 [json_name = "Plain"];
-  map<string, Inner> inners = 2;
   optional string maybe = 3;
   enum Kind { option allow_alias = true; KIND_UNSPECIFIED = 0; KIND_A = 1; KIND_ALIAS = 1; }
 }`,
@@ -248,9 +296,128 @@ message M {
 }
 
 func TestCanonicalDiffers(t *testing.T) {
-	a := compileWith(t, "syntax = \"proto3\";\nmessage M { int32 a = 1; }\n", nil)
-	b := compileWith(t, "syntax = \"proto3\";\nmessage M { int64 a = 1; }\n", nil)
-	if a.Canonical() == b.Canonical() {
-		t.Fatalf("different schemas normalize alike:\n%s", a.Canonical())
+	tests := []struct {
+		name string
+		a, b string
+	}{
+		{name: "field type", a: "syntax = \"proto3\";\nmessage M { int32 a = 1; }\n", b: "syntax = \"proto3\";\nmessage M { int64 a = 1; }\n"},
+		{name: "message order", a: "syntax = \"proto3\";\nmessage M {}\nmessage N {}\n", b: "syntax = \"proto3\";\nmessage N {}\nmessage M {}\n"},
+		// The map entry is a nested type: declared before or after Inner,
+		// it moves Inner's message index.
+		{name: "map entry before nested message", a: "syntax = \"proto3\";\nmessage M { map<string, string> m = 1; message Inner {} }\n", b: "syntax = \"proto3\";\nmessage M { message Inner {} map<string, string> m = 1; }\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a, b := compileWith(t, tt.a, nil), compileWith(t, tt.b, nil)
+			if a.Canonical() == b.Canonical() {
+				t.Fatalf("different schemas normalize alike:\n%s", a.Canonical())
+			}
+		})
+	}
+}
+
+func TestCanonicalRoundTrip(t *testing.T) {
+	r := serde.MapResolver{
+		"dep/pub.proto":  {Text: "syntax = \"proto3\";\npackage dep;\nmessage Pub { string s = 1; }\n"},
+		"dep/weak.proto": {Text: "syntax = \"proto2\";\npackage dep;\nmessage Weak { optional string s = 1; }\n"},
+	}
+	tests := []struct {
+		name string
+		text string
+		want []string // lines the canonical text must contain
+	}{
+		{
+			name: "aggregate and repeated custom options",
+			text: `syntax = "proto3";
+package p;
+import "google/protobuf/descriptor.proto";
+message Opt { string a = 1; repeated int32 b = 2; Opt sub = 3; double d = 4; bytes raw = 5; }
+extend google.protobuf.MessageOptions { Opt opt = 50000; repeated string tags = 50001; }
+extend google.protobuf.FieldOptions { float weight = 50002; }
+message M {
+  option (tags) = "b";
+  option (opt) = { a: "x\ty" b: [1, 2] sub { a: "y" } d: -inf raw: "\000\377" };
+  option (tags) = "a";
+  string f = 1 [(weight) = 0.5, deprecated = true];
+}`,
+			want: []string{`option (.p.tags) = "b";`, `option (.p.tags) = "a";`, `string f = 1 [(.p.weight) = 0.5, deprecated = true];`},
+		},
+		{
+			name: "enum options, negative values, reserved",
+			text: `syntax = "proto2";
+package p;
+enum E {
+  option allow_alias = true;
+  reserved 100 to max, 10 to 20, 5;
+  reserved "GONE";
+  NEG = -1 [deprecated = true];
+  ZERO = 0;
+  ALIAS = 0;
+}
+message M { optional E e = 1 [default = NEG]; }`,
+			want: []string{"reserved 5, 10 to 20, 100 to max;", `reserved "GONE";`, "NEG = -1 [deprecated = true];"},
+		},
+		{
+			name: "streaming, public and weak imports, nested extensions",
+			text: `syntax = "proto2";
+package p;
+import public "dep/pub.proto";
+import weak "dep/weak.proto";
+message Base { extensions 10 to 20; }
+message Holder {
+  extend Base { optional int32 n = 10; repeated group G = 11 { optional string s = 1; } }
+  optional dep.Pub pub = 1;
+}
+service S {
+  rpc Both (stream Holder) returns (stream Holder);
+  rpc In (stream Holder) returns (Holder) { option deprecated = true; }
+}`,
+			// protobuf-go no longer keeps weak imports: printed plain.
+			want: []string{`import public "dep/pub.proto";`, `import "dep/weak.proto";`, "rpc Both (stream .p.Holder) returns (stream .p.Holder);", "extend .p.Base {", "repeated group G = 11 {"},
+		},
+		{
+			name: "map entries and groups keep their place among nested types",
+			text: `syntax = "proto2";
+package p;
+message M {
+  message A { optional int32 x = 1; }
+  map<string, A> by_name = 3;
+  optional group G = 1 { optional string s = 1; }
+  message B {}
+  map<int32, string> by_id = 2;
+  extend M { optional group XG = 100 { optional int32 y = 1; } }
+  extensions 100 to 200;
+  oneof choice { int32 plain = 4; group OG = 5 { optional int32 z = 1; } }
+}
+extend M { optional group TopG = 150 { optional int32 w = 1; } }
+message After {}`,
+		},
+		{
+			name: "json_name equal to default is dropped",
+			text: "syntax = \"proto3\";\nmessage M { string snake_name = 1 [json_name = \"snakeName\"]; string other = 2 [json_name = \"x_y\"]; }\n",
+			want: []string{"string snake_name = 1;", `string other = 2 [json_name = "x_y"];`},
+		},
+		{
+			name: "oneof and proto3 optional",
+			text: `syntax = "proto3";
+package p;
+message M {
+  optional int32 b = 5;
+  oneof o { string x = 3; int32 y = 1; }
+  int32 a = 2;
+}`,
+			want: []string{"  oneof o {", "    int32 y = 1;", "    string x = 3;", "  optional int32 b = 5;"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := compileWith(t, tt.text, r)
+			checkCanonical(t, s, r)
+			for _, w := range tt.want {
+				if !strings.Contains(s.Canonical(), w) {
+					t.Errorf("canonical text lacks %q:\n%s", w, s.Canonical())
+				}
+			}
+		})
 	}
 }
