@@ -88,7 +88,9 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 	var sortEnums func(es []*descriptorpb.EnumDescriptorProto, ms []*descriptorpb.DescriptorProto)
 	sortEnums = func(es []*descriptorpb.EnumDescriptorProto, ms []*descriptorpb.DescriptorProto) {
 		for _, e := range es {
-			slices.SortFunc(e.ReservedRange, func(a, b *descriptorpb.EnumDescriptorProto_EnumReservedRange) int { return int(a.GetStart() - b.GetStart()) })
+			slices.SortFunc(e.ReservedRange, func(a, b *descriptorpb.EnumDescriptorProto_EnumReservedRange) int {
+				return int(a.GetStart() - b.GetStart())
+			})
 			slices.Sort(e.ReservedName)
 		}
 		for _, m := range ms {
