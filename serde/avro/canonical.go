@@ -57,7 +57,7 @@ func jsonValue(v any) string {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(validUTF8(v)); err != nil {
+	if err := enc.Encode(sanitizeUTF8(v)); err != nil {
 		return "null"
 	}
 	return strings.TrimSuffix(buf.String(), "\n")
@@ -260,20 +260,20 @@ func defaultJSON(v any) string {
 	return jsonValue(v)
 }
 
-func validUTF8(v any) any {
+func sanitizeUTF8(v any) any {
 	switch v := v.(type) {
 	case string:
 		return strings.ToValidUTF8(v, "\uFFFD")
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
-			out[i] = validUTF8(e)
+			out[i] = sanitizeUTF8(e)
 		}
 		return out
 	case map[string]any:
 		out := make(map[string]any, len(v))
 		for k, e := range v {
-			out[strings.ToValidUTF8(k, "\uFFFD")] = validUTF8(e)
+			out[strings.ToValidUTF8(k, "\uFFFD")] = sanitizeUTF8(e)
 		}
 		return out
 	}

@@ -1,7 +1,10 @@
 package avro
 
 import (
+	"fmt"
+
 	"github.com/hamba/avro/v2"
+	"github.com/modern-go/reflect2"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -29,9 +32,47 @@ func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 		}
 		return s.encode(dst, s.planOf(v), v)
 	}
-	p := s.planOf(v)
-	if err := s.validatePlan(p, v); err != nil {
+	return s.appendPlan(dst, s.planOf(v), v)
+}
+
+// workspace is what one AppendEncode call borrows: the validation context
+// and a hamba writer bound to this schema's config.
+type workspace struct {
+	c vctx
+	w *avro.Writer
+}
+
+// appendPlan validates and encodes v with one pooled workspace and one
+// deferred recover: the hot path.
+func (s *Schema) appendPlan(dst []byte, p *typePlan, v any) (out []byte, err error) {
+	ws := s.work.Get().(*workspace)
+	encoding := false
+	defer func() {
+		if r := recover(); r != nil {
+			out = dst
+			if encoding {
+				err = fmt.Errorf("avro: %w: codec panic: %v", serde.ErrEncode, r)
+			} else {
+				err = serde.Violation("", serde.ErrEncode, "validator panic: %v", r)
+			}
+		}
+		clear(ws.c.errs)
+		ws.c.errs = ws.c.errs[:0]
+		if cap(ws.w.Buffer()) <= 64<<10 { // keep pooled buffers small
+			s.work.Put(ws)
+		}
+	}()
+	runChk(p.chk, p.direct, v, &ws.c)
+	if err := ws.c.result(); err != nil {
 		return dst, err
 	}
-	return s.encode(dst, p, v)
+	encoding = true
+	w := ws.w
+	w.Reset(nil)
+	w.Error = nil
+	p.enc.Encode(reflect2.PtrOf(v), w)
+	if w.Error != nil {
+		return dst, fmt.Errorf("avro: %w: %v", serde.ErrEncode, w.Error)
+	}
+	return append(dst, w.Buffer()...), nil
 }

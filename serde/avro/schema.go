@@ -30,6 +30,7 @@ type Schema struct {
 
 	writers sync.Pool // *avro.Writer
 	readers sync.Pool // *avro.Reader
+	work    sync.Pool // *workspace
 }
 
 var _ serde.Compiled = (*Schema)(nil)
@@ -48,6 +49,9 @@ func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg co
 		MaxByteSliceSize:  cfg.maxDecodeBytes,
 		MaxSliceAllocSize: cfg.maxDecodeItems,
 	}.Freeze()
+	s.work.New = func() any {
+		return &workspace{w: avro.NewWriter(nil, 512, avro.WithWriterConfig(s.api))}
+	}
 	s.readers.New = func() any { return avro.NewReader(nil, 0, avro.WithReaderConfig(s.api)) }
 	s.writers.New = func() any { return avro.NewWriter(nil, 512, avro.WithWriterConfig(s.api)) }
 	if err := s.init(); err != nil {

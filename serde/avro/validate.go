@@ -701,9 +701,23 @@ func (k *stringChk) checkStr(s string, c *vctx) {
 		}
 		return
 	}
-	if !utf8.ValidString(s) {
+	if !validUTF8(s) {
 		c.fail(serde.ErrFormat, "string is not valid UTF-8")
 	}
+}
+
+// validUTF8 is utf8.ValidString with a cheaper start for the short ASCII
+// strings most fields hold.
+func validUTF8(s string) bool {
+	if len(s) > 32 {
+		return utf8.ValidString(s)
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	return true
 }
 
 func truncate(s string) string {

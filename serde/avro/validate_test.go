@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -418,5 +419,30 @@ func TestDecodeTrailingBytes(t *testing.T) {
 	}
 	if err := s.Decode(b, &o); err != nil {
 		t.Errorf("whole payload: %v", err)
+	}
+}
+
+func TestValidUTF8(t *testing.T) {
+	cases := []struct {
+		name string
+		in   string
+	}{
+		{name: "empty", in: ""},
+		{name: "ascii", in: "hello"},
+		{name: "two-byte", in: "héllo"},
+		{name: "bad continuation", in: "h\xc3llo"},
+		{name: "lone continuation", in: "\x80"},
+		{name: "long ascii", in: strings.Repeat("a", 100)},
+		{name: "long bad tail", in: strings.Repeat("a", 100) + "\xff"},
+		{name: "surrogate", in: "\xed\xa0\x80"},
+		{name: "four-byte", in: "𝄞"},
+		{name: "truncated four-byte", in: "\xf0\x9d\x84"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got, want := validUTF8(tc.in), utf8.ValidString(tc.in); got != want {
+				t.Errorf("validUTF8(%q) = %v, utf8.ValidString = %v", tc.in, got, want)
+			}
+		})
 	}
 }
