@@ -33,7 +33,7 @@ type comparer struct {
 }
 
 // maxStackDepth bounds recursion through nested sub-schemas.
-const maxStackDepth = 2000
+const maxStackDepth = 20_000
 
 func (c *comparer) compatible(ds []diff) bool {
 	for _, d := range ds {
@@ -92,6 +92,10 @@ func (c *comparer) compare(o, u *node) []diff {
 			return ds
 		}
 		c.optimistic = true
+		return nil
+	}
+	if len(c.memo) >= MaxPairs {
+		c.err = fmt.Errorf("jsoncompat: comparison needs more than %d sub-schema pairs: %w", MaxPairs, serde.ErrLimit)
 		return nil
 	}
 	if c.depth >= maxStackDepth {
@@ -335,7 +339,6 @@ func (c *comparer) compareCombined(o, u *node) []diff {
 	edges := make([][]int, len(osubs))
 	edgeDiffs := make(map[[2]int][]diff)
 	for i, os := range osubs {
-		prefix := []string{o.criterion, strconv.Itoa(i)}
 		for j, us := range usubs {
 			sub := c.compare(os, us)
 			if c.err != nil {
@@ -343,7 +346,9 @@ func (c *comparer) compareCombined(o, u *node) []diff {
 			}
 			if c.compatible(sub) {
 				edges[i] = append(edges[i], j)
-				edgeDiffs[[2]int{i, j}] = at(prefix, sub)
+				if len(sub) > 0 {
+					edgeDiffs[[2]int{i, j}] = sub
+				}
 			}
 		}
 	}
@@ -352,7 +357,7 @@ func (c *comparer) compareCombined(o, u *node) []diff {
 	for i, j := range match {
 		if j >= 0 {
 			matched++
-			ds = append(ds, edgeDiffs[[2]int{i, j}]...)
+			ds = append(ds, at([]string{o.criterion, strconv.Itoa(i)}, edgeDiffs[[2]int{i, j}])...)
 		}
 	}
 	if matched < min(len(osubs), len(usubs)) {

@@ -256,14 +256,29 @@ func TestLimits(t *testing.T) {
 		wide.WriteString(`{"type":"object","properties":{"p":{"type":"string","maxLength":` + strconv.Itoa(i) + `}}}`)
 	}
 	wide.WriteString(`]}`)
+	// A union of 48 object types, each holding the union twice: 2304
+	// pairs, each matching 48 x 48 members, twice.
+	recursiveUnion := func(idType string) string {
+		var refs, defs []string
+		for i := 0; i < 48; i++ {
+			refs = append(refs, `{"$ref":"#/definitions/T`+strconv.Itoa(i)+`"}`)
+		}
+		union := `{"oneOf":[` + strings.Join(refs, ",") + `]}`
+		for i := 0; i < 48; i++ {
+			defs = append(defs, `"T`+strconv.Itoa(i)+`":{"type":"object","properties":{"id":{"type":"`+idType+`"},"a":`+union+`,"b":`+union+`}}`)
+		}
+		return `{"definitions":{` + strings.Join(defs, ",") + `},"properties":{"root":` + union + `}}`
+	}
 	tests := []struct {
 		name             string
 		original, update string
 		wantErr          error
 	}{
+		{name: "too many steps", original: recursiveUnion("string"), update: recursiveUnion("number"), wantErr: serde.ErrLimit},
 		{name: "too deep", original: deep, update: `{}`, wantErr: serde.ErrLimit},
 		{name: "too big", original: `{"title":"` + strings.Repeat("x", MaxSchemaBytes) + `"}`, update: `{}`, wantErr: serde.ErrLimit},
-		{name: "too many pairwise comparisons", original: wide.String(), update: wide.String(), wantErr: serde.ErrLimit},
+		{name: "too many pairwise comparisons", original: wide.String(), update: strings.Replace(wide.String(), "{", `{"title":"x",`, 1), wantErr: serde.ErrLimit},
+		{name: "identical documents are not compared", original: wide.String(), update: wide.String()},
 		{name: "huge exponent in multipleOf", original: `{"type":"number","multipleOf":1e999999999}`, update: `{}`, wantErr: serde.ErrSchema},
 		{name: "huge exponent in maximum orders", original: `{"type":"number","maximum":1e999999999}`, update: `{"type":"number","maximum":1}`},
 	}
@@ -272,6 +287,9 @@ func TestLimits(t *testing.T) {
 			_, err := Compare(context.Background(), jsonSchema(tc.original), jsonSchema(tc.update), nil)
 			if !errors.Is(err, tc.wantErr) && !(tc.wantErr == nil && err == nil) {
 				t.Fatalf("err = %v, want %v", err, tc.wantErr)
+			}
+			if err != nil && tc.name == "too many steps" && !strings.Contains(err.Error(), "steps") {
+				t.Errorf("err = %v, want the step limit", err)
 			}
 		})
 	}

@@ -3,6 +3,7 @@ package jsoncompat
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/schemagen/schemagen/registry/compat/internal/report"
@@ -66,6 +67,9 @@ func Compare(ctx context.Context, original, update serde.Schema, r serde.Resolve
 // model, a matching of combined members, a not), and so which types the
 // diff emits, as in Confluent.
 func compare(ctx context.Context, p Policy, original, update serde.Schema, r serde.Resolver) ([]Difference, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	l := newLoader(ctx, r)
 	od, err := parseDocument("original", original.Text, original.References)
 	if err != nil {
@@ -82,6 +86,11 @@ func compare(ctx context.Context, p Policy, original, update serde.Schema, r ser
 	un, err := l.load(ud)
 	if err != nil {
 		return nil, err
+	}
+	if original.Text == update.Text && slices.Equal(original.References, update.References) {
+		// The same document: nothing differs (it was still loaded, so an
+		// invalid or unresolvable schema is still an error).
+		return nil, nil
 	}
 	steps := 0
 	var seed map[pair][]diff

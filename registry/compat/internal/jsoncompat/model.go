@@ -29,8 +29,13 @@ const (
 	MaxNodes = 100_000
 	// MaxDocuments bounds the referenced documents loaded for one comparison.
 	MaxDocuments = 256
-	// MaxSteps bounds the pairwise sub-schema comparisons of one check.
-	MaxSteps = 200_000
+	// MaxPairs bounds the distinct (writer, reader) sub-schema pairs one
+	// check compares; each is compared once and remembered.
+	MaxPairs = 100_000
+	// MaxSteps bounds the sub-schema comparisons of one check, including
+	// those answered from memory (recursive unions ask for the same pairs
+	// many times).
+	MaxSteps = 5_000_000
 	// MaxDifferences bounds the differences listed for one pair of
 	// sub-schemas (a definition reached along many paths repeats its own).
 	MaxDifferences = 100_000
