@@ -1,7 +1,7 @@
 package producer
 
-// IsAtLeastVersion0_1_0 is referenced by code that schemagen generates
-// (const _ = producer.IsAtLeastVersion0_1_0), so a generated package fails
-// to compile against a runtime older than the generator it came from.
-// Later runtimes keep every older constant and add their own.
+// IsAtLeastVersion0_1_0 is a compile-time guard for generated code: a
+// generated package refers to it (const _ = producer.IsAtLeastVersion0_1_0),
+// so building it against an older runtime fails at compile time instead of
+// misbehaving. Later runtimes add constants; they never remove one.
 const IsAtLeastVersion0_1_0 = true

@@ -1,0 +1,313 @@
+package codegen
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+const (
+	producerPkg = "github.com/schemagen/schemagen/producer"
+	registryPkg = "github.com/schemagen/schemagen/registry"
+	serdePkg    = "github.com/schemagen/schemagen/serde"
+	protoSerde  = "github.com/schemagen/schemagen/serde/protobuf"
+)
+
+// stubInfo is what the typed-producer stub of one entry needs.
+type stubInfo struct {
+	e          *Entry
+	f          *goFile
+	name       string // Go prefix of the stub's names, the root type's name
+	valueType  string // Go type of values, in the package: *Order, Color
+	recordName string // full record name, for the record subject strategies
+	canonical  string
+	fp         string
+	refs       map[string]serde.Schema // every reference the compile asked for
+	indexes    []int                   // Protobuf message-index path
+	protoFile  string                  // Protobuf file name in the descriptor
+}
+
+// recorder is a Resolver that remembers what it resolved, so the stub can
+// embed every referenced text and compile offline.
+type recorder struct {
+	r    serde.Resolver
+	seen map[string]serde.Schema
+}
+
+func newRecorder(r serde.Resolver) *recorder {
+	if r == nil {
+		r = serde.MapResolver{}
+	}
+	return &recorder{r: r, seen: map[string]serde.Schema{}}
+}
+
+func (r *recorder) Resolve(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
+	s, err := r.r.Resolve(ctx, ref)
+	if err == nil {
+		r.seen[ref.Name] = s
+	}
+	return s, err
+}
+
+func (g *generator) addStub(s *stubInfo) error {
+	for _, suffix := range []string{"Schema", "Fingerprint", "Serde"} {
+		if err := g.declare(s.name+suffix, entryName(s.e)); err != nil {
+			return err
+		}
+	}
+	g.stubsIn = append(g.stubsIn, s)
+	return nil
+}
+
+// stubs writes the stub of every entry: constants and the Serde for every
+// entry, and for value entries the Spec and the constructor, with the key
+// entry of the same topic, if the package has one, as the key.
+func (g *generator) stubs() error {
+	keys := map[string]*stubInfo{}
+	for _, s := range g.stubsIn {
+		if s.e.Role == serde.Key {
+			if prev, ok := keys[s.e.Topic]; ok {
+				return fmt.Errorf("%w: topic %s has two key schemas (%s and %s)", ErrGenerate, s.e.Topic, entryName(prev.e), entryName(s.e))
+			}
+			keys[s.e.Topic] = s
+		}
+	}
+	for _, s := range g.stubsIn {
+		g.writeSerde(s)
+		if s.e.Role == serde.Value {
+			if err := g.declare("New"+s.name+"Producer", entryName(s.e)); err != nil {
+				return fmt.Errorf("%w: %w", ErrGenerate, err)
+			}
+			if err := g.declare(s.name+"Spec", entryName(s.e)); err != nil {
+				return fmt.Errorf("%w: %w", ErrGenerate, err)
+			}
+			g.writeSpec(s, keys[s.e.Topic])
+		}
+	}
+	return nil
+}
+
+func (g *generator) writeSerde(s *stubInfo) {
+	f, e := s.f, s.e
+	P := f.P
+	P()
+	P("const _ = ", f.Q(producerPkg, "IsAtLeastVersion0_1_0"), " // generated code needs this runtime or newer")
+	P()
+	P("// ", s.name, "Schema is the normalized text of the ", e.Role, " schema of ", s.name,
+		": what the producer looks up, or registers, under its subject.")
+	P("const ", s.name, "Schema = ", goString(s.canonical))
+	P()
+	P("// ", s.name, "Fingerprint is the SHA-256 of ", s.name, "Schema (serde.Fingerprint).")
+	P("const ", s.name, "Fingerprint = ", strconv.Quote(s.fp))
+	P()
+	if s.indexes != nil {
+		ix := make([]string, len(s.indexes))
+		for i, x := range s.indexes {
+			ix[i] = strconv.Itoa(x)
+		}
+		P("// ", s.name, "MessageIndexes returns the message-index path of ", s.recordName,
+			" in ", s.name, "Schema, written after the schema ID in every record.")
+		P("func ", s.name, "MessageIndexes() []int { return []int{", strings.Join(ix, ", "), "} }")
+		P()
+	}
+	format := map[serde.Format]string{serde.Avro: "Avro", serde.Protobuf: "Protobuf", serde.JSON: "JSON"}[e.Schema.Format]
+	if format == "" {
+		format = "Avro"
+	}
+	P("// ", s.name, "Serde returns the ", e.Role, " schema of ", s.name, " for a producer.Spec: the embedded")
+	P("// text, compiled when the producer binds it", map[bool]string{true: ", with its references served from the embedded texts.", false: "."}[len(s.refs) > 0])
+	P("func ", s.name, "Serde() ", f.Q(producerPkg, "Serde"), " {")
+	P("return ", f.Q(producerPkg, "Serde"), "{")
+	P("Schema: ", f.Q(serdePkg, "Schema"), "{Format: ", f.Q(serdePkg, format), ", Text: ", s.name, "Schema", refList(f, e.Schema.References), "},")
+	if len(s.refs) > 0 {
+		P("Resolver: ", f.Q(serdePkg, "MapResolver"), "{")
+		for _, name := range sortedKeys(s.refs) {
+			r := s.refs[name]
+			rf := map[serde.Format]string{serde.Avro: "Avro", serde.Protobuf: "Protobuf", serde.JSON: "JSON"}[r.Format]
+			if rf == "" {
+				rf = format
+			}
+			P(strconv.Quote(name), ": {Format: ", f.Q(serdePkg, rf), ", Text: ", goString(r.Text), refList(f, r.References), "},")
+		}
+		P("},")
+	}
+	if e.Schema.Format == serde.Protobuf {
+		P("Compile: func(ctx ", f.Q("context", "Context"), ", s ", f.Q(serdePkg, "Schema"), ", r ", f.Q(serdePkg, "Resolver"), ") (", f.Q(serdePkg, "Compiled"), ", error) {")
+		P("return ", f.Q(protoSerde, "Compile"), "(ctx, s, r, ", f.Q(protoSerde, "FileName"), "(", strconv.Quote(s.protoFile), "), ",
+			f.Q(protoSerde, "MessageName"), "(", strconv.Quote(s.recordName), "))")
+		P("},")
+	}
+	P("}")
+	P("}")
+}
+
+func refList(f *goFile, refs []serde.Reference) string {
+	if len(refs) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(", References: []" + f.Q(serdePkg, "Reference") + "{")
+	for _, r := range refs {
+		fmt.Fprintf(&b, "{Name: %s, Subject: %s, Version: %d}, ", strconv.Quote(r.Name), strconv.Quote(r.Subject), r.Version)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+func (g *generator) writeSpec(s *stubInfo, key *stubInfo) {
+	f, e := s.f, s.e
+	P := f.P
+	typeParams, keyType := "[K string | []byte]", "K"
+	if key != nil {
+		typeParams, keyType = "", key.valueType
+	}
+	spec := f.Q(producerPkg, "Spec") + "[" + keyType + ", " + s.valueType + "]"
+	inst := ""
+	if key == nil {
+		inst = "[K]"
+	}
+	P()
+	P("// ", s.name, "Spec returns the producer.Spec of ", s.valueType, " values to topic ", strconv.Quote(e.Topic), subjectDoc(e), ".")
+	if key != nil {
+		P("// Keys are ", key.valueType, ", written with ", key.name, "Serde", subjectDoc(key.e), ".")
+	} else {
+		P("// Keys are sent as they are (string or []byte, nil for no key).")
+	}
+	P("// The schema ID is found ", sourceDoc(e.IDSource), "; drift policy: ", driftName(e.Drift), ".")
+	P("// Change any field before passing it to producer.NewTyped.")
+	P("func ", s.name, "Spec", typeParams, "() ", spec, " {")
+	if key != nil {
+		P("key := ", key.name, "Serde()")
+	}
+	P("return ", spec, "{")
+	P("Topic: ", strconv.Quote(e.Topic), ",")
+	if e.Subject != "" {
+		P("Subject: ", strconv.Quote(e.Subject), ",")
+	}
+	if st := strategyIdent(e.SubjectStrategy); st != "" {
+		P("SubjectStrategy: ", f.Q(registryPkg, st), ",")
+	}
+	if s.recordName != "" {
+		P("RecordName: ", strconv.Quote(s.recordName), ",")
+	}
+	P("Value: ", s.name, "Serde(),")
+	if src := sourceExpr(f, e.IDSource); src != "" {
+		P("Source: ", src, ",")
+	}
+	if key != nil {
+		P("Key: &key,")
+		if key.e.Subject != "" {
+			P("KeySubject: ", strconv.Quote(key.e.Subject), ",")
+		}
+		if key.recordName != "" {
+			P("KeyRecordName: ", strconv.Quote(key.recordName), ",")
+		}
+		if src := sourceExpr(f, key.e.IDSource); src != "" {
+			P("KeySource: ", src, ",")
+		}
+	}
+	P("Drift: ", f.Q(registryPkg, driftIdent(e.Drift)), ",")
+	P("Framing: ", f.Q(serdePkg, framingIdent(e.Framing)), ",")
+	P("}")
+	P("}")
+	P()
+	P("// New", s.name, "Producer returns a typed producer of ", s.valueType, " values over p, bound as ", s.name, "Spec says.")
+	P("// It fails at once if the schema cannot be bound to its subject.")
+	P("func New", s.name, "Producer", typeParams, "(ctx ", f.Q("context", "Context"), ", p *", f.Q(producerPkg, "Producer"), ") (*",
+		f.Q(producerPkg, "Typed"), "[", keyType, ", ", s.valueType, "], error) {")
+	P("return ", f.Q(producerPkg, "NewTyped"), "(ctx, p, ", s.name, "Spec", inst, "())")
+	P("}")
+}
+
+func subjectDoc(e *Entry) string {
+	if e.Subject != "" {
+		return " under subject " + strconv.Quote(e.Subject)
+	}
+	switch e.SubjectStrategy {
+	case "record":
+		return " under the record-name subject"
+	case "topic_record":
+		return " under the topic-record-name subject"
+	}
+	return " under subject " + strconv.Quote(e.Topic+"-"+e.Role.String())
+}
+
+func strategyIdent(s string) string {
+	switch s {
+	case "record":
+		return "RecordName"
+	case "topic_record":
+		return "TopicRecordName"
+	}
+	return ""
+}
+
+func sourceDoc(s string) string {
+	switch s {
+	case "latest":
+		return "as the subject's latest version (registry.UseLatest)"
+	case "register":
+		return "by registering the schema (registry.AutoRegister)"
+	}
+	return "by looking the schema up under its subject (registry.LookupBySchema: the producer never registers)"
+}
+
+func sourceExpr(f *goFile, s string) string {
+	switch s {
+	case "latest":
+		return f.Q(registryPkg, "UseLatest") + "(nil)"
+	case "register":
+		return f.Q(registryPkg, "AutoRegister") + "()"
+	}
+	return "" // nil: LookupBySchema, or PinID with a pinned SchemaID
+}
+
+func driftName(d string) string {
+	if d == "" {
+		return "fail"
+	}
+	return d
+}
+
+func driftIdent(d string) string {
+	switch d {
+	case "warn":
+		return "DriftWarn"
+	case "allow_if_compatible":
+		return "DriftAllowIfCompatible"
+	}
+	return "DriftFail"
+}
+
+func framingIdent(fr serde.Framing) string {
+	switch fr {
+	case serde.FrameGUIDPrefix:
+		return "FrameGUIDPrefix"
+	case serde.FrameHeader:
+		return "FrameHeader"
+	}
+	return "FramePrefix"
+}
+
+// checkEntry validates the entry's policy strings.
+func checkEntry(e *Entry) error {
+	switch e.Drift {
+	case "", "fail", "warn", "allow_if_compatible":
+	default:
+		return fmt.Errorf("drift %q is not fail, warn or allow_if_compatible", e.Drift)
+	}
+	switch e.IDSource {
+	case "", "lookup", "latest", "register":
+	default:
+		return fmt.Errorf("id source %q is not lookup, latest or register", e.IDSource)
+	}
+	switch e.SubjectStrategy {
+	case "", "topic", "record", "topic_record":
+	default:
+		return fmt.Errorf("subject strategy %q is not topic, record or topic_record", e.SubjectStrategy)
+	}
+	return nil
+}
