@@ -182,6 +182,8 @@ func TestCompileErrors(t *testing.T) {
 		{name: "missing reference", text: `{"$ref":"a.json"}`, refs: []serde.Reference{{Name: "a.json"}}, res: serde.MapResolver{}, ref: true},
 		{name: "references without resolver", text: `{"$ref":"a.json"}`, refs: []serde.Reference{{Name: "a.json"}}, ref: true},
 		{name: "missing fragment", text: `{"$ref":"#/$defs/nothing"}`},
+		{name: "$ref loop", text: `{"allOf":[{"$ref":"#"}]}`},
+		{name: "$ref cycle", text: `{"$defs":{"a":{"$ref":"#/$defs/b"},"b":{"$ref":"#/$defs/a"}},"$ref":"#/$defs/a"}`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -469,5 +470,38 @@ func TestHugeExponents(t *testing.T) {
 	}
 	if _, err := Compile(context.Background(), serde.Schema{Text: `{"enum":["1e99999999"],"description":"true 1e"}`}, nil); err != nil {
 		t.Errorf("exponent-like text inside strings: %v", err)
+	}
+}
+
+// TestConcurrentValidate shares one schema across goroutines (run with
+// -race to check the plan and its pooled state).
+func TestConcurrentValidate(t *testing.T) {
+	s := orderSchema(t)
+	bad := sampleOrder()
+	bad.Items[1].Quantity = 0
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			for i := range 50 {
+				if (g+i)%2 == 0 {
+					if _, err := s.AppendEncode(nil, sampleOrder()); err != nil {
+						errs <- err
+						return
+					}
+				} else {
+					vs := serde.Violations(s.Validate(bad))
+					if len(vs) != 1 || vs[0].Path != "items[1].quantity" {
+						errs <- fmt.Errorf("got %v", vs)
+						return
+					}
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
