@@ -57,7 +57,7 @@ func (s *Schema) appendPlan(dst []byte, p *typePlan, v any) (out []byte, err err
 			}
 		}
 		clear(ws.c.errs)
-		ws.c.errs = ws.c.errs[:0]
+		ws.c.errs, ws.c.depth = ws.c.errs[:0], 0
 		if cap(ws.w.Buffer()) <= 64<<10 { // keep pooled buffers small
 			s.work.Put(ws)
 		}

@@ -30,8 +30,19 @@ type node struct {
 	values *node   // map
 	types  []*node // union
 
+	// recursive marks a record that contains itself; values of such a
+	// schema can nest without bound, so checks count their depth.
+	recursive bool
+	// empty is true when an encoded value can take zero bytes.
+	empty bool
+
 	plans sync.Map // reflect.Type -> checker
 }
+
+// maxValueDepth bounds how deep values of recursive schemas may nest, when
+// validating and when decoding: a cyclic value or a hostile payload must
+// not exhaust the stack.
+const maxValueDepth = 10000
 
 type fieldNode struct {
 	name       string
@@ -89,12 +100,16 @@ func (n *node) describe() string {
 }
 
 type nodeBuilder struct {
-	named map[string]*node
+	named     map[string]*node
+	building  map[*node]bool
+	recursive bool // some record contains itself
 }
 
-func buildNode(s avro.Schema) (*node, error) {
-	b := &nodeBuilder{named: map[string]*node{}}
-	return b.build(s)
+// buildNode builds the node graph and reports whether it has recursion.
+func buildNode(s avro.Schema) (*node, bool, error) {
+	b := &nodeBuilder{named: map[string]*node{}, building: map[*node]bool{}}
+	n, err := b.build(s)
+	return n, b.recursive, err
 }
 
 func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
@@ -103,12 +118,17 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 	}
 	if ns, ok := s.(avro.NamedSchema); ok {
 		if n := b.named[ns.FullName()]; n != nil {
+			if b.building[n] {
+				n.recursive = true
+				b.recursive = true
+			}
 			return n, nil
 		}
 	}
 	n := &node{typ: s.Type(), name: string(s.Type())}
 	switch s := s.(type) {
 	case *avro.NullSchema:
+		n.empty = true
 	case *avro.PrimitiveSchema:
 		if l := s.Logical(); l != nil {
 			n.logical = l.Type()
@@ -121,6 +141,7 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 		n.name = s.FullName()
 		b.named[n.name] = n
 		n.size = s.Size()
+		n.empty = n.size == 0
 		if l := s.Logical(); l != nil {
 			n.logical = l.Type()
 			if d, ok := l.(*avro.DecimalLogicalSchema); ok {
@@ -138,13 +159,17 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 	case *avro.RecordSchema:
 		n.name = s.FullName()
 		b.named[n.name] = n
+		b.building[n] = true
+		n.empty = true
 		for _, f := range s.Fields() {
 			fn, err := b.build(f.Type())
 			if err != nil {
 				return nil, err
 			}
 			n.fields = append(n.fields, fieldNode{name: f.Name(), aliases: f.Aliases(), n: fn, hasDefault: f.HasDefault()})
+			n.empty = n.empty && fn.empty
 		}
+		b.building[n] = false
 	case *avro.ArraySchema:
 		it, err := b.build(s.Items())
 		if err != nil {

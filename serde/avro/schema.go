@@ -24,6 +24,7 @@ type Schema struct {
 	normalized string
 	cfg        config
 	root       *node
+	recursive  bool // the schema has a record that contains itself
 
 	typePlans sync.Map // reflect.Type -> *typePlan
 	last      atomic.Pointer[typePlan]
@@ -110,6 +111,16 @@ func (s *Schema) Decode(data []byte, v any) (err error) {
 	}()
 	if v == nil {
 		return fmt.Errorf("avro: %w: decode into nil", serde.ErrDecode)
+	}
+	if s.recursive {
+		// hamba's decoder recurses once per level with no limit: walk the
+		// bytes first, counting depth, so hostile nesting cannot exhaust
+		// the stack.
+		r.Reset(data)
+		r.Error = nil
+		if err := s.walk(s.root, r, 0); err != nil {
+			return err
+		}
 	}
 	r.Reset(data)
 	r.Error = nil

@@ -35,7 +35,8 @@ type checker interface {
 // empty path and each container adds its segment on the way back up, when
 // it sees that a child added violations.
 type vctx struct {
-	errs []verr
+	errs  []verr
+	depth int // nesting of recursive records
 	// scratch for decimal checks
 	q, r, u big.Int
 }
@@ -89,6 +90,19 @@ func pathOf(segs []seg) string {
 	return b.String()
 }
 
+// enter counts one more level of a recursive record; past maxValueDepth it
+// records a violation (a cyclic value gets here) and reports false.
+func (c *vctx) enter() bool {
+	if c.depth >= maxValueDepth {
+		c.fail(serde.ErrRange, "value nests deeper than %d records", maxValueDepth)
+		return false
+	}
+	c.depth++
+	return true
+}
+
+func (c *vctx) leave() { c.depth-- }
+
 func (c *vctx) fail(sentinel error, format string, args ...any) {
 	c.errs = append(c.errs, verr{sentinel: sentinel, reason: fmt.Sprintf(format, args...)})
 }
@@ -109,11 +123,11 @@ func (c *vctx) result() error {
 }
 
 func (s *Schema) init() error {
-	root, err := buildNode(s.sch)
+	root, recursive, err := buildNode(s.sch)
 	if err != nil {
 		return fmt.Errorf("avro: %w: %v", serde.ErrSchema, err)
 	}
-	s.root = root
+	s.root, s.recursive = root, recursive
 	return nil
 }
 
@@ -144,7 +158,7 @@ func (s *Schema) validatePlan(p *typePlan, v any) (err error) {
 			err = serde.Violation("", serde.ErrEncode, "validator panic: %v", r)
 		}
 		clear(c.errs)
-		c.errs = c.errs[:0]
+		c.errs, c.depth = c.errs[:0], 0
 		vctxPool.Put(c)
 	}()
 	if p == nil {
@@ -1015,6 +1029,12 @@ type recordChk struct {
 }
 
 func (k *recordChk) check(p unsafe.Pointer, c *vctx) {
+	if k.n.recursive {
+		if !c.enter() {
+			return
+		}
+		defer c.leave()
+	}
 	for i := range k.fields {
 		f := &k.fields[i]
 		mark := len(c.errs)
@@ -1050,6 +1070,12 @@ func (k *recordChk) slowField(f *recField, p unsafe.Pointer, c *vctx) {
 type recordMapChk struct{ n *node }
 
 func (k *recordMapChk) check(p unsafe.Pointer, c *vctx) {
+	if k.n.recursive {
+		if !c.enter() {
+			return
+		}
+		defer c.leave()
+	}
 	m := *(*map[string]any)(p)
 	for _, f := range k.n.fields {
 		v, ok := m[f.name]

@@ -3,6 +3,7 @@ package avro
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/big"
 	"reflect"
 	"strings"
@@ -444,5 +445,81 @@ func TestValidUTF8(t *testing.T) {
 				t.Errorf("validUTF8(%q) = %v, utf8.ValidString = %v", tc.in, got, want)
 			}
 		})
+	}
+}
+
+const listAvsc = `{"type":"record","name":"L","fields":[{"name":"v","type":"int"},{"name":"next","type":["null","L"]}]}`
+
+func TestRecursiveDepthBounded(t *testing.T) {
+	s, err := Compile(t.Context(), serde.Schema{Text: listAvsc}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A cyclic value: validation stops at the depth limit instead of
+	// overflowing the stack.
+	m := map[string]any{"v": int32(1)}
+	m["next"] = map[string]any{"L": m}
+	if err := s.Validate(m); !errors.Is(err, serde.ErrRange) {
+		t.Fatalf("cyclic value: Validate = %v, want ErrRange", err)
+	}
+	if _, err := s.AppendEncode(nil, m); !errors.Is(err, serde.ErrRange) {
+		t.Fatalf("cyclic value: AppendEncode = %v, want ErrRange", err)
+	}
+
+	// A legitimately nested list round-trips.
+	var list any = map[string]any{"v": int32(0), "next": nil}
+	for i := 1; i < 100; i++ {
+		list = map[string]any{"v": int32(i), "next": map[string]any{"L": list}}
+	}
+	b, err := s.AppendEncode(nil, list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back any
+	if err := s.Decode(b, &back); err != nil {
+		t.Fatalf("Decode of 100 levels: %v", err)
+	}
+
+	// Hostile bytes: a million levels of "next is present" (v = 0 each).
+	hostile := bytes.Repeat([]byte{0x00, 0x02}, 1_000_000)
+	if err := s.Decode(hostile, &back); !errors.Is(err, serde.ErrDecode) {
+		t.Fatalf("hostile nesting: Decode = %v, want ErrDecode", err)
+	}
+}
+
+func TestConcurrentUse(t *testing.T) {
+	s := orderSchema(t)
+	want, err := s.AppendEncode(nil, sampleOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []any{sampleOrder(), *sampleOrder(), sampleOrderMap()}
+	errs := make(chan error, 8)
+	for g := range 8 {
+		go func() {
+			var buf []byte
+			for i := range 200 {
+				v := values[(g+i)%len(values)]
+				var err error
+				buf, err = s.AppendEncode(buf[:0], v)
+				if err == nil && !bytes.Equal(buf, want) {
+					err = fmt.Errorf("goroutine %d: encoding differs", g)
+				}
+				if err == nil {
+					var o Order
+					err = s.Decode(buf, &o)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -1,0 +1,90 @@
+package avro
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/hamba/avro/v2"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// walk skips over one encoded value of n, counting how deep recursive
+// records nest. Decode runs it before hamba for recursive schemas only.
+func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
+	switch n.typ {
+	case avro.Null:
+	case avro.Boolean:
+		r.SkipBool()
+	case avro.Int, avro.Enum:
+		r.SkipInt()
+	case avro.Long:
+		r.SkipLong()
+	case avro.Float:
+		r.SkipFloat()
+	case avro.Double:
+		r.SkipDouble()
+	case avro.String:
+		r.SkipString()
+	case avro.Bytes:
+		r.SkipBytes()
+	case avro.Fixed:
+		r.SkipNBytes(n.size)
+	case avro.Array, avro.Map:
+		elem := n.items
+		if n.typ == avro.Map {
+			elem = n.values
+		}
+		for {
+			count, _ := r.ReadBlockHeader()
+			if r.Error != nil || count == 0 {
+				break
+			}
+			if count < 0 || count > int64(s.cfg.maxDecodeItems) {
+				return fmt.Errorf("avro: %w: block of %d items, more than %d", serde.ErrDecode, count, s.cfg.maxDecodeItems)
+			}
+			if elem.empty && n.typ == avro.Array {
+				continue // items take no bytes and cannot nest
+			}
+			for i := int64(0); i < count && r.Error == nil; i++ {
+				if n.typ == avro.Map {
+					r.SkipString()
+				}
+				if err := s.walk(elem, r, depth); err != nil {
+					return err
+				}
+			}
+		}
+	case avro.Union:
+		idx := r.ReadLong()
+		if r.Error == nil && (idx < 0 || idx >= int64(len(n.types))) {
+			return fmt.Errorf("avro: %w: union index %d out of range", serde.ErrDecode, idx)
+		}
+		if r.Error == nil {
+			return s.walk(n.types[idx], r, depth)
+		}
+	case avro.Record:
+		if n.recursive {
+			depth++
+			if depth > maxValueDepth {
+				return fmt.Errorf("avro: %w: value nests deeper than %d records", serde.ErrDecode, maxValueDepth)
+			}
+		}
+		for _, f := range n.fields {
+			if err := s.walk(f.n, r, depth); err != nil {
+				return err
+			}
+			if r.Error != nil {
+				break
+			}
+		}
+	}
+	switch {
+	case r.Error == nil:
+		return nil
+	case errors.Is(r.Error, io.EOF) || errors.Is(r.Error, io.ErrUnexpectedEOF):
+		return fmt.Errorf("avro: %w: truncated input", serde.ErrDecode)
+	}
+	return fmt.Errorf("avro: %w: %v", serde.ErrDecode, r.Error)
+}
