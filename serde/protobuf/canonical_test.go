@@ -1,6 +1,7 @@
 package protobuf
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"os"
@@ -74,8 +75,8 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 	slices.Sort(fdp.Dependency)
 	var sortMsg func(m *descriptorpb.DescriptorProto)
 	sortMsg = func(m *descriptorpb.DescriptorProto) {
-		slices.SortFunc(m.Field, func(a, b *descriptorpb.FieldDescriptorProto) int { return int(a.GetNumber() - b.GetNumber()) })
-		slices.SortFunc(m.ReservedRange, func(a, b *descriptorpb.DescriptorProto_ReservedRange) int { return int(a.GetStart() - b.GetStart()) })
+		slices.SortFunc(m.Field, func(a, b *descriptorpb.FieldDescriptorProto) int { return cmp.Compare(a.GetNumber(), b.GetNumber()) })
+		slices.SortFunc(m.ReservedRange, func(a, b *descriptorpb.DescriptorProto_ReservedRange) int { return cmp.Compare(a.GetStart(), b.GetStart()) })
 		slices.Sort(m.ReservedName)
 		for _, n := range m.NestedType {
 			sortMsg(n)
@@ -89,7 +90,7 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 	sortEnums = func(es []*descriptorpb.EnumDescriptorProto, ms []*descriptorpb.DescriptorProto) {
 		for _, e := range es {
 			slices.SortFunc(e.ReservedRange, func(a, b *descriptorpb.EnumDescriptorProto_EnumReservedRange) int {
-				return int(a.GetStart() - b.GetStart())
+				return cmp.Compare(a.GetStart(), b.GetStart())
 			})
 			slices.Sort(e.ReservedName)
 		}
@@ -102,7 +103,7 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 		if c := strings.Compare(a.GetExtendee(), b.GetExtendee()); c != 0 {
 			return c
 		}
-		return int(a.GetNumber() - b.GetNumber())
+		return cmp.Compare(a.GetNumber(), b.GetNumber())
 	})
 	return fdp
 }

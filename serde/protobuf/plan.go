@@ -26,6 +26,9 @@ type plan struct {
 	// with checks proto.Marshal does not make; visitDynPre adds the
 	// message-typed fields to it.
 	visit, visitPre, visitDynPre []*fieldPlan
+	// extensible is set for messages with extension ranges: their
+	// extension fields are checked too.
+	extensible bool
 	// deep reports whether a message of this type (or anything inside it)
 	// needs any check at all; pre reports whether it needs a check that
 	// proto.Marshal does not make (closed enums, type mismatches).
@@ -129,8 +132,9 @@ func (b *builder) build(md protoreflect.MessageDescriptor) *plan {
 			}
 		}
 	}
-	p.deep = p.mismatch != "" || len(p.required) > 0
-	p.pre = p.mismatch != ""
+	p.extensible = md.ExtensionRanges().Len() > 0
+	p.deep = p.mismatch != "" || len(p.required) > 0 || p.extensible
+	p.pre = p.mismatch != "" || p.extensible
 	for _, fp := range p.fields {
 		if fp.mismatch != "" || fp.utf8 || fp.keyUTF8 || fp.closed != nil {
 			p.deep = true

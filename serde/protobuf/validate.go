@@ -26,6 +26,8 @@ import (
 //   - a string that protobuf requires to be UTF-8 is not (serde.ErrFormat);
 //   - a closed (proto2) enum field holds an undeclared number (serde.ErrEnum).
 //
+// Extension fields are checked the same way, with paths like (pkg.ext).id.
+//
 // A value implementing serde.Validatable is checked by its own Validate
 // method once its type is confirmed.
 func (s *Schema) Validate(v any) (err error) {
@@ -149,6 +151,52 @@ func (w *walker) message(p *plan, m protoreflect.Message) {
 		w.field(fp, m.Get(fp.fd))
 		w.pop()
 	}
+	if p.extensible {
+		m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+			if fd.IsExtension() {
+				w.push(segment{name: protoreflect.Name("(" + fd.FullName() + ")"), index: -1})
+				w.extension(fd, v)
+				w.pop()
+			}
+			return true
+		})
+	}
+}
+
+// extension checks an extension field's value like a field's. Message
+// values of types the schema's files do not know are only checked for
+// their required fields.
+func (w *walker) extension(fd protoreflect.FieldDescriptor, v protoreflect.Value) {
+	fp := &fieldPlan{fd: fd}
+	switch {
+	case fd.Kind() == protoreflect.EnumKind && fd.Enum().IsClosed():
+		fp.closed = fd.Enum()
+	case fd.Kind() == protoreflect.StringKind:
+		fp.utf8 = enforcesUTF8(fd)
+	case isMessage(fd):
+		if _, err := w.s.files.FindDescriptorByName(fd.Message().FullName()); err == nil {
+			fp.sub = w.s.planFor(fd.Message())
+			break
+		}
+		if w.preOnly {
+			return
+		}
+		var msgs []protoreflect.Message
+		if fd.IsList() {
+			for i := 0; i < v.List().Len(); i++ {
+				msgs = append(msgs, v.List().Get(i).Message())
+			}
+		} else {
+			msgs = append(msgs, v.Message())
+		}
+		for _, sub := range msgs {
+			if err := proto.CheckInitialized(sub.Interface()); err != nil {
+				w.add(serde.ErrRequired, "%s", reason(err))
+			}
+		}
+		return
+	}
+	w.field(fp, v)
 }
 
 func (w *walker) field(fp *fieldPlan, v protoreflect.Value) {

@@ -71,6 +71,33 @@ message Rec {
 }
 `
 
+const extProto = `syntax = "proto2";
+package ext;
+message Base { optional string name = 1; extensions 100 to 200; }
+enum Color { RED = 1; }
+message Part { required string id = 1; }
+extend Base { optional Color color = 100; optional Part part = 101; repeated Part parts = 102; }
+`
+
+// setExt sets extension name on m (appending for repeated extensions).
+func setExt(t *testing.T, s *Schema, m *dynamicpb.Message, name string, vs ...protoreflect.Value) msg {
+	t.Helper()
+	xd, err := s.Files().FindDescriptorByName(protoreflect.FullName(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	xt := dynamicpb.NewExtensionType(xd.(protoreflect.ExtensionDescriptor)).TypeDescriptor()
+	if xt.IsList() {
+		l := m.Mutable(xt).List()
+		for _, v := range vs {
+			l.Append(v)
+		}
+		return msg{m}
+	}
+	m.Set(xt, vs[0])
+	return msg{m}
+}
+
 var testResolver = serde.MapResolver{"legacy.proto": {Text: legacyProto}}
 
 func envelopeSchema(t testing.TB) *Schema {
@@ -200,12 +227,26 @@ func TestValidateBadValues(t *testing.T) {
 	missingField := compileText(t, `syntax = "proto3"; package shop.v1; message Envelope { string name = 1; }`)
 	missingRequired := compileText(t, `syntax = "proto2"; package legacy; message Order { optional string note = 8; }`)
 
+	ext := compileText(t, extProto)
+	x := func() msg { return newMsg(ext.Message()).set("name", "n") }
+	part := func(id string) *dynamicpb.Message {
+		p := dynamicpb.NewMessage(ext.Message().ParentFile().Messages().ByName("Part"))
+		if id != "" {
+			p.Set(p.Descriptor().Fields().ByName("id"), protoreflect.ValueOfString(id))
+		}
+		return p
+	}
+
 	tests := []struct {
 		name   string
 		schema *Schema
 		value  any
 		want   []violation
 	}{
+		{name: "extension closed enum", schema: ext, value: setExt(t, ext, x().m, "ext.color", protoreflect.ValueOfEnum(9)).m, want: []violation{{"(ext.color)", serde.ErrEnum}}},
+		{name: "extension message required", schema: ext, value: setExt(t, ext, x().m, "ext.part", protoreflect.ValueOfMessage(part(""))).m, want: []violation{{"(ext.part).id", serde.ErrRequired}}},
+		{name: "repeated extension message required", schema: ext, value: setExt(t, ext, x().m, "ext.parts", protoreflect.ValueOfMessage(part("a")), protoreflect.ValueOfMessage(part(""))).m, want: []violation{{"(ext.parts)[1].id", serde.ErrRequired}}},
+		{name: "valid extensions", schema: ext, value: setExt(t, ext, setExt(t, ext, x().m, "ext.color", protoreflect.ValueOfEnum(1)).m, "ext.part", protoreflect.ValueOfMessage(part("p"))).m, want: nil},
 		{name: "nil", schema: env, value: nil, want: []violation{{"", serde.ErrType}}},
 		{name: "not a message", schema: env, value: "hello", want: []violation{{"", serde.ErrType}}},
 		{name: "map value", schema: env, value: map[string]any{"name": "x"}, want: []violation{{"", serde.ErrType}}},
