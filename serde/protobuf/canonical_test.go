@@ -76,7 +76,9 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 	var sortMsg func(m *descriptorpb.DescriptorProto)
 	sortMsg = func(m *descriptorpb.DescriptorProto) {
 		slices.SortFunc(m.Field, func(a, b *descriptorpb.FieldDescriptorProto) int { return cmp.Compare(a.GetNumber(), b.GetNumber()) })
-		slices.SortFunc(m.ReservedRange, func(a, b *descriptorpb.DescriptorProto_ReservedRange) int { return cmp.Compare(a.GetStart(), b.GetStart()) })
+		slices.SortFunc(m.ReservedRange, func(a, b *descriptorpb.DescriptorProto_ReservedRange) int {
+			return cmp.Compare(a.GetStart(), b.GetStart())
+		})
 		slices.Sort(m.ReservedName)
 		for _, n := range m.NestedType {
 			sortMsg(n)
