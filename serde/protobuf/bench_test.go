@@ -137,19 +137,26 @@ func BenchmarkValidate(b *testing.B) {
 // own, so that generated typepb values meet a descriptor built from text,
 // as generated producers meet the registry's schema.
 func typeSchema(b *testing.B) *Schema {
+	return wellKnownSchema(b, "google/protobuf/type.proto", "google.protobuf.Type")
+}
+
+// wellKnownSchema compiles the source text of a well-known .proto file
+// (embedded in protocompile) under the default schema file name.
+func wellKnownSchema(tb testing.TB, path, message string) *Schema {
+	tb.Helper()
 	res, err := wellknownimports.WithStandardImports(protocompile.ResolverFunc(func(string) (protocompile.SearchResult, error) {
 		return protocompile.SearchResult{}, io.EOF
-	})).FindFileByPath("google/protobuf/type.proto")
+	})).FindFileByPath(path)
 	if err != nil || res.Source == nil {
-		b.Fatalf("type.proto source: %v", err)
+		tb.Fatalf("%s source: %v", path, err)
 	}
 	text, err := io.ReadAll(res.Source)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	s, err := Compile(context.Background(), serde.Schema{Text: string(text)}, nil, MessageName("google.protobuf.Type"))
+	s, err := Compile(context.Background(), serde.Schema{Text: string(text)}, nil, MessageName(message))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	return s
 }

@@ -8,6 +8,7 @@ import (
 
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 	"google.golang.org/protobuf/types/known/structpb"
 	"google.golang.org/protobuf/types/known/timestamppb"
@@ -97,6 +98,15 @@ func setExt(t *testing.T, s *Schema, m *dynamicpb.Message, name string, vs ...pr
 	m.Set(xt, vs[0])
 	return msg{m}
 }
+
+// validated is a message with its own Validate method, like generated code
+// with schema rules compiled in (serde.Validatable).
+type validated struct {
+	*dynamicpb.Message
+	err error
+}
+
+func (v validated) Validate() error { return v.err }
 
 var testResolver = serde.MapResolver{"legacy.proto": {Text: legacyProto}}
 
@@ -237,12 +247,22 @@ func TestValidateBadValues(t *testing.T) {
 		return p
 	}
 
+	uo := wellKnownSchema(t, "google/protobuf/descriptor.proto", "google.protobuf.UninterpretedOption")
+	namePart := func(part string, ext *bool) *descriptorpb.UninterpretedOption_NamePart {
+		return &descriptorpb.UninterpretedOption_NamePart{NamePart: proto.String(part), IsExtension: ext}
+	}
+
 	tests := []struct {
 		name   string
 		schema *Schema
 		value  any
 		want   []violation
 	}{
+		{name: "generated required missing", schema: uo, value: &descriptorpb.UninterpretedOption{Name: []*descriptorpb.UninterpretedOption_NamePart{namePart("a", proto.Bool(false)), namePart("b", nil)}}, want: []violation{{"name[1].is_extension", serde.ErrRequired}}},
+		{name: "generated valid", schema: uo, value: &descriptorpb.UninterpretedOption{Name: []*descriptorpb.UninterpretedOption_NamePart{namePart("a", proto.Bool(true))}, StringValue: []byte("x")}, want: nil},
+		{name: "generated wrong type", schema: uo, value: &descriptorpb.FileOptions{}, want: []violation{{"", serde.ErrType}}},
+		{name: "validatable value decides", schema: env, value: validated{Message: validEnvelope(env).m, err: serde.Violation("name", serde.ErrConstraint, "custom rule")}, want: []violation{{"name", serde.ErrConstraint}}},
+		{name: "validatable value passes", schema: env, value: validated{Message: validEnvelope(env).m}, want: nil},
 		{name: "extension closed enum", schema: ext, value: setExt(t, ext, x().m, "ext.color", protoreflect.ValueOfEnum(9)).m, want: []violation{{"(ext.color)", serde.ErrEnum}}},
 		{name: "extension message required", schema: ext, value: setExt(t, ext, x().m, "ext.part", protoreflect.ValueOfMessage(part(""))).m, want: []violation{{"(ext.part).id", serde.ErrRequired}}},
 		{name: "repeated extension message required", schema: ext, value: setExt(t, ext, x().m, "ext.parts", protoreflect.ValueOfMessage(part("a")), protoreflect.ValueOfMessage(part(""))).m, want: []violation{{"(ext.parts)[1].id", serde.ErrRequired}}},
