@@ -33,7 +33,9 @@ func FuzzCanReadJSON(f *testing.F) {
 			t.Fatalf("unexpected error class: %v", err)
 		}
 		for _, s := range []string{reader, writer} {
-			fs, err := CanRead(ctx, jsonSchema(s), jsonSchema(s), nil)
+			// A leading space keeps the texts apart, so the schema is
+			// really compared with itself.
+			fs, err := CanRead(ctx, jsonSchema(" "+s), jsonSchema(s), nil)
 			if err == nil && len(fs) > 0 {
 				t.Fatalf("schema not compatible with itself: %s: %v", s, fs)
 			}
