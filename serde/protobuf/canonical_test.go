@@ -398,6 +398,22 @@ extend M { optional group TopG = 150 { optional int32 w = 1; } }
 message After {}`,
 		},
 		{
+			name: "editions required, delimited and closed enums",
+			text: `edition = "2023";
+package ed;
+enum Closed { option features.enum_type = CLOSED; C_ONE = 1; }
+message Rec {
+  string s = 1;
+  string loose = 2 [features.utf8_validation = NONE];
+  int32 must = 3 [features.field_presence = LEGACY_REQUIRED];
+  Inner inner = 4 [features.message_encoding = DELIMITED];
+  Closed c = 5;
+  repeated int32 unpacked = 6 [features.repeated_field_encoding = EXPANDED];
+  message Inner { int32 x = 1; }
+}`,
+			want: []string{"int32 must = 3 [features = { field_presence: LEGACY_REQUIRED }];", "option features = { enum_type: CLOSED };"},
+		},
+		{
 			name: "json_name equal to default is dropped",
 			text: "syntax = \"proto3\";\nmessage M { string snake_name = 1 [json_name = \"snakeName\"]; string other = 2 [json_name = \"x_y\"]; }\n",
 			want: []string{"string snake_name = 1;", `string other = 2 [json_name = "x_y"];`},
