@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hamba/avro/v2"
 )
@@ -36,7 +37,8 @@ type node struct {
 	// empty is true when an encoded value can take zero bytes.
 	empty bool
 
-	plans sync.Map // reflect.Type -> checker
+	plans sync.Map                  // reflect.Type -> checker
+	last  atomic.Pointer[ifacePlan] // the plan of the Go type seen last
 }
 
 // maxValueDepth bounds how deep values of recursive schemas may nest, when

@@ -206,7 +206,12 @@ func checkAny(n *node, v any, c *vctx) {
 		return
 	}
 	t := reflect.TypeOf(v)
-	runChk(n.plan(t), directIface(t), v, c)
+	ip := n.last.Load()
+	if ip == nil || ip.t != t {
+		ip = &ifacePlan{t: t, chk: n.plan(t), direct: directIface(t)}
+		n.last.Store(ip)
+	}
+	runChk(ip.chk, ip.direct, v, c)
 }
 
 // runChk runs chk, built for v's dynamic type, on v.
