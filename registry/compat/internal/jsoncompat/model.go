@@ -328,7 +328,6 @@ func hasAny(m map[string]any, keys []string) bool {
 }
 
 func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node, error) {
-	const key = ""
 	first := len(l.created)
 	defer func() {
 		// Every node made for this object (not its children, which
@@ -341,7 +340,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 	}()
 	var parts []*node
 	if ref, ok := m["$ref"].(string); ok {
-		r, err := l.newNode(kindRef, key)
+		r, err := l.newNode(kindRef, "")
 		if err != nil {
 			return nil, err
 		}
@@ -350,7 +349,6 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		if !doc.modern {
 			// Drafts up to 7 ignore the keywords beside $ref but for
 			// annotations (a default beside $ref still counts).
-			r.key = key
 			annotate(doc, r, m)
 			return r, nil
 		}
@@ -361,7 +359,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		if !ok {
 			return nil, schemaErr(doc, ptr, "enum must be an array")
 		}
-		n, err := l.newNode(kindEnum, "enum:"+key)
+		n, err := l.newNode(kindEnum, "enum")
 		if err != nil {
 			return nil, err
 		}
@@ -381,7 +379,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		if !ok || len(arr) == 0 {
 			return nil, schemaErr(doc, ptr, crit+" must be a non-empty array")
 		}
-		c, err := l.newNode(kindCombined, crit+":"+key)
+		c, err := l.newNode(kindCombined, crit)
 		if err != nil {
 			return nil, err
 		}
@@ -398,7 +396,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 	// Each combinator is its own part, as in Confluent's model.
 	parts = append(parts, combined...)
 	if x, ok := m["not"]; ok {
-		n, err := l.newNode(kindNot, "not:"+key)
+		n, err := l.newNode(kindNot, "not")
 		if err != nil {
 			return nil, err
 		}
@@ -408,7 +406,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		parts = append(parts, n)
 	}
 	if x, ok := m["const"]; ok && !doc.draft4 {
-		n, err := l.newNode(kindConst, "const:"+key)
+		n, err := l.newNode(kindConst, "const")
 		if err != nil {
 			return nil, err
 		}
@@ -436,7 +434,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		var typed []*node
 		for _, name := range names {
-			n, err := l.typed(doc, m, ptr, name, key)
+			n, err := l.typed(doc, m, ptr, name, "")
 			if err != nil {
 				return nil, err
 			}
@@ -444,7 +442,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 			typed = append(typed, n)
 		}
 		if _, isList := t.([]any); isList {
-			c, err := l.newNode(kindCombined, "type:"+key)
+			c, err := l.newNode(kindCombined, "type")
 			if err != nil {
 				return nil, err
 			}
@@ -484,14 +482,14 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		if !has {
 			continue
 		}
-		n, err := l.typed(doc, m, ptr, s.name, "sniffed:"+key)
+		n, err := l.typed(doc, m, ptr, s.name, "sniffed")
 		if err != nil {
 			return nil, err
 		}
 		parts = append(parts, n)
 	}
 	if hasAny(m, []string{"if", "then", "else"}) && !doc.draft4 && !doc.draft6 {
-		n, err := l.newNode(kindConditional, "if:"+key)
+		n, err := l.newNode(kindConditional, "if")
 		if err != nil {
 			return nil, err
 		}
@@ -501,15 +499,15 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 	switch len(parts) {
 	case 0:
 		var err error
-		if n, err = l.newNode(kindEmpty, key); err != nil {
+		if n, err = l.newNode(kindEmpty, ""); err != nil {
 			return nil, err
 		}
 	case 1:
 		n = parts[0]
-		n.key = key
+		n.key = "" // the whole object, not a part of it
 	default:
 		var err error
-		if n, err = l.newNode(kindCombined, key); err != nil {
+		if n, err = l.newNode(kindCombined, ""); err != nil {
 			return nil, err
 		}
 		n.criterion, n.subs = "allOf", parts
@@ -555,12 +553,12 @@ func stringAt(m map[string]any, k string) *string {
 }
 
 // typed builds the schema of one type from its family's keywords.
-func (l *loader) typed(doc *document, m map[string]any, ptr, typ, key string) (*node, error) {
+func (l *loader) typed(doc *document, m map[string]any, ptr, typ, tag string) (*node, error) {
 	var n *node
 	var err error
 	switch typ {
 	case "string":
-		if n, err = l.newNode(kindString, "string:"+key); err != nil {
+		if n, err = l.newNode(kindString, "string"+tag); err != nil {
 			return nil, err
 		}
 		if n.minLength, err = numberAt(doc, m, ptr, "minLength"); err != nil {
@@ -577,7 +575,7 @@ func (l *loader) typed(doc *document, m map[string]any, ptr, typ, key string) (*
 			n.pattern = &s
 		}
 	case "integer", "number":
-		if n, err = l.newNode(kindNumber, typ+":"+key); err != nil {
+		if n, err = l.newNode(kindNumber, typ+tag); err != nil {
 			return nil, err
 		}
 		n.integer = typ == "integer"
@@ -604,21 +602,21 @@ func (l *loader) typed(doc *document, m map[string]any, ptr, typ, key string) (*
 			n.multipleOf, n.multipleOfText = r, num.String()
 		}
 	case "boolean":
-		n, err = l.newNode(kindBoolean, "boolean:"+key)
+		n, err = l.newNode(kindBoolean, "boolean"+tag)
 	case "null":
-		n, err = l.newNode(kindNull, "null:"+key)
+		n, err = l.newNode(kindNull, "null"+tag)
 	case "object":
-		n, err = l.object(doc, m, ptr, key)
+		n, err = l.object(doc, m, ptr, tag)
 	case "array":
-		n, err = l.array(doc, m, ptr, key)
+		n, err = l.array(doc, m, ptr, tag)
 	default:
 		return nil, schemaErr(doc, ptr, fmt.Sprintf("unknown type %q", typ))
 	}
 	return n, err
 }
 
-func (l *loader) object(doc *document, m map[string]any, ptr, key string) (*node, error) {
-	n, err := l.newNode(kindObject, "object:"+key)
+func (l *loader) object(doc *document, m map[string]any, ptr, tag string) (*node, error) {
+	n, err := l.newNode(kindObject, "object"+tag)
 	if err != nil {
 		return nil, err
 	}
@@ -733,8 +731,8 @@ func (l *loader) object(doc *document, m map[string]any, ptr, key string) (*node
 	return n, nil
 }
 
-func (l *loader) array(doc *document, m map[string]any, ptr, key string) (*node, error) {
-	n, err := l.newNode(kindArray, "array:"+key)
+func (l *loader) array(doc *document, m map[string]any, ptr, tag string) (*node, error) {
+	n, err := l.newNode(kindArray, "array"+tag)
 	if err != nil {
 		return nil, err
 	}
