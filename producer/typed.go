@@ -315,6 +315,10 @@ func (t *Typed[K, V]) SchemaID() int { return t.valueID }
 // KeySchemaID returns the key schema ID, 0 when keys have no schema.
 func (t *Typed[K, V]) KeySchemaID() int { return t.keyID }
 
+// Validate checks value against the value schema without producing it.
+// The error is nil, a *serde.ValidationError, or errors.Join of several.
+func (t *Typed[K, V]) Validate(value V) error { return t.val.Validate(value) }
+
 // Producer returns the producer t sends through.
 func (t *Typed[K, V]) Producer() *Producer { return t.p }
 

@@ -1,0 +1,301 @@
+package producer_test
+
+import (
+	"context"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/formats"
+)
+
+// The benchmarks compare, on the same 3-broker kfake cluster and the same
+// kgo.Client settings in one run:
+//
+//   - raw: kgo.Client.Produce of pre-encoded, pre-framed bytes;
+//   - typed: producer.Typed.Produce of the Go values those bytes came from
+//     (Avro validation, encoding and framing on every record).
+//
+// Run (numbers in docs/perf/producer.md):
+//
+//	go test ./producer -run '^$' -bench 'Produce' -benchtime 200000x -count 5
+
+const benchSchema = `{"type":"record","name":"Event","namespace":"bench","fields":[
+ {"name":"id","type":"string"},
+ {"name":"user","type":"string"},
+ {"name":"amount","type":"long"},
+ {"name":"currency","type":"string"},
+ {"name":"note","type":"string"}]}`
+
+type benchEvent struct {
+	ID       string `avro:"id"`
+	User     string `avro:"user"`
+	Amount   int64  `avro:"amount"`
+	Currency string `avro:"currency"`
+	Note     string `avro:"note"`
+}
+
+const benchRing = 1024 // distinct values, reused round the ring
+
+func benchValues() []*benchEvent {
+	out := make([]*benchEvent, benchRing)
+	for i := range out {
+		out[i] = &benchEvent{
+			ID:       "evt-" + strconv.Itoa(100000+i),
+			User:     "user-" + strconv.Itoa(i%97),
+			Amount:   int64(i * 37),
+			Currency: "EUR",
+			Note:     strings.Repeat("n", 150),
+		}
+	}
+	return out
+}
+
+type benchEnv struct {
+	p      *producer.Producer
+	typed  *producer.Typed[[]byte, *benchEvent]
+	values []*benchEvent
+	keys   [][]byte
+	raw    [][]byte // the typed producer's own framed bytes for values[i]
+}
+
+func newBenchEnv(b *testing.B) *benchEnv {
+	b.Helper()
+	c := cluster(b, kfake.SeedTopics(6, "bench"))
+	p := newProducer(b, c)
+	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *benchEvent]{
+		Topic:    "bench",
+		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: benchSchema}},
+		SchemaID: 1,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	env := &benchEnv{p: p, typed: typed, values: benchValues()}
+	// Pre-encode through a one-off serializer on the same schema: the raw
+	// side sends exactly these bytes.
+	ser, err := serde.NewSerializer(mustCompile(b), serde.SerializerConfig{Topic: "bench", Subject: "bench-value", ID: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for i, v := range env.values {
+		buf, err := ser.AppendSerialize(nil, v)
+		if err != nil {
+			b.Fatal(err)
+		}
+		env.raw = append(env.raw, buf)
+		env.keys = append(env.keys, []byte("key-"+strconv.Itoa(i)))
+	}
+	if err := p.Ping(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	// Warm up: topic metadata and producer ID.
+	if _, err := typed.ProduceSync(context.Background(), env.keys[0], env.values[0]); err != nil {
+		b.Fatal(err)
+	}
+	return env
+}
+
+func mustCompile(b *testing.B) serde.Compiled {
+	c, err := formats.Compile(context.Background(), serde.Schema{Format: serde.Avro, Text: benchSchema}, serde.MapResolver{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
+}
+
+func report(b *testing.B, env *benchEnv, bytes int64) {
+	if err := env.p.Flush(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	secs := b.Elapsed().Seconds()
+	b.ReportMetric(float64(b.N)/secs, "records/s")
+	b.SetBytes(bytes / int64(max(b.N, 1)))
+}
+
+func BenchmarkProduce(b *testing.B) {
+	b.Run("raw", func(b *testing.B) {
+		env := newBenchEnv(b)
+		cl := env.p.Client()
+		var failed atomic.Int64
+		promise := func(_ *kgo.Record, err error) {
+			if err != nil {
+				failed.Add(1)
+			}
+		}
+		ctx := context.Background()
+		var bytes int64
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			j := i % benchRing
+			cl.Produce(ctx, &kgo.Record{Topic: "bench", Key: env.keys[j], Value: env.raw[j]}, promise)
+			bytes += int64(len(env.raw[j]))
+		}
+		report(b, env, bytes)
+		if failed.Load() > 0 {
+			b.Fatalf("%d records failed", failed.Load())
+		}
+	})
+	b.Run("typed", func(b *testing.B) {
+		env := newBenchEnv(b)
+		ctx := context.Background()
+		var bytes int64
+		b.ReportAllocs()
+		b.ResetTimer()
+		for i := range b.N {
+			j := i % benchRing
+			if _, err := env.typed.Produce(ctx, env.keys[j], env.values[j]); err != nil {
+				b.Fatal(err)
+			}
+			bytes += int64(len(env.raw[j]))
+		}
+		report(b, env, bytes)
+		if m := env.p.Metrics(); m.RecordsFailed > 0 {
+			b.Fatalf("%d records failed", m.RecordsFailed)
+		}
+	})
+}
+
+func BenchmarkProduceParallel(b *testing.B) {
+	b.Run("raw", func(b *testing.B) {
+		env := newBenchEnv(b)
+		cl := env.p.Client()
+		var failed atomic.Int64
+		promise := func(_ *kgo.Record, err error) {
+			if err != nil {
+				failed.Add(1)
+			}
+		}
+		ctx := context.Background()
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				j := int(next.Add(1)) % benchRing
+				cl.Produce(ctx, &kgo.Record{Topic: "bench", Key: env.keys[j], Value: env.raw[j]}, promise)
+			}
+		})
+		report(b, env, int64(b.N)*int64(len(env.raw[0])))
+		if failed.Load() > 0 {
+			b.Fatalf("%d records failed", failed.Load())
+		}
+	})
+	b.Run("typed", func(b *testing.B) {
+		env := newBenchEnv(b)
+		ctx := context.Background()
+		var next atomic.Int64
+		b.ReportAllocs()
+		b.ResetTimer()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				j := int(next.Add(1)) % benchRing
+				if _, err := env.typed.Produce(ctx, env.keys[j], env.values[j]); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+		report(b, env, int64(b.N)*int64(len(env.raw[0])))
+		if m := env.p.Metrics(); m.RecordsFailed > 0 {
+			b.Fatalf("%d records failed", m.RecordsFailed)
+		}
+	})
+}
+
+// BenchmarkSerialize is the serde part of the typed path alone: validate,
+// encode and frame one value.
+func BenchmarkSerialize(b *testing.B) {
+	ser, err := serde.NewSerializer(mustCompile(b), serde.SerializerConfig{Topic: "bench", Subject: "bench-value", ID: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	vals := benchValues()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		if _, err := ser.AppendSerialize(make([]byte, 0, 256), vals[i%benchRing]); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// BenchmarkTypedVsRaw alternates blocks of raw and typed records on one
+// client, so that load from other processes on the machine hits both sides
+// alike, and reports each side's rate and their ratio. b.N is the records
+// of each side. The parallel variants produce from GOMAXPROCS goroutines.
+func BenchmarkTypedVsRaw(b *testing.B) {
+	for _, par := range []int{1, runtime.GOMAXPROCS(0) * 2} {
+		name := "sequential"
+		if par > 1 {
+			name = "parallel-" + strconv.Itoa(par)
+		}
+		b.Run(name, func(b *testing.B) {
+			env := newBenchEnv(b)
+			cl := env.p.Client()
+			ctx := context.Background()
+			promise := func(_ *kgo.Record, err error) {
+				if err != nil {
+					b.Error(err)
+				}
+			}
+			const block = 5000
+			var rawT, typedT time.Duration
+			run := func(n int, typed bool) time.Duration {
+				start := time.Now()
+				var wg sync.WaitGroup
+				var next atomic.Int64
+				for range par {
+					wg.Add(1)
+					go func() {
+						defer wg.Done()
+						for {
+							i := int(next.Add(1)) - 1
+							if i >= n {
+								return
+							}
+							j := i % benchRing
+							if typed {
+								if _, err := env.typed.Produce(ctx, env.keys[j], env.values[j]); err != nil {
+									b.Error(err)
+									return
+								}
+							} else {
+								cl.Produce(ctx, &kgo.Record{Topic: "bench", Key: env.keys[j], Value: env.raw[j]}, promise)
+							}
+						}
+					}()
+				}
+				wg.Wait()
+				if err := env.p.Flush(ctx); err != nil {
+					b.Fatal(err)
+				}
+				return time.Since(start)
+			}
+			b.ResetTimer()
+			for done := 0; done < b.N; done += block {
+				n := min(block, b.N-done)
+				rawT += run(n, false)
+				typedT += run(n, true)
+			}
+			b.StopTimer()
+			rawRate := float64(b.N) / rawT.Seconds()
+			typedRate := float64(b.N) / typedT.Seconds()
+			b.ReportMetric(rawRate, "raw-records/s")
+			b.ReportMetric(typedRate, "typed-records/s")
+			b.ReportMetric(typedRate/rawRate, "typed/raw")
+		})
+	}
+}
