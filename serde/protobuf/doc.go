@@ -15,7 +15,8 @@
 // Values are proto.Message: generated messages (protoc-gen-go) or dynamicpb
 // messages whose descriptor has the schema message's full name and a
 // layout that agrees with the schema's (same kinds and cardinalities for
-// the fields they share, no fields the schema lacks, every required field).
+// the fields they share, no set field the schema lacks, every required
+// field).
 // Validate reports every violation with its field path:
 // missing proto2 required fields (serde.ErrRequired), invalid UTF-8 in fields
 // that must be UTF-8 (serde.ErrFormat), closed-enum values outside the enum
