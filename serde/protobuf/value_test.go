@@ -235,6 +235,7 @@ func TestValidateBadValues(t *testing.T) {
 	otherEnv := compileText(t, `syntax = "proto3"; package shop.v1; message Envelope { int64 name = 1; }`)
 	otherItem := compileText(t, `syntax = "proto2"; package legacy; message Item { required int64 sku = 1; }`)
 	missingField := compileText(t, `syntax = "proto3"; package shop.v1; message Envelope { string name = 1; }`)
+	extraField := compileText(t, `syntax = "proto3"; package shop.v1; message Envelope { string name = 1; int32 extra = 99; }`)
 	missingRequired := compileText(t, `syntax = "proto2"; package legacy; message Order { optional string note = 8; }`)
 
 	ext := compileText(t, extProto)
@@ -275,6 +276,8 @@ func TestValidateBadValues(t *testing.T) {
 		{name: "wrong message type dynamic", schema: env, value: o().m, want: []violation{{"", serde.ErrType}}},
 		{name: "same name other kind", schema: env, value: newMsg(otherEnv.Message()).set("name", int64(4)).m, want: []violation{{"name", serde.ErrType}}},
 		{name: "same name missing optional field is fine", schema: env, value: newMsg(missingField.Message()).set("name", "x").m, want: nil},
+		{name: "same name extra field set", schema: env, value: newMsg(extraField.Message()).set("name", "x").set("extra", int32(1)).m, want: []violation{{"extra", serde.ErrType}}},
+		{name: "same name extra field unset is fine", schema: env, value: newMsg(extraField.Message()).set("name", "x").m, want: nil},
 		{name: "same name missing required field", schema: ord, value: newMsg(missingRequired.Message()).set("note", "x").m, want: []violation{{"", serde.ErrType}}},
 		{name: "foreign nested item", schema: env, value: e().add("items", newMsg(otherItem.Message()).set("sku", int64(1))).m, want: []violation{{"items[0].sku", serde.ErrType}}},
 		{name: "bad utf8", schema: env, value: e().set("name", "\xff").m, want: []violation{{"name", serde.ErrFormat}}},
