@@ -101,8 +101,14 @@ func (f *goFile) bytes() ([]byte, error) {
 			paths = append(paths, p)
 		}
 		sort.Strings(paths)
+		sort.SliceStable(paths, func(i, j int) bool {
+			return isStd(paths[i]) && !isStd(paths[j])
+		})
 		b.WriteString("import (\n")
-		for _, p := range paths {
+		for i, p := range paths {
+			if i > 0 && isStd(paths[i-1]) && !isStd(p) {
+				b.WriteString("\n")
+			}
 			local := f.imports[p]
 			if local == defaultName(p) {
 				fmt.Fprintf(&b, "\t%s\n", strconv.Quote(p))
@@ -220,4 +226,10 @@ func goString(s string) string {
 		return "`" + s + "`"
 	}
 	return strconv.Quote(s)
+}
+
+// isStd reports whether an import path is the standard library's.
+func isStd(p string) bool {
+	first, _, _ := strings.Cut(p, "/")
+	return !strings.Contains(first, ".")
 }

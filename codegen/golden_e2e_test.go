@@ -1,0 +1,181 @@
+package codegen_test
+
+import (
+	"context"
+	"errors"
+	"math/big"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
+	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/registry/registrytest"
+	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/formats"
+)
+
+// env is one end-to-end run: a kfake cluster, an embedded registry, a
+// registry client and a producer with both.
+type env struct {
+	cluster *kfake.Cluster
+	reg     *registry.Client
+	p       *producer.Producer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	srv := registrytest.New(t)
+	reg, err := registry.New(registry.URLs(srv.URL()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := producer.New(producer.SeedBrokers(c.ListenAddrs()...), producer.Registry(reg),
+		producer.KgoOpts(kgo.MetadataMinAge(50*time.Millisecond), kgo.AllowAutoTopicCreation()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	return &env{cluster: c, reg: reg, p: p}
+}
+
+// register registers s under subject, for producers that look their schema up.
+func (e *env) register(t *testing.T, subject string, s serde.Schema) {
+	t.Helper()
+	if _, err := e.reg.Register(context.Background(), subject, s); err != nil {
+		t.Fatalf("register %s: %v", subject, err)
+	}
+}
+
+// consume reads n records from topic.
+func (e *env) consume(t *testing.T, topic string, n int) []*kgo.Record {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(e.cluster.ListenAddrs()...), kgo.ConsumeTopics(topic),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	var out []*kgo.Record
+	for len(out) < n {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("consume %s: %v (have %d of %d records)", topic, ctx.Err(), len(out), n)
+		}
+		fs.EachRecord(func(r *kgo.Record) { out = append(out, r) })
+	}
+	return out
+}
+
+// decode decodes a consumed record's value with an independently compiled
+// schema (the serde decoders), checking its frame names wantID.
+func decode(t *testing.T, s producer.Serde, rec *kgo.Record, wantID int, into any) {
+	t.Helper()
+	sch := s.Schema
+	c, err := func() (serde.Compiled, error) {
+		if s.Compile != nil {
+			return s.Compile(context.Background(), sch, s.Resolver)
+		}
+		r := s.Resolver
+		if r == nil {
+			r = serde.MapResolver{}
+		}
+		return formats.Compile(context.Background(), sch, r)
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, isProto := c.(serde.Indexed)
+	fr, payload, err := serde.ReadFrame(rec.Value, nil, serde.Value, isProto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.ID != wantID {
+		t.Fatalf("frame schema id %d, want %d", fr.ID, wantID)
+	}
+	if err := c.Decode(payload, into); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+}
+
+// wantRejected checks err is a rejection carrying a *serde.ValidationError
+// with the path and sentinel.
+func wantRejected(t *testing.T, err error, path string, sentinel error) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("invalid value accepted")
+	}
+	for _, v := range serde.Violations(err) {
+		if v.Path == path && errors.Is(v, sentinel) {
+			return
+		}
+	}
+	t.Fatalf("error %v has no violation at %q wrapping %v", err, path, sentinel)
+}
+
+func TestE2EAvroBasic(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.register(t, "orders-value", avrobasic.OrderSerde().Schema)
+	typed, err := avrobasic.NewOrderProducer[string](ctx, e.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := "leave at the door"
+	placed := time.UnixMilli(1_700_000_000_123).UTC()
+	day := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+	in := &avrobasic.Order{
+		ID: "6f1c1b6e-2f4e-4a53-9a57-0d1b3b1f6a01", Status: avrobasic.StatusPaid,
+		PlacedAt: placed, ShipBy: day, Total: big.NewRat(12345, 100), Note: &note,
+		Items:      []avrobasic.Item{{SKU: "A-1", Quantity: 2, Price: 9.5}},
+		Attributes: map[string]string{"channel": "web"},
+		Gift:       &avrobasic.Item{SKU: "G-1", Quantity: 1},
+		Priority:   true, Weight: 1.5, Sequence: 7, Checksum: avrobasic.MD5{1, 2, 3}, Raw: []byte{0xff},
+	}
+	if _, err := typed.ProduceSync(ctx, "k1", in); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	tests := []struct {
+		name     string
+		mutate   func(o *avrobasic.Order)
+		path     string
+		sentinel error
+	}{
+		{name: "bad enum", mutate: func(o *avrobasic.Order) { o.Status = "LOST" }, path: "status", sentinel: serde.ErrEnum},
+		{name: "bad uuid", mutate: func(o *avrobasic.Order) { o.ID = "nope" }, path: "id", sentinel: serde.ErrFormat},
+		{name: "decimal scale", mutate: func(o *avrobasic.Order) { o.Total = big.NewRat(1, 3) }, path: "total", sentinel: serde.ErrRange},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			bad := *in
+			tt.mutate(&bad)
+			_, err := typed.Produce(ctx, "k2", &bad)
+			wantRejected(t, err, tt.path, tt.sentinel)
+			var ve *serde.ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("error %T is not a *serde.ValidationError", err)
+			}
+		})
+	}
+	recs := e.consume(t, "orders", 1)
+	var out avrobasic.Order
+	decode(t, avrobasic.OrderSerde(), recs[0], typed.SchemaID(), &out)
+	if out.Total.Cmp(in.Total) != 0 || !out.PlacedAt.Equal(in.PlacedAt) || !out.ShipBy.Equal(in.ShipBy) {
+		t.Fatalf("decoded total %v placed %v ship %v, want %v %v %v", out.Total, out.PlacedAt, out.ShipBy, in.Total, in.PlacedAt, in.ShipBy)
+	}
+	out.Total, out.PlacedAt, out.ShipBy = in.Total, in.PlacedAt, in.ShipBy
+	if !reflect.DeepEqual(&out, in) {
+		t.Fatalf("decoded %+v\nwant %+v", out, *in)
+	}
+}
