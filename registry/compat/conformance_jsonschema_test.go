@@ -288,3 +288,24 @@ func TestJSONConformanceKarapace(t *testing.T) {
 		t.Errorf("karapace-json: %d+%d of %d cases pass, want all 321", agree, diverge, len(data.Cases))
 	}
 }
+
+// TestJSONVectorProvenance: the copied vectors keep their licence and the
+// commit they were copied from beside them.
+func TestJSONVectorProvenance(t *testing.T) {
+	tests := []struct {
+		name  string
+		files []string
+	}{
+		{name: "apicurio", files: []string{jsApicurioCases, "testdata/apicurio-registry/LICENSE-apicurio-registry.txt", "testdata/apicurio-registry/SOURCE_COMMIT.txt"}},
+		{name: "karapace", files: []string{jsKarapaceCases, "testdata/karapace/LICENSE-karapace.txt", "testdata/karapace/SOURCE_COMMIT.txt"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, f := range tc.files {
+				if st, err := os.Stat(filepath.FromSlash(f)); err != nil || st.Size() == 0 {
+					t.Errorf("%s: missing or empty (%v)", f, err)
+				}
+			}
+		})
+	}
+}

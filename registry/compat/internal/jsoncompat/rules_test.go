@@ -2,6 +2,8 @@ package jsoncompat
 
 import (
 	"context"
+	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -274,8 +276,8 @@ func diffStrings(t *testing.T, original, update string) []string {
 	return out
 }
 
-// TestEveryTypeHasARule checks that each emitted difference type appears in
-// TestRules' source, so a rule without a test is noticed.
+// TestPolicySets pins the sizes of Confluent's STRICT (65) and LENIENT (74)
+// compatible sets.
 func TestPolicySets(t *testing.T) {
 	if n := len(strictCompatible); n != 65 {
 		t.Errorf("strict set has %d types, want 65", n)
@@ -290,5 +292,35 @@ func TestPolicySets(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(PropertyRemovedFromOpenContentModel), "OPEN_CONTENT_MODEL") || !Strict.Compatible(PropertyRemovedFromOpenContentModel) {
 		t.Error("PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL should be compatible under both policies")
+	}
+}
+
+// TestEveryTypeHasACase: every difference type the diff can emit appears
+// in a TestRules case, so a rule without a test is noticed.
+func TestEveryTypeHasACase(t *testing.T) {
+	types, err := os.ReadFile("types.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases, err := os.ReadFile("rules_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	neverEmitted := map[string]bool{
+		"PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL":      true,
+		"RESERVED_PROPERTY_REMOVED":                 true,
+		"RESERVED_PROPERTY_CONFLICTS_WITH_PROPERTY": true,
+	}
+	all := regexp.MustCompile(`Type = "([A-Z_]+)"`).FindAllStringSubmatch(string(types), -1)
+	if len(all) != 132 {
+		t.Errorf("types.go defines %d difference types, want 132", len(all))
+	}
+	for _, m := range all {
+		if neverEmitted[m[1]] {
+			continue
+		}
+		if !strings.Contains(string(cases), `"`+m[1]+` #/`) {
+			t.Errorf("%s has no TestRules case", m[1])
+		}
 	}
 }
