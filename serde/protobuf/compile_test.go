@@ -116,7 +116,7 @@ func TestImports(t *testing.T) {
 	})
 	src := serde.Schema{
 		Format:     serde.Protobuf,
-		Text:       "syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\nimport \"google/protobuf/timestamp.proto\";\nmessage Order { Money total = 1; google.protobuf.Timestamp at = 2; }\n",
+		Text:       "syntax = \"proto3\";\npackage shop;\nimport \"shop/money.proto\";\nimport \"google/protobuf/timestamp.proto\";\n// An order.\nmessage Order { Money total = 1; google.protobuf.Timestamp at = 2; }\n",
 		References: []serde.Reference{{Name: "shop/money.proto", Subject: "money", Version: 1}},
 	}
 	s, err := Compile(context.Background(), src, r)
@@ -137,5 +137,16 @@ func TestImports(t *testing.T) {
 	}
 	if s.File().Path() != "schema.proto" {
 		t.Fatalf("File().Path() = %s", s.File().Path())
+	}
+	var order []string
+	for _, fdp := range s.FileDescriptorProtos() {
+		order = append(order, fdp.GetName())
+	}
+	wantOrder := []string{"shop/currency.proto", "shop/money.proto", "google/protobuf/timestamp.proto", "schema.proto"}
+	if !slices.Equal(order, wantOrder) {
+		t.Fatalf("FileDescriptorProtos order %v, want %v", order, wantOrder)
+	}
+	if got := s.Message().ParentFile().SourceLocations().ByDescriptor(s.Message()).LeadingComments; got != " An order.\n" {
+		t.Fatalf("leading comment of Order = %q, want it kept for code generation", got)
 	}
 }

@@ -4,8 +4,10 @@ import (
 	"fmt"
 
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/schemagen/schemagen/serde"
@@ -28,6 +30,29 @@ func (s *Schema) Message() protoreflect.MessageDescriptor { return s.msg }
 // Files returns the schema's file and every file it imports, transitively,
 // including the well-known types it uses.
 func (s *Schema) Files() *protoregistry.Files { return s.files }
+
+// FileDescriptorProtos returns the schema's file and everything it imports
+// as descriptor protos, every file after its imports and the schema's own
+// file last: the order a protoc plugin request (protogen) wants. Source
+// info (comments) is kept. Each call returns fresh copies.
+func (s *Schema) FileDescriptorProtos() []*descriptorpb.FileDescriptorProto {
+	var out []*descriptorpb.FileDescriptorProto
+	seen := map[string]bool{}
+	var walk func(fd protoreflect.FileDescriptor)
+	walk = func(fd protoreflect.FileDescriptor) {
+		if seen[fd.Path()] {
+			return
+		}
+		seen[fd.Path()] = true
+		imps := fd.Imports()
+		for i := 0; i < imps.Len(); i++ {
+			walk(imps.Get(i).FileDescriptor)
+		}
+		out = append(out, protodesc.ToFileDescriptorProto(fd))
+	}
+	walk(s.file)
+	return out
+}
 
 // Types returns the message, enum and extension types of Files as dynamicpb
 // types, for protojson and Any resolution.
