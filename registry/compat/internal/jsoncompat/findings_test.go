@@ -141,6 +141,12 @@ func TestReferences(t *testing.T) {
 			wantRules: []string{"TYPE_CHANGED"},
 		},
 		{
+			name:      "same name at two registered versions",
+			writer:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"zip":{"$ref":"zip.json"}}}`, References: []serde.Reference{{Name: "zip.json", Subject: "zip", Version: 1}}},
+			reader:    serde.Schema{Format: serde.JSON, Text: `{"properties":{"zip":{"$ref":"zip.json"}}}`, References: []serde.Reference{{Name: "zip.json", Subject: "zip", Version: 2}}},
+			wantRules: []string{"MAX_LENGTH_DECREASED"},
+		},
+		{
 			name:    "unknown external ref",
 			writer:  serde.Schema{Format: serde.JSON, Text: `{"$ref":"https://example.com/other.json"}`},
 			reader:  serde.Schema{Format: serde.JSON, Text: `{}`},
@@ -171,9 +177,16 @@ func TestReferences(t *testing.T) {
 			wantErr: serde.ErrSchema,
 		},
 	}
+	// Registered versions of zip.json, as a registry client resolves them.
+	versioned := serde.ResolverFunc(func(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
+		if ref.Subject == "zip" {
+			return serde.Schema{Format: serde.JSON, Text: `{"type":"string","maxLength":` + strconv.Itoa(6-ref.Version) + `}`}, nil
+		}
+		return resolver.Resolve(ctx, ref)
+	})
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			fs, err := CanRead(context.Background(), tc.reader, tc.writer, resolver)
+			fs, err := CanRead(context.Background(), tc.reader, tc.writer, versioned)
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)

@@ -934,7 +934,17 @@ func (d *document) ids() map[string]string {
 
 // external loads the document a $ref names through the resolver.
 func (l *loader) external(from *document, name string) (*document, error) {
-	if d, ok := l.docs[name]; ok {
+	// The writer and the reader may name the same document at different
+	// registered versions: the cache key includes the reference's subject
+	// and version.
+	cacheKey := name
+	for _, r := range from.refs {
+		if r.Name == name {
+			cacheKey = name + "\x00" + r.Subject + "\x00" + strconv.Itoa(r.Version)
+			break
+		}
+	}
+	if d, ok := l.docs[cacheKey]; ok {
 		return d, nil
 	}
 	if len(l.docs) >= MaxDocuments {
@@ -984,7 +994,7 @@ func (l *loader) external(from *document, name string) (*document, error) {
 	if err != nil {
 		return nil, err
 	}
-	l.docs[name] = d
+	l.docs[cacheKey] = d
 	return d, nil
 }
 
