@@ -195,7 +195,7 @@ func (s *Server) existing(sub *subjectRec) []compat.Version {
 	if sub == nil {
 		return nil
 	}
-	var out []compat.Version
+	out := make([]compat.Version, 0, len(sub.versions))
 	for _, v := range sub.versions {
 		if !v.deleted {
 			out = append(out, compat.Version{Version: v.version, Schema: s.st.schemas[v.id].schema()})
@@ -239,11 +239,15 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 		return r, nil
 	}
 	level := s.st.level(subject)
-	existing := s.existing(sub)
 	mode = s.st.mode(subject)
+	var existing []compat.Version
+	if mode != Import && level != compat.None {
+		existing = s.existing(sub)
+	}
 	s.mu.RUnlock()
 
-	if mode != Import && len(existing) > 0 {
+	// Neither IMPORT mode nor level NONE checks anything, as in Confluent.
+	if len(existing) > 0 {
 		next := c.schema
 		next.Text = text
 		res, err := s.cfg.checker.Check(ctx, level, next, existing, s.resolver())

@@ -247,8 +247,9 @@ func (st *state) applyRegister(ev *event) error {
 	if s.find(ev.Version, true) != nil {
 		return fmt.Errorf("subject %q already has version %d", ev.Subject, ev.Version)
 	}
-	s.versions = append(s.versions, &versionRec{version: ev.Version, id: ev.ID})
-	sort.Slice(s.versions, func(i, j int) bool { return s.versions[i].version < s.versions[j].version })
+	// Versions arrive in order except in IMPORT mode: insert in place.
+	i := sort.Search(len(s.versions), func(i int) bool { return s.versions[i].version > ev.Version })
+	s.versions = slices.Insert(s.versions, i, &versionRec{version: ev.Version, id: ev.ID})
 	return nil
 }
 
