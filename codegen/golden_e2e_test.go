@@ -10,8 +10,12 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
+	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
+	protoimports "github.com/schemagen/schemagen/codegen/testdata/proto-imports/want"
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/registrytest"
@@ -177,5 +181,70 @@ func TestE2EAvroBasic(t *testing.T) {
 	out.Total, out.PlacedAt, out.ShipBy = in.Total, in.PlacedAt, in.ShipBy
 	if !reflect.DeepEqual(&out, in) {
 		t.Fatalf("decoded %+v\nwant %+v", out, *in)
+	}
+}
+
+func TestE2EProtoBasic(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.register(t, "proto-orders-value", protobasic.OrderSerde().Schema)
+	typed, err := protobasic.NewOrderProducer[[]byte](ctx, e.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := "fragile"
+	in := &protobasic.Order{
+		Id: "o-1", Status: protobasic.Status_STATUS_PAID, Note: &note, Sequence: 3,
+		Items:      []*protobasic.Order_Item{{Sku: "A-1", Quantity: 2}},
+		Attributes: map[string]string{"channel": "web"},
+	}
+	if _, err := typed.ProduceSync(ctx, []byte("k"), in); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	_, err = typed.Produce(ctx, nil, &protobasic.Order{Id: "\xff\xfe"})
+	wantRejected(t, err, "id", serde.ErrFormat)
+
+	recs := e.consume(t, "proto-orders", 1)
+	fr, _, err := serde.ReadFrame(recs[0].Value, nil, serde.Value, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(fr.Indexes, protobasic.OrderMessageIndexes()) && !(len(fr.Indexes) == 0 && reflect.DeepEqual(protobasic.OrderMessageIndexes(), []int{0})) {
+		t.Fatalf("frame message indexes %v, want %v", fr.Indexes, protobasic.OrderMessageIndexes())
+	}
+	out := new(protobasic.Order)
+	decode(t, protobasic.OrderSerde(), recs[0], typed.SchemaID(), out)
+	if !proto.Equal(out, in) {
+		t.Fatalf("decoded %v, want %v", out, in)
+	}
+}
+
+func TestE2EProtoImports(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sd := protoimports.PaymentSerde()
+	money, err := sd.Resolver.Resolve(ctx, serde.Reference{Name: "common/money.proto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.register(t, "common/money.proto", money)
+	e.register(t, "payments-value", sd.Schema)
+	typed, err := protoimports.NewPaymentProducer[string](ctx, e.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := &protoimports.Payment{
+		OrderId: "o-1",
+		Amount:  &protoimports.Money{Currency: "EUR", Units: 12, Nanos: 500_000_000},
+		PaidAt:  timestamppb.New(time.Unix(1_700_000_000, 0)),
+	}
+	if _, err := typed.ProduceSync(ctx, "o-1", in); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	recs := e.consume(t, "payments", 1)
+	out := new(protoimports.Payment)
+	decode(t, sd, recs[0], typed.SchemaID(), out)
+	if !proto.Equal(out, in) {
+		t.Fatalf("decoded %v, want %v", out, in)
 	}
 }
