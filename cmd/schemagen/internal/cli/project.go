@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"io/fs"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -41,8 +41,8 @@ type file struct {
 // project is a config with its schema files read and their references
 // found.
 type project struct {
-	cfg   *config.Config
-	files []*file // entries first, in config order, then referenced files
+	cfg    *config.Config
+	files  []*file // entries first, in config order, then referenced files
 	byName map[string]*file
 }
 

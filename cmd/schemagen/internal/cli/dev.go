@@ -1,0 +1,115 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+
+	"github.com/schemagen/schemagen/registry/server"
+)
+
+// embedded is an in-process Kafka cluster (kfake) and schema registry
+// (registry/server).
+type embedded struct {
+	cluster *kfake.Cluster
+	reg     *server.Server
+	url     string
+	served  chan error
+}
+
+// brokers returns the cluster's addresses.
+func (m *embedded) brokers() []string { return m.cluster.ListenAddrs() }
+
+// startEmbedded starts 3 kfake brokers and a registry listening on
+// regAddr. With dataDir, both persist there.
+func startEmbedded(regAddr, dataDir string, kopts ...kfake.Opt) (*embedded, error) {
+	kopts = append([]kfake.Opt{kfake.NumBrokers(3), kfake.DefaultNumPartitions(3), kfake.AllowAutoTopicCreation()}, kopts...)
+	var sopts []server.Opt
+	if dataDir != "" {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, err
+		}
+		kopts = append(kopts, kfake.DataDir(filepath.Join(dataDir, "kafka")))
+		sopts = append(sopts, server.LogFile(filepath.Join(dataDir, "registry.log")))
+	}
+	reg, err := server.New(sopts...)
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	l, err := net.Listen("tcp", regAddr)
+	if err != nil {
+		reg.Close()
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	cluster, err := kfake.NewCluster(kopts...)
+	if err != nil {
+		l.Close()
+		reg.Close()
+		return nil, fmt.Errorf("kafka: %w", err)
+	}
+	m := &embedded{cluster: cluster, reg: reg, url: "http://" + l.Addr().String(), served: make(chan error, 1)}
+	go func() { m.served <- reg.Serve(l) }()
+	return m, nil
+}
+
+func (m *embedded) close() error {
+	m.cluster.Close()
+	err := m.reg.Close()
+	if serr := <-m.served; serr != nil && !errors.Is(serr, server.ErrClosed) {
+		err = errors.Join(err, serr)
+	}
+	return err
+}
+
+// devReady, when set (by tests), is called once dev is serving.
+var devReady func(brokers []string, registryURL string)
+
+func runDev(e *env, args []string) error {
+	fs := newFlags(e, "dev", "")
+	regAddr := fs.String("registry-addr", "127.0.0.1:8081", "address the registry listens on (port 0 picks one)")
+	kafkaPort := fs.Int("kafka-port", 9092, "port of the first broker; the others take the next two (0 picks free ports)")
+	dataDir := fs.String("data-dir", "", "directory where the broker and the registry persist their data (default: memory only)")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	if host, _, err := net.SplitHostPort(*regAddr); err != nil || !isLoopback(host) {
+		return usageErr("--registry-addr %q: want a loopback host:port", *regAddr)
+	}
+	var kopts []kfake.Opt
+	if *kafkaPort != 0 {
+		kopts = append(kopts, kfake.Ports(*kafkaPort, *kafkaPort+1, *kafkaPort+2))
+	}
+	dd := ""
+	if *dataDir != "" {
+		dd = e.path(*dataDir)
+	}
+	m, err := startEmbedded(*regAddr, dd, kopts...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "kafka:    %s\n", strings.Join(m.brokers(), ","))
+	fmt.Fprintf(e.stdout, "registry: %s\n", m.url)
+	if dd != "" {
+		fmt.Fprintf(e.stdout, "data:     %s\n", dd)
+	}
+	fmt.Fprintln(e.stdout, "running until interrupted (Ctrl-C)")
+	if devReady != nil {
+		devReady(m.brokers(), m.url)
+	}
+	<-e.ctx.Done()
+	fmt.Fprintln(e.stderr, "dev: stopping")
+	return m.close()
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
