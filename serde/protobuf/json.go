@@ -105,8 +105,17 @@ func (l *locator) message(md protoreflect.MessageDescriptor, v any, path string)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok || md.FullName().Parent() == "google.protobuf" {
-		// Not an object, or a well-known type with its own JSON form.
-		l.add(path, serde.ErrType, "%s: %s", md.FullName(), reason(err))
+		// Not an object, or a well-known type with its own JSON form: a
+		// string in the wrong format for Timestamp, Duration or FieldMask
+		// is a format error, anything else the wrong type.
+		sentinel := serde.ErrType
+		if _, isString := v.(string); isString {
+			switch md.FullName() {
+			case "google.protobuf.Timestamp", "google.protobuf.Duration", "google.protobuf.FieldMask":
+				sentinel = serde.ErrFormat
+			}
+		}
+		l.add(path, sentinel, "%s: %s", md.FullName(), reason(err))
 		return
 	}
 	before := len(l.errs)
