@@ -6,5 +6,5 @@ import (
 )
 
 // Avro follows Apache Avro's SchemaCompatibility, which Confluent runs:
-// see docs/compat/avro.md for the rules.
+// see docs/COMPATIBILITY.md (Avro) for the rules.
 func init() { readers[serde.Avro] = avrocompat.CanRead }

@@ -17,7 +17,7 @@ import (
 
 func avroText(s string) serde.Schema { return serde.Schema{Format: serde.Avro, Text: s} }
 
-// TestAvroRules has one or more cases per rule of docs/compat/avro.md,
+// TestAvroRules has one or more cases per rule of docs/COMPATIBILITY.md (Avro),
 // checking the rule ID, the path and the message of each finding.
 func TestAvroRules(t *testing.T) {
 	order := func(fields string) string {

@@ -534,7 +534,7 @@ func TestConformanceAvroLevels(t *testing.T) {
 
 // TestAvroDivergences lists the cases where another implementation's tests
 // expect a different answer from Apache Avro's Java checker (which Confluent
-// runs), and asserts schemagen's (Java's) answer. docs/compat/avro.md
+// runs), and asserts schemagen's (Java's) answer. docs/COMPATIBILITY.md (Avro)
 // explains each.
 func TestAvroDivergences(t *testing.T) {
 	tests := []struct {

@@ -19,7 +19,7 @@ const (
 )
 
 // Why a vector's expectation differs from Confluent's rules, which this
-// checker follows (docs/compat/jsonschema.md, "Divergences").
+// checker follows (docs/COMPATIBILITY.md (JSON Schema), "Divergences").
 const (
 	jsReasonTrueReader         = "Confluent: an update to {} or true is never a type change, whatever the writer"
 	jsReasonFalseWriter        = "Confluent: an original false schema admits no data, so any update is compatible"

@@ -248,7 +248,7 @@ func TestConformanceKarapaceProtobuf(t *testing.T) {
 
 // TestProtobufDivergences lists the cases where another implementation's
 // tests expect a different answer from Confluent's rules, and asserts
-// schemagen's (Confluent's) answer. docs/compat/protobuf.md explains each.
+// schemagen's (Confluent's) answer. docs/COMPATIBILITY.md (Protobuf) explains each.
 func TestProtobufDivergences(t *testing.T) {
 	tests := []struct {
 		name     string

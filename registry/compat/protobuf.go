@@ -6,5 +6,5 @@ import (
 )
 
 // Protobuf follows Confluent's protobuf diff rules: see
-// docs/compat/protobuf.md.
+// docs/COMPATIBILITY.md (Protobuf).
 func init() { readers[serde.Protobuf] = protocompat.CanRead }

@@ -6,7 +6,7 @@
 // The rule IDs are Apache Avro's incompatibility types (TYPE_MISMATCH,
 // NAME_MISMATCH, FIXED_SIZE_MISMATCH, MISSING_ENUM_SYMBOLS,
 // READER_FIELD_MISSING_DEFAULT_VALUE, MISSING_UNION_BRANCH) plus
-// READER_FIELD_AMBIGUOUS, where Java throws instead; docs/compat/avro.md
+// READER_FIELD_AMBIGUOUS, where Java throws instead; docs/COMPATIBILITY.md (Avro)
 // describes each. Logical types are ignored, as Apache Avro ignores them.
 package avrocompat
 

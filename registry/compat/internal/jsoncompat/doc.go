@@ -10,5 +10,5 @@
 // from: can a reader read what a writer wrote? The writer is Confluent's
 // original, the reader its update.
 //
-// docs/compat/jsonschema.md lists the rules with their IDs.
+// docs/COMPATIBILITY.md (JSON Schema) lists the rules with their IDs.
 package jsoncompat

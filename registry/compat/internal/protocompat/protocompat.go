@@ -5,7 +5,7 @@
 // difference is one of the compatible types.
 //
 // The difference types and the algorithm follow Confluent's protobuf diff
-// package as described in docs/compat/protobuf.md; no Confluent code is
+// package as described in docs/COMPATIBILITY.md (Protobuf); no Confluent code is
 // copied.
 package protocompat
 
