@@ -3,6 +3,7 @@ package jsonschema
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -70,4 +71,45 @@ func BenchmarkPlanOnly(b *testing.B) {
 			b.Fatal(errs)
 		}
 	}
+}
+
+// BenchmarkRatio interleaves json.Marshal and schemagen's path in short
+// alternating runs and reports their time ratio: on a shared, loaded
+// machine the two see the same interference, so the ratio holds better
+// than two separate ns/op figures do. b.N counts pairs.
+func BenchmarkRatio(b *testing.B) {
+	s := orderSchema(b)
+	o := sampleOrder()
+	buf := make([]byte, 0, 1024)
+	const chunk = 64
+	var marshal, schemagen, plan time.Duration
+	data, _ := json.Marshal(o)
+	for i := 0; i < b.N; i += chunk {
+		t0 := time.Now()
+		for range chunk {
+			if _, err := json.Marshal(o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t1 := time.Now()
+		for range chunk {
+			var err error
+			buf = serde.AppendPrefix(buf[:0], 42)
+			if buf, err = s.AppendEncode(buf, o); err != nil {
+				b.Fatal(err)
+			}
+		}
+		t2 := time.Now()
+		for range chunk {
+			if errs, ok := s.runPlan(data); !ok || errs != nil {
+				b.Fatal(errs)
+			}
+		}
+		t3 := time.Now()
+		marshal += t1.Sub(t0)
+		schemagen += t2.Sub(t1)
+		plan += t3.Sub(t2)
+	}
+	b.ReportMetric(float64(schemagen)/float64(marshal), "schemagen/marshal")
+	b.ReportMetric(float64(plan)/float64(marshal), "plan/marshal")
 }

@@ -81,6 +81,7 @@ type node struct {
 	ifn, th, els *node
 	applies      bool // any applicator above
 	onlyRef      bool // nothing but $ref: validate as the target
+	leafString   bool // "type": "string" and string keywords only
 }
 
 // scalar is a const or enum value.
@@ -114,14 +115,15 @@ func newBound(r *big.Rat, lit string) *bound {
 }
 
 type planBuilder struct {
+	orders propertyOrders
 	memo   map[*js.Schema]*node
 	reason string
 }
 
 // buildPlan builds the plan for a compiled schema, or returns nil and the
 // reason it cannot.
-func buildPlan(s *js.Schema) (*node, string) {
-	b := &planBuilder{memo: map[*js.Schema]*node{}}
+func buildPlan(s *js.Schema, orders propertyOrders) (*node, string) {
+	b := &planBuilder{orders: orders, memo: map[*js.Schema]*node{}}
 	n := b.build(s)
 	if b.reason != "" {
 		return nil, b.reason
@@ -241,6 +243,9 @@ func (b *planBuilder) build(s *js.Schema) *node {
 			names = append(names, k)
 		}
 		sort.Strings(names)
+		if o := b.orders.ordered(s.Location, names); o != nil {
+			names = o
+		}
 		for _, k := range names {
 			n.keys[k] = len(n.keyNames)
 			n.keyNames = append(n.keyNames, k)
@@ -302,6 +307,7 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	n.applies = n.ref != nil || n.allOf != nil || n.anyOf != nil || n.oneOf != nil || n.not != nil || n.ifn != nil
 	n.onlyRef = n.ref != nil && n.types == 0 && n.consts == nil && n.format == nil && !n.strChecks && !n.numChecks &&
 		!n.objChecks && !n.arrChecks && n.allOf == nil && n.anyOf == nil && n.oneOf == nil && n.not == nil && n.ifn == nil
+	n.leafString = n.types == tString && !n.applies && n.always == 0
 	return n
 }
 

@@ -376,6 +376,22 @@ func (r *run) value(n *node, i int) (int, bool) {
 	return end, ok
 }
 
+// child is value with a short cut for the commonest node, a string with
+// string keywords, when it meets a string.
+func (r *run) child(n *node, i int) (int, bool) {
+	if n.leafString {
+		i = r.ws(i)
+		if i < len(r.data) && r.data[i] == '"' {
+			end, raw, esc := r.str(i)
+			if !n.strChecks {
+				return end, true
+			}
+			return end, r.stringChecks(n, raw, esc)
+		}
+	}
+	return r.value(n, i)
+}
+
 func (r *run) applicators(n *node, i int) bool {
 	ok := true
 	if n.ref != nil {
@@ -457,7 +473,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 	}
 	track := n.addl != nil || n.minProps >= 0 || n.maxProps >= 0
 	keys0 := len(r.keys)
-	count := 0
+	count, next := 0, 0
 	i = r.ws(i + 1)
 	for i < len(d) && d[i] != '}' {
 		kend, raw, esc := r.str(i)
@@ -467,12 +483,19 @@ func (r *run) object(n *node, i int) (int, bool) {
 		}
 		i = r.ws(kend) + 1 // past ':'
 		count++
+		// Keys mostly come in the schema's order: try the next one first.
 		var idx int
 		var known bool
-		if n.table != nil {
+		switch {
+		case next < len(n.keyNames) && n.keyNames[next] == string(key):
+			idx, known = next, true
+		case n.table != nil:
 			idx, known = n.table.lookup(key)
-		} else {
+		default:
 			idx, known = n.keys[string(key)]
+		}
+		if known {
+			next = idx + 1
 		}
 		if known {
 			if seenBig != nil {
@@ -511,7 +534,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 		if sub != nil {
 			r.path = append(r.path, pathSeg{key: raw, idx: -1})
 			var k bool
-			i, k = r.value(sub, i)
+			i, k = r.child(sub, i)
 			r.path = r.path[:len(r.path)-1]
 			ok = ok && k
 			if r.declined {
@@ -559,7 +582,7 @@ func (r *run) array(n *node, i int) (int, bool) {
 		if n.items != nil {
 			r.path = append(r.path, pathSeg{idx: count})
 			var k bool
-			i, k = r.value(n.items, i)
+			i, k = r.child(n.items, i)
 			r.path = r.path[:len(r.path)-1]
 			ok = ok && k
 			if r.declined {

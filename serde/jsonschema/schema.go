@@ -79,6 +79,12 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	}
 	baseURL, _ := url.Parse(base)
 
+	orders := propertyOrders{}
+	orders.add(rootURL, s.Text)
+	if base != rootURL {
+		orders.add(base, s.Text)
+	}
+
 	c := js.NewCompiler()
 	c.Draft = draft
 	c.AssertFormat = true
@@ -100,6 +106,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 			return nil, err
 		}
 		for _, u := range refURLs(baseURL, ref.Name) {
+			orders.add(u, rs.Text)
 			if err := c.AddResource(u, strings.NewReader(rs.Text)); err != nil {
 				return nil, fmt.Errorf("jsonschema: %w: reference %q: %v", serde.ErrSchema, ref.Name, err)
 			}
@@ -126,6 +133,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 			refErr = err
 			return nil, err
 		}
+		orders.add(u, rs.Text)
 		return io.NopCloser(strings.NewReader(rs.Text)), nil
 	}
 
@@ -146,7 +154,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, err
 	}
 	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib}
-	out.plan, out.reason = buildPlan(lib)
+	out.plan, out.reason = buildPlan(lib, orders)
 	return out, nil
 }
 
