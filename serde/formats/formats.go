@@ -24,14 +24,23 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compi
 		return nil, fmt.Errorf("%w: %w", serde.ErrSchema, err)
 	}
 	s.Format = f
+	// Each case returns through a nil check: a typed nil *Schema in a
+	// serde.Compiled would not compare equal to nil.
 	switch f {
 	case serde.Avro:
-		return avro.Compile(ctx, s, r)
+		return nonNil(avro.Compile(ctx, s, r))
 	case serde.Protobuf:
-		return protobuf.Compile(ctx, s, r)
+		return nonNil(protobuf.Compile(ctx, s, r))
 	default:
-		return jsonschema.Compile(ctx, s, r)
+		return nonNil(jsonschema.Compile(ctx, s, r))
 	}
+}
+
+func nonNil[T serde.Compiled](c T, err error) (serde.Compiled, error) {
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // FromJSON turns one line of plain JSON into a value that c can validate

@@ -53,9 +53,12 @@ func TestCompileErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Compile(context.Background(), tt.schema, nil)
+			c, err := Compile(context.Background(), tt.schema, nil)
 			if !errors.Is(err, serde.ErrSchema) {
 				t.Fatalf("err = %v, want ErrSchema", err)
+			}
+			if c != nil {
+				t.Fatalf("compiled = %#v on error, want a nil interface", c)
 			}
 		})
 	}
