@@ -2,6 +2,7 @@ package avro
 
 import (
 	"encoding"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -732,13 +733,20 @@ func (k *stringChk) checkStr(s string, c *vctx) {
 }
 
 // validUTF8 is utf8.ValidString with a cheaper start for the short ASCII
-// strings most fields hold.
+// strings most fields hold: eight bytes at a time while they are ASCII.
 func validUTF8(s string) bool {
-	if len(s) > 32 {
+	if len(s) > 64 {
 		return utf8.ValidString(s)
 	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		if binary.LittleEndian.Uint64(b[i:])&0x8080808080808080 != 0 {
+			return utf8.ValidString(s[i:])
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] >= utf8.RuneSelf {
 			return utf8.ValidString(s[i:])
 		}
 	}
