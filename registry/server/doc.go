@@ -27,9 +27,47 @@
 //     is lost. Fsync makes every append durable before it is acknowledged.
 //
 // The endpoints, their JSON shapes and error codes follow Confluent's REST
-// API; handlers.go lists them. Requests and responses use the content type
-// application/vnd.schemaregistry.v1+json (application/json and
-// application/vnd.schemaregistry+json are accepted too).
+// API:
+//
+//	GET    /
+//	GET    /subjects                                         ?deleted
+//	GET    /subjects/{subject}/versions                      ?deleted
+//	POST   /subjects/{subject}/versions                      ?normalize         register
+//	GET    /subjects/{subject}/versions/{version}            ?deleted ?format
+//	DELETE /subjects/{subject}/versions/{version}            ?permanent
+//	GET    /subjects/{subject}/versions/{version}/schema     ?deleted
+//	GET    /subjects/{subject}/versions/{version}/referencedby
+//	GET    /subjects/{subject}/metadata                      ?key ?value ?deleted  latest with metadata
+//	POST   /subjects/{subject}                               ?normalize ?deleted  lookup
+//	DELETE /subjects/{subject}                               ?permanent
+//	GET    /schemas                                          ?subjectPrefix ?deleted ?latestOnly
+//	GET    /schemas/ids/{id}                                 ?subject ?format
+//	GET    /schemas/ids/{id}/schema                          ?subject
+//	GET    /schemas/ids/{id}/subjects                        ?deleted
+//	GET    /schemas/ids/{id}/versions                        ?deleted
+//	GET    /schemas/guids/{guid}
+//	GET    /schemas/guids/{guid}/ids
+//	GET    /schemas/types
+//	GET    /config, /config/{subject}                        ?defaultToGlobal
+//	PUT    /config, /config/{subject}
+//	DELETE /config, /config/{subject}
+//	GET    /mode, /mode/{subject}                            ?defaultToGlobal
+//	PUT    /mode, /mode/{subject}                            ?force
+//	DELETE /mode, /mode/{subject}
+//	POST   /compatibility/subjects/{subject}/versions        ?verbose ?normalize
+//	POST   /compatibility/subjects/{subject}/versions/{version}
+//	GET    /contexts
+//	GET    /v1/metadata/id
+//
+// Subjects are path elements: a subject containing "/" must be escaped
+// ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use
+// the content type application/vnd.schemaregistry.v1+json (application/json
+// and application/vnd.schemaregistry+json are accepted too). Boolean query
+// parameters accept any case ("True", as Python's client sends).
+//
+// With ?format=serialized, a Protobuf schema is answered as the base64 of
+// its FileDescriptorProto, and a Protobuf schema registered in that form is
+// stored as .proto text, as Confluent's Python serializers expect.
 //
 // For tests, package registrytest starts a server on a loopback port and
 // closes it when the test ends.

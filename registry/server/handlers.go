@@ -21,39 +21,7 @@ import (
 // ContentType is the content type of every response.
 const ContentType = "application/vnd.schemaregistry.v1+json"
 
-// routes builds the handler. The endpoints are Confluent's:
-//
-//	GET    /
-//	GET    /subjects                                         ?deleted
-//	GET    /subjects/{subject}/versions                      ?deleted
-//	POST   /subjects/{subject}/versions                      ?normalize         register
-//	GET    /subjects/{subject}/versions/{version}            ?deleted ?format
-//	DELETE /subjects/{subject}/versions/{version}            ?permanent
-//	GET    /subjects/{subject}/versions/{version}/schema     ?deleted
-//	GET    /subjects/{subject}/versions/{version}/referencedby
-//	POST   /subjects/{subject}                               ?normalize ?deleted lookup
-//	DELETE /subjects/{subject}                               ?permanent
-//	GET    /schemas                                          ?subjectPrefix ?deleted ?latestOnly
-//	GET    /schemas/ids/{id}                                 ?subject ?format
-//	GET    /schemas/ids/{id}/schema                          ?subject
-//	GET    /schemas/ids/{id}/subjects                        ?deleted
-//	GET    /schemas/ids/{id}/versions                        ?deleted
-//	GET    /schemas/guids/{guid}
-//	GET    /schemas/guids/{guid}/ids
-//	GET    /schemas/types
-//	GET    /config, /config/{subject}                        ?defaultToGlobal
-//	PUT    /config, /config/{subject}
-//	DELETE /config, /config/{subject}
-//	GET    /mode, /mode/{subject}                            ?defaultToGlobal
-//	PUT    /mode, /mode/{subject}                            ?force
-//	DELETE /mode, /mode/{subject}
-//	POST   /compatibility/subjects/{subject}/versions        ?verbose ?normalize
-//	POST   /compatibility/subjects/{subject}/versions/{version}
-//	GET    /contexts
-//	GET    /v1/metadata/id
-//
-// Subjects are path elements: a subject containing "/" must be escaped
-// ("a%2Fb.proto"), as Confluent's clients do.
+// routes builds the handler for the endpoints the package doc lists.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	h := func(pattern string, f func(w http.ResponseWriter, r *http.Request) (any, *apiError)) {
@@ -82,6 +50,7 @@ func (s *Server) routes() http.Handler {
 	h("DELETE /subjects/{subject}/versions/{version}", s.handleDeleteVersion)
 	h("GET /subjects/{subject}/versions/{version}/schema", s.handleGetVersionSchema)
 	h("GET /subjects/{subject}/versions/{version}/referencedby", s.handleReferencedBy)
+	h("GET /subjects/{subject}/metadata", s.handleLatestWithMetadata)
 	h("POST /subjects/{subject}", s.handleLookup)
 	h("DELETE /subjects/{subject}", s.handleDeleteSubject)
 
@@ -349,6 +318,59 @@ func (s *Server) handleGetVersion(_ http.ResponseWriter, r *http.Request) (any, 
 	}
 	out := reg.json()
 	if out.Schema, aerr = s.formatted(r.Context(), reg.rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
+	return out, nil
+}
+
+// handleLatestWithMetadata answers the newest version whose metadata
+// properties hold every key=value pair given (Confluent's
+// use.latest.with.metadata).
+func (s *Server) handleLatestWithMetadata(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	subject := r.PathValue("subject")
+	q := r.URL.Query()
+	keys, values := q["key"], q["value"]
+	if len(keys) != len(values) {
+		return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidSchema, "every metadata key needs a value")
+	}
+	deleted := flag(r, "deleted")
+	s.mu.RLock()
+	sub := s.st.subjects[subject]
+	if sub == nil || !(sub.live() || (deleted && len(sub.versions) > 0)) {
+		s.mu.RUnlock()
+		return nil, errSubjectNotFound(subject)
+	}
+	var found *registered
+	for i := len(sub.versions) - 1; i >= 0 && found == nil; i-- {
+		v := sub.versions[i]
+		if v.deleted && !deleted {
+			continue
+		}
+		rec := s.st.schemas[v.id]
+		var md struct {
+			Properties map[string]string `json:"properties"`
+		}
+		if len(rec.metadata) == 0 || json.Unmarshal(rec.metadata, &md) != nil {
+			continue
+		}
+		ok := true
+		for j, k := range keys {
+			if got, has := md.Properties[k]; !has || got != values[j] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			found = &registered{subject: subject, version: v.version, rec: rec}
+		}
+	}
+	s.mu.RUnlock()
+	if found == nil {
+		return nil, errSchemaNotFound("no version of subject %q has metadata %v=%v", subject, keys, values)
+	}
+	out := found.json()
+	var aerr *apiError
+	if out.Schema, aerr = s.formatted(r.Context(), found.rec, q.Get("format")); aerr != nil {
 		return nil, aerr
 	}
 	return out, nil
@@ -651,14 +673,14 @@ func (s *Server) handlePutMode(_ http.ResponseWriter, r *http.Request) (any, *ap
 	if aerr := decode(r, &body); aerr != nil {
 		return nil, aerr
 	}
-	m := Mode(strings.ToUpper(body.Mode))
-	if m != ReadWrite && m != ReadOnly && m != Import {
+	m := modeName(strings.ToUpper(body.Mode))
+	if m != modeReadWrite && m != modeReadOnly && m != modeImport {
 		return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidMode,
 			"invalid mode %q: use READWRITE, READONLY or IMPORT", body.Mode)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if m == Import && !flag(r, "force") {
+	if m == modeImport && !flag(r, "force") {
 		for name, sub := range s.st.subjects {
 			if (subject == "" || name == subject) && len(sub.versions) > 0 {
 				return nil, errNotPermitted("cannot import since found existing subjects: use force=true")

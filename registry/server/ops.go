@@ -216,7 +216,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if aerr := writable(subject, mode); aerr != nil {
 		return registered{}, aerr
 	}
-	if (req.ID > 0 || req.Version > 0) && mode != Import {
+	if (req.ID > 0 || req.Version > 0) && mode != modeImport {
 		return registered{}, errNotPermitted("subject %q is not in import mode: an explicit id or version needs mode IMPORT", subject)
 	}
 	c, aerr := s.prepare(ctx, req)
@@ -241,7 +241,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	level := s.st.level(subject)
 	mode = s.st.mode(subject)
 	var existing []compat.Version
-	if mode != Import && level != compat.None {
+	if mode != modeImport && level != compat.None {
 		existing = s.existing(sub)
 	}
 	s.mu.RUnlock()
@@ -315,8 +315,8 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	return registered{subject: subject, version: version, rec: s.st.schemas[id]}, nil
 }
 
-func writable(subject string, m Mode) *apiError {
-	if m == ReadOnly {
+func writable(subject string, m modeName) *apiError {
+	if m == modeReadOnly {
 		return errNotPermitted("subject %q is in read-only mode", subject)
 	}
 	return nil

@@ -10,14 +10,14 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// Mode is a registry mode with the registry's spelling.
-type Mode string
+// modeName is a registry mode with the registry's spelling.
+type modeName string
 
 // The modes.
 const (
-	ReadWrite Mode = "READWRITE"
-	ReadOnly  Mode = "READONLY"
-	Import    Mode = "IMPORT"
+	modeReadWrite modeName = "READWRITE"
+	modeReadOnly  modeName = "READONLY"
+	modeImport    modeName = "IMPORT"
 )
 
 // event is one change: a line of the log file and the only way the state
@@ -43,7 +43,7 @@ type event struct {
 	// config, mode; Reset removes the setting
 	Compatibility compat.Level `json:"compatibility,omitempty"`
 	Normalize     *bool        `json:"normalize,omitempty"`
-	Mode          Mode         `json:"mode,omitempty"`
+	Mode          modeName     `json:"mode,omitempty"`
 	Reset         bool         `json:"reset,omitempty"`
 }
 
@@ -91,7 +91,7 @@ type subjectConfig struct {
 type subjectRec struct {
 	versions []*versionRec // ascending by version; hard-deleted ones removed
 	config   *subjectConfig
-	mode     Mode // empty: not set
+	mode     modeName // empty: not set
 }
 
 // live reports whether the subject has a version that is not soft-deleted.
@@ -134,7 +134,7 @@ type state struct {
 
 	defaultLevel compat.Level
 	global       subjectConfig
-	globalMode   Mode
+	globalMode   modeName
 
 	closed bool // after Server.Close: writes fail
 }
@@ -147,7 +147,7 @@ func newState(level compat.Level) *state {
 		subjects:     map[string]*subjectRec{},
 		defaultLevel: level,
 		global:       subjectConfig{level: level},
-		globalMode:   ReadWrite,
+		globalMode:   modeReadWrite,
 	}
 }
 
@@ -193,7 +193,7 @@ func (st *state) apply(ev *event) error {
 	case opMode:
 		if ev.Subject == "" {
 			if ev.Reset {
-				st.globalMode = ReadWrite
+				st.globalMode = modeReadWrite
 			} else {
 				st.globalMode = ev.Mode
 			}
@@ -323,7 +323,7 @@ func (st *state) normalize(subject string) bool {
 }
 
 // mode returns the mode in force for subject.
-func (st *state) mode(subject string) Mode {
+func (st *state) mode(subject string) modeName {
 	if s := st.subjects[subject]; s != nil && s.mode != "" {
 		return s.mode
 	}
