@@ -11,6 +11,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/hamba/avro/v2"
+
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -87,6 +89,14 @@ func TestRoundTripPrimitivesAndUnions(t *testing.T) {
 		{name: "uuid", schema: `{"type":"string","logicalType":"uuid"}`, in: "7B0F3C1E-9A4D-4C2B-8F7E-1D2C3B4A5F60", want: "7B0F3C1E-9A4D-4C2B-8F7E-1D2C3B4A5F60"},
 		{name: "date", schema: `{"type":"int","logicalType":"date"}`, in: time.Date(2020, 2, 29, 0, 0, 0, 0, time.UTC), want: time.Date(2020, 2, 29, 0, 0, 0, 0, time.UTC)},
 		{name: "timestamp-micros", schema: `{"type":"long","logicalType":"timestamp-micros"}`, in: created, want: created},
+		{name: "timestamp-millis", schema: `{"type":"long","logicalType":"timestamp-millis"}`, in: created, want: created},
+		{name: "local-timestamp-millis", schema: `{"type":"long","logicalType":"local-timestamp-millis"}`, in: created, want: created},
+		{name: "local-timestamp-micros", schema: `{"type":"long","logicalType":"local-timestamp-micros"}`, in: created.Add(7 * time.Microsecond), want: created.Add(7 * time.Microsecond)},
+		{name: "time-micros", schema: `{"type":"long","logicalType":"time-micros"}`, in: 1500 * time.Microsecond, want: 1500 * time.Microsecond},
+		{name: "duration", schema: `{"type":"fixed","name":"Dur","size":12,"logicalType":"duration"}`, in: avro.LogicalDuration{Months: 1, Days: 2, Milliseconds: 3}, want: avro.LogicalDuration{Months: 1, Days: 2, Milliseconds: 3}},
+		{name: "fixed", schema: `{"type":"fixed","name":"F4","size":4}`, in: [4]byte{1, 2, 3, 4}, want: [4]byte{1, 2, 3, 4}},
+		{name: "nullable timestamp", schema: `["null",{"type":"long","logicalType":"timestamp-micros"}]`, in: created, want: created},
+		{name: "union enum wrapped", schema: `["null","string",{"type":"enum","name":"E2","symbols":["X"]}]`, in: map[string]any{"E2": "X"}, want: map[string]any{"E2": "X"}},
 		{name: "time-millis", schema: `{"type":"int","logicalType":"time-millis"}`, in: 90 * time.Second, want: 90 * time.Second},
 		{name: "decimal", schema: `{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}`, in: rat("-12.5"), want: rat("-12.5")},
 		{name: "fixed decimal", schema: `{"type":"fixed","name":"D","size":4,"logicalType":"decimal","precision":6,"scale":3}`, in: rat("1.5"), want: rat("1.5")},
