@@ -123,6 +123,12 @@ func TestRegistryBinding(t *testing.T) {
 			if err := writer.Decode(v[5:], &got); err != nil || got != (user{Name: "ann", Age: 30}) {
 				t.Fatalf("decoded %+v, %v", got, err)
 			}
+			// Byte for byte what the registered schema writes (under
+			// drift, the local schema would add a field).
+			want, err := writer.AppendEncode(nil, &user{Name: "ann", Age: 30})
+			if err != nil || string(want) != string(v[5:]) {
+				t.Fatalf("payload %x, the registered schema writes %x (%v)", v[5:], want, err)
+			}
 		})
 	}
 }

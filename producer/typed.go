@@ -258,8 +258,10 @@ func bind(ctx context.Context, reg *registry.Client, b binding) (*serde.Serializ
 		}
 		// Under DriftWarn and DriftAllowIfCompatible the registered
 		// schema may differ from the local one; the ID names the
-		// registered one, so encode with it.
-		if ss.Schema.Text != "" && ss.Schema.Text != local.Text {
+		// registered one, so encode with it. (Under DriftFail, and for
+		// LookupBySchema and AutoRegister, they are the same schema,
+		// whatever the registry's spelling of it.)
+		if b.drift != registry.DriftFail && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
 			rc, err := b.serde.compile(ctx, ss.Schema, reg)
 			if err != nil {
 				return nil, fail(fmt.Errorf("compile registered schema id %d: %w", ss.ID, err))
