@@ -1,4 +1,3 @@
 package cli
 
 func runInit(e *env, args []string) error { return usageErr("not yet") }
-func runDemo(e *env, args []string) error { return usageErr("not yet") }

@@ -1,0 +1,83 @@
+//go:build !schemagen_nodemo
+
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/schemas/gen/orders"
+	"github.com/schemagen/schemagen/schemas/gen/users"
+)
+
+// genProducers produces through the packages schemagen generated from
+// schemas/ (schemas/gen, kept fresh by generate --check).
+type genProducers struct {
+	orders   *producer.Typed[string, *orders.Order]
+	users    *producer.Typed[string, *users.User]
+	payments *producer.Typed[string, any]
+}
+
+func newDemoProducers(ctx context.Context, p *producer.Producer, proj *project, registered map[string]registry.SubjectSchema) (demoProducers, error) {
+	var (
+		g   genProducers
+		err error
+	)
+	// The generated specs name their references by name only; point them
+	// at the subjects and versions register used.
+	os := orders.OrderSpec[string]()
+	os.Value.Schema = withRefs(os.Value.Schema, registered)
+	if g.orders, err = producer.NewTyped(ctx, p, os); err != nil {
+		return nil, err
+	}
+	us := users.UserSpec[string]()
+	us.Value.Schema = withRefs(us.Value.Schema, registered)
+	if g.users, err = producer.NewTyped(ctx, p, us); err != nil {
+		return nil, err
+	}
+	if g.payments, err = paymentsProducer(ctx, p, proj); err != nil {
+		return nil, err
+	}
+	return &g, nil
+}
+
+func (g *genProducers) produceValid(ctx context.Context, i int, sink *demoSink) error {
+	note := "gift wrap"
+	o := &orders.Order{
+		ID:       fmt.Sprintf("00000000-0000-4000-8000-%012d", i),
+		Customer: fmt.Sprintf("customer-%d", i%100),
+		Status:   orders.StatusPlaced,
+		Quantity: int32(1 + i%5),
+		Total:    orders.Money{Currency: "EUR", Cents: int64(999 + i)},
+	}
+	if i%10 == 0 {
+		o.Note = &note
+	}
+	key := fmt.Sprint(i)
+	if err := g.orders.ProduceFunc(ctx, key, o, sink.done); err != nil {
+		return err
+	}
+	u := &users.User{Id: int64(i), Email: fmt.Sprintf("user%d@example.com", i), Name: fmt.Sprintf("User %d", i),
+		Address: &users.Address{Street: "1 Main St", City: "Springfield", Country: "US"}}
+	if err := g.users.ProduceFunc(ctx, key, u, sink.done); err != nil {
+		return err
+	}
+	return g.payments.ProduceFunc(ctx, key, validPayment(i), sink.done)
+}
+
+func (g *genProducers) produceInvalid(ctx context.Context) []error {
+	var errs []error
+	_, err := g.orders.Produce(ctx, "bad-1", &orders.Order{ID: "not-a-uuid", Customer: "c", Status: orders.StatusPaid, Quantity: 1, Total: orders.Money{Currency: "EUR", Cents: 1}})
+	errs = append(errs, err)
+	_, err = g.orders.Produce(ctx, "bad-2", &orders.Order{ID: "00000000-0000-4000-8000-000000000000", Customer: "c", Status: orders.Status("LOST"), Quantity: 1})
+	errs = append(errs, err)
+	_, err = g.users.Produce(ctx, "bad-3", &users.User{Id: 1, Email: "x@example.com", Name: "bad \xff utf-8"})
+	errs = append(errs, err)
+	for _, v := range invalidPayments() {
+		_, err = g.payments.Produce(ctx, "bad-p", v)
+		errs = append(errs, err)
+	}
+	return errs
+}
