@@ -26,8 +26,11 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	for _, o := range opts {
 		o.apply(&cfg)
 	}
-	if s.Format != "" && s.Format != serde.Avro {
+	if f, err := serde.ParseFormat(string(s.Format)); err != nil || f != serde.Avro {
 		return nil, fmt.Errorf("avro: %w: schema type is %s, not AVRO", serde.ErrSchema, s.Format)
+	}
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	c := &compiler{
 		ctx:    ctx,
@@ -114,7 +117,7 @@ func (c *compiler) resolve(ref serde.Reference, depth int) error {
 		}
 		return fmt.Errorf("avro: %w: resolving %q: %w", serde.ErrReference, ref.Name, err)
 	}
-	if rs.Format != "" && rs.Format != serde.Avro {
+	if f, err := serde.ParseFormat(string(rs.Format)); err != nil || f != serde.Avro {
 		return fmt.Errorf("avro: %w: %q is %s, not AVRO", serde.ErrReference, ref.Name, rs.Format)
 	}
 	if err := c.account(rs.Text, fmt.Sprintf("reference %q", ref.Name)); err != nil {
