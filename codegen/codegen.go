@@ -83,7 +83,7 @@ func Generate(ctx context.Context, pkg Package) (map[string][]byte, error) {
 	if len(pkg.Entries) == 0 {
 		return nil, fmt.Errorf("%w: package %s has no schemas", ErrGenerate, pkg.ImportPath)
 	}
-	g := &generator{pkg: pkg, out: map[string][]byte{}, names: map[string]string{}}
+	g := &generator{pkg: pkg, out: map[string][]byte{}, names: map[string]string{}, jsonTypes: map[string]*jsType{}}
 	for i := range pkg.Entries {
 		if err := g.entry(ctx, &pkg.Entries[i]); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrGenerate, entryName(&pkg.Entries[i]), err)
@@ -91,6 +91,9 @@ func Generate(ctx context.Context, pkg Package) (map[string][]byte, error) {
 	}
 	if err := g.stubs(); err != nil {
 		return nil, err
+	}
+	if err := g.writeJSONHelpers(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrGenerate, err)
 	}
 	for name, f := range g.files {
 		b, err := f.bytes()
@@ -121,6 +124,10 @@ type generator struct {
 	// names, JSON Schema definition URLs).
 	done    map[string]string
 	stubsIn []*stubInfo
+	// JSON Schema: named types by doc#pointer, shared helpers, patterns.
+	jsonTypes map[string]*jsType
+	json      *jsonPkgState
+	patterns  []patternVar
 }
 
 // declare reserves a top-level identifier.
