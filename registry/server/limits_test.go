@@ -3,8 +3,10 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -165,4 +167,43 @@ func TestConcurrentSameSchema(t *testing.T) {
 	}
 	wg.Wait()
 	runSteps(t, h, []step{{name: "one version", method: "GET", path: "/subjects/same/versions", status: 200, want: `[1]`}})
+}
+
+func TestServeAndClose(t *testing.T) {
+	s, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(l) }()
+	resp, err := http.Get("http://" + l.Addr().String() + "/subjects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != ContentType {
+		t.Fatalf("GET /subjects: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; !errors.Is(err, ErrClosed) {
+		t.Errorf("Serve returned %v, want ErrClosed", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	l2, _ := net.Listen("tcp", "127.0.0.1:0")
+	if err := s.Serve(l2); !errors.Is(err, ErrClosed) {
+		t.Errorf("Serve after Close returned %v", err)
+	}
+	// The handler still reads, but writes fail: nothing is lost silently.
+	runSteps(t, s.Handler(), []step{
+		{name: "read after close", method: "GET", path: "/subjects", status: 200},
+		{name: "write after close", method: "POST", path: "/subjects/s/versions", body: avroBody(userV1), status: 500, code: CodeStoreError},
+	})
 }
