@@ -217,12 +217,14 @@ func intFromJSON(n *node, v any, c *vctx) any {
 	}
 	i, err := strconv.ParseInt(string(num), 10, bits)
 	if err != nil {
-		r, ok := new(big.Rat).SetString(string(num))
+		// big.Float, not big.Rat: a Rat would expand an exponent such as
+		// 1e999999999 digit by digit.
+		f, _, err := big.ParseFloat(string(num), 10, 128, big.ToNearestEven)
 		switch {
-		case !ok || !r.IsInt():
-			c.fail(serde.ErrType, "expected %s, got non-integer %s", n.describe(), num)
+		case err == nil && !f.IsInf() && !f.IsInt():
+			c.fail(serde.ErrType, "expected %s, got non-integer %s", n.describe(), truncate(string(num)))
 		default:
-			c.fail(serde.ErrRange, "%s does not fit %s", num, n.describe())
+			c.fail(serde.ErrRange, "%s does not fit %s", truncate(string(num)), n.describe())
 		}
 		return nil
 	}
