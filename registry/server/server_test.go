@@ -64,6 +64,7 @@ func TestSubjectEndpoints(t *testing.T) {
 			want: fmt.Sprintf(`[{"subject":"other-value","version":1,"id":1,"guid":"<guid>","schema":%s},%s]`, q(userV1), v2)},
 		{name: "referencedby none", method: "GET", path: "/subjects/users-value/versions/1/referencedby", status: 200, want: `[]`},
 		{name: "contexts", method: "GET", path: "/contexts", status: 200, want: `["."]`},
+		{name: "cluster id", method: "GET", path: "/v1/metadata/id", status: 200, want: `{"scope":{"path":[],"clusters":{"schema-registry-cluster":"schemagen"}}}`},
 	})
 }
 
