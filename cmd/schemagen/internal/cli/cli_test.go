@@ -1,0 +1,308 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/schemagen/schemagen/registry/registrytest"
+)
+
+// Every exit code of every command that has one, through Run.
+func TestExitCodes(t *testing.T) {
+	reg := registrytest.New(t)
+	examples := copyExamples(t)
+	if r := runCLI(t, examples, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: %d %s", r.code, r.stderr)
+	}
+	bad := t.TempDir()
+	writeFile(t, filepath.Join(bad, "schemagen.yaml"), "version: 1\nregistri: {url: x}\n")
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cluster.Close()
+	brokers := strings.Join(cluster.ListenAddrs(), ",")
+	old := t.TempDir()
+	writeFile(t, filepath.Join(old, "schemas/json/payment.json"), `{"type":"object","properties":{"order_id":{"type":"string"}}}`)
+
+	tests := []struct {
+		name  string
+		dir   string
+		stdin string
+		args  []string
+		code  int
+		want  string // in stdout or stderr
+	}{
+		{name: "no command", args: nil, code: ExitUsage, want: "usage: schemagen"},
+		{name: "unknown command", args: []string{"frobnicate"}, code: ExitUsage, want: `unknown command "frobnicate"`},
+		{name: "help", args: []string{"help"}, code: ExitOK, want: "commands:"},
+		{name: "version", args: []string{"version"}, code: ExitOK, want: "schemagen v"},
+		{name: "command help", args: []string{"register", "-h"}, code: ExitOK, want: "-dry-run"},
+		{name: "unknown flag", args: []string{"register", "--frob"}, code: ExitUsage, want: "flag provided but not defined"},
+		{name: "missing config", dir: t.TempDir(), args: []string{"register"}, code: ExitUsage, want: "schemagen.yaml"},
+		{name: "config typo", dir: bad, args: []string{"register"}, code: ExitUsage, want: `unknown key "registri"`},
+		{name: "bad output", dir: examples, args: []string{"check", "--output", "yaml"}, code: ExitUsage, want: "want text or json"},
+		{name: "auth env unset", dir: examples, args: []string{"register", "--registry-token-env", "SCHEMAGEN_TEST_UNSET_TOKEN"}, code: ExitUsage, want: "SCHEMAGEN_TEST_UNSET_TOKEN is not set"},
+		{name: "registry down", dir: examples, args: []string{"register", "--registry", "http://127.0.0.1:1"}, code: ExitError, want: "connection refused"},
+		{name: "register again", dir: examples, args: []string{"register", "--registry", reg.URL()}, code: ExitOK, want: "registered 0, unchanged 5"},
+		{name: "check registry ok", dir: examples, args: []string{"check", "--registry", reg.URL()}, code: ExitOK, want: "3 schemas checked"},
+		{name: "check against dir incompatible", dir: examples, args: []string{"check", "--against", old}, code: ExitFindings, want: "schemas/json/payment.json:"},
+		{name: "check against missing dir", dir: examples, args: []string{"check", "--against", "/nonexistent"}, code: ExitUsage, want: "not a directory"},
+		{name: "check bad level", dir: examples, args: []string{"check", "--level", "sideways"}, code: ExitUsage, want: "--level"},
+		{name: "fetch no subject", dir: examples, args: []string{"fetch", "--registry", reg.URL()}, code: ExitUsage, want: "want one subject"},
+		{name: "fetch bad version", dir: examples, args: []string{"fetch", "--registry", reg.URL(), "orders-value@x"}, code: ExitUsage, want: "positive number"},
+		{name: "fetch unknown subject", dir: examples, args: []string{"fetch", "--registry", reg.URL(), "nope-value", "-o", t.TempDir()}, code: ExitError, want: "404 (40401)"},
+		{name: "config bad level", dir: examples, args: []string{"config", "--registry", reg.URL(), "--compatibility", "sideways"}, code: ExitUsage, want: "--compatibility"},
+		{name: "config bad mode", dir: examples, args: []string{"config", "--registry", reg.URL(), "--mode", "sleepy"}, code: ExitUsage, want: "--mode"},
+		{name: "config get", dir: examples, args: []string{"config", "--registry", reg.URL()}, code: ExitOK, want: "global: compatibility BACKWARD, mode READWRITE"},
+		{name: "produce no topic", dir: examples, args: []string{"produce", "--registry", reg.URL()}, code: ExitUsage, want: "--topic is required"},
+		{name: "produce unknown subject", dir: examples, args: []string{"produce", "--registry", reg.URL(), "--brokers", brokers, "--topic", "nope"}, code: ExitError, want: "404 (40401)"},
+		{name: "produce rejected line", dir: examples, stdin: "{\"order_id\":\"a\",\"amount_cents\":5,\"method\":\"card\"}\n{\"order_id\":\"b\",\"amount_cents\":0,\"method\":\"card\"}\n", args: []string{"produce", "--registry", reg.URL(), "--brokers", brokers, "--topic", "payments"}, code: ExitFindings, want: "line 2: rejected: payments-value (id 5): amount_cents"},
+		{name: "produce rejected line continue", dir: examples, stdin: "{\"order_id\":\"b\",\"amount_cents\":0,\"method\":\"card\"}\n{\"order_id\":\"a\",\"amount_cents\":5,\"method\":\"card\"}\n", args: []string{"produce", "--registry", reg.URL(), "--brokers", brokers, "--topic", "payments", "--continue"}, code: ExitOK, want: "produce: 1 records to payments"},
+		{name: "produce ok", dir: examples, stdin: "{\"order_id\":\"a\",\"amount_cents\":5,\"method\":\"card\"}\n", args: []string{"produce", "--registry", reg.URL(), "--brokers", brokers, "--topic", "payments"}, code: ExitOK, want: "0 rejected"},
+		{name: "dev non-loopback", args: []string{"dev", "--registry-addr", "0.0.0.0:0"}, code: ExitUsage, want: "loopback"},
+		{name: "demo bad n", args: []string{"demo", "-n", "0"}, code: ExitUsage, want: "-n must be"},
+		{name: "generate missing config", dir: t.TempDir(), args: []string{"generate"}, code: ExitUsage, want: "schemagen.yaml"},
+		{name: "init refuses to overwrite", dir: examples, args: []string{"init"}, code: ExitUsage, want: "does not overwrite"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, tt.dir, tt.stdin, tt.args...)
+			if r.code != tt.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Fatalf("output lacks %q\nstdout: %s\nstderr: %s", tt.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestCheckFindings(t *testing.T) {
+	dir := copyExamples(t)
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-q", "-m", "schemas")
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: %d %s", r.code, r.stderr)
+	}
+	// An incompatible change: a new required field without a default.
+	order, _ := os.ReadFile(filepath.Join(dir, "schemas/avro/order.avsc"))
+	changed := strings.Replace(string(order), `{"name": "quantity", "type": "int"},`, `{"name": "quantity", "type": "int"},
+    {"name": "channel", "type": "string"},`, 1)
+	writeFile(t, filepath.Join(dir, "schemas/avro/order.avsc"), changed)
+	// A referenced file's change is found through the entry.
+	snapshot := t.TempDir()
+	copyFile(t, filepath.Join(dir, "schemagen.yaml"), filepath.Join(snapshot, "schemagen.yaml"))
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{name: "git ref", args: []string{"check", "--against", "git:HEAD"}, code: ExitFindings, want: "schemas/avro/order.avsc:"},
+		{name: "registry", args: []string{"check", "--registry", reg.URL()}, code: ExitFindings, want: "schemas/avro/order.avsc:"},
+		{name: "level none", args: []string{"check", "--against", "git:HEAD", "--level", "none"}, code: ExitOK, want: ""},
+		{name: "unknown git ref", args: []string{"check", "--against", "git:nosuchref"}, code: ExitError, want: "nosuchref"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, dir, "", tt.args...)
+			if r.code != tt.code || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Fatalf("exit %d (want %d), want %q\nstdout: %s\nstderr: %s", r.code, tt.code, tt.want, r.stdout, r.stderr)
+			}
+			if tt.code == ExitFindings {
+				// path:line:col: RULE: message
+				line := strings.SplitN(r.stdout, "\n", 2)[0]
+				parts := strings.SplitN(line, ":", 5)
+				if len(parts) < 5 || parts[3] == "" || strings.ToUpper(strings.TrimSpace(parts[3])) != strings.TrimSpace(parts[3]) {
+					t.Fatalf("finding %q is not path:line:col: RULE: message", line)
+				}
+				if parts[1] == "0" {
+					t.Errorf("finding %q has no line", line)
+				}
+			}
+		})
+	}
+	r := runCLI(t, dir, "", "check", "--against", "git:HEAD", "--output", "json")
+	var got struct {
+		Compatible bool
+		Findings   []struct{ File, Rule, Message string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || r.code != ExitFindings || got.Compatible || len(got.Findings) == 0 || got.Findings[0].Rule == "" {
+		t.Fatalf("json: %v exit %d %s", err, r.code, r.stdout)
+	}
+}
+
+func TestFetch(t *testing.T) {
+	dir := copyExamples(t)
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: %d %s", r.code, r.stderr)
+	}
+	tests := []struct {
+		name    string
+		subject string
+		files   map[string]string // file -> text it must contain
+	}{
+		{name: "avro with reference", subject: "orders-value", files: map[string]string{"orders-value.avsc": `"shop.Money"`, "shop.Money.avsc": `"cents"`}},
+		{name: "proto with import", subject: "users-value@1", files: map[string]string{"users-value.proto": `import "shop/v1/address.proto"`, "shop/v1/address.proto": "message Address"}},
+		{name: "json", subject: "payments-value", files: map[string]string{"payments-value.json": "amount_cents"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := t.TempDir()
+			r := runCLI(t, dir, "", "fetch", tt.subject, "--registry", reg.URL(), "-o", out)
+			if r.code != 0 {
+				t.Fatalf("exit %d: %s", r.code, r.stderr)
+			}
+			for f, want := range tt.files {
+				b, err := os.ReadFile(filepath.Join(out, f))
+				if err != nil || !strings.Contains(string(b), want) {
+					t.Errorf("%s: %v, lacks %q:\n%s", f, err, want, b)
+				}
+			}
+		})
+	}
+}
+
+func TestConfigSet(t *testing.T) {
+	reg := registrytest.New(t)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "global level", args: []string{"--compatibility", "full"}, want: "global: compatibility FULL, mode READWRITE"},
+		{name: "subject level", args: []string{"--subject", "orders-value", "--compatibility", "none"}, want: "orders-value: compatibility NONE"},
+		{name: "subject mode", args: []string{"--subject", "orders-value", "--mode", "readonly"}, want: "mode READONLY"},
+		{name: "global still", args: nil, want: "global: compatibility FULL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, t.TempDir(), "", append([]string{"config", "--registry", reg.URL()}, tt.args...)...)
+			if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+				t.Fatalf("exit %d, want %q\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+		})
+	}
+}
+
+func TestInit(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "go.mod"), "module example.com/shop\n\ngo 1.26\n")
+	r := runCLI(t, dir, "", "init")
+	if r.code != 0 {
+		t.Fatalf("init: %d %s", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "schemagen.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"# yaml-language-server: $schema=./schemagen.schema.json", "package: example.com/shop/gen/users"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("schemagen.yaml lacks %q:\n%s", want, b)
+		}
+	}
+	if r := runCLI(t, dir, "", "generate", "--check"); r.code != ExitFindings || !strings.Contains(r.stdout, "missing: gen/users/") {
+		t.Fatalf("check before generate: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dir, "", "generate"); r.code != 0 {
+		t.Fatalf("generate: %d %s", r.code, r.stderr)
+	}
+	if r := runCLI(t, dir, "", "generate", "--check"); r.code != 0 {
+		t.Fatalf("check after generate: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// Stale: a changed file and an extra generated file.
+	writeFile(t, filepath.Join(dir, "gen/users/old.avro.go"), generatedHeader+"\npackage users\n")
+	writeFile(t, filepath.Join(dir, "schemas/user.avsc"), strings.Replace(starterSchema, `{"name": "id", "type": "long"},`, `{"name": "id", "type": "long"}, {"name": "age", "type": "int", "default": 0},`, 1))
+	r = runCLI(t, dir, "", "generate", "--check")
+	if r.code != ExitFindings || !strings.Contains(r.stdout, "changed: gen/users/") || !strings.Contains(r.stdout, "extra: gen/users/old.avro.go") {
+		t.Fatalf("stale check: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dir, "", "init"); r.code != ExitUsage {
+		t.Fatalf("second init: exit %d", r.code)
+	}
+}
+
+func TestDev(t *testing.T) {
+	dataDir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type addrs struct {
+		brokers []string
+		url     string
+	}
+	ready := make(chan addrs, 1)
+	devReady = func(b []string, u string) { ready <- addrs{b, u} }
+	defer func() { devReady = nil }()
+	done := make(chan result, 1)
+	go func() {
+		var out, errb strings.Builder
+		e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: os.Getenv}
+		code := run(e, []string{"dev", "--registry-addr", "127.0.0.1:0", "--kafka-port", "0", "--data-dir", dataDir})
+		done <- result{code: code, stdout: out.String(), stderr: errb.String()}
+	}()
+	var a addrs
+	select {
+	case a = <-ready:
+	case r := <-done:
+		t.Fatalf("dev ended: %d %s", r.code, r.stderr)
+	}
+	if len(a.brokers) != 3 {
+		t.Fatalf("brokers %v, want 3", a.brokers)
+	}
+	// The registry answers, and a produce/consume round trip works.
+	if r := runCLI(t, "", "", "config", "--registry", a.url); r.code != 0 {
+		t.Fatalf("config: %d %s", r.code, r.stderr)
+	}
+	kc, err := kgo.NewClient(kgo.SeedBrokers(a.brokers...), kgo.AllowAutoTopicCreation(), kgo.DefaultProduceTopic("dev-test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := kc.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	kc.Close()
+	cancel()
+	r := <-done
+	if r.code != 0 || !strings.Contains(r.stdout, "registry: http://127.0.0.1:") {
+		t.Fatalf("dev: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, p := range []string{"registry.log", "kafka"} {
+		if _, err := os.Stat(filepath.Join(dataDir, p)); err != nil {
+			t.Errorf("data dir lacks %s: %v", p, err)
+		}
+	}
+}
+
+func TestDemo(t *testing.T) {
+	r := runCLI(t, repoRoot(t), "", "demo", "-n", "50")
+	if r.code != 0 {
+		t.Fatalf("demo: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, want := range []string{
+		"produced: 150 records to 3 topics",
+		"rejected: 5 invalid values",
+		"consumed: 150 records",
+		"decoded:  150 records",
+		"result:   OK",
+		"[rule \"not an enum symbol\", subject orders-value, schema id 2]",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
+
+var _ = time.Second

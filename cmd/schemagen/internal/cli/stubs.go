@@ -1,3 +1,0 @@
-package cli
-
-func runInit(e *env, args []string) error { return usageErr("not yet") }
