@@ -242,8 +242,8 @@ func (c *cfg) validate() error {
 	if c.retries < 0 {
 		add("retries %d is negative", c.retries)
 	}
-	if c.deliveryTimeout < 0 {
-		add("delivery timeout %v is negative", c.deliveryTimeout)
+	if c.deliveryTimeout < 0 || (c.deliveryTimeout > 0 && c.deliveryTimeout < time.Second) {
+		add("delivery timeout %v: want 0 (none) or at least 1s", c.deliveryTimeout)
 	}
 	if c.requestTimeout < 0 {
 		add("request timeout %v is negative", c.requestTimeout)
@@ -321,6 +321,9 @@ func Retries(n int) Opt {
 
 // DeliveryTimeout bounds the time from Produce to acknowledgement, overriding
 // the default of no bound; a record past it fails (kgo.ErrRecordTimeout).
+// It must be at least 1s. With idempotence, a record in a request still
+// awaiting its response fails only once the response (or the request
+// timeout) comes, so that sequence numbers stay valid.
 func DeliveryTimeout(d time.Duration) Opt {
 	return opt(func(c *cfg) { c.deliveryTimeout = d })
 }

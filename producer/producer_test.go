@@ -32,6 +32,7 @@ func TestNewValidation(t *testing.T) {
 		{name: "bad codec", opts: []producer.Opt{seed, producer.Compression(99)}, want: []string{"compression codec 99"}},
 		{name: "zero buffer", opts: []producer.Opt{seed, producer.MaxBufferedRecords(0)}, want: []string{"max buffered records 0"}},
 		{name: "empty sasl user", opts: []producer.Opt{seed, producer.SASLPlain("", "x")}, want: []string{"sasl plain: empty user"}},
+		{name: "short delivery timeout", opts: []producer.Opt{seed, producer.DeliveryTimeout(time.Millisecond)}, want: []string{"delivery timeout 1ms"}},
 		{name: "nil tls", opts: []producer.Opt{seed, producer.TLS(nil)}, want: []string{"nil tls config"}},
 		{name: "all at once", opts: []producer.Opt{producer.Retries(-1), producer.RequestTimeout(-1), producer.MaxBufferedBytes(-1)},
 			want: []string{"no seed brokers", "retries -1", "request timeout", "max buffered bytes -1"}},

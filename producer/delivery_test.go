@@ -1,0 +1,104 @@
+package producer_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+
+	"github.com/schemagen/schemagen/producer"
+)
+
+// TestDeliveryBounds checks the options that bound how long and how often a
+// record is tried, against a partition whose leader keeps answering
+// NOT_LEADER_OR_FOLLOWER.
+func TestDeliveryBounds(t *testing.T) {
+	tests := []struct {
+		name string
+		opt  producer.Opt
+		want error
+	}{
+		{name: "retries", opt: producer.Retries(2), want: kerr.NotLeaderForPartition},
+		{name: "delivery timeout", opt: producer.DeliveryTimeout(time.Second), want: kgo.ErrRecordTimeout},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cluster(t, kfake.SeedTopics(1, "t"))
+			p := newProducer(t, c, tt.opt, producer.KgoOpts(kgo.RetryBackoffFn(func(int) time.Duration { return 20 * time.Millisecond })))
+			typed := newOrders(t, p, "t", nil)
+			ctx := context.Background()
+			if err := p.Ping(ctx); err != nil {
+				t.Fatal(err)
+			}
+			c.Fault(kfake.Fault{Keys: []kmsg.Key{kmsg.Produce}, Err: kerr.NotLeaderForPartition, Count: -1})
+			wctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+			defer cancel()
+			_, err := typed.ProduceSync(wctx, nil, &order{ID: "a"})
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("ProduceSync = %v, want %v", err, tt.want)
+			}
+			if m := p.Metrics(); m.RecordsFailed != 1 {
+				t.Errorf("failed %d, want 1", m.RecordsFailed)
+			}
+		})
+	}
+}
+
+func TestMaxBufferedBytes(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "t"))
+	p := newProducer(t, c, producer.MaxBufferedBytes(64))
+	typed := newOrders(t, p, "t", nil)
+	ctx := context.Background()
+	if _, err := typed.ProduceSync(ctx, nil, &order{ID: "small"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := typed.ProduceSync(ctx, nil, &order{ID: strings.Repeat("x", 100)})
+	if !errors.Is(err, kerr.MessageTooLarge) {
+		t.Fatalf("record over MaxBufferedBytes: %v", err)
+	}
+}
+
+// captureHandler keeps the messages logged through it.
+type captureHandler struct {
+	mu   sync.Mutex
+	msgs []string
+}
+
+func (h *captureHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *captureHandler) Handle(_ context.Context, r slog.Record) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.msgs = append(h.msgs, r.Message)
+	return nil
+}
+func (h *captureHandler) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h *captureHandler) WithGroup(string) slog.Handler      { return h }
+
+func TestLogger(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "t"))
+	h := &captureHandler{}
+	p := newProducer(t, c, producer.Logger(slog.New(h)))
+	typed := newOrders(t, p, "t", nil)
+	if _, err := typed.ProduceSync(context.Background(), nil, &order{ID: "a"}); err != nil {
+		t.Fatal(err)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.msgs) == 0 {
+		t.Fatal("nothing logged through the slog logger")
+	}
+	for _, m := range h.msgs {
+		if strings.Contains(m, "opening connection") || strings.Contains(m, "metadata") {
+			return
+		}
+	}
+	t.Fatalf("no franz-go client message among %q", h.msgs)
+}
