@@ -14,6 +14,8 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
+	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
+	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
 	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
 	protoimports "github.com/schemagen/schemagen/codegen/testdata/proto-imports/want"
 	"github.com/schemagen/schemagen/producer"
@@ -246,5 +248,61 @@ func TestE2EProtoImports(t *testing.T) {
 	decode(t, sd, recs[0], typed.SchemaID(), out)
 	if !proto.Equal(out, in) {
 		t.Fatalf("decoded %v, want %v", out, in)
+	}
+}
+
+func TestE2EJSONBasic(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	e.register(t, "invoices-value", jsonbasic.InvoiceSerde().Schema)
+	typed, err := jsonbasic.NewInvoiceProducer[string](ctx, e.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := validInvoice()
+	if _, err := typed.ProduceSync(ctx, "i-1", in); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	bad := validInvoice()
+	bad.Lines[1].SKU = "nope"
+	_, err = typed.Produce(ctx, "i-2", bad)
+	wantRejected(t, err, "lines[1].sku", serde.ErrFormat)
+	recs := e.consume(t, "invoices", 1)
+	var out jsonbasic.Invoice
+	decode(t, jsonbasic.InvoiceSerde(), recs[0], typed.SchemaID(), &out)
+	if !reflect.DeepEqual(&out, in) {
+		t.Fatalf("decoded %+v\nwant %+v", out, *in)
+	}
+}
+
+func TestE2EJSONRefs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	sd := jsonrefs.CustomerSerde()
+	addr, err := sd.Resolver.Resolve(ctx, serde.Reference{Name: "common/address.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.register(t, "common-address", addr)
+	// This producer registers its schema itself.
+	spec := jsonrefs.CustomerSpec[[]byte]()
+	spec.Source = registry.AutoRegister()
+	typed, err := producer.NewTyped(ctx, e.p, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := validCustomer()
+	if _, err := typed.ProduceSync(ctx, []byte("c-7"), in); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	bad := validCustomer()
+	bad.Shipping.Country = "nl"
+	_, err = typed.Produce(ctx, nil, bad)
+	wantRejected(t, err, "shipping.country", serde.ErrFormat)
+	recs := e.consume(t, "customers", 1)
+	var out jsonrefs.Customer
+	decode(t, sd, recs[0], typed.SchemaID(), &out)
+	if !reflect.DeepEqual(&out, in) {
+		t.Fatalf("decoded %+v\nwant %+v", out, *in)
 	}
 }

@@ -60,14 +60,15 @@ func jsonIdent(s string) bool {
 	return true
 }
 
-// jsonMultipleOf reports whether v is an exact multiple of m, in rational arithmetic.
+// jsonMultipleOf reports whether v, read as the shortest decimal that
+// encoding/json writes for it, is an exact multiple of m.
 func jsonMultipleOf(v float64, m string) bool {
 	r, ok := new(big.Rat).SetString(m)
 	if !ok || r.Sign() == 0 {
 		return false
 	}
-	q := new(big.Rat).SetFloat64(v)
-	if q == nil {
+	q, ok := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
+	if !ok {
 		return false
 	}
 	return q.Quo(q, r).IsInt()

@@ -1,0 +1,162 @@
+package codegen_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
+	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
+	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/jsonschema"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+// validInvoice returns a fresh value that fits json-basic's schema.
+func validInvoice() *jsonbasic.Invoice {
+	return &jsonbasic.Invoice{
+		ID:       "6f1c1b6e-2f4e-4a53-9a57-0d1b3b1f6a01",
+		Customer: jsonbasic.InvoiceCustomer{Name: "Ada", Email: "ada@example.com", Vip: ptr(true)},
+		Status:   jsonbasic.InvoiceStatusSent,
+		IssuedAt: time.Date(2026, 11, 23, 6, 50, 0, 0, time.UTC),
+		Due:      ptr("2026-12-23"),
+		Lines: []jsonbasic.InvoiceLinesItem{
+			{SKU: "AB-1", Quantity: 2, UnitPrice: 9.99, Tags: []string{"a", "b"}},
+			{SKU: "CD-22", Quantity: 1, UnitPrice: 0.5},
+		},
+		Currency: ptr("EUR"),
+		Discount: ptr(12.5),
+		Notes:    map[string]string{"delivery": "back door", "a key": "x"},
+		Version:  ptr(int64(2)),
+	}
+}
+
+func validCustomer() *jsonrefs.Customer {
+	return &jsonrefs.Customer{
+		ID:       7,
+		Billing:  jsonrefs.Address{Street: "1 Main St", Country: "NL"},
+		Shipping: &jsonrefs.Address{Street: "2 Side St", City: ptr("Delft"), Country: "NL"},
+		Contacts: []jsonrefs.Contact{{Kind: jsonrefs.ContactKindEmail, Value: "ada@example.com", Preferred: ptr(true)}},
+		Tier:     ptr(jsonrefs.TierGold),
+	}
+}
+
+// violations renders an error's violations as sorted "path: sentinel" lines.
+func violations(err error) string {
+	var out []string
+	for _, v := range serde.Violations(err) {
+		out = append(out, fmt.Sprintf("%s: %v", v.Path, v.Err))
+	}
+	sort.Strings(out)
+	return strings.Join(out, "\n")
+}
+
+// compileSerde compiles a generated Serde's embedded schema.
+func compileSerde(t *testing.T, s producer.Serde) serde.Compiled {
+	t.Helper()
+	r := s.Resolver
+	if r == nil {
+		r = serde.MapResolver{}
+	}
+	c, err := jsonschema.Compile(context.Background(), s.Schema, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestJSONValidateDifferential holds the generated Validate methods to
+// serde/jsonschema's general validator: on every value, valid or not, both
+// report the same violations (path and sentinel).
+func TestJSONValidateDifferential(t *testing.T) {
+	invoice := compileSerde(t, jsonbasic.InvoiceSerde())
+	customer := compileSerde(t, jsonrefs.CustomerSerde())
+	type validatable interface{ Validate() error }
+	tests := []struct {
+		name    string
+		c       serde.Compiled
+		value   func() validatable
+		invalid bool
+	}{
+		{name: "invoice valid", c: invoice, value: func() validatable { return validInvoice() }},
+		{name: "invoice minimal", c: invoice, value: func() validatable {
+			v := validInvoice()
+			v.Customer.Vip, v.Due, v.Currency, v.Discount, v.Notes, v.Version = nil, nil, nil, nil, nil, nil
+			v.Lines[0].Tags = nil
+			return v
+		}},
+		{name: "invoice bad uuid", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.ID = "x"; return v }},
+		{name: "invoice empty name", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Customer.Name = ""; return v }},
+		{name: "invoice long name", c: invoice, invalid: true, value: func() validatable {
+			v := validInvoice()
+			v.Customer.Name = strings.Repeat("é", 81)
+			return v
+		}},
+		{name: "invoice bad email", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Customer.Email = "nope"; return v }},
+		{name: "invoice bad status", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Status = "lost"; return v }},
+		{name: "invoice bad date", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Due = ptr("2026-02-30"); return v }},
+		{name: "invoice nil lines", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines = nil; return v }},
+		{name: "invoice no lines", c: invoice, invalid: true, value: func() validatable {
+			v := validInvoice()
+			v.Lines = []jsonbasic.InvoiceLinesItem{}
+			return v
+		}},
+		{name: "invoice bad line", c: invoice, invalid: true, value: func() validatable {
+			v := validInvoice()
+			v.Lines[1] = jsonbasic.InvoiceLinesItem{SKU: "x-1", Quantity: 0, UnitPrice: -1, Tags: []string{"t", "t"}}
+			return v
+		}},
+		{name: "invoice price not cents", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 0.001; return v }},
+		{name: "invoice quantity high", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].Quantity = 1001; return v }},
+		{name: "invoice currency", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Currency = ptr("USD"); return v }},
+		{name: "invoice discount", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Discount = ptr(100.5); return v }},
+		{name: "invoice long note", c: invoice, invalid: true, value: func() validatable {
+			v := validInvoice()
+			v.Notes["a key"] = strings.Repeat("n", 201)
+			return v
+		}},
+		{name: "invoice version", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Version = ptr(int64(3)); return v }},
+		{name: "customer valid", c: customer, value: func() validatable { return validCustomer() }},
+		{name: "customer minimal", c: customer, value: func() validatable {
+			v := validCustomer()
+			v.Shipping, v.Contacts, v.Tier = nil, nil, nil
+			return v
+		}},
+		{name: "customer bad id", c: customer, invalid: true, value: func() validatable { v := validCustomer(); v.ID = 0; return v }},
+		{name: "customer bad address", c: customer, invalid: true, value: func() validatable {
+			v := validCustomer()
+			v.Billing.Street, v.Billing.Country = "", "nl"
+			v.Shipping.Country = "NLD"
+			return v
+		}},
+		{name: "customer bad contact", c: customer, invalid: true, value: func() validatable {
+			v := validCustomer()
+			v.Contacts = append(v.Contacts, jsonrefs.Contact{Kind: "fax", Value: "1"})
+			return v
+		}},
+		{name: "customer bad tier", c: customer, invalid: true, value: func() validatable { v := validCustomer(); v.Tier = ptr(jsonrefs.Tier("BRONZE")); return v }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := tt.value()
+			gen := v.Validate()
+			text, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			lib := tt.c.Validate(json.RawMessage(text))
+			if (gen != nil) != tt.invalid {
+				t.Fatalf("generated Validate = %v, want invalid=%v", gen, tt.invalid)
+			}
+			if g, l := violations(gen), violations(lib); g != l {
+				t.Fatalf("generated and general validators disagree on %s\ngenerated:\n%s\ngeneral:\n%s\n(general error: %v)", text, g, l, lib)
+			}
+		})
+	}
+}
