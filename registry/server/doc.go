@@ -30,8 +30,8 @@
 // API:
 //
 //	GET    /
-//	GET    /subjects                                         ?deleted
-//	GET    /subjects/{subject}/versions                      ?deleted
+//	GET    /subjects                                         ?deleted ?deletedOnly ?subjectPrefix
+//	GET    /subjects/{subject}/versions                      ?deleted ?deletedOnly
 //	POST   /subjects/{subject}/versions                      ?normalize         register
 //	GET    /subjects/{subject}/versions/{version}            ?deleted ?format
 //	DELETE /subjects/{subject}/versions/{version}            ?permanent
@@ -41,7 +41,7 @@
 //	POST   /subjects/{subject}                               ?normalize ?deleted  lookup
 //	DELETE /subjects/{subject}                               ?permanent
 //	GET    /schemas                                          ?subjectPrefix ?deleted ?latestOnly
-//	GET    /schemas/ids/{id}                                 ?subject ?format
+//	GET    /schemas/ids/{id}                                 ?subject ?format ?fetchMaxId
 //	GET    /schemas/ids/{id}/schema                          ?subject
 //	GET    /schemas/ids/{id}/subjects                        ?deleted
 //	GET    /schemas/ids/{id}/versions                        ?deleted

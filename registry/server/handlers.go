@@ -246,12 +246,16 @@ func (s *Server) handleMetadataID(http.ResponseWriter, *http.Request) (any, *api
 }
 
 func (s *Server) handleSubjects(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
-	deleted := flag(r, "deleted")
+	deleted, only := flag(r, "deleted"), flag(r, "deletedOnly")
 	prefix := r.URL.Query().Get("subjectPrefix")
 	s.mu.RLock()
 	out := []string{}
 	for name, sub := range s.st.subjects {
-		if (sub.live() || (deleted && len(sub.versions) > 0)) && strings.HasPrefix(name, prefix) {
+		if len(sub.versions) == 0 || !strings.HasPrefix(name, prefix) {
+			continue
+		}
+		live := sub.live()
+		if (only && !live) || (!only && (live || deleted)) {
 			out = append(out, name)
 		}
 	}
@@ -262,16 +266,16 @@ func (s *Server) handleSubjects(_ http.ResponseWriter, r *http.Request) (any, *a
 
 func (s *Server) handleVersions(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	subject := r.PathValue("subject")
-	deleted := flag(r, "deleted")
+	deleted, only := flag(r, "deleted"), flag(r, "deletedOnly")
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	sub := s.st.subjects[subject]
-	if sub == nil || !(sub.live() || (deleted && len(sub.versions) > 0)) {
+	if sub == nil || !(sub.live() || ((deleted || only) && len(sub.versions) > 0)) {
 		return nil, errSubjectNotFound(subject)
 	}
 	out := []int{}
 	for _, v := range sub.versions {
-		if deleted || !v.deleted {
+		if (only && v.deleted) || (!only && (deleted || !v.deleted)) {
 			out = append(out, v.version)
 		}
 	}
@@ -483,6 +487,15 @@ func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, 
 	out.GUID = rec.guid
 	if out.Schema, aerr = s.formatted(r.Context(), rec, r.URL.Query().Get("format")); aerr != nil {
 		return nil, aerr
+	}
+	if flag(r, "fetchMaxId") {
+		s.mu.RLock()
+		maxID := s.st.maxID
+		s.mu.RUnlock()
+		return struct {
+			subjectSchema
+			MaxID int `json:"maxId"`
+		}{out, maxID}, nil
 	}
 	return out, nil
 }
