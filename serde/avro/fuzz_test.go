@@ -402,3 +402,28 @@ func (g *gen) palette() any {
 	}
 	return struct{}{}
 }
+
+// FuzzFromJSON: JSON input never panics the converter, and whatever it
+// accepts, AppendEncode accepts too.
+func FuzzFromJSON(f *testing.F) {
+	schemas := fuzzCompiled(f)
+	f.Add(uint8(0), orderJSON)
+	f.Add(uint8(0), `{"quantity":1e999999999,"total":"1/3","items":[{"sku":1}]}`)
+	f.Add(uint8(1), `{"R":{"a":{"R":{"a":null,"m":{}}},"m":{"x":1}}}`)
+	f.Add(uint8(1), `"text"`)
+	f.Add(uint8(2), `[null,"\u0001\u0002\u0003",{"E":"A"},"12.5"]`)
+	f.Add(uint8(3), `{"d":"2020-02-29","tm":1000,"tu":5,"lt":"2020-01-01T00:00:00","u":{"string":"7b0f3c1e-9a4d-4c2b-8f7e-1d2c3b4a5f60"},"b":"\u00ff","f":1.5,"x":2}`)
+	f.Fuzz(func(t *testing.T, which uint8, line string) {
+		s := schemas[int(which)%len(schemas)]
+		v, err := s.FromJSON([]byte(line))
+		if err != nil {
+			if len(serde.Violations(err)) == 0 {
+				t.Fatalf("error is not a validation error: %v", err)
+			}
+			return
+		}
+		if _, err := s.AppendEncode(nil, v); err != nil {
+			t.Fatalf("FromJSON accepted %q but AppendEncode refused %#v: %v", line, v, err)
+		}
+	})
+}
