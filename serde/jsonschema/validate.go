@@ -22,12 +22,29 @@ func (s *Schema) Validate(v any) error {
 	if g, ok := v.(serde.Validatable); ok {
 		return g.Validate()
 	}
-	data, trusted, err := jsonText(v)
-	if err != nil {
-		return err
+	switch raw := v.(type) {
+	case json.RawMessage:
+		return s.validateJSON(raw, false)
+	case []byte:
+		return s.validateJSON(raw, false)
 	}
-	return s.validateJSON(data, trusted)
+	// Encode into a pooled scratch buffer: violations copy what they
+	// keep, so the buffer can go back.
+	sb := scratch.Get().(*[]byte)
+	data, err := appendJSON((*sb)[:0], v)
+	if err != nil {
+		scratch.Put(sb)
+		return &serde.ValidationError{Err: serde.ErrType, Reason: "value has no JSON encoding: " + err.Error()}
+	}
+	err = s.validateJSON(data, true)
+	if cap(data) <= 64<<10 {
+		*sb = data[:0]
+		scratch.Put(sb)
+	}
+	return err
 }
+
+var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b }}
 
 // AppendEncode validates v and appends its JSON encoding to dst: the bytes
 // as given for json.RawMessage and []byte, encoding/json's output (what
@@ -118,25 +135,6 @@ func (s *Schema) Decode(data []byte, v any) error {
 		return fmt.Errorf("jsonschema: %w: data after the top-level value", serde.ErrDecode)
 	}
 	return nil
-}
-
-// jsonText returns v as JSON text. trusted means encoding/json produced
-// it from a Go value, so it is well-formed; JSON text the caller passed
-// in is not trusted and gets checked.
-func jsonText(v any) (data []byte, trusted bool, err error) {
-	switch v := v.(type) {
-	case json.RawMessage:
-		return v, false, nil
-	case []byte:
-		return v, false, nil
-	case nil:
-		return []byte("null"), true, nil
-	}
-	data, err = json.Marshal(v)
-	if err != nil {
-		return nil, false, &serde.ValidationError{Err: serde.ErrType, Reason: "value has no JSON encoding: " + err.Error()}
-	}
-	return data, true, nil
 }
 
 // validateJSON validates JSON text, with the plan when there is one and
