@@ -9,6 +9,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/schemas/gen/orders"
+	"github.com/schemagen/schemagen/schemas/gen/payments"
 	"github.com/schemagen/schemagen/schemas/gen/users"
 )
 
@@ -17,7 +18,7 @@ import (
 type genProducers struct {
 	orders   *producer.Typed[string, *orders.Order]
 	users    *producer.Typed[string, *users.User]
-	payments *producer.Typed[string, any]
+	payments *producer.Typed[string, *payments.Payment]
 }
 
 func newDemoProducers(ctx context.Context, p *producer.Producer, proj *project, registered map[string]registry.SubjectSchema) (demoProducers, error) {
@@ -37,7 +38,7 @@ func newDemoProducers(ctx context.Context, p *producer.Producer, proj *project, 
 	if g.users, err = producer.NewTyped(ctx, p, us); err != nil {
 		return nil, err
 	}
-	if g.payments, err = paymentsProducer(ctx, p, proj); err != nil {
+	if g.payments, err = payments.NewPaymentProducer[string](ctx, p); err != nil {
 		return nil, err
 	}
 	return &g, nil
@@ -64,7 +65,9 @@ func (g *genProducers) produceValid(ctx context.Context, i int, sink *demoSink) 
 	if err := g.users.ProduceFunc(ctx, key, u, sink.done); err != nil {
 		return err
 	}
-	return g.payments.ProduceFunc(ctx, key, validPayment(i), sink.done)
+	methods := []payments.PaymentMethod{payments.PaymentMethodCard, payments.PaymentMethodTransfer, payments.PaymentMethodVoucher}
+	pay := &payments.Payment{OrderID: o.ID, AmountCents: o.Total.Cents, Method: methods[i%3]}
+	return g.payments.ProduceFunc(ctx, key, pay, sink.done)
 }
 
 func (g *genProducers) produceInvalid(ctx context.Context) []error {
@@ -75,9 +78,9 @@ func (g *genProducers) produceInvalid(ctx context.Context) []error {
 	errs = append(errs, err)
 	_, err = g.users.Produce(ctx, "bad-3", &users.User{Id: 1, Email: "x@example.com", Name: "bad \xff utf-8"})
 	errs = append(errs, err)
-	for _, v := range invalidPayments() {
-		_, err = g.payments.Produce(ctx, "bad-p", v)
-		errs = append(errs, err)
-	}
+	_, err = g.payments.Produce(ctx, "bad-4", &payments.Payment{OrderID: "o-1", AmountCents: 0, Method: payments.PaymentMethodCard})
+	errs = append(errs, err)
+	_, err = g.payments.Produce(ctx, "bad-5", &payments.Payment{OrderID: "o-2", AmountCents: 5, Method: payments.PaymentMethod("cash")})
+	errs = append(errs, err)
 	return errs
 }
