@@ -564,7 +564,7 @@ func (b *planBuilder) unionPlan(n *node, t reflect.Type) checker {
 		}
 	case reflect.Pointer:
 		if t.Implements(unionConvT) {
-			return &staticErr{sentinel: serde.ErrType, reason: fmt.Sprintf("Go type %s implements avro.UnionConverter, which schemagen does not validate", t)}
+			return &unionConvChk{n: n, t: t}
 		}
 		if n.nullable() {
 			return &nullableChk{elem: b.build(n.nonNull(), t.Elem()), ptr: true}
@@ -646,6 +646,32 @@ func (k *ifaceChk) check(p unsafe.Pointer, c *vctx) {
 		return
 	}
 	runChk(ip.chk, ip.direct, v, c)
+}
+
+// unionConvChk checks a union held by a type implementing hamba's
+// avro.UnionConverter the way hamba encodes it: nil is null, otherwise
+// ToAny must return a non-nil pointer, whose target is the branch value.
+type unionConvChk struct {
+	n *node
+	t reflect.Type
+}
+
+func (k *unionConvChk) check(p unsafe.Pointer, c *vctx) {
+	if *(*unsafe.Pointer)(p) == nil {
+		checkNil(k.n, c)
+		return
+	}
+	val, err := reflect.NewAt(k.t, p).Elem().Interface().(avro.UnionConverter).ToAny()
+	if err != nil {
+		c.fail(serde.ErrUnion, "ToAny: %v", err)
+		return
+	}
+	rv := reflect.ValueOf(val)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		c.fail(serde.ErrUnion, "ToAny returned %T, want a non-nil pointer to the branch value", val)
+		return
+	}
+	checkAny(k.n, rv.Elem().Interface(), c)
 }
 
 type ptrChk struct {

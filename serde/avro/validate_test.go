@@ -536,3 +536,59 @@ func TestConcurrentUse(t *testing.T) {
 		}
 	}
 }
+
+// payloadUnion is a typed union the way hamba's avro.UnionConverter spells
+// one.
+type payloadUnion struct {
+	s   *string
+	n   *int64
+	bad bool
+}
+
+func (u *payloadUnion) ToAny() (any, error) {
+	switch {
+	case u.bad:
+		return nil, errors.New("no branch set")
+	case u.s != nil:
+		return u.s, nil
+	case u.n != nil:
+		return u.n, nil
+	}
+	return nil, errors.New("empty")
+}
+
+func (u *payloadUnion) FromAny(v any) error { return errors.New("decode unsupported") }
+
+func TestUnionConverter(t *testing.T) {
+	s, err := Compile(t.Context(), serde.Schema{Text: `{"type":"record","name":"P","fields":[{"name":"p","type":["null","string","long"]}]}`}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type P struct {
+		P *payloadUnion `avro:"p"`
+	}
+	str, num := "x", int64(7)
+	ok := []struct {
+		name string
+		v    P
+		want []byte
+	}{
+		{name: "nil", v: P{}, want: []byte{0x00}},
+		{name: "string", v: P{P: &payloadUnion{s: &str}}, want: []byte{0x02, 0x02, 'x'}},
+		{name: "long", v: P{P: &payloadUnion{n: &num}}, want: []byte{0x04, 0x0e}},
+	}
+	for _, tc := range ok {
+		t.Run(tc.name, func(t *testing.T) {
+			b, err := s.AppendEncode(nil, &tc.v)
+			if err != nil {
+				t.Fatalf("AppendEncode: %v", err)
+			}
+			if !bytes.Equal(b, tc.want) {
+				t.Errorf("got %x, want %x", b, tc.want)
+			}
+		})
+	}
+	if err := s.Validate(&P{P: &payloadUnion{bad: true}}); !errors.Is(err, serde.ErrUnion) || serde.Violations(err)[0].Path != "p" {
+		t.Errorf("ToAny error: Validate = %v, want ErrUnion at p", err)
+	}
+}
