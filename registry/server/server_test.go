@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -262,6 +263,19 @@ func TestCheckerOption(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCheckerError(t *testing.T) {
+	fc := &fakeChecker{res: compat.Result{Compatible: true}}
+	s := newServer(t, Checker(fc))
+	h := s.Handler()
+	do(t, h, "POST", "/subjects/s/versions", avroBody(userV1))
+	fc.err = errors.New("compat: no checker for format \"AVRO\"")
+	runSteps(t, h, []step{
+		{name: "register", method: "POST", path: "/subjects/s/versions", body: avroBody(userV2), status: 422, code: CodeInvalidSchema},
+		{name: "compatibility", method: "POST", path: "/compatibility/subjects/s/versions/latest", body: avroBody(userV2), status: 422, code: CodeInvalidSchema},
+		{name: "nothing registered", method: "GET", path: "/subjects/s/versions", status: 200, want: `[1]`},
+	})
 }
 
 func TestCheckerNotCalledFirstOrImport(t *testing.T) {
