@@ -51,12 +51,12 @@ func (g *generator) avroEntry(ctx context.Context, e *Entry) error {
 
 // fileFor returns the file a named type goes to: its reference's own file
 // when a reference defines it at top level, else the entry's.
-func (a *avroGen) fileFor(fullName string) *goFile {
+func (a *avroGen) fileFor(fullName string, cur *goFile) *goFile {
 	if _, ok := a.refs[fullName]; ok {
 		short := fullName[strings.LastIndexByte(fullName, '.')+1:]
 		return a.g.file(snake(short)+".avro.go", fullName)
 	}
-	return a.f
+	return cur
 }
 
 // goType returns the Go type for s, generating named types on first use.
@@ -110,9 +110,9 @@ func (a *avroGen) goType(f *goFile, s avro.Schema, path string) (string, error) 
 	case *avro.UnionSchema:
 		return a.union(f, s, path)
 	case *avro.RecordSchema:
-		return a.record(s)
+		return a.record(f, s)
 	case *avro.EnumSchema:
-		return a.enum(s)
+		return a.enum(f, s)
 	case *avro.FixedSchema:
 		return a.fixed(f, s)
 	}
@@ -147,7 +147,7 @@ func (a *avroGen) union(f *goFile, u *avro.UnionSchema, path string) (string, er
 
 // named reserves the Go name of a named type; done reports whether the
 // type was generated already.
-func (a *avroGen) named(n avro.NamedSchema) (goName_ string, f *goFile, done bool, err error) {
+func (a *avroGen) named(cur *goFile, n avro.NamedSchema) (goName_ string, f *goFile, done bool, err error) {
 	name := goName(n.Name())
 	if prev, ok := a.g.done["avro:"+n.FullName()]; ok {
 		return prev, nil, true, nil
@@ -159,7 +159,7 @@ func (a *avroGen) named(n avro.NamedSchema) (goName_ string, f *goFile, done boo
 		a.g.done = map[string]string{}
 	}
 	a.g.done["avro:"+n.FullName()] = name
-	return name, a.fileFor(n.FullName()), false, nil
+	return name, a.fileFor(n.FullName(), cur), false, nil
 }
 
 func docLines(f *goFile, doc string) {
@@ -168,8 +168,8 @@ func docLines(f *goFile, doc string) {
 	}
 }
 
-func (a *avroGen) record(r *avro.RecordSchema) (string, error) {
-	name, f, done, err := a.named(r)
+func (a *avroGen) record(cur *goFile, r *avro.RecordSchema) (string, error) {
+	name, f, done, err := a.named(cur, r)
 	if err != nil || done {
 		return name, err
 	}
@@ -207,8 +207,8 @@ func (a *avroGen) record(r *avro.RecordSchema) (string, error) {
 	return name, nil
 }
 
-func (a *avroGen) enum(en *avro.EnumSchema) (string, error) {
-	name, f, done, err := a.named(en)
+func (a *avroGen) enum(cur *goFile, en *avro.EnumSchema) (string, error) {
+	name, f, done, err := a.named(cur, en)
 	if err != nil || done {
 		return name, err
 	}
@@ -247,7 +247,7 @@ func (a *avroGen) fixed(in *goFile, fx *avro.FixedSchema) (string, error) {
 	if l := fx.Logical(); l != nil && l.Type() == avro.Decimal {
 		return "*" + in.Q("math/big", "Rat"), nil
 	}
-	name, f, done, err := a.named(fx)
+	name, f, done, err := a.named(in, fx)
 	if err != nil || done {
 		return name, err
 	}

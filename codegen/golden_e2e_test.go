@@ -14,6 +14,7 @@ import (
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
+	avrorefs "github.com/schemagen/schemagen/codegen/testdata/avro-refs/want"
 	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
 	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
 	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
@@ -304,5 +305,65 @@ func TestE2EJSONRefs(t *testing.T) {
 	decode(t, sd, recs[0], typed.SchemaID(), &out)
 	if !reflect.DeepEqual(&out, in) {
 		t.Fatalf("decoded %+v\nwant %+v", out, *in)
+	}
+}
+
+func TestE2EAvroRefs(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	vs, ks := avrorefs.RefundSerde(), avrorefs.RefundKeySerde()
+	money, err := vs.Resolver.Resolve(ctx, serde.Reference{Name: "shop.common.Money"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.register(t, "shop.common.Money", money)
+	e.register(t, "refunds-value", vs.Schema)
+	e.register(t, "refunds-key", ks.Schema)
+	typed, err := avrorefs.NewRefundProducer(ctx, e.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	eur := func(cents int64) avrorefs.Money {
+		return avrorefs.Money{Currency: avrorefs.CurrencyEur, Amount: big.NewRat(cents, 100)}
+	}
+	fee := eur(150)
+	key := &avrorefs.RefundKey{OrderID: "o-1", Total: eur(10000)}
+	in := &avrorefs.Refund{OrderID: "o-1", Amount: eur(2500), Fee: &fee, CurrencyHint: avrorefs.CurrencyEur}
+	if _, err := typed.ProduceSync(ctx, key, in); err != nil {
+		t.Fatalf("produce: %v", err)
+	}
+	bad := *in
+	bad.Amount.Currency = "JPY"
+	_, err = typed.Produce(ctx, key, &bad)
+	wantRejected(t, err, "amount.currency", serde.ErrEnum)
+
+	recs := e.consume(t, "refunds", 1)
+	var out avrorefs.Refund
+	decode(t, vs, recs[0], typed.SchemaID(), &out)
+	if out.Amount.Amount.Cmp(in.Amount.Amount) != 0 || out.Fee.Amount.Cmp(fee.Amount) != 0 {
+		t.Fatalf("decoded amounts %v %v, want %v %v", out.Amount.Amount, out.Fee.Amount, in.Amount.Amount, fee.Amount)
+	}
+	out.Amount.Amount, out.Fee.Amount = in.Amount.Amount, fee.Amount
+	if !reflect.DeepEqual(&out, in) {
+		t.Fatalf("decoded %+v\nwant %+v", out, *in)
+	}
+	// The key is framed and encoded with its own schema.
+	var gotKey avrorefs.RefundKey
+	kc, err := formats.Compile(ctx, ks.Schema, ks.Resolver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, payload, err := serde.ParseFrame(recs[0].Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.ID != typed.KeySchemaID() {
+		t.Fatalf("key frame id %d, want %d", fr.ID, typed.KeySchemaID())
+	}
+	if err := kc.Decode(payload, &gotKey); err != nil {
+		t.Fatal(err)
+	}
+	if gotKey.OrderID != key.OrderID || gotKey.Total.Amount.Cmp(key.Total.Amount) != 0 {
+		t.Fatalf("decoded key %+v, want %+v", gotKey, *key)
 	}
 }
