@@ -14,9 +14,21 @@ import (
 // eventLog is the append-only log file: one JSON event a line. A line
 // counts once its newline is written; a tail without one is a torn write.
 type eventLog struct {
-	f     *os.File
+	f     logFile
 	size  int64
 	fsync bool
+	// broken is set when a failed append could not be cut back: later
+	// appends would follow a torn line, so they are refused.
+	broken error
+}
+
+// logFile is what eventLog needs of its *os.File; tests put faults in it.
+type logFile interface {
+	io.Writer
+	io.Seeker
+	Sync() error
+	Truncate(size int64) error
+	Close() error
 }
 
 // openLog replays the log at path through apply and opens it for appends.
@@ -97,16 +109,22 @@ func (l *eventLog) append(ev *event) error {
 		return fmt.Errorf("encode event: %w", err)
 	}
 	b = append(b, '\n')
+	if l.broken != nil {
+		return fmt.Errorf("append to log: refused after an earlier failure: %w", l.broken)
+	}
 	n, err := l.f.Write(b)
 	if err == nil && l.fsync {
 		err = l.f.Sync()
 	}
 	if err != nil {
 		if n > 0 {
-			if terr := l.f.Truncate(l.size); terr != nil {
-				err = errors.Join(err, terr)
-			} else if _, serr := l.f.Seek(l.size, io.SeekStart); serr != nil {
-				err = errors.Join(err, serr)
+			terr := l.f.Truncate(l.size)
+			if terr == nil {
+				_, terr = l.f.Seek(l.size, io.SeekStart)
+			}
+			if terr != nil {
+				l.broken = errors.Join(err, terr)
+				err = l.broken
 			}
 		}
 		return fmt.Errorf("append to log: %w", err)

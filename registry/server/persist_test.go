@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -185,7 +186,7 @@ func TestAppendFailure(t *testing.T) {
 	s := newServer(t, LogFile(path))
 	h := s.Handler()
 	runSteps(t, h, []step{{name: "v1", method: "POST", path: "/subjects/s/versions", body: avroBody(userV1), status: 200}})
-	s.log.f.Close() // the disk goes away
+	s.log.f.(*os.File).Close() // the disk goes away
 	runSteps(t, h, []step{
 		{name: "store error", method: "POST", path: "/subjects/s/versions", body: avroBody(userV2), status: 500, code: CodeStoreError},
 		{name: "config store error", method: "PUT", path: "/config", body: map[string]any{"compatibility": "NONE"}, status: 500, code: CodeStoreError},
@@ -300,5 +301,80 @@ func childWriter(path string) {
 			os.Exit(2)
 		}
 		fmt.Printf("acked %d\n", n)
+	}
+}
+
+// faultyFile is a log file whose writes, syncs and truncates fail on demand.
+type faultyFile struct {
+	data                         []byte
+	off                          int64
+	shortWrite, failSync, failTr bool
+}
+
+func (f *faultyFile) Write(b []byte) (int, error) {
+	if f.shortWrite {
+		b = b[:len(b)/2]
+	}
+	f.data = append(f.data[:f.off], b...)
+	f.off += int64(len(b))
+	if f.shortWrite {
+		return len(b), errors.New("disk full")
+	}
+	return len(b), nil
+}
+
+func (f *faultyFile) Seek(off int64, _ int) (int64, error) { f.off = off; return off, nil }
+
+func (f *faultyFile) Sync() error {
+	if f.failSync {
+		return errors.New("sync failed")
+	}
+	return nil
+}
+
+func (f *faultyFile) Truncate(n int64) error {
+	if f.failTr {
+		return errors.New("truncate failed")
+	}
+	f.data = f.data[:n]
+	return nil
+}
+
+func (f *faultyFile) Close() error { return nil }
+
+func TestAppendFaults(t *testing.T) {
+	tests := []struct {
+		name      string
+		file      faultyFile
+		fsync     bool
+		thenWorks bool // a later append succeeds once the fault is gone
+	}{
+		{name: "short write is cut back", file: faultyFile{shortWrite: true}, thenWorks: true},
+		{name: "failed fsync is cut back", file: faultyFile{failSync: true}, fsync: true, thenWorks: true},
+		{name: "short write that cannot be cut back breaks the log", file: faultyFile{shortWrite: true, failTr: true}, thenWorks: false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := tt.file
+			l := &eventLog{f: &f, fsync: tt.fsync}
+			ev := &event{Op: opConfig, Compatibility: compat.None}
+			if err := l.append(ev); err == nil {
+				t.Fatal("append succeeded despite the fault")
+			}
+			if !f.failTr && len(f.data) != 0 {
+				t.Errorf("%d bytes of a failed append left in the log", len(f.data))
+			}
+			f.shortWrite, f.failSync = false, false
+			err := l.append(ev)
+			if (err == nil) != tt.thenWorks {
+				t.Fatalf("append after the fault: %v, want success %v", err, tt.thenWorks)
+			}
+			if tt.thenWorks {
+				good, rerr := replay(f.data, newState(compat.Backward).apply)
+				if rerr != nil || good != int64(len(f.data)) {
+					t.Errorf("log after recovery does not replay whole: %d of %d, %v", good, len(f.data), rerr)
+				}
+			}
+		})
 	}
 }
