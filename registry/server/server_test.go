@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/schemagen/schemagen/registry/compat"
@@ -471,9 +473,9 @@ func TestContentTypes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body, _ := json.Marshal(avroBody(userV1))
-			req, _ := http.NewRequest("POST", "/subjects/ct/versions", bytesReader(body))
+			req, _ := http.NewRequest("POST", "/subjects/ct/versions", bytes.NewReader(body))
 			req.Header.Set("Content-Type", tt.ct)
-			rec := recorder()
+			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != tt.status {
 				t.Errorf("status %d, want %d: %s", rec.Code, tt.status, rec.Body)
