@@ -28,12 +28,29 @@ type canon struct {
 	b          strings.Builder
 	normalized bool
 	seen       map[string]bool
+	// work estimates what hamba's String (behind its fingerprints, which
+	// every encode and decode needs) will copy: it concatenates the members
+	// of records, enums and unions one by one, so each container costs its
+	// member count times its text length.
+	work int
 }
 
-func parsingCanonicalForm(s avro.Schema) string {
+// parsingCanonicalForm returns the PCF and the work estimate above.
+func parsingCanonicalForm(s avro.Schema) (string, int) {
 	c := &canon{seen: map[string]bool{}}
 	c.write(s)
-	return c.b.String()
+	return c.b.String(), c.work
+}
+
+// charge adds the cost of a container of k members whose text starts at
+// start and ends at the builder's end.
+func (c *canon) charge(k, start int) {
+	if c.normalized {
+		return
+	}
+	if w := k * (c.b.Len() - start); w > 0 {
+		c.work += w
+	}
 }
 
 func normalizedForm(s avro.Schema, refTop map[string]bool) string {
@@ -151,6 +168,8 @@ func (c *canon) write(s avro.Schema) {
 		}
 		c.b.WriteString(`"` + string(s.Type()) + `"`)
 	case *avro.UnionSchema:
+		start := c.b.Len()
+		defer func() { c.charge(len(s.Types()), start) }()
 		c.b.WriteByte('[')
 		for i, t := range s.Types() {
 			if i > 0 {
@@ -170,9 +189,11 @@ func (c *canon) write(s avro.Schema) {
 		c.props(s.Props())
 		c.b.WriteByte('}')
 	case *avro.EnumSchema:
+		start := c.b.Len()
 		if c.named(s, "enum") {
 			return
 		}
+		defer func() { c.charge(len(s.Symbols()), start) }()
 		c.b.WriteString(`,"symbols":[`)
 		for i, sym := range s.Symbols() {
 			if i > 0 {
@@ -203,9 +224,11 @@ func (c *canon) write(s avro.Schema) {
 		if s.IsError() {
 			typ = "error"
 		}
+		start := c.b.Len()
 		if c.named(s, typ) {
 			return
 		}
+		defer func() { c.charge(len(s.Fields()), start) }()
 		c.b.WriteString(`,"fields":[`)
 		for i, f := range s.Fields() {
 			if i > 0 {

@@ -134,11 +134,30 @@ func TestHostileSchemasBounded(t *testing.T) {
 		}
 		return b.String()
 	}
+	wide := func(open, item, close string, n int) string {
+		var b strings.Builder
+		b.WriteString(open)
+		for i := 0; i < n; i++ {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, item, i)
+		}
+		b.WriteString(close)
+		return b.String()
+	}
 	cases := []struct {
 		name     string
 		text     string
 		sentinel error // nil: compiles
 	}{
+		// hamba builds its fingerprint text by concatenating members one at
+		// a time, quadratic in the member count: these took 8-36s to encode.
+		{name: "wide enum", text: wide(`{"type":"enum","name":"E","symbols":[`, `"S%d"`, `]}`, 100000), sentinel: serde.ErrLimit},
+		{name: "wide union", text: wide(`[`, `{"type":"fixed","name":"F%d","size":1}`, `]`, 20000), sentinel: serde.ErrLimit},
+		{name: "wide self-referencing record", text: wide(`{"type":"record","name":"R","fields":[`, `{"name":"f%d","type":["null","R"]}`, `]}`, 15000), sentinel: serde.ErrLimit},
+		{name: "big but real enum", text: wide(`{"type":"enum","name":"E","symbols":[`, `"SYMBOL_%d"`, `]}`, 5000), sentinel: nil},
+		{name: "big but real record", text: wide(`{"type":"record","name":"R","fields":[`, `{"name":"column_%d","type":["null","string"],"default":null}`, `]}`, 2000), sentinel: nil},
 		{name: "deep records", text: deepRecord(1000), sentinel: serde.ErrLimit},
 		{name: "deep arrays", text: strings.Repeat(`{"type":"array","items":`, 100000) + `"int"` + strings.Repeat("}", 100000), sentinel: serde.ErrLimit},
 		{name: "deep unions", text: strings.Repeat("[", 1<<20-10), sentinel: serde.ErrLimit},
@@ -151,7 +170,11 @@ func TestHostileSchemasBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			done := make(chan error, 1)
 			go func() {
-				_, err := Compile(ctx, serde.Schema{Text: tc.text}, nil)
+				s, err := Compile(ctx, serde.Schema{Text: tc.text}, nil)
+				if err == nil {
+					// first use builds hamba's codec: it must be quick too
+					_, _ = s.AppendEncode(nil, map[string]any{})
+				}
 				done <- err
 			}()
 			select {

@@ -2,6 +2,7 @@ package avro
 
 import (
 	"fmt"
+	"strings"
 	"math/big"
 	"sync"
 	"sync/atomic"
@@ -89,14 +90,20 @@ func (n *node) describe() string {
 	case avro.Record, avro.Enum, avro.Fixed:
 		return string(n.typ) + " " + n.name
 	case avro.Union:
-		s := "union ["
+		var b strings.Builder
+		b.WriteString("union [")
 		for i, t := range n.types {
 			if i > 0 {
-				s += ", "
+				b.WriteString(", ")
 			}
-			s += t.name
+			if i == 8 && len(n.types) > 9 {
+				fmt.Fprintf(&b, "... %d more", len(n.types)-8)
+				break
+			}
+			b.WriteString(t.name)
 		}
-		return s + "]"
+		b.WriteString("]")
+		return b.String()
 	}
 	return n.name
 }

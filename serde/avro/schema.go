@@ -36,14 +36,25 @@ type Schema struct {
 
 var _ serde.Compiled = (*Schema)(nil)
 
+// maxCodecWork bounds the work estimate of parsingCanonicalForm: about a
+// gigabyte of copying, a fraction of a second. Real schemas stay far below
+// it (an enum of 5,000 symbols costs about 0.3% of it).
+const maxCodecWork = 1 << 30
+
 func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg config) (*Schema, error) {
+	pcf, work := parsingCanonicalForm(sch)
+	if work > maxCodecWork {
+		return nil, fmt.Errorf("avro: %w: schema too wide: its records, enums or unions have so many members that the codec's fingerprinting would copy about %d MiB", serde.ErrLimit, work>>20)
+	}
 	s := &Schema{
 		src:        src,
 		sch:        sch,
-		pcf:        parsingCanonicalForm(sch),
+		pcf:        pcf,
 		normalized: normalizedForm(sch, refTop),
 		cfg:        cfg,
 	}
+	// hamba fingerprints the schema on first use; pay for it here, once.
+	_ = sch.Fingerprint()
 	s.api = avro.Config{
 		TagKey:            "avro",
 		BlockLength:       100,
