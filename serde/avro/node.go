@@ -2,8 +2,8 @@ package avro
 
 import (
 	"fmt"
-	"strings"
 	"math/big"
+	"strings"
 	"sync"
 	"sync/atomic"
 

@@ -74,6 +74,10 @@ func (k *sumChk) check(p unsafe.Pointer, c *vctx) {
 	}
 	name, val := v.Interface().(Sum).UnionBranch()
 	if name == "" {
+		if k.n.hasNull() {
+			c.fail(serde.ErrUnion, "no branch of %s set (a nil pointer is null)", k.n.describe())
+			return
+		}
 		checkNil(k.n, c)
 		return
 	}
