@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Runs schemagen's real-peer interop suite: a real Apache Kafka broker
+# (kafka.sh: jars from Maven Central, KRaft on 127.0.0.1:19092), Confluent's
+# Python client and kafka-python (a venv from requirements.txt), and the Go
+# tests under the interop build tag. Works from a fresh clone: it fetches
+# the jars and builds the venv when missing (both are cached).
+#
+#   bash tests/interop/run.sh            the whole suite
+#   bash tests/interop/run.sh -run Wire  extra arguments go to `go test`
+#
+# Environment: INTEROP_BENCH=1 also runs the side-by-side benchmark
+# (bench/, see docs/perf/interop.md); KAFKA_* as kafka.sh documents.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+venv=$here/.venv
+start=$(date +%s)
+
+log() { printf 'interop: %s\n' "$*" >&2; }
+
+# A small heap: the machine is shared and the suite needs little.
+export KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx512m}
+export KAFKA_PORT=${KAFKA_PORT:-19092}
+
+log "fetching Kafka jars (cached after the first run)"
+bash "$here/kafka.sh" fetch
+
+# The venv is reused while requirements.txt is unchanged.
+want=$(sha256sum "$here/requirements.txt" | cut -d' ' -f1)
+have=$(cat "$venv/.requirements.sha256" 2>/dev/null || true)
+if [ "$want" != "$have" ] || [ ! -x "$venv/bin/python" ]; then
+	log "creating the Python venv at $venv"
+	rm -rf "$venv"
+	python3 -m venv "$venv"
+	"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt"
+	echo "$want" >"$venv/.requirements.sha256"
+fi
+
+stop() { bash "$here/kafka.sh" stop || true; }
+trap stop EXIT
+# A broker left over from an interrupted run is stopped first, so the
+# suite always starts on a broker it started itself.
+bash "$here/kafka.sh" stop || true
+bash "$here/kafka.sh" start
+
+export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+export INTEROP_PYTHON=$venv/bin/python
+export KAFKA_SH=$here/kafka.sh
+
+status=0
+cd "$root"
+go test -count=1 -tags interop -timeout 15m -v ./tests/interop/... "$@" || status=$?
+
+if [ "${INTEROP_BENCH:-0}" = 1 ] && [ $status = 0 ]; then
+	(cd "$root/bench" && go run . -brokers "$KAFKA_BROKERS") || status=$?
+fi
+
+kafka_version=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/kafka/pom.xml")
+echo
+echo "== interop summary"
+echo "wall time:     $(($(date +%s) - start))s"
+echo "kafka:         $kafka_version (KRaft, $(java -version 2>&1 | head -n 1))"
+echo "python:        $("$venv/bin/python" --version 2>&1)"
+"$venv/bin/pip" list --disable-pip-version-check 2>/dev/null |
+	grep -Ei '^(confluent-kafka|kafka-python|fastavro|protobuf|jsonschema|avro|attrs|httpx) ' |
+	sed 's/^/package:       /'
+if [ $status = 0 ]; then echo "result:        PASS"; else echo "result:        FAIL ($status)"; fi
+exit $status
