@@ -235,54 +235,78 @@ func TestInit(t *testing.T) {
 	}
 }
 
-func TestDev(t *testing.T) {
-	dataDir := t.TempDir()
+// startDev runs `schemagen dev` until stop is called.
+func startDev(t *testing.T, args ...string) (brokers []string, url string, stop func() result) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	type addrs struct {
 		brokers []string
 		url     string
 	}
 	ready := make(chan addrs, 1)
 	devReady = func(b []string, u string) { ready <- addrs{b, u} }
-	defer func() { devReady = nil }()
 	done := make(chan result, 1)
 	go func() {
 		var out, errb strings.Builder
 		e := &env{ctx: ctx, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, getenv: os.Getenv}
-		code := run(e, []string{"dev", "--registry-addr", "127.0.0.1:0", "--kafka-port", "0", "--data-dir", dataDir})
+		code := run(e, append([]string{"dev", "--registry-addr", "127.0.0.1:0", "--kafka-port", "0"}, args...))
 		done <- result{code: code, stdout: out.String(), stderr: errb.String()}
 	}()
-	var a addrs
 	select {
-	case a = <-ready:
+	case a := <-ready:
+		devReady = nil
+		return a.brokers, a.url, func() result { cancel(); return <-done }
 	case r := <-done:
+		cancel()
+		devReady = nil
 		t.Fatalf("dev ended: %d %s", r.code, r.stderr)
 	}
-	if len(a.brokers) != 3 {
-		t.Fatalf("brokers %v, want 3", a.brokers)
+	return nil, "", nil
+}
+
+// dev serves 3 brokers and a registry; with --data-dir both keep their
+// data across a restart.
+func TestDev(t *testing.T) {
+	dataDir := t.TempDir()
+	examples := copyExamples(t)
+	ctx := context.Background()
+	brokers, url, stop := startDev(t, "--data-dir", dataDir)
+	if len(brokers) != 3 {
+		t.Fatalf("brokers %v, want 3", brokers)
 	}
-	// The registry answers, and a produce/consume round trip works.
-	if r := runCLI(t, "", "", "config", "--registry", a.url); r.code != 0 {
-		t.Fatalf("config: %d %s", r.code, r.stderr)
+	if r := runCLI(t, examples, "", "register", "--registry", url); r.code != 0 {
+		t.Fatalf("register: %d %s", r.code, r.stderr)
 	}
-	kc, err := kgo.NewClient(kgo.SeedBrokers(a.brokers...), kgo.AllowAutoTopicCreation(), kgo.DefaultProduceTopic("dev-test"))
+	kc, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.AllowAutoTopicCreation(), kgo.DefaultProduceTopic("dev-test"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := kc.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(); err != nil {
+	if err := kc.ProduceSync(ctx, &kgo.Record{Value: []byte("kept")}).FirstErr(); err != nil {
 		t.Fatal(err)
 	}
 	kc.Close()
-	cancel()
-	r := <-done
-	if r.code != 0 || !strings.Contains(r.stdout, "registry: http://127.0.0.1:") {
+	if r := stop(); r.code != 0 || !strings.Contains(r.stdout, "registry: http://127.0.0.1:") || !strings.Contains(r.stdout, "kafka:    127.0.0.1:") {
 		t.Fatalf("dev: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
-	for _, p := range []string{"registry.log", "kafka"} {
-		if _, err := os.Stat(filepath.Join(dataDir, p)); err != nil {
-			t.Errorf("data dir lacks %s: %v", p, err)
-		}
+
+	brokers, url, stop = startDev(t, "--data-dir", dataDir)
+	defer stop()
+	if r := runCLI(t, examples, "", "register", "--registry", url, "--dry-run"); r.code != 0 || !strings.Contains(r.stdout, "plan: 0 new, 0 new versions, 5 unchanged") {
+		t.Fatalf("registry after restart: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	kc, err = kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.ConsumeTopics("dev-test"), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer kc.Close()
+	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	fs := kc.PollFetches(cctx)
+	if err := fs.Err0(); err != nil {
+		t.Fatalf("kafka after restart: %v", err)
+	}
+	if recs := fs.Records(); len(recs) != 1 || string(recs[0].Value) != "kept" {
+		t.Fatalf("kafka after restart: %d records", len(recs))
 	}
 }
 
@@ -305,4 +329,3 @@ func TestDemo(t *testing.T) {
 	}
 }
 
-var _ = time.Second

@@ -1,14 +1,12 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -116,5 +114,3 @@ func refFileName(name string, f serde.Format) string {
 	return name
 }
 
-var _ = errors.Is
-var _ = registry.ErrNotFound

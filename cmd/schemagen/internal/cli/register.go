@@ -7,7 +7,6 @@ import (
 	"io"
 	"text/tabwriter"
 
-	"github.com/schemagen/schemagen/cmd/schemagen/internal/config"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
 )
@@ -232,4 +231,3 @@ func short(fp string) string {
 	return fp
 }
 
-var _ = config.FileName

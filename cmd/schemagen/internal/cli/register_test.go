@@ -2,6 +2,8 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -40,5 +42,40 @@ func TestRegister(t *testing.T) {
 	t.Log(r.stdout)
 	if r.code != 0 || !strings.Contains(r.stdout, "plan: 0 new, 2 new versions, 3 unchanged") || !strings.Contains(r.stdout, "reference shop.Money changes") {
 		t.Fatalf("plan after change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
+
+// Over progressOver subjects, register reports progress on stderr; stdout
+// keeps the plan alone.
+func TestRegisterProgress(t *testing.T) {
+	dir := t.TempDir()
+	var cfg strings.Builder
+	cfg.WriteString("version: 1\nschemas:\n")
+	const n = progressOver + 2
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("s%02d", i)
+		writeFile(t, filepath.Join(dir, "schemas", name+".json"), `{"type":"object","properties":{"a":{"type":"integer"}}}`)
+		fmt.Fprintf(&cfg, "  - {file: schemas/%s.json, topic: %s}\n", name, name)
+	}
+	writeFile(t, filepath.Join(dir, "schemagen.yaml"), cfg.String())
+	reg := registrytest.New(t)
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{name: "dry run", args: []string{"--dry-run"}, want: fmt.Sprintf("plan: %d new", n)},
+		{name: "register", args: nil, want: fmt.Sprintf("registered %d, unchanged 0", n)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, dir, "", append([]string{"register", "--registry", reg.URL()}, tt.args...)...)
+			if r.code != 0 || !strings.Contains(r.stdout, tt.want) {
+				t.Fatalf("exit %d, want %q\n%s%s", r.code, tt.want, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stderr, fmt.Sprintf("[%d/%d] s11-value", n, n)) || strings.Contains(r.stdout, "[1/") {
+				t.Fatalf("progress: stderr %q", r.stderr)
+			}
+		})
 	}
 }
