@@ -328,4 +328,3 @@ func TestDemo(t *testing.T) {
 		}
 	}
 }
-

@@ -113,4 +113,3 @@ func refFileName(name string, f serde.Format) string {
 	}
 	return name
 }
-

@@ -230,4 +230,3 @@ func short(fp string) string {
 	}
 	return fp
 }
-
