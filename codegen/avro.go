@@ -36,7 +36,7 @@ func (g *generator) avroEntry(ctx context.Context, e *Entry) error {
 	typeName := goName(named.Name())
 	f := g.file(fileName(e, typeName, "avro"), e.Source)
 	ag := &avroGen{g: g, e: e, f: f, refs: rec.seen}
-	if _, err := ag.goType(f, root, named.FullName()); err != nil {
+	if _, err := ag.goType(f, root, named.FullName(), typeName); err != nil {
 		return err
 	}
 	valueType := typeName
@@ -61,7 +61,7 @@ func (a *avroGen) fileFor(fullName string, cur *goFile) *goFile {
 
 // goType returns the Go type for s, generating named types on first use.
 // path names the place in the schema, for errors.
-func (a *avroGen) goType(f *goFile, s avro.Schema, path string) (string, error) {
+func (a *avroGen) goType(f *goFile, s avro.Schema, path, hint string) (string, error) {
 	if r, ok := s.(*avro.RefSchema); ok {
 		s = r.Schema()
 	}
@@ -102,13 +102,13 @@ func (a *avroGen) goType(f *goFile, s avro.Schema, path string) (string, error) 
 			return "", fmt.Errorf("avro: %s: a field of type null has no Go type; use [\"null\", T]", path)
 		}
 	case *avro.ArraySchema:
-		t, err := a.goType(f, s.Items(), path+"[]")
+		t, err := a.goType(f, s.Items(), path+"[]", hint+"Item")
 		return "[]" + t, err
 	case *avro.MapSchema:
-		t, err := a.goType(f, s.Values(), path+"{}")
+		t, err := a.goType(f, s.Values(), path+"{}", hint+"Value")
 		return "map[string]" + t, err
 	case *avro.UnionSchema:
-		return a.union(f, s, path)
+		return a.union(f, s, path, hint)
 	case *avro.RecordSchema:
 		return a.record(f, s)
 	case *avro.EnumSchema:
@@ -119,14 +119,14 @@ func (a *avroGen) goType(f *goFile, s avro.Schema, path string) (string, error) 
 	return "", fmt.Errorf("avro: %s: unsupported schema type %s", path, s.Type())
 }
 
-func (a *avroGen) union(f *goFile, u *avro.UnionSchema, path string) (string, error) {
+func (a *avroGen) union(f *goFile, u *avro.UnionSchema, path, hint string) (string, error) {
 	types := u.Types()
 	if u.Nullable() {
 		other := types[0]
 		if other.Type() == avro.Null {
 			other = types[1]
 		}
-		t, err := a.goType(f, other, path)
+		t, err := a.goType(f, other, path, hint)
 		if err != nil {
 			return "", err
 		}
@@ -135,14 +135,162 @@ func (a *avroGen) union(f *goFile, u *avro.UnionSchema, path string) (string, er
 		}
 		return "*" + t, nil
 	}
-	names := make([]string, len(types))
-	for i, t := range types {
-		names[i] = string(t.Type())
-		if n, ok := t.(avro.NamedSchema); ok {
-			names[i] = n.FullName()
+	return a.sum(f, u, path, hint)
+}
+
+// sumBranch is one non-null branch of a union generated as a sum.
+type sumBranch struct {
+	name   string // the branch's name in the union: full name or primitive type
+	goType string // the Go type in Value
+	wire   string // the Go type hamba decodes the branch into, when it differs
+	conv   string // converts goType to the value hamba encodes
+	own    bool   // goType is a defined type made for this sum
+}
+
+var sumPrimitives = map[avro.Type]struct{ suffix, base, wire string }{
+	avro.String:  {"String", "string", ""},
+	avro.Int:     {"Int", "int32", "int"},
+	avro.Long:    {"Long", "int64", ""},
+	avro.Float:   {"Float", "float32", ""},
+	avro.Double:  {"Double", "float64", ""},
+	avro.Boolean: {"Boolean", "bool", ""},
+	avro.Bytes:   {"Bytes", "[]byte", ""},
+}
+
+// sum generates a union other than ["null", T] as a typed sum: a struct
+// holding one value of a sealed interface, with one Go type per branch,
+// that implements hamba's avro.UnionConverter and serde/avro's Sum. The
+// field holds a pointer to it; nil is null when the union has a null
+// branch.
+func (a *avroGen) sum(f *goFile, u *avro.UnionSchema, path, hint string) (string, error) {
+	name := hint
+	if err := a.g.declare(name, "avro union "+path); err != nil {
+		return "", err
+	}
+	iface := name + "Value"
+	if err := a.g.declare(iface, "avro union "+path); err != nil {
+		return "", err
+	}
+	var branches []sumBranch
+	var names []string
+	nullable := false
+	for _, t := range u.Types() {
+		if r, ok := t.(*avro.RefSchema); ok {
+			t = r.Schema()
+		}
+		if t.Type() == avro.Null {
+			nullable = true
+			names = append(names, "null")
+			continue
+		}
+		if ls, ok := t.(avro.LogicalTypeSchema); ok && ls.Logical() != nil {
+			return "", fmt.Errorf("avro: %s: union branch %s with logical type %s is not supported in a union of more than one non-null type", path, t.Type(), ls.Logical().Type())
+		}
+		switch t := t.(type) {
+		case *avro.RecordSchema, *avro.EnumSchema, *avro.FixedSchema:
+			gt, err := a.goType(f, t, path, hint)
+			if err != nil {
+				return "", err
+			}
+			full := t.(avro.NamedSchema).FullName()
+			branches = append(branches, sumBranch{name: full, goType: gt})
+			names = append(names, full)
+			a.g.avroNamed[full] = gt
+		case *avro.PrimitiveSchema:
+			p := sumPrimitives[t.Type()]
+			bt := name + p.suffix
+			if err := a.g.declare(bt, "avro union "+path); err != nil {
+				return "", err
+			}
+			branches = append(branches, sumBranch{name: string(t.Type()), goType: bt, wire: p.wire, conv: p.base, own: true})
+			names = append(names, string(t.Type()))
+		default:
+			return "", fmt.Errorf("avro: %s: union branch %s is not supported in a union of more than one non-null type (only records, enums, fixed and primitive types)", path, t.Type())
 		}
 	}
-	return "", fmt.Errorf("avro: %s: union [%s] is not supported: only [\"null\", T] unions are generated (hamba/avro resolves other unions through a type registry that generated code cannot reach)", path, strings.Join(names, ", "))
+	var goTypes []string
+	for _, b := range branches {
+		goTypes = append(goTypes, b.goType)
+	}
+	errorf := f.Q("fmt", "Errorf")
+	P := f.P
+	P()
+	P("// ", name, " is the Avro union [", strings.Join(names, ", "), "] at ", path, ": Value holds")
+	P("// one of its branches, ", strings.Join(goTypes, ", "), ".")
+	if nullable {
+		P("// A nil *", name, " is null.")
+	}
+	P("type ", name, " struct {")
+	P("// Value is the branch that is set.")
+	P("Value ", iface)
+	P("}")
+	P()
+	P("// ", iface, " is one branch of ", name, ": ", strings.Join(goTypes, ", "), ".")
+	P("type ", iface, " interface{ is", iface, "() }")
+	for _, b := range branches {
+		P()
+		if b.own {
+			P("// ", b.goType, " is the ", b.name, " branch of ", name, ".")
+			P("type ", b.goType, " ", b.conv)
+			P()
+		}
+		P("func (", b.goType, ") is", iface, "() {}")
+	}
+	P()
+	P("// ToAny returns a pointer to the branch value, for hamba/avro (avro.UnionConverter).")
+	P("func (u *", name, ") ToAny() (any, error) {")
+	P("switch v := u.Value.(type) {")
+	for _, b := range branches {
+		P("case ", b.goType, ":")
+		if b.own {
+			P("x := ", b.conv, "(v)")
+			P("return &x, nil")
+		} else {
+			P("return &v, nil")
+		}
+	}
+	P("}")
+	P("return nil, ", errorf, "(", strconv.Quote(name+": no branch set"), ")")
+	P("}")
+	P()
+	P("// FromAny sets the branch hamba/avro decoded (avro.UnionConverter).")
+	P("func (u *", name, ") FromAny(v any) error {")
+	P("switch v := v.(type) {")
+	for _, b := range branches {
+		if !b.own {
+			P("case ", b.goType, ":")
+			P("u.Value = v")
+			continue
+		}
+		if b.wire != "" {
+			P("case ", b.wire, ":")
+			P("u.Value = ", b.goType, "(v)")
+		}
+		P("case ", b.conv, ":")
+		P("u.Value = ", b.goType, "(v)")
+	}
+	P("default:")
+	P("return ", errorf, "(", strconv.Quote(name+": unexpected branch %T"), ", v)")
+	P("}")
+	P("return nil")
+	P("}")
+	P()
+	P("// UnionBranch names the branch that is set, for serde/avro's validator (avro.Sum).")
+	P("func (u *", name, ") UnionBranch() (string, any) {")
+	P("switch v := u.Value.(type) {")
+	for _, b := range branches {
+		P("case ", b.goType, ":")
+		if b.own {
+			P("return ", strconv.Quote(b.name), ", ", b.conv, "(v)")
+		} else {
+			P("return ", strconv.Quote(b.name), ", v")
+		}
+	}
+	P("}")
+	P("return \"\", nil")
+	P("}")
+	a.g.avroSums = append(a.g.avroSums, name)
+	return "*" + name, nil
 }
 
 // named reserves the Go name of a named type; done reports whether the
@@ -177,7 +325,7 @@ func (a *avroGen) record(cur *goFile, r *avro.RecordSchema) (string, error) {
 	var fields []field
 	seen := map[string]bool{}
 	for _, fl := range r.Fields() {
-		t, err := a.goType(f, fl.Type(), r.FullName()+"."+fl.Name())
+		t, err := a.goType(f, fl.Type(), r.FullName()+"."+fl.Name(), name+goName(fl.Name()))
 		if err != nil {
 			return "", err
 		}

@@ -83,7 +83,7 @@ func Generate(ctx context.Context, pkg Package) (map[string][]byte, error) {
 	if len(pkg.Entries) == 0 {
 		return nil, fmt.Errorf("%w: package %s has no schemas", ErrGenerate, pkg.ImportPath)
 	}
-	g := &generator{pkg: pkg, out: map[string][]byte{}, names: map[string]string{}, jsonTypes: map[string]*jsType{}}
+	g := &generator{pkg: pkg, out: map[string][]byte{}, names: map[string]string{}, jsonTypes: map[string]*jsType{}, avroNamed: map[string]string{}}
 	for i := range pkg.Entries {
 		if err := g.entry(ctx, &pkg.Entries[i]); err != nil {
 			return nil, fmt.Errorf("%w: %s: %w", ErrGenerate, entryName(&pkg.Entries[i]), err)
@@ -128,6 +128,10 @@ type generator struct {
 	jsonTypes map[string]*jsType
 	json      *jsonPkgState
 	patterns  []patternVar
+	// Avro: generated sum types, and the named types that are union
+	// branches (full name -> Go type), for serde/avro's UseSums.
+	avroSums  []string
+	avroNamed map[string]string
 }
 
 // declare reserves a top-level identifier.

@@ -15,6 +15,7 @@ import (
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
 	avrorefs "github.com/schemagen/schemagen/codegen/testdata/avro-refs/want"
+	avrounion "github.com/schemagen/schemagen/codegen/testdata/avro-union/want"
 	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
 	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
 	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
@@ -365,5 +366,77 @@ func TestE2EAvroRefs(t *testing.T) {
 	}
 	if gotKey.OrderID != key.OrderID || gotKey.Total.Amount.Cmp(key.Total.Amount) != 0 {
 		t.Fatalf("decoded key %+v, want %+v", gotKey, *key)
+	}
+}
+
+func TestE2EAvroUnion(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// PaymentSpec registers its schema (id_source: register).
+	typed, err := avrounion.NewPaymentProducer[string](ctx, e.p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []*avrounion.Payment{
+		{
+			ID:        "p-1",
+			Method:    &avrounion.PaymentMethod{Value: avrounion.Card{Last4: "4242", ExpiryMonth: 12}},
+			Reference: &avrounion.PaymentReference{Value: avrounion.PaymentReferenceLong(77)},
+			History: []*avrounion.PaymentHistoryItem{
+				{Value: avrounion.PaymentHistoryItemInt(3)},
+				{Value: avrounion.Card{Last4: "0000", ExpiryMonth: 1}},
+			},
+		},
+		{
+			ID:        "p-2",
+			Method:    &avrounion.PaymentMethod{Value: avrounion.BankTransfer{Iban: "NL00BANK0123456789"}},
+			Reference: &avrounion.PaymentReference{Value: avrounion.ChannelStore},
+			History:   []*avrounion.PaymentHistoryItem{},
+		},
+		{
+			ID:      "p-3",
+			Method:  &avrounion.PaymentMethod{Value: avrounion.PaymentMethodString("voucher")},
+			History: []*avrounion.PaymentHistoryItem{},
+		},
+	}
+	for _, v := range values {
+		if _, err := typed.ProduceSync(ctx, v.ID, v); err != nil {
+			t.Fatalf("produce %s: %v", v.ID, err)
+		}
+	}
+	tests := []struct {
+		name     string
+		value    *avrounion.Payment
+		path     string
+		sentinel error
+	}{
+		{name: "nil union", value: &avrounion.Payment{ID: "x"}, path: "method", sentinel: serde.ErrRequired},
+		{name: "no branch", value: &avrounion.Payment{ID: "x", Method: &avrounion.PaymentMethod{}}, path: "method", sentinel: serde.ErrRequired},
+		{name: "bad enum branch", value: &avrounion.Payment{
+			ID: "x", Method: &avrounion.PaymentMethod{Value: avrounion.PaymentMethodString("v")},
+			Reference: &avrounion.PaymentReference{Value: avrounion.Channel("MAIL")},
+		}, path: "reference", sentinel: serde.ErrEnum},
+		{name: "nullable with no branch", value: &avrounion.Payment{
+			ID: "x", Method: &avrounion.PaymentMethod{Value: avrounion.PaymentMethodString("v")},
+			Reference: &avrounion.PaymentReference{},
+		}, path: "reference", sentinel: serde.ErrUnion},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := typed.Produce(ctx, "bad", tt.value)
+			wantRejected(t, err, tt.path, tt.sentinel)
+		})
+	}
+	recs := e.consume(t, "payments", len(values))
+	byID := map[string]*avrounion.Payment{}
+	for _, v := range values {
+		byID[v.ID] = v
+	}
+	for _, rec := range recs {
+		var out avrounion.Payment
+		decode(t, avrounion.PaymentSerde(), rec, typed.SchemaID(), &out)
+		if want := byID[string(rec.Key)]; !reflect.DeepEqual(&out, want) {
+			t.Fatalf("record %s: decoded %#v\nwant %#v", rec.Key, out, want)
+		}
 	}
 }

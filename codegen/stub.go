@@ -14,6 +14,7 @@ const (
 	registryPkg = "github.com/schemagen/schemagen/registry"
 	serdePkg    = "github.com/schemagen/schemagen/serde"
 	protoSerde  = "github.com/schemagen/schemagen/serde/protobuf"
+	avroSerde   = "github.com/schemagen/schemagen/serde/avro"
 )
 
 // stubInfo is what the typed-producer stub of one entry needs.
@@ -132,6 +133,26 @@ func (g *generator) writeSerde(s *stubInfo) {
 			}
 			P(strconv.Quote(name), ": {Format: ", f.Q(serdePkg, rf), ", Text: ", goString(r.Text), refList(f, r.References), "},")
 		}
+		P("},")
+	}
+	if (e.Schema.Format == serde.Avro || e.Schema.Format == "") && len(g.avroSums) > 0 {
+		// hamba/avro resolves union branches by name through a registry
+		// private to the compiled schema: register the generated types.
+		P("Compile: func(ctx ", f.Q("context", "Context"), ", s ", f.Q(serdePkg, "Schema"), ", r ", f.Q(serdePkg, "Resolver"), ") (", f.Q(serdePkg, "Compiled"), ", error) {")
+		P("c, err := ", f.Q(avroSerde, "Compile"), "(ctx, s, r)")
+		P("if err != nil {")
+		P("return nil, err")
+		P("}")
+		P("c.UseSums(map[string]any{")
+		for _, full := range sortedKeys(g.avroNamed) {
+			P(strconv.Quote(full), ": *new(", g.avroNamed[full], "),")
+		}
+		var sums []string
+		for _, sum := range g.avroSums {
+			sums = append(sums, "(*"+sum+")(nil)")
+		}
+		P("}, ", strings.Join(sums, ", "), ")")
+		P("return c, nil")
 		P("},")
 	}
 	if e.Schema.Format == serde.Protobuf {
