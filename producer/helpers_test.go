@@ -56,10 +56,24 @@ func (s orderSchema) AppendEncode(dst []byte, v any) ([]byte, error) {
 	}
 	o := v.(*order)
 	dst = append(dst, `{"id":`...)
-	dst = strconv.AppendQuote(dst, o.ID)
+	if plainASCII(o.ID) {
+		dst = append(append(append(dst, '"'), o.ID...), '"')
+	} else {
+		dst = strconv.AppendQuote(dst, o.ID)
+	}
 	dst = append(dst, `,"qty":`...)
 	dst = strconv.AppendInt(dst, int64(o.Qty), 10)
 	return append(dst, '}'), nil
+}
+
+// plainASCII reports whether s needs no escaping in JSON.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (orderSchema) Decode(data []byte, v any) error { return json.Unmarshal(data, v) }
