@@ -289,6 +289,15 @@ func mismatch(n *node, t reflect.Type) checker {
 	return &staticErr{sentinel: serde.ErrType, reason: fmt.Sprintf("expected %s, got Go type %s", n.describe(), t)}
 }
 
+// nilOnlyChk accepts only a nil pointer, map or slice (null).
+type nilOnlyChk struct{}
+
+func (nilOnlyChk) check(p unsafe.Pointer, c *vctx) {
+	if *(*unsafe.Pointer)(p) != nil {
+		c.fail(serde.ErrType, "expected null, got a non-nil value")
+	}
+}
+
 type okChk struct{}
 
 func (okChk) check(unsafe.Pointer, *vctx) {}
@@ -327,7 +336,14 @@ func (b *planBuilder) create(n *node, t reflect.Type) checker {
 	}
 	switch n.typ {
 	case avro.Null:
-		return okChk{} // hamba writes nothing for null whatever the Go type
+		// hamba writes nothing for null whatever the value: accept only
+		// values that carry nothing, so no data is dropped silently.
+		switch {
+		case t.Size() == 0:
+			return okChk{}
+		case t.Kind() == reflect.Pointer || t.Kind() == reflect.Map || t.Kind() == reflect.Slice:
+			return &nilOnlyChk{}
+		}
 	case avro.Boolean:
 		if t.Kind() == reflect.Bool {
 			return okChk{}

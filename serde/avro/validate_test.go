@@ -592,3 +592,32 @@ func TestUnionConverter(t *testing.T) {
 		t.Errorf("ToAny error: Validate = %v, want ErrUnion at p", err)
 	}
 }
+
+func TestNullSchemaDropsNothing(t *testing.T) {
+	s, err := Compile(t.Context(), serde.Schema{Text: `{"type":"record","name":"N","fields":[{"name":"n","type":"null"},{"name":"u","type":["null","string"]}]}`}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		v    any
+		ok   bool
+	}{
+		{name: "nil", v: map[string]any{"n": nil, "u": nil}, ok: true},
+		{name: "string for null", v: map[string]any{"n": "data", "u": nil}, ok: false},
+		{name: "wrapped null with data", v: map[string]any{"n": nil, "u": map[string]any{"null": "data"}}, ok: false},
+		{name: "nil slice", v: map[string]any{"n": []int(nil), "u": nil}, ok: true},
+		{name: "empty struct", v: map[string]any{"n": struct{}{}, "u": nil}, ok: true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.Validate(tc.v)
+			if tc.ok != (err == nil) {
+				t.Fatalf("Validate = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !errors.Is(err, serde.ErrType) {
+				t.Errorf("%v does not wrap ErrType", err)
+			}
+		})
+	}
+}
