@@ -95,7 +95,7 @@ func run(e *env, args []string) int {
 		usage(e.stdout)
 		return ExitOK
 	case "-version", "--version":
-		args[0] = "version"
+		args = append([]string{"version"}, args[1:]...)
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

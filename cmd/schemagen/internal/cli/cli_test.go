@@ -13,6 +13,7 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/schemagen/schemagen/registry/registrytest"
+	"github.com/schemagen/schemagen/registry/server"
 )
 
 // Every exit code of every command that has one, through Run.
@@ -326,5 +327,43 @@ func TestDemo(t *testing.T) {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
 		}
+	}
+}
+
+// Credentials come from the environment variables the flags (or the
+// config) name, and never appear in output.
+func TestRegistryAuth(t *testing.T) {
+	reg := registrytest.New(t, server.BasicAuth("alice", "s3cret-pass"))
+	examples := copyExamples(t)
+	t.Setenv("SG_TEST_USER", "alice")
+	t.Setenv("SG_TEST_GOOD", "s3cret-pass")
+	t.Setenv("SG_TEST_BAD", "hunter2-wrong")
+	tests := []struct {
+		name    string
+		passEnv string
+		code    int
+		want    string
+	}{
+		{name: "right password", passEnv: "SG_TEST_GOOD", code: ExitOK, want: "registered 5"},
+		{name: "wrong password", passEnv: "SG_TEST_BAD", code: ExitError, want: "401"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCLI(t, examples, "", "register", "--registry", reg.URL(), "--registry-username-env", "SG_TEST_USER", "--registry-password-env", tt.passEnv)
+			if r.code != tt.code || !strings.Contains(r.stdout+r.stderr, tt.want) {
+				t.Fatalf("exit %d (want %d), want %q\n%s%s", r.code, tt.code, tt.want, r.stdout, r.stderr)
+			}
+			for _, secret := range []string{"s3cret-pass", "hunter2-wrong"} {
+				if strings.Contains(r.stdout+r.stderr, secret) {
+					t.Fatalf("output shows a secret:\n%s%s", r.stdout, r.stderr)
+				}
+			}
+		})
+	}
+	// The config names the variables too.
+	cfg, _ := os.ReadFile(filepath.Join(examples, "schemagen.yaml"))
+	writeFile(t, filepath.Join(examples, "schemagen.yaml"), strings.Replace(string(cfg), "  url: http://127.0.0.1:8081\n", "  url: "+reg.URL()+"\n  auth: {username_env: SG_TEST_USER, password_env: SG_TEST_GOOD}\n", 1))
+	if r := runCLI(t, examples, "", "register", "--dry-run"); r.code != 0 || !strings.Contains(r.stdout, "5 unchanged") {
+		t.Fatalf("auth from config: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
