@@ -95,9 +95,16 @@ func (g *generator) jsonEntry(ctx context.Context, e *Entry) error {
 	if err != nil {
 		return err
 	}
+	// The root document's name: refs resolve relative to it, and it keys
+	// the named types generated from it (subject@version sources use the
+	// subject).
 	rootName := "schema.json"
-	if e.Source != "" && !strings.Contains(e.Source, "@") {
-		rootName = path.Base(strings.ReplaceAll(e.Source, "\\", "/"))
+	if src := strings.ReplaceAll(e.Source, "\\", "/"); src != "" {
+		if i := strings.LastIndexByte(src, '@'); i > 0 {
+			rootName = path.Base(src[:i]) + ".json"
+		} else {
+			rootName = path.Base(src)
+		}
 	}
 	doc, err := parseOrdered([]byte(e.Schema.Text))
 	if err != nil {
