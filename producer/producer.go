@@ -138,8 +138,6 @@ type pending struct {
 	explicit bool
 	keyID    int
 	valueID  int
-	// buf is the pooled value buffer, returned once the record is done.
-	buf *[]byte
 	// onDone, when set, runs instead of completing fut directly
 	// (dead-letter records report to the rejected record's future).
 	onDone func(RecordMetadata, error)
@@ -182,10 +180,6 @@ func (p *Producer) finish(pd *pending, err error) {
 		pd.onDone(md, err)
 	} else {
 		pd.fut.complete(md, err)
-	}
-	if pd.buf != nil {
-		putBuf(pd.buf, pd.rec.Value)
-		pd.buf, pd.rec.Value = nil, nil
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {
 		p.drainOnce.Do(func() { close(p.drained) })

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -343,42 +342,20 @@ func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...Recor
 	if err := t.encodeKey(pd, key); err != nil {
 		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
 	}
-	bp := getBuf(t.hint.Load())
-	buf, err := t.val.AppendSerialize((*bp)[:0], value)
+	size := t.hint.Load()
+	buf, err := t.val.AppendSerialize(make([]byte, 0, size+size/4+16), value)
 	if err != nil {
-		putBuf(bp, buf)
 		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
 	}
-	if size := int64(len(buf)); size > t.hint.Load() {
-		t.hint.Store(size)
+	if int64(len(buf)) != size {
+		t.hint.Store(int64(len(buf)))
 	}
-	pd.rec.Value, pd.buf = buf, bp
+	pd.rec.Value = buf
 	pd.rec.Headers = t.headers
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
 	return &pd.fut, t.p.send(ctx, pd)
-}
-
-// Value buffers are recycled once a record has its outcome: franz-go does
-// not touch a record after its promise, and callers only ever see its
-// RecordMetadata.
-var bufPool sync.Pool
-
-func getBuf(hint int64) *[]byte {
-	if bp, ok := bufPool.Get().(*[]byte); ok {
-		return bp
-	}
-	b := make([]byte, 0, hint+hint/4+16)
-	return &b
-}
-
-func putBuf(bp *[]byte, b []byte) {
-	if cap(b) > 64<<10 {
-		return // do not keep outsized buffers
-	}
-	*bp = b[:0]
-	bufPool.Put(bp)
 }
 
 func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
