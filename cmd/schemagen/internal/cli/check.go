@@ -67,7 +67,11 @@ func runCheck(e *env, args []string) error {
 		if *levelFlag != "" {
 			return *levelFlag
 		}
-		return config.Effective(f.Entry.Compatibility, cfg.Defaults.Compatibility, "")
+		entry := ""
+		if f.Entry != nil {
+			entry = f.Entry.Compatibility
+		}
+		return config.Effective(entry, cfg.Defaults.Compatibility, "")
 	}
 
 	var findings []finding
@@ -87,7 +91,9 @@ func runCheck(e *env, args []string) error {
 		if err != nil {
 			return fmt.Errorf("reading the old schemas (%s): %w", *against, err)
 		}
-		for _, f := range p.entries() {
+		// Every file: entries and the files they reference, which are
+		// registered under subjects of their own.
+		for _, f := range p.files {
 			of, ok := old.byPath(f.Path)
 			if !ok {
 				skipped++
@@ -103,8 +109,9 @@ func runCheck(e *env, args []string) error {
 				return fmt.Errorf("%s: %w", f.Path, err)
 			}
 			checked++
+			subject, _ := p.subjectFor(f)
 			for _, fd := range res.Findings {
-				findings = append(findings, finding{File: cfg.Path(f.Path), Subject: f.Subject, Level: string(level), Finding: fd})
+				findings = append(findings, finding{File: cfg.Path(f.Path), Subject: subject, Level: string(level), Finding: fd})
 			}
 		}
 	} else {
@@ -112,10 +119,14 @@ func runCheck(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
-		for _, f := range p.entries() {
-			fds, ok, err := checkRegistry(e.ctx, cl, p, f, levelOf(f))
+		for _, f := range p.files {
+			subject, err := p.subjectFor(f)
 			if err != nil {
-				return fmt.Errorf("%s: %w", f.Subject, err)
+				return err
+			}
+			fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f))
+			if err != nil {
+				return fmt.Errorf("%s: %w", subject, err)
 			}
 			if !ok {
 				skipped++
@@ -150,10 +161,10 @@ func runCheck(e *env, args []string) error {
 	return nil
 }
 
-// checkRegistry checks f against the versions registered under its
+// checkRegistry checks f against the versions registered under
 // subject. ok is false when the subject does not exist yet.
-func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, levelName string) (fds []finding, ok bool, err error) {
-	versions, err := cl.Versions(ctx, f.Subject)
+func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, subject, levelName string) (fds []finding, ok bool, err error) {
+	versions, err := cl.Versions(ctx, subject)
 	if errors.Is(err, registry.ErrSubjectNotFound) || errors.Is(err, registry.ErrNotFound) {
 		return nil, false, nil
 	}
@@ -162,13 +173,13 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 	}
 	level := compat.Level(strings.ToUpper(levelName))
 	if level == "" {
-		if level, err = cl.Compatibility(ctx, f.Subject); err != nil {
+		if level, err = cl.Compatibility(ctx, subject); err != nil {
 			return nil, false, err
 		}
 	}
 	var existing []compat.Version
 	for _, v := range versions {
-		ss, err := cl.SchemaByVersion(ctx, f.Subject, v)
+		ss, err := cl.SchemaByVersion(ctx, subject, v)
 		if err != nil {
 			return nil, false, err
 		}
@@ -191,7 +202,7 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 		return nil, false, err
 	}
 	for _, fd := range res.Findings {
-		fds = append(fds, finding{Subject: f.Subject, Level: string(level), Finding: fd})
+		fds = append(fds, finding{Subject: subject, Level: string(level), Finding: fd})
 	}
 	return fds, true, nil
 }

@@ -54,7 +54,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "auth env unset", dir: examples, args: []string{"register", "--registry-token-env", "SCHEMAGEN_TEST_UNSET_TOKEN"}, code: ExitUsage, want: "SCHEMAGEN_TEST_UNSET_TOKEN is not set"},
 		{name: "registry down", dir: examples, args: []string{"register", "--registry", "http://127.0.0.1:1"}, code: ExitError, want: "connection refused"},
 		{name: "register again", dir: examples, args: []string{"register", "--registry", reg.URL()}, code: ExitOK, want: "registered 0, unchanged 5"},
-		{name: "check registry ok", dir: examples, args: []string{"check", "--registry", reg.URL()}, code: ExitOK, want: "3 schemas checked"},
+		{name: "check registry ok", dir: examples, args: []string{"check", "--registry", reg.URL()}, code: ExitOK, want: "5 schemas checked"},
 		{name: "check against dir incompatible", dir: examples, args: []string{"check", "--against", old}, code: ExitFindings, want: "schemas/json/payment.json:"},
 		{name: "check against missing dir", dir: examples, args: []string{"check", "--against", "/nonexistent"}, code: ExitUsage, want: "not a directory"},
 		{name: "check bad level", dir: examples, args: []string{"check", "--level", "sideways"}, code: ExitUsage, want: "--level"},
@@ -101,9 +101,11 @@ func TestCheckFindings(t *testing.T) {
 	changed := strings.Replace(string(order), `{"name": "quantity", "type": "int"},`, `{"name": "quantity", "type": "int"},
     {"name": "channel", "type": "string"},`, 1)
 	writeFile(t, filepath.Join(dir, "schemas/avro/order.avsc"), changed)
-	// A referenced file's change is found through the entry.
-	snapshot := t.TempDir()
-	copyFile(t, filepath.Join(dir, "schemagen.yaml"), filepath.Join(snapshot, "schemagen.yaml"))
+	// A referenced file is checked under its own subject, and through
+	// the entry that uses it.
+	money, _ := os.ReadFile(filepath.Join(dir, "schemas/avro/money.avsc"))
+	writeFile(t, filepath.Join(dir, "schemas/avro/money.avsc"), strings.Replace(string(money), `{"name": "cents", "type": "long"}`, `{"name": "cents", "type": "long"},
+    {"name": "rate", "type": "double"}`, 1))
 
 	tests := []struct {
 		name string
@@ -113,6 +115,8 @@ func TestCheckFindings(t *testing.T) {
 	}{
 		{name: "git ref", args: []string{"check", "--against", "git:HEAD"}, code: ExitFindings, want: "schemas/avro/order.avsc:"},
 		{name: "registry", args: []string{"check", "--registry", reg.URL()}, code: ExitFindings, want: "schemas/avro/order.avsc:"},
+		{name: "referenced file", args: []string{"check", "--against", "git:HEAD"}, code: ExitFindings, want: `schemas/avro/money.avsc:9:5: READER_FIELD_MISSING_DEFAULT_VALUE: field "rate"`},
+		{name: "referenced file registry", args: []string{"check", "--registry", reg.URL()}, code: ExitFindings, want: `schemas/avro/money.avsc:9:5: READER_FIELD_MISSING_DEFAULT_VALUE: field "rate"`},
 		{name: "level none", args: []string{"check", "--against", "git:HEAD", "--level", "none"}, code: ExitOK, want: ""},
 		{name: "unknown git ref", args: []string{"check", "--against", "git:nosuchref"}, code: ExitError, want: "nosuchref"},
 	}
