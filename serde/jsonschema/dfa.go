@@ -52,6 +52,7 @@ const (
 // it accepts when some substring matches, like Regexp.Match.
 type dfa struct {
 	next   [][128]uint16 // state -> byte -> state; state 0 is dead
+	flat   []uint16      // next in one table of row offsets: state<<7 | byte -> next<<7
 	accept []bool        // a match has been seen
 	atEnd  []bool        // a match completes at end of text ($)
 	dead   []bool        // no match can follow
@@ -61,11 +62,11 @@ type dfa struct {
 // matchASCII runs the DFA over ASCII input. Accepting and dead states
 // loop to themselves, so the loop needs no test but the end.
 func (d *dfa) matchASCII(b []byte) bool {
-	s := d.start
+	s := int(d.start) << 7
 	for _, c := range b {
-		s = d.next[s][c&0x7f]
+		s = int(d.flat[s|int(c&0x7f)])
 	}
-	return d.atEnd[s]
+	return d.atEnd[s>>7]
 }
 
 func (d *dfa) match(b []byte) (matched, ok bool) {
@@ -151,6 +152,12 @@ func buildDFA(pattern string) *dfa {
 			for c := range b.d.next[st] {
 				b.d.next[st][c] = uint16(st)
 			}
+		}
+	}
+	b.d.flat = make([]uint16, len(b.d.next)<<7)
+	for st, row := range b.d.next {
+		for c, nx := range row {
+			b.d.flat[st<<7|c] = nx << 7
 		}
 	}
 	return b.d

@@ -1,6 +1,7 @@
 package jsonschema
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -35,7 +36,7 @@ func comparePlan(s *Schema, inst []byte) string {
 	if s.plan == nil || !json.Valid(inst) {
 		return ""
 	}
-	planErrs, ok := s.runPlan(inst)
+	planErrs, ok := s.runPlan(inst, false)
 	if !ok {
 		return ""
 	}
@@ -50,6 +51,15 @@ func comparePlan(s *Schema, inst []byte) string {
 	p, l := violationSet(planErrs), violationSet(lib)
 	if !slices.Equal(p, l) {
 		return fmt.Sprintf("violations differ:\nplan    %s\nlibrary %s", strings.Join(p, "; "), strings.Join(l, "; "))
+	}
+	// The same text without whitespace, as encoding/json writes it, on
+	// the plan's compact path.
+	var c bytes.Buffer
+	if err := json.Compact(&c, inst); err == nil {
+		compactErrs, ok := s.runPlan(c.Bytes(), true)
+		if cp := violationSet(compactErrs); ok && !slices.Equal(cp, l) {
+			return fmt.Sprintf("compact path differs:\nplan    %s\nlibrary %s", strings.Join(cp, "; "), strings.Join(l, "; "))
+		}
 	}
 	return ""
 }

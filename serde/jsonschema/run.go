@@ -22,6 +22,7 @@ type run struct {
 	quiet    int // inside anyOf, oneOf, not, if: failures count, not reported
 	depth    int // nesting of value calls: values and applicators
 	declined bool
+	compact  bool // no whitespace between tokens (encoding/json wrote it)
 	path     []pathSeg
 	keys     [][]byte // keys of open objects, for duplicate checks
 }
@@ -40,9 +41,9 @@ var runs = sync.Pool{New: func() any { return new(run) }}
 // runPlan validates data with the plan. ok is false when the plan declined
 // the value (an object with a duplicate key, or a number with an exponent
 // too large to compare cheaply); the library must decide then.
-func (s *Schema) runPlan(data []byte) (errs []*serde.ValidationError, ok bool) {
+func (s *Schema) runPlan(data []byte, compact bool) (errs []*serde.ValidationError, ok bool) {
 	r := runs.Get().(*run)
-	r.data = data
+	r.data, r.compact = data, compact
 	r.value(s.plan, 0)
 	errs, ok = r.errs, !r.declined
 	r.data, r.errs, r.declined, r.quiet, r.depth = nil, nil, false, 0, 0
@@ -95,6 +96,9 @@ func unquote(raw []byte) string {
 // ws skips whitespace. The text is well-formed, so every byte up to a
 // space outside a string is whitespace.
 func (r *run) ws(i int) int {
+	if r.compact {
+		return i
+	}
 	for i < len(r.data) && r.data[i] <= ' ' {
 		i++
 	}

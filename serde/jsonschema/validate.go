@@ -144,7 +144,7 @@ func (s *Schema) validateJSON(data []byte, trusted bool) error {
 		return invalidJSON(data)
 	}
 	if s.plan != nil {
-		errs, ok := s.runPlan(data)
+		errs, ok := s.runPlan(data, trusted)
 		if ok {
 			return joinViolations(errs)
 		}

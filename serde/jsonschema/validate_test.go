@@ -404,7 +404,7 @@ func TestPlanDeclines(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, planned := s.runPlan([]byte(tc.text))
+			_, planned := s.runPlan([]byte(tc.text), false)
 			if planned {
 				t.Fatal("plan did not decline")
 			}
