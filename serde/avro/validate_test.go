@@ -394,6 +394,9 @@ func TestDecodeLimits(t *testing.T) {
 		// a block of 2^30 longs
 		{name: "huge array", schema: `{"type":"array","items":"long"}`, data: []byte{0x80, 0x80, 0x80, 0x80, 0x08}},
 		{name: "array over limit", schema: `{"type":"array","items":"int"}`, opts: []Opt{MaxDecodeItems(2)}, data: []byte{0x06, 2, 4, 6, 0}},
+		// block count -2^63, which negates to itself
+		{name: "min int64 block count", schema: `{"type":"array","items":"null"}`, data: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00}},
+		{name: "min int64 map count", schema: `{"type":"map","values":"null"}`, data: []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01, 0x00}},
 		{name: "truncated", schema: `{"type":"record","name":"R","fields":[{"name":"a","type":"long"},{"name":"b","type":"string"}]}`, data: []byte{0x02}},
 		{name: "bad union index", schema: `["null","int"]`, data: []byte{0x08}},
 		{name: "negative length", schema: `"string"`, data: []byte{0x03}},
