@@ -371,3 +371,36 @@ func TestRegistryAuth(t *testing.T) {
 		t.Fatalf("auth from config: %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// An entry may name a registered subject instead of a file: generate reads
+// it, with its references, from the registry.
+func TestGenerateFromSubject(t *testing.T) {
+	examples := copyExamples(t)
+	reg := registrytest.New(t)
+	if r := runCLI(t, examples, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: %d %s", r.code, r.stderr)
+	}
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "schemagen.yaml"), `version: 1
+registry: {url: `+reg.URL()+`}
+schemas:
+  - subject: orders-value@1
+    format: avro
+    topic: orders
+    go: {package: example.com/x/gen/orders, out: gen/orders}
+`)
+	r := runCLI(t, dir, "", "generate")
+	if r.code != 0 {
+		t.Fatalf("generate: %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "gen/orders/orders_value.avro.go"))
+	if err != nil {
+		entries, _ := os.ReadDir(filepath.Join(dir, "gen/orders"))
+		t.Fatalf("%v (files: %v)", err, entries)
+	}
+	for _, want := range []string{"// source: orders-value@1", "type Order struct", "Money"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("generated code lacks %q", want)
+		}
+	}
+}
