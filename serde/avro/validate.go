@@ -1138,8 +1138,12 @@ func (k *recordMapChk) check(p unsafe.Pointer, c *vctx) {
 		defer c.leave()
 	}
 	m := *(*map[string]any)(p)
+	found := 0
 	for _, f := range k.n.fields {
 		v, ok := m[f.name]
+		if ok {
+			found++
+		}
 		if !ok {
 			if !f.hasDefault {
 				c.fail(serde.ErrRequired, "missing required field %q of %s", f.name, k.n.describe())
@@ -1151,6 +1155,15 @@ func (k *recordMapChk) check(p unsafe.Pointer, c *vctx) {
 		checkAny(f.n, v, c)
 		if len(c.errs) > mark {
 			c.field(mark, f.name)
+		}
+	}
+	if found < len(m) {
+		// hamba would drop these keys without a word
+		for key := range m {
+			if !k.n.hasField(key) {
+				c.fail(serde.ErrUnknownField, "%s has no field %q", k.n.describe(), truncate(key))
+				c.field(len(c.errs)-1, key)
+			}
 		}
 	}
 }

@@ -195,6 +195,8 @@ func TestBadValues(t *testing.T) {
 			m["payload"] = map[string]any{"shop.Address": map[string]any{"street": "x"}}
 		}, path: "payload.zip", sentinel: serde.ErrRequired},
 		{name: "union nullable wrong type", mutMap: func(m map[string]any) { m["note"] = 5 }, path: "note", sentinel: serde.ErrUnion},
+		{name: "unknown map key", mutMap: func(m map[string]any) { m["colour"] = "red" }, path: "colour", sentinel: serde.ErrUnknownField},
+		{name: "unknown nested key", mutMap: func(m map[string]any) { m["address"].(map[string]any)["city"] = "x" }, path: "address.city", sentinel: serde.ErrUnknownField},
 		{name: "top-level nil", mutStr: nil, mutMap: nil, path: "", sentinel: serde.ErrRequired},
 	}
 	if len(cases) < 30 {
