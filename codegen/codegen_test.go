@@ -106,3 +106,32 @@ func TestGenerateDeterministic(t *testing.T) {
 		})
 	}
 }
+
+// TestProtoMessage: Entry.Message picks a message other than the first,
+// nested ones included; the stub embeds its message-index path.
+func TestProtoMessage(t *testing.T) {
+	pkg, _ := loadCase(t, "testdata/proto-basic")
+	tests := []struct {
+		name, message, ctor, indexes string
+	}{
+		{name: "default", ctor: "func NewOrderProducer[", indexes: "return []int{0}"},
+		{name: "nested", message: "shop.basic.v1.Order.Item", ctor: "func NewOrder_ItemProducer[", indexes: "return []int{0, 1}"}, // the map entry AttributesEntry is nested message 0,
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := pkg
+			p.Entries = append([]codegen.Entry(nil), pkg.Entries...)
+			p.Entries[0].Message = tt.message
+			files, err := codegen.Generate(context.Background(), p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			stub := string(files["order.proto.schemagen.go"])
+			for _, want := range []string{tt.ctor, tt.indexes} {
+				if !strings.Contains(stub, want) {
+					t.Fatalf("stub lacks %q:\n%s", want, stub)
+				}
+			}
+		})
+	}
+}
