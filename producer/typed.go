@@ -347,8 +347,8 @@ func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...Recor
 	if err != nil {
 		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
 	}
-	if int64(len(buf)) != size {
-		t.hint.Store(int64(len(buf)))
+	if n := int64(len(buf)); n > size && n <= 64<<10 {
+		t.hint.Store(n) // grows only: no shared write per record
 	}
 	pd.rec.Value = buf
 	pd.rec.Headers = t.headers
