@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
@@ -101,9 +102,12 @@ func (d Drift) String() string {
 // may differ from local: the ID names the registered schema, so encode with
 // it where the format's encoding depends on the schema).
 //
-// The local schema's references, if any, must name registered subjects and
-// versions (as RegisterAll leaves them): Bind resolves them through c to
-// normalize the schema.
+// The local schema's references name registered subjects and versions, as
+// RegisterAll leaves them. A reference with only a name (as generated code
+// carries it: the Avro full name, the .proto import path, the $ref) is
+// pinned first: its subject by DefaultReferenceSubject, its version the
+// latest registered one. Bind then resolves them through c to normalize
+// the schema.
 //
 // Bind makes its requests once: binding again, like every later Resolve and
 // SchemaByID of the same schemas, is served from the cache (UseLatest within
@@ -116,10 +120,11 @@ func (c *Client) Bind(ctx context.Context, subject string, local serde.Schema, s
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: unknown drift policy %d", subject, drift)
 	}
 	s := src.source()
-	var (
-		reg SubjectSchema
-		err error
-	)
+	local, err := c.pinReferences(ctx, local)
+	if err != nil {
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: %w", subject, err)
+	}
+	var reg SubjectSchema
 	switch s.kind {
 	case srcLookup:
 		return c.LookupSchema(ctx, subject, local)
@@ -236,4 +241,37 @@ func refsAgree(local, reg []serde.Reference) bool {
 		}
 	}
 	return sameRefs(local, reg)
+}
+
+// pinReferences fills in the subject and version of references that carry
+// only a name: the subject from DefaultReferenceSubject, the version the
+// latest registered under it. References that name a subject keep it; a
+// subject without a version gets the latest. The schema's own slice is not
+// modified.
+func (c *Client) pinReferences(ctx context.Context, s serde.Schema) (serde.Schema, error) {
+	var refs []serde.Reference
+	for i, r := range s.References {
+		if r.Subject != "" && r.Version > 0 {
+			continue
+		}
+		if refs == nil {
+			refs = slices.Clone(s.References)
+		}
+		if r.Subject == "" {
+			sub, err := DefaultReferenceSubject(r.Name)
+			if err != nil {
+				return s, err
+			}
+			refs[i].Subject = sub
+		}
+		latest, err := c.Latest(ctx, refs[i].Subject)
+		if err != nil {
+			return s, fmt.Errorf("reference %q: %w", r.Name, err)
+		}
+		refs[i].Version = latest.Version
+	}
+	if refs != nil {
+		s.References = refs
+	}
+	return s, nil
 }
