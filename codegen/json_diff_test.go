@@ -113,6 +113,12 @@ func TestJSONValidateDifferential(t *testing.T) {
 			return v
 		}},
 		{name: "invoice price not cents", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 0.001; return v }},
+		{name: "invoice price 123456.78", c: invoice, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 123456.78; return v }},
+		{name: "invoice price 1e21", c: invoice, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 1e21; return v }},
+		{name: "invoice price 0.1+0.2", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 0.30000000000000004; return v }},
+		{name: "invoice price 1e-7", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 1e-7; return v }},
+		{name: "invoice price tiny", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 5e-324; return v }},
+		{name: "invoice price next to 0.11", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].UnitPrice = 0.11000000000000001; return v }},
 		{name: "invoice quantity high", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Lines[0].Quantity = 1001; return v }},
 		{name: "invoice currency", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Currency = ptr("USD"); return v }},
 		{name: "invoice discount", c: invoice, invalid: true, value: func() validatable { v := validInvoice(); v.Discount = ptr(100.5); return v }},

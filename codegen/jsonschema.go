@@ -78,6 +78,8 @@ type jsonGen struct {
 	docs   map[string]any // document name -> parsed schema
 	types  map[string]*jsType
 	draft4 bool
+	// emitErr is the first constraint Validate cannot check.
+	emitErr error
 }
 
 // jsonPkgState is what the JSON entries of a package share: the helpers
@@ -576,6 +578,9 @@ func (j *jsonGen) structType(doc, ptr string, o *jobj, hint string, t *jsType) (
 	}
 	f.P("}")
 	j.writeValidate(f, hint, fields)
+	if j.emitErr != nil {
+		return nil, j.emitErr
+	}
 	return t, nil
 }
 
@@ -917,8 +922,13 @@ func (m *emitter) numberChecks(t *jsType, expr string) {
 		if t.kind == kInt && r != nil && r.IsInt() {
 			m.p("if ", expr, "%", r.Num().String(), " != 0 {")
 		} else {
+			mant, exp, ok := decimalParts(string(n))
+			if !ok {
+				m.j.emitErr = fmt.Errorf("json schema: %s: multipleOf %s: more than 19 significant digits are not supported", t.where, n)
+				return
+			}
 			m.j.g.json.multiple = true
-			m.p("if !jsonMultipleOf(float64(", expr, "), ", strconv.Quote(string(n)), ") {")
+			m.p("if !jsonMultipleOf(float64(", expr, "), ", mant, ", ", exp, ") {")
 		}
 		m.fail("ErrRange", "%v not multipleOf "+string(n), expr)
 		m.p("}")
@@ -949,6 +959,92 @@ func (m *emitter) numberChecks(t *jsType, expr string) {
 		m.p("}")
 	}
 }
+
+// decimalParts writes a positive decimal literal as mant * 10^exp.
+func decimalParts(lit string) (mant uint64, exp int, ok bool) {
+	r, ok := new(big.Rat).SetString(lit)
+	if !ok || r.Sign() <= 0 {
+		return 0, 0, false
+	}
+	// Scale by 10 until the value is an integer, then drop trailing zeros.
+	ten := big.NewRat(10, 1)
+	for !r.IsInt() {
+		if exp < -340 {
+			return 0, 0, false
+		}
+		r.Mul(r, ten)
+		exp--
+	}
+	n := new(big.Int).Set(r.Num())
+	tenI, rem := big.NewInt(10), new(big.Int)
+	for n.Sign() != 0 {
+		q, m := new(big.Int).QuoRem(n, tenI, rem)
+		if m.Sign() != 0 {
+			break
+		}
+		n = q
+		exp++
+	}
+	if !n.IsUint64() {
+		return 0, 0, false
+	}
+	return n.Uint64(), exp, true
+}
+
+// multipleOfSrc is the helper generated code calls for multipleOf on
+// numbers: exact, on the shortest decimal encoding/json writes for v, with
+// no allocation.
+const multipleOfSrc = `// jsonMultipleOf reports whether v, read as the shortest decimal that
+// encoding/json writes for it, is an exact multiple of mant * 10^exp.
+func jsonMultipleOf(v float64, mant uint64, exp int) bool {
+	if v == 0 {
+		return true
+	}
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return false
+	}
+	var buf [32]byte
+	b := strconv.AppendFloat(buf[:0], math.Abs(v), 'e', -1, 64)
+	var d uint64
+	n, i := 0, 0
+	for ; i < len(b) && b[i] != 'e'; i++ {
+		if b[i] != '.' {
+			d = d*10 + uint64(b[i]-'0')
+			n++
+		}
+	}
+	e, neg := 0, false
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '-':
+			neg = true
+		case c >= '0' && c <= '9':
+			e = e*10 + int(c-'0')
+		}
+	}
+	if neg {
+		e = -e
+	}
+	// v / m = d / mant * 10^x
+	x := e - (n - 1) - exp
+	if x >= 0 {
+		r := d % mant
+		for ; x > 0 && r != 0; x-- {
+			hi, lo := bits.Mul64(r, 10)
+			r = bits.Rem64(hi, lo, mant)
+		}
+		return r == 0
+	}
+	div := mant
+	for ; x < 0; x++ {
+		hi, lo := bits.Mul64(div, 10)
+		if hi != 0 || lo > d {
+			return false
+		}
+		div = lo
+	}
+	return d%div == 0
+}`
 
 type patternVar struct {
 	f        *goFile
@@ -1019,19 +1115,12 @@ func (g *generator) writeJSONHelpers() error {
 	P("}")
 	if g.json.multiple {
 		P()
-		P("// jsonMultipleOf reports whether v, read as the shortest decimal that")
-		P("// encoding/json writes for it, is an exact multiple of m.")
-		P("func jsonMultipleOf(v float64, m string) bool {")
-		P("r, ok := new(", f.Q("math/big", "Rat"), ").SetString(m)")
-		P("if !ok || r.Sign() == 0 {")
-		P("return false")
-		P("}")
-		P("q, ok := new(", f.Q("math/big", "Rat"), ").SetString(", f.Q("strconv", "FormatFloat"), "(v, 'g', -1, 64))")
-		P("if !ok {")
-		P("return false")
-		P("}")
-		P("return q.Quo(q, r).IsInt()")
-		P("}")
+		prefix := func(pkg string) string { return strings.TrimSuffix(f.Q(pkg, "X"), "X") }
+		src := strings.NewReplacer("math.", prefix("math"), "bits.", prefix("math/bits"),
+			"strconv.", prefix("strconv")).Replace(multipleOfSrc)
+		for _, l := range strings.Split(src, "\n") {
+			P(l)
+		}
 	}
 	fms := sortedKeys(g.json.formats)
 	if len(fms) > 0 {

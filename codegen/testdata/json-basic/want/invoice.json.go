@@ -115,7 +115,7 @@ func (v *InvoiceLinesItem) validate(p *jsonPath, errs []error) []error {
 		if v.UnitPrice <= 0 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be > 0 but found %v", v.UnitPrice))
 		}
-		if !jsonMultipleOf(float64(v.UnitPrice), "0.01") {
+		if !jsonMultipleOf(float64(v.UnitPrice), 1, -2) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "%v not multipleOf 0.01", v.UnitPrice))
 		}
 	}

@@ -3,7 +3,8 @@
 package jsonbasic
 
 import (
-	"math/big"
+	"math"
+	"math/bits"
 	"regexp"
 	"strconv"
 
@@ -61,17 +62,55 @@ func jsonIdent(s string) bool {
 }
 
 // jsonMultipleOf reports whether v, read as the shortest decimal that
-// encoding/json writes for it, is an exact multiple of m.
-func jsonMultipleOf(v float64, m string) bool {
-	r, ok := new(big.Rat).SetString(m)
-	if !ok || r.Sign() == 0 {
+// encoding/json writes for it, is an exact multiple of mant * 10^exp.
+func jsonMultipleOf(v float64, mant uint64, exp int) bool {
+	if v == 0 {
+		return true
+	}
+	if math.IsInf(v, 0) || math.IsNaN(v) {
 		return false
 	}
-	q, ok := new(big.Rat).SetString(strconv.FormatFloat(v, 'g', -1, 64))
-	if !ok {
-		return false
+	var buf [32]byte
+	b := strconv.AppendFloat(buf[:0], math.Abs(v), 'e', -1, 64)
+	var d uint64
+	n, i := 0, 0
+	for ; i < len(b) && b[i] != 'e'; i++ {
+		if b[i] != '.' {
+			d = d*10 + uint64(b[i]-'0')
+			n++
+		}
 	}
-	return q.Quo(q, r).IsInt()
+	e, neg := 0, false
+	for i++; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == '-':
+			neg = true
+		case c >= '0' && c <= '9':
+			e = e*10 + int(c-'0')
+		}
+	}
+	if neg {
+		e = -e
+	}
+	// v / m = d / mant * 10^x
+	x := e - (n - 1) - exp
+	if x >= 0 {
+		r := d % mant
+		for ; x > 0 && r != 0; x-- {
+			hi, lo := bits.Mul64(r, 10)
+			r = bits.Rem64(hi, lo, mant)
+		}
+		return r == 0
+	}
+	div := mant
+	for ; x < 0; x++ {
+		hi, lo := bits.Mul64(div, 10)
+		if hi != 0 || lo > d {
+			return false
+		}
+		div = lo
+	}
+	return d%div == 0
 }
 
 // Format checkers: the library's own, the ones serde/jsonschema applies.
