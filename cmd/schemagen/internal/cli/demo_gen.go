@@ -26,16 +26,12 @@ func newDemoProducers(ctx context.Context, p *producer.Producer, proj *project, 
 		g   genProducers
 		err error
 	)
-	// The generated specs name their references by name only; point them
-	// at the subjects and versions register used.
-	os := orders.OrderSpec[string]()
-	os.Value.Schema = withRefs(os.Value.Schema, registered)
-	if g.orders, err = producer.NewTyped(ctx, p, os); err != nil {
+	// The generated specs name their references by name only; Bind pins
+	// them to the subjects register used and their latest versions.
+	if g.orders, err = orders.NewOrderProducer[string](ctx, p); err != nil {
 		return nil, err
 	}
-	us := users.UserSpec[string]()
-	us.Value.Schema = withRefs(us.Value.Schema, registered)
-	if g.users, err = producer.NewTyped(ctx, p, us); err != nil {
+	if g.users, err = users.NewUserProducer[string](ctx, p); err != nil {
 		return nil, err
 	}
 	if g.payments, err = payments.NewPaymentProducer[string](ctx, p); err != nil {
