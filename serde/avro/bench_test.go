@@ -123,3 +123,20 @@ func BenchmarkSchemagenVsRaw(b *testing.B) {
 	b.ReportMetric(bestSG, "schemagen-ns/op")
 	b.ReportMetric(bestSG/bestRaw, "ratio")
 }
+
+// BenchmarkDecode decodes the order into the struct: the pre-walk that
+// bounds hostile input plus hamba's decoder.
+func BenchmarkDecode(b *testing.B) {
+	s := orderSchema(b)
+	data, err := s.AppendEncode(nil, sampleOrder())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		var o Order
+		if err := s.Decode(data, &o); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

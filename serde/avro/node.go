@@ -109,16 +109,14 @@ func (n *node) describe() string {
 }
 
 type nodeBuilder struct {
-	named     map[string]*node
-	building  map[*node]bool
-	recursive bool // some record contains itself
+	named    map[string]*node
+	building map[*node]bool
 }
 
-// buildNode builds the node graph and reports whether it has recursion.
-func buildNode(s avro.Schema) (*node, bool, error) {
+// buildNode builds the node graph of a schema.
+func buildNode(s avro.Schema) (*node, error) {
 	b := &nodeBuilder{named: map[string]*node{}, building: map[*node]bool{}}
-	n, err := b.build(s)
-	return n, b.recursive, err
+	return b.build(s)
 }
 
 func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
@@ -129,7 +127,6 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 		if n := b.named[ns.FullName()]; n != nil {
 			if b.building[n] {
 				n.recursive = true
-				b.recursive = true
 			}
 			return n, nil
 		}

@@ -24,7 +24,6 @@ type Schema struct {
 	normalized string
 	cfg        config
 	root       *node
-	recursive  bool // the schema has a record that contains itself
 
 	typePlans sync.Map // reflect.Type -> *typePlan
 	last      atomic.Pointer[typePlan]
@@ -123,10 +122,12 @@ func (s *Schema) Decode(data []byte, v any) (err error) {
 	if v == nil {
 		return fmt.Errorf("avro: %w: decode into nil", serde.ErrDecode)
 	}
-	if s.recursive {
-		// hamba's decoder recurses once per level with no limit: walk the
-		// bytes first, counting depth, so hostile nesting cannot exhaust
-		// the stack.
+	{
+		// Walk the bytes first, without allocating: hamba allocates a
+		// string or bytes value at its claimed length before it notices the
+		// input is shorter (a few bytes could cost MaxDecodeBytes), and its
+		// decoder recurses once per level of a recursive schema with no
+		// limit. The walk catches both.
 		r.Reset(data)
 		r.Error = nil
 		if err := s.walk(s.root, r, 0); err != nil {

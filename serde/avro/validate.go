@@ -124,11 +124,11 @@ func (c *vctx) result() error {
 }
 
 func (s *Schema) init() error {
-	root, recursive, err := buildNode(s.sch)
+	root, err := buildNode(s.sch)
 	if err != nil {
 		return fmt.Errorf("avro: %w: %v", serde.ErrSchema, err)
 	}
-	s.root, s.recursive = root, recursive
+	s.root = root
 	return nil
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -624,5 +625,31 @@ func TestNullSchemaDropsNothing(t *testing.T) {
 				t.Errorf("%v does not wrap ErrType", err)
 			}
 		})
+	}
+}
+
+// TestDecodeShortInputAllocatesLittle: a payload of a few bytes that claims
+// a 16 MiB string is refused before anything that size is allocated.
+func TestDecodeShortInputAllocatesLittle(t *testing.T) {
+	s, err := Compile(t.Context(), serde.Schema{Text: `{"type":"record","name":"S","fields":[{"name":"s","type":"string"}]}`}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// zig-zag varint of 16 MiB - 2: just under the default limit
+	data := []byte{0xfc, 0xff, 0xff, 0x0f, 'a', 'b'}
+	var v any
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := s.Decode(data, &v); !errors.Is(err, serde.ErrDecode) {
+			t.Fatalf("Decode = %v, want ErrDecode", err)
+		}
+	})
+	var ms1, ms2 runtime.MemStats
+	runtime.ReadMemStats(&ms1)
+	for range 20 {
+		_ = s.Decode(data, &v)
+	}
+	runtime.ReadMemStats(&ms2)
+	if perCall := (ms2.TotalAlloc - ms1.TotalAlloc) / 20; perCall > 64<<10 {
+		t.Errorf("a 6-byte payload allocated %d bytes per Decode (%v allocs)", perCall, allocs)
 	}
 }

@@ -10,8 +10,9 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// walk skips over one encoded value of n, counting how deep recursive
-// records nest. Decode runs it before hamba for recursive schemas only.
+// walk skips over one encoded value of n without allocating, checking
+// lengths against the input and counting how deep recursive records nest.
+// Decode runs it before hamba.
 func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
 	switch n.typ {
 	case avro.Null:
