@@ -505,3 +505,38 @@ func TestConcurrentValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestThroughSerializer: the serde.Serializer frames what the schema
+// encodes and stamps subject and ID on each violation.
+func TestThroughSerializer(t *testing.T) {
+	ser, err := serde.NewSerializer(orderSchema(t), serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ser.AppendSerialize(nil, sampleOrder())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(out[:5], []byte{0, 0, 0, 0, 42}) || out[5] != '{' {
+		t.Fatalf("frame %x", out[:6])
+	}
+	bad := sampleOrder()
+	bad.Currency = "eur"
+	bad.Items[0].Quantity = -1
+	out, err = ser.AppendSerialize([]byte("x"), bad)
+	if string(out) != "x" {
+		t.Fatalf("dst = %q after a refusal", out)
+	}
+	vs := serde.Violations(err)
+	if len(vs) != 2 {
+		t.Fatalf("%d violations: %v", len(vs), err)
+	}
+	for _, v := range vs {
+		if v.Subject != "orders-value" || v.SchemaID != 42 || v.Topic != "orders" {
+			t.Fatalf("not annotated: %+v", v)
+		}
+	}
+	if got := vs[0].Error(); got != `orders-value (id 42): currency: does not match pattern "^[A-Z]{3}$"` {
+		t.Fatalf("message %q", got)
+	}
+}
