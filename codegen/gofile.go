@@ -17,6 +17,7 @@ import (
 type goFile struct {
 	pkgName, importPath, source string
 	body                        bytes.Buffer
+	stub                        bytes.Buffer      // written before body: the producer API first
 	imports                     map[string]string // import path -> local name
 	used                        map[string]bool   // local names taken
 }
@@ -77,12 +78,17 @@ func isDigits(s string) bool {
 	return true
 }
 
-// P writes one line: its arguments concatenated.
-func (f *goFile) P(args ...any) {
+// P writes one line of the body: its arguments concatenated.
+func (f *goFile) P(args ...any) { line(&f.body, args) }
+
+// S writes one line of the stub, which comes before the body.
+func (f *goFile) S(args ...any) { line(&f.stub, args) }
+
+func line(b *bytes.Buffer, args []any) {
 	for _, a := range args {
-		fmt.Fprint(&f.body, a)
+		fmt.Fprint(b, a)
 	}
-	f.body.WriteByte('\n')
+	b.WriteByte('\n')
 }
 
 // bytes assembles header, package clause, imports and body, and formats the
@@ -118,6 +124,7 @@ func (f *goFile) bytes() ([]byte, error) {
 		}
 		b.WriteString(")\n\n")
 	}
+	b.Write(f.stub.Bytes())
 	b.Write(f.body.Bytes())
 	return formatSource(b.Bytes())
 }

@@ -93,12 +93,14 @@ func (g *generator) stubs() error {
 
 func (g *generator) writeSerde(s *stubInfo) {
 	f, e := s.f, s.e
-	P := f.P
+	P := f.S
+	if f.stub.Len() == 0 {
+		P("// Generated code needs this runtime or a newer one.")
+		P("const _ = ", f.Q(producerPkg, "IsAtLeastVersion0_1_0"))
+	}
 	P()
-	P("const _ = ", f.Q(producerPkg, "IsAtLeastVersion0_1_0"), " // generated code needs this runtime or newer")
-	P()
-	P("// ", s.name, "Schema is the normalized text of the ", e.Role, " schema of ", s.name,
-		": what the producer looks up, or registers, under its subject.")
+	P("// ", s.name, "Schema is the normalized text of the ", e.Role, " schema of ", s.name, ":")
+	P("// what the producer looks up, or registers, under its subject.")
 	P("const ", s.name, "Schema = ", goString(s.canonical))
 	P()
 	P("// ", s.name, "Fingerprint is the SHA-256 of ", s.name, "Schema (serde.Fingerprint).")
@@ -109,8 +111,8 @@ func (g *generator) writeSerde(s *stubInfo) {
 		for i, x := range s.indexes {
 			ix[i] = strconv.Itoa(x)
 		}
-		P("// ", s.name, "MessageIndexes returns the message-index path of ", s.recordName,
-			" in ", s.name, "Schema, written after the schema ID in every record.")
+		P("// ", s.name, "MessageIndexes returns the message-index path of ", s.recordName, " in")
+		P("// ", s.name, "Schema, written after the schema ID in every record.")
 		P("func ", s.name, "MessageIndexes() []int { return []int{", strings.Join(ix, ", "), "} }")
 		P()
 	}
@@ -118,8 +120,13 @@ func (g *generator) writeSerde(s *stubInfo) {
 	if format == "" {
 		format = "Avro"
 	}
-	P("// ", s.name, "Serde returns the ", e.Role, " schema of ", s.name, " for a producer.Spec: the embedded")
-	P("// text, compiled when the producer binds it", map[bool]string{true: ", with its references served from the embedded texts.", false: "."}[len(s.refs) > 0])
+	P("// ", s.name, "Serde returns the ", e.Role, " schema of ", s.name, " for a producer.Spec:")
+	if len(s.refs) > 0 {
+		P("// the embedded text, compiled when the producer binds it, with its")
+		P("// references served from the embedded texts.")
+	} else {
+		P("// the embedded text, compiled when the producer binds it.")
+	}
 	P("func ", s.name, "Serde() ", f.Q(producerPkg, "Serde"), " {")
 	P("return ", f.Q(producerPkg, "Serde"), "{")
 	P("Schema: ", f.Q(serdePkg, "Schema"), "{Format: ", f.Q(serdePkg, format), ", Text: ", s.name, "Schema", refList(f, e.Schema.References), "},")
@@ -180,7 +187,7 @@ func refList(f *goFile, refs []serde.Reference) string {
 
 func (g *generator) writeSpec(s *stubInfo, key *stubInfo) {
 	f, e := s.f, s.e
-	P := f.P
+	P := f.S
 	typeParams, keyType := "[K string | []byte]", "K"
 	if key != nil {
 		typeParams, keyType = "", key.valueType
@@ -191,14 +198,16 @@ func (g *generator) writeSpec(s *stubInfo, key *stubInfo) {
 		inst = "[K]"
 	}
 	P()
-	P("// ", s.name, "Spec returns the producer.Spec of ", s.valueType, " values to topic ", strconv.Quote(e.Topic), subjectDoc(e), ".")
+	P("// ", s.name, "Spec returns the producer.Spec of ", s.valueType, " values to topic ", strconv.Quote(e.Topic), ",")
+	P("//", subjectDoc(e), ".")
 	if key != nil {
 		P("// Keys are ", key.valueType, ", written with ", key.name, "Serde", subjectDoc(key.e), ".")
 	} else {
 		P("// Keys are sent as they are (string or []byte, nil for no key).")
 	}
-	P("// The schema ID is found ", sourceDoc(e.IDSource), "; drift policy: ", driftName(e.Drift), ".")
-	P("// Change any field before passing it to producer.NewTyped.")
+	P("// The schema ID is found ", sourceDoc(e.IDSource), ";")
+	P("// drift policy: ", driftName(e.Drift), ". Change any field before passing the Spec to")
+	P("// producer.NewTyped.")
 	P("func ", s.name, "Spec", typeParams, "() ", spec, " {")
 	if key != nil {
 		P("key := ", key.name, "Serde()")
@@ -235,8 +244,9 @@ func (g *generator) writeSpec(s *stubInfo, key *stubInfo) {
 	P("}")
 	P("}")
 	P()
-	P("// New", s.name, "Producer returns a typed producer of ", s.valueType, " values over p, bound as ", s.name, "Spec says.")
-	P("// It fails at once if the schema cannot be bound to its subject.")
+	P("// New", s.name, "Producer returns a typed producer of ", s.valueType, " values over p,")
+	P("// bound as ", s.name, "Spec says. It fails at once if the schema cannot be")
+	P("// bound to its subject.")
 	P("func New", s.name, "Producer", typeParams, "(ctx ", f.Q("context", "Context"), ", p *", f.Q(producerPkg, "Producer"), ") (*",
 		f.Q(producerPkg, "Typed"), "[", keyType, ", ", s.valueType, "], error) {")
 	P("return ", f.Q(producerPkg, "NewTyped"), "(ctx, p, ", s.name, "Spec", inst, "())")
@@ -269,11 +279,11 @@ func strategyIdent(s string) string {
 func sourceDoc(s string) string {
 	switch s {
 	case "latest":
-		return "as the subject's latest version (registry.UseLatest)"
+		return "as the subject's latest version\n// (registry.UseLatest)"
 	case "register":
-		return "by registering the schema (registry.AutoRegister)"
+		return "by registering the schema\n// (registry.AutoRegister)"
 	}
-	return "by looking the schema up under its subject (registry.LookupBySchema: the producer never registers)"
+	return "by looking the schema up under its subject\n// (registry.LookupBySchema: the producer never registers)"
 }
 
 func sourceExpr(f *goFile, s string) string {

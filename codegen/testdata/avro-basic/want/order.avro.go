@@ -13,6 +13,48 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
+
+// OrderSchema is the normalized text of the value schema of Order:
+// what the producer looks up, or registers, under its subject.
+const OrderSchema = `{"name":"shop.v1.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending","doc":"Order ID."},{"name":"status","type":{"name":"shop.v1.Status","type":"enum","symbols":["PENDING","PAID","SHIPPED"]},"order":"ascending"},{"name":"placed_at","type":{"type":"long","logicalType":"timestamp-millis"},"order":"ascending"},{"name":"ship_by","type":{"type":"int","logicalType":"date"},"order":"ascending"},{"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2},"order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null},{"name":"items","type":{"type":"array","items":{"name":"shop.v1.Item","type":"record","fields":[{"name":"sku","type":"string","order":"ascending"},{"name":"quantity","type":"int","order":"ascending"},{"name":"price","type":"double","order":"ascending"}]}},"order":"ascending"},{"name":"attributes","type":{"type":"map","values":"string"},"order":"ascending"},{"name":"gift","type":["null","shop.v1.Item"],"order":"ascending","default":null},{"name":"priority","type":"boolean","order":"ascending"},{"name":"weight","type":"float","order":"ascending"},{"name":"sequence","type":"long","order":"ascending"},{"name":"checksum","type":{"name":"shop.v1.MD5","type":"fixed","size":16},"order":"ascending"},{"name":"raw","type":"bytes","order":"ascending"}],"doc":"An order placed in the shop."}`
+
+// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
+const OrderFingerprint = "ac7b75dd87b50074a2071d86d9ce608616b5c61d3de1be5909a1377f936cb18c"
+
+// OrderSerde returns the value schema of Order for a producer.Spec:
+// the embedded text, compiled when the producer binds it.
+func OrderSerde() producer.Serde {
+	return producer.Serde{
+		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema},
+	}
+}
+
+// OrderSpec returns the producer.Spec of *Order values to topic "orders",
+// under subject "orders-value".
+// Keys are sent as they are (string or []byte, nil for no key).
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
+func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
+	return producer.Spec[K, *Order]{
+		Topic:      "orders",
+		RecordName: "shop.v1.Order",
+		Value:      OrderSerde(),
+		Drift:      registry.DriftFail,
+		Framing:    serde.FramePrefix,
+	}
+}
+
+// NewOrderProducer returns a typed producer of *Order values over p,
+// bound as OrderSpec says. It fails at once if the schema cannot be
+// bound to its subject.
+func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Order], error) {
+	return producer.NewTyped(ctx, p, OrderSpec[K]())
+}
+
 // Status is the Avro enum shop.v1.Status: one of the Status constants.
 type Status string
 
@@ -77,40 +119,4 @@ type Order struct {
 	Checksum MD5 `avro:"checksum"`
 	// Raw is field raw.
 	Raw []byte `avro:"raw"`
-}
-
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// OrderSchema is the normalized text of the value schema of Order: what the producer looks up, or registers, under its subject.
-const OrderSchema = `{"name":"shop.v1.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending","doc":"Order ID."},{"name":"status","type":{"name":"shop.v1.Status","type":"enum","symbols":["PENDING","PAID","SHIPPED"]},"order":"ascending"},{"name":"placed_at","type":{"type":"long","logicalType":"timestamp-millis"},"order":"ascending"},{"name":"ship_by","type":{"type":"int","logicalType":"date"},"order":"ascending"},{"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2},"order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null},{"name":"items","type":{"type":"array","items":{"name":"shop.v1.Item","type":"record","fields":[{"name":"sku","type":"string","order":"ascending"},{"name":"quantity","type":"int","order":"ascending"},{"name":"price","type":"double","order":"ascending"}]}},"order":"ascending"},{"name":"attributes","type":{"type":"map","values":"string"},"order":"ascending"},{"name":"gift","type":["null","shop.v1.Item"],"order":"ascending","default":null},{"name":"priority","type":"boolean","order":"ascending"},{"name":"weight","type":"float","order":"ascending"},{"name":"sequence","type":"long","order":"ascending"},{"name":"checksum","type":{"name":"shop.v1.MD5","type":"fixed","size":16},"order":"ascending"},{"name":"raw","type":"bytes","order":"ascending"}],"doc":"An order placed in the shop."}`
-
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
-const OrderFingerprint = "ac7b75dd87b50074a2071d86d9ce608616b5c61d3de1be5909a1377f936cb18c"
-
-// OrderSerde returns the value schema of Order for a producer.Spec: the embedded
-// text, compiled when the producer binds it.
-func OrderSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema},
-	}
-}
-
-// OrderSpec returns the producer.Spec of *Order values to topic "orders" under subject "orders-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
-func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
-	return producer.Spec[K, *Order]{
-		Topic:      "orders",
-		RecordName: "shop.v1.Order",
-		Value:      OrderSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
-	}
-}
-
-// NewOrderProducer returns a typed producer of *Order values over p, bound as OrderSpec says.
-// It fails at once if the schema cannot be bound to its subject.
-func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Order], error) {
-	return producer.NewTyped(ctx, p, OrderSpec[K]())
 }

@@ -11,28 +11,19 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// Refund is the Avro record shop.refunds.Refund.
-type Refund struct {
-	// OrderID is field order_id.
-	OrderID string `avro:"order_id"`
-	// Amount is field amount.
-	Amount Money `avro:"amount"`
-	// Fee is field fee.
-	Fee *Money `avro:"fee"`
-	// CurrencyHint is field currency_hint.
-	CurrencyHint Currency `avro:"currency_hint"`
-}
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
 
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// RefundSchema is the normalized text of the value schema of Refund: what the producer looks up, or registers, under its subject.
+// RefundSchema is the normalized text of the value schema of Refund:
+// what the producer looks up, or registers, under its subject.
 const RefundSchema = `{"name":"shop.refunds.Refund","type":"record","fields":[{"name":"order_id","type":"string","order":"ascending"},{"name":"amount","type":"shop.common.Money","order":"ascending"},{"name":"fee","type":["null","shop.common.Money"],"order":"ascending","default":null},{"name":"currency_hint","type":{"name":"shop.common.Currency","type":"enum","symbols":["EUR","USD","GBP"]},"order":"ascending"}]}`
 
 // RefundFingerprint is the SHA-256 of RefundSchema (serde.Fingerprint).
 const RefundFingerprint = "5e2d9270dfd4e32c45b6234aa6dd4168a11d309469544d8af2c208a2fe45a2e8"
 
-// RefundSerde returns the value schema of Refund for a producer.Spec: the embedded
-// text, compiled when the producer binds it, with its references served from the embedded texts.
+// RefundSerde returns the value schema of Refund for a producer.Spec:
+// the embedded text, compiled when the producer binds it, with its
+// references served from the embedded texts.
 func RefundSerde() producer.Serde {
 	return producer.Serde{
 		Schema: serde.Schema{Format: serde.Avro, Text: RefundSchema, References: []serde.Reference{{Name: "shop.common.Money", Subject: "shop.common.Money", Version: 1}}},
@@ -52,10 +43,13 @@ func RefundSerde() producer.Serde {
 	}
 }
 
-// RefundSpec returns the producer.Spec of *Refund values to topic "refunds" under subject "refunds-value".
+// RefundSpec returns the producer.Spec of *Refund values to topic "refunds",
+// under subject "refunds-value".
 // Keys are *RefundKey, written with RefundKeySerde under subject "refunds-key".
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: warn.
-// Change any field before passing it to producer.NewTyped.
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: warn. Change any field before passing the Spec to
+// producer.NewTyped.
 func RefundSpec() producer.Spec[*RefundKey, *Refund] {
 	key := RefundKeySerde()
 	return producer.Spec[*RefundKey, *Refund]{
@@ -69,8 +63,21 @@ func RefundSpec() producer.Spec[*RefundKey, *Refund] {
 	}
 }
 
-// NewRefundProducer returns a typed producer of *Refund values over p, bound as RefundSpec says.
-// It fails at once if the schema cannot be bound to its subject.
+// NewRefundProducer returns a typed producer of *Refund values over p,
+// bound as RefundSpec says. It fails at once if the schema cannot be
+// bound to its subject.
 func NewRefundProducer(ctx context.Context, p *producer.Producer) (*producer.Typed[*RefundKey, *Refund], error) {
 	return producer.NewTyped(ctx, p, RefundSpec())
+}
+
+// Refund is the Avro record shop.refunds.Refund.
+type Refund struct {
+	// OrderID is field order_id.
+	OrderID string `avro:"order_id"`
+	// Amount is field amount.
+	Amount Money `avro:"amount"`
+	// Fee is field fee.
+	Fee *Money `avro:"fee"`
+	// CurrencyHint is field currency_hint.
+	CurrencyHint Currency `avro:"currency_hint"`
 }

@@ -8,24 +8,19 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// RefundKey is the Avro record shop.refunds.RefundKey.
-type RefundKey struct {
-	// OrderID is field order_id.
-	OrderID string `avro:"order_id"`
-	// Total is field total.
-	Total Money `avro:"total"`
-}
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
 
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// RefundKeySchema is the normalized text of the key schema of RefundKey: what the producer looks up, or registers, under its subject.
+// RefundKeySchema is the normalized text of the key schema of RefundKey:
+// what the producer looks up, or registers, under its subject.
 const RefundKeySchema = `{"name":"shop.refunds.RefundKey","type":"record","fields":[{"name":"order_id","type":"string","order":"ascending"},{"name":"total","type":"shop.common.Money","order":"ascending"}]}`
 
 // RefundKeyFingerprint is the SHA-256 of RefundKeySchema (serde.Fingerprint).
 const RefundKeyFingerprint = "0c66a265c6bcd990ffde2827987dd3314bf732193112ec9ffb0260a9f3c62ff7"
 
-// RefundKeySerde returns the key schema of RefundKey for a producer.Spec: the embedded
-// text, compiled when the producer binds it, with its references served from the embedded texts.
+// RefundKeySerde returns the key schema of RefundKey for a producer.Spec:
+// the embedded text, compiled when the producer binds it, with its
+// references served from the embedded texts.
 func RefundKeySerde() producer.Serde {
 	return producer.Serde{
 		Schema: serde.Schema{Format: serde.Avro, Text: RefundKeySchema, References: []serde.Reference{{Name: "shop.common.Money", Subject: "shop.common.Money", Version: 1}}},
@@ -43,4 +38,12 @@ func RefundKeySerde() producer.Serde {
 `},
 		},
 	}
+}
+
+// RefundKey is the Avro record shop.refunds.RefundKey.
+type RefundKey struct {
+	// OrderID is field order_id.
+	OrderID string `avro:"order_id"`
+	// Total is field total.
+	Total Money `avro:"total"`
 }

@@ -13,6 +13,61 @@ import (
 	"github.com/schemagen/schemagen/serde/avro"
 )
 
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
+
+// PaymentSchema is the normalized text of the value schema of Payment:
+// what the producer looks up, or registers, under its subject.
+const PaymentSchema = `{"name":"shop.pay.Payment","type":"record","fields":[{"name":"id","type":"string","order":"ascending"},{"name":"method","type":[{"name":"shop.pay.Card","type":"record","fields":[{"name":"last4","type":"string","order":"ascending"},{"name":"expiry_month","type":"int","order":"ascending"}]},{"name":"shop.pay.BankTransfer","type":"record","fields":[{"name":"iban","type":"string","order":"ascending"}]},"string"],"order":"ascending"},{"name":"reference","type":["null","long","string",{"name":"shop.pay.Channel","type":"enum","symbols":["WEB","STORE"]}],"order":"ascending","default":null},{"name":"history","type":{"type":"array","items":["int","shop.pay.Card"]},"order":"ascending"}]}`
+
+// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
+const PaymentFingerprint = "9684ea9ac25f20ab2c390d7f0f95dbd9518b726b2a04d27bfd2dfb72a3250f77"
+
+// PaymentSerde returns the value schema of Payment for a producer.Spec:
+// the embedded text, compiled when the producer binds it.
+func PaymentSerde() producer.Serde {
+	return producer.Serde{
+		Schema: serde.Schema{Format: serde.Avro, Text: PaymentSchema},
+		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+			c, err := avro.Compile(ctx, s, r)
+			if err != nil {
+				return nil, err
+			}
+			c.UseSums(map[string]any{
+				"shop.pay.BankTransfer": *new(BankTransfer),
+				"shop.pay.Card":         *new(Card),
+				"shop.pay.Channel":      *new(Channel),
+			}, (*PaymentMethod)(nil), (*PaymentReference)(nil), (*PaymentHistoryItem)(nil))
+			return c, nil
+		},
+	}
+}
+
+// PaymentSpec returns the producer.Spec of *Payment values to topic "payments",
+// under subject "payments-value".
+// Keys are sent as they are (string or []byte, nil for no key).
+// The schema ID is found by registering the schema
+// (registry.AutoRegister);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
+func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
+	return producer.Spec[K, *Payment]{
+		Topic:      "payments",
+		RecordName: "shop.pay.Payment",
+		Value:      PaymentSerde(),
+		Source:     registry.AutoRegister(),
+		Drift:      registry.DriftFail,
+		Framing:    serde.FramePrefix,
+	}
+}
+
+// NewPaymentProducer returns a typed producer of *Payment values over p,
+// bound as PaymentSpec says. It fails at once if the schema cannot be
+// bound to its subject.
+func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Payment], error) {
+	return producer.NewTyped(ctx, p, PaymentSpec[K]())
+}
+
 // Card is the Avro record shop.pay.Card.
 type Card struct {
 	// Last4 is field last4.
@@ -237,53 +292,4 @@ type Payment struct {
 	Reference *PaymentReference `avro:"reference"`
 	// History is field history.
 	History []*PaymentHistoryItem `avro:"history"`
-}
-
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// PaymentSchema is the normalized text of the value schema of Payment: what the producer looks up, or registers, under its subject.
-const PaymentSchema = `{"name":"shop.pay.Payment","type":"record","fields":[{"name":"id","type":"string","order":"ascending"},{"name":"method","type":[{"name":"shop.pay.Card","type":"record","fields":[{"name":"last4","type":"string","order":"ascending"},{"name":"expiry_month","type":"int","order":"ascending"}]},{"name":"shop.pay.BankTransfer","type":"record","fields":[{"name":"iban","type":"string","order":"ascending"}]},"string"],"order":"ascending"},{"name":"reference","type":["null","long","string",{"name":"shop.pay.Channel","type":"enum","symbols":["WEB","STORE"]}],"order":"ascending","default":null},{"name":"history","type":{"type":"array","items":["int","shop.pay.Card"]},"order":"ascending"}]}`
-
-// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
-const PaymentFingerprint = "9684ea9ac25f20ab2c390d7f0f95dbd9518b726b2a04d27bfd2dfb72a3250f77"
-
-// PaymentSerde returns the value schema of Payment for a producer.Spec: the embedded
-// text, compiled when the producer binds it.
-func PaymentSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: PaymentSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			c, err := avro.Compile(ctx, s, r)
-			if err != nil {
-				return nil, err
-			}
-			c.UseSums(map[string]any{
-				"shop.pay.BankTransfer": *new(BankTransfer),
-				"shop.pay.Card":         *new(Card),
-				"shop.pay.Channel":      *new(Channel),
-			}, (*PaymentMethod)(nil), (*PaymentReference)(nil), (*PaymentHistoryItem)(nil))
-			return c, nil
-		},
-	}
-}
-
-// PaymentSpec returns the producer.Spec of *Payment values to topic "payments" under subject "payments-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by registering the schema (registry.AutoRegister); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
-func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
-	return producer.Spec[K, *Payment]{
-		Topic:      "payments",
-		RecordName: "shop.pay.Payment",
-		Value:      PaymentSerde(),
-		Source:     registry.AutoRegister(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
-	}
-}
-
-// NewPaymentProducer returns a typed producer of *Payment values over p, bound as PaymentSpec says.
-// It fails at once if the schema cannot be bound to its subject.
-func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Payment], error) {
-	return producer.NewTyped(ctx, p, PaymentSpec[K]())
 }

@@ -14,6 +14,48 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
+
+// InvoiceSchema is the normalized text of the value schema of Invoice:
+// what the producer looks up, or registers, under its subject.
+const InvoiceSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"description":"An invoice sent to a customer.","properties":{"currency":{"const":"EUR","type":"string"},"customer":{"properties":{"email":{"format":"email","type":"string"},"name":{"maxLength":80,"minLength":1,"type":"string"},"vip":{"type":"boolean"}},"required":["name","email"],"type":"object"},"discount":{"maximum":100,"minimum":0,"type":["number","null"]},"due":{"format":"date","type":"string"},"id":{"description":"Invoice ID.","format":"uuid","type":"string"},"issued_at":{"format":"date-time","type":"string"},"lines":{"items":{"properties":{"quantity":{"maximum":1000,"minimum":1,"type":"integer"},"sku":{"pattern":"^[A-Z]{2}-[0-9]+$","type":"string"},"tags":{"items":{"type":"string"},"type":"array","uniqueItems":true},"unit_price":{"exclusiveMinimum":0,"multipleOf":0.01,"type":"number"}},"required":["sku","quantity","unit_price"],"type":"object"},"maxItems":100,"minItems":1,"type":"array"},"notes":{"additionalProperties":{"maxLength":200,"type":"string"},"type":"object"},"status":{"enum":["draft","sent","paid"],"type":"string"},"version":{"enum":[1,2],"type":"integer"}},"required":["id","customer","status","issued_at","lines"],"title":"Invoice","type":"object"}`
+
+// InvoiceFingerprint is the SHA-256 of InvoiceSchema (serde.Fingerprint).
+const InvoiceFingerprint = "9c261940271ead77654049349b5e2b6a692a512311ca93ae8947d72d076a4107"
+
+// InvoiceSerde returns the value schema of Invoice for a producer.Spec:
+// the embedded text, compiled when the producer binds it.
+func InvoiceSerde() producer.Serde {
+	return producer.Serde{
+		Schema: serde.Schema{Format: serde.JSON, Text: InvoiceSchema},
+	}
+}
+
+// InvoiceSpec returns the producer.Spec of *Invoice values to topic "invoices",
+// under subject "invoices-value".
+// Keys are sent as they are (string or []byte, nil for no key).
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
+func InvoiceSpec[K string | []byte]() producer.Spec[K, *Invoice] {
+	return producer.Spec[K, *Invoice]{
+		Topic:      "invoices",
+		RecordName: "Invoice",
+		Value:      InvoiceSerde(),
+		Drift:      registry.DriftFail,
+		Framing:    serde.FramePrefix,
+	}
+}
+
+// NewInvoiceProducer returns a typed producer of *Invoice values over p,
+// bound as InvoiceSpec says. It fails at once if the schema cannot be
+// bound to its subject.
+func NewInvoiceProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Invoice], error) {
+	return producer.NewTyped(ctx, p, InvoiceSpec[K]())
+}
+
 // InvoiceCustomer is the object at invoice.json#/properties/customer.
 type InvoiceCustomer struct {
 	// Name is the required property name.
@@ -243,40 +285,4 @@ func (v *Invoice) validate(p *jsonPath, errs []error) []error {
 		}
 	}
 	return errs
-}
-
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// InvoiceSchema is the normalized text of the value schema of Invoice: what the producer looks up, or registers, under its subject.
-const InvoiceSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"description":"An invoice sent to a customer.","properties":{"currency":{"const":"EUR","type":"string"},"customer":{"properties":{"email":{"format":"email","type":"string"},"name":{"maxLength":80,"minLength":1,"type":"string"},"vip":{"type":"boolean"}},"required":["name","email"],"type":"object"},"discount":{"maximum":100,"minimum":0,"type":["number","null"]},"due":{"format":"date","type":"string"},"id":{"description":"Invoice ID.","format":"uuid","type":"string"},"issued_at":{"format":"date-time","type":"string"},"lines":{"items":{"properties":{"quantity":{"maximum":1000,"minimum":1,"type":"integer"},"sku":{"pattern":"^[A-Z]{2}-[0-9]+$","type":"string"},"tags":{"items":{"type":"string"},"type":"array","uniqueItems":true},"unit_price":{"exclusiveMinimum":0,"multipleOf":0.01,"type":"number"}},"required":["sku","quantity","unit_price"],"type":"object"},"maxItems":100,"minItems":1,"type":"array"},"notes":{"additionalProperties":{"maxLength":200,"type":"string"},"type":"object"},"status":{"enum":["draft","sent","paid"],"type":"string"},"version":{"enum":[1,2],"type":"integer"}},"required":["id","customer","status","issued_at","lines"],"title":"Invoice","type":"object"}`
-
-// InvoiceFingerprint is the SHA-256 of InvoiceSchema (serde.Fingerprint).
-const InvoiceFingerprint = "9c261940271ead77654049349b5e2b6a692a512311ca93ae8947d72d076a4107"
-
-// InvoiceSerde returns the value schema of Invoice for a producer.Spec: the embedded
-// text, compiled when the producer binds it.
-func InvoiceSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.JSON, Text: InvoiceSchema},
-	}
-}
-
-// InvoiceSpec returns the producer.Spec of *Invoice values to topic "invoices" under subject "invoices-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
-func InvoiceSpec[K string | []byte]() producer.Spec[K, *Invoice] {
-	return producer.Spec[K, *Invoice]{
-		Topic:      "invoices",
-		RecordName: "Invoice",
-		Value:      InvoiceSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
-	}
-}
-
-// NewInvoiceProducer returns a typed producer of *Invoice values over p, bound as InvoiceSpec says.
-// It fails at once if the schema cannot be bound to its subject.
-func NewInvoiceProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Invoice], error) {
-	return producer.NewTyped(ctx, p, InvoiceSpec[K]())
 }

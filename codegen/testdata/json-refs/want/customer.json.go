@@ -13,6 +13,65 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
+
+// CustomerSchema is the normalized text of the value schema of Customer:
+// what the producer looks up, or registers, under its subject.
+const CustomerSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"contact":{"properties":{"kind":{"$ref":"#/definitions/contactKind"},"preferred":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"value":{"minLength":3,"type":"string"}},"required":["kind","value"],"type":"object"},"contactKind":{"enum":["email","phone"],"type":"string"},"tier":{"enum":["GOLD","SILVER"],"type":"string"}},"properties":{"billing":{"$ref":"common/address.json"},"contacts":{"items":{"$ref":"#/definitions/contact"},"type":"array"},"id":{"minimum":1,"type":"integer"},"shipping":{"$ref":"common/address.json"},"tier":{"$ref":"#/definitions/tier"}},"required":["id","billing"],"title":"Customer","type":"object"}`
+
+// CustomerFingerprint is the SHA-256 of CustomerSchema (serde.Fingerprint).
+const CustomerFingerprint = "881025f38a64f1dec640ed41bf4ef970061a227a834107909b62ddb980ca0bd9"
+
+// CustomerSerde returns the value schema of Customer for a producer.Spec:
+// the embedded text, compiled when the producer binds it, with its
+// references served from the embedded texts.
+func CustomerSerde() producer.Serde {
+	return producer.Serde{
+		Schema: serde.Schema{Format: serde.JSON, Text: CustomerSchema, References: []serde.Reference{{Name: "common/address.json", Subject: "common-address", Version: 1}}},
+		Resolver: serde.MapResolver{
+			"common/address.json": {Format: serde.JSON, Text: `{
+  "title": "Address",
+  "type": "object",
+  "required": ["street", "country"],
+  "properties": {
+    "street": {"type": "string", "minLength": 1},
+    "city": {"type": "string"},
+    "country": {"$ref": "#/$defs/country"}
+  },
+  "$defs": {
+    "country": {"type": "string", "pattern": "^[A-Z]{2}$"}
+  }
+}
+`},
+		},
+	}
+}
+
+// CustomerSpec returns the producer.Spec of *Customer values to topic "customers",
+// under subject "customers-value".
+// Keys are sent as they are (string or []byte, nil for no key).
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
+func CustomerSpec[K string | []byte]() producer.Spec[K, *Customer] {
+	return producer.Spec[K, *Customer]{
+		Topic:      "customers",
+		RecordName: "Customer",
+		Value:      CustomerSerde(),
+		Drift:      registry.DriftFail,
+		Framing:    serde.FramePrefix,
+	}
+}
+
+// NewCustomerProducer returns a typed producer of *Customer values over p,
+// bound as CustomerSpec says. It fails at once if the schema cannot be
+// bound to its subject.
+func NewCustomerProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Customer], error) {
+	return producer.NewTyped(ctx, p, CustomerSpec[K]())
+}
+
 // ContactKind is the string enum at customer.json#/definitions/contactKind: one of the ContactKind constants.
 type ContactKind string
 
@@ -138,56 +197,4 @@ func (v *Customer) validate(p *jsonPath, errs []error) []error {
 		}
 	}
 	return errs
-}
-
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// CustomerSchema is the normalized text of the value schema of Customer: what the producer looks up, or registers, under its subject.
-const CustomerSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"contact":{"properties":{"kind":{"$ref":"#/definitions/contactKind"},"preferred":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"value":{"minLength":3,"type":"string"}},"required":["kind","value"],"type":"object"},"contactKind":{"enum":["email","phone"],"type":"string"},"tier":{"enum":["GOLD","SILVER"],"type":"string"}},"properties":{"billing":{"$ref":"common/address.json"},"contacts":{"items":{"$ref":"#/definitions/contact"},"type":"array"},"id":{"minimum":1,"type":"integer"},"shipping":{"$ref":"common/address.json"},"tier":{"$ref":"#/definitions/tier"}},"required":["id","billing"],"title":"Customer","type":"object"}`
-
-// CustomerFingerprint is the SHA-256 of CustomerSchema (serde.Fingerprint).
-const CustomerFingerprint = "881025f38a64f1dec640ed41bf4ef970061a227a834107909b62ddb980ca0bd9"
-
-// CustomerSerde returns the value schema of Customer for a producer.Spec: the embedded
-// text, compiled when the producer binds it, with its references served from the embedded texts.
-func CustomerSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.JSON, Text: CustomerSchema, References: []serde.Reference{{Name: "common/address.json", Subject: "common-address", Version: 1}}},
-		Resolver: serde.MapResolver{
-			"common/address.json": {Format: serde.JSON, Text: `{
-  "title": "Address",
-  "type": "object",
-  "required": ["street", "country"],
-  "properties": {
-    "street": {"type": "string", "minLength": 1},
-    "city": {"type": "string"},
-    "country": {"$ref": "#/$defs/country"}
-  },
-  "$defs": {
-    "country": {"type": "string", "pattern": "^[A-Z]{2}$"}
-  }
-}
-`},
-		},
-	}
-}
-
-// CustomerSpec returns the producer.Spec of *Customer values to topic "customers" under subject "customers-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
-func CustomerSpec[K string | []byte]() producer.Spec[K, *Customer] {
-	return producer.Spec[K, *Customer]{
-		Topic:      "customers",
-		RecordName: "Customer",
-		Value:      CustomerSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
-	}
-}
-
-// NewCustomerProducer returns a typed producer of *Customer values over p, bound as CustomerSpec says.
-// It fails at once if the schema cannot be bound to its subject.
-func NewCustomerProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Customer], error) {
-	return producer.NewTyped(ctx, p, CustomerSpec[K]())
 }

@@ -12,9 +12,11 @@ import (
 	"github.com/schemagen/schemagen/serde/protobuf"
 )
 
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
 
-// OrderSchema is the normalized text of the value schema of Order: what the producer looks up, or registers, under its subject.
+// OrderSchema is the normalized text of the value schema of Order:
+// what the producer looks up, or registers, under its subject.
 const OrderSchema = `syntax = "proto3";
 
 package shop.basic.v1;
@@ -42,11 +44,12 @@ enum Status {
 // OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
 const OrderFingerprint = "36bc1a07f15ac593e6aec88c45de1240aaa5368c7ca8b3452738092bfde6502d"
 
-// OrderMessageIndexes returns the message-index path of shop.basic.v1.Order in OrderSchema, written after the schema ID in every record.
+// OrderMessageIndexes returns the message-index path of shop.basic.v1.Order in
+// OrderSchema, written after the schema ID in every record.
 func OrderMessageIndexes() []int { return []int{0} }
 
-// OrderSerde returns the value schema of Order for a producer.Spec: the embedded
-// text, compiled when the producer binds it.
+// OrderSerde returns the value schema of Order for a producer.Spec:
+// the embedded text, compiled when the producer binds it.
 func OrderSerde() producer.Serde {
 	return producer.Serde{
 		Schema: serde.Schema{Format: serde.Protobuf, Text: OrderSchema},
@@ -56,10 +59,13 @@ func OrderSerde() producer.Serde {
 	}
 }
 
-// OrderSpec returns the producer.Spec of *Order values to topic "proto-orders" under subject "proto-orders-value".
+// OrderSpec returns the producer.Spec of *Order values to topic "proto-orders",
+// under subject "proto-orders-value".
 // Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
 func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 	return producer.Spec[K, *Order]{
 		Topic:      "proto-orders",
@@ -70,8 +76,9 @@ func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 	}
 }
 
-// NewOrderProducer returns a typed producer of *Order values over p, bound as OrderSpec says.
-// It fails at once if the schema cannot be bound to its subject.
+// NewOrderProducer returns a typed producer of *Order values over p,
+// bound as OrderSpec says. It fails at once if the schema cannot be
+// bound to its subject.
 func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Order], error) {
 	return producer.NewTyped(ctx, p, OrderSpec[K]())
 }

@@ -12,9 +12,11 @@ import (
 	"github.com/schemagen/schemagen/serde/protobuf"
 )
 
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
 
-// PaymentSchema is the normalized text of the value schema of Payment: what the producer looks up, or registers, under its subject.
+// PaymentSchema is the normalized text of the value schema of Payment:
+// what the producer looks up, or registers, under its subject.
 const PaymentSchema = `syntax = "proto3";
 
 package shop.payments.v1;
@@ -32,11 +34,13 @@ message Payment {
 // PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
 const PaymentFingerprint = "9387c2a4155b4dae0a999c6f59a914ec73eee8daf0b0df68a1223a943358d6eb"
 
-// PaymentMessageIndexes returns the message-index path of shop.payments.v1.Payment in PaymentSchema, written after the schema ID in every record.
+// PaymentMessageIndexes returns the message-index path of shop.payments.v1.Payment in
+// PaymentSchema, written after the schema ID in every record.
 func PaymentMessageIndexes() []int { return []int{0} }
 
-// PaymentSerde returns the value schema of Payment for a producer.Spec: the embedded
-// text, compiled when the producer binds it, with its references served from the embedded texts.
+// PaymentSerde returns the value schema of Payment for a producer.Spec:
+// the embedded text, compiled when the producer binds it, with its
+// references served from the embedded texts.
 func PaymentSerde() producer.Serde {
 	return producer.Serde{
 		Schema: serde.Schema{Format: serde.Protobuf, Text: PaymentSchema, References: []serde.Reference{{Name: "common/money.proto", Subject: "common/money.proto", Version: 1}}},
@@ -59,10 +63,13 @@ message Money {
 	}
 }
 
-// PaymentSpec returns the producer.Spec of *Payment values to topic "payments" under subject "payments-value".
+// PaymentSpec returns the producer.Spec of *Payment values to topic "payments",
+// under subject "payments-value".
 // Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
 func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
 	return producer.Spec[K, *Payment]{
 		Topic:      "payments",
@@ -73,8 +80,9 @@ func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
 	}
 }
 
-// NewPaymentProducer returns a typed producer of *Payment values over p, bound as PaymentSpec says.
-// It fails at once if the schema cannot be bound to its subject.
+// NewPaymentProducer returns a typed producer of *Payment values over p,
+// bound as PaymentSpec says. It fails at once if the schema cannot be
+// bound to its subject.
 func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Payment], error) {
 	return producer.NewTyped(ctx, p, PaymentSpec[K]())
 }
