@@ -44,6 +44,16 @@ java_run() {
 		-cp "$cache/*" "$@"
 }
 
+# java_exec is java_run that replaces the shell, so a backgrounded
+# `java_exec ... &` has the JVM's own PID in $!, not that of a subshell
+# around it (kill -9 of the subshell would leave the broker running).
+java_exec() {
+	# shellcheck disable=SC2086
+	exec java $heap -XX:+UseG1GC -Djava.awt.headless=true \
+		-Dlog4j2.configurationFile="$here/kafka/log4j2.yaml" \
+		-cp "$cache/*" "$@"
+}
+
 config() {
 	mkdir -p "$dir"
 	cat >"$dir/server.properties" <<PROPS
@@ -85,7 +95,7 @@ start() {
 		id=$(java_run kafka.tools.StorageTool random-uuid | tail -n 1)
 		java_run kafka.tools.StorageTool format -t "$id" -c "$dir/server.properties" >"$dir/format.log" 2>&1
 	fi
-	java_run kafka.Kafka "$dir/server.properties" >>"$dir/broker.log" 2>&1 &
+	java_exec kafka.Kafka "$dir/server.properties" >>"$dir/broker.log" 2>&1 &
 	echo $! >"$pidfile"
 	for _ in $(seq 1 120); do
 		if ready; then
