@@ -94,6 +94,18 @@ func TestCompileReferencesThroughResolver(t *testing.T) {
 			res:  serde.MapResolver{"address.json": {Format: serde.JSON, Text: address}},
 		},
 		{
+			name: "relative to draft 4 id",
+			text: `{"$schema":"http://json-schema.org/draft-04/schema#","id":"https://schemas.example/customer.json","properties":{"addr":{"$ref":"address.json"}}}`,
+			refs: []serde.Reference{{Name: "address.json", Subject: "address", Version: 1}},
+			res:  serde.MapResolver{"address.json": {Format: serde.JSON, Text: address}},
+		},
+		{
+			name: "relative to relative $id",
+			text: `{"$id":"customers/customer.json","properties":{"addr":{"$ref":"address.json"}}}`,
+			refs: []serde.Reference{{Name: "customers/address.json", Subject: "address", Version: 1}},
+			res:  serde.MapResolver{"customers/address.json": {Format: serde.JSON, Text: address}},
+		},
+		{
 			name: "unlisted, asked of the resolver by URL",
 			text: `{"properties":{"addr":{"$ref":"https://schemas.example/address.json"}}}`,
 			res:  serde.MapResolver{"https://schemas.example/address.json": {Format: serde.JSON, Text: address}},

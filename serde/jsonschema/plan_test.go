@@ -26,3 +26,12 @@ func TestPlanKeyOrder(t *testing.T) {
 		t.Fatalf("keys %v, want %v", u.plan.keyNames, want)
 	}
 }
+
+// TestPlanKeyOrderRelativeID: a relative $id moves the base URI; the
+// order still comes from the text.
+func TestPlanKeyOrderRelativeID(t *testing.T) {
+	s := compileText(t, `{"$id":"orders/v1.json","properties":{"zeta":{},"alpha":{},"mid":{}}}`)
+	if want := []string{"zeta", "alpha", "mid"}; !slices.Equal(s.plan.keyNames, want) {
+		t.Fatalf("keys %v, want %v", s.plan.keyNames, want)
+	}
+}

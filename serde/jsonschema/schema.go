@@ -68,16 +68,22 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
 	}
 
-	base := rootURL
+	// The base URI: "$id", resolved against the root URL when relative.
+	baseURL, _ := url.Parse(rootURL)
 	if m, ok := raw.(map[string]any); ok {
-		if id, ok := m["$id"].(string); ok {
-			if u, err := url.Parse(id); err == nil && u.IsAbs() {
+		idKey := "$id"
+		if sch, _ := m["$schema"].(string); sch == Draft4 || sch == "" && cfg.draft == Draft4 {
+			idKey = "id" // draft 4 spells it without the dollar
+		}
+		if id, ok := m[idKey].(string); ok {
+			if u, err := url.Parse(id); err == nil {
+				u = baseURL.ResolveReference(u)
 				u.Fragment = ""
-				base = u.String()
+				baseURL = u
 			}
 		}
 	}
-	baseURL, _ := url.Parse(base)
+	base := baseURL.String()
 
 	orders := propertyOrders{}
 	orders.add(rootURL, s.Text)
