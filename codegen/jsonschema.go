@@ -434,22 +434,15 @@ func typeList(o *jobj, where string) (types []string, nullable bool, err error) 
 	return out, nullable, nil
 }
 
-// fieldType is the Go type that holds a value of t: a pointer for
-// nullable values (slices, maps and raw JSON are nil-able already).
+// fieldType is the unqualified Go type that holds a value of t (a pointer
+// for nullable values; slices, maps and raw JSON are nil-able already),
+// used in jsType.expr; files write types with goTypeIn, which qualifies.
 func (j *jsonGen) fieldType(t *jsType) string {
-	expr := t.expr
-	if t.kind == kTime {
-		expr = j.fileTypeQ(expr)
-	}
 	if t.nullable && !nilable(t) {
-		return "*" + expr
+		return "*" + t.expr
 	}
-	return expr
+	return t.expr
 }
-
-// fileTypeQ is filled by the file being written; qualified names in types
-// are rewritten when the type is written (see qualify).
-func (j *jsonGen) fileTypeQ(expr string) string { return expr }
 
 func nilable(t *jsType) bool { return t.kind == kArray || t.kind == kMap || t.kind == kRaw }
 
