@@ -90,6 +90,9 @@ var diffSchemas = []string{
 	`{"properties":{"a~b/c":{"type":"string"},"x y":{"type":"integer"}},"required":["a~b/c","x y","2"]}`,
 	`{"type":"string","pattern":"é+","minLength":2}`,
 	`{"items":{"type":"array","items":{"enum":[0,1]}},"maxItems":2}`,
+	`{"uniqueItems":true,"items":{"type":["string","number","object","array","boolean","null"]}}`,
+	`{"patternProperties":{"^n_":{"type":"number","minimum":0},"_x$":{"type":"integer"},"é":{"maxLength":1}},"properties":{"n_fixed":{"type":"string"}},"additionalProperties":false}`,
+	`{"type":"object","patternProperties":{"^[a-z]+$":{"type":"string"}},"additionalProperties":{"type":"boolean"},"maxProperties":3}`,
 }
 
 var diffInstances = []string{
@@ -103,6 +106,8 @@ var diffInstances = []string{
 	`{"name":"n","extra":1,"more":"x"}`, `{"name":1}`, `[{"sku":"a"},{"sku":1},{}]`, `{"f":1,"t":2,"u":3}`,
 	`{"n":1}`, `{"n":1.5}`, `3`, `6`, `12`, `9007199254740995`, `{"a~b/c":1,"x y":"s"}`, `[[0,1],[2]]`, `[[0],[1],[0]]`,
 	`{"a":1,"a":2}`, `{"name":"n","x":1,"x":"y"}`, `"\ud800"`, `{"\u0061":5,"b":"abc"}`,
+	`[1,1.0]`, `[1,"1"]`, `["a","\u0061"]`, `[{"a":1,"b":[2]},{"b":[2.0],"a":1}]`, `[[1,2],[2,1]]`, `[null,false,0,""]`, `[true,true]`, `[-0,0]`, `[1e2,100]`,
+	`{"n_a":-1,"n_x":1.5,"b_x":"s","n_fixed":1,"é":"ab","zz":1}`, `{"n_fixed":"s","n_b":2,"é":"a"}`, `{"abc":"s","ABC":true,"x1":1}`, `{"a":"x","b":"y","c":"z","D":false}`,
 }
 
 // TestPlanMatchesLibrary runs every instance through every schema on both

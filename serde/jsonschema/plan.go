@@ -64,11 +64,13 @@ type node struct {
 	keyNames  []string
 	addlFalse bool
 	addl      *node
+	patterns  []patternProp
 	minProps  int
 	maxProps  int
 	objChecks bool
 
 	items     *node
+	unique    bool
 	minItems  int
 	maxItems  int
 	arrChecks bool
@@ -82,6 +84,13 @@ type node struct {
 	applies      bool // any applicator above
 	onlyRef      bool // nothing but $ref: validate as the target
 	leafString   bool // "type": "string" and string keywords only
+}
+
+// patternProp is one entry of patternProperties.
+type patternProp struct {
+	re    string
+	match *matcher
+	node  *node
 }
 
 // scalar is a const or enum value.
@@ -160,8 +169,6 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		b.decline(s, "$dynamicRef")
 	case s.PropertyNames != nil:
 		b.decline(s, "propertyNames")
-	case len(s.PatternProperties) > 0:
-		b.decline(s, "patternProperties")
 	case s.RegexProperties:
 		b.decline(s, "regexProperties")
 	case len(s.Dependencies) > 0:
@@ -180,8 +187,6 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		b.decline(s, "prefixItems")
 	case s.AdditionalItems != nil:
 		b.decline(s, "additionalItems")
-	case s.UniqueItems:
-		b.decline(s, "uniqueItems")
 	case len(s.Extensions) > 0:
 		b.decline(s, "extension keywords")
 	case s.ContentEncoding != "" || s.ContentMediaType != "" || s.ContentSchema != nil:
@@ -274,8 +279,12 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	case *js.Schema:
 		n.addl = b.build(a)
 	}
+	for re, sch := range s.PatternProperties {
+		n.patterns = append(n.patterns, patternProp{re: re.String(), match: newMatcher(re), node: b.build(sch)})
+	}
+	sort.Slice(n.patterns, func(i, j int) bool { return n.patterns[i].re < n.patterns[j].re })
 	n.minProps, n.maxProps = s.MinProperties, s.MaxProperties
-	n.objChecks = n.keys != nil || n.addlFalse || n.addl != nil || n.minProps >= 0 || n.maxProps >= 0
+	n.objChecks = n.keys != nil || n.addlFalse || n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
 
 	// Arrays.
 	switch it := s.Items.(type) {
@@ -287,8 +296,9 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	if s.Items2020 != nil {
 		n.items = b.build(s.Items2020)
 	}
+	n.unique = s.UniqueItems
 	n.minItems, n.maxItems = s.MinItems, s.MaxItems
-	n.arrChecks = n.items != nil || n.minItems >= 0 || n.maxItems >= 0
+	n.arrChecks = n.items != nil || n.unique || n.minItems >= 0 || n.maxItems >= 0
 
 	n.ref = b.build(s.Ref)
 	for _, x := range s.AllOf {

@@ -475,7 +475,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 	if len(n.keyNames) > 64 {
 		seenBig = make([]bool, len(n.keyNames))
 	}
-	track := n.addl != nil || n.minProps >= 0 || n.maxProps >= 0
+	track := n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
 	keys0 := len(r.keys)
 	count, next := 0, 0
 	i = r.ws(i + 1)
@@ -525,10 +525,29 @@ func (r *run) object(n *node, i int) (int, bool) {
 			r.keys = r.keys[:keys0]
 			return len(d), false
 		}
+		// properties, then patternProperties, then additionalProperties
+		// for keys neither names.
+		start, end := i, -1
+		matched := false
+		for _, p := range n.patterns {
+			if !p.match.match(key) {
+				continue
+			}
+			matched = true
+			r.path = append(r.path, pathSeg{key: raw, idx: -1})
+			e, k := r.child(p.node, start)
+			r.path = r.path[:len(r.path)-1]
+			end, ok = e, ok && k
+			if r.declined {
+				r.keys = r.keys[:keys0]
+				return len(d), false
+			}
+		}
 		var sub *node
 		switch {
 		case known && n.inProps[idx]:
 			sub = n.keyNodes[idx]
+		case matched:
 		case n.addlFalse:
 			r.failKey(string(key), serde.ErrUnknownField, "property not allowed by the schema")
 			ok = false
@@ -538,16 +557,18 @@ func (r *run) object(n *node, i int) (int, bool) {
 		if sub != nil {
 			r.path = append(r.path, pathSeg{key: raw, idx: -1})
 			var k bool
-			i, k = r.child(sub, i)
+			end, k = r.child(sub, start)
 			r.path = r.path[:len(r.path)-1]
 			ok = ok && k
 			if r.declined {
 				r.keys = r.keys[:keys0]
 				return len(d), false
 			}
-		} else {
-			i = r.skip(i)
 		}
+		if end < 0 {
+			end = r.skip(start)
+		}
+		i = end
 		i = r.ws(i)
 		if i < len(d) && d[i] == ',' {
 			i = r.ws(i + 1)
@@ -581,8 +602,12 @@ func (r *run) array(n *node, i int) (int, bool) {
 	d := r.data
 	ok := true
 	count := 0
+	var bounds []int // start and end of each item, for uniqueItems
 	i = r.ws(i + 1)
 	for i < len(d) && d[i] != ']' {
+		if n.unique {
+			bounds = append(bounds, i)
+		}
 		if n.items != nil {
 			r.path = append(r.path, pathSeg{idx: count})
 			var k bool
@@ -596,9 +621,18 @@ func (r *run) array(n *node, i int) (int, bool) {
 			i = r.skip(i)
 		}
 		count++
+		if n.unique {
+			bounds = append(bounds, i)
+		}
 		i = r.ws(i)
 		if i < len(d) && d[i] == ',' {
 			i = r.ws(i + 1)
+		}
+	}
+	if n.unique && !r.declined {
+		if a, b, dup := r.duplicateItems(bounds); dup {
+			r.fail(serde.ErrConstraint, "items at index %d and %d are equal", a, b)
+			ok = false
 		}
 	}
 	if n.minItems >= 0 && count < n.minItems {
@@ -851,4 +885,46 @@ func (r *run) numberChecks(n *node, lit []byte) bool {
 		}
 	}
 	return ok
+}
+
+// duplicateItems finds two equal items, by JSON value: strings by their
+// value, numbers by their exact value, objects whatever their key order.
+func (r *run) duplicateItems(bounds []int) (a, b int, dup bool) {
+	n := len(bounds) / 2
+	if n < 2 {
+		return 0, 0, false
+	}
+	keys := make([]string, n)
+	for k := range n {
+		keys[k] = r.itemKey(r.data[bounds[2*k]:bounds[2*k+1]])
+	}
+	seen := make(map[string]int, n)
+	for k, key := range keys {
+		if j, ok := seen[key]; ok {
+			return j, k, true
+		}
+		seen[key] = k
+	}
+	return 0, 0, false
+}
+
+// itemKey is a text equal for equal JSON values.
+func (r *run) itemKey(item []byte) string {
+	item = bytes.TrimRight(item, " \t\r\n")
+	if len(item) == 0 {
+		return ""
+	}
+	switch c := item[0]; {
+	case c == '"':
+		return "s" + unquote(item[1:len(item)-1])
+	case c == '{' || c == '[':
+		v, err := decodeDoc(item)
+		if err != nil {
+			return "x" + string(item)
+		}
+		return "j" + canonical(v)
+	case c == 't' || c == 'f' || c == 'n':
+		return string(item)
+	}
+	return "n" + normNumber(string(item))
 }

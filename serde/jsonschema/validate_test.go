@@ -150,8 +150,11 @@ func TestOtherKeywords(t *testing.T) {
 		{name: "then", schema: `{"if":{"required":["a"]},"then":{"required":["b"]}}`, value: `{"a":1}`, path: "b", sentinel: serde.ErrRequired, plan: true},
 		{name: "unevaluatedProperties", schema: `{"allOf":[{"properties":{"a":{}}}],"unevaluatedProperties":false}`, value: `{"a":1,"b":2}`, path: "b", sentinel: serde.ErrUnknownField},
 		{name: "dependentRequired", schema: `{"dependentRequired":{"a":["b"]}}`, value: `{"a":1}`, sentinel: serde.ErrConstraint},
-		{name: "uniqueItems", schema: `{"uniqueItems":true}`, value: `[1,1]`, sentinel: serde.ErrConstraint},
-		{name: "patternProperties", schema: `{"patternProperties":{"^n_":{"type":"number"}}}`, value: `{"n_x":"s"}`, path: "n_x", sentinel: serde.ErrType},
+		{name: "uniqueItems", schema: `{"uniqueItems":true}`, value: `[1,{"a":[1]},1.0]`, sentinel: serde.ErrConstraint, plan: true},
+		{name: "uniqueItems objects", schema: `{"properties":{"l":{"uniqueItems":true}}}`, value: `{"l":[{"a":1,"b":2},{"b":2,"a":1}]}`, path: "l", sentinel: serde.ErrConstraint, plan: true},
+		{name: "patternProperties", schema: `{"patternProperties":{"^n_":{"type":"number"}}}`, value: `{"n_x":"s"}`, path: "n_x", sentinel: serde.ErrType, plan: true},
+		{name: "patternProperties closes out", schema: `{"patternProperties":{"^n_":{}},"additionalProperties":false}`, value: `{"n_x":1,"m":2}`, path: "m", sentinel: serde.ErrUnknownField, plan: true},
+		{name: "propertyNames", schema: `{"propertyNames":{"maxLength":2}}`, value: `{"abc":1}`, path: "abc", sentinel: serde.ErrRange},
 		{name: "contains", schema: `{"contains":{"type":"string"}}`, value: `[1]`, sentinel: serde.ErrConstraint},
 	}
 	for _, tc := range tests {
