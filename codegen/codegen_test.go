@@ -135,3 +135,23 @@ func TestProtoMessage(t *testing.T) {
 		})
 	}
 }
+
+// TestJSONRefusesUncheckable: a constraint the generated Validate could not
+// check fails generation instead of being skipped.
+func TestJSONRefusesUncheckable(t *testing.T) {
+	tests := []struct {
+		name, schema, want string
+	}{
+		{name: "constraints without a type", schema: `{"type":"object","properties":{"a":{"minLength":3}}}`, want: "cannot infer a Go type"},
+		{name: "uniqueItems on objects", schema: `{"type":"object","properties":{"a":{"type":"array","uniqueItems":true,"items":{"type":"object","properties":{"b":{"type":"string"}}}}}}`, want: "uniqueItems is supported on arrays of non-null"},
+		{name: "multipleOf too precise", schema: `{"type":"object","properties":{"a":{"type":"number","multipleOf":0.12345678901234567890123}}}`, want: "more than 19 significant digits"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := codegen.Generate(context.Background(), codegen.Package{ImportPath: "x/y", Entries: []codegen.Entry{jsonEntry(tt.schema)}})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("Generate error = %v, want one containing %q", err, tt.want)
+			}
+		})
+	}
+}

@@ -289,7 +289,7 @@ func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
 			typ = "array"
 		case allStrings(o.m["enum"]):
 			typ = "string"
-		case o.m["enum"] == nil && o.m["const"] == nil:
+		case onlyKeys(o):
 			return &jsType{kind: kRaw, expr: "json.RawMessage", node: o, where: where, nullable: nullable}, nil
 		default:
 			return nil, fmt.Errorf("json schema: %s: cannot infer a Go type: add \"type\"", where)
@@ -711,6 +711,7 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 		m.p("if !", expr, ".IsValid() {")
 		m.fail("ErrEnum", "value must be one of "+strings.ReplaceAll(strings.Join(q, ", "), "%", "%%"))
 		m.p("}")
+		m.stringChecks(o, "string("+expr+")")
 	case kString:
 		m.stringChecks(o, expr)
 	case kInt, kNum:
@@ -735,7 +736,9 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 		if o.m["uniqueItems"] == true {
 			switch t.elem.kind {
 			case kString, kEnum, kInt, kNum, kBool:
-				if !t.elem.nullable {
+				if t.elem.nullable {
+					m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
+				} else {
 					i := "i" + strconv.Itoa(depth)
 					m.p("if len(", expr, ") > 1 {")
 					m.p("seen := make(map[", t.elem.expr, "]int, len(", expr, "))")
@@ -747,6 +750,8 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 					m.p("}")
 					m.p("}")
 				}
+			default:
+				m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
 			}
 		}
 		sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Item"}
