@@ -144,6 +144,9 @@ func TestJSONRefusesUncheckable(t *testing.T) {
 	}{
 		{name: "constraints without a type", schema: `{"type":"object","properties":{"a":{"minLength":3}}}`, want: "cannot infer a Go type"},
 		{name: "uniqueItems on objects", schema: `{"type":"object","properties":{"a":{"type":"array","uniqueItems":true,"items":{"type":"object","properties":{"b":{"type":"string"}}}}}}`, want: "uniqueItems is supported on arrays of non-null"},
+		{name: "enum on an object", schema: `{"type":"object","properties":{"a":{"type":"object","enum":[{}]}}}`, want: "enum on an object is not supported"},
+		{name: "required on a map", schema: `{"type":"object","properties":{"a":{"type":"object","required":["k"],"additionalProperties":{"type":"string"}}}}`, want: "required without properties"},
+		{name: "anyOf with siblings", schema: `{"type":"object","properties":{"a":{"minLength":2,"anyOf":[{"type":"string"},{"type":"null"}]}}}`, want: "anyOf is supported only as"},
 		{name: "multipleOf too precise", schema: `{"type":"object","properties":{"a":{"type":"number","multipleOf":0.12345678901234567890123}}}`, want: "more than 19 significant digits"},
 	}
 	for _, tt := range tests {

@@ -254,7 +254,7 @@ func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
 	for _, comb := range []string{"oneOf", "anyOf"} {
 		if v, ok := o.m[comb]; ok {
 			branches, _ := v.([]any)
-			if len(branches) != 2 || o.m["type"] != nil {
+			if len(branches) != 2 || !onlyKeys(o, comb) {
 				return nil, fmt.Errorf("json schema: %s: %s is supported only as [S, {\"type\": \"null\"}]", where, comb)
 			}
 			other := -1
@@ -300,11 +300,21 @@ func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
 		return nil, fmt.Errorf("json schema: %s: several types %v are not supported", where, types)
 	}
 	t := &jsType{node: o, where: where, nullable: nullable, draft4: j.draft4}
+	if typ == "object" || typ == "array" {
+		for _, k := range []string{"enum", "const"} {
+			if _, ok := o.m[k]; ok {
+				return nil, fmt.Errorf("json schema: %s: %s on an %s is not supported", where, k, typ)
+			}
+		}
+	}
 	switch typ {
 	case "object":
 		props, _ := o.m["properties"].(*jobj)
 		ap, hasAP := o.m["additionalProperties"]
 		if props == nil && (hasAP || o.m["required"] == nil) {
+			if o.m["required"] != nil {
+				return nil, fmt.Errorf("json schema: %s: required without properties is not supported", where)
+			}
 			t.kind, t.expr = kMap, ""
 			var elem *jsType
 			if apo, ok := ap.(*jobj); ok {
