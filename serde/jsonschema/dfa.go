@@ -44,6 +44,7 @@ func (m *matcher) matchASCII(b []byte) bool {
 }
 
 const (
+	dfaMaxInsts  = 256 // bigger programs keep to regexp: building would cost too much
 	dfaMaxStates = 256
 	dfaDead      = 0 // the state add returns when the DFA grows too big
 )
@@ -91,6 +92,8 @@ func (d *dfa) match(b []byte) (matched, ok bool) {
 
 type dfaBuilder struct {
 	prog   *syntax.Prog
+	mark   []uint32 // mark[pc] == gen: pc already in the set being built
+	gen    uint32
 	ids    map[string]uint16
 	states [][]uint32 // thread pcs per state
 	d      *dfa
@@ -104,7 +107,7 @@ func buildDFA(pattern string) *dfa {
 		return nil
 	}
 	prog, err := syntax.Compile(re.Simplify())
-	if err != nil {
+	if err != nil || len(prog.Inst) > dfaMaxInsts {
 		return nil
 	}
 	for _, in := range prog.Inst {
@@ -114,17 +117,20 @@ func buildDFA(pattern string) *dfa {
 			}
 		}
 	}
-	b := &dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &dfa{}}
+	b := &dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &dfa{}, mark: make([]uint32, len(prog.Inst))}
 	// State 0 is dead: no threads, and nothing restarts into it because
 	// unanchored search restarts every step; keep it distinct by key.
 	b.add(nil, "dead")
-	start := b.closure(nil, []uint32{uint32(prog.Start)}, true)
+	b.gen++
+	start := b.closure(nil, uint32(prog.Start), true)
 	b.d.start = b.add(start, "start")
-	restart := b.closure(nil, []uint32{uint32(prog.Start)}, false)
+	b.gen++
+	restart := b.closure(nil, uint32(prog.Start), false)
 	for i := 1; i < len(b.states) && !b.failed; i++ {
 		cur := b.states[i]
 		for c := 0; c < 128; c++ {
 			var out []uint32
+			b.gen++
 			for _, pc := range cur {
 				in := &prog.Inst[pc]
 				var ok bool
@@ -137,10 +143,15 @@ func buildDFA(pattern string) *dfa {
 					ok = c != '\n'
 				}
 				if ok {
-					out = b.closure(out, []uint32{in.Out}, false)
+					out = b.closure(out, in.Out, false)
 				}
 			}
-			out = append(out, restart...)
+			for _, pc := range restart {
+				if b.mark[pc] != b.gen {
+					b.mark[pc] = b.gen
+					out = append(out, pc)
+				}
+			}
 			b.d.next[i][c] = b.add(out, "")
 		}
 	}
@@ -163,23 +174,23 @@ func buildDFA(pattern string) *dfa {
 	return b.d
 }
 
-// closure adds to set the threads reachable from pcs without consuming
-// input: rune instructions, Match, and $ assertions (kept pending).
-func (b *dfaBuilder) closure(set []uint32, pcs []uint32, atStart bool) []uint32 {
-	stack := append([]uint32(nil), pcs...)
+// closure adds to set the threads reachable from pc without consuming
+// input: rune instructions, Match, and assertions (kept pending). Marks
+// with the current generation say what the set already holds.
+func (b *dfaBuilder) closure(set []uint32, pc uint32, atStart bool) []uint32 {
+	stack := []uint32{pc}
 	for len(stack) > 0 {
 		pc := stack[len(stack)-1]
 		stack = stack[:len(stack)-1]
-		if slices.Contains(set, pc) {
+		if b.mark[pc] == b.gen {
 			continue
 		}
+		b.mark[pc] = b.gen
 		in := &b.prog.Inst[pc]
 		switch in.Op {
 		case syntax.InstAlt, syntax.InstAltMatch:
-			set = append(set, pc)
 			stack = append(stack, in.Out, in.Arg)
 		case syntax.InstNop, syntax.InstCapture:
-			set = append(set, pc)
 			stack = append(stack, in.Out)
 		case syntax.InstEmptyWidth:
 			set = append(set, pc)
