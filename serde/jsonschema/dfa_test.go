@@ -78,3 +78,36 @@ func TestDFANonASCII(t *testing.T) {
 		})
 	}
 }
+
+// FuzzDFA: for any pattern the DFA takes and any input, it answers as
+// regexp does.
+func FuzzDFA(f *testing.F) {
+	f.Add(`^[A-Z]{3}$`, "EUR")
+	f.Add(`^-?[0-9]+(\.[0-9]{1,4})?$`, "-12.5")
+	f.Add(`(?i)^a.c$|x$`, "AbC")
+	f.Add(`^$`, "")
+	f.Add(`é+`, "ééx")
+	f.Fuzz(func(t *testing.T, pattern, input string) {
+		if len(pattern) > 200 || len(input) > 1000 {
+			return
+		}
+		re, err := regexp.Compile(pattern)
+		if err != nil {
+			return
+		}
+		m := newMatcher(re)
+		want := re.MatchString(input)
+		if got := m.match([]byte(input)); got != want {
+			t.Fatalf("%q on %q: matcher %v, regexp %v", pattern, input, got, want)
+		}
+		ascii := true
+		for i := 0; i < len(input); i++ {
+			ascii = ascii && input[i] < 0x80
+		}
+		if ascii && m.dfa != nil {
+			if got := m.dfa.matchASCII([]byte(input)); got != want {
+				t.Fatalf("%q on %q: matchASCII %v, regexp %v", pattern, input, got, want)
+			}
+		}
+	})
+}
