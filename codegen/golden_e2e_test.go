@@ -372,6 +372,7 @@ func TestE2EAvroRefs(t *testing.T) {
 func TestE2EAvroUnion(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
+	const tok = "0b8e6c1e-6a43-4c59-a7a9-6f0c1e2d3b4a"
 	// PaymentSpec registers its schema (id_source: register).
 	typed, err := avrounion.NewPaymentProducer[string](ctx, e.p)
 	if err != nil {
@@ -380,11 +381,11 @@ func TestE2EAvroUnion(t *testing.T) {
 	values := []*avrounion.Payment{
 		{
 			ID:        "p-1",
-			Method:    &avrounion.PaymentMethod{Value: avrounion.Card{Last4: "4242", ExpiryMonth: 12}},
+			Method:    &avrounion.PaymentMethod{Value: avrounion.Card{Last4: "4242", ExpiryMonth: 12, Token: tok}},
 			Reference: &avrounion.PaymentReference{Value: avrounion.PaymentReferenceLong(77)},
 			History: []*avrounion.PaymentHistoryItem{
 				{Value: avrounion.PaymentHistoryItemInt(3)},
-				{Value: avrounion.Card{Last4: "0000", ExpiryMonth: 1}},
+				{Value: avrounion.Card{Last4: "0000", ExpiryMonth: 1, Token: tok}},
 			},
 		},
 		{
@@ -416,6 +417,13 @@ func TestE2EAvroUnion(t *testing.T) {
 			ID: "x", Method: &avrounion.PaymentMethod{Value: avrounion.PaymentMethodString("v")},
 			Reference: &avrounion.PaymentReference{Value: avrounion.Channel("MAIL")},
 		}, path: "reference", sentinel: serde.ErrEnum},
+		{name: "bad field in a record branch", value: &avrounion.Payment{
+			ID: "x", Method: &avrounion.PaymentMethod{Value: avrounion.Card{Last4: "1", Token: "not-a-uuid"}},
+		}, path: "method.token", sentinel: serde.ErrFormat},
+		{name: "bad field in a branch in an array", value: &avrounion.Payment{
+			ID: "x", Method: &avrounion.PaymentMethod{Value: avrounion.PaymentMethodString("v")},
+			History: []*avrounion.PaymentHistoryItem{{Value: avrounion.PaymentHistoryItemInt(1)}, {Value: avrounion.Card{Token: "x"}}},
+		}, path: "history[1].token", sentinel: serde.ErrFormat},
 		{name: "nullable with no branch", value: &avrounion.Payment{
 			ID: "x", Method: &avrounion.PaymentMethod{Value: avrounion.PaymentMethodString("v")},
 			Reference: &avrounion.PaymentReference{},

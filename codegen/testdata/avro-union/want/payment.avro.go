@@ -18,10 +18,10 @@ const _ = producer.IsAtLeastVersion0_1_0
 
 // PaymentSchema is the normalized text of the value schema of Payment:
 // what the producer looks up, or registers, under its subject.
-const PaymentSchema = `{"name":"shop.pay.Payment","type":"record","fields":[{"name":"id","type":"string","order":"ascending"},{"name":"method","type":[{"name":"shop.pay.Card","type":"record","fields":[{"name":"last4","type":"string","order":"ascending"},{"name":"expiry_month","type":"int","order":"ascending"}]},{"name":"shop.pay.BankTransfer","type":"record","fields":[{"name":"iban","type":"string","order":"ascending"}]},"string"],"order":"ascending"},{"name":"reference","type":["null","long","string",{"name":"shop.pay.Channel","type":"enum","symbols":["WEB","STORE"]}],"order":"ascending","default":null},{"name":"history","type":{"type":"array","items":["int","shop.pay.Card"]},"order":"ascending"}]}`
+const PaymentSchema = `{"name":"shop.pay.Payment","type":"record","fields":[{"name":"id","type":"string","order":"ascending"},{"name":"method","type":[{"name":"shop.pay.Card","type":"record","fields":[{"name":"last4","type":"string","order":"ascending"},{"name":"expiry_month","type":"int","order":"ascending"},{"name":"token","type":{"type":"string","logicalType":"uuid"},"order":"ascending"}]},{"name":"shop.pay.BankTransfer","type":"record","fields":[{"name":"iban","type":"string","order":"ascending"}]},"string"],"order":"ascending"},{"name":"reference","type":["null","long","string",{"name":"shop.pay.Channel","type":"enum","symbols":["WEB","STORE"]}],"order":"ascending","default":null},{"name":"history","type":{"type":"array","items":["int","shop.pay.Card"]},"order":"ascending"}]}`
 
 // PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
-const PaymentFingerprint = "9684ea9ac25f20ab2c390d7f0f95dbd9518b726b2a04d27bfd2dfb72a3250f77"
+const PaymentFingerprint = "4136c29a6f1c4b29384b32692095088e3da4556a2c5a279453c41946e9f52176"
 
 // PaymentSerde returns the value schema of Payment for a producer.Spec:
 // the embedded text, compiled when the producer binds it.
@@ -74,6 +74,8 @@ type Card struct {
 	Last4 string `avro:"last4"`
 	// ExpiryMonth is field expiry_month.
 	ExpiryMonth int32 `avro:"expiry_month"`
+	// Token is field token.
+	Token string `avro:"token"`
 }
 
 // BankTransfer is the Avro record shop.pay.BankTransfer.
