@@ -1,3 +1,5 @@
+//go:build !codegen_update
+
 package codegen_test
 
 import (
