@@ -158,3 +158,25 @@ func TestJSONRefusesUncheckable(t *testing.T) {
 		})
 	}
 }
+
+// TestSameSchemaTwoTopics: one schema on two topics generates its types
+// once and a stub per topic, the second prefixed with its topic.
+func TestSameSchemaTwoTopics(t *testing.T) {
+	rec := `{"type":"record","name":"Order","fields":[{"name":"a","type":"int"}]}`
+	a, b := avroEntry(rec), avroEntry(rec)
+	a.Topic, b.Topic = "orders", "orders-archive"
+	a.Source, b.Source = "order.avsc", "order_archive.avsc"
+	files, err := codegen.Generate(context.Background(), codegen.Package{ImportPath: "x/y", Entries: []codegen.Entry{a, b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := string(files["order.avro.go"]) + string(files["order_archive.avro.go"])
+	for _, want := range []string{"func NewOrderProducer[", "func NewOrdersArchiveOrderProducer[", `Topic:      "orders-archive"`} {
+		if !strings.Contains(all, want) {
+			t.Fatalf("output lacks %q:\n%s", want, all)
+		}
+	}
+	if n := strings.Count(all, "type Order struct"); n != 1 {
+		t.Fatalf("type Order declared %d times", n)
+	}
+}

@@ -54,6 +54,14 @@ func (r *recorder) Resolve(ctx context.Context, ref serde.Reference) (serde.Sche
 }
 
 func (g *generator) addStub(s *stubInfo) error {
+	// The same type on a second topic (or as key and value): prefix the
+	// stub's names with the topic, and the role if need be.
+	if _, taken := g.names[s.name+"Schema"]; taken {
+		s.name = goName(s.e.Topic) + s.name
+		if _, taken := g.names[s.name+"Schema"]; taken {
+			s.name = goName(s.e.Role.String()) + s.name
+		}
+	}
 	for _, suffix := range []string{"Schema", "Fingerprint", "Serde"} {
 		if err := g.declare(s.name+suffix, entryName(s.e)); err != nil {
 			return err
