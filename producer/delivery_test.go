@@ -102,3 +102,42 @@ func TestLogger(t *testing.T) {
 	}
 	t.Fatalf("no franz-go client message among %q", h.msgs)
 }
+
+// TestProduceSyncSkipsLinger: with a minute of linger, ProduceSync still
+// returns at once (its partition is flushed), while Produce waits.
+func TestProduceSyncSkipsLinger(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "t"))
+	p := newProducer(t, c, producer.Linger(time.Minute))
+	typed := newOrders(t, p, "t", nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	// The client learns the topic's partitions with its first record.
+	if _, err := typed.Produce(ctx, nil, &order{ID: "warm-up"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	md, err := typed.ProduceSync(ctx, nil, &order{ID: "a"})
+	if err != nil || md.Offset != 1 {
+		t.Fatalf("ProduceSync = %+v, %v", md, err)
+	}
+	f, err := typed.Produce(ctx, nil, &order{ID: "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-f.Done():
+		t.Fatal("a lingering record completed without a flush")
+	default:
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if md, err := f.Get(ctx); err != nil || md.Offset != 2 {
+		t.Fatalf("after Flush: %+v, %v", md, err)
+	}
+	if m := p.Metrics(); m.RecordsSent != 3 {
+		t.Fatalf("sent %d", m.RecordsSent)
+	}
+}

@@ -221,6 +221,30 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 	return nil
 }
 
+// sendSync is send through kgo's ProduceSync, which does not wait for the
+// linger, and returns the record's outcome.
+func (p *Producer) sendSync(ctx context.Context, pd *pending) (RecordMetadata, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	pd.Context = ctx
+	pd.p = p
+	pd.rec.Context = pd
+	p.inflight.Add(1)
+	if p.closed.Load() {
+		err := p.notSent(pd, fmt.Errorf("producer: %s: %w", pd.rec.Topic, ErrClosed))
+		return pd.fut.md, err
+	}
+	if p.cfg.bufferFull == FailFast && p.cl.BufferedProduceRecords() >= int64(p.cfg.maxBufRecords) {
+		err := p.notSent(pd, fmt.Errorf("producer: %s: %w (%d records buffered)", pd.rec.Topic, ErrBufferFull, p.cfg.maxBufRecords))
+		return pd.fut.md, err
+	}
+	// kgo's ProduceSync calls its own promise; ours runs after it, once.
+	res := p.cl.ProduceSync(ctx, &pd.rec)
+	p.finish(pd, res[0].Err)
+	return pd.fut.Get(context.Background())
+}
+
 func (p *Producer) notSent(pd *pending, err error) error {
 	md := pd.metadata()
 	md.Offset = -1

@@ -337,15 +337,25 @@ func (t *Typed[K, V]) Producer() *Producer { return t.p }
 // ctx also bounds the record's delivery: when it is done before the record
 // is sent, the record fails with ctx's error.
 func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...RecordOpt) (*Future, error) {
+	pd, err := t.build(ctx, key, value, opts)
+	if err != nil {
+		return &pd.fut, err
+	}
+	return &pd.fut, t.p.send(ctx, pd)
+}
+
+// build validates and serializes one record; on a rejection it runs the
+// reject policy and returns the error.
+func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOpt) (*pending, error) {
 	pd := &pending{valueID: t.valueID, keyID: t.keyID}
 	pd.rec.Topic = t.topic
 	if err := t.encodeKey(pd, key); err != nil {
-		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
+		return pd, t.rejected(ctx, pd, value, err, opts)
 	}
 	size := t.hint.Load()
 	buf, err := t.val.AppendSerialize(make([]byte, 0, size+size/4+16), value)
 	if err != nil {
-		return &pd.fut, t.rejected(ctx, pd, value, err, opts)
+		return pd, t.rejected(ctx, pd, value, err, opts)
 	}
 	if n := int64(len(buf)); n > size && n <= 64<<10 {
 		t.hint.Store(n) // grows only: no shared write per record
@@ -355,7 +365,7 @@ func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...Recor
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
-	return &pd.fut, t.p.send(ctx, pd)
+	return pd, nil
 }
 
 func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
@@ -387,14 +397,17 @@ func (t *Typed[K, V]) ProduceFunc(ctx context.Context, key K, value V, fn func(R
 	return err
 }
 
-// ProduceSync produces one record and waits for its outcome or for ctx to
-// be done. The wait includes the producer's linger.
+// ProduceSync produces one record and waits for its outcome; ctx bounds the
+// wait and the record's delivery alike. Through franz-go's ProduceSync, the
+// record's partition is sent without waiting for the linger, except for the
+// very first records to a topic whose partitions the client has not loaded
+// yet.
 func (t *Typed[K, V]) ProduceSync(ctx context.Context, key K, value V, opts ...RecordOpt) (RecordMetadata, error) {
-	f, err := t.Produce(ctx, key, value, opts...)
+	pd, err := t.build(ctx, key, value, opts)
 	if err != nil {
-		return RecordMetadata{Topic: t.topic, Offset: -1}, err
+		return RecordMetadata{Topic: t.topic, Partition: -1, Offset: -1}, err
 	}
-	return f.Get(ctx)
+	return t.p.sendSync(ctx, pd)
 }
 
 // Delete writes a tombstone for key: a record with a null value, which
