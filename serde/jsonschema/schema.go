@@ -43,7 +43,8 @@ var _ serde.Compiled = (*Schema)(nil)
 // only by r: first the references s lists (by Name, absolute or relative to
 // the schema's base URI), then r.Resolve(Reference{Name: url}). Nothing is
 // ever read from a file or the network. An unresolvable reference wraps
-// serde.ErrReference; a schema over the limits wraps serde.ErrLimit; every
+// serde.ErrReference; a schema over the limits (MaxSchemaBytes, MaxDepth,
+// a number with an exponent beyond ±1000) wraps serde.ErrLimit; every
 // error wraps serde.ErrSchema.
 func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Schema, err error) {
 	cfg := defaultConfig()

@@ -17,7 +17,9 @@ import (
 // encoding/json marshals (structs, map[string]any, []any, scalars), or JSON
 // text as json.RawMessage or []byte. It returns nil, a
 // *serde.ValidationError, or errors.Join of one per violation, each with the
-// value's path (items[2].sku) and the sentinel naming the rule.
+// value's path (items[2].sku) and the sentinel naming the rule. JSON text
+// that does not parse is a violation with serde.ErrType, and a number with
+// an exponent beyond ±1000 one with serde.ErrRange, whatever the schema.
 func (s *Schema) Validate(v any) error {
 	if g, ok := v.(serde.Validatable); ok {
 		return g.Validate()
