@@ -69,9 +69,9 @@ type benchEnv struct {
 	raw    [][]byte // the typed producer's own framed bytes for values[i]
 }
 
-func newBenchEnv(b *testing.B) *benchEnv {
+func newBenchEnv(b *testing.B, kopts ...kfake.Opt) *benchEnv {
 	b.Helper()
-	c := cluster(b, kfake.SeedTopics(6, "bench"))
+	c := cluster(b, append([]kfake.Opt{kfake.SeedTopics(6, "bench")}, kopts...)...)
 	p := newProducer(b, c)
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *benchEvent]{
 		Topic:    "bench",
@@ -238,13 +238,21 @@ func BenchmarkSerialize(b *testing.B) {
 // alike, and reports each side's rate and their ratio. b.N is the records
 // of each side. The parallel variants produce from GOMAXPROCS goroutines.
 func BenchmarkTypedVsRaw(b *testing.B) {
-	for _, par := range []int{1, runtime.GOMAXPROCS(0) * 2} {
-		name := "sequential"
-		if par > 1 {
-			name = "parallel-" + strconv.Itoa(par)
-		}
-		b.Run(name, func(b *testing.B) {
-			env := newBenchEnv(b)
+	for _, bc := range []struct {
+		name  string
+		par   int
+		kopts []kfake.Opt
+	}{
+		{"sequential", 1, nil},
+		{"parallel-" + strconv.Itoa(2*runtime.GOMAXPROCS(0)), 2 * runtime.GOMAXPROCS(0), nil},
+		// kfake acknowledges without storing: the brokers' copy of
+		// the records leaves the measurement, as with a remote cluster.
+		{"blackhole-sequential", 1, []kfake.Opt{kfake.BlackholeProduce()}},
+		{"blackhole-parallel-" + strconv.Itoa(2*runtime.GOMAXPROCS(0)), 2 * runtime.GOMAXPROCS(0), []kfake.Opt{kfake.BlackholeProduce()}},
+	} {
+		par := bc.par
+		b.Run(bc.name, func(b *testing.B) {
+			env := newBenchEnv(b, bc.kopts...)
 			cl := env.p.Client()
 			ctx := context.Background()
 			promise := func(_ *kgo.Record, err error) {
