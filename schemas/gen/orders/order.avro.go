@@ -11,6 +11,62 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
+
+// OrderSchema is the normalized text of the value schema of Order:
+// what the producer looks up, or registers, under its subject.
+const OrderSchema = `{"name":"shop.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending"},{"name":"customer","type":"string","order":"ascending"},{"name":"status","type":{"name":"shop.Status","type":"enum","symbols":["PLACED","PAID","SHIPPED"]},"order":"ascending"},{"name":"quantity","type":"int","order":"ascending"},{"name":"total","type":"shop.Money","order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null}],"doc":"An order placed in the shop. Money is defined in money.avsc."}`
+
+// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
+const OrderFingerprint = "4781e168d83e13239b4cf8d6bb9448d5033b7c1b478344d4876919962ae3d9b6"
+
+// OrderSerde returns the value schema of Order for a producer.Spec:
+// the embedded text, compiled when the producer binds it, with its
+// references served from the embedded texts.
+func OrderSerde() producer.Serde {
+	return producer.Serde{
+		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema, References: []serde.Reference{{Name: "shop.Money", Subject: "", Version: 0}}},
+		Resolver: serde.MapResolver{
+			"shop.Money": {Format: serde.Avro, Text: `{
+  "type": "record",
+  "name": "Money",
+  "namespace": "shop",
+  "doc": "An amount of money in minor units (cents).",
+  "fields": [
+    {"name": "currency", "type": "string", "doc": "ISO 4217 code, like EUR"},
+    {"name": "cents", "type": "long"}
+  ]
+}
+`},
+		},
+	}
+}
+
+// OrderSpec returns the producer.Spec of *Order values to topic "orders",
+// under subject "orders-value".
+// Keys are sent as they are (string or []byte, nil for no key).
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
+func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
+	return producer.Spec[K, *Order]{
+		Topic:      "orders",
+		RecordName: "shop.Order",
+		Value:      OrderSerde(),
+		Drift:      registry.DriftFail,
+		Framing:    serde.FramePrefix,
+	}
+}
+
+// NewOrderProducer returns a typed producer of *Order values over p,
+// bound as OrderSpec says. It fails at once if the schema cannot be
+// bound to its subject.
+func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Order], error) {
+	return producer.NewTyped(ctx, p, OrderSpec[K]())
+}
+
 // Status is the Avro enum shop.Status: one of the Status constants.
 type Status string
 
@@ -46,53 +102,4 @@ type Order struct {
 	Total Money `avro:"total"`
 	// Note is field note.
 	Note *string `avro:"note"`
-}
-
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// OrderSchema is the normalized text of the value schema of Order: what the producer looks up, or registers, under its subject.
-const OrderSchema = `{"name":"shop.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending"},{"name":"customer","type":"string","order":"ascending"},{"name":"status","type":{"name":"shop.Status","type":"enum","symbols":["PLACED","PAID","SHIPPED"]},"order":"ascending"},{"name":"quantity","type":"int","order":"ascending"},{"name":"total","type":"shop.Money","order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null}],"doc":"An order placed in the shop. Money is defined in money.avsc."}`
-
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
-const OrderFingerprint = "4781e168d83e13239b4cf8d6bb9448d5033b7c1b478344d4876919962ae3d9b6"
-
-// OrderSerde returns the value schema of Order for a producer.Spec: the embedded
-// text, compiled when the producer binds it, with its references served from the embedded texts.
-func OrderSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema, References: []serde.Reference{{Name: "shop.Money", Subject: "", Version: 0}}},
-		Resolver: serde.MapResolver{
-			"shop.Money": {Format: serde.Avro, Text: `{
-  "type": "record",
-  "name": "Money",
-  "namespace": "shop",
-  "doc": "An amount of money in minor units (cents).",
-  "fields": [
-    {"name": "currency", "type": "string", "doc": "ISO 4217 code, like EUR"},
-    {"name": "cents", "type": "long"}
-  ]
-}
-`},
-		},
-	}
-}
-
-// OrderSpec returns the producer.Spec of *Order values to topic "orders" under subject "orders-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
-func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
-	return producer.Spec[K, *Order]{
-		Topic:      "orders",
-		RecordName: "shop.Order",
-		Value:      OrderSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
-	}
-}
-
-// NewOrderProducer returns a typed producer of *Order values over p, bound as OrderSpec says.
-// It fails at once if the schema cannot be bound to its subject.
-func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Order], error) {
-	return producer.NewTyped(ctx, p, OrderSpec[K]())
 }

@@ -13,6 +13,48 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
+
+// PaymentSchema is the normalized text of the value schema of Payment:
+// what the producer looks up, or registers, under its subject.
+const PaymentSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"description":"A payment for an order.","properties":{"amount_cents":{"minimum":1,"type":"integer"},"method":{"enum":["card","transfer","voucher"],"type":"string"},"order_id":{"minLength":1,"type":"string"},"reference":{"maxLength":64,"type":"string"}},"required":["order_id","amount_cents","method"],"title":"Payment","type":"object"}`
+
+// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
+const PaymentFingerprint = "0c5511826cc104957c08b26edbd356d4a2b8c205476a7148409041c6b2788f33"
+
+// PaymentSerde returns the value schema of Payment for a producer.Spec:
+// the embedded text, compiled when the producer binds it.
+func PaymentSerde() producer.Serde {
+	return producer.Serde{
+		Schema: serde.Schema{Format: serde.JSON, Text: PaymentSchema},
+	}
+}
+
+// PaymentSpec returns the producer.Spec of *Payment values to topic "payments",
+// under subject "payments-value".
+// Keys are sent as they are (string or []byte, nil for no key).
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
+func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
+	return producer.Spec[K, *Payment]{
+		Topic:      "payments",
+		RecordName: "Payment",
+		Value:      PaymentSerde(),
+		Drift:      registry.DriftFail,
+		Framing:    serde.FramePrefix,
+	}
+}
+
+// NewPaymentProducer returns a typed producer of *Payment values over p,
+// bound as PaymentSpec says. It fails at once if the schema cannot be
+// bound to its subject.
+func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Payment], error) {
+	return producer.NewTyped(ctx, p, PaymentSpec[K]())
+}
+
 // PaymentMethod is the string enum at payment.json#/properties/method: one of the PaymentMethod constants.
 type PaymentMethod string
 
@@ -82,40 +124,4 @@ func (v *Payment) validate(p *jsonPath, errs []error) []error {
 		}
 	}
 	return errs
-}
-
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
-
-// PaymentSchema is the normalized text of the value schema of Payment: what the producer looks up, or registers, under its subject.
-const PaymentSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"description":"A payment for an order.","properties":{"amount_cents":{"minimum":1,"type":"integer"},"method":{"enum":["card","transfer","voucher"],"type":"string"},"order_id":{"minLength":1,"type":"string"},"reference":{"maxLength":64,"type":"string"}},"required":["order_id","amount_cents","method"],"title":"Payment","type":"object"}`
-
-// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
-const PaymentFingerprint = "0c5511826cc104957c08b26edbd356d4a2b8c205476a7148409041c6b2788f33"
-
-// PaymentSerde returns the value schema of Payment for a producer.Spec: the embedded
-// text, compiled when the producer binds it.
-func PaymentSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.JSON, Text: PaymentSchema},
-	}
-}
-
-// PaymentSpec returns the producer.Spec of *Payment values to topic "payments" under subject "payments-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
-func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
-	return producer.Spec[K, *Payment]{
-		Topic:      "payments",
-		RecordName: "Payment",
-		Value:      PaymentSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
-	}
-}
-
-// NewPaymentProducer returns a typed producer of *Payment values over p, bound as PaymentSpec says.
-// It fails at once if the schema cannot be bound to its subject.
-func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Payment], error) {
-	return producer.NewTyped(ctx, p, PaymentSpec[K]())
 }

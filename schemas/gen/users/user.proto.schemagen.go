@@ -12,9 +12,11 @@ import (
 	"github.com/schemagen/schemagen/serde/protobuf"
 )
 
-const _ = producer.IsAtLeastVersion0_1_0 // generated code needs this runtime or newer
+// Generated code needs this runtime or a newer one.
+const _ = producer.IsAtLeastVersion0_1_0
 
-// UserSchema is the normalized text of the value schema of User: what the producer looks up, or registers, under its subject.
+// UserSchema is the normalized text of the value schema of User:
+// what the producer looks up, or registers, under its subject.
 const UserSchema = `syntax = "proto3";
 
 package shop.v1;
@@ -34,11 +36,13 @@ message User {
 // UserFingerprint is the SHA-256 of UserSchema (serde.Fingerprint).
 const UserFingerprint = "a3b032c10ba9319150891ba015a20d3d59f560a7ad848811353ad9647b6df6cb"
 
-// UserMessageIndexes returns the message-index path of shop.v1.User in UserSchema, written after the schema ID in every record.
+// UserMessageIndexes returns the message-index path of shop.v1.User in
+// UserSchema, written after the schema ID in every record.
 func UserMessageIndexes() []int { return []int{0} }
 
-// UserSerde returns the value schema of User for a producer.Spec: the embedded
-// text, compiled when the producer binds it, with its references served from the embedded texts.
+// UserSerde returns the value schema of User for a producer.Spec:
+// the embedded text, compiled when the producer binds it, with its
+// references served from the embedded texts.
 func UserSerde() producer.Serde {
 	return producer.Serde{
 		Schema: serde.Schema{Format: serde.Protobuf, Text: UserSchema, References: []serde.Reference{{Name: "shop/v1/address.proto", Subject: "", Version: 0}}},
@@ -63,10 +67,13 @@ message Address {
 	}
 }
 
-// UserSpec returns the producer.Spec of *User values to topic "users" under subject "users-value".
+// UserSpec returns the producer.Spec of *User values to topic "users",
+// under subject "users-value".
 // Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject (registry.LookupBySchema: the producer never registers); drift policy: fail.
-// Change any field before passing it to producer.NewTyped.
+// The schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail. Change any field before passing the Spec to
+// producer.NewTyped.
 func UserSpec[K string | []byte]() producer.Spec[K, *User] {
 	return producer.Spec[K, *User]{
 		Topic:      "users",
@@ -77,8 +84,9 @@ func UserSpec[K string | []byte]() producer.Spec[K, *User] {
 	}
 }
 
-// NewUserProducer returns a typed producer of *User values over p, bound as UserSpec says.
-// It fails at once if the schema cannot be bound to its subject.
+// NewUserProducer returns a typed producer of *User values over p,
+// bound as UserSpec says. It fails at once if the schema cannot be
+// bound to its subject.
 func NewUserProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *User], error) {
 	return producer.NewTyped(ctx, p, UserSpec[K]())
 }
