@@ -141,3 +141,98 @@ func TestProduceSyncSkipsLinger(t *testing.T) {
 		t.Fatalf("sent %d", m.RecordsSent)
 	}
 }
+
+// TestCloseWhileProducing closes the producer under load from several
+// goroutines: when Close returns, every future handed out has completed,
+// each either acknowledged or failed with a reason; none is left hanging.
+func TestCloseWhileProducing(t *testing.T) {
+	tests := []struct {
+		name    string
+		timeout time.Duration
+		hang    bool
+	}{
+		{name: "brokers answering", timeout: 5 * time.Second},
+		{name: "brokers hung, close deadline", timeout: 200 * time.Millisecond, hang: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cluster(t, kfake.SeedTopics(3, "t"))
+			p := newProducer(t, c, producer.MaxBufferedRecords(500))
+			typed := newOrders(t, p, "t", nil)
+			ctx := context.Background()
+			if _, err := typed.ProduceSync(ctx, nil, &order{ID: "warm"}); err != nil {
+				t.Fatal(err)
+			}
+			if tt.hang {
+				hangProduce(c)
+			}
+			var mu sync.Mutex
+			var futs []*producer.Future
+			stop := make(chan struct{})
+			var wg sync.WaitGroup
+			for g := range 4 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					// A record keeps its Produce context: one canceled
+					// when this goroutine ends would fail its records.
+					pctx := ctx
+					for i := 0; ; i++ {
+						select {
+						case <-stop:
+							return
+						default:
+						}
+						f, err := typed.Produce(pctx, []byte{byte(g)}, &order{ID: "x", Qty: i % 1000})
+						mu.Lock()
+						futs = append(futs, f)
+						mu.Unlock()
+						if errors.Is(err, producer.ErrClosed) {
+							return
+						}
+					}
+				}()
+			}
+			for {
+				mu.Lock()
+				n := len(futs)
+				mu.Unlock()
+				if n >= 2000 || (tt.hang && n >= 500) {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			cctx, cancel := context.WithTimeout(ctx, tt.timeout)
+			defer cancel()
+			closeErr := p.Close(cctx)
+			close(stop)
+			wg.Wait()
+			if tt.hang != (closeErr != nil) {
+				t.Errorf("Close = %v", closeErr)
+			}
+			ok, failed := 0, 0
+			for i, f := range futs {
+				select {
+				case <-f.Done():
+				default:
+					t.Fatalf("future %d of %d still pending after Close", i, len(futs))
+				}
+				if _, err := f.Get(ctx); err == nil {
+					ok++
+				} else if errors.Is(err, producer.ErrClosed) || errors.Is(err, context.DeadlineExceeded) {
+					failed++
+				} else {
+					t.Fatalf("future %d: unexpected error %v", i, err)
+				}
+			}
+			m := p.Metrics()
+			t.Logf("%d futures: %d acknowledged, %d failed; metrics sent %d failed %d", len(futs), ok, failed, m.RecordsSent, m.RecordsFailed)
+			if int(m.RecordsSent) != ok+1 || int(m.RecordsFailed) != failed {
+				t.Errorf("metrics disagree with the futures")
+			}
+			if tt.hang && failed == 0 {
+				t.Error("hung brokers, yet no record failed")
+			}
+		})
+	}
+}
