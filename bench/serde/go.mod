@@ -2,11 +2,13 @@ module github.com/schemagen/schemagen/bench/serde
 
 go 1.26.0
 
-require github.com/schemagen/schemagen v0.0.0-00010101000000-000000000000
+require (
+	github.com/bufbuild/protocompile v0.14.1
+	github.com/schemagen/schemagen v0.0.0-00010101000000-000000000000
+)
 
 require (
 	github.com/bahlo/generic-list-go v0.2.0 // indirect
-	github.com/bufbuild/protocompile v0.14.1 // indirect
 	github.com/buger/jsonparser v1.1.1 // indirect
 	github.com/invopop/jsonschema v0.12.0 // indirect
 	github.com/jhump/protoreflect v1.15.6 // indirect

@@ -119,3 +119,36 @@ func TestJSONSchemaSameBytes(t *testing.T) {
 	t.Run("validate", func(t *testing.T) { sameBytes(t, jsonPair(t, true)) })
 	t.Run("novalidate", func(t *testing.T) { sameBytes(t, jsonPair(t, false)) })
 }
+
+// TestJSONSchemaBothReject checks that with EnableValidation confluent's
+// side does validate: both sides refuse a record the schema forbids.
+func TestJSONSchemaBothReject(t *testing.T) {
+	text, err := os.ReadFile(jsonSchemaFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, id := registerMock(t, "mock://bench-json-reject", "orders-json-value", "JSON", string(text))
+	conf := jsonschema.NewSerializerConfig()
+	conf.SerializerConfig = pinned(id)
+	conf.EnableValidation = true
+	cs, err := jsonschema.NewSerializer(client, serde.ValueSerde, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := sgjson.Compile(context.Background(), sg.Schema{Format: sg.JSON, Text: string(text)}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, err := sg.NewSerializer(schema, sg.SerializerConfig{Topic: "orders-json", Subject: "orders-json-value", ID: id})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := sampleJSONOrder()
+	bad.Currency = "euro"
+	if _, err := cs.Serialize("orders-json", bad); err == nil {
+		t.Error("confluent accepted currency \"euro\"")
+	}
+	if _, err := ss.AppendSerialize(nil, bad); err == nil {
+		t.Error("schemagen accepted currency \"euro\"")
+	}
+}

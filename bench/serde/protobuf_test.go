@@ -1,44 +1,21 @@
 package serde_test
 
 import (
+	"bytes"
 	"context"
 	"testing"
 
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/protobuf"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/types/dynamicpb"
+	"google.golang.org/protobuf/types/known/timestamppb"
 
+	"github.com/schemagen/schemagen/bench/serde/internal/benchpb"
 	sg "github.com/schemagen/schemagen/serde"
 	sgproto "github.com/schemagen/schemagen/serde/protobuf"
 )
-
-// benchProto is serde/protobuf's benchmark order (serde/protobuf/bench_test.go,
-// docs/perf/protobuf.md): 12 fields with a nested message, repeated
-// messages and strings, an enum, a proto3 optional, a Timestamp and money
-// as units/nanos plus a decimal string.
-const benchProto = `syntax = "proto3";
-package bench.v1;
-import "google/protobuf/timestamp.proto";
-message Order {
-  string order_id = 1;
-  string customer_id = 2;
-  Status status = 3;
-  repeated LineItem items = 4;
-  Money total = 5;
-  string discount = 6;
-  google.protobuf.Timestamp created_at = 7;
-  optional string coupon = 8;
-  repeated string tags = 9;
-  Address shipping = 10;
-  bool gift = 11;
-  int64 version = 12;
-  message Address { string line1 = 1; string city = 2; string country = 3; }
-}
-message Money { string currency_code = 1; int64 units = 2; int32 nanos = 3; }
-message LineItem { string sku = 1; int32 quantity = 2; Money unit_price = 3; }
-enum Status { STATUS_UNSPECIFIED = 0; STATUS_PLACED = 1; STATUS_PAID = 2; }
-`
 
 // pb builds dynamicpb messages field by field.
 type pb struct{ m *dynamicpb.Message }
@@ -97,10 +74,18 @@ func sampleProtoOrder(md protoreflect.MessageDescriptor) *dynamicpb.Message {
 	return o.m
 }
 
-func protoPair(tb testing.TB) pair {
+// sampleProtoMD is the descriptor of the latest protoPair's message.
+var sampleProtoMD protoreflect.MessageDescriptor
+
+// protoPair builds the Protobuf sides. generated selects the value: the
+// protoc-gen-go message benchpb.Order (what a producer with generated code
+// sends) or a dynamicpb message of schemagen's compiled descriptor (what
+// the CLI and schemas without generated code use). Both sides serialize
+// the same message value.
+func protoPair(tb testing.TB, generated bool) pair {
 	tb.Helper()
 	const topic = "orders-proto"
-	client, id := registerMock(tb, "mock://bench-proto", topic+"-value", "PROTOBUF", benchProto)
+	client, id := registerMock(tb, "mock://bench-proto", topic+"-value", "PROTOBUF", benchpb.Proto)
 
 	conf := protobuf.NewSerializerConfig()
 	conf.SerializerConfig = pinned(id)
@@ -109,7 +94,7 @@ func protoPair(tb testing.TB) pair {
 		tb.Fatal(err)
 	}
 
-	schema, err := sgproto.Compile(context.Background(), sg.Schema{Format: sg.Protobuf, Text: benchProto}, nil)
+	schema, err := sgproto.Compile(context.Background(), sg.Schema{Format: sg.Protobuf, Text: benchpb.Proto}, nil)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -118,7 +103,11 @@ func protoPair(tb testing.TB) pair {
 		tb.Fatal(err)
 	}
 
-	o := sampleProtoOrder(schema.Message())
+	sampleProtoMD = schema.Message()
+	var o proto.Message = sampleProtoOrder(schema.Message())
+	if generated {
+		o = generatedProtoOrder()
+	}
 	buf := make([]byte, 0, 1024)
 	return pair{
 		confluent: func() (err error) { lastOutput, err = cs.Serialize(topic, o); return err },
@@ -126,6 +115,65 @@ func protoPair(tb testing.TB) pair {
 	}
 }
 
-func BenchmarkProtobuf(b *testing.B) { run(b, protoPair(b)) }
+func generatedProtoOrder() *benchpb.Order {
+	money := func(units int64, nanos int32) *benchpb.Money {
+		return &benchpb.Money{CurrencyCode: "EUR", Units: units, Nanos: nanos}
+	}
+	item := func(sku string, q int32) *benchpb.LineItem {
+		return &benchpb.LineItem{Sku: sku, Quantity: q, UnitPrice: money(12, 500000000)}
+	}
+	return &benchpb.Order{
+		OrderId:    "ord-2024-000123",
+		CustomerId: "cust-98765",
+		Status:     benchpb.Status_STATUS_PAID,
+		Items:      []*benchpb.LineItem{item("SKU-RED-42", 2), item("SKU-BLUE-7", 1), item("SKU-GREEN-3", 5)},
+		Total:      money(87, 500000000),
+		Discount:   "12.50",
+		CreatedAt:  &timestamppb.Timestamp{Seconds: 1732345678, Nanos: 123000000},
+		Coupon:     proto.String("WINTER24"),
+		Tags:       []string{"priority", "gift-wrap"},
+		Shipping:   &benchpb.Order_Address{Line1: "1 Main St", City: "Lyon", Country: "FR"},
+		Gift:       true,
+		Version:    7,
+	}
+}
 
-func TestProtobufSameBytes(t *testing.T) { sameBytes(t, protoPair(t)) }
+func BenchmarkProtobuf(b *testing.B) {
+	b.Run("generated", func(b *testing.B) { run(b, protoPair(b, true)) })
+	b.Run("dynamic", func(b *testing.B) { run(b, protoPair(b, false)) })
+}
+
+// TestProtobufSameRecord checks that both sides produce the same header
+// (magic byte, schema ID, message index 0) and the same message. The bytes
+// of the message may differ in field order: dynamicpb marshals its
+// populated fields in map order.
+func TestProtobufSameRecord(t *testing.T) {
+	t.Run("generated", func(t *testing.T) { sameRecord(t, protoPair(t, true)) })
+	t.Run("dynamic", func(t *testing.T) { sameRecord(t, protoPair(t, false)) })
+}
+
+func sameRecord(t *testing.T, p pair) {
+	md := sampleProtoMD
+	var got [2][]byte
+	for i, f := range []side{p.confluent, p.schemagen} {
+		if err := f(); err != nil {
+			t.Fatal(err)
+		}
+		got[i] = bytes.Clone(lastOutput)
+	}
+	const header = 6
+	if len(got[0]) != len(got[1]) || !bytes.Equal(got[0][:header], got[1][:header]) {
+		t.Fatalf("outputs differ:\nconfluent %x\nschemagen %x", got[0], got[1])
+	}
+	var msgs [2]*dynamicpb.Message
+	for i := range got {
+		msgs[i] = dynamicpb.NewMessage(md)
+		if err := proto.Unmarshal(got[i][header:], msgs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !proto.Equal(msgs[0], msgs[1]) {
+		t.Fatalf("messages differ:\nconfluent %v\nschemagen %v", msgs[0], msgs[1])
+	}
+	t.Logf("%d bytes, header % x", len(got[0]), got[0][:header])
+}
