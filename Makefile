@@ -7,7 +7,7 @@ PKGS      := ./...
 # Packages whose concurrency the race detector checks in `make test`.
 RACE_PKGS := ./serde/... ./registry/... ./producer/...
 
-.PHONY: all demo test test-unit test-race lint bench deps
+.PHONY: all demo test test-unit test-race test-interop lint bench bench-interop deps
 
 all: test
 
@@ -20,7 +20,7 @@ demo: deps
 	$(GO) run ./cmd/schemagen demo
 
 ## test: everything CI runs.
-test: deps lint test-unit test-race
+test: deps lint test-unit test-race test-interop
 
 lint:
 	@fmt=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -37,3 +37,13 @@ test-race:
 ## bench: the benchmarks recorded in docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./serde/... ./producer/... | tee bench.out
+
+## test-interop: the real-peer suite (real Kafka broker from Maven jars,
+## Confluent's Python client; see tests/interop/run.sh).
+test-interop:
+	bash tests/interop/run.sh
+
+## bench-interop: schemagen vs confluent-kafka-go on the real broker
+## (docs/perf/interop.md).
+bench-interop:
+	INTEROP_BENCH=1 bash tests/interop/run.sh -run '^$$'
