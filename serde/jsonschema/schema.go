@@ -235,8 +235,8 @@ func depth(text string) int {
 	return max
 }
 
-// textHasHugeExponent finds a number, outside strings, whose exponent is
-// beyond ±maxExponent.
+// textHasHugeExponent finds a number, outside strings, beyond the exponent
+// limit (see numberBeyond).
 func textHasHugeExponent(text string) bool {
 	in, esc := false, false
 	for i := 0; i < len(text); i++ {
@@ -253,13 +253,52 @@ func textHasHugeExponent(text string) bool {
 			}
 		case c == '"':
 			in = true
-		case (c == 'e' || c == 'E') && i > 0 && isDigit(text[i-1]):
-			if hugeExponent(text[i+1:]) {
+		case c == '-' || isDigit(c):
+			j := i
+			for j < len(text) && strings.IndexByte("+-.eE0123456789", text[j]) >= 0 {
+				j++
+			}
+			if numberBeyond(text[i:j]) {
 				return true
 			}
+			i = j - 1
 		}
 	}
 	return false
+}
+
+// numberBeyond reports whether a number literal in a schema has an
+// exponent beyond ±maxExponent, as written (the library's exact
+// arithmetic pays for 10^exponent) or in scientific notation (so that the
+// canonical text, which writes 1000e1 as 1e+1001, passes the same check).
+func numberBeyond(lit string) bool {
+	p := strings.IndexAny(lit, "eE")
+	mant, exp := lit, 0
+	if p >= 0 {
+		if hugeExponent(lit[p+1:]) {
+			return true
+		}
+		e := lit[p+1:]
+		neg := strings.HasPrefix(e, "-")
+		e = strings.TrimLeft(e, "+-")
+		for i := 0; i < len(e) && isDigit(e[i]); i++ {
+			exp = exp*10 + int(e[i]-'0')
+		}
+		if neg {
+			exp = -exp
+		}
+		mant = lit[:p]
+	}
+	mant = strings.TrimPrefix(mant, "-")
+	intPart, frac, _ := strings.Cut(mant, ".")
+	if k := strings.IndexFunc(intPart, func(r rune) bool { return r != '0' }); k >= 0 {
+		exp += len(intPart) - k - 1
+	} else if k := strings.IndexFunc(frac, func(r rune) bool { return r != '0' }); k >= 0 {
+		exp -= k + 1
+	} else {
+		return false // zero
+	}
+	return exp > maxExponent || exp < -maxExponent
 }
 
 // decodeDoc decodes exactly one JSON value, keeping numbers as json.Number.
