@@ -7,6 +7,8 @@ import (
 	"strconv"
 
 	"github.com/twmb/franz-go/pkg/kgo"
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -36,6 +38,9 @@ const (
 	// HeaderDLTEncodeError says why).
 	HeaderDLTEncoding    = "schemagen.dlt.payload-encoding"
 	HeaderDLTEncodeError = "schemagen.dlt.payload-error"
+	// HeaderDLTKey carries the key that failed its key schema, encoded
+	// like the payload (the record's key is null then).
+	HeaderDLTKey = "schemagen.dlt.key"
 )
 
 // Rejected describes a record that did not fit its schema, for a reject
@@ -50,6 +55,9 @@ type Rejected struct {
 	// Value is the value that failed (nil for a tombstone whose key
 	// failed).
 	Value any
+	// KeyValue is the typed key when the key failed its schema (Role is
+	// serde.Key); nil otherwise.
+	KeyValue any
 	// Headers are the record's headers from its RecordOpts.
 	Headers []kgo.RecordHeader
 	// Err is the validation or serialization error.
@@ -107,8 +115,8 @@ func (d deadLetter) check(topic string) error {
 }
 
 // DeadLetter writes every rejected record to topic, exactly once: its key,
-// its value as JSON (or as is when it is []byte) and headers saying why
-// (HeaderDLT*). The rejected record's Future completes once the dead-letter
+// its value as JSON (protojson for Protobuf messages, as is when it is
+// []byte) and headers saying why (HeaderDLT*). The rejected record's Future completes once the dead-letter
 // record has its outcome, with a *RejectError whose DeadLetter or
 // DeadLetterErr says which; a failed dead-letter write also counts in
 // Metrics.DeadLetterFailed and is logged.
@@ -119,20 +127,17 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 	pd.rec.Topic = string(d)
 	pd.rec.Key = r.Key
 	pd.rec.Headers = dltHeaders(r)
-	switch v := r.Value.(type) {
-	case nil:
-	case []byte:
-		pd.rec.Value = v
-		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte("raw")})
-	default:
-		b, err := json.Marshal(v)
+	if r.Value != nil {
+		b, enc, err := encodePayload(r.Value)
+		pd.rec.Value = b
+		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte(enc)})
 		if err != nil {
-			pd.rec.Headers = append(pd.rec.Headers,
-				kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte("none")},
-				kgo.RecordHeader{Key: HeaderDLTEncodeError, Value: []byte(err.Error())})
-		} else {
-			pd.rec.Value = b
-			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte("json")})
+			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncodeError, Value: []byte(err.Error())})
+		}
+	}
+	if r.Role == serde.Key && r.KeyValue != nil {
+		if b, _, err := encodePayload(r.KeyValue); err == nil {
+			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTKey, Value: b})
 		}
 	}
 	pd.onDone = func(dmd RecordMetadata, err error) {
@@ -148,6 +153,27 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 		fut.complete(md, out)
 	}
 	_ = p.send(ctx, pd) // the outcome, failure included, goes through onDone
+}
+
+// encodePayload encodes what a dead-letter record can carry of a value:
+// []byte as is ("raw"), a Protobuf message with protojson, anything else
+// with encoding/json ("json"); "none" and a nil payload when that fails.
+func encodePayload(v any) ([]byte, string, error) {
+	switch v := v.(type) {
+	case []byte:
+		return v, "raw", nil
+	case proto.Message:
+		b, err := protojson.Marshal(v)
+		if err != nil {
+			return nil, "none", err
+		}
+		return b, "json", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, "none", err
+	}
+	return b, "json", nil
 }
 
 func dltHeaders(r *Rejected) []kgo.RecordHeader {
@@ -180,14 +206,14 @@ func dltHeaders(r *Rejected) []kgo.RecordHeader {
 
 // rejected handles a record whose key or value failed: it counts it, runs
 // the policy and returns the error for Produce to return.
-func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, value any, err error, opts []RecordOpt) error {
+func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any, err error, opts []RecordOpt) error {
 	t.p.c.rejected.Add(1)
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
 	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err}
 	if t.key != nil && pd.rec.Key == nil {
-		r.Role = serde.Key
+		r.Role, r.KeyValue = serde.Key, key
 	}
 	md := RecordMetadata{Topic: t.topic, Partition: -1, Offset: -1, KeySchemaID: t.keyID, ValueSchemaID: t.valueID}
 	rerr := &RejectError{Topic: t.topic, Err: err}

@@ -350,12 +350,12 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	pd := &pending{valueID: t.valueID, keyID: t.keyID}
 	pd.rec.Topic = t.topic
 	if err := t.encodeKey(pd, key); err != nil {
-		return pd, t.rejected(ctx, pd, value, err, opts)
+		return pd, t.rejected(ctx, pd, key, value, err, opts)
 	}
 	size := t.hint.Load()
 	buf, err := t.val.AppendSerialize(make([]byte, 0, size+size/4+16), value)
 	if err != nil {
-		return pd, t.rejected(ctx, pd, value, err, opts)
+		return pd, t.rejected(ctx, pd, key, value, err, opts)
 	}
 	if n := int64(len(buf)); n > size && n <= 64<<10 {
 		t.hint.Store(n) // grows only: no shared write per record
@@ -416,7 +416,7 @@ func (t *Typed[K, V]) Delete(ctx context.Context, key K, opts ...RecordOpt) (*Fu
 	pd := &pending{keyID: t.keyID}
 	pd.rec.Topic = t.topic
 	if err := t.encodeKey(pd, key); err != nil {
-		return &pd.fut, t.rejected(ctx, pd, nil, err, opts)
+		return &pd.fut, t.rejected(ctx, pd, key, nil, err, opts)
 	}
 	if pd.rec.Key == nil {
 		err := fmt.Errorf("producer: %s: %w: a tombstone needs a key", t.topic, ErrInvalidOption)

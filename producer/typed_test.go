@@ -154,6 +154,49 @@ func TestDeadLetterFailureIsReported(t *testing.T) {
 	}
 }
 
+func TestDeadLetterOfABadKey(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "t", "t.dlt"))
+	p := newProducer(t, c)
+	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[*order, *order]{
+		Topic:       "t",
+		Value:       producer.Serde{Compiled: orderSchema{}},
+		Key:         &producer.Serde{Compiled: orderSchema{}},
+		SchemaID:    42,
+		KeySchemaID: 7,
+		Reject:      producer.DeadLetter("t.dlt"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	f, err := typed.Produce(ctx, &order{Qty: -5}, &order{ID: "fine"})
+	if !errors.Is(err, producer.ErrRejected) {
+		t.Fatal(err)
+	}
+	if _, err := f.Get(ctx); !errors.Is(err, serde.ErrRequired) {
+		t.Fatal(err)
+	}
+	dlt := consumeAll(t, c, "t.dlt")
+	if len(dlt) != 1 {
+		t.Fatalf("%d dead letters", len(dlt))
+	}
+	r := dlt[0]
+	checks := []struct{ key, want string }{
+		{producer.HeaderDLTRole, "key"},
+		{producer.HeaderDLTSubject, "t-key"},
+		{producer.HeaderDLTSchemaID, "7"},
+		{producer.HeaderDLTKey, `{"id":"","qty":-5}`},
+	}
+	for _, ch := range checks {
+		if got := header(r, ch.key); len(got) != 1 || got[0] != ch.want {
+			t.Errorf("header %s = %q, want %q", ch.key, got, ch.want)
+		}
+	}
+	if r.Key != nil || string(r.Value) != `{"id":"fine","qty":0}` {
+		t.Errorf("dead letter key %q value %q", r.Key, r.Value)
+	}
+}
+
 func TestKeySchemaAndFraming(t *testing.T) {
 	guid := [16]byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}
 	tests := []struct {
