@@ -17,6 +17,8 @@ import (
 
 const (
 	jsonLib = "github.com/santhosh-tekuri/jsonschema/v5"
+	// jsonRT is the runtime of generated Validate methods (Path, MultipleOf).
+	jsonRT = "github.com/schemagen/schemagen/serde/jsonschema"
 )
 
 // JSON Schema support, and its limits. Keywords that generated types
@@ -86,7 +88,6 @@ type jsonGen struct {
 // file is written once, with the format checkers and helpers used.
 type jsonPkgState struct {
 	formats  map[string]bool
-	multiple bool
 }
 
 func (g *generator) jsonEntry(ctx context.Context, e *Entry) error {
@@ -647,7 +648,7 @@ func (j *jsonGen) writeValidate(f *goFile, name string, fields []jsField) {
 	f.P("return ", f.Q("errors", "Join"), "(v.validate(nil, nil)...)")
 	f.P("}")
 	f.P()
-	f.P("func (v *", name, ") validate(p *jsonPath, errs []error) []error {")
+	f.P("func (v *", name, ") validate(p *", f.Q(jsonRT, "Path"), ", errs []error) []error {")
 	for _, l := range m.lines {
 		f.P(l)
 	}
@@ -669,7 +670,7 @@ func (m *emitter) field(fl jsField) {
 		val = "*" + expr
 	}
 	sub.checks(t, val, 0)
-	key := "p.key(" + strconv.Quote(fl.name) + ")"
+	key := "p.Key(" + strconv.Quote(fl.name) + ")"
 	switch {
 	case ptr:
 		if len(sub.lines) == 0 {
@@ -779,7 +780,7 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 				m.p("continue")
 				m.p("}")
 			}
-			m.p("p := p.index(", i, ")")
+			m.p("p := p.Index(", i, ")")
 			m.lines = append(m.lines, sub.lines...)
 			m.p("}")
 		}
@@ -809,7 +810,7 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 				m.p("continue")
 				m.p("}")
 			}
-			m.p("p := p.key(", k, ")")
+			m.p("p := p.Key(", k, ")")
 			m.lines = append(m.lines, sub.lines...)
 			m.p("}")
 		}
@@ -935,8 +936,7 @@ func (m *emitter) numberChecks(t *jsType, expr string) {
 				m.j.emitErr = fmt.Errorf("json schema: %s: multipleOf %s: more than 19 significant digits are not supported", t.where, n)
 				return
 			}
-			m.j.g.json.multiple = true
-			m.p("if !jsonMultipleOf(float64(", expr, "), ", mant, ", ", exp, ") {")
+			m.p("if !", m.f.Q(jsonRT, "MultipleOf"), "(float64(", expr, "), ", mant, ", ", exp, ") {")
 		}
 		m.fail("ErrRange", "%v not multipleOf "+string(n), expr)
 		m.p("}")
@@ -999,140 +999,22 @@ func decimalParts(lit string) (mant uint64, exp int, ok bool) {
 	return n.Uint64(), exp, true
 }
 
-// multipleOfSrc is the helper generated code calls for multipleOf on
-// numbers: exact, on the shortest decimal encoding/json writes for v, with
-// no allocation.
-const multipleOfSrc = `// jsonMultipleOf reports whether v, read as the shortest decimal that
-// encoding/json writes for it, is an exact multiple of mant * 10^exp.
-func jsonMultipleOf(v float64, mant uint64, exp int) bool {
-	if v == 0 {
-		return true
-	}
-	if math.IsInf(v, 0) || math.IsNaN(v) {
-		return false
-	}
-	var buf [32]byte
-	b := strconv.AppendFloat(buf[:0], math.Abs(v), 'e', -1, 64)
-	var d uint64
-	n, i := 0, 0
-	for ; i < len(b) && b[i] != 'e'; i++ {
-		if b[i] != '.' {
-			d = d*10 + uint64(b[i]-'0')
-			n++
-		}
-	}
-	e, neg := 0, false
-	for i++; i < len(b); i++ {
-		switch c := b[i]; {
-		case c == '-':
-			neg = true
-		case c >= '0' && c <= '9':
-			e = e*10 + int(c-'0')
-		}
-	}
-	if neg {
-		e = -e
-	}
-	// v / m = d / mant * 10^x
-	x := e - (n - 1) - exp
-	if x >= 0 {
-		r := d % mant
-		for ; x > 0 && r != 0; x-- {
-			hi, lo := bits.Mul64(r, 10)
-			r = bits.Rem64(hi, lo, mant)
-		}
-		return r == 0
-	}
-	div := mant
-	for ; x < 0; x++ {
-		hi, lo := bits.Mul64(div, 10)
-		if hi != 0 || lo > d {
-			return false
-		}
-		div = lo
-	}
-	return d%div == 0
-}`
-
 type patternVar struct {
 	f        *goFile
 	name, re string
 }
 
-// writeJSONHelpers writes the package-level helpers the generated Validate
-// methods share: the path type, format checkers, compiled patterns.
+// writeJSONHelpers writes the package-level values the generated Validate
+// methods share: format checkers and compiled patterns. The path type and
+// multipleOf live in the runtime (serde/jsonschema), not in each package.
 func (g *generator) writeJSONHelpers() error {
-	if g.json == nil {
+	if g.json == nil || len(g.json.formats) == 0 && len(g.patterns) == 0 {
 		return nil
-	}
-	for _, n := range []string{"jsonPath"} {
-		if err := g.declare(n, "json schema helpers"); err != nil {
-			return err
-		}
 	}
 	f := g.file("schemagen_json.go", "")
 	P := f.P
-	P("// jsonPath is the path of the value being validated. It is built on the")
-	P("// stack as Validate descends and turned into text only for a violation.")
-	P("type jsonPath struct {")
-	P("up  *jsonPath")
-	P("name string")
-	P("idx int // -1 for a property")
-	P("}")
-	P()
-	P("func (p *jsonPath) key(k string) *jsonPath { return &jsonPath{up: p, name: k, idx: -1} }")
-	P()
-	P("func (p *jsonPath) index(i int) *jsonPath { return &jsonPath{up: p, idx: i} }")
-	P()
-	P("// String writes the path as serde/jsonschema does: items[2].sku, [\"a b\"].")
-	P("func (p *jsonPath) String() string {")
-	P("if p == nil {")
-	P("return \"\"")
-	P("}")
-	P("var b []byte")
-	P("if p.up != nil {")
-	P("b = append(b, p.up.String()...)")
-	P("}")
-	P("if p.idx >= 0 {")
-	P("b = append(b, '[')")
-	P("b = ", f.Q("strconv", "AppendInt"), "(b, int64(p.idx), 10)")
-	P("return string(append(b, ']'))")
-	P("}")
-	P("if jsonIdent(p.name) {")
-	P("if len(b) > 0 {")
-	P("b = append(b, '.')")
-	P("}")
-	P("return string(append(b, p.name...))")
-	P("}")
-	P("b = append(b, '[')")
-	P("b = ", f.Q("strconv", "AppendQuote"), "(b, p.name)")
-	P("return string(append(b, ']'))")
-	P("}")
-	P()
-	P("func jsonIdent(s string) bool {")
-	P("if s == \"\" {")
-	P("return false")
-	P("}")
-	P("for i := 0; i < len(s); i++ {")
-	P("c := s[i]")
-	P("if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {")
-	P("return false")
-	P("}")
-	P("}")
-	P("return true")
-	P("}")
-	if g.json.multiple {
-		P()
-		prefix := func(pkg string) string { return strings.TrimSuffix(f.Q(pkg, "X"), "X") }
-		src := strings.NewReplacer("math.", prefix("math"), "bits.", prefix("math/bits"),
-			"strconv.", prefix("strconv")).Replace(multipleOfSrc)
-		for _, l := range strings.Split(src, "\n") {
-			P(l)
-		}
-	}
 	fms := sortedKeys(g.json.formats)
 	if len(fms) > 0 {
-		P()
 		P("// Format checkers: the library's own, the ones serde/jsonschema applies.")
 		P("var (")
 		for _, fm := range fms {

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/jsonschema"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -98,27 +99,27 @@ func (v *Payment) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *Payment) validate(p *jsonPath, errs []error) []error {
+func (v *Payment) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("order_id")
+		p := p.Key("order_id")
 		if utf8.RuneCountInString(v.OrderID) < 1 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "length must be >= 1, but got %d", utf8.RuneCountInString(v.OrderID)))
 		}
 	}
 	{
-		p := p.key("amount_cents")
+		p := p.Key("amount_cents")
 		if v.AmountCents < 1 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1 but found %v", v.AmountCents))
 		}
 	}
 	{
-		p := p.key("method")
+		p := p.Key("method")
 		if !v.Method.IsValid() {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrEnum, "value must be one of \"card\", \"transfer\", \"voucher\""))
 		}
 	}
 	if v.Reference != nil {
-		p := p.key("reference")
+		p := p.Key("reference")
 		if utf8.RuneCountInString(*v.Reference) > 64 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "length must be <= 64, but got %d", utf8.RuneCountInString(*v.Reference)))
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/jsonschema"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -76,9 +77,9 @@ func (v *InvoiceCustomer) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *InvoiceCustomer) validate(p *jsonPath, errs []error) []error {
+func (v *InvoiceCustomer) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("name")
+		p := p.Key("name")
 		if utf8.RuneCountInString(v.Name) < 1 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "length must be >= 1, but got %d", utf8.RuneCountInString(v.Name)))
 		}
@@ -87,7 +88,7 @@ func (v *InvoiceCustomer) validate(p *jsonPath, errs []error) []error {
 		}
 	}
 	{
-		p := p.key("email")
+		p := p.Key("email")
 		if !jsonFormatEmail(v.Email) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid email", v.Email))
 		}
@@ -136,15 +137,15 @@ func (v *InvoiceLinesItem) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *InvoiceLinesItem) validate(p *jsonPath, errs []error) []error {
+func (v *InvoiceLinesItem) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("sku")
+		p := p.Key("sku")
 		if !invoiceLinesItemSKUPattern.MatchString(v.SKU) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "does not match pattern \"^[A-Z]{2}-[0-9]+$\""))
 		}
 	}
 	{
-		p := p.key("quantity")
+		p := p.Key("quantity")
 		if v.Quantity < 1 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1 but found %v", v.Quantity))
 		}
@@ -153,16 +154,16 @@ func (v *InvoiceLinesItem) validate(p *jsonPath, errs []error) []error {
 		}
 	}
 	{
-		p := p.key("unit_price")
+		p := p.Key("unit_price")
 		if v.UnitPrice <= 0 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be > 0 but found %v", v.UnitPrice))
 		}
-		if !jsonMultipleOf(float64(v.UnitPrice), 1, -2) {
+		if !jsonschema.MultipleOf(float64(v.UnitPrice), 1, -2) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "%v not multipleOf 0.01", v.UnitPrice))
 		}
 	}
 	if len(v.Tags) != 0 {
-		p := p.key("tags")
+		p := p.Key("tags")
 		if len(v.Tags) > 1 {
 			seen := make(map[string]int, len(v.Tags))
 			for i0, x := range v.Tags {
@@ -212,31 +213,31 @@ func (v *Invoice) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *Invoice) validate(p *jsonPath, errs []error) []error {
+func (v *Invoice) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("id")
+		p := p.Key("id")
 		if !jsonFormatUUID(v.ID) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid uuid", v.ID))
 		}
 	}
 	{
-		p := p.key("customer")
+		p := p.Key("customer")
 		errs = v.Customer.validate(p, errs)
 	}
 	{
-		p := p.key("status")
+		p := p.Key("status")
 		if !v.Status.IsValid() {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrEnum, "value must be one of \"draft\", \"sent\", \"paid\""))
 		}
 	}
 	if v.Due != nil {
-		p := p.key("due")
+		p := p.Key("due")
 		if !jsonFormatDate(*v.Due) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid date", *v.Due))
 		}
 	}
 	{
-		p := p.key("lines")
+		p := p.Key("lines")
 		if v.Lines == nil {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrType, "expected array, but got null"))
 		} else {
@@ -247,19 +248,19 @@ func (v *Invoice) validate(p *jsonPath, errs []error) []error {
 				errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "maximum 100 items required, but found %d items", len(v.Lines)))
 			}
 			for i0 := range v.Lines {
-				p := p.index(i0)
+				p := p.Index(i0)
 				errs = v.Lines[i0].validate(p, errs)
 			}
 		}
 	}
 	if v.Currency != nil {
-		p := p.key("currency")
+		p := p.Key("currency")
 		if *v.Currency != "EUR" {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrEnum, "value must be \"EUR\""))
 		}
 	}
 	if v.Discount != nil {
-		p := p.key("discount")
+		p := p.Key("discount")
 		if *v.Discount < 0 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 0 but found %v", *v.Discount))
 		}
@@ -268,16 +269,16 @@ func (v *Invoice) validate(p *jsonPath, errs []error) []error {
 		}
 	}
 	if len(v.Notes) != 0 {
-		p := p.key("notes")
+		p := p.Key("notes")
 		for k0, x0 := range v.Notes {
-			p := p.key(k0)
+			p := p.Key(k0)
 			if utf8.RuneCountInString(x0) > 200 {
 				errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "length must be <= 200, but got %d", utf8.RuneCountInString(x0)))
 			}
 		}
 	}
 	if v.Version != nil {
-		p := p.key("version")
+		p := p.Key("version")
 		switch *v.Version {
 		case 1, 2:
 		default:

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/jsonschema"
 )
 
 // Address is the object at common/address.json#.
@@ -30,15 +31,15 @@ func (v *Address) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *Address) validate(p *jsonPath, errs []error) []error {
+func (v *Address) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("street")
+		p := p.Key("street")
 		if utf8.RuneCountInString(v.Street) < 1 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "length must be >= 1, but got %d", utf8.RuneCountInString(v.Street)))
 		}
 	}
 	{
-		p := p.key("country")
+		p := p.Key("country")
 		if !addressCountryPattern.MatchString(v.Country) {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "does not match pattern \"^[A-Z]{2}$\""))
 		}

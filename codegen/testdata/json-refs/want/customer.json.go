@@ -11,6 +11,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/jsonschema"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -110,15 +111,15 @@ func (v *Contact) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *Contact) validate(p *jsonPath, errs []error) []error {
+func (v *Contact) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("kind")
+		p := p.Key("kind")
 		if !v.Kind.IsValid() {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrEnum, "value must be one of \"email\", \"phone\""))
 		}
 	}
 	{
-		p := p.key("value")
+		p := p.Key("value")
 		if utf8.RuneCountInString(v.Value) < 3 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "length must be >= 3, but got %d", utf8.RuneCountInString(v.Value)))
 		}
@@ -168,30 +169,30 @@ func (v *Customer) Validate() error {
 	return errors.Join(v.validate(nil, nil)...)
 }
 
-func (v *Customer) validate(p *jsonPath, errs []error) []error {
+func (v *Customer) validate(p *jsonschema.Path, errs []error) []error {
 	{
-		p := p.key("id")
+		p := p.Key("id")
 		if v.ID < 1 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1 but found %v", v.ID))
 		}
 	}
 	{
-		p := p.key("billing")
+		p := p.Key("billing")
 		errs = v.Billing.validate(p, errs)
 	}
 	if v.Shipping != nil {
-		p := p.key("shipping")
+		p := p.Key("shipping")
 		errs = v.Shipping.validate(p, errs)
 	}
 	if len(v.Contacts) != 0 {
-		p := p.key("contacts")
+		p := p.Key("contacts")
 		for i0 := range v.Contacts {
-			p := p.index(i0)
+			p := p.Index(i0)
 			errs = v.Contacts[i0].validate(p, errs)
 		}
 	}
 	if v.Tier != nil {
-		p := p.key("tier")
+		p := p.Key("tier")
 		if !(*v.Tier).IsValid() {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrEnum, "value must be one of \"GOLD\", \"SILVER\""))
 		}

@@ -4,58 +4,7 @@ package jsonrefs
 
 import (
 	"regexp"
-	"strconv"
 )
-
-// jsonPath is the path of the value being validated. It is built on the
-// stack as Validate descends and turned into text only for a violation.
-type jsonPath struct {
-	up   *jsonPath
-	name string
-	idx  int // -1 for a property
-}
-
-func (p *jsonPath) key(k string) *jsonPath { return &jsonPath{up: p, name: k, idx: -1} }
-
-func (p *jsonPath) index(i int) *jsonPath { return &jsonPath{up: p, idx: i} }
-
-// String writes the path as serde/jsonschema does: items[2].sku, ["a b"].
-func (p *jsonPath) String() string {
-	if p == nil {
-		return ""
-	}
-	var b []byte
-	if p.up != nil {
-		b = append(b, p.up.String()...)
-	}
-	if p.idx >= 0 {
-		b = append(b, '[')
-		b = strconv.AppendInt(b, int64(p.idx), 10)
-		return string(append(b, ']'))
-	}
-	if jsonIdent(p.name) {
-		if len(b) > 0 {
-			b = append(b, '.')
-		}
-		return string(append(b, p.name...))
-	}
-	b = append(b, '[')
-	b = strconv.AppendQuote(b, p.name)
-	return string(append(b, ']'))
-}
-
-func jsonIdent(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
-			return false
-		}
-	}
-	return true
-}
 
 // Patterns, compiled once.
 var (
