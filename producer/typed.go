@@ -352,8 +352,10 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	if err := t.encodeKey(pd, key); err != nil {
 		return pd, t.rejected(ctx, pd, key, value, err, opts)
 	}
+	// The hint is the largest value so far: most values of one schema fit
+	// it, and a larger one grows the buffer once and raises the hint.
 	size := t.hint.Load()
-	buf, err := t.val.AppendSerialize(make([]byte, 0, size+size/4+16), value)
+	buf, err := t.val.AppendSerialize(make([]byte, 0, size+8), value)
 	if err != nil {
 		return pd, t.rejected(ctx, pd, key, value, err, opts)
 	}
