@@ -70,7 +70,7 @@ func main() {
 	var (
 		brokers = flag.String("brokers", "127.0.0.1:19092", "bootstrap brokers")
 		n       = flag.Int("n", 300_000, "records per run")
-		rounds  = flag.Int("rounds", 3, "runs per client, interleaved")
+		rounds  = flag.Int("rounds", 5, "runs per client, interleaved")
 		linger  = flag.Duration("linger", 5*time.Millisecond, "linger (both clients)")
 		batch   = flag.Int("batch-bytes", 64<<10, "max batch bytes (both clients)")
 		buf     = flag.Int("max-buffered", 100_000, "max buffered records (both clients)")

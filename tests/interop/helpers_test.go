@@ -191,6 +191,8 @@ func runPy(t testing.TB, script string, cfg any) []map[string]any {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, python(t), filepath.Join(interopDir(t), "py", script))
 	cmd.Stdin = bytes.NewReader(in)
+	// No __pycache__ in the source tree.
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
