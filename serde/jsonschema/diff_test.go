@@ -93,6 +93,10 @@ var diffSchemas = []string{
 	`{"uniqueItems":true,"items":{"type":["string","number","object","array","boolean","null"]}}`,
 	`{"patternProperties":{"^n_":{"type":"number","minimum":0},"_x$":{"type":"integer"},"é":{"maxLength":1}},"properties":{"n_fixed":{"type":"string"}},"additionalProperties":false}`,
 	`{"type":"object","patternProperties":{"^[a-z]+$":{"type":"string"}},"additionalProperties":{"type":"boolean"},"maxProperties":3}`,
+	`{"propertyNames":{"pattern":"^[a-z_]+$","maxLength":4},"dependentRequired":{"a":["b","c"],"zz":["a"]},"dependentSchemas":{"name":{"required":["extra"],"properties":{"extra":{"type":"integer"}}}}}`,
+	`{"$schema":"http://json-schema.org/draft-07/schema#","dependencies":{"a":["b"],"n":{"properties":{"n":{"type":"string"}}}},"propertyNames":{"enum":["a","b","n","k"]}}`,
+	`{"prefixItems":[{"type":"integer"},{"type":"string"}],"items":{"type":"boolean"},"contains":{"const":1},"minContains":1,"maxContains":2}`,
+	`{"$schema":"https://json-schema.org/draft/2019-09/schema","items":{"type":"array","contains":{"type":"number","minimum":1}}}`,
 }
 
 var diffInstances = []string{
@@ -107,7 +111,8 @@ var diffInstances = []string{
 	`{"n":1}`, `{"n":1.5}`, `3`, `6`, `12`, `9007199254740995`, `{"a~b/c":1,"x y":"s"}`, `[[0,1],[2]]`, `[[0],[1],[0]]`,
 	`{"a":1,"a":2}`, `{"name":"n","x":1,"x":"y"}`, `"\ud800"`, `{"\u0061":5,"b":"abc"}`,
 	`[1,1.0]`, `[1,"1"]`, `["a","\u0061"]`, `[{"a":1,"b":[2]},{"b":[2.0],"a":1}]`, `[[1,2],[2,1]]`, `[null,false,0,""]`, `[true,true]`, `[-0,0]`, `[1e2,100]`,
-	`{"n_a":-1,"n_x":1.5,"b_x":"s","n_fixed":1,"é":"ab","zz":1}`, `{"n_fixed":"s","n_b":2,"é":"a"}`, `{"abc":"s","ABC":true,"x1":1}`, `{"a":"x","b":"y","c":"z","D":false}`,
+	`{"n_a":-1,"n_x":1.5,"b_x":"s","n_fixed":1,"é":"ab","zz":1}`, `{"a":1,"b":2}`, `{"zz":1,"toolong":2,"a":3,"c":4}`, `{"name":"x","extra":"y"}`, `{"n":1,"k":2}`,
+	`[1,"s",true,false,1]`, `[1,"s",1,1]`, `["s",1]`, `[[0],[],[2,"x"]]`, `[2,"s",true]`, `{"n_fixed":"s","n_b":2,"é":"a"}`, `{"abc":"s","ABC":true,"x1":1}`, `{"a":"x","b":"y","c":"z","D":false}`,
 }
 
 // TestPlanMatchesLibrary runs every instance through every schema on both

@@ -65,11 +65,18 @@ type node struct {
 	addlFalse bool
 	addl      *node
 	patterns  []patternProp
+	propNames *node
+	depReq    []dependency // dependentRequired, dependencies with names
+	depSchema []dependency // dependentSchemas, dependencies with a schema
 	minProps  int
 	maxProps  int
 	objChecks bool
 
 	items     *node
+	prefix    []*node
+	contains  *node
+	minCont   int
+	maxCont   int
 	unique    bool
 	minItems  int
 	maxItems  int
@@ -84,6 +91,16 @@ type node struct {
 	applies      bool // any applicator above
 	onlyRef      bool // nothing but $ref: validate as the target
 	leafString   bool // "type": "string" and string keywords only
+}
+
+// dependency is one entry of dependentRequired or dependentSchemas: when
+// the key with index ifIdx is present, the keys in need must be, or the
+// object must validate against node.
+type dependency struct {
+	name  string
+	ifIdx int
+	need  []int
+	node  *node
 }
 
 // patternProp is one entry of patternProperties.
@@ -167,24 +184,12 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		b.decline(s, "$recursiveRef")
 	case s.DynamicRef != nil:
 		b.decline(s, "$dynamicRef")
-	case s.PropertyNames != nil:
-		b.decline(s, "propertyNames")
 	case s.RegexProperties:
 		b.decline(s, "regexProperties")
-	case len(s.Dependencies) > 0:
-		b.decline(s, "dependencies")
-	case len(s.DependentRequired) > 0:
-		b.decline(s, "dependentRequired")
-	case len(s.DependentSchemas) > 0:
-		b.decline(s, "dependentSchemas")
 	case s.UnevaluatedProperties != nil:
 		b.decline(s, "unevaluatedProperties")
 	case s.UnevaluatedItems != nil:
 		b.decline(s, "unevaluatedItems")
-	case s.Contains != nil:
-		b.decline(s, "contains")
-	case len(s.PrefixItems) > 0:
-		b.decline(s, "prefixItems")
 	case s.AdditionalItems != nil:
 		b.decline(s, "additionalItems")
 	case len(s.Extensions) > 0:
@@ -240,8 +245,20 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	n.multipleOf = newBound(s.MultipleOf, ratText(s.MultipleOf))
 	n.numChecks = n.min != nil || n.max != nil || n.exMin != nil || n.exMax != nil || n.multipleOf != nil
 
-	// Objects.
-	if len(s.Properties) > 0 || len(s.Required) > 0 {
+	// Objects. Every key a keyword names (properties, required, the
+	// dependencies) gets an index, so one pass over the object records
+	// which are present.
+	deps := map[string]any{}
+	for k, v := range s.Dependencies {
+		deps[k] = v
+	}
+	for k, v := range s.DependentRequired {
+		deps["r\x00"+k] = v
+	}
+	for k, v := range s.DependentSchemas {
+		deps["s\x00"+k] = v
+	}
+	if len(s.Properties) > 0 || len(s.Required) > 0 || len(deps) > 0 {
 		n.keys = map[string]int{}
 		names := make([]string, 0, len(s.Properties))
 		for k := range s.Properties {
@@ -251,28 +268,51 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		if o := b.orders.ordered(s.Location, names); o != nil {
 			names = o
 		}
-		for _, k := range names {
-			n.keys[k] = len(n.keyNames)
-			n.keyNames = append(n.keyNames, k)
-			n.keyNodes = append(n.keyNodes, nil)
-			n.inProps = append(n.inProps, true)
-		}
-		for _, k := range s.Required {
+		index := func(k string, inProps bool) int {
 			i, ok := n.keys[k]
 			if !ok {
 				i = len(n.keyNames)
 				n.keys[k] = i
 				n.keyNames = append(n.keyNames, k)
 				n.keyNodes = append(n.keyNodes, nil)
-				n.inProps = append(n.inProps, false)
+				n.inProps = append(n.inProps, inProps)
 			}
-			n.required = append(n.required, i)
+			return i
+		}
+		for _, k := range names {
+			index(k, true)
+		}
+		for _, k := range s.Required {
+			n.required = append(n.required, index(k, false))
+		}
+		dnames := make([]string, 0, len(deps))
+		for k := range deps {
+			dnames = append(dnames, k)
+		}
+		sort.Strings(dnames)
+		for _, dk := range dnames {
+			name := dk
+			if len(dk) > 1 && dk[1] == 0 {
+				name = dk[2:]
+			}
+			d := dependency{name: name, ifIdx: index(name, false)}
+			switch v := deps[dk].(type) {
+			case []string:
+				for _, x := range v {
+					d.need = append(d.need, index(x, false))
+				}
+				n.depReq = append(n.depReq, d)
+			case *js.Schema:
+				d.node = b.build(v)
+				n.depSchema = append(n.depSchema, d)
+			}
 		}
 		for _, k := range names {
 			n.keyNodes[n.keys[k]] = b.build(s.Properties[k])
 		}
 		n.table = newKeyTable(n.keyNames)
 	}
+	n.propNames = b.build(s.PropertyNames)
 	switch a := s.AdditionalProperties.(type) {
 	case bool:
 		n.addlFalse = !a
@@ -284,7 +324,7 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	}
 	sort.Slice(n.patterns, func(i, j int) bool { return n.patterns[i].re < n.patterns[j].re })
 	n.minProps, n.maxProps = s.MinProperties, s.MaxProperties
-	n.objChecks = n.keys != nil || n.addlFalse || n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
+	n.objChecks = n.keys != nil || n.addlFalse || n.addl != nil || n.patterns != nil || n.propNames != nil || n.minProps >= 0 || n.maxProps >= 0
 
 	// Arrays.
 	switch it := s.Items.(type) {
@@ -296,9 +336,16 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	if s.Items2020 != nil {
 		n.items = b.build(s.Items2020)
 	}
+	for _, x := range s.PrefixItems {
+		n.prefix = append(n.prefix, b.build(x))
+	}
+	if s.Contains != nil {
+		n.contains = b.build(s.Contains)
+		n.minCont, n.maxCont = s.MinContains, s.MaxContains
+	}
 	n.unique = s.UniqueItems
 	n.minItems, n.maxItems = s.MinItems, s.MaxItems
-	n.arrChecks = n.items != nil || n.unique || n.minItems >= 0 || n.maxItems >= 0
+	n.arrChecks = n.items != nil || n.prefix != nil || n.contains != nil || n.unique || n.minItems >= 0 || n.maxItems >= 0
 
 	n.ref = b.build(s.Ref)
 	for _, x := range s.AllOf {

@@ -478,8 +478,10 @@ func (r *run) object(n *node, i int) (int, bool) {
 	track := n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
 	keys0 := len(r.keys)
 	count, next := 0, 0
+	objStart := i
 	i = r.ws(i + 1)
 	for i < len(d) && d[i] != '}' {
+		keyPos := i
 		kend, raw, esc := r.str(i)
 		key := raw
 		if !plain(raw, esc) {
@@ -524,6 +526,17 @@ func (r *run) object(n *node, i int) (int, bool) {
 		if r.declined {
 			r.keys = r.keys[:keys0]
 			return len(d), false
+		}
+		if n.propNames != nil {
+			// The key itself, as a string value, at the key's path.
+			r.path = append(r.path, pathSeg{key: raw, idx: -1})
+			_, k := r.child(n.propNames, keyPos)
+			r.path = r.path[:len(r.path)-1]
+			ok = ok && k
+			if r.declined {
+				r.keys = r.keys[:keys0]
+				return len(d), false
+			}
 		}
 		// properties, then patternProperties, then additionalProperties
 		// for keys neither names.
@@ -575,16 +588,33 @@ func (r *run) object(n *node, i int) (int, bool) {
 		}
 	}
 	r.keys = r.keys[:keys0]
-	for _, idx := range n.required {
-		have := false
+	have := func(idx int) bool {
 		if seenBig != nil {
-			have = seenBig[idx]
-		} else {
-			have = seen&(1<<idx) != 0
+			return seenBig[idx]
 		}
-		if !have {
+		return seen&(1<<idx) != 0
+	}
+	for _, idx := range n.required {
+		if !have(idx) {
 			r.failKey(n.keyNames[idx], serde.ErrRequired, "missing required property")
 			ok = false
+		}
+	}
+	for _, dep := range n.depReq {
+		if !have(dep.ifIdx) {
+			continue
+		}
+		for _, idx := range dep.need {
+			if !have(idx) {
+				r.fail(serde.ErrConstraint, "property %q is required, if %q property exists", n.keyNames[idx], dep.name)
+				ok = false
+			}
+		}
+	}
+	for _, dep := range n.depSchema {
+		if have(dep.ifIdx) && !r.declined {
+			_, k := r.value(dep.node, objStart)
+			ok = ok && k
 		}
 	}
 	if n.minProps >= 0 && count < n.minProps {
@@ -603,15 +633,30 @@ func (r *run) array(n *node, i int) (int, bool) {
 	ok := true
 	count := 0
 	var bounds []int // start and end of each item, for uniqueItems
+	contained := 0
 	i = r.ws(i + 1)
 	for i < len(d) && d[i] != ']' {
 		if n.unique {
 			bounds = append(bounds, i)
 		}
-		if n.items != nil {
+		if n.contains != nil {
+			r.quiet++
+			if _, k := r.child(n.contains, i); k {
+				contained++
+			}
+			r.quiet--
+			if r.declined {
+				return len(d), false
+			}
+		}
+		sub := n.items
+		if count < len(n.prefix) {
+			sub = n.prefix[count]
+		}
+		if sub != nil {
 			r.path = append(r.path, pathSeg{idx: count})
 			var k bool
-			i, k = r.child(n.items, i)
+			i, k = r.child(sub, i)
 			r.path = r.path[:len(r.path)-1]
 			ok = ok && k
 			if r.declined {
@@ -627,6 +672,16 @@ func (r *run) array(n *node, i int) (int, bool) {
 		i = r.ws(i)
 		if i < len(d) && d[i] == ',' {
 			i = r.ws(i + 1)
+		}
+	}
+	if n.contains != nil && !r.declined {
+		if contained < n.minCont {
+			r.fail(serde.ErrConstraint, "valid must be >= %d, but got %d", n.minCont, contained)
+			ok = false
+		}
+		if n.maxCont >= 0 && contained > n.maxCont {
+			r.fail(serde.ErrConstraint, "valid must be <= %d, but got %d", n.maxCont, contained)
+			ok = false
 		}
 	}
 	if n.unique && !r.declined {

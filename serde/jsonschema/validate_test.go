@@ -149,13 +149,15 @@ func TestOtherKeywords(t *testing.T) {
 		{name: "nested arrays", schema: `{"items":{"items":{"type":"integer"}}}`, value: `[[1],[2,"x"]]`, path: "[1][1]", sentinel: serde.ErrType, plan: true},
 		{name: "then", schema: `{"if":{"required":["a"]},"then":{"required":["b"]}}`, value: `{"a":1}`, path: "b", sentinel: serde.ErrRequired, plan: true},
 		{name: "unevaluatedProperties", schema: `{"allOf":[{"properties":{"a":{}}}],"unevaluatedProperties":false}`, value: `{"a":1,"b":2}`, path: "b", sentinel: serde.ErrUnknownField},
-		{name: "dependentRequired", schema: `{"dependentRequired":{"a":["b"]}}`, value: `{"a":1}`, sentinel: serde.ErrConstraint},
+		{name: "dependentRequired", schema: `{"dependentRequired":{"a":["b"]}}`, value: `{"a":1}`, sentinel: serde.ErrConstraint, plan: true},
+		{name: "unevaluatedItems", schema: `{"prefixItems":[{}],"unevaluatedItems":false}`, value: `[1,2]`, path: "[1]", sentinel: serde.ErrConstraint},
 		{name: "uniqueItems", schema: `{"uniqueItems":true}`, value: `[1,{"a":[1]},1.0]`, sentinel: serde.ErrConstraint, plan: true},
 		{name: "uniqueItems objects", schema: `{"properties":{"l":{"uniqueItems":true}}}`, value: `{"l":[{"a":1,"b":2},{"b":2,"a":1}]}`, path: "l", sentinel: serde.ErrConstraint, plan: true},
 		{name: "patternProperties", schema: `{"patternProperties":{"^n_":{"type":"number"}}}`, value: `{"n_x":"s"}`, path: "n_x", sentinel: serde.ErrType, plan: true},
 		{name: "patternProperties closes out", schema: `{"patternProperties":{"^n_":{}},"additionalProperties":false}`, value: `{"n_x":1,"m":2}`, path: "m", sentinel: serde.ErrUnknownField, plan: true},
-		{name: "propertyNames", schema: `{"propertyNames":{"maxLength":2}}`, value: `{"abc":1}`, path: "abc", sentinel: serde.ErrRange},
-		{name: "contains", schema: `{"contains":{"type":"string"}}`, value: `[1]`, sentinel: serde.ErrConstraint},
+		{name: "propertyNames", schema: `{"propertyNames":{"maxLength":2}}`, value: `{"abc":1}`, path: "abc", sentinel: serde.ErrRange, plan: true},
+		{name: "contains", schema: `{"contains":{"type":"string"}}`, value: `[1]`, sentinel: serde.ErrConstraint, plan: true},
+		{name: "$dynamicRef", schema: `{"$dynamicAnchor":"n","items":{"$dynamicRef":"#n"},"type":["array","integer"]}`, value: `[1,["x"]]`, path: "[1][0]", sentinel: serde.ErrType},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
