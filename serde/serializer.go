@@ -18,7 +18,9 @@ const (
 	// FrameGUIDPrefix writes magic byte 1 and the schema's 16-byte GUID.
 	FrameGUIDPrefix
 	// FrameHeader leaves the payload bare and carries the GUID form in the
-	// __value_schema_id or __key_schema_id record header.
+	// __value_schema_id or __key_schema_id record header; for Protobuf the
+	// message indexes follow the GUID in the header, as Confluent's
+	// clients write them.
 	FrameHeader
 )
 
@@ -93,7 +95,10 @@ func NewSerializer(c Compiled, cfg SerializerConfig) (*Serializer, error) {
 		s.indexes = AppendIndexes(nil, ix.MessageIndexes())
 	}
 	if cfg.Framing == FrameHeader {
-		s.header = Header{Key: cfg.Role.HeaderKey(), Value: AppendGUIDPrefix(nil, cfg.GUID)}
+		// The header carries the GUID and the message indexes; the
+		// payload is the bare encoding.
+		s.header = Header{Key: cfg.Role.HeaderKey(), Value: append(AppendGUIDPrefix(nil, cfg.GUID), s.indexes...)}
+		s.indexes = nil
 	}
 	return s, nil
 }
@@ -167,9 +172,9 @@ type Deserializer struct {
 // Decode reads the frame (headers first, else the prefix), looks the schema
 // up, and decodes the payload into v.
 func (d *Deserializer) Decode(b []byte, headers []Header, v any) (Frame, error) {
-	// Read the prefix first to learn whether this is Protobuf: the frame
-	// itself does not say, the schema does.
-	f, payload, err := ReadFrame(b, headers, d.Role, false)
+	// Read the schema reference first to learn whether this is Protobuf:
+	// the frame itself does not say, the schema does.
+	f, payload, hdrRest, fromHeader, err := readFrame(b, headers, d.Role)
 	if err != nil {
 		return Frame{}, err
 	}
@@ -178,12 +183,19 @@ func (d *Deserializer) Decode(b []byte, headers []Header, v any) (Frame, error) 
 		return f, err
 	}
 	if c.Format() == Protobuf {
-		if f.Indexes, payload, err = ParseIndexes(payload); err != nil {
+		src := &payload
+		if fromHeader {
+			src = &hdrRest
+		}
+		if f.Indexes, *src, err = ParseIndexes(*src); err != nil {
 			return f, err
 		}
 		if ix, ok := c.(Indexed); ok && !equalInts(ix.MessageIndexes(), f.Indexes) {
 			return f, fmt.Errorf("%w: message indexes %v, schema has %v", ErrSchemaMismatch, f.Indexes, ix.MessageIndexes())
 		}
+	}
+	if fromHeader && len(hdrRest) != 0 {
+		return f, fmt.Errorf("header %s: %w: %d trailing bytes", d.Role.HeaderKey(), ErrTruncated, len(hdrRest))
 	}
 	if err := c.Decode(payload, v); err != nil {
 		return f, err

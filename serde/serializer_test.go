@@ -47,19 +47,24 @@ func (indexedInt) Format() Format          { return Protobuf }
 func TestSerializer(t *testing.T) {
 	guid := [16]byte{0xde, 0xad}
 	tests := []struct {
-		name    string
-		c       Compiled
-		cfg     SerializerConfig
-		want    []byte
-		header  bool
-		headers []Header
+		name        string
+		c           Compiled
+		cfg         SerializerConfig
+		want        []byte
+		header      bool
+		headerValue []byte
 	}{
 		{name: "prefix", c: intSchema{}, cfg: SerializerConfig{ID: 42}, want: []byte{0, 0, 0, 0, 42, 7}},
 		{name: "guid prefix", c: intSchema{}, cfg: SerializerConfig{GUID: guid, Framing: FrameGUIDPrefix}, want: append(AppendGUIDPrefix(nil, guid), 7)},
-		{name: "header", c: intSchema{}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader}, want: []byte{7}, header: true},
-		{name: "key header", c: intSchema{}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader, Role: Key}, want: []byte{7}, header: true},
+		{name: "header", c: intSchema{}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader}, want: []byte{7}, header: true, headerValue: AppendGUIDPrefix(nil, guid)},
+		{name: "key header", c: intSchema{}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader, Role: Key}, want: []byte{7}, header: true, headerValue: AppendGUIDPrefix(nil, guid)},
 		{name: "protobuf indexes", c: indexedInt{intSchema{indexes: []int{1, 0}}}, cfg: SerializerConfig{ID: 5}, want: []byte{0, 0, 0, 0, 5, 4, 2, 0, 7}},
 		{name: "protobuf first message", c: indexedInt{intSchema{indexes: []int{0}}}, cfg: SerializerConfig{ID: 5}, want: []byte{0, 0, 0, 0, 5, 0, 7}},
+		// Confluent's clients put the message indexes after the GUID in the
+		// header and leave the payload bare.
+		{name: "protobuf header", c: indexedInt{intSchema{indexes: []int{1, 0}}}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader}, want: []byte{7}, header: true, headerValue: append(AppendGUIDPrefix(nil, guid), 4, 2, 0)},
+		{name: "protobuf key header", c: indexedInt{intSchema{indexes: []int{0}}}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader, Role: Key}, want: []byte{7}, header: true, headerValue: append(AppendGUIDPrefix(nil, guid), 0)},
+		{name: "avro header has no indexes", c: intSchema{}, cfg: SerializerConfig{GUID: guid, Framing: FrameHeader}, want: []byte{7}, header: true, headerValue: AppendGUIDPrefix(nil, guid)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,8 +85,8 @@ func TestSerializer(t *testing.T) {
 			}
 			var hs []Header
 			if ok {
-				if h.Key != tt.cfg.Role.HeaderKey() {
-					t.Fatalf("header key %q", h.Key)
+				if h.Key != tt.cfg.Role.HeaderKey() || !bytes.Equal(h.Value, tt.headerValue) {
+					t.Fatalf("header %q = %x, want %q = %x", h.Key, h.Value, tt.cfg.Role.HeaderKey(), tt.headerValue)
 				}
 				hs = []Header{h}
 			}

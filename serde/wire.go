@@ -165,38 +165,48 @@ func ParseFrame(b []byte) (Frame, []byte, error) {
 // ReadFrame is the dual reader: when headers carry the role's schema header
 // (__value_schema_id or __key_schema_id) it takes the schema from there and
 // the payload is bare; otherwise it reads the prefix frame. With protobuf
-// set it also reads the message-index path that follows either form.
+// set it also reads the message-index path, which follows the GUID inside
+// the header with header framing (as Confluent's clients write it) and
+// follows the prefix in the payload otherwise.
 func ReadFrame(b []byte, headers []Header, role Role, protobuf bool) (Frame, []byte, error) {
-	var (
-		f   Frame
-		err error
-	)
+	f, payload, hdrRest, fromHeader, err := readFrame(b, headers, role)
+	if err != nil {
+		return Frame{}, nil, err
+	}
+	if fromHeader {
+		if protobuf {
+			if f.Indexes, hdrRest, err = ParseIndexes(hdrRest); err != nil {
+				return Frame{}, nil, fmt.Errorf("header %s: %w", role.HeaderKey(), err)
+			}
+		}
+		if len(hdrRest) != 0 {
+			return Frame{}, nil, fmt.Errorf("header %s: %w: %d trailing bytes", role.HeaderKey(), ErrTruncated, len(hdrRest))
+		}
+		return f, payload, nil
+	}
+	if protobuf {
+		if f.Indexes, payload, err = ParseIndexes(payload); err != nil {
+			return Frame{}, nil, err
+		}
+	}
+	return f, payload, nil
+}
+
+// readFrame finds the schema reference of a record: in the role's header
+// (the last one wins, as in Kafka), returning what follows the GUID there,
+// or in the payload's prefix.
+func readFrame(b []byte, headers []Header, role Role) (f Frame, payload, hdrRest []byte, fromHeader bool, err error) {
 	key := role.HeaderKey()
-	found := false
-	for i := len(headers) - 1; i >= 0; i-- { // the last header wins, as in Kafka
+	for i := len(headers) - 1; i >= 0; i-- {
 		if headers[i].Key != key {
 			continue
 		}
-		found = true
-		var rest []byte
-		f, rest, err = ParseFrame(headers[i].Value)
+		f, hdrRest, err = ParseFrame(headers[i].Value)
 		if err != nil {
-			return Frame{}, nil, fmt.Errorf("header %s: %w", key, err)
+			return Frame{}, nil, nil, false, fmt.Errorf("header %s: %w", key, err)
 		}
-		if len(rest) != 0 {
-			return Frame{}, nil, fmt.Errorf("header %s: %w: %d trailing bytes", key, ErrTruncated, len(rest))
-		}
-		break
+		return f, b, hdrRest, true, nil
 	}
-	if !found {
-		if f, b, err = ParseFrame(b); err != nil {
-			return Frame{}, nil, err
-		}
-	}
-	if protobuf {
-		if f.Indexes, b, err = ParseIndexes(b); err != nil {
-			return Frame{}, nil, err
-		}
-	}
-	return f, b, nil
+	f, payload, err = ParseFrame(b)
+	return f, payload, nil, false, err
 }
