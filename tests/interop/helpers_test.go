@@ -99,13 +99,41 @@ func createTopics(t testing.TB, partitions int32, topics ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	resp, err := adminClient(t).CreateTopics(ctx, partitions, 1, nil, topics...)
+	adm := adminClient(t)
+	resp, err := adm.CreateTopics(ctx, partitions, 1, nil, topics...)
 	if err != nil {
 		t.Fatalf("create topics: %v", err)
 	}
 	for _, r := range resp.Sorted() {
 		if r.Err != nil {
 			t.Fatalf("create topic %s: %v", r.Topic, r.Err)
+		}
+	}
+	// Wait until the broker's metadata has every partition with a leader:
+	// right after a broker restart it can lag the controller, and a
+	// producer then sees UNKNOWN_TOPIC_OR_PARTITION.
+	for {
+		md, err := adm.ListTopics(ctx, topics...)
+		ready := err == nil
+		for _, tp := range topics {
+			d, ok := md[tp]
+			if !ok || d.Err != nil || len(d.Partitions) != int(partitions) {
+				ready = false
+				continue
+			}
+			for _, p := range d.Partitions {
+				if p.Err != nil || p.Leader < 0 {
+					ready = false
+				}
+			}
+		}
+		if ready {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("topics %v have no leaders after 30s (last error %v)", topics, err)
+		case <-time.After(200 * time.Millisecond):
 		}
 	}
 }

@@ -88,8 +88,12 @@ func produceMatrix(t *testing.T, cl *registry.Client, n int) []written {
 			t.Fatalf("%s: NewTyped: %v", w.name(), err)
 		}
 		w.keyID, w.id = typed.KeySchemaID(), typed.SchemaID()
-		w.keyGUID = guidOf(t, cl, tc+"-key", f.key)
-		w.valueGUID = guidOf(t, cl, tc+"-value", f.value)
+		var keyID, valueID int
+		keyID, w.keyGUID = guidOf(t, cl, tc+"-key", f.key)
+		valueID, w.valueGUID = guidOf(t, cl, tc+"-value", f.value)
+		if keyID != w.keyID || valueID != w.id {
+			t.Fatalf("%s: typed producer bound ids %d/%d, the registry has %d/%d", w.name(), w.keyID, w.id, keyID, valueID)
+		}
 		for i := range n {
 			kj, vj := recordJSON(i)
 			k, err := formats.FromJSON(w.key, []byte(kj))
@@ -119,8 +123,8 @@ func produceMatrix(t *testing.T, cl *registry.Client, n int) []written {
 	return out
 }
 
-// guidOf returns the registry's GUID for schema s under subject.
-func guidOf(t testing.TB, cl *registry.Client, subject string, s serde.Schema) [16]byte {
+// guidOf returns the registry's ID and GUID for schema s under subject.
+func guidOf(t testing.TB, cl *registry.Client, subject string, s serde.Schema) (int, [16]byte) {
 	t.Helper()
 	ss, err := cl.LookupSchema(context.Background(), subject, s)
 	if err != nil {
@@ -130,7 +134,7 @@ func guidOf(t testing.TB, cl *registry.Client, subject string, s serde.Schema) [
 	if err != nil {
 		t.Fatalf("%s: guid %q: %v", subject, ss.GUID, err)
 	}
-	return g
+	return ss.ID, g
 }
 
 func parseGUID(s string) ([16]byte, error) {
