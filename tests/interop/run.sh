@@ -19,6 +19,12 @@ start=$(date +%s)
 
 log() { printf 'interop: %s\n' "$*" >&2; }
 
+# What a fresh machine needs besides Go; say so plainly instead of failing
+# halfway through.
+for tool in java mvn python3; do
+	command -v "$tool" >/dev/null || { log "$tool is required (Kafka runs on Java, its jars come through Maven, the judges are Python)"; exit 1; }
+done
+
 # A small heap: the machine is shared and the suite needs little.
 export KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx512m}
 export KAFKA_PORT=${KAFKA_PORT:-19092}
