@@ -21,18 +21,6 @@ import (
 
 var allFramings = []serde.Framing{serde.FramePrefix, serde.FrameGUIDPrefix, serde.FrameHeader}
 
-// protobufHeaderGap is the one combination that does not interoperate
-// today, found by this suite: Protobuf with header framing. Confluent's
-// clients (Python 2.16.0's SchemaId.guid_to_bytes / from_bytes, as Java's
-// SchemaId) write the header __key_schema_id / __value_schema_id as magic
-// byte 1, the GUID and then the message indexes, and leave the payload
-// bare. schemagen's serde.Serializer writes a 17-byte header (magic byte 1
-// and GUID) and puts the message indexes at the front of the payload, and
-// serde.ReadFrame refuses index bytes after the GUID in a header. The fix
-// belongs in serde (serializer.go, wire.go); the tests assert the gap as it
-// is, so the fix makes them fail and be updated.
-const protobufHeaderGap = "protobuf with header framing: Confluent carries the message indexes in the header after the GUID, schemagen in the payload; neither side reads the other's records"
-
 // written is one topic schemagen's typed producer wrote: n records of one
 // format, key and value framed the same way.
 type written struct {
@@ -221,15 +209,6 @@ func TestConfluentDecodesSchemagen(t *testing.T) {
 				}
 			}
 			t.Logf("%s: confluent-kafka decoded %d of %d records, %d errors", w.name(), recs, w.n, errs)
-			if w.format.name == "protobuf" && w.framing == serde.FrameHeader {
-				// Known incompatibility, asserted so that the fix shows
-				// here as a failure to update.
-				if errs != w.n || recs != 0 || !strings.Contains(firstErr, "Unexpected EOF while reading index") {
-					t.Errorf("expected the known protobuf header-framing gap (%d records failing with \"Unexpected EOF while reading index\"), got %d decoded, %d errors, first %q", w.n, recs, errs, firstErr)
-				}
-				t.Logf("KNOWN INCOMPATIBILITY: %s", protobufHeaderGap)
-				return
-			}
 			if errs != 0 {
 				t.Errorf("%d records failed to deserialize; first: %s", errs, firstErr)
 			}
@@ -340,14 +319,13 @@ func checkFrame(t *testing.T, role string, w written, id int, guid [16]byte, pbI
 			t.Errorf("%s: guid framing but header %x", role, header)
 		}
 	case serde.FrameHeader:
-		// Magic byte 1 and the GUID. For Protobuf, Confluent's clients
-		// append the message indexes here and leave the payload bare;
-		// schemagen puts them in the payload (protobufHeaderGap), which is
-		// what this asserts until serde changes.
-		wantH := append([]byte{0x01}, guid[:]...)
+		// Magic byte 1, the GUID and, for Protobuf, the message indexes,
+		// as Confluent's clients write them; the payload is bare.
+		wantH := append(append([]byte{0x01}, guid[:]...), idx...)
 		if !bytes.Equal(header, wantH) {
-			t.Errorf("%s: header %x, want magic 1 and GUID %x", role, header, wantH)
+			t.Errorf("%s: header %x, want magic 1, GUID and indexes %x", role, header, wantH)
 		}
+		idx = nil
 	}
 	want := append(prefix, idx...)
 	if len(b) < len(want) || !bytes.Equal(b[:len(want)], want) {
