@@ -87,7 +87,7 @@ type jsonGen struct {
 // jsonPkgState is what the JSON entries of a package share: the helpers
 // file is written once, with the format checkers and helpers used.
 type jsonPkgState struct {
-	formats  map[string]bool
+	formats map[string]bool
 }
 
 func (g *generator) jsonEntry(ctx context.Context, e *Entry) error {
