@@ -112,6 +112,7 @@ type batchHook struct {
 	mu          sync.Mutex
 	compression map[uint8]int
 	maxBytes    int
+	records     int
 }
 
 func (h *batchHook) OnProduceBatchWritten(_ kgo.BrokerMetadata, _ string, _ int32, m kgo.ProduceBatchMetrics) {
@@ -122,6 +123,13 @@ func (h *batchHook) OnProduceBatchWritten(_ kgo.BrokerMetadata, _ string, _ int3
 	}
 	h.compression[m.CompressionType]++
 	h.maxBytes = max(h.maxBytes, m.UncompressedBytes)
+	h.records += m.NumRecords
+}
+
+func (h *batchHook) recordCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.records
 }
 
 // produceReqs records the produce requests the cluster sees.
@@ -183,8 +191,10 @@ func TestOptionsReachTheWire(t *testing.T) {
 			if err := p.Flush(ctx); err != nil {
 				t.Fatal(err)
 			}
-			// franz-go runs batch hooks on their own goroutine.
-			eventually(t, func() bool { return p.Metrics().BatchRecords == 300 })
+			// franz-go runs batch hooks on their own goroutine, one hook
+			// after another: wait for this test's hook to see every record,
+			// not only the producer's own metrics hook.
+			eventually(t, func() bool { return p.Metrics().BatchRecords == 300 && hook.recordCount() == 300 })
 			hook.mu.Lock()
 			if len(hook.compression) != 1 || hook.compression[tt.wantCompression] == 0 {
 				t.Errorf("batch compression types %v, want only %d", hook.compression, tt.wantCompression)
