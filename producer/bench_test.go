@@ -320,7 +320,19 @@ func BenchmarkTypedVsRaw(b *testing.B) {
 // BenchmarkProducerOverhead isolates this package's per-record cost: a
 // typed producer whose schema's encoding is a few appends (orderSchema),
 // against raw kgo sending the same bytes, interleaved like TypedVsRaw.
-func BenchmarkProducerOverhead(b *testing.B) {
+func BenchmarkProducerOverhead(b *testing.B) { benchOverhead(b, false) }
+
+// BenchmarkProducerOverheadFunc is BenchmarkProducerOverhead through
+// ProduceFunc (a callback, no Future) instead of Produce.
+func BenchmarkProducerOverheadFunc(b *testing.B) { benchOverhead(b, true) }
+
+func benchOverhead(b *testing.B, useFunc bool) {
+	var failed atomic.Int64
+	onDone := func(_ producer.RecordMetadata, err error) {
+		if err != nil {
+			failed.Add(1)
+		}
+	}
 	c := cluster(b, kfake.SeedTopics(6, "bench"))
 	p := newProducer(b, c)
 	typed := newOrders(b, p, "bench", nil)
@@ -356,7 +368,11 @@ func BenchmarkProducerOverhead(b *testing.B) {
 		start, cpu0 = time.Now(), processCPU()
 		for i := range n {
 			j := i % benchRing
-			if _, err := typed.Produce(ctx, keys[j], vals[j]); err != nil {
+			if useFunc {
+				if err := typed.ProduceFunc(ctx, keys[j], vals[j], onDone); err != nil {
+					b.Fatal(err)
+				}
+			} else if _, err := typed.Produce(ctx, keys[j], vals[j]); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -367,6 +383,9 @@ func BenchmarkProducerOverhead(b *testing.B) {
 		typedCPU += processCPU() - cpu0
 	}
 	b.StopTimer()
+	if failed.Load() > 0 {
+		b.Fatalf("%d records failed", failed.Load())
+	}
 	b.ReportMetric(float64(typedCPU-rawCPU)/float64(b.N), "overhead-cpu-ns/record")
 	b.ReportMetric(float64(b.N)/rawT.Seconds(), "raw-records/s")
 	b.ReportMetric(float64(b.N)/typedT.Seconds(), "typed-records/s")

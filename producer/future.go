@@ -39,7 +39,10 @@ type Future struct {
 	done      chan struct{}
 	md        RecordMetadata
 	err       error
-	cbs       []func(RecordMetadata, error)
+	// cb is the first callback, kept out of cbs so that one callback
+	// (ProduceFunc, a single Then) needs no slice.
+	cb  func(RecordMetadata, error)
+	cbs []func(RecordMetadata, error)
 }
 
 func failedFuture(md RecordMetadata, err error) *Future {
@@ -85,7 +88,11 @@ func (f *Future) Get(ctx context.Context) (RecordMetadata, error) {
 func (f *Future) Then(fn func(RecordMetadata, error)) {
 	f.mu.Lock()
 	if !f.completed {
-		f.cbs = append(f.cbs, fn)
+		if f.cb == nil && len(f.cbs) == 0 {
+			f.cb = fn
+		} else {
+			f.cbs = append(f.cbs, fn)
+		}
 		f.mu.Unlock()
 		return
 	}
@@ -118,13 +125,26 @@ func (f *Future) complete(md RecordMetadata, err error) {
 		f.mu.Unlock()
 		return
 	}
-	f.md, f.err, f.completed = md, err, true
+	f.md = md
+	f.finishLocked(err)
+}
+
+// finishLocked completes f with f.md (already set) and err; f.mu is held
+// and f is not completed yet. It unlocks f.mu and runs the callbacks.
+func (f *Future) finishLocked(err error) {
+	f.err, f.completed = err, true
 	if f.done != nil {
 		close(f.done)
 	}
-	cbs := f.cbs
-	f.cbs = nil
+	cb, cbs := f.cb, f.cbs
+	f.cb, f.cbs = nil, nil
 	f.mu.Unlock()
+	if cb == nil {
+		return
+	}
+	// f.md and f.err no longer change once completed is set.
+	md := f.md
+	cb(md, err)
 	for _, cb := range cbs {
 		cb(md, err)
 	}

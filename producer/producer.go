@@ -149,8 +149,14 @@ func promise(r *kgo.Record, err error) {
 }
 
 func (pd *pending) metadata() RecordMetadata {
+	var md RecordMetadata
+	pd.fillMetadata(&md)
+	return md
+}
+
+func (pd *pending) fillMetadata(md *RecordMetadata) {
 	r := &pd.rec
-	return RecordMetadata{
+	*md = RecordMetadata{
 		Topic:         r.Topic,
 		Partition:     r.Partition,
 		Offset:        r.Offset,
@@ -163,23 +169,36 @@ func (pd *pending) metadata() RecordMetadata {
 }
 
 func (p *Producer) finish(pd *pending, err error) {
-	md := pd.metadata()
 	if err != nil {
-		md.Offset = -1
-		err = p.wrapErr(md.Topic, err)
+		err = p.wrapErr(pd.rec.Topic, err)
 	}
 	switch {
 	case pd.onDone != nil: // dead-letter records have their own counters
-	case err != nil:
-		p.c.failed.Add(1)
-	default:
-		p.c.sent.Add(1)
-		p.c.bytesSent.Add(int64(md.KeySize + md.ValueSize))
-	}
-	if pd.onDone != nil {
+		md := pd.metadata()
+		if err != nil {
+			md.Offset = -1
+		}
 		pd.onDone(md, err)
-	} else {
-		pd.fut.complete(md, err)
+	default:
+		if err != nil {
+			p.c.failed.Add(1)
+		} else {
+			p.c.sent.Add(1)
+			p.c.bytesSent.Add(int64(len(pd.rec.Key) + len(pd.rec.Value)))
+		}
+		// The metadata goes straight into the future, not copied
+		// on the way.
+		f := &pd.fut
+		f.mu.Lock()
+		if f.completed {
+			f.mu.Unlock()
+			break
+		}
+		pd.fillMetadata(&f.md)
+		if err != nil {
+			f.md.Offset = -1
+		}
+		f.finishLocked(err)
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {
 		p.drainOnce.Do(func() { close(p.drained) })
@@ -369,4 +388,54 @@ func Timestamp(t time.Time) RecordOpt {
 // choose. A partition the topic lacks fails the record.
 func ToPartition(n int32) RecordOpt {
 	return recordOpt(func(pd *pending) { pd.rec.Partition, pd.explicit = n, true })
+}
+
+// Records with their value buffer in the same allocation, by buffer size
+// (allocator size classes, so a record takes about the bytes the record and
+// a separate buffer would): one allocation per record instead of two.
+type (
+	pending64 struct {
+		pending
+		b [64]byte
+	}
+	pending128 struct {
+		pending
+		b [128]byte
+	}
+	pending256 struct {
+		pending
+		b [256]byte
+	}
+	pending512 struct {
+		pending
+		b [512]byte
+	}
+	pending1024 struct {
+		pending
+		b [1024]byte
+	}
+)
+
+// newPending returns a record and an empty value buffer of capacity at
+// least size, in one allocation when size is at most 1 KiB. The buffer
+// lives as long as the record (and its Future) does.
+func newPending(size int) (*pending, []byte) {
+	switch {
+	case size <= 64:
+		x := new(pending64)
+		return &x.pending, x.b[:0]
+	case size <= 128:
+		x := new(pending128)
+		return &x.pending, x.b[:0]
+	case size <= 256:
+		x := new(pending256)
+		return &x.pending, x.b[:0]
+	case size <= 512:
+		x := new(pending512)
+		return &x.pending, x.b[:0]
+	case size <= 1024:
+		x := new(pending1024)
+		return &x.pending, x.b[:0]
+	}
+	return new(pending), make([]byte, 0, size)
 }

@@ -347,17 +347,23 @@ func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...Recor
 // build validates and serializes one record; on a rejection it runs the
 // reject policy and returns the error.
 func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOpt) (*pending, error) {
-	pd := &pending{valueID: t.valueID, keyID: t.keyID}
-	pd.rec.Topic = t.topic
-	if err := t.encodeKey(pd, key); err != nil {
-		return pd, t.rejected(ctx, pd, key, value, err, opts)
-	}
 	// The hint is the largest value so far: most values of one schema fit
 	// it, and a larger one grows the buffer once and raises the hint.
 	size := t.hint.Load()
-	buf, err := t.val.AppendSerialize(make([]byte, 0, size+8), value)
+	pd, buf := newPending(int(size) + 8)
+	return pd, t.fill(ctx, pd, buf, size, key, value, opts)
+}
+
+// fill serializes key and value into pd, the value appended to buf.
+func (t *Typed[K, V]) fill(ctx context.Context, pd *pending, buf []byte, size int64, key K, value V, opts []RecordOpt) error {
+	pd.valueID, pd.keyID = t.valueID, t.keyID
+	pd.rec.Topic = t.topic
+	if err := t.encodeKey(pd, key); err != nil {
+		return t.rejected(ctx, pd, key, value, err, opts)
+	}
+	buf, err := t.val.AppendSerialize(buf, value)
 	if err != nil {
-		return pd, t.rejected(ctx, pd, key, value, err, opts)
+		return t.rejected(ctx, pd, key, value, err, opts)
 	}
 	if n := int64(len(buf)); n > size && n <= 64<<10 {
 		t.hint.Store(n) // grows only: no shared write per record
@@ -367,7 +373,7 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
-	return pd, nil
+	return nil
 }
 
 func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
@@ -392,11 +398,18 @@ func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
 // the record's outcome (see Future for where it runs). The returned error is
 // the one Produce returns; fn gets it too.
 func (t *Typed[K, V]) ProduceFunc(ctx context.Context, key K, value V, fn func(RecordMetadata, error), opts ...RecordOpt) error {
-	f, err := t.Produce(ctx, key, value, opts...)
+	pd, err := t.build(ctx, key, value, opts)
 	if fn != nil {
-		f.Then(fn)
+		if err != nil {
+			pd.fut.Then(fn)
+		} else {
+			pd.fut.cb = fn // not handed over yet: no lock needed
+		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return t.p.send(ctx, pd)
 }
 
 // ProduceSync produces one record and waits for its outcome; ctx bounds the
