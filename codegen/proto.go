@@ -9,9 +9,7 @@ import (
 	"google.golang.org/protobuf/cmd/protoc-gen-go/internal_gengo"
 	"google.golang.org/protobuf/compiler/protogen"
 	"google.golang.org/protobuf/proto"
-	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/pluginpb"
 
 	"github.com/schemagen/schemagen/serde"
@@ -46,26 +44,13 @@ func (g *generator) protoEntry(ctx context.Context, e *Entry) error {
 
 	// Every file, dependencies first; user files are generated into this
 	// package, well-known types keep their own go_package.
-	var protos []*descriptorpb.FileDescriptorProto
+	protos := c.FileDescriptorProtos()
 	var generate []string
-	seen := map[string]bool{}
-	var walk func(fd protoreflect.FileDescriptor)
-	walk = func(fd protoreflect.FileDescriptor) {
-		if seen[fd.Path()] {
-			return
-		}
-		seen[fd.Path()] = true
-		imps := fd.Imports()
-		for i := 0; i < imps.Len(); i++ {
-			walk(imps.Get(i).FileDescriptor)
-		}
-		fdp := protodesc.ToFileDescriptorProto(fd)
-		protos = append(protos, fdp)
-		if !isWellKnown(fd.Path()) {
-			generate = append(generate, fd.Path())
+	for _, fdp := range protos {
+		if !isWellKnown(fdp.GetName()) {
+			generate = append(generate, fdp.GetName())
 		}
 	}
-	walk(c.File())
 	params := []string{"paths=source_relative"}
 	for _, p := range generate {
 		params = append(params, "M"+p+"="+g.pkg.ImportPath+";"+g.pkg.Name)
