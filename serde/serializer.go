@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"math"
 )
 
 // Framing picks where a serialized record says which schema wrote it.
@@ -80,8 +81,10 @@ func NewSerializer(c Compiled, cfg SerializerConfig) (*Serializer, error) {
 	}
 	switch cfg.Framing {
 	case FramePrefix:
-		if cfg.ID <= 0 {
-			return nil, fmt.Errorf("serde: prefix framing needs a positive schema ID, got %d", cfg.ID)
+		// Registry IDs are signed 32-bit: a larger ID would be framed as
+		// another schema's.
+		if cfg.ID <= 0 || cfg.ID > math.MaxInt32 {
+			return nil, fmt.Errorf("serde: prefix framing needs a positive 32-bit schema ID, got %d", cfg.ID)
 		}
 	case FrameGUIDPrefix, FrameHeader:
 		if cfg.GUID == ([16]byte{}) {

@@ -148,7 +148,9 @@ func TestNewSerializerErrors(t *testing.T) {
 		want string
 	}{
 		{name: "nil schema", cfg: SerializerConfig{ID: 1}, want: "nil compiled schema"},
-		{name: "zero id", c: intSchema{}, want: "positive schema ID"},
+		{name: "zero id", c: intSchema{}, want: "positive 32-bit schema ID"},
+		{name: "id above int32", c: intSchema{}, cfg: SerializerConfig{ID: 1<<31 + 1}, want: "positive 32-bit schema ID"},
+		{name: "id above uint32", c: intSchema{}, cfg: SerializerConfig{ID: 1<<32 + 7}, want: "positive 32-bit schema ID"},
 		{name: "no guid", c: intSchema{}, cfg: SerializerConfig{Framing: FrameHeader}, want: "needs a schema GUID"},
 		{name: "bad framing", c: intSchema{}, cfg: SerializerConfig{ID: 1, Framing: 9}, want: "unknown framing"},
 	}
