@@ -132,6 +132,8 @@ type generator struct {
 	// branches (full name -> Go type), for serde/avro's UseSums.
 	avroSums  []string
 	avroNamed map[string]string
+	// fpTypes records the JSON types given a SchemaFingerprint method.
+	fpTypes map[string]bool
 }
 
 // declare reserves a top-level identifier.

@@ -233,3 +233,26 @@ func TestJSONValidateDifferentialRandom(t *testing.T) {
 		}
 	}
 }
+
+// The runtime trusts a generated Validate only for the schema it was
+// generated from: compiling the embedded schema must give the embedded
+// fingerprint, or every generated type would silently fall back to the
+// general validator.
+func TestGeneratedValidateIsTrusted(t *testing.T) {
+	tests := []struct {
+		name string
+		s    producer.Serde
+		v    serde.Validatable
+	}{
+		{name: "invoice", s: jsonbasic.InvoiceSerde(), v: validInvoice()},
+		{name: "customer", s: jsonrefs.CustomerSerde(), v: validCustomer()},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := compileSerde(t, tt.s)
+			if _, ok := serde.SelfValidating(tt.v, serde.Fingerprint(c)); !ok {
+				t.Fatalf("fingerprint of the compiled schema %s, generated type says %s", serde.Fingerprint(c), tt.v.SchemaFingerprint())
+			}
+		})
+	}
+}

@@ -114,6 +114,18 @@ func (g *generator) writeSerde(s *stubInfo) {
 	P("// ", s.name, "Fingerprint is the SHA-256 of ", s.name, "Schema (serde.Fingerprint).")
 	P("const ", s.name, "Fingerprint = ", strconv.Quote(s.fp))
 	P()
+	if recv, ok := strings.CutPrefix(s.valueType, "*"); ok && e.Schema.Format == serde.JSON && !g.fpTypes[recv] {
+		// The generated Validate stands in for the runtime's validator
+		// only for the schema it was generated from (serde.Validatable).
+		if g.fpTypes == nil {
+			g.fpTypes = map[string]bool{}
+		}
+		g.fpTypes[recv] = true
+		P("// SchemaFingerprint returns ", s.name, "Fingerprint: serde/jsonschema uses the")
+		P("// generated Validate in place of its own validator only for that schema.")
+		P("func (v *", recv, ") SchemaFingerprint() string { return ", s.name, "Fingerprint }")
+		P()
+	}
 	if s.indexes != nil {
 		ix := make([]string, len(s.indexes))
 		for i, x := range s.indexes {

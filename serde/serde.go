@@ -108,10 +108,27 @@ type Indexed interface {
 	MessageIndexes() []int
 }
 
-// Validatable is the seam for validation code that knows the value's type: a
+// Validatable is the seam for validation code generated from a schema: a
 // generated type's Validate method checks the schema's constraints directly,
-// with no reflection and no decode round trip. A format package calls it
-// instead of its general validator when the value implements it.
+// with no reflection and no decode round trip. SchemaFingerprint returns the
+// Fingerprint of the schema the type was generated from.
+//
+// A format package uses Validate in place of its general validator only
+// when SchemaFingerprint equals the fingerprint of the schema it compiled
+// (see SelfValidating): a type with a Validate method of its own, or one
+// generated from another version of the schema, gets the general validator.
 type Validatable interface {
 	Validate() error
+	SchemaFingerprint() string
+}
+
+// SelfValidating returns v as a Validatable when v was generated from the
+// schema whose Fingerprint is fingerprint, so that its own Validate may
+// stand in for the general validator.
+func SelfValidating(v any, fingerprint string) (Validatable, bool) {
+	vv, ok := v.(Validatable)
+	if !ok || vv.SchemaFingerprint() != fingerprint {
+		return nil, false
+	}
+	return vv, true
 }

@@ -26,7 +26,7 @@ func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 		}
 		return s.encode(dst, nil, nil)
 	}
-	if vv, ok := v.(serde.Validatable); ok {
+	if vv, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		if err := vv.Validate(); err != nil {
 			return dst, err
 		}

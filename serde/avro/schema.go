@@ -17,7 +17,11 @@ import (
 // Schema is a compiled Avro schema. It implements serde.Compiled and is safe
 // for concurrent use.
 type Schema struct {
-	src        serde.Schema
+	src serde.Schema
+
+	fpOnce sync.Once // guards fp, see fingerprint
+	fp     string
+
 	sch        avro.Schema
 	api        avro.API
 	pcf        string

@@ -134,10 +134,10 @@ func (s *Schema) init() error {
 
 // Validate checks v against the schema without encoding it. It returns nil,
 // a *serde.ValidationError, or errors.Join of several, each with the path
-// of the field at fault. A value implementing serde.Validatable validates
-// itself.
+// of the field at fault. A value generated from this schema (see
+// serde.Validatable) validates itself.
 func (s *Schema) Validate(v any) error {
-	if vv, ok := v.(serde.Validatable); ok {
+	if vv, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		return vv.Validate()
 	}
 	return s.validate(v)

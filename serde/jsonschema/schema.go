@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/url"
 	"strings"
+	"sync"
 
 	js "github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -26,7 +27,11 @@ const (
 // Schema is a compiled JSON Schema. It implements serde.Compiled and is safe
 // for concurrent use.
 type Schema struct {
-	src       serde.Schema
+	src serde.Schema
+
+	fpOnce sync.Once // guards fp, see fingerprint
+	fp     string
+
 	raw       any
 	canonical string
 	lib       *js.Schema

@@ -12,8 +12,8 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// Validate checks v against the schema. v may be a generated type (its
-// Validate method is called: see serde.Validatable), any value
+// Validate checks v against the schema. v may be a type generated from this
+// schema (its Validate method is called: see serde.Validatable), any value
 // encoding/json marshals (structs, map[string]any, []any, scalars), or JSON
 // text as json.RawMessage or []byte. It returns nil, a
 // *serde.ValidationError, or errors.Join of one per violation, each with the
@@ -21,7 +21,7 @@ import (
 // that does not parse is a violation with serde.ErrType, and a number with
 // an exponent beyond ±1000 one with serde.ErrRange, whatever the schema.
 func (s *Schema) Validate(v any) error {
-	if g, ok := v.(serde.Validatable); ok {
+	if g, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		return g.Validate()
 	}
 	switch raw := v.(type) {
@@ -52,7 +52,7 @@ var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b 
 // as given for json.RawMessage and []byte, encoding/json's output (what
 // json.Marshal returns) otherwise. On error dst is returned unchanged.
 func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
-	if g, ok := v.(serde.Validatable); ok {
+	if g, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		if err := g.Validate(); err != nil {
 			return dst, err
 		}

@@ -325,6 +325,7 @@ type selfChecked struct {
 	N     int `json:"n"`
 	calls *int
 	err   error
+	fp    string
 }
 
 func (v selfChecked) Validate() error {
@@ -332,23 +333,56 @@ func (v selfChecked) Validate() error {
 	return v.err
 }
 
+func (v selfChecked) SchemaFingerprint() string { return v.fp }
+
+// userType has a Validate method of its own, unrelated to any schema.
+type userType struct {
+	N     int `json:"n"`
+	calls *int
+}
+
+func (v userType) Validate() error {
+	*v.calls++
+	return nil
+}
+
 func TestValidatableSeam(t *testing.T) {
 	s := compileText(t, `{"properties":{"n":{"minimum":10}}}`)
+	fp := serde.Fingerprint(s)
 	calls := 0
 	bad := errors.Join(&serde.ValidationError{Path: "n", Err: serde.ErrRange, Reason: "generated check"})
-	if err := s.Validate(selfChecked{N: 1, calls: &calls, err: bad}); !errors.Is(err, serde.ErrRange) {
+	if err := s.Validate(selfChecked{N: 1, calls: &calls, err: bad, fp: fp}); !errors.Is(err, serde.ErrRange) {
 		t.Fatalf("Validate = %v, want the type's own error", err)
 	}
-	out, err := s.AppendEncode(nil, selfChecked{N: 1, calls: &calls, err: bad})
+	out, err := s.AppendEncode(nil, selfChecked{N: 1, calls: &calls, err: bad, fp: fp})
 	if !errors.Is(err, serde.ErrRange) || out != nil {
 		t.Fatalf("AppendEncode = %q, %v", out, err)
 	}
-	out, err = s.AppendEncode(nil, selfChecked{N: 12, calls: &calls})
+	out, err = s.AppendEncode(nil, selfChecked{N: 12, calls: &calls, fp: fp})
 	if err != nil || string(out) != `{"n":12}` {
 		t.Fatalf("AppendEncode = %q, %v", out, err)
 	}
 	if calls != 3 {
 		t.Fatalf("Validate method called %d times, want 3", calls)
+	}
+
+	// A type generated from another schema, or a user type whose Validate
+	// has nothing to do with this schema, gets the general validator: its
+	// own Validate is never trusted, and N=1 breaks minimum 10.
+	calls = 0
+	for _, v := range []any{
+		selfChecked{N: 1, calls: &calls, fp: "another schema"},
+		userType{N: 1, calls: &calls},
+	} {
+		if err := s.Validate(v); !errors.Is(err, serde.ErrRange) {
+			t.Fatalf("Validate(%T) = %v, want the schema's minimum", v, err)
+		}
+		if out, err := s.AppendEncode(nil, v); !errors.Is(err, serde.ErrRange) || out != nil {
+			t.Fatalf("AppendEncode(%T) = %q, %v: an invalid value was encoded", v, out, err)
+		}
+	}
+	if calls != 0 {
+		t.Fatalf("an untrusted Validate method was called %d times", calls)
 	}
 }
 

@@ -22,7 +22,11 @@ import (
 // the message it encodes. It implements serde.Compiled and serde.Indexed and
 // is safe for concurrent use.
 type Schema struct {
-	src     serde.Schema
+	src serde.Schema
+
+	fpOnce sync.Once // guards fp, see fingerprint
+	fp     string
+
 	file    protoreflect.FileDescriptor
 	msg     protoreflect.MessageDescriptor
 	files   *protoregistry.Files

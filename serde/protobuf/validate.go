@@ -28,15 +28,18 @@ import (
 //
 // Extension fields are checked the same way, with paths like (pkg.ext).id.
 //
-// A value implementing serde.Validatable is checked by its own Validate
-// method once its type is confirmed.
+// A value generated from this schema (see serde.Validatable) is also
+// checked by its own Validate method, first; the walk still runs, so
+// Validate agrees with AppendEncode.
 func (s *Schema) Validate(v any) (err error) {
 	m, err := s.asMessage(v)
 	if err != nil {
 		return err
 	}
-	if vv, ok := v.(serde.Validatable); ok {
-		return vv.Validate()
+	if vv, ok := serde.SelfValidating(v, s.fingerprint()); ok {
+		if err := vv.Validate(); err != nil {
+			return err
+		}
 	}
 	return s.check(m, false)
 }
@@ -265,7 +268,7 @@ func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 		return dst, err
 	}
 	pm := v.(proto.Message)
-	if vv, ok := v.(serde.Validatable); ok {
+	if vv, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		if err := vv.Validate(); err != nil {
 			return dst, err
 		}

@@ -104,9 +104,12 @@ func setExt(t *testing.T, s *Schema, m *dynamicpb.Message, name string, vs ...pr
 type validated struct {
 	*dynamicpb.Message
 	err error
+	fp  string
 }
 
 func (v validated) Validate() error { return v.err }
+
+func (v validated) SchemaFingerprint() string { return v.fp }
 
 var testResolver = serde.MapResolver{"legacy.proto": {Text: legacyProto}}
 
@@ -262,8 +265,9 @@ func TestValidateBadValues(t *testing.T) {
 		{name: "generated required missing", schema: uo, value: &descriptorpb.UninterpretedOption{Name: []*descriptorpb.UninterpretedOption_NamePart{namePart("a", proto.Bool(false)), namePart("b", nil)}}, want: []violation{{"name[1].is_extension", serde.ErrRequired}}},
 		{name: "generated valid", schema: uo, value: &descriptorpb.UninterpretedOption{Name: []*descriptorpb.UninterpretedOption_NamePart{namePart("a", proto.Bool(true))}, StringValue: []byte("x")}, want: nil},
 		{name: "generated wrong type", schema: uo, value: &descriptorpb.FileOptions{}, want: []violation{{"", serde.ErrType}}},
-		{name: "validatable value decides", schema: env, value: validated{Message: validEnvelope(env).m, err: serde.Violation("name", serde.ErrConstraint, "custom rule")}, want: []violation{{"name", serde.ErrConstraint}}},
-		{name: "validatable value passes", schema: env, value: validated{Message: validEnvelope(env).m}, want: nil},
+		{name: "validatable value decides", schema: env, value: validated{Message: validEnvelope(env).m, err: serde.Violation("name", serde.ErrConstraint, "custom rule"), fp: serde.Fingerprint(env)}, want: []violation{{"name", serde.ErrConstraint}}},
+		{name: "validatable value passes", schema: env, value: validated{Message: validEnvelope(env).m, fp: serde.Fingerprint(env)}, want: nil},
+		{name: "validatable for another schema is not trusted", schema: env, value: validated{Message: validEnvelope(env).m, err: serde.Violation("name", serde.ErrConstraint, "custom rule"), fp: "another schema"}, want: nil},
 		{name: "extension closed enum", schema: ext, value: setExt(t, ext, x().m, "ext.color", protoreflect.ValueOfEnum(9)).m, want: []violation{{"(ext.color)", serde.ErrEnum}}},
 		{name: "extension message required", schema: ext, value: setExt(t, ext, x().m, "ext.part", protoreflect.ValueOfMessage(part(""))).m, want: []violation{{"(ext.part).id", serde.ErrRequired}}},
 		{name: "repeated extension message required", schema: ext, value: setExt(t, ext, x().m, "ext.parts", protoreflect.ValueOfMessage(part("a")), protoreflect.ValueOfMessage(part(""))).m, want: []violation{{"(ext.parts)[1].id", serde.ErrRequired}}},

@@ -24,6 +24,10 @@ const PaymentSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema"
 // PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
 const PaymentFingerprint = "0c5511826cc104957c08b26edbd356d4a2b8c205476a7148409041c6b2788f33"
 
+// SchemaFingerprint returns PaymentFingerprint: serde/jsonschema uses the
+// generated Validate in place of its own validator only for that schema.
+func (v *Payment) SchemaFingerprint() string { return PaymentFingerprint }
+
 // PaymentSerde returns the value schema of Payment for a producer.Spec:
 // the embedded text, compiled when the producer binds it.
 func PaymentSerde() producer.Serde {

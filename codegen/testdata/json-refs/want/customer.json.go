@@ -24,6 +24,10 @@ const CustomerSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","de
 // CustomerFingerprint is the SHA-256 of CustomerSchema (serde.Fingerprint).
 const CustomerFingerprint = "881025f38a64f1dec640ed41bf4ef970061a227a834107909b62ddb980ca0bd9"
 
+// SchemaFingerprint returns CustomerFingerprint: serde/jsonschema uses the
+// generated Validate in place of its own validator only for that schema.
+func (v *Customer) SchemaFingerprint() string { return CustomerFingerprint }
+
 // CustomerSerde returns the value schema of Customer for a producer.Spec:
 // the embedded text, compiled when the producer binds it, with its
 // references served from the embedded texts.
