@@ -5,7 +5,9 @@ package codegen_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"sort"
 	"strings"
@@ -252,6 +254,39 @@ func TestGeneratedValidateIsTrusted(t *testing.T) {
 			c := compileSerde(t, tt.s)
 			if _, ok := serde.SelfValidating(tt.v, serde.Fingerprint(c)); !ok {
 				t.Fatalf("fingerprint of the compiled schema %s, generated type says %s", serde.Fingerprint(c), tt.v.SchemaFingerprint())
+			}
+		})
+	}
+}
+
+// Values encoding/json cannot write are rejected by the generated Validate
+// with a typed violation, not left for the encoder to refuse.
+func TestGeneratedValidateUnencodable(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	tests := []struct {
+		name string
+		edit func(v *jsonbasic.Invoice)
+		path string
+		want error
+	}{
+		{name: "NaN price", edit: func(v *jsonbasic.Invoice) { v.Lines[0].UnitPrice = nan }, path: "lines[0].unit_price", want: serde.ErrType},
+		{name: "infinite discount", edit: func(v *jsonbasic.Invoice) { v.Discount = &inf }, path: "discount", want: serde.ErrType},
+		{name: "year 10000", edit: func(v *jsonbasic.Invoice) { v.IssuedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, path: "issued_at", want: serde.ErrRange},
+	}
+	c := compileSerde(t, jsonbasic.InvoiceSerde())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := validInvoice()
+			tt.edit(v)
+			err := v.Validate()
+			vs := serde.Violations(err)
+			if !errors.Is(err, tt.want) || len(vs) == 0 || vs[0].Path != tt.path {
+				t.Fatalf("Validate = %v, want %v at %s", err, tt.want, tt.path)
+			}
+			// Through the runtime (which trusts the generated Validate):
+			// a typed violation, nothing encoded.
+			if out, err := c.AppendEncode(nil, v); !errors.Is(err, tt.want) || out != nil {
+				t.Fatalf("AppendEncode = %q, %v", out, err)
 			}
 		})
 	}

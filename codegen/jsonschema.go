@@ -726,7 +726,18 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 	case kString:
 		m.stringChecks(o, expr)
 	case kInt, kNum:
+		if t.kind == kNum {
+			// encoding/json has no encoding for NaN or infinities.
+			m.p("if ", m.f.Q("math", "IsNaN"), "(float64(", expr, ")) || ", m.f.Q("math", "IsInf"), "(float64(", expr, "), 0) {")
+			m.fail("ErrType", "expected number, but got %v", expr)
+			m.p("}")
+		}
 		m.numberChecks(t, expr)
+	case kTime:
+		// time.Time.MarshalJSON refuses years outside 0..9999.
+		m.p("if y := ", expr, ".Year(); y < 0 || y > 9999 {")
+		m.fail("ErrRange", "year %d outside 0..9999 cannot be written as date-time", "y")
+		m.p("}")
 	case kBool:
 		if c, ok := o.m["const"].(bool); ok {
 			m.p("if ", expr, " != ", c, " {")

@@ -6,6 +6,7 @@ package jsonbasic
 import (
 	"context"
 	"errors"
+	"math"
 	"time"
 	"unicode/utf8"
 
@@ -159,6 +160,9 @@ func (v *InvoiceLinesItem) validate(p *jsonschema.Path, errs []error) []error {
 	}
 	{
 		p := p.Key("unit_price")
+		if math.IsNaN(float64(v.UnitPrice)) || math.IsInf(float64(v.UnitPrice), 0) {
+			errs = append(errs, serde.Violation(p.String(), serde.ErrType, "expected number, but got %v", v.UnitPrice))
+		}
 		if v.UnitPrice <= 0 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be > 0 but found %v", v.UnitPrice))
 		}
@@ -234,6 +238,12 @@ func (v *Invoice) validate(p *jsonschema.Path, errs []error) []error {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrEnum, "value must be one of \"draft\", \"sent\", \"paid\""))
 		}
 	}
+	{
+		p := p.Key("issued_at")
+		if y := v.IssuedAt.Year(); y < 0 || y > 9999 {
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "year %d outside 0..9999 cannot be written as date-time", y))
+		}
+	}
 	if v.Due != nil {
 		p := p.Key("due")
 		if !jsonFormatDate(*v.Due) {
@@ -265,6 +275,9 @@ func (v *Invoice) validate(p *jsonschema.Path, errs []error) []error {
 	}
 	if v.Discount != nil {
 		p := p.Key("discount")
+		if math.IsNaN(float64(*v.Discount)) || math.IsInf(float64(*v.Discount), 0) {
+			errs = append(errs, serde.Violation(p.String(), serde.ErrType, "expected number, but got %v", *v.Discount))
+		}
 		if *v.Discount < 0 {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 0 but found %v", *v.Discount))
 		}
