@@ -8,7 +8,9 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/sr"
 
@@ -188,11 +190,11 @@ func (c *Client) Latest(ctx context.Context, subject string) (SubjectSchema, err
 // LatestWithMetadata returns the latest version of a subject whose metadata
 // properties include every key and value of md (Confluent's
 // use.latest.with.metadata). It asks GET /subjects/{subject}/metadata; a
-// registry without that endpoint (Confluent before 7.4, srfake, schemagen's
-// registry/server, older Redpanda and Karapace) is handled by reading the
-// subject's versions newest first and matching the metadata they return. A
-// registry that stores no metadata at all matches nothing: the error wraps
-// ErrNoMatch. Results are cached for CacheTTL, like Latest.
+// registry without that endpoint (Confluent before 7.4, srfake, older
+// Redpanda and Karapace) is handled by reading the subject's versions newest
+// first and matching the metadata they return. When no version matches,
+// either way, the error wraps ErrNoMatch. Results are cached for CacheTTL,
+// like Latest.
 func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[string]string) (SubjectSchema, error) {
 	if err := checkSubject(subject); err != nil {
 		return SubjectSchema{}, err
@@ -245,6 +247,10 @@ func (c *Client) fetchLatestWithMetadata(ctx context.Context, op, subject string
 			return fromSubjectSchema(got), nil
 		}
 		var re *ResponseError
+		if errors.As(err, &re) && re.Code == 40403 {
+			// The endpoint exists and no version has this metadata.
+			return SubjectSchema{}, fmt.Errorf("%w: %w", ErrNoMatch, err)
+		}
 		if !errors.As(err, &re) || !(re.StatusCode == http.StatusNotFound || re.StatusCode == http.StatusMethodNotAllowed) ||
 			(re.Code != 0 && re.Code != 404 && re.Code != 405) {
 			return SubjectSchema{}, err
@@ -312,6 +318,30 @@ func Metadata(md map[string]string) RegisterOpt {
 	return registerOpt(func(c *registerConfig) { c.metadata = md })
 }
 
+// cacheSuffix distinguishes registrations by their options in the cache and
+// singleflight keys: "" for none.
+func (rc registerConfig) cacheSuffix() string {
+	if !rc.normalize && len(rc.metadata) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	if rc.normalize {
+		b.WriteString("\x00normalize")
+	}
+	keys := make([]string, 0, len(rc.metadata))
+	for k := range rc.metadata {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		b.WriteString("\x00md:")
+		b.WriteString(strconv.Quote(k))
+		b.WriteByte('=')
+		b.WriteString(strconv.Quote(rc.metadata[k]))
+	}
+	return b.String()
+}
+
 // Register registers s under subject, or returns the existing version if the
 // subject has it already. The result is cached under the schema's
 // normalized fingerprint, so registering or looking up the same schema again
@@ -335,7 +365,10 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 	if rc.metadata != nil {
 		body.SchemaMetadata = &sr.SchemaMetadata{Properties: rc.metadata}
 	}
-	k := subjectKey{subject, c.schemaKey(ctx, s)}
+	// What the registry answers depends on the request's normalize flag
+	// and metadata too: a registration that differs in them is another
+	// request, not a cache hit.
+	k := subjectKey{subject, c.schemaKey(ctx, s) + rc.cacheSuffix()}
 	c.cache.mu.RLock()
 	ss, ok := c.cache.bySchema[k]
 	c.cache.mu.RUnlock()

@@ -156,10 +156,13 @@ func splitURLs(in []string) (out []string, user, pass string, err error) {
 		}
 		u, perr := url.Parse(raw)
 		if perr != nil {
-			// The url.Error would quote the URL, credentials included.
+			// The url.Error would quote the URL, credentials included, and
+			// its cause can quote part of them too (a password with a
+			// slash reads as an invalid port): say nothing of a URL that
+			// may hold credentials.
 			var ue *url.Error
 			msg := "unparsable"
-			if errors.As(perr, &ue) {
+			if errors.As(perr, &ue) && !strings.Contains(raw, "@") {
 				msg = ue.Err.Error()
 			}
 			return nil, "", "", fmt.Errorf("url #%d is invalid: %s", i+1, msg)
