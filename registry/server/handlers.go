@@ -407,7 +407,7 @@ func (s *Server) handleReferencedBy(_ http.ResponseWriter, r *http.Request) (any
 	if aerr != nil {
 		return nil, aerr
 	}
-	return s.st.referrers(reg.subject, reg.version), nil
+	return s.st.referrers(reg.subject, reg.version, false), nil
 }
 
 func (s *Server) handleDeleteVersion(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -725,9 +725,11 @@ func (s *Server) handleDeleteMode(_ http.ResponseWriter, r *http.Request) (any, 
 	return modeBody{Mode: string(old)}, nil
 }
 
+// compatResponse is Confluent's answer: the reasons only with
+// ?verbose=true (then [] when there are none).
 type compatResponse struct {
-	IsCompatible bool     `json:"is_compatible"`
-	Messages     []string `json:"messages"`
+	IsCompatible bool      `json:"is_compatible"`
+	Messages     *[]string `json:"messages,omitempty"`
 }
 
 func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -739,5 +741,13 @@ func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (an
 	if aerr != nil {
 		return nil, aerr
 	}
-	return compatResponse{IsCompatible: res.Compatible, Messages: messages(res.Findings)}, nil
+	out := compatResponse{IsCompatible: res.Compatible}
+	if flag(r, "verbose") {
+		msgs := messages(res.Findings)
+		if msgs == nil {
+			msgs = []string{}
+		}
+		out.Messages = &msgs
+	}
+	return out, nil
 }

@@ -495,7 +495,7 @@ func (s *Server) deleteVersion(subject, v string, permanent bool) (int, *apiErro
 		return 0, newAPIError(http.StatusNotFound, CodeVersionSoftDeleted,
 			"subject %q version %d was soft deleted: set permanent=true to delete permanently", subject, vr.version)
 	}
-	if ids := s.st.referrers(subject, vr.version); len(ids) > 0 {
+	if ids := s.st.referrers(subject, vr.version, permanent); len(ids) > 0 {
 		return 0, newAPIError(http.StatusUnprocessableEntity, CodeReferenceExists,
 			"subject %q version %d is referenced by schemas %v", subject, vr.version, ids)
 	}
@@ -528,7 +528,7 @@ func (s *Server) deleteSubject(subject string, permanent bool) ([]int, *apiError
 	versions := []int{}
 	for _, v := range sub.versions {
 		if permanent || !v.deleted {
-			if ids := s.st.referrers(subject, v.version); len(ids) > 0 {
+			if ids := s.st.referrers(subject, v.version, permanent); len(ids) > 0 {
 				return nil, newAPIError(http.StatusUnprocessableEntity, CodeReferenceExists,
 					"subject %q version %d is referenced by schemas %v", subject, v.version, ids)
 			}

@@ -190,10 +190,10 @@ func TestCompatibilityEnforced(t *testing.T) {
 	s := newServer(t)
 	h := s.Handler()
 	runSteps(t, h, []step{
-		{name: "compat on missing subject", method: "POST", path: "/compatibility/subjects/u/versions", body: avroBody(userV1), status: 200, want: `{"is_compatible":true,"messages":[]}`},
+		{name: "compat on missing subject", method: "POST", path: "/compatibility/subjects/u/versions", body: avroBody(userV1), status: 200, want: `{"is_compatible":true}`},
 		{name: "compat latest on missing subject", method: "POST", path: "/compatibility/subjects/u/versions/latest", body: avroBody(userV1), status: 404, code: CodeSubjectNotFound},
 		{name: "v1", method: "POST", path: "/subjects/u/versions", body: avroBody(userV1), status: 200},
-		{name: "compatible", method: "POST", path: "/compatibility/subjects/u/versions/latest", body: avroBody(userV2), status: 200, want: `{"is_compatible":true,"messages":[]}`},
+		{name: "compatible", method: "POST", path: "/compatibility/subjects/u/versions/latest", body: avroBody(userV2), status: 200, want: `{"is_compatible":true}`},
 		{name: "compatible all", method: "POST", path: "/compatibility/subjects/u/versions?verbose=true", body: avroBody(userV2), status: 200, want: `{"is_compatible":true,"messages":[]}`},
 		{name: "compat version missing", method: "POST", path: "/compatibility/subjects/u/versions/9", body: avroBody(userV2), status: 404, code: CodeVersionNotFound},
 		{name: "compat invalid schema", method: "POST", path: "/compatibility/subjects/u/versions/1", body: avroBody("{"), status: 422, code: CodeInvalidSchema},
@@ -215,8 +215,13 @@ func TestCompatibilityEnforced(t *testing.T) {
 	}
 	do(t, h, "PUT", "/config/u", map[string]any{"compatibility": "BACKWARD"})
 	status, body = do(t, h, "POST", "/compatibility/subjects/u/versions/1?verbose=true", avroBody(`{"type":"record","name":"User","fields":[{"name":"id","type":"string"}]}`))
-	if status != 200 || json.Unmarshal([]byte(body), &res) != nil || res.IsCompatible || len(res.Messages) == 0 {
+	if status != 200 || json.Unmarshal([]byte(body), &res) != nil || res.IsCompatible || res.Messages == nil || len(*res.Messages) == 0 {
 		t.Fatalf("type change at BACKWARD: %d %s, want incompatible with messages", status, body)
+	}
+	// Without verbose, the verdict alone, as Confluent answers.
+	status, body = do(t, h, "POST", "/compatibility/subjects/u/versions/1", avroBody(`{"type":"record","name":"User","fields":[{"name":"id","type":"string"}]}`))
+	if status != 200 || !jsonEqual(t, body, `{"is_compatible":false}`) {
+		t.Fatalf("without verbose: %d %s", status, body)
 	}
 }
 
@@ -423,6 +428,31 @@ func TestReferences(t *testing.T) {
 		{name: "delete the referrer", method: "DELETE", path: "/subjects/person", status: 200, want: `[1]`},
 		{name: "not referenced by live schemas", method: "GET", path: "/subjects/address/versions/1/referencedby", status: 200, want: `[]`},
 		{name: "now deletable", method: "DELETE", path: "/subjects/address/versions/1", status: 200, want: `1`},
+		// Schema 2 is soft-deleted but still served by ID: what it
+		// references must stay until it is gone for good.
+		{name: "soft-deleted referrer still served", method: "GET", path: "/schemas/ids/2", status: 200},
+		{name: "cannot hard-delete what a soft-deleted schema references", method: "DELETE", path: "/subjects/address/versions/1?permanent=true", status: 422, code: CodeReferenceExists},
+		{name: "hard-delete the referrer", method: "DELETE", path: "/subjects/person?permanent=true", status: 200, want: `[1]`},
+		{name: "now hard-deletable", method: "DELETE", path: "/subjects/address/versions/1?permanent=true", status: 200, want: `1`},
+	})
+}
+
+// A permanent subject delete drops every schema ID only that subject used,
+// also one that two of its versions shared.
+func TestPermanentDeleteDropsSharedIDs(t *testing.T) {
+	s := newServer(t, DefaultCompatibility(compat.None))
+	h := s.Handler()
+	const a = `{"type":"record","name":"A","fields":[{"name":"x","type":"long"}]}`
+	const b = `{"type":"record","name":"B","fields":[{"name":"y","type":"long"}]}`
+	runSteps(t, h, []step{
+		{name: "a as v1", method: "POST", path: "/subjects/s/versions", body: avroBody(a), status: 200, want: `{"id":1,"subject":"s","version":1,"guid":"<guid>","schema":` + q(a) + `}`},
+		{name: "soft-delete v1", method: "DELETE", path: "/subjects/s/versions/1", status: 200, want: `1`},
+		{name: "a again as v2, same id", method: "POST", path: "/subjects/s/versions", body: avroBody(a), status: 200, want: `{"id":1,"subject":"s","version":2,"guid":"<guid>","schema":` + q(a) + `}`},
+		{name: "b in another subject", method: "POST", path: "/subjects/other/versions", body: avroBody(b), status: 200},
+		{name: "soft-delete s", method: "DELETE", path: "/subjects/s", status: 200},
+		{name: "hard-delete s", method: "DELETE", path: "/subjects/s?permanent=true", status: 200},
+		{name: "id 1 is gone", method: "GET", path: "/schemas/ids/1", status: 404, code: CodeSchemaNotFound},
+		{name: "id 2 stays", method: "GET", path: "/schemas/ids/2", status: 200},
 	})
 }
 

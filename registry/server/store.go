@@ -260,12 +260,13 @@ func (st *state) applyDelete(ev *event) error {
 	}
 	if ev.Version == 0 {
 		if ev.Permanent {
-			for _, v := range s.versions {
-				st.dropIfUnused(v.id, ev.Subject, v.version)
-			}
-			s.versions = nil
-			s.config, s.mode = nil, ""
+			// Remove the subject first: two of its versions may share an
+			// ID, and each would otherwise keep the other's alive.
+			versions := s.versions
 			delete(st.subjects, ev.Subject)
+			for _, v := range versions {
+				st.dropIfUnused(v.id, "", 0)
+			}
 			return nil
 		}
 		for _, v := range s.versions {
@@ -330,14 +331,16 @@ func (st *state) mode(subject string) modeName {
 	return st.globalMode
 }
 
-// referrers returns the IDs of live schemas that reference subject at
-// version, sorted.
-func (st *state) referrers(subject string, version int) []int {
+// referrers returns the IDs of schemas that reference subject at version,
+// sorted: live ones only, or soft-deleted ones too with deleted (a schema
+// soft-deleted from its subject is still served by ID, so what it
+// references must stay resolvable until it is deleted permanently).
+func (st *state) referrers(subject string, version int, deleted bool) []int {
 	seen := map[int]bool{}
 	out := []int{}
 	for _, s := range st.subjects {
 		for _, v := range s.versions {
-			if v.deleted || seen[v.id] {
+			if (v.deleted && !deleted) || seen[v.id] {
 				continue
 			}
 			rec := st.schemas[v.id]
