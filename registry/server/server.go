@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,14 +19,16 @@ type Server struct {
 	cfg config
 
 	// mu guards st and log. Compiling schemas and checking compatibility
-	// run without it; regMu serializes registrations within one subject so
-	// that each is checked against the versions before it.
+	// run without it; subjLocks serialize registrations within one subject
+	// so that each is checked against the versions before it.
 	mu  sync.RWMutex
 	st  *state
 	log *eventLog
 
-	regMu    sync.Mutex
-	subjLock map[string]*sync.Mutex
+	// subjLocks is a fixed set of locks picked by a hash of the subject:
+	// subjects that share one wait for each other, and the set does not
+	// grow with the subject names callers send.
+	subjLocks [64]sync.Mutex
 
 	handler http.Handler
 
@@ -66,10 +69,9 @@ func New(opts ...Opt) (*Server, error) {
 		return nil, errors.Join(errs...)
 	}
 	s := &Server{
-		cfg:      cfg,
-		st:       newState(cfg.level),
-		subjLock: map[string]*sync.Mutex{},
-		servers:  map[*http.Server]struct{}{},
+		cfg:     cfg,
+		st:      newState(cfg.level),
+		servers: map[*http.Server]struct{}{},
 	}
 	if cfg.logFile != "" {
 		l, err := openLog(cfg.logFile, cfg.fsync, cfg.logger, s.st.apply)
@@ -167,13 +169,9 @@ func (s *Server) commit(ev *event) *apiError {
 
 // lockSubject serializes registrations in one subject.
 func (s *Server) lockSubject(subject string) func() {
-	s.regMu.Lock()
-	m := s.subjLock[subject]
-	if m == nil {
-		m = &sync.Mutex{}
-		s.subjLock[subject] = m
-	}
-	s.regMu.Unlock()
+	h := fnv.New32a()
+	h.Write([]byte(subject))
+	m := &s.subjLocks[h.Sum32()%uint32(len(s.subjLocks))]
 	m.Lock()
 	return m.Unlock
 }
