@@ -45,12 +45,6 @@ type Future struct {
 	cbs []func(RecordMetadata, error)
 }
 
-func failedFuture(md RecordMetadata, err error) *Future {
-	f := &Future{}
-	f.complete(md, err)
-	return f
-}
-
 // Done returns a channel closed when the future completes.
 func (f *Future) Done() <-chan struct{} {
 	f.mu.Lock()

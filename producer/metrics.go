@@ -13,8 +13,9 @@ type Metrics struct {
 	// RecordsSent counts records the broker acknowledged (dead-letter
 	// records count in DeadLettered instead).
 	RecordsSent int64
-	// RecordsFailed counts records handed to franz-go that failed
-	// (timeouts, retries exhausted, buffer full, close, cancel).
+	// RecordsFailed counts valid records that were not delivered:
+	// failed by franz-go (timeouts, retries exhausted, cancel) or refused
+	// before it (buffer full with FailFast, producer closed).
 	RecordsFailed int64
 	// RecordsRejected counts records that failed validation or
 	// serialization and never reached franz-go.

@@ -175,7 +175,6 @@ type cfg struct {
 	lingerSet       bool
 	maxBatchBytes   int32
 	compression     Codec
-	compressionSet  bool
 
 	maxBufRecords int
 	maxBufBytes   int
@@ -349,7 +348,7 @@ func MaxBatchBytes(n int32) Opt {
 // Compression sets the batch compression codec, overriding the default
 // NoCompression.
 func Compression(codec Codec) Opt {
-	return opt(func(c *cfg) { c.compression, c.compressionSet = codec, true })
+	return opt(func(c *cfg) { c.compression = codec })
 }
 
 // MaxBufferedRecords bounds the records buffered and in flight, overriding
@@ -469,10 +468,12 @@ func HighThroughput() Opt {
 	return opts{MaxBatchBytes(64 << 10), Linger(20 * time.Millisecond), Compression(LZ4)}
 }
 
-// HighDurability is a preset: Acks(AcksAll), Idempotence(true),
-// MaxInFlight(5). Options after it override it.
+// HighDurability is a preset: acks=all and idempotence, which keeps up to 5
+// requests in flight per broker, in order. Options after it override it:
+// Acks(AcksLeader) after it also turns idempotence off (as in the Java
+// client), and Idempotence(false) leaves franz-go's 1 request in flight.
 func HighDurability() Opt {
-	return opts{Acks(AcksAll), Idempotence(true), MaxInFlight(5)}
+	return opt(func(c *cfg) { c.acks, c.acksSet, c.idempotence = AcksAll, true, true })
 }
 
 // LowLatency is a preset: Linger(0). Options after it override it.

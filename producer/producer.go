@@ -215,10 +215,10 @@ func (p *Producer) wrapErr(topic string, err error) error {
 	return fmt.Errorf("producer: %s: %w", topic, err)
 }
 
-// send hands pd to kgo. It returns an error, and completes pd's future,
-// only when the record was not handed over (closed, or buffer full with
-// FailFast); otherwise the outcome comes through the future.
-func (p *Producer) send(ctx context.Context, pd *pending) error {
+// admit readies pd for kgo, or refuses it, completing its future with the
+// error, when the producer is closed or, with FailFast, the buffer has no
+// room for it (by record count or, with MaxBufferedBytes, by bytes).
+func (p *Producer) admit(ctx context.Context, pd *pending) (context.Context, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -227,12 +227,30 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 	pd.rec.Context = pd
 	p.inflight.Add(1)
 	if p.closed.Load() {
-		return p.notSent(pd, fmt.Errorf("producer: %s: %w", pd.rec.Topic, ErrClosed))
+		return ctx, p.notSent(pd, fmt.Errorf("producer: %s: %w", pd.rec.Topic, ErrClosed))
 	}
 	if p.cfg.bufferFull == FailFast {
-		if p.cl.BufferedProduceRecords() >= int64(p.cfg.maxBufRecords) {
-			return p.notSent(pd, fmt.Errorf("producer: %s: %w (%d records buffered)", pd.rec.Topic, ErrBufferFull, p.cfg.maxBufRecords))
+		if n := p.cl.BufferedProduceRecords(); n >= int64(p.cfg.maxBufRecords) {
+			return ctx, p.notSent(pd, fmt.Errorf("producer: %s: %w (%d records buffered)", pd.rec.Topic, ErrBufferFull, n))
 		}
+		if p.cfg.maxBufBytes > 0 {
+			if n := p.cl.BufferedProduceBytes(); n+int64(len(pd.rec.Key)+len(pd.rec.Value)) > int64(p.cfg.maxBufBytes) {
+				return ctx, p.notSent(pd, fmt.Errorf("producer: %s: %w (%d bytes buffered)", pd.rec.Topic, ErrBufferFull, n))
+			}
+		}
+	}
+	return ctx, nil
+}
+
+// send hands pd to kgo. It returns an error, and completes pd's future,
+// only when the record was not handed over (closed, or buffer full with
+// FailFast); otherwise the outcome comes through the future.
+func (p *Producer) send(ctx context.Context, pd *pending) error {
+	ctx, err := p.admit(ctx, pd)
+	if err != nil {
+		return err
+	}
+	if p.cfg.bufferFull == FailFast {
 		p.cl.TryProduce(ctx, &pd.rec, promise)
 		return nil
 	}
@@ -241,22 +259,17 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 }
 
 // sendSync is send through kgo's ProduceSync, which does not wait for the
-// linger, and returns the record's outcome.
+// linger, and returns the record's outcome. With FailFast it hands the
+// record over with TryProduce and waits for its future, so a full buffer
+// fails at once instead of blocking.
 func (p *Producer) sendSync(ctx context.Context, pd *pending) (RecordMetadata, error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	pd.Context = ctx
-	pd.p = p
-	pd.rec.Context = pd
-	p.inflight.Add(1)
-	if p.closed.Load() {
-		err := p.notSent(pd, fmt.Errorf("producer: %s: %w", pd.rec.Topic, ErrClosed))
+	ctx, err := p.admit(ctx, pd)
+	if err != nil {
 		return pd.fut.md, err
 	}
-	if p.cfg.bufferFull == FailFast && p.cl.BufferedProduceRecords() >= int64(p.cfg.maxBufRecords) {
-		err := p.notSent(pd, fmt.Errorf("producer: %s: %w (%d records buffered)", pd.rec.Topic, ErrBufferFull, p.cfg.maxBufRecords))
-		return pd.fut.md, err
+	if p.cfg.bufferFull == FailFast {
+		p.cl.TryProduce(ctx, &pd.rec, promise)
+		return pd.fut.Get(context.Background())
 	}
 	// kgo's ProduceSync calls its own promise; ours runs after it, once.
 	res := p.cl.ProduceSync(ctx, &pd.rec)

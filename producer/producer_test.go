@@ -173,6 +173,8 @@ func TestOptionsReachTheWire(t *testing.T) {
 		{name: "high throughput preset", opts: []producer.Opt{producer.HighThroughput()}, wantCompression: 3, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true, wantMaxBatch: 64 << 10},
 		{name: "high durability preset", opts: []producer.Opt{producer.Acks(producer.AcksLeader), producer.Idempotence(false), producer.HighDurability()}, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true},
 		{name: "preset overridden", opts: []producer.Opt{producer.HighThroughput(), producer.Compression(producer.NoCompression)}, wantCompression: 0, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true},
+		{name: "durability preset then acks 1", opts: []producer.Opt{producer.HighDurability(), producer.Acks(producer.AcksLeader)}, wantAcks: 1, wantTimeoutMs: 10000},
+		{name: "durability preset then no idempotence", opts: []producer.Opt{producer.HighDurability(), producer.Idempotence(false)}, wantAcks: -1, wantTimeoutMs: 10000},
 		{name: "max batch bytes", opts: []producer.Opt{producer.MaxBatchBytes(4096), producer.Linger(time.Minute)}, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true, wantMaxBatch: 4096},
 	}
 	for _, tt := range tests {
@@ -565,4 +567,52 @@ func eventually(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("condition not met")
+}
+
+// FailFast refuses a record synchronously when the buffered bytes would
+// pass MaxBufferedBytes, for Produce and ProduceSync alike (found in
+// review: only the record count was checked, and ProduceSync blocked).
+func TestFailFastByBytes(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "t"))
+	p := newProducer(t, c, producer.MaxBufferedBytes(600), producer.BufferFull(producer.FailFast), producer.LowLatency())
+	typed := newOrders(t, p, "t", nil)
+	ctx := context.Background()
+	if err := p.Ping(ctx); err != nil {
+		t.Fatal(err)
+	}
+	hangProduce(c)
+	// Close with a deadline before the test's cleanup, also when it fails:
+	// hung records would make an unbounded Close wait forever.
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+		defer cancel()
+		_ = p.Close(cctx)
+	}()
+	big := &order{ID: strings.Repeat("x", 150)}
+	var accepted int
+	var refused error
+	for range 10 {
+		_, err := typed.Produce(ctx, nil, big)
+		if err != nil {
+			refused = err
+			break
+		}
+		accepted++
+	}
+	if !errors.Is(refused, producer.ErrBufferFull) {
+		t.Fatalf("after %d records Produce = %v, want ErrBufferFull", accepted, refused)
+	}
+	if accepted == 0 || p.Metrics().BufferedBytes > 600 {
+		t.Fatalf("accepted %d records, %d bytes buffered (limit 600)", accepted, p.Metrics().BufferedBytes)
+	}
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	start := time.Now()
+	_, err := typed.ProduceSync(sctx, nil, big)
+	if !errors.Is(err, producer.ErrBufferFull) {
+		t.Fatalf("ProduceSync on a full buffer = %v, want ErrBufferFull", err)
+	}
+	if sctx.Err() != nil {
+		t.Fatalf("ProduceSync waited %v for its deadline instead of failing fast", time.Since(start))
+	}
 }

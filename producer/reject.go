@@ -152,7 +152,10 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 		}
 		fut.complete(md, out)
 	}
-	_ = p.send(ctx, pd) // the outcome, failure included, goes through onDone
+	// The dead-letter record outlives the caller's context (a deferred
+	// cancel right after Produce is usual); DeliveryTimeout bounds it. Its
+	// outcome, failure included, goes through onDone.
+	_ = p.send(context.WithoutCancel(ctx), pd)
 }
 
 // encodePayload encodes what a dead-letter record can carry of a value:

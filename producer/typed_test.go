@@ -322,3 +322,29 @@ func TestNewTypedErrors(t *testing.T) {
 		})
 	}
 }
+
+// The dead-letter record outlives the caller's context: cancelling right
+// after Produce, as a deferred cancel does, must not lose it (found in
+// review).
+func TestDeadLetterOutlivesCallerContext(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "t", "t.dlt"))
+	p := newProducer(t, c)
+	typed := newOrders(t, p, "t", producer.DeadLetter("t.dlt"))
+	if err := p.Ping(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	f, err := typed.Produce(ctx, nil, &order{Qty: 1})
+	cancel()
+	if !errors.Is(err, producer.ErrRejected) {
+		t.Fatal(err)
+	}
+	_, ferr := f.Get(context.Background())
+	var rerr *producer.RejectError
+	if !errors.As(ferr, &rerr) || rerr.DeadLetter == nil || errors.Is(ferr, producer.ErrDeadLetter) {
+		t.Fatalf("future error %v, want a rejection with its dead-letter metadata", ferr)
+	}
+	if got := len(consumeAll(t, c, "t.dlt")); got != 1 {
+		t.Fatalf("%d records on the dead-letter topic, want 1", got)
+	}
+}

@@ -45,7 +45,7 @@ func RegisterMetrics(meter metric.Meter, p *producer.Producer) (metric.Registrat
 	}
 	defs := []counter{
 		{RecordsSent, "{record}", "Records the brokers acknowledged.", func(m producer.Metrics) int64 { return m.RecordsSent }, false},
-		{RecordsFailed, "{record}", "Records handed to the client that failed.", func(m producer.Metrics) int64 { return m.RecordsFailed }, false},
+		{RecordsFailed, "{record}", "Valid records not delivered: failed, or refused before sending (buffer full, closed).", func(m producer.Metrics) int64 { return m.RecordsFailed }, false},
 		{RecordsRejected, "{record}", "Records whose key or value did not fit the schema; never sent.", func(m producer.Metrics) int64 { return m.RecordsRejected }, false},
 		{DeadLettered, "{record}", "Rejected records written to the dead-letter topic.", func(m producer.Metrics) int64 { return m.DeadLettered }, false},
 		{DeadLetterFailed, "{record}", "Rejected records whose dead-letter write failed.", func(m producer.Metrics) int64 { return m.DeadLetterFailed }, false},

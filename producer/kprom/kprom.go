@@ -40,7 +40,7 @@ func NewCollector(namespace string, p *producer.Producer) *Collector {
 		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "", name), help, nil, nil)
 	}
 	c.desc.sent = d("records_sent_total", "Records the brokers acknowledged.")
-	c.desc.failed = d("records_failed_total", "Records handed to the client that failed.")
+	c.desc.failed = d("records_failed_total", "Valid records not delivered: failed, or refused before sending (buffer full, closed).")
 	c.desc.rejected = d("records_rejected_total", "Records whose key or value did not fit the schema; never sent.")
 	c.desc.dlt = d("dead_lettered_total", "Rejected records written to the dead-letter topic.")
 	c.desc.dltFailed = d("dead_letter_failed_total", "Rejected records whose dead-letter write failed.")
