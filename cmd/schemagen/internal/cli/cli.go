@@ -122,6 +122,10 @@ func exitCode(err error) int {
 		return xe.code
 	case errors.Is(err, config.ErrConfig), errors.Is(err, registry.ErrConfig):
 		return ExitUsage
+	case errors.Is(err, registry.ErrIncompatible):
+		// The registry refused an incompatible schema: a finding, like
+		// those of check.
+		return ExitFindings
 	}
 	return ExitError
 }

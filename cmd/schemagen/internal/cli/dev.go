@@ -80,6 +80,9 @@ func runDev(e *env, args []string) error {
 	if host, _, err := net.SplitHostPort(*regAddr); err != nil || !isLoopback(host) {
 		return usageErr("--registry-addr %q: want a loopback host:port", *regAddr)
 	}
+	if *kafkaPort < 0 || *kafkaPort > 65533 {
+		return usageErr("--kafka-port %d: want 0 (free ports) or 1..65533 (three brokers take three ports)", *kafkaPort)
+	}
 	var kopts []kfake.Opt
 	if *kafkaPort != 0 {
 		kopts = append(kopts, kfake.Ports(*kafkaPort, *kafkaPort+1, *kafkaPort+2))

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -22,8 +24,12 @@ func runProduce(e *env, args []string) error {
 	topic := fs.String("topic", "", "topic to produce to (required)")
 	subject := fs.String("subject", "", "value subject (default: <topic>-value)")
 	cont := fs.Bool("continue", false, "report rejected lines, produce the valid ones and exit 0")
+	timeout := fs.Duration("timeout", 30*time.Second, "how long to wait for the brokers, and for each record's delivery")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	if *timeout <= 0 {
+		return usageErr("--timeout must be positive")
 	}
 	if *topic == "" {
 		fs.Usage()
@@ -48,11 +54,19 @@ func runProduce(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s version %d: %w", *subject, latest.Version, err)
 	}
-	p, err := producer.New(producer.SeedBrokers(strings.Split(*brokers, ",")...), producer.Registry(cl), producer.KgoOpts(kgo.AllowAutoTopicCreation()))
+	p, err := producer.New(producer.SeedBrokers(strings.Split(*brokers, ",")...), producer.Registry(cl),
+		producer.DeliveryTimeout(*timeout), producer.KgoOpts(kgo.AllowAutoTopicCreation()))
 	if err != nil {
 		return usageErr("%v", err)
 	}
 	defer p.Close(e.ctx)
+	// Unreachable brokers are an error now, not a flush that never ends.
+	pctx, cancel := context.WithTimeout(e.ctx, *timeout)
+	err = p.Ping(pctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("brokers %s: %w", *brokers, err)
+	}
 	typed, err := producer.NewTyped(e.ctx, p, producer.Spec[[]byte, any]{
 		Topic:   *topic,
 		Subject: *subject,

@@ -79,3 +79,19 @@ func TestRegisterProgress(t *testing.T) {
 		})
 	}
 }
+
+// A registry refusing an incompatible schema is a finding: exit 100, as for
+// check (found in review: it exited 1).
+func TestRegisterIncompatibleExitsWithFindings(t *testing.T) {
+	dir := copyExamples(t)
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	// A required field without a default: BACKWARD refuses it.
+	writeFile(t, dir+"/schemas/avro/money.avsc", `{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"currency","type":"string"},{"name":"cents","type":"long"},{"name":"rounded","type":"boolean"}]}`)
+	r := runCLI(t, dir, "", "register", "--registry", reg.URL())
+	if r.code != ExitFindings || !strings.Contains(r.stderr, "incompatible") {
+		t.Fatalf("incompatible register: exit %d, want %d\n%s%s", r.code, ExitFindings, r.stdout, r.stderr)
+	}
+}
