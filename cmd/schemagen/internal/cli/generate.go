@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -76,6 +77,21 @@ func runGenerate(e *env, args []string) error {
 				if err := os.Remove(filepath.Join(abs, name)); err != nil {
 					return err
 				}
+			}
+		}
+	}
+	// Packages dropped from the config: directories under defaults.out
+	// that schemagen generated (a file carries its header) but no entry
+	// writes any more.
+	orphans, err := orphanedFiles(cfg, outputs)
+	if err != nil {
+		return err
+	}
+	for _, rel := range orphans {
+		stale = append(stale, "extra: "+rel)
+		if !*check {
+			if err := os.Remove(cfg.Path(rel)); err != nil {
+				return err
 			}
 		}
 	}
@@ -181,6 +197,51 @@ func generateAll(e *env, c *conn, cfg *config.Config) (map[string]map[string][]b
 
 // generatedFiles lists the files in dir that start with a header codegen
 // writes.
+// orphanedFiles lists, relative to the config, the generated files in
+// directories below defaults.out that no configured package writes. A
+// directory counts only if schemagen's own header is on one of its files,
+// so hand-kept protoc output elsewhere under out is left alone.
+func orphanedFiles(cfg *config.Config, outputs map[string]map[string][]byte) ([]string, error) {
+	root := cfg.Defaults.Out
+	if root == "" {
+		return nil, nil
+	}
+	owned := map[string]bool{}
+	for dir := range outputs {
+		owned[filepath.Clean(dir)] = true
+	}
+	var out []string
+	err := filepath.WalkDir(cfg.Path(root), func(p string, d fs.DirEntry, err error) error {
+		if os.IsNotExist(err) {
+			return nil
+		}
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(cfg.Dir, p)
+		if err != nil || owned[filepath.Clean(rel)] {
+			return err
+		}
+		names, err := generatedFiles(p)
+		if err != nil {
+			return err
+		}
+		ours := false
+		for _, n := range names {
+			if b, err := os.ReadFile(filepath.Join(p, n)); err == nil && bytes.HasPrefix(b, []byte(generatedHeader)) {
+				ours = true
+			}
+		}
+		if ours {
+			for _, n := range names {
+				out = append(out, filepath.Join(rel, n))
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 func generatedFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {
