@@ -2,6 +2,7 @@ package serde
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -207,5 +208,28 @@ func BenchmarkSerializerFrame(b *testing.B) {
 		if buf, err = s.AppendSerialize(buf[:0], v); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func TestJSONKind(t *testing.T) {
+	tests := []struct {
+		name string
+		v    any
+		want string
+	}{
+		{name: "null", v: nil, want: "null"},
+		{name: "boolean", v: true, want: "boolean"},
+		{name: "number", v: json.Number("1"), want: "number"},
+		{name: "string", v: "s", want: "string"},
+		{name: "array", v: []any{}, want: "array"},
+		{name: "object", v: map[string]any{}, want: "object"},
+		{name: "other", v: 1.5, want: "float64"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := JSONKind(tt.v); got != tt.want {
+				t.Fatalf("JSONKind(%#v) = %q, want %q", tt.v, got, tt.want)
+			}
+		})
 	}
 }

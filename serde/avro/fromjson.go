@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"math"
 	"math/big"
@@ -53,30 +52,12 @@ func (s *Schema) FromJSON(line []byte) (any, error) {
 	return v, nil
 }
 
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
-}
-
 func wrongJSON(n *node, v any, c *vctx) any {
 	if v == nil {
 		c.fail(serde.ErrRequired, "null for non-null %s", n.describe())
 		return nil
 	}
-	c.fail(serde.ErrType, "expected %s, got JSON %s", n.describe(), jsonKind(v))
+	c.fail(serde.ErrType, "expected %s, got JSON %s", n.describe(), serde.JSONKind(v))
 	return nil
 }
 
@@ -349,7 +330,7 @@ func unionFromJSON(n *node, v any, c *vctx) any {
 		}
 		return map[string]any{br.name: out}
 	}
-	c.fail(serde.ErrUnion, "JSON %s matches no branch of %s", jsonKind(v), n.describe())
+	c.fail(serde.ErrUnion, "JSON %s matches no branch of %s", serde.JSONKind(v), n.describe())
 	return nil
 }
 

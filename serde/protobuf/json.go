@@ -152,7 +152,7 @@ func (l *locator) field(md protoreflect.MessageDescriptor, fd protoreflect.Field
 	case fd.IsList():
 		list, ok := v.([]any)
 		if !ok {
-			l.add(path, serde.ErrType, "expected a JSON array for repeated %s, got %s", fd.Kind(), jsonKind(v))
+			l.add(path, serde.ErrType, "expected a JSON array for repeated %s, got %s", fd.Kind(), serde.JSONKind(v))
 			return
 		}
 		for i, e := range list {
@@ -161,7 +161,7 @@ func (l *locator) field(md protoreflect.MessageDescriptor, fd protoreflect.Field
 	case fd.IsMap():
 		obj, ok := v.(map[string]any)
 		if !ok {
-			l.add(path, serde.ErrType, "expected a JSON object for map, got %s", jsonKind(v))
+			l.add(path, serde.ErrType, "expected a JSON object for map, got %s", serde.JSONKind(v))
 			return
 		}
 		for _, k := range sortedKeys(obj) {
@@ -276,24 +276,6 @@ func zeroJSON(fd protoreflect.FieldDescriptor) any {
 		return map[string]any{}
 	}
 	return 0
-}
-
-func jsonKind(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "boolean"
-	case json.Number:
-		return "number"
-	case string:
-		return "string"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
 }
 
 func short(v any) string {
