@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 
 	"github.com/hamba/avro/v2"
+
+	"github.com/schemagen/schemagen/serde"
 )
 
 // node is the validator's view of one schema, built once per Schema. Named
@@ -35,8 +37,6 @@ type node struct {
 	// recursive marks a record that contains itself; values of such a
 	// schema can nest without bound, so checks count their depth.
 	recursive bool
-	// empty is true when an encoded value can take zero bytes.
-	empty bool
 
 	plans sync.Map                  // reflect.Type -> checker
 	last  atomic.Pointer[ifacePlan] // the plan of the Go type seen last
@@ -111,11 +111,13 @@ func (n *node) describe() string {
 type nodeBuilder struct {
 	named    map[string]*node
 	building map[*node]bool
+	maxPrec  int
 }
 
-// buildNode builds the node graph of a schema.
-func buildNode(s avro.Schema) (*node, error) {
-	b := &nodeBuilder{named: map[string]*node{}, building: map[*node]bool{}}
+// buildNode builds the node graph of a schema. Decimals with a precision
+// above maxPrec are refused before 10^precision is computed.
+func buildNode(s avro.Schema, maxPrec int) (*node, error) {
+	b := &nodeBuilder{named: map[string]*node{}, building: map[*node]bool{}, maxPrec: maxPrec}
 	return b.build(s)
 }
 
@@ -134,24 +136,26 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 	n := &node{typ: s.Type(), name: string(s.Type())}
 	switch s := s.(type) {
 	case *avro.NullSchema:
-		n.empty = true
 	case *avro.PrimitiveSchema:
 		if l := s.Logical(); l != nil {
 			n.logical = l.Type()
 			n.name += "." + string(l.Type())
 			if d, ok := l.(*avro.DecimalLogicalSchema); ok {
-				n.setDecimal(d)
+				if err := b.setDecimal(n, d); err != nil {
+					return nil, err
+				}
 			}
 		}
 	case *avro.FixedSchema:
 		n.name = s.FullName()
 		b.named[n.name] = n
 		n.size = s.Size()
-		n.empty = n.size == 0
 		if l := s.Logical(); l != nil {
 			n.logical = l.Type()
 			if d, ok := l.(*avro.DecimalLogicalSchema); ok {
-				n.setDecimal(d)
+				if err := b.setDecimal(n, d); err != nil {
+					return nil, err
+				}
 			}
 		}
 	case *avro.EnumSchema:
@@ -166,14 +170,12 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 		n.name = s.FullName()
 		b.named[n.name] = n
 		b.building[n] = true
-		n.empty = true
 		for _, f := range s.Fields() {
 			fn, err := b.build(f.Type())
 			if err != nil {
 				return nil, err
 			}
 			n.fields = append(n.fields, fieldNode{name: f.Name(), aliases: f.Aliases(), n: fn, hasDefault: f.HasDefault()})
-			n.empty = n.empty && fn.empty
 		}
 		b.building[n] = false
 	case *avro.ArraySchema:
@@ -202,8 +204,12 @@ func (b *nodeBuilder) build(s avro.Schema) (*node, error) {
 	return n, nil
 }
 
-func (n *node) setDecimal(d *avro.DecimalLogicalSchema) {
+func (b *nodeBuilder) setDecimal(n *node, d *avro.DecimalLogicalSchema) error {
+	if d.Precision() > b.maxPrec {
+		return fmt.Errorf("%w: decimal precision %d is more than %d digits", serde.ErrLimit, d.Precision(), b.maxPrec)
+	}
 	n.prec, n.scale = d.Precision(), d.Scale()
 	n.pow10scale = new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.scale)), nil)
 	n.pow10prec = new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(n.prec)), nil)
+	return nil
 }

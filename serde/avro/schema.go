@@ -111,8 +111,9 @@ func (s *Schema) FingerprintCRC64() uint64 {
 // non-nil pointer: to a generated struct, or to any / map[string]any for
 // generic values. The payload must hold exactly one value: truncated input
 // and trailing bytes are errors (hamba's Unmarshal lets both pass). Bytes
-// and string values larger than MaxDecodeBytes and blocks longer than
-// MaxDecodeItems are refused. Errors wrap serde.ErrDecode; hostile input
+// and string values larger than MaxDecodeBytes, blocks longer than
+// MaxDecodeItems and payloads of more than MaxDecodeValues values are
+// refused. Errors wrap serde.ErrDecode; hostile input
 // never panics.
 func (s *Schema) Decode(data []byte, v any) (err error) {
 	r := s.readers.Get().(*avro.Reader)
@@ -134,7 +135,8 @@ func (s *Schema) Decode(data []byte, v any) (err error) {
 		// limit. The walk catches both.
 		r.Reset(data)
 		r.Error = nil
-		if err := s.walk(s.root, r, 0); err != nil {
+		left := int64(s.cfg.maxDecodeValues)
+		if err := s.walk(s.root, r, 0, &left); err != nil {
 			return err
 		}
 	}

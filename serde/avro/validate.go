@@ -124,7 +124,10 @@ func (c *vctx) result() error {
 }
 
 func (s *Schema) init() error {
-	root, err := buildNode(s.sch)
+	root, err := buildNode(s.sch, s.cfg.maxDecimalPrecision)
+	if errors.Is(err, serde.ErrLimit) {
+		return fmt.Errorf("avro: %w", err)
+	}
 	if err != nil {
 		return fmt.Errorf("avro: %w: %v", serde.ErrSchema, err)
 	}

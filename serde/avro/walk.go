@@ -11,9 +11,13 @@ import (
 )
 
 // walk skips over one encoded value of n without allocating, checking
-// lengths against the input and counting how deep recursive records nest.
-// Decode runs it before hamba.
-func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
+// lengths against the input, counting how deep recursive records nest and
+// how many values the whole payload holds (*left is what MaxDecodeValues
+// still allows). Decode runs it before hamba.
+func (s *Schema) walk(n *node, r *avro.Reader, depth int, left *int64) error {
+	if *left--; *left < 0 {
+		return s.tooManyValues()
+	}
 	switch n.typ {
 	case avro.Null:
 	case avro.Boolean:
@@ -45,14 +49,18 @@ func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
 			if count < 0 || count > int64(s.cfg.maxDecodeItems) {
 				return fmt.Errorf("avro: %w: block of %d items, more than %d", serde.ErrDecode, count, s.cfg.maxDecodeItems)
 			}
-			if elem.empty && n.typ == avro.Array {
-				continue // items take no bytes and cannot nest
+			if n.typ == avro.Array && (elem.typ == avro.Null || elem.typ == avro.Fixed && elem.size == 0) {
+				// items take no bytes: count them without walking them
+				if *left -= count; *left < 0 {
+					return s.tooManyValues()
+				}
+				continue
 			}
 			for i := int64(0); i < count && r.Error == nil; i++ {
 				if n.typ == avro.Map {
 					r.SkipString()
 				}
-				if err := s.walk(elem, r, depth); err != nil {
+				if err := s.walk(elem, r, depth, left); err != nil {
 					return err
 				}
 			}
@@ -63,7 +71,7 @@ func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
 			return fmt.Errorf("avro: %w: union index %d out of range", serde.ErrDecode, idx)
 		}
 		if r.Error == nil {
-			return s.walk(n.types[idx], r, depth)
+			return s.walk(n.types[idx], r, depth, left)
 		}
 	case avro.Record:
 		if n.recursive {
@@ -73,7 +81,7 @@ func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
 			}
 		}
 		for _, f := range n.fields {
-			if err := s.walk(f.n, r, depth); err != nil {
+			if err := s.walk(f.n, r, depth, left); err != nil {
 				return err
 			}
 			if r.Error != nil {
@@ -88,4 +96,8 @@ func (s *Schema) walk(n *node, r *avro.Reader, depth int) error {
 		return fmt.Errorf("avro: %w: truncated input", serde.ErrDecode)
 	}
 	return fmt.Errorf("avro: %w: %v", serde.ErrDecode, r.Error)
+}
+
+func (s *Schema) tooManyValues() error {
+	return fmt.Errorf("avro: %w: payload holds more than %d values", serde.ErrDecode, s.cfg.maxDecodeValues)
 }
