@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -69,13 +70,13 @@ func New(opts ...Opt) (*Client, error) {
 	}
 	if user != "" || pass != "" {
 		switch {
-		case cfg.basicAuth && (cfg.user != user || cfg.pass != pass):
+		case cfg.auth.basic && (cfg.auth.user != user || cfg.auth.pass != pass):
 			errs = append(errs, errors.New("credentials in a URL conflict with BasicAuth"))
 		default:
-			cfg.user, cfg.pass, cfg.basicAuth = user, pass, true
+			cfg.auth.user, cfg.auth.pass, cfg.auth.basic = user, pass, true
 		}
 	}
-	if cfg.basicAuth && cfg.bearer != "" {
+	if cfg.auth.basic && cfg.auth.bearer != "" {
 		errs = append(errs, errors.New("BasicAuth and BearerToken are exclusive"))
 	}
 	hc := &http.Client{Timeout: 10 * time.Second}
@@ -91,7 +92,7 @@ func New(opts ...Opt) (*Client, error) {
 		}
 	}
 	if len(errs) > 0 {
-		redact := newRedactor(cfg.pass, cfg.bearer, pass)
+		redact := newRedactor(cfg.auth.pass, cfg.auth.bearer, pass)
 		return nil, redact.wrap(fmt.Errorf("%w: %w", ErrConfig, errors.Join(errs...)))
 	}
 	cfg.urls = urls
@@ -100,7 +101,7 @@ func New(opts ...Opt) (*Client, error) {
 		cfg:    cfg,
 		budget: newBudget(cfg.budgetMax, cfg.budgetRatio),
 		log:    cfg.logger,
-		redact: newRedactor(cfg.pass, cfg.bearer),
+		redact: newRedactor(cfg.auth.pass, cfg.auth.bearer),
 		sleep:  sleepCtx,
 		jitter: uniform,
 	}
@@ -114,11 +115,11 @@ func New(opts ...Opt) (*Client, error) {
 		sr.LogLevel(sr.LogLevelDebug),
 		sr.LogFn(c.srLog),
 	}
-	if cfg.basicAuth {
-		base = append(base, sr.BasicAuth(cfg.user, cfg.pass))
+	if cfg.auth.basic {
+		base = append(base, sr.BasicAuth(cfg.auth.user, cfg.auth.pass))
 	}
-	if cfg.bearer != "" {
-		base = append(base, sr.BearerToken(cfg.bearer))
+	if cfg.auth.bearer != "" {
+		base = append(base, sr.BearerToken(cfg.auth.bearer))
 	}
 	base = append(base, sr.PreReq(c.preReq))
 	for i := range urls {
@@ -145,13 +146,35 @@ func New(opts ...Opt) (*Client, error) {
 	return c, nil
 }
 
-// splitURLs normalizes the URLs and takes credentials out of them.
+// splitURLs normalizes the URLs and takes credentials out of them. A URL
+// is http or https, in any case (HTTP://host becomes http://host), or a
+// bare host[:port][/path], which gets http://. Anything else (ftp://,
+// htp://, http:/host, //host) is refused: with http:// put in front it
+// would send the request, and its credentials, to the wrong host. No error
+// prints a URL's user information.
 func splitURLs(in []string) (out []string, user, pass string, err error) {
 	if len(in) == 0 {
 		return nil, "", "", errors.New("no registry URLs")
 	}
 	for i, raw := range in {
-		if !strings.HasPrefix(raw, "http://") && !strings.HasPrefix(raw, "https://") {
+		if scheme, _, ok := strings.Cut(raw, "://"); ok {
+			switch strings.ToLower(scheme) {
+			case "http", "https":
+			default:
+				if validScheme(scheme) {
+					return nil, "", "", fmt.Errorf("url #%d has scheme %q: only http and https are supported", i+1, scheme)
+				}
+				return nil, "", "", fmt.Errorf("url #%d has an invalid scheme: only http and https are supported", i+1)
+			}
+		} else {
+			if strings.HasPrefix(raw, "/") {
+				return nil, "", "", fmt.Errorf("url #%d has no scheme and no host: want http://host:port or https://host:port", i+1)
+			}
+			if name, rest, ok := strings.Cut(raw, ":"); ok && validScheme(name) && (rest == "" || rest[0] < '0' || rest[0] > '9') {
+				// http:/host, https:host, ftp:x: a malformed scheme, not a
+				// host and port
+				return nil, "", "", fmt.Errorf("url #%d is malformed: want http://host:port or https://host:port", i+1)
+			}
 			raw = "http://" + raw
 		}
 		u, perr := url.Parse(raw)
@@ -167,8 +190,8 @@ func splitURLs(in []string) (out []string, user, pass string, err error) {
 			}
 			return nil, "", "", fmt.Errorf("url #%d is invalid: %s", i+1, msg)
 		}
-		if u.Host == "" {
-			return nil, "", "", fmt.Errorf("url #%d (%s) has no host", i+1, u.Redacted())
+		if u.Host == "" || u.Hostname() == "" || strings.HasSuffix(u.Host, ":") || u.Opaque != "" {
+			return nil, "", "", fmt.Errorf("url #%d has no host", i+1)
 		}
 		if u.User != nil {
 			p, _ := u.User.Password()
@@ -182,6 +205,57 @@ func splitURLs(in []string) (out []string, user, pass string, err error) {
 		out = append(out, strings.TrimSuffix(u.String(), "/"))
 	}
 	return out, user, pass, nil
+}
+
+// validScheme reports whether s has the syntax of a URL scheme (RFC 3986:
+// a letter, then letters, digits, '+', '-', '.'), and is short enough to
+// quote in an error.
+func validScheme(s string) bool {
+	if s == "" || len(s) > 16 {
+		return false
+	}
+	for i, c := range s {
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':
+		case i > 0 && (c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.'):
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// String describes the client without its credentials: its URLs and which
+// kind of authentication it uses.
+func (c *Client) String() string {
+	var b strings.Builder
+	b.WriteString("registry.Client{urls: [")
+	b.WriteString(strings.Join(c.cfg.urls, " "))
+	b.WriteString("]")
+	switch {
+	case c.cfg.auth.basic:
+		fmt.Fprintf(&b, ", auth: basic (user %q, password redacted)", c.cfg.auth.user)
+	case c.cfg.auth.bearer != "":
+		b.WriteString(", auth: bearer (token redacted)")
+	}
+	if c.cfg.headers != nil {
+		b.WriteString(", headers: provider")
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// GoString is String: %#v must not print credentials either.
+func (c *Client) GoString() string { return c.String() }
+
+// Format prints String for every verb (%v, %+v, %#v, %s, %q, ...), so that
+// no formatting of a Client shows its password or token.
+func (c *Client) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
 }
 
 // callState is what one call of do learns from its HTTP requests: which URL

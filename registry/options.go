@@ -20,10 +20,12 @@ type opt func(*config)
 func (o opt) apply(c *config) { o(c) }
 
 type config struct {
-	urls        []string
-	user, pass  string
-	basicAuth   bool
-	bearer      string
+	urls []string
+	// auth is behind a pointer so that fmt never prints it: a struct that
+	// holds a *Client in an unexported field, printed with %s or %d, has
+	// fmt dump the Client's fields one pointer deep (Format cannot run on
+	// unexported fields), and no further.
+	auth        *credentials
 	headers     func(ctx context.Context) (http.Header, error)
 	tls         *tls.Config
 	httpClient  *http.Client
@@ -37,8 +39,16 @@ type config struct {
 	errs        []error
 }
 
+// credentials are the basic-auth user and password or the bearer token.
+type credentials struct {
+	user, pass string
+	basic      bool
+	bearer     string
+}
+
 func defaultConfig() config {
 	return config{
+		auth:        &credentials{},
 		urls:        []string{"http://localhost:8081"},
 		retries:     3,
 		backoffBase: 100 * time.Millisecond,
@@ -63,14 +73,14 @@ func URLs(urls ...string) Opt {
 // BasicAuth sets HTTP basic authentication for every request, overriding the
 // default of none. It cannot be combined with BearerToken.
 func BasicAuth(user, pass string) Opt {
-	return opt(func(c *config) { c.user, c.pass, c.basicAuth = user, pass, true })
+	return opt(func(c *config) { c.auth.user, c.auth.pass, c.auth.basic = user, pass, true })
 }
 
 // BearerToken sets "Authorization: Bearer <token>" on every request,
 // overriding the default of none. It cannot be combined with BasicAuth.
 func BearerToken(token string) Opt {
 	return opt(func(c *config) {
-		c.bearer = token
+		c.auth.bearer = token
 		if token == "" {
 			c.errs = append(c.errs, errors.New("empty bearer token"))
 		}

@@ -29,7 +29,7 @@ func (s *Server) routes() http.Handler {
 			v, aerr := f(w, r)
 			switch {
 			case aerr != nil:
-				writeError(w, aerr)
+				s.writeError(w, aerr)
 			case isRaw(v):
 				w.Header().Set("Content-Type", ContentType)
 				w.WriteHeader(http.StatusOK)
@@ -90,8 +90,8 @@ func (s *Server) routes() http.Handler {
 // authentication, the content type check and the body limit.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	var userSum, passSum [32]byte
-	if s.cfg.auth {
-		userSum, passSum = sha256.Sum256([]byte(s.cfg.user)), sha256.Sum256([]byte(s.cfg.pass))
+	if s.cfg.auth.on {
+		userSum, passSum = sha256.Sum256([]byte(s.cfg.auth.user)), sha256.Sum256([]byte(s.cfg.auth.pass))
 	}
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		w := &statusWriter{ResponseWriter: rw, status: http.StatusOK}
@@ -103,18 +103,18 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 					"status", w.status, "duration", time.Since(start))
 			}()
 		}
-		if s.cfg.auth {
+		if s.cfg.auth.on {
 			u, p, ok := r.BasicAuth()
 			us, ps := sha256.Sum256([]byte(u)), sha256.Sum256([]byte(p))
 			good := subtle.ConstantTimeCompare(us[:], userSum[:]) & subtle.ConstantTimeCompare(ps[:], passSum[:])
 			if !ok || good != 1 {
 				w.Header().Set("WWW-Authenticate", `Basic realm="schema-registry"`)
-				writeError(w, &apiError{status: http.StatusUnauthorized, code: CodeUnauthorized, msg: "unauthorized"})
+				s.writeError(w, &apiError{status: http.StatusUnauthorized, code: CodeUnauthorized, msg: "unauthorized"})
 				return
 			}
 		}
 		if _, pattern := mux.Handler(r); pattern == "" {
-			writeError(w, s.unrouted(mux, r))
+			s.writeError(w, s.unrouted(mux, r))
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
@@ -122,11 +122,11 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 				mt, _, err := mime.ParseMediaType(ct)
 				switch {
 				case err != nil:
-					writeError(w, &apiError{status: http.StatusUnsupportedMediaType, code: http.StatusUnsupportedMediaType, msg: "unsupported content type " + strconv.Quote(ct)})
+					s.writeError(w, &apiError{status: http.StatusUnsupportedMediaType, code: http.StatusUnsupportedMediaType, msg: "unsupported content type " + strconv.Quote(ct)})
 					return
 				case mt == ContentType, mt == "application/vnd.schemaregistry+json", mt == "application/json", mt == "application/octet-stream":
 				default:
-					writeError(w, &apiError{status: http.StatusUnsupportedMediaType, code: http.StatusUnsupportedMediaType, msg: "unsupported content type " + strconv.Quote(ct)})
+					s.writeError(w, &apiError{status: http.StatusUnsupportedMediaType, code: http.StatusUnsupportedMediaType, msg: "unsupported content type " + strconv.Quote(ct)})
 					return
 				}
 			}
@@ -175,8 +175,10 @@ type errorBody struct {
 	Message   string `json:"message"`
 }
 
-func writeError(w http.ResponseWriter, e *apiError) {
-	writeJSON(w, e.status, errorBody{ErrorCode: e.code, Message: e.msg})
+// writeError answers e, its message cut to MaxErrorItems lines and
+// MaxErrorBytes bytes.
+func (s *Server) writeError(w http.ResponseWriter, e *apiError) {
+	writeJSON(w, e.status, errorBody{ErrorCode: e.code, Message: s.capMessage(e.msg)})
 }
 
 // decode reads a JSON body into v.
@@ -184,9 +186,17 @@ func decode(r *http.Request, v any) *apiError {
 	if r.Body == nil {
 		return &apiError{status: http.StatusBadRequest, code: http.StatusBadRequest, msg: "missing request body"}
 	}
-	err := json.NewDecoder(r.Body).Decode(v)
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
 	if err == nil {
-		return nil
+		// Exactly one JSON value: {"schema":"\"int\""}{"schema":"\"long\""}
+		// must not register int.
+		if _, err = dec.Token(); errors.Is(err, io.EOF) {
+			return nil
+		}
+		if mbe := (*http.MaxBytesError)(nil); !errors.As(err, &mbe) {
+			return &apiError{status: http.StatusBadRequest, code: http.StatusBadRequest, msg: "unrecognized request body: data after the JSON value"}
+		}
 	}
 	if mbe := (*http.MaxBytesError)(nil); errors.As(err, &mbe) {
 		return &apiError{status: http.StatusRequestEntityTooLarge, code: CodeSchemaTooLarge,
@@ -601,7 +611,7 @@ func (s *Server) handleGetConfig(_ http.ResponseWriter, r *http.Request) (any, *
 func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	subject := r.PathValue("subject")
 	if subject != "" {
-		if aerr := validSubject(subject); aerr != nil {
+		if aerr := s.validSubject(subject); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -678,7 +688,7 @@ func (s *Server) handleGetMode(_ http.ResponseWriter, r *http.Request) (any, *ap
 func (s *Server) handlePutMode(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	subject := r.PathValue("subject")
 	if subject != "" {
-		if aerr := validSubject(subject); aerr != nil {
+		if aerr := s.validSubject(subject); aerr != nil {
 			return nil, aerr
 		}
 	}
@@ -743,7 +753,7 @@ func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (an
 	}
 	out := compatResponse{IsCompatible: res.Compatible}
 	if flag(r, "verbose") {
-		msgs := messages(res.Findings)
+		msgs := s.capItems(messages(res.Findings))
 		if msgs == nil {
 			msgs = []string{}
 		}

@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
@@ -39,13 +37,6 @@ type registered struct {
 	subject string
 	version int
 	rec     *schemaRec
-}
-
-func validSubject(subject string) *apiError {
-	if subject == "" || !utf8.ValidString(subject) || strings.IndexFunc(subject, unicode.IsControl) >= 0 {
-		return newAPIError(http.StatusUnprocessableEntity, CodeInvalidSubject, "subject %q is not a valid subject name", subject)
-	}
-	return nil
 }
 
 // compactRaw compacts a JSON value so that equal values compare equal; a
@@ -84,7 +75,13 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 	if c.metadata, err = compactRaw(req.Metadata); err != nil {
 		return nil, errInvalidSchema("invalid metadata: %w", err)
 	}
+	if err := validateMetadata(c.metadata, s.cfg.maxMetadata); err != nil {
+		return nil, errInvalidSchema("invalid metadata: %w", err)
+	}
 	if c.ruleSet, err = compactRaw(req.RuleSet); err != nil {
+		return nil, errInvalidSchema("invalid rule set: %w", err)
+	}
+	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet); err != nil {
 		return nil, errInvalidSchema("invalid rule set: %w", err)
 	}
 	if len(req.References) > 0 {
@@ -206,7 +203,7 @@ func (s *Server) existing(sub *subjectRec) []compat.Version {
 
 // register registers req under subject.
 func (s *Server) register(ctx context.Context, subject string, req *schemaRequest, normalize bool) (registered, *apiError) {
-	if aerr := validSubject(subject); aerr != nil {
+	if aerr := s.validSubject(subject); aerr != nil {
 		return registered{}, aerr
 	}
 	s.mu.RLock()
@@ -259,7 +256,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 				status: http.StatusConflict,
 				code:   CodeIncompatibleSchema,
 				msg: fmt.Sprintf("schema being registered is incompatible with an earlier schema for subject %q, details: [%s]",
-					subject, strings.Join(messages(res.Findings), "; ")),
+					subject, strings.Join(s.capItems(messages(res.Findings)), "; ")),
 			}
 		}
 	}

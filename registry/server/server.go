@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"sync"
-	"time"
 
 	"github.com/schemagen/schemagen/registry/compat"
 )
@@ -62,8 +61,27 @@ func New(opts ...Opt) (*Server, error) {
 	} else {
 		cfg.level = l
 	}
-	if cfg.auth && cfg.user == "" {
+	if cfg.auth.on && cfg.auth.user == "" {
 		errs = append(errs, errors.New("server: BasicAuth needs a user name"))
+	}
+	for _, l := range []struct {
+		name string
+		v    int64
+	}{
+		{"MaxHeaderBytes", int64(cfg.maxHeaderBytes)},
+		{"ReadHeaderTimeout", int64(cfg.readHeader)},
+		{"ReadTimeout", int64(cfg.read)},
+		{"WriteTimeout", int64(cfg.write)},
+		{"IdleTimeout", int64(cfg.idle)},
+		{"MaxSubjectBytes", int64(cfg.maxSubjectBytes)},
+		{"MaxMetadataBytes", int64(cfg.maxMetadata)},
+		{"MaxRuleSetBytes", int64(cfg.maxRuleSet)},
+		{"MaxErrorBytes", int64(cfg.maxErrorBytes)},
+		{"MaxErrorItems", int64(cfg.maxErrorItems)},
+	} {
+		if l.v <= 0 {
+			errs = append(errs, fmt.Errorf("server: %s must be positive, got %d", l.name, l.v))
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -92,7 +110,11 @@ func (s *Server) Handler() http.Handler { return s.handler }
 func (s *Server) Serve(l net.Listener) error {
 	hs := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
+		ReadHeaderTimeout: s.cfg.readHeader,
+		ReadTimeout:       s.cfg.read,
+		WriteTimeout:      s.cfg.write,
+		IdleTimeout:       s.cfg.idle,
+		MaxHeaderBytes:    s.cfg.maxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(s.cfg.logger.Handler(), slog.LevelWarn),
 	}
 	s.closeMu.Lock()
