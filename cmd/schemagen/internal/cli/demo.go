@@ -78,7 +78,7 @@ func runDemo(e *env, args []string) error {
 	out := e.stdout
 
 	// 1. The embedded broker and registry.
-	m, err := startEmbedded("127.0.0.1:0", "", kfake.SeedTopics(3, demoTopics...))
+	m, err := startEmbedded("127.0.0.1:0", "", nil, kfake.SeedTopics(3, demoTopics...))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"path/filepath"
@@ -26,10 +27,14 @@ type embedded struct {
 func (m *embedded) brokers() []string { return m.cluster.ListenAddrs() }
 
 // startEmbedded starts 3 kfake brokers and a registry listening on
-// regAddr. With dataDir, both persist there.
-func startEmbedded(regAddr, dataDir string, kopts ...kfake.Opt) (*embedded, error) {
+// regAddr. With dataDir, both persist there. The registry warns on log
+// (a torn log tail it cut away); nil discards.
+func startEmbedded(regAddr, dataDir string, log *slog.Logger, kopts ...kfake.Opt) (*embedded, error) {
 	kopts = append([]kfake.Opt{kfake.NumBrokers(3), kfake.DefaultNumPartitions(3), kfake.AllowAutoTopicCreation()}, kopts...)
 	var sopts []server.Opt
+	if log != nil {
+		sopts = append(sopts, server.Logger(log))
+	}
 	if dataDir != "" {
 		if err := os.MkdirAll(dataDir, 0o755); err != nil {
 			return nil, err
@@ -91,7 +96,7 @@ func runDev(e *env, args []string) error {
 	if *dataDir != "" {
 		dd = e.path(*dataDir)
 	}
-	m, err := startEmbedded(*regAddr, dd, kopts...)
+	m, err := startEmbedded(*regAddr, dd, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), kopts...)
 	if err != nil {
 		return err
 	}
