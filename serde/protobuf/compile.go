@@ -159,12 +159,15 @@ func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) 
 	}
 	queue := []item{{path: cfg.fileName, text: s.Text}}
 	seen := map[string]bool{cfg.fileName: true}
-	imports := 0
+	imports, total := 0, 0
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
 		if len(it.text) > cfg.maxSchemaBytes {
 			return nil, fmt.Errorf("%w: protobuf: %s is %d bytes, limit %d", serde.ErrLimit, it.path, len(it.text), cfg.maxSchemaBytes)
+		}
+		if total += len(it.text); total > cfg.maxTotalBytes {
+			return nil, fmt.Errorf("%w: protobuf: %s brings the schema and its imports to %d bytes, limit %d", serde.ErrLimit, it.path, total, cfg.maxTotalBytes)
 		}
 		if d := braceDepth(it.text); d > cfg.maxNesting {
 			return nil, fmt.Errorf("%w: protobuf: %s nests blocks %d deep, limit %d", serde.ErrLimit, it.path, d, cfg.maxNesting)

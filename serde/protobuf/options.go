@@ -1,10 +1,28 @@
 package protobuf
 
-// Default limits. Compile refuses larger schemas with an error wrapping
-// serde.ErrLimit.
+// Limits
+//
+// Every limit is an option with a safe default; Compile refuses a schema
+// past one with an error wrapping serde.ErrLimit before linking it.
+//
+//	limit            default   what it bounds
+//	MaxSchemaBytes   1 MiB     the schema text, and each imported file
+//	MaxTotalBytes    4 MiB     the schema text plus every file it imports
+//	MaxImportDepth   32        the longest chain of imports
+//	MaxImports       256       files imported, transitively (well-known types excluded)
+//	MaxNesting       64        nesting of blocks (messages, enums, option literals)
+//
+// Decode and FromJSON rely on protobuf-go's limits: a nesting depth of
+// 10,000 messages, and the wire format itself, in which every element of a
+// repeated or map field takes at least one byte, so a payload of n bytes
+// decodes to at most about n elements (the adversarial suite in
+// tests/adversarial measures the worst: 1 MiB of empty messages).
 const (
 	// DefaultMaxSchemaBytes is the largest schema text, per file, Compile accepts.
 	DefaultMaxSchemaBytes = 1 << 20
+	// DefaultMaxTotalBytes is the most text, the schema and all its
+	// imports together, one Compile parses.
+	DefaultMaxTotalBytes = 4 << 20
 	// DefaultMaxImportDepth is the longest chain of imports Compile follows.
 	DefaultMaxImportDepth = 32
 	// DefaultMaxImports is the most files (imports, transitively, excluding
@@ -30,6 +48,7 @@ type config struct {
 	messageName    string
 	fileName       string
 	maxSchemaBytes int
+	maxTotalBytes  int
 	maxImportDepth int
 	maxImports     int
 	maxNesting     int
@@ -40,6 +59,7 @@ func defaultConfig() config {
 	return config{
 		fileName:       DefaultFileName,
 		maxSchemaBytes: DefaultMaxSchemaBytes,
+		maxTotalBytes:  DefaultMaxTotalBytes,
 		maxImportDepth: DefaultMaxImportDepth,
 		maxImports:     DefaultMaxImports,
 		maxNesting:     DefaultMaxNesting,
@@ -64,6 +84,12 @@ func FileName(path string) Opt {
 // It overrides DefaultMaxSchemaBytes.
 func MaxSchemaBytes(n int) Opt {
 	return optFunc(func(c *config) { c.maxSchemaBytes = n })
+}
+
+// MaxTotalBytes caps the size of the schema text plus every file it
+// imports (counted once each). It overrides DefaultMaxTotalBytes.
+func MaxTotalBytes(n int) Opt {
+	return optFunc(func(c *config) { c.maxTotalBytes = n })
 }
 
 // MaxImportDepth caps the length of import chains. It overrides
