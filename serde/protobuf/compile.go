@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"google.golang.org/protobuf/types/descriptorpb"
 	"strings"
 	"sync"
 
@@ -159,7 +160,7 @@ func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) 
 	}
 	queue := []item{{path: cfg.fileName, text: s.Text}}
 	seen := map[string]bool{cfg.fileName: true}
-	imports, total := 0, 0
+	imports, total, decls := 0, 0, 0
 	for len(queue) > 0 {
 		it := queue[0]
 		queue = queue[1:]
@@ -175,6 +176,9 @@ func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) 
 		res, err := parse(it.path, it.text)
 		if err != nil {
 			return nil, err
+		}
+		if decls += declarations(res.FileDescriptorProto()); decls > cfg.maxDecls {
+			return nil, fmt.Errorf("%w: protobuf: %s brings the schema and its imports to %d declarations, limit %d", serde.ErrLimit, it.path, decls, cfg.maxDecls)
 		}
 		parsed[it.path] = res
 		for _, dep := range res.FileDescriptorProto().GetDependency() {
@@ -217,6 +221,34 @@ func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) 
 		}
 	}
 	return parsed, nil
+}
+
+// declarations counts the elements of a file that linking turns into
+// descriptors: messages, fields, oneofs, enums, enum values, reserved and
+// extension ranges, extensions, services and methods.
+func declarations(fd *descriptorpb.FileDescriptorProto) int {
+	n := len(fd.GetEnumType()) + len(fd.GetExtension()) + len(fd.GetService())
+	for _, e := range fd.GetEnumType() {
+		n += len(e.GetValue()) + len(e.GetReservedRange()) + len(e.GetReservedName())
+	}
+	for _, sv := range fd.GetService() {
+		n += len(sv.GetMethod())
+	}
+	var msg func(m *descriptorpb.DescriptorProto)
+	msg = func(m *descriptorpb.DescriptorProto) {
+		n += 1 + len(m.GetField()) + len(m.GetOneofDecl()) + len(m.GetExtension()) + len(m.GetExtensionRange()) +
+			len(m.GetReservedRange()) + len(m.GetReservedName()) + len(m.GetEnumType())
+		for _, e := range m.GetEnumType() {
+			n += len(e.GetValue()) + len(e.GetReservedRange()) + len(e.GetReservedName())
+		}
+		for _, nm := range m.GetNestedType() {
+			msg(nm)
+		}
+	}
+	for _, m := range fd.GetMessageType() {
+		msg(m)
+	}
+	return n
 }
 
 func parse(path, text string) (parser.Result, error) {

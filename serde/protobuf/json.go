@@ -242,6 +242,10 @@ func classifyKey(fd protoreflect.FieldDescriptor, k string) error {
 
 // numberOf reads a JSON number, or a string holding one (protojson accepts
 // both for 64-bit integers and floats).
+// maxNumberChars is the longest JSON number the locator parses: a double
+// needs at most 767 significant digits plus sign, point and exponent.
+const maxNumberChars = 1100
+
 func numberOf(v any) (*big.Float, bool) {
 	var s string
 	switch x := v.(type) {
@@ -252,7 +256,14 @@ func numberOf(v any) (*big.Float, bool) {
 	default:
 		return nil, false
 	}
-	f, _, err := big.ParseFloat(strings.TrimSpace(s), 10, 200, big.ToNearestEven)
+	s = strings.TrimSpace(s)
+	if len(s) > maxNumberChars {
+		// big.ParseFloat is quadratic in the digits (1 MB of them cost
+		// 2 GB); no number of a protobuf scalar needs this many, so it is
+		// out of every range.
+		return new(big.Float).SetInf(strings.HasPrefix(s, "-")), true
+	}
+	f, _, err := big.ParseFloat(s, 10, 200, big.ToNearestEven)
 	if err != nil {
 		return nil, false
 	}

@@ -47,3 +47,44 @@ func TestTotalBytesLimit(t *testing.T) {
 		t.Fatal("the total limit is below the per-file limit")
 	}
 }
+
+func TestDeclarationsLimit(t *testing.T) {
+	// message M (1) with 9 fields: 10 declarations
+	text := "syntax = \"proto3\";\nmessage M {\n"
+	for i := range 9 {
+		text += fmt.Sprintf("  int32 f%d = %d;\n", i, i+1)
+	}
+	text += "}\n"
+	cases := []struct {
+		name  string
+		limit int
+		ok    bool
+	}{
+		{name: "at limit", limit: 10, ok: true},
+		{name: "past limit", limit: 9},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Compile(t.Context(), serde.Schema{Text: text}, nil, MaxDeclarations(tc.limit))
+			if tc.ok && err != nil {
+				t.Fatal(err)
+			}
+			if !tc.ok && !errors.Is(err, serde.ErrLimit) {
+				t.Fatalf("err = %v, want ErrLimit", err)
+			}
+		})
+	}
+	// the default, at and past: an enum of n-2 values in a message
+	for _, n := range []int{DefaultMaxDeclarations, DefaultMaxDeclarations + 1} {
+		var b strings.Builder
+		b.WriteString("syntax = \"proto3\";\nmessage M {\n enum E {\n")
+		for i := range n - 2 {
+			fmt.Fprintf(&b, "  E_%d = %d;\n", i, i)
+		}
+		b.WriteString(" }\n}\n")
+		_, err := Compile(t.Context(), serde.Schema{Text: b.String()}, nil)
+		if (err == nil) != (n <= DefaultMaxDeclarations) {
+			t.Errorf("%d declarations: err = %v", n, err)
+		}
+	}
+}

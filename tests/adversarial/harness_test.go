@@ -120,15 +120,29 @@ func measure(t *testing.T, what string, f func() error) (err error) {
 	return err
 }
 
+// compileAny compiles s in its format; on error the Compiled is a nil
+// interface, not a typed nil.
 func compileAny(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+	var c serde.Compiled
+	var err error
 	switch s.Format {
 	case serde.Avro:
-		return avro.Compile(ctx, s, r)
+		var a *avro.Schema
+		if a, err = avro.Compile(ctx, s, r); err == nil {
+			c = a
+		}
 	case serde.Protobuf:
-		return protobuf.Compile(ctx, s, r)
+		var p *protobuf.Schema
+		if p, err = protobuf.Compile(ctx, s, r); err == nil {
+			c = p
+		}
 	default:
-		return jsonschema.Compile(ctx, s, r)
+		var j *jsonschema.Schema
+		if j, err = jsonschema.Compile(ctx, s, r); err == nil {
+			c = j
+		}
 	}
+	return c, err
 }
 
 func (h hostile) serdeSchema(text string) (serde.Schema, serde.Resolver) {

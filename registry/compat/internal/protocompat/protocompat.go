@@ -13,7 +13,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -109,7 +112,59 @@ func DiffSchemas(ctx context.Context, original, update serde.Schema, r serde.Res
 	return Diff(o, u)
 }
 
+// recent remembers the last two files compiled: a FULL check compiles the
+// same two schemas twice (once per direction), a transitive one keeps the
+// new schema across versions, and each compile of a large file costs tens
+// of megabytes.
+var recent struct {
+	sync.Mutex
+	entries [2]compiledEntry
+	next    int
+}
+
+type compiledEntry struct {
+	text string
+	refs []serde.Reference
+	r    serde.Resolver
+	fd   protoreflect.FileDescriptor
+}
+
+func (e *compiledEntry) matches(s serde.Schema, r serde.Resolver) bool {
+	if e.fd == nil || e.text != s.Text || !slices.Equal(e.refs, s.References) {
+		return false
+	}
+	// With imports, the same resolver must answer them: only when it is
+	// comparable can that be known.
+	return len(s.References) == 0 || comparableResolver(r) && comparableResolver(e.r) && any(r) == any(e.r)
+}
+
+func comparableResolver(r serde.Resolver) bool {
+	return r == nil || reflect.TypeOf(r).Comparable()
+}
+
 func compile(ctx context.Context, s serde.Schema, r serde.Resolver) (fd protoreflect.FileDescriptor, err error) {
+	recent.Lock()
+	for i := range recent.entries {
+		if e := &recent.entries[i]; e.matches(s, r) {
+			fd = e.fd
+			break
+		}
+	}
+	recent.Unlock()
+	if fd != nil {
+		return fd, nil
+	}
+	fd, err = compileNew(ctx, s, r)
+	if err == nil && (len(s.References) == 0 || comparableResolver(r)) {
+		recent.Lock()
+		recent.entries[recent.next] = compiledEntry{text: s.Text, refs: slices.Clone(s.References), r: r, fd: fd}
+		recent.next = (recent.next + 1) % len(recent.entries)
+		recent.Unlock()
+	}
+	return fd, err
+}
+
+func compileNew(ctx context.Context, s serde.Schema, r serde.Resolver) (fd protoreflect.FileDescriptor, err error) {
 	if s.Format == "" {
 		s.Format = serde.Protobuf
 	}
