@@ -7,7 +7,7 @@ PKGS      := ./...
 # Packages whose concurrency the race detector checks in `make test`.
 RACE_PKGS := ./serde/... ./registry/... ./producer/...
 
-.PHONY: all demo test test-unit test-race test-interop lint bench bench-interop deps
+.PHONY: all demo test test-unit test-race test-interop lint bench bench-interop deps fuzz
 
 all: test
 
@@ -33,6 +33,16 @@ test-unit:
 
 test-race:
 	$(GO) test -count=1 -race -short $(RACE_PKGS)
+
+## fuzz: run every fuzz target for FUZZTIME each (not part of `make test`).
+FUZZTIME ?= 10s
+fuzz:
+	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
+	  for fz in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "== $$dir $$fz"; \
+	    $(GO) test -run '^$$' -fuzz "^$$fz$$" -fuzztime $(FUZZTIME) $$dir; \
+	  done; \
+	done
 
 ## bench: the benchmarks recorded in docs/PERFORMANCE.md.
 bench:

@@ -25,10 +25,14 @@ func FuzzCompile(f *testing.F) {
 		`{"type":"map","values":{"type":"array","items":{"type":"long","logicalType":"timestamp-micros"}}}`,
 		`{"type":"bytes","logicalType":"decimal","precision":4,"scale":2}`,
 		`[[[[`, `{"type":"record","name":"R","fields":[{"name":"a","type":"int","default":"x"}]}`,
+		// issue 13 item 2: 10^999999999 was computed
+		`{"type":"bytes","logicalType":"decimal","precision":999999999,"scale":2}`,
 	} {
 		f.Add(s)
 	}
 	ctx := context.Background()
+	// Inputs are capped at 64 KiB to keep executions fast; schemas up to
+	// the 1 MiB default are built and measured by tests/adversarial.
 	f.Fuzz(func(t *testing.T, text string) {
 		s, err := Compile(ctx, serde.Schema{Text: text}, nil, MaxSchemaBytes(64<<10))
 		if err != nil {
@@ -55,6 +59,7 @@ var fuzzSchemas = []string{
 	`["null","string","long",{"type":"record","name":"R","fields":[{"name":"a","type":["null","R"]},{"name":"m","type":{"type":"map","values":"int"}}]}]`,
 	`{"type":"array","items":["null",{"type":"fixed","name":"D","size":3,"logicalType":"decimal","precision":6,"scale":1},{"type":"enum","name":"E","symbols":["A","B"]}]}`,
 	`{"type":"record","name":"T","fields":[{"name":"d","type":{"type":"int","logicalType":"date"}},{"name":"tm","type":{"type":"int","logicalType":"time-millis"}},{"name":"tu","type":{"type":"long","logicalType":"time-micros"}},{"name":"lt","type":{"type":"long","logicalType":"local-timestamp-millis"}},{"name":"u","type":["null",{"type":"string","logicalType":"uuid"}]},{"name":"b","type":"bytes"},{"name":"f","type":"float"},{"name":"x","type":"double"}]}`,
+	`{"type":"array","items":{"type":"array","items":"null"}}`,
 }
 
 func fuzzCompiled(t testing.TB) []*Schema {
@@ -84,6 +89,8 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint8(1), []byte{0x06, 0x01, 0xff, 0xff, 0xff, 0xff, 0x0f})
 	f.Add(uint8(2), []byte{0xfe, 0xff, 0xff, 0xff, 0x0f})
 	f.Add(uint8(3), []byte{0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01})
+	// issue 13 item 4: 323 bytes claimed 1.6 GB of nulls
+	f.Add(uint8(4), zeroBomb(64, 1<<20))
 	f.Fuzz(func(t *testing.T, which uint8, data []byte) {
 		s := schemas[int(which)%len(schemas)]
 		var v any

@@ -3,6 +3,7 @@ package protobuf
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"google.golang.org/protobuf/proto"
@@ -142,4 +143,27 @@ func mutateMessage(m protoreflect.Message, mutate uint8, enum protoreflect.EnumN
 			mutateMessage(m.Mutable(fd).Message(), mutate/2, enum, str)
 		}
 	}
+}
+
+// FuzzFromJSON: FromJSON never panics; an error is a violation or
+// ErrDecode; what it accepts encodes. Seeds include a number of 100,000
+// digits (the locator once parsed it with big.Float, quadratically).
+func FuzzFromJSON(f *testing.F) {
+	env := envelopeSchema(f)
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"unknown":1}`))
+	f.Add([]byte(`{"id":"` + strings.Repeat("9", 100) + `"}`))
+	f.Add([]byte(`{"id":1` + strings.Repeat("0", 100000) + `}`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		m, err := env.FromJSON(line)
+		if err != nil {
+			if len(serde.Violations(err)) == 0 && !errors.Is(err, serde.ErrDecode) {
+				t.Fatalf("error is neither a violation nor ErrDecode: %v", err)
+			}
+			return
+		}
+		if _, err := env.AppendEncode(nil, m); err != nil {
+			t.Fatalf("FromJSON accepted what AppendEncode refuses: %v", err)
+		}
+	})
 }
