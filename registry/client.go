@@ -193,6 +193,11 @@ func splitURLs(in []string) (out []string, user, pass string, err error) {
 		if u.Host == "" || u.Hostname() == "" || strings.HasSuffix(u.Host, ":") || u.Opaque != "" {
 			return nil, "", "", fmt.Errorf("url #%d has no host", i+1)
 		}
+		if strings.Contains(u.EscapedPath(), "@") || strings.Contains(u.Path, "@") {
+			// user:password@ that landed in the path (a stray slash before
+			// it): it would be sent to the host and printed in errors
+			return nil, "", "", fmt.Errorf("url #%d has '@' in its path: credentials go before the host (http://user:password@host)", i+1)
+		}
 		if u.User != nil {
 			p, _ := u.User.Password()
 			if (user != "" || pass != "") && (u.User.Username() != user || p != pass) {

@@ -29,6 +29,7 @@ func TestURLSchemes(t *testing.T) {
 		{name: "no slash", url: "https:u:" + pw + "@host"},
 		{name: "scheme-relative", url: "//u:" + pw + "@host"},
 		{name: "rootless path", url: "/u:" + pw + "@host"},
+		{name: "credentials in the path", url: "host/u:" + pw + "@x"},
 		{name: "junk scheme with credentials", url: "u:" + pw + "@h://x"},
 		{name: "userinfo without scheme", url: "u:" + pw + "@host"},
 		{name: "empty port", url: "http://u:" + pw + "@host:"},
