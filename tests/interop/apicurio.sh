@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Runs Apicurio Registry (a third-party registry that serves Confluent's API
+# under /apis/ccompat/v7) on 127.0.0.1 for schemagen's interop suite, with no
+# Docker: the "all" bundle comes from Maven Central through Maven, unzipped
+# into a cache directory. Storage is Apicurio's default in-memory H2, so every
+# start is empty.
+#
+#   apicurio.sh fetch     resolve and unzip the bundle (once; cached)
+#   apicurio.sh start     start, wait until it answers (120s at most), set the
+#                         global compatibility to BACKWARD (Apicurio's default
+#                         is NONE, Confluent's BACKWARD)
+#   apicurio.sh stop      stop it by its PID (SIGTERM, then SIGKILL)
+#   apicurio.sh status    exit 0 when the ccompat API answers
+#   apicurio.sh url       print the ccompat base URL
+#
+# Environment: APICURIO_VERSION (default 3.0.9), APICURIO_CACHE (bundle,
+# default ~/.cache/schemagen/apicurio-$APICURIO_VERSION), APICURIO_DIR (PID
+# and log, default tests/interop/.apicurio), APICURIO_PORT (default 18081),
+# APICURIO_HEAP (-Xmx), MAVEN_REPO_LOCAL (default ~/.m2/repository).
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+version=${APICURIO_VERSION:-3.0.9}
+cache=${APICURIO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/schemagen/apicurio-$version}
+dir=${APICURIO_DIR:-$here/.apicurio}
+port=${APICURIO_PORT:-18081}
+heap=${APICURIO_HEAP:--Xms128m -Xmx512m}
+pidfile=$dir/apicurio.pid
+base=http://127.0.0.1:$port/apis/ccompat/v7
+
+log() { printf 'apicurio.sh: %s\n' "$*" >&2; }
+
+for tool in java mvn unzip curl; do
+	command -v "$tool" >/dev/null || { log "$tool is required"; exit 1; }
+done
+
+fetch() {
+	if [ -f "$cache/.complete" ]; then
+		return
+	fi
+	local artifact=io.apicurio:apicurio-registry-app:$version:zip:all
+	log "resolving $artifact with Maven into $cache"
+	# maven-dependency-plugin 3.x fails on the artifact's parent POM; 2.8's
+	# get with -Dtransitive=false fetches the zip alone.
+	mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:2.8:get \
+		-Dartifact="$artifact" -Dtransitive=false
+	local repo=${MAVEN_REPO_LOCAL:-$HOME/.m2/repository}
+	local zip=$repo/io/apicurio/apicurio-registry-app/$version/apicurio-registry-app-$version-all.zip
+	[ -f "$zip" ] || { log "maven did not leave $zip"; exit 1; }
+	rm -rf "$cache"
+	mkdir -p "$cache"
+	unzip -q "$zip" -d "$cache"
+	[ -f "$cache/apicurio-registry-app-$version-runner.jar" ] || { log "no runner jar in $zip"; exit 1; }
+	touch "$cache/.complete"
+}
+
+ready() { curl -fsS -o /dev/null --max-time 2 "$base/subjects" 2>/dev/null; }
+
+running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
+
+start() {
+	fetch
+	if running; then
+		log "already running (pid $(cat "$pidfile"))"
+		return
+	fi
+	mkdir -p "$dir"
+	local t0
+	t0=$(date +%s%N)
+	# System properties go before -jar. exec, so $! is the JVM's own PID.
+	# shellcheck disable=SC2086
+	(cd "$cache" && exec java $heap -XX:+UseG1GC -Djava.awt.headless=true \
+		-Dquarkus.http.host=127.0.0.1 -Dquarkus.http.port="$port" \
+		-Dquarkus.management.enabled=false \
+		-jar "apicurio-registry-app-$version-runner.jar") >>"$dir/apicurio.log" 2>&1 &
+	echo $! >"$pidfile"
+	for _ in $(seq 1 240); do
+		if ready; then
+			local ms=$((($(date +%s%N) - t0) / 1000000))
+			# Confluent's default is BACKWARD; Apicurio's is NONE.
+			curl -fsS -o /dev/null --max-time 5 -X PUT -H 'Content-Type: application/json' \
+				-d '{"compatibility":"BACKWARD"}' "$base/config"
+			log "apicurio $version ready on $base in ${ms}ms (pid $(cat "$pidfile"))"
+			echo "$ms" >"$dir/start-ms"
+			return
+		fi
+		if ! running; then
+			log "apicurio exited during start-up; last log lines:"
+			tail -n 30 "$dir/apicurio.log" >&2
+			exit 1
+		fi
+		sleep 0.5
+	done
+	log "apicurio not ready after 120s"
+	tail -n 30 "$dir/apicurio.log" >&2
+	exit 1
+}
+
+stop() {
+	running || { rm -f "$pidfile"; return; }
+	local pid
+	pid=$(cat "$pidfile")
+	kill "$pid" 2>/dev/null || true
+	for _ in $(seq 1 60); do
+		kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return; }
+		sleep 0.5
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	rm -f "$pidfile"
+}
+
+case "${1:-}" in
+fetch) fetch ;;
+start) start ;;
+stop) stop ;;
+restart) stop; start ;;
+status) ready ;;
+url) echo "$base" ;;
+*) echo "usage: $0 fetch|start|stop|restart|status|url" >&2; exit 2 ;;
+esac
