@@ -191,6 +191,9 @@ func (c *Client) Latest(ctx context.Context, subject string) (SubjectSchema, err
 	return flight(ctx, c, key, op, func(ctx context.Context) (SubjectSchema, error) {
 		ss, err := c.fetchVersion(ctx, op, subject, -1)
 		if err != nil {
+			if ss, ok := c.fromSnapshot(ctx, subject, "", err); ok {
+				return ss, nil
+			}
 			c.cache.remember(key, subject, err, c.cfg.negTTL)
 			return SubjectSchema{}, err
 		}
@@ -421,6 +424,9 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 			return cl.Do(ctx, http.MethodPost, subjectPath(subject)+"/versions", body, &into)
 		})
 		if err != nil {
+			if ss, ok := c.fromSnapshot(ctx, subject, c.schemaKey(ctx, s), err); ok {
+				return ss, nil // registered when the snapshot was taken
+			}
 			return SubjectSchema{}, err
 		}
 		ss := SubjectSchema{Subject: subject, ID: into.ID, Version: into.Version, GUID: into.GUID, Schema: s}
@@ -467,6 +473,9 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s serde.Schem
 	return flight(ctx, c, key, op, func(ctx context.Context) (SubjectSchema, error) {
 		found, err := c.lookup(sr.WithParams(ctx, sr.Normalize), op, subject, body)
 		if err != nil {
+			if ss, ok := c.fromSnapshot(ctx, subject, k.key, err); ok {
+				return ss, nil
+			}
 			c.cache.remember(key, subject, err, c.cfg.negTTL)
 			return SubjectSchema{}, err
 		}
@@ -541,6 +550,9 @@ func (c *Client) Usages(ctx context.Context, id int) ([]SubjectVersion, error) {
 		got, err = cl.SchemaVersionsByID(ctx, id)
 		return err
 	})
+	if sv := c.snapshotUsages(id); err != nil && errors.Is(err, ErrUnavailable) && len(sv) > 0 {
+		return sv, nil
+	}
 	out := make([]SubjectVersion, len(got))
 	for i, g := range got {
 		out[i] = SubjectVersion(g)

@@ -31,6 +31,10 @@ type cache struct {
 	fpByText  map[string]string      // normalized fingerprint by rawKey
 	pins      map[subjectID]SubjectSchema
 	neg       map[string]negEntry // 404 answers by flight key, for NegativeCacheTTL
+	// snap and snapLatest are the schemas loaded from a Snapshot, by
+	// subject, answered while the registry is unavailable.
+	snap       map[string][]SubjectSchema
+	snapLatest map[string]SubjectSchema
 	now       func() time.Time
 }
 
@@ -81,6 +85,8 @@ func (c *cache) init() {
 	c.fpByText = map[string]string{}
 	c.pins = map[subjectID]SubjectSchema{}
 	c.neg = map[string]negEntry{}
+	c.snap = map[string][]SubjectSchema{}
+	c.snapLatest = map[string]SubjectSchema{}
 	c.now = time.Now
 }
 

@@ -115,6 +115,7 @@ func New(opts ...Opt) (*Client, error) {
 		c.log = slog.Default()
 	}
 	c.cache.init()
+	c.loadSnapshot(cfg.snapshot)
 
 	base := []sr.ClientOpt{
 		sr.UserAgent("schemagen"),

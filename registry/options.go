@@ -40,6 +40,7 @@ type config struct {
 	brkBase     time.Duration
 	brkMax      time.Duration
 	logger      *slog.Logger
+	snapshot    []snapshotSchema
 	errs        []error
 }
 
