@@ -35,7 +35,7 @@ type cache struct {
 	// subject, answered while the registry is unavailable.
 	snap       map[string][]SubjectSchema
 	snapLatest map[string]SubjectSchema
-	now       func() time.Time
+	now        func() time.Time
 }
 
 // negEntry is a remembered 404 answer.
