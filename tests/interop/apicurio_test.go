@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -55,6 +56,18 @@ func apicurioClient(t testing.TB) *registry.Client {
 		t.Fatal(err)
 	}
 	return cl
+}
+
+// deadURL is a loopback URL where nothing listens: a registry that is down.
+func deadURL(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := "http://" + ln.Addr().String()
+	ln.Close()
+	return u
 }
 
 var (
@@ -319,6 +332,30 @@ func TestApicurioCLI(t *testing.T) {
 		}
 	}
 
+	// fetch --snapshot writes what the config needs; a client on a dead
+	// registry URL loaded with it binds every subject to Apicurio's IDs.
+	snap := filepath.Join(t.TempDir(), "snapshot.json")
+	if code, out, errOut := runCLI(t, dir, "fetch", "--snapshot", snap); code != 0 {
+		t.Fatalf("fetch --snapshot: exit %d\n%s%s", code, out, errOut)
+	}
+	offline, err := registry.New(registry.URLs(deadURL(t)), registry.Retries(0), registry.Snapshot(snap))
+	if err != nil {
+		t.Fatalf("load the snapshot: %v", err)
+	}
+	for f, subj := range subjects {
+		want, err := cl.SchemaByVersion(ctx, subj, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, src := range []registry.Source{registry.UseLatest(nil), registry.LookupBySchema()} {
+			got, err := offline.Bind(ctx, subj, want.Schema, src, registry.DriftFail)
+			if err != nil || got.ID != want.ID || got.Version != want.Version {
+				t.Errorf("%s: bind %s from the snapshot with the registry down: id %d version %d (%v), want %d %d",
+					f, subj, got.ID, got.Version, err, want.ID, want.Version)
+			}
+		}
+	}
+
 	// config: the compatibility level is set and read back; modes are
 	// not supported by Apicurio, which the command says (exit 1).
 	subj := subjects["avro"]
@@ -339,6 +376,11 @@ func TestApicurioCLI(t *testing.T) {
 	}
 	if err := cl.SetCompatibility(ctx, subj, compat.Backward); err != nil {
 		t.Fatal(err)
+	}
+	// Apicurio has no associations API (a bare 404): AssociatedName falls
+	// back to the topic name, as Confluent's clients do.
+	if s, err := registry.AssociatedName(cl, "")(ns+"-orders", serde.Value, ""); err != nil || s != subjects["avro"] {
+		t.Errorf("associated name on apicurio: %q (%v), want %q", s, err, subjects["avro"])
 	}
 }
 
@@ -444,6 +486,51 @@ func TestApicurioProducersAndPython(t *testing.T) {
 			}
 		}
 	}
+	// Warm start: a snapshot of the Avro auto-registered subjects
+	// (`schemagen fetch --snapshot`), then a producer whose registry is
+	// down starts from it and writes to a new topic under the same
+	// subjects; Python decodes those records through Apicurio too.
+	{
+		src := ws[2] // avro, autoregister
+		snap := filepath.Join(t.TempDir(), "snapshot.json")
+		if code, out, errOut := runCLI(t, t.TempDir(), "fetch", "--registry", url, "--snapshot", snap, src.topic+"-key", src.topic+"-value"); code != 0 {
+			t.Fatalf("fetch --snapshot: exit %d\n%s%s", code, out, errOut)
+		}
+		down, err := registry.New(registry.URLs(deadURL(t)), registry.Retries(0), registry.Snapshot(snap))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p2, err := producer.New(producer.SeedBrokers(brokers(t)...), producer.Registry(down))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p2.Close(context.Background())
+		topic := topicName("apicurio-warm")
+		createTopics(t, partitions, topic)
+		w := written{topic: topic, format: src.format, framing: serde.FramePrefix, n: 20, key: src.key, value: src.value}
+		typed, err := producer.NewTyped(ctx, p2, producer.Spec[any, any]{
+			Topic: topic, Subject: src.topic + "-value", KeySubject: src.topic + "-key",
+			Key: &producer.Serde{Compiled: w.key}, Value: producer.Serde{Compiled: w.value},
+			Source: registry.UseLatest(nil), KeySource: registry.LookupBySchema(),
+		})
+		if err != nil {
+			t.Fatalf("warm start with the registry down: %v", err)
+		}
+		w.keyID, w.id = typed.KeySchemaID(), typed.SchemaID()
+		if w.keyID != src.keyID || w.id != src.id {
+			t.Errorf("warm start bound ids %d/%d, apicurio has %d/%d", w.keyID, w.id, src.keyID, src.id)
+		}
+		for i := range w.n {
+			kj, vj := recordJSON(i)
+			k, _ := formats.FromJSON(w.key, []byte(kj))
+			v, _ := formats.FromJSON(w.value, []byte(vj))
+			if _, err := typed.ProduceSync(ctx, k, v); err != nil {
+				t.Fatalf("warm start: record %d: %v", i, err)
+			}
+		}
+		ws = append(ws, w)
+	}
+
 	if err := p.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -465,6 +552,43 @@ func TestApicurioProducersAndPython(t *testing.T) {
 	}
 	cfg["cases"] = cases
 	lines := runPy(t, "consume_serde.py", cfg)
+	// The Protobuf records Python cannot read through Apicurio are read
+	// here: schemagen's deserializer, its schemas by ID from Apicurio
+	// (.proto text), decodes every one to the value written.
+	for _, w := range ws {
+		if w.format.name != "protobuf" {
+			continue
+		}
+		fresh := apicurioClient(t)
+		kd := &serde.Deserializer{Role: serde.Key, Lookup: lookup(fresh, protoKeyMessage)}
+		vd := &serde.Deserializer{Role: serde.Value, Lookup: lookup(fresh, protoValueMessage)}
+		recs := consumeAll(t, w.topic)
+		seen := map[int]bool{}
+		for _, r := range recs {
+			v, err := decodeAs(t, w.format, vd, r.Value, headers(r), protoValueMessage)
+			if err != nil {
+				t.Fatalf("%s: go decode: %v", w.topic, err)
+			}
+			k, err := decodeAs(t, w.format, kd, r.Key, headers(r), protoKeyMessage)
+			if err != nil {
+				t.Fatalf("%s: go decode key: %v", w.topic, err)
+			}
+			seq := 0
+			if m, ok := v.(map[string]any); ok {
+				fmt.Sscan(fmt.Sprint(m["seq"]), &seq)
+			}
+			seen[seq] = true
+			kj, vj := recordJSON(seq)
+			if !equalData(t, w.format.name, vj, v) || !equalData(t, w.format.name, kj, k) {
+				t.Errorf("%s: seq %d: key %v value %v, want %s %s", w.topic, seq, k, v, kj, vj)
+			}
+		}
+		if len(recs) != w.n || len(seen) != w.n {
+			t.Errorf("%s: go decoded %d records (%d distinct), want %d", w.topic, len(recs), len(seen), w.n)
+		} else {
+			t.Logf("%s: schemagen decoded all %d records through apicurio", w.topic, w.n)
+		}
+	}
 	checkDecoded(t, ws, lines, func(w written) string {
 		if w.format.name == "protobuf" {
 			// Confluent's ProtobufDeserializer asks for the schema with
