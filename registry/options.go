@@ -57,7 +57,7 @@ func defaultConfig() config {
 		maxConns:    8,
 		brkN:        5,
 		brkBase:     time.Second,
-		brkMax:      30 * time.Second,
+		brkMax:      10 * time.Second,
 	}
 }
 
@@ -226,12 +226,13 @@ func MaxConnsPerHost(n int) Opt {
 
 // Breaker sets the circuit breaker, overriding the default of opening
 // after 5 consecutive failed attempts (5xx answers, timeouts, transport
-// errors) with a 1s backoff growing to 30s. While the circuit is open,
+// errors) with a 1s backoff growing to 10s. While the circuit is open,
 // requests fail at once with an error wrapping ErrCircuitOpen and
 // ErrUnavailable, sending nothing; after the backoff one request probes
 // the registry: success closes the circuit, failure doubles the backoff, up
 // to max. Any other answer (a 404, a 409) closes it too: the registry is
-// up. Breaker(0, 0, 0) disables it.
+// up. One breaker serves all the client's URLs: failover to a URL that
+// answers closes it. Breaker(0, 0, 0) disables it.
 func Breaker(failures int, backoff, max time.Duration) Opt {
 	return opt(func(c *config) {
 		c.brkN, c.brkBase, c.brkMax = failures, backoff, max
