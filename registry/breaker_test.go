@@ -365,3 +365,34 @@ func TestFleetOptionsValidated(t *testing.T) {
 		})
 	}
 }
+
+// CloseIdleConnections reaches the transport under the client's wrappers.
+func TestCloseIdleConnections(t *testing.T) {
+	closed := make(chan struct{}, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprint(w, `{"schema":"\"string\""}`)
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateClosed {
+			select {
+			case closed <- struct{}{}:
+			default:
+			}
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	cl, err := New(URLs(srv.URL))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.SchemaByID(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	cl.CloseIdleConnections()
+	select {
+	case <-closed:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the idle connection was not closed")
+	}
+}
