@@ -30,7 +30,9 @@ base=http://127.0.0.1:$port/apis/ccompat/v7
 
 log() { printf 'apicurio.sh: %s\n' "$*" >&2; }
 
-for tool in java mvn unzip curl; do
+# Python (which run.sh needs anyway) unzips and speaks HTTP: no unzip or
+# curl needed.
+for tool in java mvn python3; do
 	command -v "$tool" >/dev/null || { log "$tool is required"; exit 1; }
 done
 
@@ -49,12 +51,23 @@ fetch() {
 	[ -f "$zip" ] || { log "maven did not leave $zip"; exit 1; }
 	rm -rf "$cache"
 	mkdir -p "$cache"
-	unzip -q "$zip" -d "$cache"
+	python3 -m zipfile -e "$zip" "$cache"
 	[ -f "$cache/apicurio-registry-app-$version-runner.jar" ] || { log "no runner jar in $zip"; exit 1; }
 	touch "$cache/.complete"
 }
 
-ready() { curl -fsS -o /dev/null --max-time 5 "$base/subjects" 2>/dev/null; }
+# http METHOD URL [BODY]: exit 0 on a 2xx answer within the timeout.
+http() {
+	python3 - "$@" <<'PY' >/dev/null 2>&1
+import sys, urllib.request
+method, url = sys.argv[1], sys.argv[2]
+body = sys.argv[3].encode() if len(sys.argv) > 3 else None
+req = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/json"})
+urllib.request.urlopen(req, timeout=15 if body else 5)
+PY
+}
+
+ready() { http GET "$base/subjects"; }
 
 running() { [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; }
 
@@ -80,8 +93,8 @@ start() {
 		if ready; then
 			local ms=$((($(date +%s%N) - t0) / 1000000))
 			# Confluent's default is BACKWARD; Apicurio's is NONE.
-			curl -fsS -o /dev/null --max-time 15 -X PUT -H 'Content-Type: application/json' \
-				-d '{"compatibility":"BACKWARD"}' "$base/config"
+			http PUT "$base/config" '{"compatibility":"BACKWARD"}' ||
+				{ log "PUT /config (BACKWARD) failed"; exit 1; }
 			log "apicurio $version ready on $base in ${ms}ms (pid $(cat "$pidfile"))"
 			echo "$ms" >"$dir/start-ms"
 			return
