@@ -74,9 +74,8 @@ func newBenchEnv(b *testing.B, kopts ...kfake.Opt) *benchEnv {
 	c := cluster(b, append([]kfake.Opt{kfake.SeedTopics(6, "bench")}, kopts...)...)
 	p := newProducer(b, c)
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *benchEvent]{
-		Topic:    "bench",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: benchSchema}},
-		SchemaID: 1,
+		Topic: "bench",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: benchSchema}}, ID: 1},
 	})
 	if err != nil {
 		b.Fatal(err)

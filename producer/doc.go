@@ -4,8 +4,9 @@
 // to franz-go's batch accumulator.
 //
 // A Producer owns one kgo.Client. Typed[K, V] producers are built over it
-// from a Spec: the topic, the key and value schemas, how their schema IDs
-// are found, the framing and the reject policy. A value that does not fit
+// from a Spec: the topic, the value Side and optional key Side (each a
+// SchemaSource, its subject or subject strategy, how its schema ID is found
+// or pinned, and its drift policy), the framing and the reject policy. A value that does not fit
 // never reaches franz-go: Produce returns a *RejectError wrapping the
 // *serde.ValidationError that names the field, the rule, the subject and the
 // schema ID, the record's Future fails with it, Metrics counts it, and the

@@ -39,9 +39,8 @@ func Example() {
 	// Offline: the schema ID is pinned. With producer.Registry, it is
 	// looked up (or registered) at construction instead.
 	payments, err := producer.NewTyped(ctx, p, producer.Spec[string, *Payment]{
-		Topic:    "payments",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: paymentSchema}},
-		SchemaID: 7,
+		Topic: "payments",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}}, ID: 7},
 	})
 	if err != nil {
 		panic(err)
@@ -78,10 +77,9 @@ func ExampleDeadLetter() {
 
 	ctx := context.Background()
 	payments, err := producer.NewTyped(ctx, p, producer.Spec[string, any]{
-		Topic:    "payments",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: paymentSchema}},
-		SchemaID: 7,
-		Reject:   producer.DeadLetter("payments.dlt"),
+		Topic:  "payments",
+		Value:  producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}}, ID: 7},
+		Reject: producer.DeadLetter("payments.dlt"),
 	})
 	if err != nil {
 		panic(err)

@@ -277,8 +277,8 @@ func SeedBrokers(addrs ...string) Opt {
 }
 
 // Registry sets the schema registry client typed producers bind their
-// schemas with, overriding the default of none (then every Spec must pin its
-// schema IDs). The producer does not close it.
+// schemas with, overriding the default of none (then every Side must pin its
+// schema ID). The producer does not close it.
 func Registry(c *registry.Client) Opt {
 	return opt(func(cfg *cfg) {
 		if c == nil {

@@ -30,9 +30,8 @@ func ExampleNewCollector() {
 
 	ctx := context.Background()
 	events, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
-		Topic:    "events",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: `"long"`}},
-		SchemaID: 1, // pinned: no registry in this example
+		Topic: "events",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `"long"`}}, ID: 1}, // pinned: no registry in this example
 	})
 	if err != nil {
 		panic(err)

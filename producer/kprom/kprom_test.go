@@ -31,9 +31,8 @@ func TestPrometheus(t *testing.T) {
 	}
 	ctx := context.Background()
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
-		Topic:    "t",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: `"long"`}},
-		SchemaID: 1,
+		Topic: "t",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `"long"`}}, ID: 1},
 	})
 	if err != nil {
 		t.Fatal(err)
