@@ -15,6 +15,8 @@ const (
 	serdePkg    = "github.com/schemagen/schemagen/serde"
 	protoSerde  = "github.com/schemagen/schemagen/serde/protobuf"
 	avroSerde   = "github.com/schemagen/schemagen/serde/avro"
+	jsonSerde   = "github.com/schemagen/schemagen/serde/jsonschema"
+	compatPkg   = "github.com/schemagen/schemagen/registry/compat"
 )
 
 // stubInfo is what the typed-producer stub of one entry needs.
@@ -164,6 +166,14 @@ func (g *generator) writeSide(s *stubInfo) {
 		}
 		P("},")
 	}
+	// The stub names its format's compiler, so a program links the formats
+	// it uses and no others.
+	switch {
+	case e.Schema.Format == serde.JSON:
+		P("Compile: ", f.Q(jsonSerde, "Compiler"), ",")
+	case (e.Schema.Format == serde.Avro || e.Schema.Format == "") && len(g.avroSums) == 0:
+		P("Compile: ", f.Q(avroSerde, "Compiler"), ",")
+	}
 	if (e.Schema.Format == serde.Avro || e.Schema.Format == "") && len(g.avroSums) > 0 {
 		// hamba/avro resolves union branches by name through a registry
 		// private to the compiled schema: register the generated types.
@@ -203,7 +213,13 @@ func (g *generator) writeSide(s *stubInfo) {
 	if src := sourceExpr(f, e.IDSource); src != "" {
 		P("IDSource: ", src, ",")
 	}
-	P("Drift: ", f.Q(registryPkg, driftIdent(e.Drift)), ",")
+	if e.Drift == "allow_if_compatible" {
+		// The checker is injected: only producers with this policy link
+		// the compatibility checkers.
+		P("Drift: ", f.Q(registryPkg, "DriftAllowIfCompatible"), "(", f.Q(compatPkg, "CanRead"), "),")
+	} else {
+		P("Drift: ", f.Q(registryPkg, driftIdent(e.Drift)), ",")
+	}
 	P("}")
 	P("}")
 }
@@ -319,8 +335,6 @@ func driftIdent(d string) string {
 	switch d {
 	case "warn":
 		return "DriftWarn"
-	case "allow_if_compatible":
-		return "DriftAllowIfCompatible"
 	}
 	return "DriftFail"
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 	"github.com/schemagen/schemagen/serde/formats"
 )
 
@@ -75,7 +76,7 @@ func newBenchEnv(b *testing.B, kopts ...kfake.Opt) *benchEnv {
 	p := newProducer(b, c)
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *benchEvent]{
 		Topic: "bench",
-		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: benchSchema}}, ID: 1},
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: benchSchema}, Compile: avro.Compiler}, ID: 1},
 	})
 	if err != nil {
 		b.Fatal(err)

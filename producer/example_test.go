@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Payment is what generated code for the schema below looks like.
@@ -40,7 +41,7 @@ func Example() {
 	// looked up (or registered) at construction instead.
 	payments, err := producer.NewTyped(ctx, p, producer.Spec[string, *Payment]{
 		Topic: "payments",
-		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}}, ID: 7},
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}, Compile: avro.Compiler}, ID: 7},
 	})
 	if err != nil {
 		panic(err)
@@ -78,7 +79,7 @@ func ExampleDeadLetter() {
 	ctx := context.Background()
 	payments, err := producer.NewTyped(ctx, p, producer.Spec[string, any]{
 		Topic:  "payments",
-		Value:  producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}}, ID: 7},
+		Value:  producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}, Compile: avro.Compiler}, ID: 7},
 		Reject: producer.DeadLetter("payments.dlt"),
 	})
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/registry/registrytest"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/avro"
@@ -67,7 +68,7 @@ func TestRegistryBinding(t *testing.T) {
 		{name: "drift refused",
 			spec:    producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV2), IDSource: registry.UseLatest(nil), Drift: registry.DriftFail}},
 			wantErr: []error{producer.ErrSchemaBinding, registry.ErrDrift}},
-		{name: "drift allowed if compatible", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV2), IDSource: registry.UseLatest(nil), Drift: registry.DriftAllowIfCompatible}}, wantID: v1.ID},
+		{name: "drift allowed if compatible", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV2), IDSource: registry.UseLatest(nil), Drift: registry.DriftAllowIfCompatible(compat.CanRead)}}, wantID: v1.ID},
 		{name: "unknown pinned id",
 			spec:    producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV1), ID: 99999}},
 			wantErr: []error{producer.ErrSchemaBinding}},

@@ -12,7 +12,6 @@ import (
 
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/formats"
 )
 
 // SchemaSource says where a side's schema comes from: a prebuilt Compiled
@@ -24,9 +23,12 @@ type SchemaSource struct {
 	// Local is the schema text, compiled with Compile.
 	Local serde.Schema
 	// Compile compiles Local (and, under a drift policy that accepts a
-	// different registered schema, the registered one); nil means
-	// formats.Compile, which picks the format from the schema.
-	Compile func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error)
+	// different registered schema, the registered one): avro.Compiler,
+	// protobuf.Compiler, jsonschema.Compiler or a closure over one with
+	// options. Generated code names its format's compiler. nil means
+	// serde.Compile, which picks the compiler of the schema's format among
+	// the format packages the program imports (serde/formats imports all).
+	Compile serde.CompileFunc
 	// Resolver resolves references; nil means the producer's registry
 	// client, if any.
 	Resolver serde.Resolver
@@ -41,7 +43,7 @@ func (s *SchemaSource) compile(ctx context.Context, sch serde.Schema, r serde.Re
 	}
 	compile := s.Compile
 	if compile == nil {
-		compile = formats.Compile
+		compile = serde.Compile
 	}
 	c, err := compile(ctx, sch, r)
 	if err != nil {
@@ -253,7 +255,7 @@ func resolve(ctx context.Context, reg *registry.Client, subject string, side *Si
 	// encode with it. (Under DriftFail, and for LookupBySchema and
 	// AutoRegister, they are the same schema, whatever the registry's
 	// spelling of it.)
-	if side.Drift != registry.DriftFail && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
+	if !side.Drift.Strict() && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
 		rc, err := side.Schema.compile(ctx, ss.Schema, reg)
 		if err != nil {
 			return nil, 0, guid, fmt.Errorf("compile registered schema id %d: %w", ss.ID, err)

@@ -169,3 +169,37 @@ func depsOf(t *testing.T, importPath string) []string {
 	}
 	return strings.Fields(string(out))
 }
+
+// A program that produces through one generated Avro package links Avro and
+// nothing of the other formats or of the compatibility checkers: generated
+// code names its format's compiler, and neither producer nor registry
+// imports every format (serde/formats) or registry/compat.
+func TestOneFormatProgramDeps(t *testing.T) {
+	const prog = module + "/tests/testdata/oneformat"
+	forbidden := []string{
+		"github.com/bufbuild/protocompile",
+		"github.com/santhosh-tekuri/jsonschema",
+		"google.golang.org/protobuf/reflect/protodesc",
+		"google.golang.org/protobuf/types/dynamicpb",
+		"google.golang.org/protobuf/types/descriptorpb",
+		module + "/serde/protobuf",
+		module + "/serde/jsonschema",
+		module + "/serde/formats",
+		module + "/registry/compat",
+	}
+	deps := depsOf(t, prog)
+	found := false
+	for _, d := range deps {
+		if d == "github.com/hamba/avro/v2" {
+			found = true // the control: the format it uses is there
+		}
+		for _, f := range forbidden {
+			if d == f || strings.HasPrefix(d, f+"/") {
+				t.Errorf("%s depends on %s", prog, d)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("%s does not depend on hamba/avro: the program no longer produces Avro", prog)
+	}
+}

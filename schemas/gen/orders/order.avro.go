@@ -9,6 +9,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -43,6 +44,7 @@ func OrderSide() producer.Side {
 }
 `},
 			},
+			Compile: avro.Compiler,
 		},
 		RecordName: "shop.Order",
 		Drift:      registry.DriftFail,

@@ -36,7 +36,8 @@ func (v *Payment) SchemaFingerprint() string { return PaymentFingerprint }
 func PaymentSide() producer.Side {
 	return producer.Side{
 		Schema: producer.SchemaSource{
-			Local: serde.Schema{Format: serde.JSON, Text: PaymentSchema},
+			Local:   serde.Schema{Format: serde.JSON, Text: PaymentSchema},
+			Compile: jsonschema.Compiler,
 		},
 		RecordName: "Payment",
 		Drift:      registry.DriftFail,

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -31,7 +32,8 @@ const OrderFingerprint = "ac7b75dd87b50074a2071d86d9ce608616b5c61d3de1be5909a137
 func OrderSide() producer.Side {
 	return producer.Side{
 		Schema: producer.SchemaSource{
-			Local: serde.Schema{Format: serde.Avro, Text: OrderSchema},
+			Local:   serde.Schema{Format: serde.Avro, Text: OrderSchema},
+			Compile: avro.Compiler,
 		},
 		RecordName: "shop.v1.Order",
 		Drift:      registry.DriftFail,

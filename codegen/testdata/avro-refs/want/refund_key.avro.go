@@ -7,6 +7,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -41,6 +42,7 @@ func RefundKeySide() producer.Side {
 }
 `},
 			},
+			Compile: avro.Compiler,
 		},
 		RecordName: "shop.refunds.RefundKey",
 		Drift:      registry.DriftFail,

@@ -38,7 +38,8 @@ func (v *Invoice) SchemaFingerprint() string { return InvoiceFingerprint }
 func InvoiceSide() producer.Side {
 	return producer.Side{
 		Schema: producer.SchemaSource{
-			Local: serde.Schema{Format: serde.JSON, Text: InvoiceSchema},
+			Local:   serde.Schema{Format: serde.JSON, Text: InvoiceSchema},
+			Compile: jsonschema.Compiler,
 		},
 		RecordName: "Invoice",
 		Drift:      registry.DriftFail,

@@ -53,6 +53,7 @@ func CustomerSide() producer.Side {
 }
 `},
 			},
+			Compile: jsonschema.Compiler,
 		},
 		RecordName: "Customer",
 		Drift:      registry.DriftFail,

@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/protobuf"
 )
@@ -42,7 +43,7 @@ func PaymentMessageIndexes() []int { return []int{0} }
 // the embedded schema (its references served from the embedded texts),
 // under subject "payments-value". Its schema ID is found by looking the schema up under its subject
 // (registry.LookupBySchema: the producer never registers);
-// drift policy: fail.
+// drift policy: allow_if_compatible.
 func PaymentSide() producer.Side {
 	return producer.Side{
 		Schema: producer.SchemaSource{
@@ -65,7 +66,7 @@ message Money {
 			},
 		},
 		RecordName: "shop.payments.v1.Payment",
-		Drift:      registry.DriftFail,
+		Drift:      registry.DriftAllowIfCompatible(compat.CanRead),
 	}
 }
 
