@@ -3,6 +3,9 @@ package protobuf
 import (
 	"context"
 
+	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
+
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -18,3 +21,16 @@ func Compiler(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Comp
 }
 
 func init() { serde.RegisterCompiler(serde.Protobuf, Compiler) }
+
+// MarshalValueJSON encodes v with protojson when it is a Protobuf message,
+// and reports false for any other value: what a producer's dead-letter
+// record carries of a rejected message, without the producer linking
+// Protobuf.
+func (s *Schema) MarshalValueJSON(v any) ([]byte, bool, error) {
+	m, ok := v.(proto.Message)
+	if !ok {
+		return nil, false, nil
+	}
+	b, err := protojson.Marshal(m)
+	return b, true, err
+}
