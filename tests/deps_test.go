@@ -84,7 +84,7 @@ var rules = []struct {
 	{
 		name:      "registry/server never imports the registry client, producer, codegen or cmd",
 		from:      func(p string) bool { return p == "registry/server" },
-		forbidden: []string{"producer", "codegen", "cmd"},
+		forbidden: []string{"registry", "producer", "codegen", "cmd"},
 	},
 	{
 		name:      "producer never imports codegen, the registry server or cmd",
