@@ -97,6 +97,11 @@ var rules = []struct {
 		forbidden: []string{"producer", "cmd"},
 	},
 	{
+		name:      "the CLI never imports generated code",
+		from:      func(p string) bool { return under(p, "cmd") },
+		forbidden: []string{"schemas/gen", "examples"},
+	},
+	{
 		name:      "nothing below cmd imports cmd",
 		from:      func(p string) bool { return !under(p, "cmd") },
 		forbidden: []string{"cmd"},
