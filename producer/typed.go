@@ -337,8 +337,8 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	// The hint is the largest value so far: most values of one schema fit
 	// it, and a larger one grows the buffer once and raises the hint.
 	size := t.hint.Load()
-	pd, buf := newPending(int(size) + 8)
-	return pd, t.fill(ctx, pd, buf, size, key, value, opts)
+	pd := &pending{}
+	return pd, t.fill(ctx, pd, make([]byte, 0, size+8), size, key, value, opts)
 }
 
 // fill serializes key and value into pd, the value appended to buf.
