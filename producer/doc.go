@@ -13,8 +13,8 @@
 // reject policy may call a hook or write the record to a dead-letter topic.
 //
 // Options follow franz-go's style (SeedBrokers, Acks, Linger, ...), with the
-// presets HighThroughput, HighDurability and LowLatency and a KgoOpts
-// passthrough. Keyed records are partitioned like the Java client (murmur2),
+// presets HighThroughput and LowLatency, HighDurability (a name for the
+// defaults' acks=all and idempotence) and a KgoOpts passthrough. Keyed records are partitioned like the Java client (murmur2),
 // records without a key stick to a partition per batch.
 //
 // Close flushes until its context is done and fails whatever is left
