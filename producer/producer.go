@@ -51,6 +51,18 @@ func New(opts ...Opt) (*Producer, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
+	cl, err := kgo.NewClient(c.kgoOpts(p)...)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
+	}
+	p.cl = cl
+	return p, nil
+}
+
+// kgoOpts translates the settings into franz-go's options, the KgoOpts
+// passthrough last so that it overrides them. The hooks, the data-loss
+// callback and the log are p's.
+func (c *cfg) kgoOpts(p *Producer) []kgo.Opt {
 	part := c.partitioner
 	if part == nil {
 		part = kgo.StickyKeyPartitioner(nil)
@@ -114,13 +126,7 @@ func New(opts ...Opt) (*Producer, error) {
 			onLoss(topic, partition)
 		}
 	}))
-	kopts = append(kopts, c.kopts...)
-	cl, err := kgo.NewClient(kopts...)
-	if err != nil {
-		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
-	}
-	p.cl = cl
-	return p, nil
+	return append(kopts, c.kopts...)
 }
 
 // Client returns the underlying franz-go client, for what this package does
