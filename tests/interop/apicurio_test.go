@@ -20,7 +20,6 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
-	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/formats"
 )
@@ -360,7 +359,7 @@ func TestApicurioCLI(t *testing.T) {
 	// not supported by Apicurio, which the command says (exit 1).
 	subj := subjects["avro"]
 	code, out, errOut := runCLI(t, dir, "config", "-subject", subj, "-compatibility", "FULL")
-	if lv, err := cl.Compatibility(ctx, subj); err != nil || lv != compat.Full {
+	if lv, err := cl.Compatibility(ctx, subj); err != nil || lv != "FULL" {
 		t.Errorf("after config -compatibility FULL: level %v (%v)", lv, err)
 	}
 	if code != 1 || !strings.Contains(errOut, "not supported by this registry") || !strings.Contains(errOut, "mode") {
@@ -374,7 +373,7 @@ func TestApicurioCLI(t *testing.T) {
 	if err := cl.SetMode(ctx, subj, "READONLY"); !errors.Is(err, registry.ErrUnsupported) {
 		t.Errorf("set mode on apicurio: %v, want ErrUnsupported", err)
 	}
-	if err := cl.SetCompatibility(ctx, subj, compat.Backward); err != nil {
+	if err := cl.SetCompatibility(ctx, subj, "BACKWARD"); err != nil {
 		t.Fatal(err)
 	}
 	// Apicurio has no associations API (a bare 404): AssociatedName falls
@@ -433,11 +432,9 @@ func TestApicurioProducersAndPython(t *testing.T) {
 				}
 			}
 			typed, err := producer.NewTyped(ctx, p, producer.Spec[any, any]{
-				Topic:     topic,
-				Key:       &producer.Serde{Compiled: w.key},
-				Value:     producer.Serde{Compiled: w.value},
-				Source:    s.src(),
-				KeySource: s.src(),
+				Topic: topic,
+				Key:   &producer.Side{Schema: producer.SchemaSource{Compiled: w.key}, IDSource: s.src()},
+				Value: producer.Side{Schema: producer.SchemaSource{Compiled: w.value}, IDSource: s.src()},
 			})
 			if err != nil {
 				t.Fatalf("%s/%s: NewTyped: %v", f.name, s.name, err)
@@ -474,9 +471,9 @@ func TestApicurioProducersAndPython(t *testing.T) {
 		// GUID framings: refused at construction, with a clear error.
 		for _, fr := range []serde.Framing{serde.FrameGUIDPrefix, serde.FrameHeader} {
 			_, err := producer.NewTyped(ctx, p, producer.Spec[any, any]{
-				Topic:   topicName("apicurio-guid"),
-				Value:   producer.Serde{Compiled: compile(t, f.value, protoValueMessage)},
-				Source:  registry.AutoRegister(),
+				Topic: topicName("apicurio-guid"),
+				Value: producer.Side{Schema: producer.SchemaSource{Compiled: compile(t, f.value, protoValueMessage)},
+					IDSource: registry.AutoRegister()},
 				Framing: fr,
 			})
 			if err == nil || !strings.Contains(err.Error(), "guid") {
@@ -509,9 +506,11 @@ func TestApicurioProducersAndPython(t *testing.T) {
 		createTopics(t, partitions, topic)
 		w := written{topic: topic, format: src.format, framing: serde.FramePrefix, n: 20, key: src.key, value: src.value}
 		typed, err := producer.NewTyped(ctx, p2, producer.Spec[any, any]{
-			Topic: topic, Subject: src.topic + "-value", KeySubject: src.topic + "-key",
-			Key: &producer.Serde{Compiled: w.key}, Value: producer.Serde{Compiled: w.value},
-			Source: registry.UseLatest(nil), KeySource: registry.LookupBySchema(),
+			Topic: topic,
+			Key: &producer.Side{Schema: producer.SchemaSource{Compiled: w.key},
+				Subject: src.topic + "-key", IDSource: registry.LookupBySchema()},
+			Value: producer.Side{Schema: producer.SchemaSource{Compiled: w.value},
+				Subject: src.topic + "-value", IDSource: registry.UseLatest(nil)},
 		})
 		if err != nil {
 			t.Fatalf("warm start with the registry down: %v", err)
