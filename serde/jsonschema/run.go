@@ -23,8 +23,11 @@ type run struct {
 	depth    int // nesting of value calls: values and applicators
 	declined bool
 	compact  bool // no whitespace between tokens (encoding/json wrote it)
-	path     []pathSeg
-	keys     [][]byte // keys of open objects, for duplicate checks
+	// maxDigits bounds the digits of a number the plan compares; longer
+	// ones decline (see MaxNumberDigits).
+	maxDigits int
+	path      []pathSeg
+	keys      [][]byte // keys of open objects, for duplicate checks
 }
 
 // pathSeg is one step of the path to the value being checked: an object
@@ -43,7 +46,7 @@ var runs = sync.Pool{New: func() any { return new(run) }}
 // too large to compare cheaply); the library must decide then.
 func (s *Schema) runPlan(data []byte, compact bool) (errs []*serde.ValidationError, ok bool) {
 	r := runs.Get().(*run)
-	r.data, r.compact = data, compact
+	r.data, r.compact, r.maxDigits = data, compact, s.maxDigits
 	r.value(s.plan, 0)
 	errs, ok = r.errs, !r.declined
 	r.data, r.errs, r.declined, r.quiet, r.depth = nil, nil, false, 0, 0
@@ -186,35 +189,41 @@ func (r *run) skip(i int) int {
 				if depth == 0 {
 					return i + 1
 				}
-			case 'e', 'E':
-				// Outside strings an e after a digit starts an exponent
-				// (the e of true and false follows a letter).
-				if i > 0 && isDigit(d[i-1]) && hugeExponent(d[i+1:]) {
-					r.declined = true
-				}
+			case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+				// Outside strings a minus or a digit starts a number.
+				i = r.number(i)
+				continue
 			}
 			i++
 		}
 		return i
 	}
+	return r.number(i)
+}
+
+// number returns the index after the number literal at i (or after
+// whatever scalar is there: true, false, null). It declines a number
+// whose exponent is beyond ±maxExponent or that has more than maxDigits
+// digits: the library must refuse it (see hugeNumbers).
+func (r *run) number(i int) int {
+	d := r.data
 	start := i
 	for i < len(d) {
 		switch d[i] {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return r.checkExponent(d[start:i], i)
+			r.checkNumber(d[start:i])
+			return i
 		}
 		i++
 	}
-	return r.checkExponent(d[start:i], i)
+	r.checkNumber(d[start:i])
+	return i
 }
 
-// checkExponent declines a number literal whose exponent is beyond
-// ±maxExponent: the library must refuse it (see hugeNumbers).
-func (r *run) checkExponent(lit []byte, end int) int {
-	if p := bytes.IndexAny(lit, "eE"); p >= 0 && hugeExponent(lit[p+1:]) {
+func (r *run) checkNumber(lit []byte) {
+	if p := bytes.IndexAny(lit, "eE"); p >= 0 && hugeExponent(lit[p+1:]) || tooManyDigits(lit, r.maxDigits) {
 		r.declined = true
 	}
-	return end
 }
 
 // maxExponent bounds the exponent of numbers in values and schemas: exact
@@ -304,6 +313,11 @@ func (r *run) value(n *node, i int) (int, bool) {
 	if kind == tNumber {
 		numEnd = r.skip(i)
 		num = d[i:numEnd]
+		if r.declined {
+			// Too long or too large to compare: the library refuses it.
+			r.depth--
+			return numEnd, false
+		}
 	}
 	if n.types != 0 && n.types&kind == 0 {
 		match := false
@@ -862,9 +876,16 @@ func btoi(b bool) int {
 	return 0
 }
 
+// exact returns the number as a big.Rat. Callers have checked the literal
+// (checkNumber: at most maxDigits digits, an exponent within ±maxExponent),
+// so SetString cannot fail on it; should it, the number compares as zero
+// rather than panicking.
 func (p *parsedNum) exact() *big.Rat {
 	if p.rat == nil {
-		p.rat, _ = new(big.Rat).SetString(string(p.lit))
+		var ok bool
+		if p.rat, ok = new(big.Rat).SetString(string(p.lit)); !ok {
+			p.rat = new(big.Rat)
+		}
 	}
 	return p.rat
 }

@@ -37,6 +37,7 @@ type Schema struct {
 	lib       *js.Schema
 	plan      *node  // nil when the schema needs the library's validator
 	reason    string // why plan is nil
+	maxDigits int    // of a number in a value, see MaxNumberDigits
 }
 
 var _ serde.Compiled = (*Schema)(nil)
@@ -165,7 +166,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib}
+	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
 	out.plan, out.reason = buildPlan(lib, orders)
 	return out, nil
 }
@@ -198,8 +199,8 @@ func checkLimits(what, text string, cfg config) error {
 	if cfg.maxBytes > 0 && len(text) > cfg.maxBytes {
 		return fmt.Errorf("jsonschema: %w: %w: %s is %d bytes, over the limit of %d", serde.ErrSchema, serde.ErrLimit, what, len(text), cfg.maxBytes)
 	}
-	if textHasHugeExponent(text) {
-		return fmt.Errorf("jsonschema: %w: %w: %s has a number with an exponent beyond ±%d", serde.ErrSchema, serde.ErrLimit, what, maxExponent)
+	if why := hugeNumberIn(text, cfg.maxDigits); why != "" {
+		return fmt.Errorf("jsonschema: %w: %w: %s has a number with %s", serde.ErrSchema, serde.ErrLimit, what, why)
 	}
 	if cfg.maxDepth > 0 {
 		if d := depth(text); d > cfg.maxDepth {
@@ -240,9 +241,10 @@ func depth(text string) int {
 	return max
 }
 
-// textHasHugeExponent finds a number, outside strings, beyond the exponent
-// limit (see numberBeyond).
-func textHasHugeExponent(text string) bool {
+// hugeNumberIn finds a number, outside strings, beyond the exponent limit
+// (see numberBeyond) or with more than maxDigits digits, and says what is
+// wrong with it; "" when there is none.
+func hugeNumberIn(text string, maxDigits int) string {
 	in, esc := false, false
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -264,12 +266,34 @@ func textHasHugeExponent(text string) bool {
 				j++
 			}
 			if numberBeyond(text[i:j]) {
-				return true
+				return fmt.Sprintf("an exponent beyond ±%d", maxExponent)
+			}
+			if tooManyDigits(text[i:j], maxDigits) {
+				return fmt.Sprintf("more than %d digits", maxDigits)
 			}
 			i = j - 1
 		}
 	}
-	return false
+	return ""
+}
+
+// tooManyDigits reports whether the number literal has more than max
+// digits before its exponent.
+func tooManyDigits[T string | []byte](lit T, max int) bool {
+	if len(lit) <= max {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c == 'e' || c == 'E' {
+			break
+		}
+		if isDigit(c) {
+			n++
+		}
+	}
+	return n > max
 }
 
 // numberBeyond reports whether a number literal in a schema has an
