@@ -11,11 +11,34 @@ import (
 
 // diff is one difference, with its path relative to the pair of schemas
 // being compared and the facts its message needs.
+//
+// A diff with sub set is a link: it stands for every difference of one
+// compared pair of sub-schemas, under path. Each pair is compared once and
+// its differences are listed once; every path that reaches the pair (a
+// definition $ref'd from many places) links to that one list, so the walk
+// and its result grow with the schemas' size, not with the number of paths
+// through them (which doubles with each level of a definition used twice).
+// flatten expands the links when the paths are wanted.
 type diff struct {
 	typ    Type
 	path   []string
 	detail string
+	sub    *result
 }
+
+// result is the differences of one compared pair, with its verdict and
+// counts, which links add up without expanding.
+type result struct {
+	ds         []diff
+	compatible bool
+	// total and incompatible count the differences ds stands for, links
+	// expanded (saturating at maxCount).
+	total, incompatible int
+}
+
+const maxCount = 1 << 60
+
+func satAdd(a, b int) int { return min(a+b, maxCount) }
 
 type pair struct{ o, u *node }
 
@@ -23,9 +46,9 @@ type pair struct{ o, u *node }
 // together, as Confluent's SchemaDiff does, and lists their differences.
 type comparer struct {
 	policy     Policy
-	memo       map[pair][]diff
+	memo       map[pair]*result
 	inProgress map[pair]bool
-	seed       map[pair][]diff
+	seed       map[pair]*result
 	optimistic bool
 	steps      *int
 	depth      int
@@ -37,11 +60,75 @@ const maxStackDepth = 20_000
 
 func (c *comparer) compatible(ds []diff) bool {
 	for _, d := range ds {
-		if !c.policy.Compatible(d.typ) {
+		if d.sub != nil {
+			if !d.sub.compatible {
+				return false
+			}
+		} else if !c.policy.Compatible(d.typ) {
 			return false
 		}
 	}
 	return true
+}
+
+// newResult sums up a pair's differences.
+func (c *comparer) newResult(ds []diff) *result {
+	r := &result{ds: ds, compatible: true}
+	for _, d := range ds {
+		if d.sub != nil {
+			r.total = satAdd(r.total, d.sub.total)
+			r.incompatible = satAdd(r.incompatible, d.sub.incompatible)
+			r.compatible = r.compatible && d.sub.compatible
+			continue
+		}
+		r.total = satAdd(r.total, 1)
+		if !c.policy.Compatible(d.typ) {
+			r.incompatible = satAdd(r.incompatible, 1)
+			r.compatible = false
+		}
+	}
+	return r
+}
+
+// link is the list that stands for r: nothing when r has no differences.
+func (r *result) link() []diff {
+	if r == nil || r.total == 0 {
+		return nil
+	}
+	return []diff{{sub: r}}
+}
+
+// flatten expands links into the differences they stand for, with their
+// full paths, in order; with onlyIncompatible, only those the policy
+// refuses. It stops after limit differences and reports whether it did.
+func (c *comparer) flatten(ds []diff, onlyIncompatible bool, limit int) (out []diff, truncated bool) {
+	var walk func(prefix []string, ds []diff) bool
+	walk = func(prefix []string, ds []diff) bool {
+		for _, d := range ds {
+			path := d.path
+			if len(prefix) > 0 {
+				path = append(append(make([]string, 0, len(prefix)+len(d.path)), prefix...), d.path...)
+			}
+			if d.sub != nil {
+				if d.sub.total == 0 || onlyIncompatible && d.sub.incompatible == 0 {
+					continue
+				}
+				if !walk(path, d.sub.ds) {
+					return false
+				}
+				continue
+			}
+			if onlyIncompatible && c.policy.Compatible(d.typ) {
+				continue
+			}
+			if len(out) == limit {
+				return false
+			}
+			out = append(out, diff{typ: d.typ, path: path, detail: d.detail})
+		}
+		return true
+	}
+	return out, !walk(nil, ds)
 }
 
 func at(prefix []string, ds []diff) []diff {
@@ -52,7 +139,7 @@ func at(prefix []string, ds []diff) []diff {
 	for i, d := range ds {
 		p := make([]string, 0, len(prefix)+len(d.path))
 		p = append(append(p, prefix...), d.path...)
-		out[i] = diff{typ: d.typ, path: p, detail: d.detail}
+		out[i] = diff{typ: d.typ, path: p, detail: d.detail, sub: d.sub}
 	}
 	return out
 }
@@ -82,14 +169,14 @@ func (c *comparer) compare(o, u *node) []diff {
 		return nil
 	}
 	key := pair{o, u}
-	if ds, ok := c.memo[key]; ok {
-		return ds
+	if r, ok := c.memo[key]; ok {
+		return r.link()
 	}
 	if c.inProgress[key] {
 		// A recursive cycle: assume compatible unless an earlier pass
 		// proved this pair incompatible.
-		if ds, ok := c.seed[key]; ok {
-			return ds
+		if r, ok := c.seed[key]; ok {
+			return r.link()
 		}
 		c.optimistic = true
 		return nil
@@ -104,14 +191,11 @@ func (c *comparer) compare(o, u *node) []diff {
 	}
 	c.inProgress[key] = true
 	c.depth++
-	ds := c.compareTypes(o, u)
-	if len(ds) > MaxDifferences && c.err == nil {
-		c.err = fmt.Errorf("jsoncompat: more than %d differences: %w", MaxDifferences, serde.ErrLimit)
-	}
+	r := c.newResult(c.compareTypes(o, u))
 	c.depth--
 	delete(c.inProgress, key)
-	c.memo[key] = ds
-	return ds
+	c.memo[key] = r
+	return r.link()
 }
 
 func (c *comparer) compareTypes(o, u *node) []diff {

@@ -36,9 +36,15 @@ const (
 	// those answered from memory (recursive unions ask for the same pairs
 	// many times).
 	MaxSteps = 5_000_000
-	// MaxDifferences bounds the differences listed for one pair of
-	// sub-schemas (a definition reached along many paths repeats its own).
+	// MaxDifferences bounds the differences Compare lists: a definition
+	// reached along many paths has its own listed once per path, and the
+	// paths double with each level of a definition used twice. The walk
+	// compares each pair of sub-schemas once whatever the paths (MaxSteps
+	// and MaxPairs bound it); only the listing is refused.
 	MaxDifferences = 100_000
+	// MaxFindings bounds the findings CanRead lists; past it, one last
+	// finding of type MoreFindings says how many more there are.
+	MaxFindings = 1000
 )
 
 // kind is the class of a loaded schema, as Confluent's schema model
