@@ -179,6 +179,25 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		}
 		return n
 	}
+	if b.declineUnsupported(s); b.reason != "" {
+		return n
+	}
+	for _, t := range s.Types {
+		n.types |= typeBits[t]
+	}
+	n.tnames = strings.Join(s.Types, " or ")
+	if !b.constants(n, s) {
+		return n
+	}
+	b.scalarChecks(n, s)
+	b.objectChecks(n, s)
+	b.arrayChecks(n, s)
+	b.applicators(n, s)
+	return n
+}
+
+// declineUnsupported declines the keywords the plan does not implement.
+func (b *planBuilder) declineUnsupported(s *js.Schema) {
 	switch {
 	case s.RecursiveRef != nil:
 		b.decline(s, "$recursiveRef")
@@ -199,15 +218,10 @@ func (b *planBuilder) build(s *js.Schema) *node {
 			b.decline(s, "contentEncoding/contentMediaType")
 		}
 	}
-	if b.reason != "" {
-		return n
-	}
+}
 
-	for _, t := range s.Types {
-		n.types |= typeBits[t]
-	}
-	n.tnames = strings.Join(s.Types, " or ")
-
+// constants sets const and enum; false when the plan declines them.
+func (b *planBuilder) constants(n *node, s *js.Schema) bool {
 	if len(s.Constant) > 0 {
 		n.constKW = "const"
 		n.consts = b.scalars(s, s.Constant[:1])
@@ -216,7 +230,7 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	if len(s.Enum) > 0 {
 		if n.consts != nil {
 			b.decline(s, "const with enum")
-			return n
+			return false
 		}
 		n.constKW, n.hasEnum = "enum", true
 		n.consts = b.scalars(s, s.Enum)
@@ -229,7 +243,11 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		}
 		n.enumText = strings.Join(parts, ", ")
 	}
+	return true
+}
 
+// scalarChecks sets the string and number keywords.
+func (b *planBuilder) scalarChecks(n *node, s *js.Schema) {
 	if s.Format != "" {
 		if f, ok := js.Formats[s.Format]; ok {
 			n.format, n.formatName = f, s.Format
@@ -244,10 +262,12 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	n.exMin, n.exMax = newBound(s.ExclusiveMinimum, ratText(s.ExclusiveMinimum)), newBound(s.ExclusiveMaximum, ratText(s.ExclusiveMaximum))
 	n.multipleOf = newBound(s.MultipleOf, ratText(s.MultipleOf))
 	n.numChecks = n.min != nil || n.max != nil || n.exMin != nil || n.exMax != nil || n.multipleOf != nil
+}
 
-	// Objects. Every key a keyword names (properties, required, the
-	// dependencies) gets an index, so one pass over the object records
-	// which are present.
+// objectChecks sets the object keywords. Every key a keyword names
+// (properties, required, the dependencies) gets an index, so one pass over
+// the object records which are present.
+func (b *planBuilder) objectChecks(n *node, s *js.Schema) {
 	deps := map[string]any{}
 	for k, v := range s.Dependencies {
 		deps[k] = v
@@ -259,58 +279,7 @@ func (b *planBuilder) build(s *js.Schema) *node {
 		deps["s\x00"+k] = v
 	}
 	if len(s.Properties) > 0 || len(s.Required) > 0 || len(deps) > 0 {
-		n.keys = map[string]int{}
-		names := make([]string, 0, len(s.Properties))
-		for k := range s.Properties {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		if o := b.orders.ordered(s.Location, names); o != nil {
-			names = o
-		}
-		index := func(k string, inProps bool) int {
-			i, ok := n.keys[k]
-			if !ok {
-				i = len(n.keyNames)
-				n.keys[k] = i
-				n.keyNames = append(n.keyNames, k)
-				n.keyNodes = append(n.keyNodes, nil)
-				n.inProps = append(n.inProps, inProps)
-			}
-			return i
-		}
-		for _, k := range names {
-			index(k, true)
-		}
-		for _, k := range s.Required {
-			n.required = append(n.required, index(k, false))
-		}
-		dnames := make([]string, 0, len(deps))
-		for k := range deps {
-			dnames = append(dnames, k)
-		}
-		sort.Strings(dnames)
-		for _, dk := range dnames {
-			name := dk
-			if len(dk) > 1 && dk[1] == 0 {
-				name = dk[2:]
-			}
-			d := dependency{name: name, ifIdx: index(name, false)}
-			switch v := deps[dk].(type) {
-			case []string:
-				for _, x := range v {
-					d.need = append(d.need, index(x, false))
-				}
-				n.depReq = append(n.depReq, d)
-			case *js.Schema:
-				d.node = b.build(v)
-				n.depSchema = append(n.depSchema, d)
-			}
-		}
-		for _, k := range names {
-			n.keyNodes[n.keys[k]] = b.build(s.Properties[k])
-		}
-		n.table = newKeyTable(n.keyNames)
+		b.keyedProperties(n, s, deps)
 	}
 	n.propNames = b.build(s.PropertyNames)
 	switch a := s.AdditionalProperties.(type) {
@@ -325,8 +294,68 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	sort.Slice(n.patterns, func(i, j int) bool { return n.patterns[i].re < n.patterns[j].re })
 	n.minProps, n.maxProps = s.MinProperties, s.MaxProperties
 	n.objChecks = n.keys != nil || n.addlFalse || n.addl != nil || n.patterns != nil || n.propNames != nil || n.minProps >= 0 || n.maxProps >= 0
+}
 
-	// Arrays.
+// keyedProperties indexes the keys of properties, required and the
+// dependencies (deps, keyed "r\x00name" for dependentRequired and
+// "s\x00name" for dependentSchemas).
+func (b *planBuilder) keyedProperties(n *node, s *js.Schema, deps map[string]any) {
+	n.keys = map[string]int{}
+	names := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	if o := b.orders.ordered(s.Location, names); o != nil {
+		names = o
+	}
+	index := func(k string, inProps bool) int {
+		i, ok := n.keys[k]
+		if !ok {
+			i = len(n.keyNames)
+			n.keys[k] = i
+			n.keyNames = append(n.keyNames, k)
+			n.keyNodes = append(n.keyNodes, nil)
+			n.inProps = append(n.inProps, inProps)
+		}
+		return i
+	}
+	for _, k := range names {
+		index(k, true)
+	}
+	for _, k := range s.Required {
+		n.required = append(n.required, index(k, false))
+	}
+	dnames := make([]string, 0, len(deps))
+	for k := range deps {
+		dnames = append(dnames, k)
+	}
+	sort.Strings(dnames)
+	for _, dk := range dnames {
+		name := dk
+		if len(dk) > 1 && dk[1] == 0 {
+			name = dk[2:]
+		}
+		d := dependency{name: name, ifIdx: index(name, false)}
+		switch v := deps[dk].(type) {
+		case []string:
+			for _, x := range v {
+				d.need = append(d.need, index(x, false))
+			}
+			n.depReq = append(n.depReq, d)
+		case *js.Schema:
+			d.node = b.build(v)
+			n.depSchema = append(n.depSchema, d)
+		}
+	}
+	for _, k := range names {
+		n.keyNodes[n.keys[k]] = b.build(s.Properties[k])
+	}
+	n.table = newKeyTable(n.keyNames)
+}
+
+// arrayChecks sets the array keywords.
+func (b *planBuilder) arrayChecks(n *node, s *js.Schema) {
 	switch it := s.Items.(type) {
 	case *js.Schema:
 		n.items = b.build(it)
@@ -346,7 +375,11 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	n.unique = s.UniqueItems
 	n.minItems, n.maxItems = s.MinItems, s.MaxItems
 	n.arrChecks = n.items != nil || n.prefix != nil || n.contains != nil || n.unique || n.minItems >= 0 || n.maxItems >= 0
+}
 
+// applicators sets $ref and the combinators, and the flags the run reads
+// to skip what a node does not have.
+func (b *planBuilder) applicators(n *node, s *js.Schema) {
 	n.ref = b.build(s.Ref)
 	for _, x := range s.AllOf {
 		n.allOf = append(n.allOf, b.build(x))
@@ -365,7 +398,6 @@ func (b *planBuilder) build(s *js.Schema) *node {
 	n.onlyRef = n.ref != nil && n.types == 0 && n.consts == nil && n.format == nil && !n.strChecks && !n.numChecks &&
 		!n.objChecks && !n.arrChecks && n.allOf == nil && n.anyOf == nil && n.oneOf == nil && n.not == nil && n.ifn == nil
 	n.leafString = n.types == tString && !n.applies && n.always == 0
-	return n
 }
 
 func ratText(r *big.Rat) string {

@@ -481,13 +481,38 @@ func (r *run) applicators(n *node, i int) bool {
 	return ok
 }
 
+// keySet records which of a node's indexed keys an object has: a bit set,
+// or a slice past 64 keys.
+type keySet struct {
+	bits uint64
+	big  []bool
+}
+
+// add marks idx and reports whether it was marked already (a duplicate
+// key).
+func (ks *keySet) add(idx int) (dup bool) {
+	if ks.big != nil {
+		dup, ks.big[idx] = ks.big[idx], true
+		return dup
+	}
+	dup = ks.bits&(1<<idx) != 0
+	ks.bits |= 1 << idx
+	return dup
+}
+
+func (ks *keySet) has(idx int) bool {
+	if ks.big != nil {
+		return ks.big[idx]
+	}
+	return ks.bits&(1<<idx) != 0
+}
+
 func (r *run) object(n *node, i int) (int, bool) {
 	d := r.data
 	ok := true
-	var seen uint64
-	var seenBig []bool
+	var seen keySet
 	if len(n.keyNames) > 64 {
-		seenBig = make([]bool, len(n.keyNames))
+		seen.big = make([]bool, len(n.keyNames))
 	}
 	track := n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
 	keys0 := len(r.keys)
@@ -516,117 +541,121 @@ func (r *run) object(n *node, i int) (int, bool) {
 		}
 		if known {
 			next = idx + 1
-		}
-		if known {
-			if seenBig != nil {
-				if seenBig[idx] {
-					r.declined = true
-				}
-				seenBig[idx] = true
-			} else {
-				if seen&(1<<idx) != 0 {
-					r.declined = true
-				}
-				seen |= 1 << idx
+			if seen.add(idx) {
+				r.declined = true
 			}
 		} else if track {
-			for _, k := range r.keys[keys0:] {
-				if bytes.Equal(k, key) {
-					r.declined = true
-				}
-			}
-			r.keys = append(r.keys, key)
+			r.trackKey(keys0, key)
+		}
+		end := -1
+		if !r.declined {
+			var k bool
+			end, k = r.member(n, key, raw, keyPos, i, known && n.inProps[idx], idx)
+			ok = ok && k
 		}
 		if r.declined {
 			r.keys = r.keys[:keys0]
 			return len(d), false
 		}
-		if n.propNames != nil {
-			// The key itself, as a string value, at the key's path.
-			r.path = append(r.path, pathSeg{key: raw, idx: -1})
-			_, k := r.child(n.propNames, keyPos)
-			r.path = r.path[:len(r.path)-1]
-			ok = ok && k
-			if r.declined {
-				r.keys = r.keys[:keys0]
-				return len(d), false
-			}
-		}
-		// properties, then patternProperties, then additionalProperties
-		// for keys neither names.
-		start, end := i, -1
-		matched := false
-		for _, p := range n.patterns {
-			if !p.match.match(key) {
-				continue
-			}
-			matched = true
-			r.path = append(r.path, pathSeg{key: raw, idx: -1})
-			e, k := r.child(p.node, start)
-			r.path = r.path[:len(r.path)-1]
-			end, ok = e, ok && k
-			if r.declined {
-				r.keys = r.keys[:keys0]
-				return len(d), false
-			}
-		}
-		var sub *node
-		switch {
-		case known && n.inProps[idx]:
-			sub = n.keyNodes[idx]
-		case matched:
-		case n.addlFalse:
-			r.failKey(string(key), serde.ErrUnknownField, "property not allowed by the schema")
-			ok = false
-		default:
-			sub = n.addl
-		}
-		if sub != nil {
-			r.path = append(r.path, pathSeg{key: raw, idx: -1})
-			var k bool
-			end, k = r.child(sub, start)
-			r.path = r.path[:len(r.path)-1]
-			ok = ok && k
-			if r.declined {
-				r.keys = r.keys[:keys0]
-				return len(d), false
-			}
-		}
 		if end < 0 {
-			end = r.skip(start)
+			end = r.skip(i)
 		}
-		i = end
-		i = r.ws(i)
+		i = r.ws(end)
 		if i < len(d) && d[i] == ',' {
 			i = r.ws(i + 1)
 		}
 	}
 	r.keys = r.keys[:keys0]
-	have := func(idx int) bool {
-		if seenBig != nil {
-			return seenBig[idx]
+	ok = r.objectRules(n, &seen, count, objStart) && ok
+	return i + 1, ok
+}
+
+// trackKey remembers a key no keyword names, declining when the object
+// has it twice (the library decides duplicate keys).
+func (r *run) trackKey(keys0 int, key []byte) {
+	for _, k := range r.keys[keys0:] {
+		if bytes.Equal(k, key) {
+			r.declined = true
 		}
-		return seen&(1<<idx) != 0
 	}
+	r.keys = append(r.keys, key)
+}
+
+// member validates the value of one object member, at start, against
+// propertyNames (the key), then properties (inProps: the key's index idx),
+// patternProperties and additionalProperties for keys neither names. It
+// returns the index after the value, or -1 when nothing read it.
+func (r *run) member(n *node, key, raw []byte, keyPos, start int, inProps bool, idx int) (int, bool) {
+	ok := true
+	if n.propNames != nil {
+		// The key itself, as a string value, at the key's path.
+		r.path = append(r.path, pathSeg{key: raw, idx: -1})
+		_, k := r.child(n.propNames, keyPos)
+		r.path = r.path[:len(r.path)-1]
+		ok = ok && k
+		if r.declined {
+			return -1, false
+		}
+	}
+	end := -1
+	matched := false
+	for _, p := range n.patterns {
+		if !p.match.match(key) {
+			continue
+		}
+		matched = true
+		r.path = append(r.path, pathSeg{key: raw, idx: -1})
+		e, k := r.child(p.node, start)
+		r.path = r.path[:len(r.path)-1]
+		end, ok = e, ok && k
+		if r.declined {
+			return -1, false
+		}
+	}
+	var sub *node
+	switch {
+	case inProps:
+		sub = n.keyNodes[idx]
+	case matched:
+	case n.addlFalse:
+		r.failKey(string(key), serde.ErrUnknownField, "property not allowed by the schema")
+		ok = false
+	default:
+		sub = n.addl
+	}
+	if sub != nil {
+		r.path = append(r.path, pathSeg{key: raw, idx: -1})
+		var k bool
+		end, k = r.child(sub, start)
+		r.path = r.path[:len(r.path)-1]
+		ok = ok && k
+	}
+	return end, ok
+}
+
+// objectRules checks what needs the whole object: required, the
+// dependencies, minProperties and maxProperties.
+func (r *run) objectRules(n *node, seen *keySet, count, objStart int) bool {
+	ok := true
 	for _, idx := range n.required {
-		if !have(idx) {
+		if !seen.has(idx) {
 			r.failKey(n.keyNames[idx], serde.ErrRequired, "missing required property")
 			ok = false
 		}
 	}
 	for _, dep := range n.depReq {
-		if !have(dep.ifIdx) {
+		if !seen.has(dep.ifIdx) {
 			continue
 		}
 		for _, idx := range dep.need {
-			if !have(idx) {
+			if !seen.has(idx) {
 				r.fail(serde.ErrConstraint, "property %q is required, if %q property exists", n.keyNames[idx], dep.name)
 				ok = false
 			}
 		}
 	}
 	for _, dep := range n.depSchema {
-		if have(dep.ifIdx) && !r.declined {
+		if seen.has(dep.ifIdx) && !r.declined {
 			_, k := r.value(dep.node, objStart)
 			ok = ok && k
 		}
@@ -639,7 +668,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 		r.fail(serde.ErrRange, "maximum %d properties allowed, but found %d properties", n.maxProps, count)
 		ok = false
 	}
-	return i + 1, ok
+	return ok
 }
 
 func (r *run) array(n *node, i int) (int, bool) {
