@@ -27,13 +27,14 @@ type Index struct {
 	text  string
 	lines []int // byte offset of the start of each line
 	value map[string]int
-	key   map[string]int    // for object members: the offset of the name
-	refs  map[string]string // object pointer -> its "$ref" when it starts with "#", without the "#"
+	key   map[string]int      // for object members: the offset of the name
+	refs  map[string]string   // object pointer -> its "$ref" when it starts with "#", without the "#"
+	names map[string][]string // object pointer -> its member names, in text order
 }
 
 // Scan indexes text.
 func Scan(text string) *Index {
-	ix := &Index{text: text, lines: []int{0}, value: map[string]int{}, key: map[string]int{}, refs: map[string]string{}}
+	ix := &Index{text: text, lines: []int{0}, value: map[string]int{}, key: map[string]int{}, refs: map[string]string{}, names: map[string][]string{}}
 	for i := 0; i < len(text); i++ {
 		if text[i] == '\n' {
 			ix.lines = append(ix.lines, i+1)
@@ -84,6 +85,11 @@ func (ix *Index) Enclosing(ptr string) (Pos, bool) {
 	}
 }
 
+// Members returns the member names of the object at ptr in the order the
+// text writes them (a name written twice, once). It shares its slice: do not
+// modify it.
+func (ix *Index) Members(ptr string) []string { return ix.names[ptr] }
+
 // Ref returns the in-document "$ref" of the object at ptr: the JSON
 // pointer after its "#".
 func (ix *Index) Ref(ptr string) (string, bool) {
@@ -132,6 +138,9 @@ func (s *scanner) value(ptr string, depth int) bool {
 	s.ix.value[ptr] = s.i
 	switch s.text[s.i] {
 	case '{':
+		if _, ok := s.ix.names[ptr]; !ok {
+			s.ix.names[ptr] = []string{}
+		}
 		return s.object(ptr, depth)
 	case '[':
 		return s.array(ptr, depth)
@@ -166,6 +175,9 @@ func (s *scanner) object(ptr string, depth int) bool {
 		}
 		s.i++
 		child := ptr + "/" + Escape(k)
+		if _, dup := s.ix.key[child]; !dup {
+			s.ix.names[ptr] = append(s.ix.names[ptr], k)
+		}
 		s.ix.key[child] = keyAt
 		if k == "$ref" {
 			s.ws()

@@ -36,6 +36,9 @@ func TestScan(t *testing.T) {
 	if r, ok := ix.Ref("/é~1~0"); !ok || r != "/x" {
 		t.Errorf("Ref = %q %v", r, ok)
 	}
+	if got := strings.Join(ix.Members(""), ","); got != "type,fields,é/~" {
+		t.Errorf("Members = %s", got)
+	}
 	if _, ok := ix.Ref("/fields/0"); ok {
 		t.Errorf("Ref of an object without $ref")
 	}

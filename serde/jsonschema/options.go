@@ -52,10 +52,11 @@ type config struct {
 	maxBytes  int
 	maxDepth  int
 	maxDigits int
+	maxDocs   int
 }
 
 func defaultConfig() config {
-	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits}
+	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits, maxDocs: DefaultMaxDocuments}
 }
 
 type optFunc func(*config)
@@ -95,3 +96,7 @@ func MaxNumberDigits(n int) Opt {
 		}
 	})
 }
+
+// MaxDocuments limits the referenced documents a Model loads, overriding
+// DefaultMaxDocuments (256). Compile ignores it.
+func MaxDocuments(n int) Opt { return optFunc(func(c *config) { c.maxDocs = n }) }

@@ -98,11 +98,11 @@ func compare(ctx context.Context, p Policy, original, update serde.Schema, r ser
 		return nil, nil, err
 	}
 	l := newLoader(ctx, r)
-	od, err := parseDocument("original", original.Text, original.References)
+	od, err := l.parseDocument("original", original)
 	if err != nil {
 		return nil, nil, err
 	}
-	ud, err := parseDocument("update", update.Text, update.References)
+	ud, err := l.parseDocument("update", update)
 	if err != nil {
 		return nil, nil, err
 	}
