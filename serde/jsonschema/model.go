@@ -27,9 +27,9 @@ import (
 // Resolution follows the rules Compile gives the library: a pointer or
 // plain-name fragment ("$anchor", or "$id": "#name" up to draft 7) in the
 // document, an embedded "$id", or another document asked of the resolver
-// by the name as written, then as resolved against the document's "$id",
-// then relative to the "$id"'s directory; a name a document lists among
-// its serde.References is asked with that reference's subject and version.
+// (see refCandidates for the names it is asked by); a name a document
+// lists among its serde.References is asked with that reference's subject
+// and version.
 //
 // A Model is not safe for concurrent use; the Documents it returns are
 // read-only and may be shared once loaded.
@@ -376,10 +376,11 @@ func (m *Model) External(from *Document, name string) (*Document, error) {
 	// The two sides of a comparison may name the same document at
 	// different registered versions: the cache key includes the
 	// reference's subject and version.
-	cacheKey := name
+	candidates := refCandidates(from, name)
+	cacheKey := candidates[0]
 	for _, r := range from.Schema.References {
 		if r.Name == name {
-			cacheKey = name + "\x00" + r.Subject + "\x00" + strconv.Itoa(r.Version)
+			cacheKey += "\x00" + r.Subject + "\x00" + strconv.Itoa(r.Version)
 			break
 		}
 	}
@@ -394,7 +395,8 @@ func (m *Model) External(from *Document, name string) (*Document, error) {
 	}
 	var s serde.Schema
 	var err error
-	for _, c := range refCandidates(from, name) {
+	found := name
+	for _, c := range candidates {
 		ref := serde.Reference{Name: c}
 		for _, r := range from.Schema.References {
 			if r.Name == c {
@@ -403,13 +405,14 @@ func (m *Model) External(from *Document, name string) (*Document, error) {
 			}
 		}
 		if s, err = m.resolver.Resolve(m.ctx, ref); err == nil {
+			found = c
 			break
 		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("jsonschema: %s: $ref %q: %w", from.Name, name, err)
 	}
-	d, err := parseDocument(name, s, m.cfg)
+	d, err := parseDocument(found, s, m.cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -417,11 +420,21 @@ func (m *Model) External(from *Document, name string) (*Document, error) {
 	return d, nil
 }
 
-// refCandidates lists the names a document may be registered under: as
+// refCandidates lists the names a document may be registered under:
+// relative to the referring document's name (as Compile's base URI makes
+// it: "common/address.json" names "zip.json" as "common/zip.json"), as
 // written, as resolved against the referring document's "$id", and
-// relative to that "$id"'s directory (registries record either spelling).
+// relative to that "$id"'s directory (registries record any of these
+// spellings). The first is the name the document is cached under.
 func refCandidates(from *Document, name string) []string {
 	out := []string{name}
+	if base, err := url.Parse("mem:///" + from.Name); err == nil {
+		if r, err := url.Parse(name); err == nil && !r.IsAbs() && r.Host == "" {
+			if rel := strings.TrimPrefix(base.ResolveReference(r).Path, "/"); rel != name && rel != "" {
+				out = []string{rel, name}
+			}
+		}
+	}
 	root, ok := from.Root.(map[string]any)
 	if !ok {
 		return out
