@@ -7,6 +7,19 @@
 // it never reads a file or the network. The compiled *Schema implements
 // serde.Compiled.
 //
+// Model is the one parsed form of a JSON Schema that the rest of schemagen
+// reads: its documents with their keys in the text's order and the
+// position of every value, and "$ref" resolution between them through the
+// resolver. The code generator builds Go types from it, the compatibility
+// checker (registry/compat) its schema model, and the plan takes the order
+// of properties from it; the keywords' validation semantics come from the
+// library's compiled schema.
+//
+// Limits: MaxSchemaBytes (1 MiB), MaxDepth (128) and MaxNumberDigits
+// (10,000) bound every schema text, and MaxNumberDigits every value;
+// MaxDocuments (256) bounds the documents a Model loads; numbers with an
+// exponent beyond ±1000 are refused in schemas and values.
+//
 // Validation has two paths. For most schemas Compile also builds a plan, a
 // validator specialized to the schema, which checks a value's JSON text in
 // one pass without decoding it; for schemas that use keywords the plan does
