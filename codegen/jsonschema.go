@@ -776,87 +776,100 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 			m.p("}")
 		}
 	case kArray:
-		if n, ok := intKW(o, "minItems"); ok {
-			m.p("if len(", expr, ") < ", n, " {")
-			m.fail("ErrRange", "minimum "+n+" items required, but found %d items", "len("+expr+")")
-			m.p("}")
-		}
-		if n, ok := intKW(o, "maxItems"); ok {
-			m.p("if len(", expr, ") > ", n, " {")
-			m.fail("ErrRange", "maximum "+n+" items required, but found %d items", "len("+expr+")")
-			m.p("}")
-		}
-		if o.m["uniqueItems"] == true {
-			switch t.elem.kind {
-			case kString, kEnum, kInt, kNum, kBool:
-				if t.elem.nullable {
-					m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
-				} else {
-					i := "i" + strconv.Itoa(depth)
-					m.p("if len(", expr, ") > 1 {")
-					m.p("seen := make(map[", t.elem.expr, "]int, len(", expr, "))")
-					m.p("for ", i, ", x := range ", expr, " {")
-					m.p("if j, dup := seen[x]; dup {")
-					m.fail("ErrConstraint", "items at %d and %d are equal", "j", i)
-					m.p("}")
-					m.p("seen[x] = ", i)
-					m.p("}")
-					m.p("}")
-				}
-			default:
-				m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
-			}
-		}
-		sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Item"}
-		i := "i" + strconv.Itoa(depth)
-		elem := expr + "[" + i + "]"
-		ptr := t.elem.nullable && !nilable(t.elem)
-		if ptr {
-			elem = "(*" + elem + ")"
-		}
-		sub.checks(t.elem, elem, depth+1)
-		if len(sub.lines) > 0 {
-			m.p("for ", i, " := range ", expr, " {")
-			if ptr {
-				m.p("if ", expr, "[", i, "] == nil {")
-				m.p("continue")
-				m.p("}")
-			}
-			m.p("p := p.Index(", i, ")")
-			m.lines = append(m.lines, sub.lines...)
-			m.p("}")
-		}
+		m.arrayChecks(t, expr, depth)
 	case kMap:
-		if n, ok := intKW(o, "minProperties"); ok {
-			m.p("if len(", expr, ") < ", n, " {")
-			m.fail("ErrRange", "minimum "+n+" properties allowed, but found %d properties", "len("+expr+")")
-			m.p("}")
-		}
-		if n, ok := intKW(o, "maxProperties"); ok {
-			m.p("if len(", expr, ") > ", n, " {")
-			m.fail("ErrRange", "maximum "+n+" properties allowed, but found %d properties", "len("+expr+")")
-			m.p("}")
-		}
-		sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Value"}
-		k, x := "k"+strconv.Itoa(depth), "x"+strconv.Itoa(depth)
-		val := x
-		ptr := t.elem.nullable && !nilable(t.elem)
-		if ptr {
-			val = "(*" + x + ")"
-		}
-		sub.checks(t.elem, val, depth+1)
-		if len(sub.lines) > 0 {
-			m.p("for ", k, ", ", x, " := range ", expr, " {")
-			if ptr {
-				m.p("if ", x, " == nil {")
-				m.p("continue")
+		m.mapChecks(t, expr, depth)
+	}
+}
+
+// arrayChecks emits the checks of a slice and of its items.
+func (m *emitter) arrayChecks(t *jsType, expr string, depth int) {
+	o := t.node
+	if n, ok := intKW(o, "minItems"); ok {
+		m.p("if len(", expr, ") < ", n, " {")
+		m.fail("ErrRange", "minimum "+n+" items required, but found %d items", "len("+expr+")")
+		m.p("}")
+	}
+	if n, ok := intKW(o, "maxItems"); ok {
+		m.p("if len(", expr, ") > ", n, " {")
+		m.fail("ErrRange", "maximum "+n+" items required, but found %d items", "len("+expr+")")
+		m.p("}")
+	}
+	if o.m["uniqueItems"] == true {
+		switch t.elem.kind {
+		case kString, kEnum, kInt, kNum, kBool:
+			if t.elem.nullable {
+				m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
+			} else {
+				i := "i" + strconv.Itoa(depth)
+				m.p("if len(", expr, ") > 1 {")
+				m.p("seen := make(map[", t.elem.expr, "]int, len(", expr, "))")
+				m.p("for ", i, ", x := range ", expr, " {")
+				m.p("if j, dup := seen[x]; dup {")
+				m.fail("ErrConstraint", "items at %d and %d are equal", "j", i)
+				m.p("}")
+				m.p("seen[x] = ", i)
+				m.p("}")
 				m.p("}")
 			}
-			m.p("p := p.Key(", k, ")")
-			m.lines = append(m.lines, sub.lines...)
-			m.p("}")
+		default:
+			m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
 		}
 	}
+	sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Item"}
+	i := "i" + strconv.Itoa(depth)
+	elem := expr + "[" + i + "]"
+	ptr := t.elem.nullable && !nilable(t.elem)
+	if ptr {
+		elem = "(*" + elem + ")"
+	}
+	sub.checks(t.elem, elem, depth+1)
+	if len(sub.lines) > 0 {
+		m.p("for ", i, " := range ", expr, " {")
+		if ptr {
+			m.p("if ", expr, "[", i, "] == nil {")
+			m.p("continue")
+			m.p("}")
+		}
+		m.p("p := p.Index(", i, ")")
+		m.lines = append(m.lines, sub.lines...)
+		m.p("}")
+	}
+}
+
+// mapChecks emits the checks of a map and of its values.
+func (m *emitter) mapChecks(t *jsType, expr string, depth int) {
+	o := t.node
+	if n, ok := intKW(o, "minProperties"); ok {
+		m.p("if len(", expr, ") < ", n, " {")
+		m.fail("ErrRange", "minimum "+n+" properties allowed, but found %d properties", "len("+expr+")")
+		m.p("}")
+	}
+	if n, ok := intKW(o, "maxProperties"); ok {
+		m.p("if len(", expr, ") > ", n, " {")
+		m.fail("ErrRange", "maximum "+n+" properties allowed, but found %d properties", "len("+expr+")")
+		m.p("}")
+	}
+	sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Value"}
+	k, x := "k"+strconv.Itoa(depth), "x"+strconv.Itoa(depth)
+	val := x
+	ptr := t.elem.nullable && !nilable(t.elem)
+	if ptr {
+		val = "(*" + x + ")"
+	}
+	sub.checks(t.elem, val, depth+1)
+	if len(sub.lines) > 0 {
+		m.p("for ", k, ", ", x, " := range ", expr, " {")
+		if ptr {
+			m.p("if ", x, " == nil {")
+			m.p("continue")
+			m.p("}")
+		}
+		m.p("p := p.Key(", k, ")")
+		m.lines = append(m.lines, sub.lines...)
+		m.p("}")
+	}
+
 }
 
 func intKW(o *jobj, k string) (string, bool) {

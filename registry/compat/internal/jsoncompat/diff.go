@@ -524,7 +524,36 @@ func coveringProperty(n *node, name string) *node {
 }
 
 func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
-	// required, for properties on both sides
+	ds = compareRequired(ds, o, u)
+	for _, name := range mergeSorted(o.propNames, u.propNames) {
+		ds = c.compareProperty(ds, o, u, name)
+	}
+	ds = c.compareDependencies(ds, o, u)
+	// additionalProperties
+	switch {
+	case o.addlForbidden != u.addlForbidden:
+		if !u.addlForbidden {
+			ds = append(ds, one(AdditionalPropertiesAdded, "additional properties are now allowed", "additionalProperties"))
+		} else {
+			ds = append(ds, one(AdditionalPropertiesRemoved, "additional properties are no longer allowed", "additionalProperties"))
+		}
+	case o.addl == nil && u.addl != nil:
+		ds = append(ds, one(AdditionalPropertiesNarrowed, "additional properties must now match a schema", "additionalProperties"))
+	case o.addl != nil && u.addl == nil:
+		ds = append(ds, one(AdditionalPropertiesExtended, "additional properties no longer need to match a schema", "additionalProperties"))
+	default:
+		ds = append(ds, at([]string{"additionalProperties"}, c.compare(o.addl, u.addl))...)
+	}
+	// unevaluatedProperties
+	ds = append(ds, c.compareUnevaluated(o.unevalProps, u.unevalProps, "unevaluatedProperties",
+		UnevaluatedPropertiesAdded, UnevaluatedPropertiesRemoved, UnevaluatedPropertiesExtended, UnevaluatedPropertiesNarrowed)...)
+	ds = compareLimit(ds, "maxProperties", o.maxProps, u.maxProps, MaxPropertiesAdded, MaxPropertiesRemoved, MaxPropertiesIncreased, MaxPropertiesDecreased)
+	ds = compareLimit(ds, "minProperties", o.minProps, u.minProps, MinPropertiesAdded, MinPropertiesRemoved, MinPropertiesIncreased, MinPropertiesDecreased)
+	return ds
+}
+
+// compareRequired compares required, for properties on both sides.
+func compareRequired(ds []diff, o, u *node) []diff {
 	for _, name := range o.propNames {
 		up, ok := u.props[name]
 		if !ok {
@@ -540,65 +569,81 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 			ds = append(ds, one(RequiredAttributeAdded, fmt.Sprintf("property %q became required, without a default", name), "required", name))
 		}
 	}
-	// properties
-	for _, name := range mergeSorted(o.propNames, u.propNames) {
-		op, up := o.props[name], u.props[name]
-		path := []string{"properties", name}
+	return ds
+}
+
+// compareProperty compares the property name of either side.
+func (c *comparer) compareProperty(ds []diff, o, u *node, name string) []diff {
+	op, up := o.props[name], u.props[name]
+	path := []string{"properties", name}
+	switch {
+	case up == nil:
+		return c.propertyRemoved(ds, o, u, name, path)
+	case op == nil:
+		return c.propertyAdded(ds, o, u, name, path)
+	}
+	return append(ds, at(path, c.compare(op, up))...)
+}
+
+func (c *comparer) propertyRemoved(ds []diff, o, u *node, name string, path []string) []diff {
+	op := o.props[name]
+	switch cover := coveringProperty(u, name); {
+	case isOpenObject(u):
+		ds = append(ds, one(PropertyRemovedFromOpenContentModel, fmt.Sprintf("property %q removed; the object still allows any additional property", name), path...))
+	case cover != nil:
+		sub := c.compare(op, cover)
+		ds = append(ds, at(path, sub)...)
+		if c.compatible(sub) {
+			ds = append(ds, one(PropertyRemovedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties still accepts it", name), path...))
+		} else {
+			ds = append(ds, one(PropertyRemovedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties does not accept its old values", name), path...))
+		}
+	case op.kind == kindFalse:
+		ds = append(ds, one(PropertyWithFalseRemovedFromClosedContentModel, fmt.Sprintf("property %q (false) removed", name), path...))
+	default:
+		ds = append(ds, one(PropertyRemovedFromClosedContentModel, fmt.Sprintf("property %q removed from a closed content model", name), path...))
+	}
+	return ds
+}
+
+func (c *comparer) propertyAdded(ds []diff, o, u *node, name string, path []string) []diff {
+	up := u.props[name]
+	required := u.required[name]
+	if isOpenObject(o) {
 		switch {
-		case up == nil:
-			switch cover := coveringProperty(u, name); {
-			case isOpenObject(u):
-				ds = append(ds, one(PropertyRemovedFromOpenContentModel, fmt.Sprintf("property %q removed; the object still allows any additional property", name), path...))
-			case cover != nil:
-				sub := c.compare(op, cover)
-				ds = append(ds, at(path, sub)...)
-				if c.compatible(sub) {
-					ds = append(ds, one(PropertyRemovedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties still accepts it", name), path...))
-				} else {
-					ds = append(ds, one(PropertyRemovedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties does not accept its old values", name), path...))
-				}
-			case op.kind == kindFalse:
-				ds = append(ds, one(PropertyWithFalseRemovedFromClosedContentModel, fmt.Sprintf("property %q (false) removed", name), path...))
-			default:
-				ds = append(ds, one(PropertyRemovedFromClosedContentModel, fmt.Sprintf("property %q removed from a closed content model", name), path...))
-			}
-		case op == nil:
-			required := u.required[name]
-			if isOpenObject(o) {
-				switch {
-				case up.kind == kindEmpty:
-					ds = append(ds, one(PropertyWithEmptySchemaAddedToOpenContentModel, fmt.Sprintf("property %q with an empty schema added", name), path...))
-				case required && up.hasDefault:
-					ds = append(ds, one(RequiredPropertyWithDefaultAddedToOpenContentModel, fmt.Sprintf("required property %q (with a default) added to an open content model", name), path...))
-				case required:
-					ds = append(ds, one(RequiredPropertyAddedToOpenContentModel, fmt.Sprintf("required property %q added to an open content model", name), path...))
-				default:
-					ds = append(ds, one(OptionalPropertyAddedToOpenContentModel, fmt.Sprintf("optional property %q added to an open content model, where old data may hold any value under that name", name), path...))
-				}
-				continue
-			}
-			if cover := coveringProperty(o, name); cover != nil {
-				sub := c.compare(cover, up)
-				ds = append(ds, at(path, sub)...)
-				if c.compatible(sub) {
-					ds = append(ds, one(PropertyAddedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema accepts what the old schema for additional properties allowed", name), path...))
-				} else {
-					ds = append(ds, one(PropertyAddedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema refuses values the old schema for additional properties allowed", name), path...))
-				}
-			}
-			switch {
-			case required && up.hasDefault:
-				ds = append(ds, one(RequiredPropertyWithDefaultAddedToUnopenContentModel, fmt.Sprintf("required property %q (with a default) added", name), path...))
-			case required:
-				ds = append(ds, one(RequiredPropertyAddedToUnopenContentModel, fmt.Sprintf("required property %q added without a default", name), path...))
-			default:
-				ds = append(ds, one(OptionalPropertyAddedToUnopenContentModel, fmt.Sprintf("optional property %q added", name), path...))
-			}
+		case up.kind == kindEmpty:
+			ds = append(ds, one(PropertyWithEmptySchemaAddedToOpenContentModel, fmt.Sprintf("property %q with an empty schema added", name), path...))
+		case required && up.hasDefault:
+			ds = append(ds, one(RequiredPropertyWithDefaultAddedToOpenContentModel, fmt.Sprintf("required property %q (with a default) added to an open content model", name), path...))
+		case required:
+			ds = append(ds, one(RequiredPropertyAddedToOpenContentModel, fmt.Sprintf("required property %q added to an open content model", name), path...))
 		default:
-			ds = append(ds, at(path, c.compare(op, up))...)
+			ds = append(ds, one(OptionalPropertyAddedToOpenContentModel, fmt.Sprintf("optional property %q added to an open content model, where old data may hold any value under that name", name), path...))
+		}
+		return ds
+	}
+	if cover := coveringProperty(o, name); cover != nil {
+		sub := c.compare(cover, up)
+		ds = append(ds, at(path, sub)...)
+		if c.compatible(sub) {
+			ds = append(ds, one(PropertyAddedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema accepts what the old schema for additional properties allowed", name), path...))
+		} else {
+			ds = append(ds, one(PropertyAddedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema refuses values the old schema for additional properties allowed", name), path...))
 		}
 	}
-	// dependencies
+	switch {
+	case required && up.hasDefault:
+		ds = append(ds, one(RequiredPropertyWithDefaultAddedToUnopenContentModel, fmt.Sprintf("required property %q (with a default) added", name), path...))
+	case required:
+		ds = append(ds, one(RequiredPropertyAddedToUnopenContentModel, fmt.Sprintf("required property %q added without a default", name), path...))
+	default:
+		ds = append(ds, one(OptionalPropertyAddedToUnopenContentModel, fmt.Sprintf("optional property %q added", name), path...))
+	}
+	return ds
+}
+
+// compareDependencies compares dependencies of both forms.
+func (c *comparer) compareDependencies(ds []diff, o, u *node) []diff {
 	for _, name := range unionKeys(o.propDeps, u.propDeps) {
 		od, oOK := o.propDeps[name]
 		ud, uOK := u.propDeps[name]
@@ -633,26 +678,6 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 			ds = append(ds, at(path, c.compare(od, ud))...)
 		}
 	}
-	// additionalProperties
-	switch {
-	case o.addlForbidden != u.addlForbidden:
-		if !u.addlForbidden {
-			ds = append(ds, one(AdditionalPropertiesAdded, "additional properties are now allowed", "additionalProperties"))
-		} else {
-			ds = append(ds, one(AdditionalPropertiesRemoved, "additional properties are no longer allowed", "additionalProperties"))
-		}
-	case o.addl == nil && u.addl != nil:
-		ds = append(ds, one(AdditionalPropertiesNarrowed, "additional properties must now match a schema", "additionalProperties"))
-	case o.addl != nil && u.addl == nil:
-		ds = append(ds, one(AdditionalPropertiesExtended, "additional properties no longer need to match a schema", "additionalProperties"))
-	default:
-		ds = append(ds, at([]string{"additionalProperties"}, c.compare(o.addl, u.addl))...)
-	}
-	// unevaluatedProperties
-	ds = append(ds, c.compareUnevaluated(o.unevalProps, u.unevalProps, "unevaluatedProperties",
-		UnevaluatedPropertiesAdded, UnevaluatedPropertiesRemoved, UnevaluatedPropertiesExtended, UnevaluatedPropertiesNarrowed)...)
-	ds = compareLimit(ds, "maxProperties", o.maxProps, u.maxProps, MaxPropertiesAdded, MaxPropertiesRemoved, MaxPropertiesIncreased, MaxPropertiesDecreased)
-	ds = compareLimit(ds, "minProperties", o.minProps, u.minProps, MinPropertiesAdded, MinPropertiesRemoved, MinPropertiesIncreased, MinPropertiesDecreased)
 	return ds
 }
 

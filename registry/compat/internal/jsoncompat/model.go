@@ -689,55 +689,14 @@ func (l *loader) object(doc *document, m map[string]any, ptr, tag string) (*node
 			n.patterns = append(n.patterns, patternProp{source: src, re: re, schema: s})
 		}
 	}
-	deps := func(kw string, allowArrays, allowSchemas bool) error {
-		d, ok := m[kw]
-		if !ok {
-			return nil
-		}
-		dm, ok := d.(map[string]any)
-		if !ok {
-			return schemaErr(doc, ptr, kw+" must be an object")
-		}
-		for _, name := range sortedKeys(dm) {
-			switch x := dm[name].(type) {
-			case []any:
-				if !allowArrays {
-					return schemaErr(doc, ptr, kw+" values must be schemas")
-				}
-				if n.propDeps == nil {
-					n.propDeps = map[string][]string{}
-				}
-				list := []string{}
-				for _, y := range x {
-					if s, ok := y.(string); ok {
-						list = append(list, s)
-					}
-				}
-				n.propDeps[name] = list
-			default:
-				if !allowSchemas {
-					return schemaErr(doc, ptr, kw+" values must be arrays")
-				}
-				if n.schemaDeps == nil {
-					n.schemaDeps = map[string]*node{}
-				}
-				s, err := l.parse(doc, x, ptr+"/"+kw+"/"+escapePointer(name))
-				if err != nil {
-					return err
-				}
-				n.schemaDeps[name] = s
-			}
-		}
-		return nil
-	}
-	if err := deps("dependencies", true, true); err != nil {
+	if err := l.dependencies(doc, m, ptr, n, "dependencies", true, true); err != nil {
 		return nil, err
 	}
 	if doc.modern {
-		if err := deps("dependentRequired", true, false); err != nil {
+		if err := l.dependencies(doc, m, ptr, n, "dependentRequired", true, false); err != nil {
 			return nil, err
 		}
-		if err := deps("dependentSchemas", false, true); err != nil {
+		if err := l.dependencies(doc, m, ptr, n, "dependentSchemas", false, true); err != nil {
 			return nil, err
 		}
 		if u, ok := m["unevaluatedProperties"]; ok {
@@ -753,6 +712,50 @@ func (l *loader) object(doc *document, m map[string]any, ptr, tag string) (*node
 		return nil, err
 	}
 	return n, nil
+}
+
+// dependencies loads the dependency keyword kw of object n: lists of
+// property names (allowArrays) and schemas (allowSchemas).
+func (l *loader) dependencies(doc *document, m map[string]any, ptr string, n *node, kw string, allowArrays, allowSchemas bool) error {
+	d, ok := m[kw]
+	if !ok {
+		return nil
+	}
+	dm, ok := d.(map[string]any)
+	if !ok {
+		return schemaErr(doc, ptr, kw+" must be an object")
+	}
+	for _, name := range sortedKeys(dm) {
+		switch x := dm[name].(type) {
+		case []any:
+			if !allowArrays {
+				return schemaErr(doc, ptr, kw+" values must be schemas")
+			}
+			if n.propDeps == nil {
+				n.propDeps = map[string][]string{}
+			}
+			list := []string{}
+			for _, y := range x {
+				if s, ok := y.(string); ok {
+					list = append(list, s)
+				}
+			}
+			n.propDeps[name] = list
+		default:
+			if !allowSchemas {
+				return schemaErr(doc, ptr, kw+" values must be arrays")
+			}
+			if n.schemaDeps == nil {
+				n.schemaDeps = map[string]*node{}
+			}
+			s, err := l.parse(doc, x, ptr+"/"+kw+"/"+escapePointer(name))
+			if err != nil {
+				return err
+			}
+			n.schemaDeps[name] = s
+		}
+	}
+	return nil
 }
 
 func (l *loader) array(doc *document, m map[string]any, ptr, tag string) (*node, error) {
