@@ -220,7 +220,7 @@ func (j *jsonGen) typeOf(n *serdejson.Node, hint string) (*jsType, error) {
 			return nil, fmt.Errorf("json schema: %s: keyword %q is not supported by the generator", where, k)
 		}
 	}
-	if ref, ok := o.m["$ref"].(string); ok {
+	if ref, ok := n.String("$ref"); ok {
 		return j.refType(o, ref, where)
 	}
 	for _, comb := range []string{"oneOf", "anyOf"} {
@@ -563,7 +563,7 @@ func (j *jsonGen) structType(o *jobj, hint string, t *jsType) (*jsType, error) {
 	var fields []jsField
 	seen := map[string]bool{}
 	if props != nil {
-		for _, k := range o.n.Doc.Keys(o.n.Pointer + "/properties") {
+		for _, k := range o.n.Properties() {
 			pn, _ := o.n.Child("properties", k)
 			ft, err := j.typeOf(pn, hint+goName(k))
 			if err != nil {

@@ -320,6 +320,50 @@ func (n *Node) Object() map[string]any {
 // Keys returns the node's keywords in the text's order.
 func (n *Node) Keys() []string { return n.Doc.Keys(n.Pointer) }
 
+// Pos returns the node's line and column in its document's text.
+func (n *Node) Pos() (line, col int, ok bool) { return n.Doc.Pos(n.Pointer) }
+
+// String returns the string keyword kw ("$ref", "format", "title", ...).
+func (n *Node) String(kw string) (string, bool) {
+	s, ok := n.Object()[kw].(string)
+	return s, ok
+}
+
+// Number returns the number keyword kw ("minimum", "multipleOf", ...) as
+// written.
+func (n *Node) Number(kw string) (json.Number, bool) {
+	v, ok := n.Object()[kw].(json.Number)
+	return v, ok
+}
+
+// Types returns the "type" keyword as a list; nil when it is absent or
+// not a string or a list of strings.
+func (n *Node) Types() []string {
+	switch t := n.Object()["type"].(type) {
+	case string:
+		return []string{t}
+	case []any:
+		out := make([]string, 0, len(t))
+		for _, x := range t {
+			s, ok := x.(string)
+			if !ok {
+				return nil
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
+// Properties returns the names under "properties" in the text's order.
+func (n *Node) Properties() []string {
+	if _, ok := n.Object()["properties"].(map[string]any); !ok {
+		return nil
+	}
+	return n.Doc.Keys(n.Pointer + "/properties")
+}
+
 // Child returns the value under the node at the given reference tokens
 // (unescaped), as a node.
 func (n *Node) Child(tokens ...string) (*Node, bool) {
