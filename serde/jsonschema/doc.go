@@ -11,9 +11,10 @@
 // reads: its documents with their keys in the text's order and the
 // position of every value, and "$ref" resolution between them through the
 // resolver. The code generator builds Go types from it, the compatibility
-// checker (registry/compat) its schema model, and the plan takes the order
-// of properties from it; the keywords' validation semantics come from the
-// library's compiled schema.
+// checker (registry/compat) its schema model, and Compile its plan: after
+// the library compiled the schema (so it is valid), the plan reads each
+// document the library loaded, by the same URL, as the library reads it
+// for the document's draft, and declines what it cannot match exactly.
 //
 // Limits: MaxSchemaBytes (1 MiB), MaxDepth (128) and MaxNumberDigits
 // (10,000) bound every schema text, and MaxNumberDigits every value;

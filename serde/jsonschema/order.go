@@ -16,7 +16,12 @@ import (
 type propertyOrders map[string]*Document
 
 func (o propertyOrders) add(docURL, text string) {
-	o[docURL] = &Document{Name: docURL, Schema: serde.Schema{Format: serde.JSON, Text: text}}
+	d, err := parseDocument(docURL, serde.Schema{Format: serde.JSON, Text: text}, config{})
+	if err != nil {
+		// The library refuses it too; the plan declines what it lacks.
+		d = &Document{Name: docURL, Schema: serde.Schema{Format: serde.JSON, Text: text}}
+	}
+	o[docURL] = d
 }
 
 // ordered returns names in the document's order when the orders know the

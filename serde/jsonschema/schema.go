@@ -113,7 +113,8 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, err
 	}
 	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
-	out.plan, out.reason = buildPlan(lib, orders)
+	draftURI := cfg.draft
+	out.plan, out.reason = buildPlan(orders, draftURI)
 	return out, nil
 }
 
