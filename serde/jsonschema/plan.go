@@ -149,7 +149,7 @@ func newBound(r *big.Rat, lit string) *bound {
 // cannot match exactly (embedded "$id"s and anchors, custom meta-schemas,
 // the keywords below) it declines, and the library validates.
 type planBuilder struct {
-	docs   propertyOrders
+	docs   loadedDocs
 	draft  string // for documents without "$schema"
 	memo   map[nodeKey]*node
 	bases  map[*Document]*url.URL
@@ -163,7 +163,7 @@ type nodeKey struct {
 
 // buildPlan builds the plan for the schema at rootURL in docs, or returns
 // nil and the reason it cannot.
-func buildPlan(docs propertyOrders, draft string) (*node, string) {
+func buildPlan(docs loadedDocs, draft string) (*node, string) {
 	b := &planBuilder{docs: docs, draft: draft, memo: map[nodeKey]*node{}, bases: map[*Document]*url.URL{}}
 	root, ok := docs[rootURL]
 	if !ok || root.Root == nil {

@@ -78,10 +78,10 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 
 	baseURL := baseURI(raw, cfg)
 	base := baseURL.String()
-	orders := propertyOrders{}
-	orders.add(rootURL, s.Text)
+	docs := loadedDocs{}
+	docs.add(rootURL, s.Text)
 	if base != rootURL {
-		orders.add(base, s.Text)
+		docs.add(base, s.Text)
 	}
 
 	c := js.NewCompiler()
@@ -90,11 +90,11 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err := c.AddResource(rootURL, strings.NewReader(s.Text)); err != nil {
 		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
 	}
-	if err := addReferences(ctx, c, s.References, r, baseURL, orders, cfg); err != nil {
+	if err := addReferences(ctx, c, s.References, r, baseURL, docs, cfg); err != nil {
 		return nil, err
 	}
 	var refErr error
-	c.LoadURL = loadURL(ctx, r, orders, cfg, &refErr)
+	c.LoadURL = loadURL(ctx, r, docs, cfg, &refErr)
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -114,7 +114,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	}
 	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
 	draftURI := cfg.draft
-	out.plan, out.reason = buildPlan(orders, draftURI)
+	out.plan, out.reason = buildPlan(docs, draftURI)
 	return out, nil
 }
 
@@ -142,7 +142,7 @@ func baseURI(raw any, cfg config) *url.URL {
 
 // addReferences fetches every listed reference now and adds it under its
 // name and under the URL its name resolves to against the base.
-func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, r serde.Resolver, baseURL *url.URL, orders propertyOrders, cfg config) error {
+func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, r serde.Resolver, baseURL *url.URL, docs loadedDocs, cfg config) error {
 	for _, ref := range refs {
 		if r == nil {
 			return fmt.Errorf("jsonschema: %w: %w: %q: no resolver", serde.ErrSchema, serde.ErrReference, ref.Name)
@@ -155,7 +155,7 @@ func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, 
 			return err
 		}
 		for _, u := range refURLs(baseURL, ref.Name) {
-			orders.add(u, rs.Text)
+			docs.add(u, rs.Text)
 			if err := c.AddResource(u, strings.NewReader(rs.Text)); err != nil {
 				return fmt.Errorf("jsonschema: %w: reference %q: %v", serde.ErrSchema, ref.Name, err)
 			}
@@ -167,7 +167,7 @@ func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, 
 // loadURL is the library's loader for "$ref"s to documents not listed: the
 // resolver serves them by their name under the root directory. The first
 // failure is kept in *refErr, for Compile's error.
-func loadURL(ctx context.Context, r serde.Resolver, orders propertyOrders, cfg config, refErr *error) func(string) (io.ReadCloser, error) {
+func loadURL(ctx context.Context, r serde.Resolver, docs loadedDocs, cfg config, refErr *error) func(string) (io.ReadCloser, error) {
 	return func(u string) (io.ReadCloser, error) {
 		name := strings.TrimPrefix(u, rootDir)
 		if r == nil {
@@ -187,7 +187,7 @@ func loadURL(ctx context.Context, r serde.Resolver, orders propertyOrders, cfg c
 			*refErr = err
 			return nil, err
 		}
-		orders.add(u, rs.Text)
+		docs.add(u, rs.Text)
 		return io.NopCloser(strings.NewReader(rs.Text)), nil
 	}
 }
