@@ -146,3 +146,27 @@ func TestMaxNumberDigits(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkNumberDigits: what refusing issue 13's million-digit number
+// costs, and what a number at the default limit costs to compare exactly.
+func BenchmarkNumberDigits(b *testing.B) {
+	for _, bc := range []struct {
+		name, schema, value string
+	}{
+		{name: "issue13-plan", schema: `{"minimum":0}`, value: tinyFraction(1_000_002)},
+		{name: "issue13-library", schema: `{"minimum":0,"unevaluatedProperties":false}`, value: tinyFraction(1_000_002)},
+		{name: "at-limit-multipleOf", schema: `{"multipleOf":0.5}`, value: "1." + strings.Repeat("5", DefaultMaxNumberDigits-1)},
+	} {
+		s, err := Compile(context.Background(), serde.Schema{Text: bc.schema}, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		v := json.RawMessage(bc.value)
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = s.Validate(v)
+			}
+		})
+	}
+}
