@@ -73,92 +73,119 @@ func runCheck(e *env, args []string) error {
 		}
 		return config.Effective(entry, cfg.Defaults.Compatibility, "")
 	}
-
-	var findings []finding
-	checked, skipped := 0, 0
+	var res checkResult
 	if *against != "" {
-		var read readFunc
-		if ref, ok := strings.CutPrefix(*against, "git:"); ok {
-			read = gitReader(e.ctx, cfg.Dir, ref)
-		} else {
-			dir := e.path(*against)
-			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return usageErr("--against %s: not a directory (use git:REF for a git ref)", *against)
-			}
-			read = diskReader(dir)
-		}
-		old, err := loadOld(e.ctx, cfg, read)
-		if err != nil {
-			return fmt.Errorf("reading the old schemas (%s): %w", *against, err)
-		}
-		// Every file: entries and the files they reference, which are
-		// registered under subjects of their own.
-		for _, f := range p.files {
-			of, ok := old.byPath(f.Path)
-			if !ok {
-				skipped++
-				continue
-			}
-			level := compat.Level(strings.ToUpper(levelOf(f)))
-			if level == "" {
-				level = compat.Backward
-			}
-			r := sidedResolver(p.resolver(), old.resolver())
-			res, err := compat.Check(e.ctx, level, side(f.Schema, sideNew), []compat.Version{{Version: 1, Schema: side(of.Schema, sideOld)}}, r)
-			if err != nil {
-				return fmt.Errorf("%s: %w", f.Path, err)
-			}
-			checked++
-			subject, _ := p.subjectFor(f)
-			for _, fd := range res.Findings {
-				findings = append(findings, finding{File: cfg.Path(f.Path), Subject: subject, Level: string(level), Finding: fd})
-			}
-		}
+		res, err = checkAgainst(e, cfg, p, *against, levelOf)
 	} else {
-		cl, err := e.client(&c, cfg)
-		if err != nil {
-			return err
-		}
-		for _, f := range p.files {
-			subject, err := p.subjectFor(f)
-			if err != nil {
-				return err
-			}
-			fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f))
-			if err != nil {
-				return fmt.Errorf("%s: %w", subject, err)
-			}
-			if !ok {
-				skipped++
-				continue
-			}
-			checked++
-			for i := range fds {
-				fds[i].File = cfg.Path(f.Path)
-			}
-			findings = append(findings, fds...)
-		}
+		res, err = checkAgainstRegistry(e, &c, cfg, p, levelOf)
 	}
+	if err != nil {
+		return err
+	}
+	return res.report(e, *output)
+}
 
-	if *output == "json" {
+// checkResult is what check found: findings, and how many schemas were
+// compared and how many had nothing to compare with (new).
+type checkResult struct {
+	findings       []finding
+	checked, fresh int
+}
+
+func (r checkResult) report(e *env, output string) error {
+	if output == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
+		findings := r.findings
 		if findings == nil {
 			findings = []finding{}
 		}
-		if err := enc.Encode(map[string]any{"compatible": len(findings) == 0, "checked": checked, "new": skipped, "findings": findings}); err != nil {
+		if err := enc.Encode(map[string]any{"compatible": len(findings) == 0, "checked": r.checked, "new": r.fresh, "findings": findings}); err != nil {
 			return err
 		}
 	} else {
-		for _, f := range findings {
+		for _, f := range r.findings {
 			fmt.Fprintln(e.stdout, f)
 		}
 	}
-	fmt.Fprintf(e.stderr, "check: %d schemas checked, %d new, %d findings\n", checked, skipped, len(findings))
-	if len(findings) > 0 {
-		return findingsErr("%d incompatible changes", len(findings))
+	fmt.Fprintf(e.stderr, "check: %d schemas checked, %d new, %d findings\n", r.checked, r.fresh, len(r.findings))
+	if len(r.findings) > 0 {
+		return findingsErr("%d incompatible changes", len(r.findings))
 	}
 	return nil
+}
+
+// checkAgainst compares every file of p (entries and the files they
+// reference, which are registered under subjects of their own) with the
+// same path in a directory or at a git ref (git:REF).
+func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelOf func(*file) string) (checkResult, error) {
+	var res checkResult
+	var read readFunc
+	if ref, ok := strings.CutPrefix(against, "git:"); ok {
+		read = gitReader(e.ctx, cfg.Dir, ref)
+	} else {
+		dir := e.path(against)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return res, usageErr("--against %s: not a directory (use git:REF for a git ref)", against)
+		}
+		read = diskReader(dir)
+	}
+	old, err := loadOld(e.ctx, cfg, read)
+	if err != nil {
+		return res, fmt.Errorf("reading the old schemas (%s): %w", against, err)
+	}
+	for _, f := range p.files {
+		of, ok := old.byPath(f.Path)
+		if !ok {
+			res.fresh++
+			continue
+		}
+		level := compat.Level(strings.ToUpper(levelOf(f)))
+		if level == "" {
+			level = compat.Backward
+		}
+		r := sidedResolver(p.resolver(), old.resolver())
+		cr, err := compat.Check(e.ctx, level, side(f.Schema, sideNew), []compat.Version{{Version: 1, Schema: side(of.Schema, sideOld)}}, r)
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		res.checked++
+		subject, _ := p.subjectFor(f)
+		for _, fd := range cr.Findings {
+			res.findings = append(res.findings, finding{File: cfg.Path(f.Path), Subject: subject, Level: string(level), Finding: fd})
+		}
+	}
+	return res, nil
+}
+
+// checkAgainstRegistry compares every file of p with the versions
+// registered under its subject.
+func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, levelOf func(*file) string) (checkResult, error) {
+	var res checkResult
+	cl, err := e.client(c, cfg)
+	if err != nil {
+		return res, err
+	}
+	for _, f := range p.files {
+		subject, err := p.subjectFor(f)
+		if err != nil {
+			return res, err
+		}
+		fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f))
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", subject, err)
+		}
+		if !ok {
+			res.fresh++
+			continue
+		}
+		res.checked++
+		for i := range fds {
+			fds[i].File = cfg.Path(f.Path)
+		}
+		res.findings = append(res.findings, fds...)
+	}
+	return res, nil
 }
 
 // checkRegistry checks f against the versions registered under
