@@ -189,10 +189,14 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 }
 
 // checkRegistry checks f against the versions registered under
-// subject. ok is false when the subject does not exist yet.
+// subject. ok is false when the subject does not exist yet: only the
+// registry's own answer for that (error code 40401) says so; any other
+// answer, a 404 without that code included (a wrong path, a server that is
+// not a registry), is an error, so a CI gate never passes because it could
+// not ask.
 func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, subject, levelName string) (fds []finding, ok bool, err error) {
 	versions, err := cl.Versions(ctx, subject)
-	if errors.Is(err, registry.ErrSubjectNotFound) || errors.Is(err, registry.ErrNotFound) {
+	if errors.Is(err, registry.ErrSubjectNotFound) {
 		return nil, false, nil
 	}
 	if err != nil {

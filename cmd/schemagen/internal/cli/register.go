@@ -162,7 +162,7 @@ func plan(e *env, p *project, cl *registry.Client, files []*file, progress func(
 		changed[f.Name] = true
 		latest, err := cl.Latest(e.ctx, subject)
 		switch {
-		case errors.Is(err, registry.ErrSubjectNotFound), errors.Is(err, registry.ErrNotFound):
+		case errors.Is(err, registry.ErrSubjectNotFound): // 40401 only: see checkRegistry
 			it.Action, it.NextVersion = "new", 1
 		case err != nil:
 			return nil, fmt.Errorf("%s: %w", subject, err)
