@@ -145,17 +145,31 @@ func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelO
 			level = compat.Backward
 		}
 		r := sidedResolver(p.resolver(), old.resolver())
-		cr, err := compat.Check(e.ctx, level, side(f.Schema, sideNew), []compat.Version{{Version: 1, Schema: side(of.Schema, sideOld)}}, r)
+		fds, err := checkLevel(e.ctx, level, side(f.Schema, sideNew), []compat.Version{{Version: 1, Schema: side(of.Schema, sideOld)}}, r)
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", f.Path, err)
 		}
 		res.checked++
 		subject, _ := p.subjectFor(f)
-		for _, fd := range cr.Findings {
-			res.findings = append(res.findings, finding{File: cfg.Path(f.Path), Subject: subject, Level: string(level), Finding: fd})
+		for _, fd := range fds {
+			// A position in the old schema names the old file.
+			file := cfg.Path(f.Path)
+			if fd.inOld {
+				file = oldName(against, f.Path)
+			}
+			res.findings = append(res.findings, finding{File: file, Subject: subject, Level: string(level), Finding: fd.Finding})
 		}
 	}
 	return res, nil
+}
+
+// oldName names a file of the old tree: its path under the directory, or
+// REF:path for a git ref (git show's notation).
+func oldName(against, path string) string {
+	if ref, ok := strings.CutPrefix(against, "git:"); ok {
+		return ref + ":" + path
+	}
+	return filepath.Join(against, path)
 }
 
 // checkAgainstRegistry compares every file of p with the versions
@@ -171,7 +185,7 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 		if err != nil {
 			return res, err
 		}
-		fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f))
+		fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f), cfg.Path(f.Path))
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", subject, err)
 		}
@@ -180,9 +194,6 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 			continue
 		}
 		res.checked++
-		for i := range fds {
-			fds[i].File = cfg.Path(f.Path)
-		}
 		res.findings = append(res.findings, fds...)
 	}
 	return res, nil
@@ -194,7 +205,11 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 // answer, a 404 without that code included (a wrong path, a server that is
 // not a registry), is an error, so a CI gate never passes because it could
 // not ask.
-func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, subject, levelName string) (fds []finding, ok bool, err error) {
+//
+// Findings name file (the local schema's path): a position the checker
+// placed in the registry's copy of an old version is mapped onto the
+// local file's declaration of the same element (or its closest ancestor).
+func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, subject, levelName, file string) (fds []finding, ok bool, err error) {
 	versions, err := cl.Versions(ctx, subject)
 	if errors.Is(err, registry.ErrSubjectNotFound) {
 		return nil, false, nil
@@ -228,12 +243,15 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 		}
 		return cl.Resolve(ctx, ref)
 	})
-	res, err := compat.Check(ctx, level, side(f.Schema, sideNew), existing, r)
+	located, err := checkLevel(ctx, level, side(f.Schema, sideNew), existing, r)
 	if err != nil {
 		return nil, false, err
 	}
-	for _, fd := range res.Findings {
-		fds = append(fds, finding{Subject: subject, Level: string(level), Finding: fd})
+	for _, fd := range located {
+		if fd.inOld {
+			fd.Line, fd.Col = locateIn(f.Schema.Text, f.Schema.Format, fd.Path)
+		}
+		fds = append(fds, finding{File: file, Subject: subject, Level: string(level), Finding: fd.Finding})
 	}
 	return fds, true, nil
 }

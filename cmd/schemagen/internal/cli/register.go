@@ -279,18 +279,34 @@ func refusals(e *env, p *project, cl *registry.Client, f *file, subject, depChan
 		if res.Compatible {
 			return nil, nil
 		}
+		// The registry's reasons place positions in its own copies of the
+		// schemas; the local checker's name the local file. Those are
+		// shown when they agree with the verdict.
+		if local, err := localRefusals(e, p, cl, f, subject); err == nil && len(local) > 0 {
+			return local, nil
+		}
 		if len(res.Messages) == 0 {
 			return []string{"incompatible (the registry gave no reason)"}, nil
 		}
 		return res.Messages, nil
 	}
-	fds, _, err := checkRegistry(e.ctx, cl, p, f, subject, "")
+	return localRefusals(e, p, cl, f, subject)
+}
+
+// localRefusals are the local checker's findings for f against subject's
+// registered versions at the registry's level, positioned in f's file.
+func localRefusals(e *env, p *project, cl *registry.Client, f *file, subject string) ([]string, error) {
+	fds, _, err := checkRegistry(e.ctx, cl, p, f, subject, "", f.Path)
 	if err != nil {
 		return nil, err
 	}
 	var out []string
 	for _, fd := range fds {
-		out = append(out, fd.Finding.String())
+		s := fd.String()
+		if fd.Version > 0 {
+			s += fmt.Sprintf(" (version %d)", fd.Version)
+		}
+		out = append(out, s)
 	}
 	return out, nil
 }
