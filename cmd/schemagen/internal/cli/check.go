@@ -122,6 +122,9 @@ func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelO
 	var res checkResult
 	var read readFunc
 	if ref, ok := strings.CutPrefix(against, "git:"); ok {
+		if err := gitRefExists(e.ctx, cfg.Dir, ref); err != nil {
+			return res, err
+		}
 		read = gitReader(e.ctx, cfg.Dir, ref)
 	} else {
 		dir := e.path(against)
@@ -316,6 +319,28 @@ func loadOld(ctx context.Context, cfg *config.Config, read readFunc) (oldProject
 }
 
 func filepathToSlash(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
+
+// gitRefExists checks that ref names a commit of the repository holding
+// dir: a ref that does not (or no repository) is the user's mistake.
+func gitRefExists(ctx context.Context, dir, ref string) error {
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	cmd.Dir = dir
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee):
+		msg := strings.TrimSpace(errb.String())
+		if msg == "" {
+			msg = "no such commit"
+		}
+		return usageErr("--against git:%s: %s", ref, msg)
+	}
+	return fmt.Errorf("--against git:%s: running git: %w", ref, err)
+}
 
 // gitReader reads files as they are at a git ref, with git show.
 func gitReader(ctx context.Context, dir, ref string) readFunc {

@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
 
 	"github.com/schemagen/schemagen/cmd/schemagen/internal/config"
 	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/serde"
 )
 
 // Exit codes.
@@ -126,8 +129,28 @@ func exitCode(err error) int {
 		// The registry refused an incompatible schema: a finding, like
 		// those of check.
 		return ExitFindings
+	case remote(err):
+		// The registry or the network, even when it happened while
+		// resolving a reference: not the user's mistake.
+		return ExitError
+	case errors.Is(err, serde.ErrSchema), errors.Is(err, serde.ErrReference):
+		// A schema that does not compile, a reference or $ref that
+		// names nothing: the user's mistake.
+		return ExitUsage
 	}
 	return ExitError
+}
+
+// remote reports whether err came from the registry or the network.
+func remote(err error) bool {
+	var (
+		re *registry.ResponseError
+		ue *url.Error
+		ne net.Error
+	)
+	return errors.As(err, &re) || errors.As(err, &ue) || errors.As(err, &ne) ||
+		errors.Is(err, registry.ErrUnavailable) || errors.Is(err, registry.ErrMalformedResponse) ||
+		errors.Is(err, registry.ErrRetryBudget)
 }
 
 func usage(w io.Writer) {

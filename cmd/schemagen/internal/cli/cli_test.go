@@ -60,7 +60,7 @@ func TestExitCodes(t *testing.T) {
 		{name: "check bad level", dir: examples, args: []string{"check", "--level", "sideways"}, code: ExitUsage, want: "--level"},
 		{name: "fetch no subject", dir: examples, args: []string{"fetch", "--registry", reg.URL()}, code: ExitUsage, want: "want one subject"},
 		{name: "fetch bad version", dir: examples, args: []string{"fetch", "--registry", reg.URL(), "orders-value@x"}, code: ExitUsage, want: "positive number"},
-		{name: "fetch unknown subject", dir: examples, args: []string{"fetch", "--registry", reg.URL(), "nope-value", "-o", t.TempDir()}, code: ExitError, want: "404 (40401)"},
+		{name: "fetch unknown subject", dir: examples, args: []string{"fetch", "--registry", reg.URL(), "nope-value", "-o", t.TempDir()}, code: ExitUsage, want: "404 (40401)"},
 		{name: "config bad level", dir: examples, args: []string{"config", "--registry", reg.URL(), "--compatibility", "sideways"}, code: ExitUsage, want: "--compatibility"},
 		{name: "config bad mode", dir: examples, args: []string{"config", "--registry", reg.URL(), "--mode", "sleepy"}, code: ExitUsage, want: "--mode"},
 		{name: "config get", dir: examples, args: []string{"config", "--registry", reg.URL()}, code: ExitOK, want: "global: compatibility BACKWARD, mode READWRITE"},
@@ -121,7 +121,7 @@ func TestCheckFindings(t *testing.T) {
 		{name: "referenced file", args: []string{"check", "--against", "git:HEAD"}, code: ExitFindings, want: `schemas/avro/money.avsc:9:5: READER_FIELD_MISSING_DEFAULT_VALUE: field "rate"`},
 		{name: "referenced file registry", args: []string{"check", "--registry", reg.URL()}, code: ExitFindings, want: `schemas/avro/money.avsc:9:5: READER_FIELD_MISSING_DEFAULT_VALUE: field "rate"`},
 		{name: "level none", args: []string{"check", "--against", "git:HEAD", "--level", "none"}, code: ExitOK, want: ""},
-		{name: "unknown git ref", args: []string{"check", "--against", "git:nosuchref"}, code: ExitError, want: "nosuchref"},
+		{name: "unknown git ref", args: []string{"check", "--against", "git:nosuchref"}, code: ExitUsage, want: "nosuchref"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -106,6 +106,9 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		e := &cfg.Schemas[i]
 		for _, r := range e.References {
 			if _, err := add(r, nil); err != nil {
+				if errors.Is(err, config.ErrConfig) {
+					return nil, fmt.Errorf("%w: schemas[%d] (%s): references: %s does not exist", config.ErrConfig, i, e.File, r)
+				}
 				return nil, err
 			}
 		}
@@ -121,7 +124,7 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		} else {
 			rec := &recorder{p: p, read: read, from: f, add: add}
 			if _, err := p.compileWith(ctx, f, rec); err != nil {
-				return nil, fmt.Errorf("%s: %w", f.Path, err)
+				return nil, p.compileErr(f, err)
 			}
 			if rec.err != nil {
 				return nil, rec.err
@@ -130,6 +133,20 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		}
 		for _, n := range names {
 			f.Schema.References = append(f.Schema.References, serde.Reference{Name: n})
+		}
+	}
+	// Avro files compile now, referenced ones first, so that a broken
+	// file is reported at its own path. (The others compiled above.)
+	ordered, err := p.order()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range ordered {
+		if f.Schema.Format != serde.Avro {
+			continue
+		}
+		if _, err := p.compile(ctx, f); err != nil {
+			return nil, p.compileErr(f, err)
 		}
 	}
 	for _, f := range p.files {
@@ -154,7 +171,7 @@ func (p *project) refName(f *file) (string, error) {
 			Namespace string `json:"namespace"`
 		}
 		if err := json.Unmarshal([]byte(f.Schema.Text), &top); err != nil {
-			return "", fmt.Errorf("%s: %w: %v", f.Path, serde.ErrSchema, err)
+			return "", p.compileErr(f, fmt.Errorf("%w: %w", serde.ErrSchema, err))
 		}
 		if top.Name == "" {
 			return f.Path, nil
