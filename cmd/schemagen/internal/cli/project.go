@@ -59,10 +59,19 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 	add = func(rel string, entry *config.Entry) (*file, error) {
 		rel = path.Clean(filepath.ToSlash(rel))
 		if f, ok := byPath[rel]; ok {
-			if entry != nil && f.Entry == nil {
+			switch {
+			case entry == nil || f.Entry == entry:
+				return f, nil
+			case f.Entry == nil:
 				f.Entry = entry
+				return f, nil
 			}
-			return f, nil
+			// Another entry for the same file (another message of one
+			// .proto, another topic): a file value of its own, for its
+			// own subject and package; references resolve to the first.
+			g := &file{Path: f.Path, Name: f.Name, Entry: entry, Schema: serde.Schema{Format: f.Schema.Format, Text: f.Schema.Text}}
+			p.files = append(p.files, g)
+			return g, nil
 		}
 		b, err := read(rel)
 		if err != nil {
@@ -216,7 +225,7 @@ func (p *project) avroRefs(f *file) []string {
 		switch v := v.(type) {
 		case string:
 			for _, n := range []string{v, ns + "." + v} {
-				if o, ok := p.byName[n]; ok && o != f && o.Schema.Format == serde.Avro && !slices.Contains(out, n) {
+				if o, ok := p.byName[n]; ok && o.Path != f.Path && o.Schema.Format == serde.Avro && !slices.Contains(out, n) {
 					out = append(out, n)
 				}
 			}
