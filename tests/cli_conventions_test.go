@@ -3,10 +3,13 @@ package tests
 import (
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/registrytest"
@@ -82,5 +85,83 @@ func writeFiles(t *testing.T, dir string, files map[string]string) {
 			t.Fatal(err)
 		}
 		writeText(t, p, text)
+	}
+}
+
+// Issue 12, item 7: the conventions users of buf, sqlc and kcat expect.
+func TestBinaryConventions(t *testing.T) {
+	root := repoRoot(t)
+	tests := []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     []string // each in stdout
+		stderr     []string // each in stderr
+		stderrOnce string   // in stderr exactly once
+		quiet      bool     // nothing on stderr
+	}{
+		{name: "--version", args: []string{"--version"}, stdout: []string{"schemagen v"}, quiet: true},
+		{name: "help CMD", args: []string{"help", "fetch"}, stdout: []string{"usage: schemagen fetch", "-o string"}, quiet: true},
+		{name: "-h to stdout", args: []string{"register", "-h"}, stdout: []string{"usage: schemagen register", "-dry-run", "-partial"}, quiet: true},
+		{name: "did you mean", args: []string{"regster"}, code: 2, stderr: []string{`unknown command "regster", did you mean register?`}},
+		{name: "help of a mistyped command", args: []string{"help", "chek"}, code: 2, stderr: []string{"did you mean check?"}},
+		{name: "unknown flag once", args: []string{"register", "--frob"}, code: 2, stderrOnce: "flag provided but not defined: -frob"},
+		{name: "completion bash", args: []string{"completion", "bash"}, stdout: []string{"complete -F _schemagen schemagen", "register) flags=", "--dry-run"}, quiet: true},
+		{name: "completion zsh", args: []string{"completion", "zsh"}, stdout: []string{"#compdef schemagen", "bashcompinit", "complete -F _schemagen schemagen"}, quiet: true},
+		{name: "completion fish", args: []string{"completion", "fish"}, stdout: []string{"complete -c schemagen -f -n __fish_use_subcommand -a register", "'__fish_seen_subcommand_from produce' -l key"}, quiet: true},
+		{name: "completion of no shell", args: []string{"completion", "tcsh"}, code: 2, stderr: []string{"want bash, zsh or fish"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runBin(t, root, tt.args...)
+			if code != tt.code {
+				t.Errorf("exit %d, want %d", code, tt.code)
+			}
+			for _, w := range tt.stdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q", w)
+				}
+			}
+			for _, w := range tt.stderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q", w)
+				}
+			}
+			if tt.stderrOnce != "" && strings.Count(stderr, tt.stderrOnce) != 1 {
+				t.Errorf("stderr has %q %d times, want once", tt.stderrOnce, strings.Count(stderr, tt.stderrOnce))
+			}
+			if tt.quiet && stderr != "" {
+				t.Errorf("stderr is not empty")
+			}
+			if t.Failed() {
+				t.Logf("stdout:\n%.3000s\nstderr:\n%s", stdout, stderr)
+			}
+		})
+	}
+	// The bash script parses.
+	if bash, err := exec.LookPath("bash"); err == nil {
+		_, script, _ := runBin(t, root, "completion", "bash")
+		cmd := exec.Command(bash, "-n")
+		cmd.Stdin = strings.NewReader(script)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Errorf("bash -n: %v\n%s", err, out)
+		}
+	}
+}
+
+// Issue 12, item 7: a registry URL that points at a Kafka port fails fast
+// with a hint (it used to wait out every retry's timeout).
+func TestBinaryRegistryAtKafkaPort(t *testing.T) {
+	cluster, err := kfake.NewCluster(kfake.NumBrokers(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(cluster.Close)
+	url := "http://" + cluster.ListenAddrs()[0]
+	for _, args := range [][]string{{"check"}, {"fetch", "orders-value", "-o", t.TempDir()}, {"register", "--dry-run"}} {
+		code, stdout, stderr := runBin(t, repoRoot(t), append(args, "--registry", url)...)
+		if code != 1 || !strings.Contains(stderr, "did not answer HTTP within 4s: is it a Kafka broker's port?") {
+			t.Errorf("%s: exit %d, want 1 and the hint\nstdout: %s\nstderr: %s", args[0], code, stdout, stderr)
+		}
 	}
 }
