@@ -213,3 +213,85 @@ func TestBinaryProduceCountsAcks(t *testing.T) {
 		})
 	}
 }
+
+// consumeAll reads n records of topic from the start.
+func consumeAll(t *testing.T, cluster *kfake.Cluster, topic string, n int) []*kgo.Record {
+	t.Helper()
+	cl, err := kgo.NewClient(kgo.SeedBrokers(cluster.ListenAddrs()...), kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cl.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out []*kgo.Record
+	for len(out) < n {
+		fs := cl.PollFetches(ctx)
+		if ctx.Err() != nil {
+			t.Fatalf("consumed %d of %d records of %s", len(out), n, topic)
+		}
+		out = append(out, fs.Records()...)
+	}
+	return out
+}
+
+// Issue 12, item 7: produce --key (a field path or a constant), --header,
+// --partition, --message and the config entry's framing: and message:.
+func TestBinaryProduceFlags(t *testing.T) {
+	regURL, cluster := produceSetup(t)
+	brokers := strings.Join(cluster.ListenAddrs(), ",")
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"schemas/two.proto": "syntax = \"proto3\";\npackage acme.v1;\nmessage Order { int64 id = 1; }\nmessage Refund { int64 order_id = 1; int64 cents = 2; }\n",
+		"schemagen.yaml": "version: 1\nschemas:\n" +
+			"  - {file: schemas/two.proto, topic: refunds, message: acme.v1.Refund}\n" +
+			"  - {file: schemas/two.proto, topic: orders2, message: acme.v1.Order, framing: header}\n",
+	})
+	if code, stdout, stderr := runBin(t, dir, "register", "--registry", regURL); code != 0 {
+		t.Fatalf("register: exit %d\n%s%s", code, stdout, stderr)
+	}
+	run := func(stdin string, args ...string) {
+		t.Helper()
+		cmd := exec.Command(schemagenBin(t), append([]string{"produce", "--registry", regURL, "--brokers", brokers, "--timeout", "10s"}, args...)...)
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(stdin)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("produce %v: %v\n%s", args, err, out)
+		}
+	}
+
+	run(fmt.Sprintf(payment, 1), "--topic", "payments", "--key", ".order_id", "--header", "source=test", "--header", "run=7", "--partition", "2")
+	run(fmt.Sprintf(payment, 2), "--topic", "payments", "--key", "constant-key", "--partition", "1")
+	recs := consumeAll(t, cluster, "payments", 2)
+	byKey := map[string]*kgo.Record{}
+	for _, r := range recs {
+		byKey[string(r.Key)] = r
+	}
+	if r := byKey["o-1"]; r == nil || r.Partition != 2 || len(r.Headers) != 2 || r.Headers[0].Key != "source" || string(r.Headers[0].Value) != "test" || string(r.Headers[1].Value) != "7" {
+		t.Errorf("--key .order_id --header --partition 2: got %+v", r)
+	}
+	if r := byKey["constant-key"]; r == nil || r.Partition != 1 {
+		t.Errorf("--key constant-key --partition 1: got %+v", r)
+	}
+
+	// The entry's message: picks Refund, the second message: indexes [1].
+	run(`{"order_id":"5","cents":"250"}`+"\n", "--topic", "refunds", "--key", "refund")
+	// --message overrides it: Order, indexes [0].
+	run(`{"id":"9"}`+"\n", "--topic", "refunds", "--message", "acme.v1.Order", "--key", "order")
+	byKey = map[string]*kgo.Record{}
+	for _, r := range consumeAll(t, cluster, "refunds", 2) {
+		byKey[string(r.Key)] = r
+	}
+	if r := byKey["refund"]; r == nil || len(r.Value) < 7 || r.Value[0] != 0 || r.Value[5] != 2 || r.Value[6] != 2 {
+		t.Errorf("refunds: %+v, want the prefix frame with message indexes [1] (02 02)", r)
+	}
+	if r := byKey["order"]; r == nil || len(r.Value) < 6 || r.Value[0] != 0 || r.Value[5] != 0 {
+		t.Errorf("--message acme.v1.Order: %+v, want message indexes [0] (00)", r)
+	}
+	// The entry's framing: header: the schema ID in a header, no prefix.
+	run(`{"id":"3"}`+"\n", "--topic", "orders2")
+	r := consumeAll(t, cluster, "orders2", 1)[0]
+	if len(r.Headers) != 1 || r.Headers[0].Key != "__value_schema_id" || (len(r.Value) > 0 && r.Value[0] == 0) {
+		t.Errorf("framing: header: headers %v, value % x", r.Headers, r.Value)
+	}
+}

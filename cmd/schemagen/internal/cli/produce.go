@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -146,18 +147,37 @@ func runProduce(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("brokers %s: %w", o.brokers, err)
 	}
+	// The GUID names the schema in the guid and header framings.
+	guid, err := parseGUID(latest.GUID)
+	if err != nil && framing != serde.FramePrefix {
+		return fmt.Errorf("%s version %d: %w", o.subject, latest.Version, err)
+	}
 	typed, err := producer.NewTyped(e.ctx, p, producer.Spec[[]byte, any]{
-		Topic:   o.topic,
-		Subject: o.subject,
-		Value:   producer.Serde{Compiled: compiled},
-		Source:  registry.PinID(latest.ID),
-		Framing: framing,
+		Topic:      o.topic,
+		Subject:    o.subject,
+		Value:      producer.Serde{Compiled: compiled},
+		Source:     registry.PinID(latest.ID),
+		SchemaGUID: guid,
+		Framing:    framing,
 	})
 	if err != nil {
 		return err
 	}
 	r := &produceRun{e: e, o: &o, typed: typed, compiled: compiled, latest: latest, framing: framing}
 	return r.run()
+}
+
+// parseGUID parses a registry GUID (8-4-4-4-12 hex).
+func parseGUID(s string) ([16]byte, error) {
+	var g [16]byte
+	h := strings.ReplaceAll(s, "-", "")
+	if len(h) != 32 {
+		return g, fmt.Errorf("the registry gave no schema GUID (%q), which the guid and header framings need", s)
+	}
+	if _, err := hex.Decode(g[:], []byte(h)); err != nil {
+		return g, fmt.Errorf("malformed schema GUID %q: %w", s, err)
+	}
+	return g, nil
 }
 
 // entryFor is the config entry of a topic's values, nil if none.
