@@ -288,6 +288,20 @@ func TestBinaryProduceFlags(t *testing.T) {
 	if r := byKey["order"]; r == nil || len(r.Value) < 6 || r.Value[0] != 0 || r.Value[5] != 0 {
 		t.Errorf("--message acme.v1.Order: %+v, want message indexes [0] (00)", r)
 	}
+	// Every violation of a line: wrong types and, in the rest of the line,
+	// broken rules.
+	cmd := exec.Command(schemagenBin(t), "produce", "--registry", regURL, "--brokers", brokers, "--topic", "orders")
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(`{"id":"x","customer":"c","status":"NOPE","quantity":"q","total":{"currency":"EUR","cents":"1"}}` + "\n")
+	out, _ := cmd.CombinedOutput()
+	if cmd.ProcessState.ExitCode() != 100 {
+		t.Errorf("a rejected line: exit %d, want 100", cmd.ProcessState.ExitCode())
+	}
+	for _, w := range []string{"quantity: expected int", "total.cents: expected long", `id: "x" is not a uuid`, `status: "NOPE" is not a symbol`} {
+		if !strings.Contains(string(out), w) {
+			t.Errorf("every violation: output lacks %q\n%s", w, out)
+		}
+	}
 	// The entry's framing: header: the schema ID in a header, no prefix.
 	run(`{"id":"3"}`+"\n", "--topic", "orders2")
 	r := consumeAll(t, cluster, "orders2", 1)[0]

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -325,7 +326,7 @@ read:
 func (r *produceRun) produce(n int, line []byte) (stalled bool, err error) {
 	v, err := formats.FromJSON(r.compiled, line)
 	if err != nil {
-		return false, err
+		return false, allViolations(r.compiled, line, err)
 	}
 	key, err := r.keyOf(line)
 	if err != nil {
@@ -364,6 +365,104 @@ type handOverError struct{ err error }
 
 func (e *handOverError) Error() string { return e.err.Error() }
 func (e *handOverError) Unwrap() error { return e.err }
+
+// allViolations adds to err, the violations FromJSON found turning a line
+// into a value (wrong types, unknown fields), those a value check finds in
+// the rest of the line: the line again without the fields already
+// reported, converted and validated, its violations at those fields left
+// out. So a line reports every violation, not only those of the first
+// kind found.
+func allViolations(c serde.Compiled, line []byte, err error) error {
+	first := serde.Violations(err)
+	if len(first) == 0 {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.UseNumber()
+	var doc any
+	if dec.Decode(&doc) != nil {
+		return err
+	}
+	var cut []string
+	for _, v := range first {
+		if v.Path == "" || !deletePath(doc, v.Path) {
+			return err // the whole value is wrong: nothing more to learn
+		}
+		cut = append(cut, v.Path)
+	}
+	rest, merr := json.Marshal(doc)
+	if merr != nil {
+		return err
+	}
+	v, err2 := formats.FromJSON(c, rest)
+	if err2 == nil {
+		err2 = c.Validate(v)
+	}
+	extra := []error{err}
+	for _, x := range serde.Violations(err2) {
+		if !underAny(x.Path, cut) {
+			extra = append(extra, x)
+		}
+	}
+	return errors.Join(extra...)
+}
+
+// pathParts splits a field path (items[2].sku, a/b) into keys and indexes.
+func pathParts(p string) []string {
+	p = strings.NewReplacer("[", ".", "]", "", "/", ".").Replace(p)
+	var out []string
+	for _, s := range strings.Split(p, ".") {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// deletePath removes the object member at path from doc; false when the
+// path does not lead to one.
+func deletePath(doc any, path string) bool {
+	parts := pathParts(path)
+	if len(parts) == 0 {
+		return false
+	}
+	cur := doc
+	for i, k := range parts {
+		last := i == len(parts)-1
+		switch x := cur.(type) {
+		case map[string]any:
+			if _, ok := x[k]; !ok {
+				return false
+			}
+			if last {
+				delete(x, k)
+				return true
+			}
+			cur = x[k]
+		case []any:
+			n, err := strconv.Atoi(k)
+			if err != nil || n < 0 || n >= len(x) || last {
+				return false
+			}
+			cur = x[n]
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// underAny reports whether path is one of paths or inside one.
+func underAny(path string, paths []string) bool {
+	p := strings.Join(pathParts(path), ".")
+	for _, c := range paths {
+		c = strings.Join(pathParts(c), ".")
+		if p == c || strings.HasPrefix(p, c+".") {
+			return true
+		}
+	}
+	return false
+}
 
 // checkSize refuses a record that cannot fit one record batch.
 func (r *produceRun) checkSize(v any, key []byte) error {
