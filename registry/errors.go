@@ -12,7 +12,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/registry/internal/errcode"
 )
 
@@ -328,8 +327,9 @@ type DriftError struct {
 	LocalFingerprint      string
 	RegisteredFingerprint string
 	// Findings says why the local schema cannot be used under
-	// DriftAllowIfCompatible (empty under DriftFail).
-	Findings []compat.Finding
+	// DriftAllowIfCompatible (empty under DriftFail): the checker's
+	// findings (compat.Finding for compat.CanRead).
+	Findings []fmt.Stringer
 }
 
 // Error names subject, registered version and ID, and the local fingerprint.

@@ -154,12 +154,14 @@ func runProduce(e *env, args []string) error {
 		return fmt.Errorf("%s version %d: %w", o.subject, latest.Version, err)
 	}
 	typed, err := producer.NewTyped(e.ctx, p, producer.Spec[[]byte, any]{
-		Topic:      o.topic,
-		Subject:    o.subject,
-		Value:      producer.Serde{Compiled: compiled},
-		Source:     registry.PinID(latest.ID),
-		SchemaGUID: guid,
-		Framing:    framing,
+		Topic: o.topic,
+		Value: producer.Side{
+			Schema:   producer.SchemaSource{Compiled: compiled},
+			Subject:  o.subject,
+			IDSource: registry.PinID(latest.ID),
+			GUID:     guid,
+		},
+		Framing: framing,
 	})
 	if err != nil {
 		return err

@@ -105,7 +105,7 @@ func runRegister(e *env, args []string) error {
 		}
 		return nil
 	}
-	done, rerr := registerExcept(e, p, cl, files, opts, refused, progress)
+	done, rerr := register(e, p, cl, files, opts, refused, progress)
 	for _, it := range items {
 		if len(it.Refused) > 0 {
 			done = append(done, it)
@@ -153,14 +153,10 @@ func countRefused(items []planItem) int {
 	return n
 }
 
-// register registers files in order, every one after its references.
-func register(e *env, p *project, cl *registry.Client, files []*file, opts []registry.RegisterOpt, progress func(int, string)) ([]planItem, error) {
-	return registerExcept(e, p, cl, files, opts, nil, progress)
-}
-
-// registerExcept is register leaving out the files in skip (refused ones,
-// with --partial), by name with the reason.
-func registerExcept(e *env, p *project, cl *registry.Client, files []*file, opts []registry.RegisterOpt, skip map[string]string, progress func(int, string)) ([]planItem, error) {
+// register registers files in order, every one after its references,
+// leaving out the files in skip (refused ones, with --partial), by name
+// with the reason.
+func register(e *env, p *project, cl *registry.Client, files []*file, opts []registry.RegisterOpt, skip map[string]string, progress func(int, string)) ([]planItem, error) {
 	done := map[string]registry.SubjectSchema{}
 	var items []planItem
 	for i, f := range files {
