@@ -43,8 +43,8 @@ schemas:
 		t.Fatalf("generate: exit %d\n%s%s", code, stdout, stderr)
 	}
 	for file, wants := range map[string][]string{
-		"gen/acme/two.proto.schemagen.go": {`Topic:      "orders"`, `Topic:      "refunds"`, "func NewOrderProducer", "func NewRefundProducer"},
-		"gen/money/money.avro.go":         {`Topic:      "money-a"`, `Topic:      "money-b"`},
+		"gen/acme/two.proto.schemagen.go": {`"orders",`, `"refunds",`, "func NewOrderProducer", "func NewRefundProducer"},
+		"gen/money/money.avro.go":         {`"money-a",`, `"money-b",`},
 	} {
 		b, err := os.ReadFile(filepath.Join(dir, file))
 		if err != nil {
