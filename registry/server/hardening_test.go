@@ -161,8 +161,18 @@ func TestErrorMessagesCapped(t *testing.T) {
 			}
 		})
 	}
-	if got := s.capItems([]string{"1", "2", "3", "4", "5"}); strings.Join(got, ",") != "1,2,3,and 2 more" {
-		t.Errorf("capItems = %q", got)
+	for _, tc := range []struct {
+		in   []string
+		want string
+	}{
+		{in: []string{"1", "2", "3"}, want: "1|2|3"},
+		{in: []string{"1", "2", "3", "4", "5"}, want: "1|2|3|and 2 more"},
+		{in: []string{strings.Repeat("a", 60), strings.Repeat("b", 40), "c"}, want: strings.Repeat("a", 60) + "|" + strings.Repeat("b", 40) + "|and 1 more"},
+		{in: []string{strings.Repeat("a", 101)}, want: strings.Repeat("a", 100) + "... (1 more bytes)"},
+	} {
+		if got := strings.Join(s.capItems(tc.in), "|"); got != tc.want {
+			t.Errorf("capItems(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 	// Through the handler with the defaults: a 1 MB invalid schema and a
 	// 40,000-key object give short errors.

@@ -86,13 +86,22 @@ func (s *Server) capMessage(msg string) string {
 	return msg
 }
 
-// capItems keeps the first MaxErrorItems messages and counts the rest.
+// capItems keeps the first MaxErrorItems messages, and no more than
+// MaxErrorBytes of them in all (one message may be long: a finding quotes
+// a path through the schema), and counts the rest.
 func (s *Server) capItems(msgs []string) []string {
-	if len(msgs) <= s.cfg.maxErrorItems {
-		return msgs
+	total := 0
+	for i, m := range msgs {
+		total += len(m)
+		if i == s.cfg.maxErrorItems || (total > s.cfg.maxErrorBytes && i > 0) {
+			out := append([]string(nil), msgs[:i]...)
+			return append(out, fmt.Sprintf("and %d more", len(msgs)-i))
+		}
 	}
-	out := append([]string(nil), msgs[:s.cfg.maxErrorItems]...)
-	return append(out, fmt.Sprintf("and %d more", len(msgs)-s.cfg.maxErrorItems))
+	if len(msgs) == 1 && total > s.cfg.maxErrorBytes {
+		return []string{s.capMessage(msgs[0])}
+	}
+	return msgs
 }
 
 // metadata is Confluent's Metadata: {tags, properties, sensitive}.
