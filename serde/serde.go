@@ -132,3 +132,15 @@ func SelfValidating(v any, fingerprint string) (Validatable, bool) {
 	}
 	return vv, true
 }
+
+// AvroAppender is the seam for the Avro encoders schemagen generates: a
+// generated type's AppendAvro validates the value and appends its Avro
+// binary encoding (no frame) in one pass, with the violations and the
+// bytes of serde/avro's general path. SchemaFingerprint returns the
+// Fingerprint of the schema the type was generated from; a Serializer
+// calls AppendAvro only when it equals the fingerprint of the schema it
+// bound, and takes the general path otherwise.
+type AvroAppender interface {
+	AppendAvro(dst []byte) ([]byte, error)
+	SchemaFingerprint() string
+}
