@@ -16,8 +16,8 @@ import (
 type avroGen struct {
 	g    *generator
 	e    *Entry
-	f    *goFile                 // the entry's file
-	refs map[string]serde.Schema // references, by name: types they define go to their own file
+	f    *goFile                      // the entry's file
+	refs map[string]serde.Schema      // references, by name: types they define go to their own file
 	sums map[*avro.UnionSchema]string // the Go type generated for each union sum
 }
 
