@@ -20,6 +20,16 @@ type avroEnc struct {
 	f         *goFile
 	recursive map[string]bool // records whose depth the validator counts
 	q         func(name string) string
+	decls     []string // package-level declarations met inside a method, written after it
+}
+
+// flush writes the declarations collected while writing a method.
+func (ae *avroEnc) flush() {
+	for _, d := range ae.decls {
+		ae.f.P()
+		ae.f.P(d)
+	}
+	ae.decls = nil
 }
 
 // blockItems is serde/avro's hamba BlockLength.
@@ -203,8 +213,7 @@ func (ae *avroEnc) decimalVar(s avro.Schema, d *avro.DecimalLogicalSchema) strin
 		v += "_" + goName(name)
 	}
 	g.done[key] = v
-	ae.f.P()
-	ae.f.P("var ", v, " = ", ae.q("NewDecimal"), "(", d.Precision(), ", ", d.Scale(), ", ", size, ", ", strconv.Quote(name), ")")
+	ae.decls = append(ae.decls, fmt.Sprint("var ", v, " = ", ae.q("NewDecimal"), "(", d.Precision(), ", ", d.Scale(), ", ", size, ", ", strconv.Quote(name), ")"))
 	return v
 }
 
@@ -390,6 +399,7 @@ func (ae *avroEnc) record(r *avro.RecordSchema) error {
 	}
 	P("return dst")
 	P("}")
+	ae.flush()
 	return nil
 }
 
@@ -461,6 +471,7 @@ func (ae *avroEnc) sum(u *avro.UnionSchema, name string) error {
 	P("}")
 	P("return dst")
 	P("}")
+	ae.flush()
 	return nil
 }
 

@@ -161,8 +161,6 @@ func (v *Order) appendAvro(dst []byte, e *avro.Enc) []byte {
 	dst = e.AppendDate(dst, v.ShipBy)
 	e.Field(m, "ship_by")
 	m = e.Mark()
-
-	var avroDecimal10_2 = avro.NewDecimal(10, 2, 0, "")
 	dst = e.AppendDecimal(dst, v.Total, avroDecimal10_2)
 	e.Field(m, "total")
 	m = e.Mark()
@@ -225,6 +223,8 @@ func (v *Order) appendAvro(dst []byte, e *avro.Enc) []byte {
 	dst = avro.AppendBytes(dst, v.Raw)
 	return dst
 }
+
+var avroDecimal10_2 = avro.NewDecimal(10, 2, 0, "")
 
 // AppendAvro validates v against OrderSchema and appends its Avro
 // binary encoding (no frame) to dst, in one pass and without reflection: the

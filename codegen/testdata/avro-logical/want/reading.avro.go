@@ -129,28 +129,18 @@ func (v *Reading) appendAvro(dst []byte, e *avro.Enc) []byte {
 	e.Field(m, "time_millis")
 	dst = avro.AppendTimeMicros(dst, v.TimeMicros)
 	m = e.Mark()
-
-	var avroDecimal18_4 = avro.NewDecimal(18, 4, 0, "")
 	dst = e.AppendDecimal(dst, v.Amount, avroDecimal18_4)
 	e.Field(m, "amount")
 	m = e.Mark()
-
-	var avroDecimal38_10 = avro.NewDecimal(38, 10, 0, "")
 	dst = e.AppendDecimal(dst, v.Huge, avroDecimal38_10)
 	e.Field(m, "huge")
 	m = e.Mark()
-
-	var avroDecimal5_0 = avro.NewDecimal(5, 0, 0, "")
 	dst = e.AppendDecimal(dst, v.Whole, avroDecimal5_0)
 	e.Field(m, "whole")
 	m = e.Mark()
-
-	var avroDecimal12_3_LabV1Price = avro.NewDecimal(12, 3, 8, "lab.v1.Price")
 	dst = e.AppendDecimal(dst, v.Price, avroDecimal12_3_LabV1Price)
 	e.Field(m, "price")
 	m = e.Mark()
-
-	var avroDecimal30_6_LabV1Wide = avro.NewDecimal(30, 6, 16, "lab.v1.Wide")
 	dst = e.AppendDecimal(dst, v.Wide, avroDecimal30_6_LabV1Wide)
 	e.Field(m, "wide")
 	dst = append(dst, v.Span[:]...)
@@ -183,8 +173,6 @@ func (v *Reading) appendAvro(dst []byte, e *avro.Enc) []byte {
 		dst = append(dst, 0)
 	} else {
 		dst = append(dst, 2)
-
-		var avroDecimal9_2 = avro.NewDecimal(9, 2, 0, "")
 		dst = e.AppendDecimal(dst, v.OptAmount, avroDecimal9_2)
 	}
 	e.Field(m, "opt_amount")
@@ -225,8 +213,6 @@ func (v *Reading) appendAvro(dst []byte, e *avro.Enc) []byte {
 			}
 			dst = avro.AppendMapKey(dst, k0)
 			m0 := e.Mark()
-
-			var avroDecimal6_2 = avro.NewDecimal(6, 2, 0, "")
 			dst = e.AppendDecimal(dst, v0, avroDecimal6_2)
 			e.Key(m0, k0)
 			c0++
@@ -237,6 +223,20 @@ func (v *Reading) appendAvro(dst []byte, e *avro.Enc) []byte {
 	e.Field(m, "amounts")
 	return dst
 }
+
+var avroDecimal18_4 = avro.NewDecimal(18, 4, 0, "")
+
+var avroDecimal38_10 = avro.NewDecimal(38, 10, 0, "")
+
+var avroDecimal5_0 = avro.NewDecimal(5, 0, 0, "")
+
+var avroDecimal12_3_LabV1Price = avro.NewDecimal(12, 3, 8, "lab.v1.Price")
+
+var avroDecimal30_6_LabV1Wide = avro.NewDecimal(30, 6, 16, "lab.v1.Wide")
+
+var avroDecimal9_2 = avro.NewDecimal(9, 2, 0, "")
+
+var avroDecimal6_2 = avro.NewDecimal(6, 2, 0, "")
 
 // AppendAvro validates v against ReadingSchema and appends its Avro
 // binary encoding (no frame) to dst, in one pass and without reflection: the

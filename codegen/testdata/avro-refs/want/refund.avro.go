@@ -103,12 +103,12 @@ func (v *Money) appendAvro(dst []byte, e *avro.Enc) []byte {
 	dst = v.Currency.appendAvro(dst, e)
 	e.Field(m, "currency")
 	m = e.Mark()
-
-	var avroDecimal12_2 = avro.NewDecimal(12, 2, 0, "")
 	dst = e.AppendDecimal(dst, v.Amount, avroDecimal12_2)
 	e.Field(m, "amount")
 	return dst
 }
+
+var avroDecimal12_2 = avro.NewDecimal(12, 2, 0, "")
 
 // appendAvro validates v and appends its Avro encoding: the work of AppendAvro.
 func (v *Refund) appendAvro(dst []byte, e *avro.Enc) []byte {
