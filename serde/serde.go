@@ -144,3 +144,11 @@ type AvroAppender interface {
 	AppendAvro(dst []byte) ([]byte, error)
 	SchemaFingerprint() string
 }
+
+// ProtoAppender is AvroAppender's Protobuf twin: a generated message's
+// AppendProto validates it and appends its deterministic Protobuf
+// encoding (no frame, no message indexes).
+type ProtoAppender interface {
+	AppendProto(dst []byte) ([]byte, error)
+	SchemaFingerprint() string
+}

@@ -121,9 +121,11 @@ func (s *Serializer) AppendSerialize(dst []byte, v any) ([]byte, error) {
 	dst = append(dst, s.indexes...)
 	var out []byte
 	var err error
+	// A type generated from this schema encodes itself.
 	if a, ok := v.(AvroAppender); ok && a.SchemaFingerprint() == s.fp {
-		// A type generated from this schema encodes itself.
 		out, err = a.AppendAvro(dst)
+	} else if a, ok := v.(ProtoAppender); ok && a.SchemaFingerprint() == s.fp {
+		out, err = a.AppendProto(dst)
 	} else {
 		out, err = s.c.AppendEncode(dst, v)
 	}
