@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/hamba/avro/v2"
+	"google.golang.org/protobuf/proto"
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
+	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
 	serdeavro "github.com/schemagen/schemagen/serde/avro"
 
 	"github.com/schemagen/schemagen/serde"
@@ -90,6 +92,80 @@ func BenchmarkRatio(b *testing.B) {
 		}
 		nsT, nsR := interleave(b, typed, raw)
 		reportRatio(b, "typed", nsT, "hamba", nsR, 0.5)
+	})
+	b.Run("protobuf-typed/proto-marshal", func(b *testing.B) {
+		m := benchProtoOrder()
+		ser := protoSerializer(b)
+		buf := make([]byte, 0, 1024)
+		var err error
+		typed := func() {
+			if buf, err = ser.AppendSerialize(buf[:0], m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		raw := func() {
+			if _, err := proto.Marshal(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+		nsT, nsR := interleave(b, typed, raw)
+		reportRatio(b, "typed", nsT, "proto", nsR, 1.0)
+	})
+}
+
+func benchProtoOrder() *protobasic.Order {
+	note := "leave at the door"
+	return &protobasic.Order{
+		Id: "6f1c1b6e-2f4e-4a53-9a57-0d1b3b1f6a01", Status: protobasic.Status_STATUS_PAID,
+		Items: []*protobasic.Order_Item{
+			{Sku: "A-1", Quantity: 2}, {Sku: "B-22", Quantity: 1}, {Sku: "C-333", Quantity: 12},
+		},
+		Attributes: map[string]string{"channel": "web"},
+		Note:       &note, Sequence: 7,
+	}
+}
+
+func protoSerializer(b *testing.B) *serde.Serializer {
+	c := compileAvroSerde(b, protobasic.OrderSerde())
+	ser, err := serde.NewSerializer(c, serde.SerializerConfig{Topic: "proto-orders", Subject: "proto-orders-value", ID: 42})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ser
+}
+
+// BenchmarkProtoSerialize is the typed Serializer path alone for a
+// generated message, and the runtime path (validator + deterministic
+// proto marshal) on the same message.
+func BenchmarkProtoSerialize(b *testing.B) {
+	m := benchProtoOrder()
+	ser := protoSerializer(b)
+	var err error
+	b.Run("generated", func(b *testing.B) {
+		buf := make([]byte, 0, 1024)
+		b.ReportAllocs()
+		for b.Loop() {
+			if buf, err = ser.AppendSerialize(buf[:0], m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("runtime", func(b *testing.B) {
+		buf := make([]byte, 0, 1024)
+		b.ReportAllocs()
+		for b.Loop() {
+			if buf, err = ser.Compiled().AppendEncode(buf[:0], m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("proto-marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := proto.Marshal(m); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }
 
