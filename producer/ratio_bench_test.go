@@ -90,11 +90,11 @@ func BenchmarkRatioProduce(b *testing.B) {
 		},
 	}
 	const block = 20000
-	var spent [3]time.Duration
+	var spent, cpu [3]time.Duration
 	n := 0
 	for b.Loop() {
 		for s, side := range sides {
-			start := time.Now()
+			start, cpu0 := time.Now(), processCPU()
 			for i := range block {
 				side(i % benchRing)
 			}
@@ -102,6 +102,7 @@ func BenchmarkRatioProduce(b *testing.B) {
 				b.Fatal(err)
 			}
 			spent[s] += time.Since(start)
+			cpu[s] += processCPU() - cpu0
 		}
 		n += block
 	}
@@ -114,6 +115,12 @@ func BenchmarkRatioProduce(b *testing.B) {
 	b.ReportMetric(rate(2), "kgo-sr-serde-records/s")
 	b.ReportMetric(rate(0)/rate(1), "typed/raw-kgo")
 	b.ReportMetric(rate(0)/rate(2), "typed/kgo-sr-serde")
+	// CPU of the whole process (client and in-process brokers) per
+	// record: steadier than wall time on a shared machine.
+	perRec := func(s int) float64 { return float64(cpu[s].Nanoseconds()) / float64(n) }
+	b.ReportMetric(perRec(0), "typed-cpu-ns/rec")
+	b.ReportMetric(perRec(1), "raw-kgo-cpu-ns/rec")
+	b.ReportMetric(perRec(2), "kgo-sr-serde-cpu-ns/rec")
 }
 
 // BenchmarkTypedProduceAllocs is the typed side alone, for its
