@@ -16,6 +16,13 @@ $GO test -run '^$' -bench '^BenchmarkRatio$' -benchtime 400x -count 1 ./codegen/
 # Producer ratios: kfake blackhole, one kgo client, blocks of 20000 records.
 $GO test -run '^$' -bench '^BenchmarkRatioProduce$' -benchtime 12x -count 1 ./producer/ >>"$out"
 
+# confluent/typed: confluent-kafka-go v2's serializers (cgo, bench/serde, a
+# module of its own) against the typed path; SKIP_CONFLUENT=1 leaves it out
+# on a machine without cgo.
+if [ "${SKIP_CONFLUENT:-0}" != 1 ]; then
+	(cd bench/serde && $GO test ./typed -run '^$' -bench '^BenchmarkConfluentTyped$' -benchtime 300x -count 1) >>"$out"
+fi
+
 awk '
 /^BenchmarkRatio\// {
 	name = $1; sub(/^BenchmarkRatio\//, "", name); sub(/-[0-9]+$/, "", name)
@@ -24,6 +31,10 @@ awk '
 		if ($i == "target") t = $(i-1)
 	}
 	printf "RATIO %s %s %s\n", name, r, t
+}
+/^BenchmarkConfluentTyped\// {
+	name = $1; sub(/^BenchmarkConfluentTyped\//, "", name); sub(/-[0-9]+$/, "", name); gsub(/\//, "-", name)
+	for (i = 2; i <= NF; i++) if ($i == "confluent/typed") printf "RATIO confluent/typed-%s %s 5\n", name, $(i-1)
 }
 /^BenchmarkRatioProduce/ {
 	for (i = 2; i <= NF; i++) {
