@@ -22,42 +22,39 @@ import (
 	avrounion "github.com/schemagen/schemagen/codegen/testdata/avro-union/want"
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/formats"
 )
 
 // avroTarget is one generated top-level Avro type and the runtime path
 // (serde/avro: validator + hamba) it must agree with.
 type avroTarget struct {
 	name  string
-	serde producer.Serde
+	serde producer.SchemaSource
 	zero  func() serde.AvroAppender // a new *T
 }
 
 func avroTargets() []avroTarget {
 	return []avroTarget{
-		{"basic", avrobasic.OrderSerde(), func() serde.AvroAppender { return new(avrobasic.Order) }},
-		{"union", avrounion.PaymentSerde(), func() serde.AvroAppender { return new(avrounion.Payment) }},
-		{"refs", avrorefs.RefundSerde(), func() serde.AvroAppender { return new(avrorefs.Refund) }},
-		{"refs-key", avrorefs.RefundKeySerde(), func() serde.AvroAppender { return new(avrorefs.RefundKey) }},
-		{"logical", avrological.ReadingSerde(), func() serde.AvroAppender { return new(avrological.Reading) }},
-		{"nesting", avronesting.ShipmentSerde(), func() serde.AvroAppender { return new(avronesting.Shipment) }},
-		{"recursive", avrorecursive.TreeSerde(), func() serde.AvroAppender { return new(avrorecursive.Tree) }},
+		{"basic", avrobasic.OrderSide().Schema, func() serde.AvroAppender { return new(avrobasic.Order) }},
+		{"union", avrounion.PaymentSide().Schema, func() serde.AvroAppender { return new(avrounion.Payment) }},
+		{"refs", avrorefs.RefundSide().Schema, func() serde.AvroAppender { return new(avrorefs.Refund) }},
+		{"refs-key", avrorefs.RefundKeySide().Schema, func() serde.AvroAppender { return new(avrorefs.RefundKey) }},
+		{"logical", avrological.ReadingSide().Schema, func() serde.AvroAppender { return new(avrological.Reading) }},
+		{"nesting", avronesting.ShipmentSide().Schema, func() serde.AvroAppender { return new(avronesting.Shipment) }},
+		{"recursive", avrorecursive.TreeSide().Schema, func() serde.AvroAppender { return new(avrorecursive.Tree) }},
 	}
 }
 
-func compileAvroSerde(t testing.TB, s producer.Serde) serde.Compiled {
+func compileAvroSerde(t testing.TB, s producer.SchemaSource) serde.Compiled {
 	t.Helper()
-	var c serde.Compiled
-	var err error
-	if s.Compile != nil {
-		c, err = s.Compile(context.Background(), s.Schema, s.Resolver)
-	} else {
-		r := s.Resolver
-		if r == nil {
-			r = serde.MapResolver{}
-		}
-		c, err = formats.Compile(context.Background(), s.Schema, r)
+	r := s.Resolver
+	if r == nil {
+		r = serde.MapResolver{}
 	}
+	compile := s.Compile
+	if compile == nil {
+		compile = serde.Compile
+	}
+	c, err := compile(context.Background(), s.Local, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,13 +503,13 @@ func TestAvroEncoderMatchesRuntime(t *testing.T) {
 }
 
 func TestAvroEncoderNil(t *testing.T) {
-	c := compileAvroSerde(t, avrobasic.OrderSerde())
+	c := compileAvroSerde(t, avrobasic.OrderSide().Schema)
 	var v *avrobasic.Order
 	diffAvro(t, c, v, func() serde.AvroAppender { return new(avrobasic.Order) })
 }
 
 func TestAvroEncoderDepthLimit(t *testing.T) {
-	c := compileAvroSerde(t, avrorecursive.TreeSerde())
+	c := compileAvroSerde(t, avrorecursive.TreeSide().Schema)
 	root := &avrorecursive.Tree{Label: "0"}
 	cur := root
 	for i := 0; i < 10001; i++ {

@@ -73,7 +73,7 @@ func reportRatio(b *testing.B, nameA string, nsA float64, nameB string, nsB, tar
 func BenchmarkRatio(b *testing.B) {
 	b.Run("avro-typed/hamba-marshal", func(b *testing.B) {
 		o := benchOrder()
-		c := compileAvroSerde(b, avrobasic.OrderSerde())
+		c := compileAvroSerde(b, avrobasic.OrderSide().Schema)
 		ser, err := serde.NewSerializer(c, serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 42})
 		if err != nil {
 			b.Fatal(err)
@@ -126,7 +126,7 @@ func benchProtoOrder() *protobasic.Order {
 }
 
 func protoSerializer(b *testing.B) *serde.Serializer {
-	c := compileAvroSerde(b, protobasic.OrderSerde())
+	c := compileAvroSerde(b, protobasic.OrderSide().Schema)
 	ser, err := serde.NewSerializer(c, serde.SerializerConfig{Topic: "proto-orders", Subject: "proto-orders-value", ID: 42})
 	if err != nil {
 		b.Fatal(err)
@@ -173,7 +173,7 @@ func BenchmarkProtoSerialize(b *testing.B) {
 // allocations per record (must be 0) and profiles.
 func BenchmarkAvroSerialize(b *testing.B) {
 	o := benchOrder()
-	c := compileAvroSerde(b, avrobasic.OrderSerde())
+	c := compileAvroSerde(b, avrobasic.OrderSide().Schema)
 	ser, err := serde.NewSerializer(c, serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 42})
 	if err != nil {
 		b.Fatal(err)

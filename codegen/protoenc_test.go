@@ -28,17 +28,17 @@ type protoMsg interface {
 
 type protoTarget struct {
 	name  string
-	serde producer.Serde
+	serde producer.SchemaSource
 	zero  func() protoMsg
 }
 
 func protoTargets() []protoTarget {
 	return []protoTarget{
-		{"basic", protobasic.OrderSerde(), func() protoMsg { return new(protobasic.Order) }},
-		{"imports", protoimports.PaymentSerde(), func() protoMsg { return new(protoimports.Payment) }},
-		{"scalars", protoscalars.KitchenSerde(), func() protoMsg { return new(protoscalars.Kitchen) }},
-		{"required", protorequired.LegacySerde(), func() protoMsg { return new(protorequired.Legacy) }},
-		{"recursive", protorecursive.NodeSerde(), func() protoMsg { return new(protorecursive.Node) }},
+		{"basic", protobasic.OrderSide().Schema, func() protoMsg { return new(protobasic.Order) }},
+		{"imports", protoimports.PaymentSide().Schema, func() protoMsg { return new(protoimports.Payment) }},
+		{"scalars", protoscalars.KitchenSide().Schema, func() protoMsg { return new(protoscalars.Kitchen) }},
+		{"required", protorequired.LegacySide().Schema, func() protoMsg { return new(protorequired.Legacy) }},
+		{"recursive", protorecursive.NodeSide().Schema, func() protoMsg { return new(protorecursive.Node) }},
 	}
 }
 

@@ -36,9 +36,8 @@ func BenchmarkRatioProduce(b *testing.B) {
 	p := newProducer(b, c)
 	ctx := context.Background()
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *avroevent.Event]{
-		Topic:    "bench",
-		Value:    avroevent.EventSerde(),
-		SchemaID: 1,
+		Topic: "bench",
+		Value: producer.Side{Schema: avroevent.EventSide().Schema, ID: 1},
 	})
 	if err != nil {
 		b.Fatal(err)
@@ -130,7 +129,7 @@ func BenchmarkTypedProduceAllocs(b *testing.B) {
 	p := newProducer(b, c)
 	ctx := context.Background()
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *avroevent.Event]{
-		Topic: "bench", Value: avroevent.EventSerde(), SchemaID: 1,
+		Topic: "bench", Value: producer.Side{Schema: avroevent.EventSide().Schema, ID: 1},
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -26,8 +26,8 @@ import (
 
 	"github.com/schemagen/schemagen/bench/serde/internal/typedavro"
 	"github.com/schemagen/schemagen/bench/serde/internal/typedproto"
+	"github.com/schemagen/schemagen/producer"
 	sg "github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/formats"
 )
 
 type side func() ([]byte, error)
@@ -75,15 +75,13 @@ func (c *latestCached) GetLatestSchemaMetadata(subject string) (schemaregistry.S
 	return c.Client.GetLatestSchemaMetadata(subject)
 }
 
-func typedSerializer(tb testing.TB, s sg.Schema, compile func(context.Context, sg.Schema, sg.Resolver) (sg.Compiled, error), topic string, id int) *sg.Serializer {
+func typedSerializer(tb testing.TB, src producer.SchemaSource, topic string, id int) *sg.Serializer {
 	tb.Helper()
-	var c sg.Compiled
-	var err error
-	if compile != nil {
-		c, err = compile(context.Background(), s, sg.MapResolver{})
-	} else {
-		c, err = formats.Compile(context.Background(), s, sg.MapResolver{})
+	compile := src.Compile
+	if compile == nil {
+		compile = sg.Compile
 	}
+	c, err := compile(context.Background(), src.Local, sg.MapResolver{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -126,8 +124,7 @@ func avroSides(tb testing.TB, mode string) (confluent, typed side) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sv := typedavro.OrderSerde()
-	ss := typedSerializer(tb, sv.Schema, sv.Compile, topic, id)
+	ss := typedSerializer(tb, typedavro.OrderSide().Schema, topic, id)
 	o := avroOrder()
 	buf := make([]byte, 0, 1024)
 	return func() ([]byte, error) { return cs.Serialize(topic, o) },
@@ -154,15 +151,15 @@ func protoOrder() *typedproto.Order {
 
 func protoSides(tb testing.TB, mode string) (confluent, typed side) {
 	const topic = "orders-proto"
-	sv := typedproto.OrderSerde()
-	client, cconf, id := confluentConf(tb, "mock://typed-proto-"+mode, topic+"-value", "PROTOBUF", sv.Schema.Text, mode)
+	src := typedproto.OrderSide().Schema
+	client, cconf, id := confluentConf(tb, "mock://typed-proto-"+mode, topic+"-value", "PROTOBUF", src.Local.Text, mode)
 	conf := cproto.NewSerializerConfig()
 	conf.SerializerConfig = cconf
 	cs, err := cproto.NewSerializer(client, csr.ValueSerde, conf)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ss := typedSerializer(tb, sv.Schema, sv.Compile, topic, id)
+	ss := typedSerializer(tb, src, topic, id)
 	o := protoOrder()
 	buf := make([]byte, 0, 1024)
 	return func() ([]byte, error) { return cs.Serialize(topic, o) },

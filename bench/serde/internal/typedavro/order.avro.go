@@ -25,38 +25,40 @@ const OrderSchema = `{"name":"shop.Order","type":"record","fields":[{"name":"id"
 // OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
 const OrderFingerprint = "b5e92c0d34dd9da20af7b82a6ab69520af1a53efce4d50d039729806110c2bd2"
 
-// OrderSerde returns the value schema of Order for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func OrderSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			c, err := avro.Compile(ctx, s, r)
-			if err != nil {
-				return nil, err
-			}
-			c.UseSums(map[string]any{
-				"shop.Address": *new(Address),
-			}, (*OrderPayload)(nil))
-			return c, nil
+// OrderSide returns the value side of Order for a producer.Spec:
+// the embedded schema,
+// under subject "orders-avro-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func OrderSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Avro, Text: OrderSchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				c, err := avro.Compile(ctx, s, r)
+				if err != nil {
+					return nil, err
+				}
+				c.UseSums(map[string]any{
+					"shop.Address": *new(Address),
+				}, (*OrderPayload)(nil))
+				return c, nil
+			},
 		},
+		RecordName: "shop.Order",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// OrderSpec returns the producer.Spec of *Order values to topic "orders-avro",
-// under subject "orders-avro-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// OrderSpec returns the producer.Spec of *Order values to topic "orders-avro":
+// values as OrderSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 	return producer.Spec[K, *Order]{
-		Topic:      "orders-avro",
-		RecordName: "shop.Order",
-		Value:      OrderSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "orders-avro",
+		Value:   OrderSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -22,29 +22,32 @@ const EventSchema = `{"name":"bench.Event","type":"record","fields":[{"name":"id
 // EventFingerprint is the SHA-256 of EventSchema (serde.Fingerprint).
 const EventFingerprint = "544a07550c97e123922ce1fba6d7e0e941b99f67c61a146b59995113b40f06c0"
 
-// EventSerde returns the value schema of Event for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func EventSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: EventSchema},
+// EventSide returns the value side of Event for a producer.Spec:
+// the embedded schema,
+// under subject "bench-value". Its schema ID is found by registering the schema
+// (registry.AutoRegister);
+// drift policy: fail.
+func EventSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local:   serde.Schema{Format: serde.Avro, Text: EventSchema},
+			Compile: avro.Compiler,
+		},
+		RecordName: "bench.Event",
+		IDSource:   registry.AutoRegister(),
+		Drift:      registry.DriftFail,
 	}
 }
 
-// EventSpec returns the producer.Spec of *Event values to topic "bench",
-// under subject "bench-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by registering the schema
-// (registry.AutoRegister);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// EventSpec returns the producer.Spec of *Event values to topic "bench":
+// values as EventSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func EventSpec[K string | []byte]() producer.Spec[K, *Event] {
 	return producer.Spec[K, *Event]{
-		Topic:      "bench",
-		RecordName: "bench.Event",
-		Value:      EventSerde(),
-		Source:     registry.AutoRegister(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "bench",
+		Value:   EventSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

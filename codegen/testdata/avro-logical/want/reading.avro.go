@@ -24,29 +24,32 @@ const ReadingSchema = `{"name":"lab.v1.Reading","type":"record","fields":[{"name
 // ReadingFingerprint is the SHA-256 of ReadingSchema (serde.Fingerprint).
 const ReadingFingerprint = "d730c476d3ed29b28a87e8b13b96df161d72cc4ae0b280c453f1629f14082fb8"
 
-// ReadingSerde returns the value schema of Reading for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func ReadingSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: ReadingSchema},
+// ReadingSide returns the value side of Reading for a producer.Spec:
+// the embedded schema,
+// under subject "readings-value". Its schema ID is found by registering the schema
+// (registry.AutoRegister);
+// drift policy: fail.
+func ReadingSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local:   serde.Schema{Format: serde.Avro, Text: ReadingSchema},
+			Compile: avro.Compiler,
+		},
+		RecordName: "lab.v1.Reading",
+		IDSource:   registry.AutoRegister(),
+		Drift:      registry.DriftFail,
 	}
 }
 
-// ReadingSpec returns the producer.Spec of *Reading values to topic "readings",
-// under subject "readings-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by registering the schema
-// (registry.AutoRegister);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// ReadingSpec returns the producer.Spec of *Reading values to topic "readings":
+// values as ReadingSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func ReadingSpec[K string | []byte]() producer.Spec[K, *Reading] {
 	return producer.Spec[K, *Reading]{
-		Topic:      "readings",
-		RecordName: "lab.v1.Reading",
-		Value:      ReadingSerde(),
-		Source:     registry.AutoRegister(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "readings",
+		Value:   ReadingSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -23,41 +23,43 @@ const ShipmentSchema = `{"name":"ship.v1.Shipment","type":"record","fields":[{"n
 // ShipmentFingerprint is the SHA-256 of ShipmentSchema (serde.Fingerprint).
 const ShipmentFingerprint = "2a75bcb92878db7e97a0cb57eb9432f4034ee562c70eb137f521607ace31decb"
 
-// ShipmentSerde returns the value schema of Shipment for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func ShipmentSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: ShipmentSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			c, err := avro.Compile(ctx, s, r)
-			if err != nil {
-				return nil, err
-			}
-			c.UseSums(map[string]any{
-				"ship.v1.Hash": *new(Hash),
-				"ship.v1.Mode": *new(Mode),
-				"ship.v1.Stop": *new(Stop),
-			}, (*ShipmentAny)(nil), (*ShipmentMiddleNull)(nil), (*ShipmentAnysItem)(nil))
-			return c, nil
+// ShipmentSide returns the value side of Shipment for a producer.Spec:
+// the embedded schema,
+// under subject "shipments-value". Its schema ID is found by registering the schema
+// (registry.AutoRegister);
+// drift policy: fail.
+func ShipmentSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Avro, Text: ShipmentSchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				c, err := avro.Compile(ctx, s, r)
+				if err != nil {
+					return nil, err
+				}
+				c.UseSums(map[string]any{
+					"ship.v1.Hash": *new(Hash),
+					"ship.v1.Mode": *new(Mode),
+					"ship.v1.Stop": *new(Stop),
+				}, (*ShipmentAny)(nil), (*ShipmentMiddleNull)(nil), (*ShipmentAnysItem)(nil))
+				return c, nil
+			},
 		},
+		RecordName: "ship.v1.Shipment",
+		IDSource:   registry.AutoRegister(),
+		Drift:      registry.DriftFail,
 	}
 }
 
-// ShipmentSpec returns the producer.Spec of *Shipment values to topic "shipments",
-// under subject "shipments-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by registering the schema
-// (registry.AutoRegister);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// ShipmentSpec returns the producer.Spec of *Shipment values to topic "shipments":
+// values as ShipmentSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func ShipmentSpec[K string | []byte]() producer.Spec[K, *Shipment] {
 	return producer.Spec[K, *Shipment]{
-		Topic:      "shipments",
-		RecordName: "ship.v1.Shipment",
-		Value:      ShipmentSerde(),
-		Source:     registry.AutoRegister(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "shipments",
+		Value:   ShipmentSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -22,29 +22,32 @@ const TreeSchema = `{"name":"graph.v1.Tree","type":"record","fields":[{"name":"l
 // TreeFingerprint is the SHA-256 of TreeSchema (serde.Fingerprint).
 const TreeFingerprint = "ed60b67ddfed1b263304c1605212c7756d2ada9702f3dd7e83a4884f15d0392f"
 
-// TreeSerde returns the value schema of Tree for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func TreeSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: TreeSchema},
+// TreeSide returns the value side of Tree for a producer.Spec:
+// the embedded schema,
+// under subject "trees-value". Its schema ID is found by registering the schema
+// (registry.AutoRegister);
+// drift policy: fail.
+func TreeSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local:   serde.Schema{Format: serde.Avro, Text: TreeSchema},
+			Compile: avro.Compiler,
+		},
+		RecordName: "graph.v1.Tree",
+		IDSource:   registry.AutoRegister(),
+		Drift:      registry.DriftFail,
 	}
 }
 
-// TreeSpec returns the producer.Spec of *Tree values to topic "trees",
-// under subject "trees-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by registering the schema
-// (registry.AutoRegister);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// TreeSpec returns the producer.Spec of *Tree values to topic "trees":
+// values as TreeSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func TreeSpec[K string | []byte]() producer.Spec[K, *Tree] {
 	return producer.Spec[K, *Tree]{
-		Topic:      "trees",
-		RecordName: "graph.v1.Tree",
-		Value:      TreeSerde(),
-		Source:     registry.AutoRegister(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "trees",
+		Value:   TreeSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

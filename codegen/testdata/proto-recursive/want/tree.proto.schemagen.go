@@ -49,31 +49,33 @@ const NodeFingerprint = "2a2e45f049379128953be9c994411a6f746e17cd7d3b2d902b8bc77
 // NodeSchema, written after the schema ID in every record.
 func NodeMessageIndexes() []int { return []int{0} }
 
-// NodeSerde returns the value schema of Node for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func NodeSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Protobuf, Text: NodeSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			return protobuf.Compile(ctx, s, r, protobuf.FileName("lab/tree/v1/tree.proto"), protobuf.MessageName("lab.tree.v1.Node"))
+// NodeSide returns the value side of Node for a producer.Spec:
+// the embedded schema,
+// under subject "trees-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func NodeSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Protobuf, Text: NodeSchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				return protobuf.Compile(ctx, s, r, protobuf.FileName("lab/tree/v1/tree.proto"), protobuf.MessageName("lab.tree.v1.Node"))
+			},
 		},
+		RecordName: "lab.tree.v1.Node",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// NodeSpec returns the producer.Spec of *Node values to topic "trees",
-// under subject "trees-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// NodeSpec returns the producer.Spec of *Node values to topic "trees":
+// values as NodeSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func NodeSpec[K string | []byte]() producer.Spec[K, *Node] {
 	return producer.Spec[K, *Node]{
-		Topic:      "trees",
-		RecordName: "lab.tree.v1.Node",
-		Value:      NodeSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "trees",
+		Value:   NodeSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

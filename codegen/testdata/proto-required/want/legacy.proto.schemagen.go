@@ -63,31 +63,33 @@ const LegacyFingerprint = "60173bafd8a23563f5d52dcfce21fa9eff20985ff7ccd0f819181
 // LegacySchema, written after the schema ID in every record.
 func LegacyMessageIndexes() []int { return []int{0} }
 
-// LegacySerde returns the value schema of Legacy for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func LegacySerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Protobuf, Text: LegacySchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			return protobuf.Compile(ctx, s, r, protobuf.FileName("lab/legacy/v1/legacy.proto"), protobuf.MessageName("lab.legacy.v1.Legacy"))
+// LegacySide returns the value side of Legacy for a producer.Spec:
+// the embedded schema,
+// under subject "legacies-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func LegacySide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Protobuf, Text: LegacySchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				return protobuf.Compile(ctx, s, r, protobuf.FileName("lab/legacy/v1/legacy.proto"), protobuf.MessageName("lab.legacy.v1.Legacy"))
+			},
 		},
+		RecordName: "lab.legacy.v1.Legacy",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// LegacySpec returns the producer.Spec of *Legacy values to topic "legacies",
-// under subject "legacies-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// LegacySpec returns the producer.Spec of *Legacy values to topic "legacies":
+// values as LegacySide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func LegacySpec[K string | []byte]() producer.Spec[K, *Legacy] {
 	return producer.Spec[K, *Legacy]{
-		Topic:      "legacies",
-		RecordName: "lab.legacy.v1.Legacy",
-		Value:      LegacySerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "legacies",
+		Value:   LegacySide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

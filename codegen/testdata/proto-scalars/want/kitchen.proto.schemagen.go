@@ -107,31 +107,33 @@ const KitchenFingerprint = "853c6140b6bc8436ba5e4c155a3e97b9222777d5ba8b66bd33ce
 // KitchenSchema, written after the schema ID in every record.
 func KitchenMessageIndexes() []int { return []int{0} }
 
-// KitchenSerde returns the value schema of Kitchen for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func KitchenSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Protobuf, Text: KitchenSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			return protobuf.Compile(ctx, s, r, protobuf.FileName("lab/scalars/v1/kitchen.proto"), protobuf.MessageName("lab.scalars.v1.Kitchen"))
+// KitchenSide returns the value side of Kitchen for a producer.Spec:
+// the embedded schema,
+// under subject "kitchens-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func KitchenSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Protobuf, Text: KitchenSchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				return protobuf.Compile(ctx, s, r, protobuf.FileName("lab/scalars/v1/kitchen.proto"), protobuf.MessageName("lab.scalars.v1.Kitchen"))
+			},
 		},
+		RecordName: "lab.scalars.v1.Kitchen",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// KitchenSpec returns the producer.Spec of *Kitchen values to topic "kitchens",
-// under subject "kitchens-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// KitchenSpec returns the producer.Spec of *Kitchen values to topic "kitchens":
+// values as KitchenSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func KitchenSpec[K string | []byte]() producer.Spec[K, *Kitchen] {
 	return producer.Spec[K, *Kitchen]{
-		Topic:      "kitchens",
-		RecordName: "lab.scalars.v1.Kitchen",
-		Value:      KitchenSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "kitchens",
+		Value:   KitchenSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 
