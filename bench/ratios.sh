@@ -40,7 +40,14 @@ awk '
 	for (i = 2; i <= NF; i++) {
 		if ($i == "typed/raw-kgo") printf "RATIO typed/raw-kgo %s 0.9\n", $(i-1)
 		if ($i == "typed/kgo-sr-serde") printf "RATIO typed/kgo-sr-serde %s 1.5\n", $(i-1)
+		if ($i == "typed-cpu-ns/rec") tc = $(i-1)
+		if ($i == "raw-kgo-cpu-ns/rec") rc = $(i-1)
+		if ($i == "kgo-sr-serde-cpu-ns/rec") sc = $(i-1)
 	}
+	# The same ratios by whole-process CPU per record (steadier than wall
+	# time on a shared machine): CPU of the other side over CPU of the typed side.
+	printf "RATIO typed/raw-kgo(cpu) %.4f 0.9\n", rc / tc
+	printf "RATIO typed/kgo-sr-serde(cpu) %.4f 1.5\n", sc / tc
 }
 ' "$out"
 grep -E '^(FAIL|--- FAIL)' "$out" && exit 1
