@@ -8,10 +8,13 @@ import (
 	"testing"
 	"time"
 
+	"encoding/json"
+
 	"github.com/hamba/avro/v2"
 	"google.golang.org/protobuf/proto"
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
+	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
 	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
 	serdeavro "github.com/schemagen/schemagen/serde/avro"
 
@@ -110,6 +113,68 @@ func BenchmarkRatio(b *testing.B) {
 		}
 		nsT, nsR := interleave(b, typed, raw)
 		reportRatio(b, "typed", nsT, "proto", nsR, 1.0)
+	})
+	b.Run("json-typed/json-marshal", func(b *testing.B) {
+		v := validInvoice()
+		ser := jsonSerializer(b)
+		buf := make([]byte, 0, 1024)
+		var err error
+		typed := func() {
+			if buf, err = ser.AppendSerialize(buf[:0], v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		raw := func() {
+			if _, err := json.Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		nsT, nsR := interleave(b, typed, raw)
+		reportRatio(b, "typed", nsT, "json", nsR, 1.0)
+	})
+}
+
+func jsonSerializer(b *testing.B) *serde.Serializer {
+	c := compileAvroSerde(b, jsonbasic.InvoiceSide().Schema)
+	ser, err := serde.NewSerializer(c, serde.SerializerConfig{Topic: "invoices", Subject: "invoices-value", ID: 42})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return ser
+}
+
+// BenchmarkJSONSerialize is the typed Serializer path alone for a
+// generated JSON Schema type (generated Validate + AppendJSON), the runtime
+// path (generated Validate + encoding/json) and json.Marshal.
+func BenchmarkJSONSerialize(b *testing.B) {
+	v := validInvoice()
+	ser := jsonSerializer(b)
+	var err error
+	b.Run("generated", func(b *testing.B) {
+		buf := make([]byte, 0, 1024)
+		b.ReportAllocs()
+		for b.Loop() {
+			if buf, err = ser.AppendSerialize(buf[:0], v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("runtime", func(b *testing.B) {
+		buf := make([]byte, 0, 1024)
+		b.ReportAllocs()
+		for b.Loop() {
+			if buf, err = ser.Compiled().AppendEncode(buf[:0], v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json-marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
 	})
 }
 

@@ -152,3 +152,11 @@ type ProtoAppender interface {
 	AppendProto(dst []byte) ([]byte, error)
 	SchemaFingerprint() string
 }
+
+// JSONAppender is AvroAppender's JSON Schema twin: a generated type's
+// AppendJSON validates the value and appends the bytes encoding/json's
+// Marshal writes for it.
+type JSONAppender interface {
+	AppendJSON(dst []byte) ([]byte, error)
+	SchemaFingerprint() string
+}

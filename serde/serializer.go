@@ -126,6 +126,8 @@ func (s *Serializer) AppendSerialize(dst []byte, v any) ([]byte, error) {
 		out, err = a.AppendAvro(dst)
 	} else if a, ok := v.(ProtoAppender); ok && a.SchemaFingerprint() == s.fp {
 		out, err = a.AppendProto(dst)
+	} else if a, ok := v.(JSONAppender); ok && a.SchemaFingerprint() == s.fp {
+		out, err = a.AppendJSON(dst)
 	} else {
 		out, err = s.c.AppendEncode(dst, v)
 	}
