@@ -10,6 +10,8 @@ import (
 	"time"
 
 	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
+	jsonformats "github.com/schemagen/schemagen/codegen/testdata/json-formats/want"
+	jsonnullable "github.com/schemagen/schemagen/codegen/testdata/json-nullable/want"
 	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
 	jsonshapes "github.com/schemagen/schemagen/codegen/testdata/json-shapes/want"
 	"github.com/schemagen/schemagen/producer"
@@ -32,6 +34,8 @@ func jsonTargets() []jsonTarget {
 		{"basic", jsonbasic.InvoiceSide().Schema, func() jsonMsg { return validInvoice() }},
 		{"refs", jsonrefs.CustomerSide().Schema, func() jsonMsg { return validCustomer() }},
 		{"shapes", jsonshapes.ShapesSide().Schema, func() jsonMsg { return validShapes() }},
+		{"formats", jsonformats.AccountSide().Schema, func() jsonMsg { return validAccount() }},
+		{"nullable", jsonnullable.LedgerSide().Schema, func() jsonMsg { return validLedger() }},
 	}
 }
 
@@ -40,6 +44,24 @@ func validShapes() *jsonshapes.Shapes {
 	return &jsonshapes.Shapes{
 		Name: "shape ✓", Grid: [][]int64{{1, -2}, {}}, ByName: map[string]jsonshapes.Part{"b": {ID: 2}, "a": {ID: 1, Tags: []string{"t"}}},
 		When: time.Date(2024, 2, 29, 12, 0, 0, 5, time.UTC), Ratio: 1e-7, Count: -3, Flag: true, Maybe: &maybe,
+	}
+}
+
+func validAccount() *jsonformats.Account {
+	return &jsonformats.Account{
+		ID: "123e4567-e89b-12d3-a456-426614174000", Email: "ada@example.com", Handle: "ada_1",
+		Balance: -9007199254740991, Rate: 0.25, Tier: 2, Created: time.Date(2026, 12, 3, 23, 0, 0, 0, time.UTC),
+	}
+}
+
+func validLedger() *jsonnullable.Ledger {
+	half := 0.5
+	memo := "<memo>"
+	return &jsonnullable.Ledger{
+		Entries: []jsonnullable.Entry{{Amount: 5, Account: "cash", Memo: &memo}},
+		ByDay:   map[string][]*jsonnullable.Entry{"2026-12-03": {nil, {Amount: -1, Account: "x"}}},
+		Matrix:  [][]*float64{{nil, &half}, {}},
+		Meta:    map[string]map[string]int64{"a": {"z": 1, "b": 2}},
 	}
 }
 
