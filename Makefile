@@ -7,7 +7,7 @@ PKGS      := ./...
 # Packages whose concurrency the race detector checks in `make test`.
 RACE_PKGS := ./serde/... ./registry/... ./producer/...
 
-.PHONY: all demo test test-unit test-race test-interop lint bench bench-interop deps fuzz
+.PHONY: all demo test test-unit test-race test-interop lint bench bench-ratios bench-interop deps fuzz
 
 all: test
 
@@ -50,6 +50,12 @@ fuzz:
 ## bench: the benchmarks recorded in docs/PERFORMANCE.md.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 6 ./serde/... ./producer/... | tee bench.out
+
+## bench-ratios: issue 11's ratios (generated codecs and the typed producer
+## against the bare codecs and raw kgo), one `RATIO <name> <measured> <target>`
+## line each; see docs/PERFORMANCE.md.
+bench-ratios:
+	GO=$(GO) bash bench/ratios.sh
 
 ## test-interop: the real-peer suite (real Kafka broker from Maven jars,
 ## Confluent's Python client; see tests/interop/run.sh).

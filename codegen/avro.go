@@ -16,8 +16,9 @@ import (
 type avroGen struct {
 	g    *generator
 	e    *Entry
-	f    *goFile                 // the entry's file
-	refs map[string]serde.Schema // references, by name: types they define go to their own file
+	f    *goFile                      // the entry's file
+	refs map[string]serde.Schema      // references, by name: types they define go to their own file
+	sums map[*avro.UnionSchema]string // the Go type generated for each union sum
 }
 
 func (g *generator) avroEntry(ctx context.Context, e *Entry) error {
@@ -35,18 +36,36 @@ func (g *generator) avroEntry(ctx context.Context, e *Entry) error {
 	}
 	typeName := goName(named.Name())
 	f := g.file(fileName(e, typeName, "avro"), e.Source)
-	ag := &avroGen{g: g, e: e, f: f, refs: rec.seen}
+	ag := &avroGen{g: g, e: e, f: f, refs: rec.seen, sums: map[*avro.UnionSchema]string{}}
 	if _, err := ag.goType(f, root, named.FullName(), typeName); err != nil {
+		return err
+	}
+	if r, ok := root.(*avro.RecordSchema); ok {
+		for _, fl := range r.Fields() {
+			if n := goName(fl.Name()); n == "AppendAvro" || n == "SchemaFingerprint" {
+				return fmt.Errorf("avro: %s: field %s would hide the generated method %s", r.FullName(), fl.Name(), n)
+			}
+		}
+	}
+	enc, err := ag.encoders(f, root)
+	if err != nil {
 		return err
 	}
 	valueType := typeName
 	if root.Type() == avro.Record {
 		valueType = "*" + typeName
 	}
-	return g.addStub(&stubInfo{
+	si := &stubInfo{
 		e: e, f: f, name: typeName, valueType: valueType, recordName: named.FullName(),
 		canonical: c.Canonical(), fp: serde.Fingerprint(c), refs: rec.seen,
-	})
+	}
+	if err := g.addStub(si); err != nil {
+		return err
+	}
+	if fx, ok := root.(*avro.FixedSchema); !ok || fx.Logical() == nil {
+		enc.entryMethods(root, typeName, si.name)
+	}
+	return nil
 }
 
 // fileFor returns the file a named type goes to: its reference's own file
@@ -290,6 +309,7 @@ func (a *avroGen) sum(f *goFile, u *avro.UnionSchema, path, hint string) (string
 	P("return \"\", nil")
 	P("}")
 	a.g.avroSums = append(a.g.avroSums, name)
+	a.sums[u] = name
 	return "*" + name, nil
 }
 

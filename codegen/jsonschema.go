@@ -616,6 +616,7 @@ func (j *jsonGen) structType(o *jobj, hint string, t *jsType) (*jsType, error) {
 	if j.emitErr != nil {
 		return nil, j.emitErr
 	}
+	j.writeAppendJSON(f, hint, fields) // codegen/jsonenc.go
 	return t, nil
 }
 
@@ -695,7 +696,7 @@ func (m *emitter) field(fl jsField) {
 	ptr := !nilable(t) && (t.nullable || !fl.required)
 	val := expr
 	switch {
-	case ptr && t.kind == kEnum:
+	case ptr && (t.kind == kEnum || t.kind == kTime): // methods are called on it
 		val = "(*" + expr + ")"
 	case ptr && t.kind != kStruct:
 		val = "*" + expr
@@ -823,6 +824,7 @@ func (m *emitter) arrayChecks(t *jsType, expr string, depth int) {
 	if ptr {
 		elem = "(*" + elem + ")"
 	}
+	sub.nilItem(t.elem, elem)
 	sub.checks(t.elem, elem, depth+1)
 	if len(sub.lines) > 0 {
 		m.p("for ", i, " := range ", expr, " {")
@@ -838,6 +840,16 @@ func (m *emitter) arrayChecks(t *jsType, expr string, depth int) {
 }
 
 // mapChecks emits the checks of a map and of its values.
+// nilItem refuses a nil slice or map where the schema wants a non-null
+// array or object (encoding/json would write null there).
+func (m *emitter) nilItem(t *jsType, expr string) {
+	if (t.kind == kArray || t.kind == kMap) && !t.nullable {
+		m.p("if ", expr, " == nil {")
+		m.fail("ErrType", "expected "+map[jsKind]string{kArray: "array", kMap: "object"}[t.kind]+", but got null")
+		m.p("}")
+	}
+}
+
 func (m *emitter) mapChecks(t *jsType, expr string, depth int) {
 	o := t.node
 	if n, ok := intKW(o, "minProperties"); ok {
@@ -857,6 +869,7 @@ func (m *emitter) mapChecks(t *jsType, expr string, depth int) {
 	if ptr {
 		val = "(*" + x + ")"
 	}
+	sub.nilItem(t.elem, val)
 	sub.checks(t.elem, val, depth+1)
 	if len(sub.lines) > 0 {
 		m.p("for ", k, ", ", x, " := range ", expr, " {")

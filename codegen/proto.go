@@ -69,12 +69,14 @@ func (g *generator) protoEntry(ctx context.Context, e *Entry) error {
 	plugin.SupportedEditionsMinimum = internal_gengo.SupportedEditionsMinimum
 	plugin.SupportedEditionsMaximum = internal_gengo.SupportedEditionsMaximum
 	var goType string
+	var rootMsg *protogen.Message
 	for _, f := range plugin.Files {
 		if !f.Generate {
 			continue
 		}
 		if m := findMessage(f.Messages, c.Message().FullName()); m != nil {
 			goType = m.GoIdent.GoName
+			rootMsg = m
 		}
 		if g.done["proto:"+f.Desc.Path()] != "" {
 			continue
@@ -105,11 +107,16 @@ func (g *generator) protoEntry(ctx context.Context, e *Entry) error {
 		return fmt.Errorf("protobuf: message %s not found in the generated files", c.Message().FullName())
 	}
 	f := g.file(fileNameWithout(e, goType, "proto"), e.Source)
-	return g.addStub(&stubInfo{
+	si := &stubInfo{
 		e: e, f: f, name: goType, valueType: "*" + goType, recordName: string(c.Message().FullName()),
 		canonical: c.Canonical(), fp: serde.Fingerprint(c), refs: rec.seen,
 		indexes: append([]int{}, c.MessageIndexes()...), protoFile: fileName,
-	})
+	}
+	if err := g.addStub(si); err != nil {
+		return err
+	}
+	g.protoRoot(f, rootMsg, si.name)
+	return nil
 }
 
 // fileNameWithout is fileName, kept clear of protoc-gen-go's .pb.go names.

@@ -132,3 +132,31 @@ func SelfValidating(v any, fingerprint string) (Validatable, bool) {
 	}
 	return vv, true
 }
+
+// AvroAppender is the seam for the Avro encoders schemagen generates: a
+// generated type's AppendAvro validates the value and appends its Avro
+// binary encoding (no frame) in one pass, with the violations and the
+// bytes of serde/avro's general path. SchemaFingerprint returns the
+// Fingerprint of the schema the type was generated from; a Serializer
+// calls AppendAvro only when it equals the fingerprint of the schema it
+// bound, and takes the general path otherwise.
+type AvroAppender interface {
+	AppendAvro(dst []byte) ([]byte, error)
+	SchemaFingerprint() string
+}
+
+// ProtoAppender is AvroAppender's Protobuf twin: a generated message's
+// AppendProto validates it and appends its deterministic Protobuf
+// encoding (no frame, no message indexes).
+type ProtoAppender interface {
+	AppendProto(dst []byte) ([]byte, error)
+	SchemaFingerprint() string
+}
+
+// JSONAppender is AvroAppender's JSON Schema twin: a generated type's
+// AppendJSON validates the value and appends the bytes encoding/json's
+// Marshal writes for it.
+type JSONAppender interface {
+	AppendJSON(dst []byte) ([]byte, error)
+	SchemaFingerprint() string
+}

@@ -71,6 +71,7 @@ type Serializer struct {
 	cfg     SerializerConfig
 	indexes []byte // precomputed Protobuf message-index bytes, nil otherwise
 	header  Header
+	fp      string // Fingerprint(c): generated encoders are used only for it
 }
 
 // NewSerializer binds c to cfg. For a Protobuf schema (one that implements
@@ -93,7 +94,7 @@ func NewSerializer(c Compiled, cfg SerializerConfig) (*Serializer, error) {
 	default:
 		return nil, fmt.Errorf("serde: unknown framing %d", cfg.Framing)
 	}
-	s := &Serializer{c: c, cfg: cfg}
+	s := &Serializer{c: c, cfg: cfg, fp: Fingerprint(c)}
 	if ix, ok := c.(Indexed); ok {
 		s.indexes = AppendIndexes(nil, ix.MessageIndexes())
 	}
@@ -118,7 +119,18 @@ func (s *Serializer) AppendSerialize(dst []byte, v any) ([]byte, error) {
 		dst = AppendGUIDPrefix(dst, s.cfg.GUID)
 	}
 	dst = append(dst, s.indexes...)
-	out, err := s.c.AppendEncode(dst, v)
+	var out []byte
+	var err error
+	// A type generated from this schema encodes itself.
+	if a, ok := v.(AvroAppender); ok && a.SchemaFingerprint() == s.fp {
+		out, err = a.AppendAvro(dst)
+	} else if a, ok := v.(ProtoAppender); ok && a.SchemaFingerprint() == s.fp {
+		out, err = a.AppendProto(dst)
+	} else if a, ok := v.(JSONAppender); ok && a.SchemaFingerprint() == s.fp {
+		out, err = a.AppendJSON(dst)
+	} else {
+		out, err = s.c.AppendEncode(dst, v)
+	}
 	if err != nil {
 		return dst[:start], Annotate(err, s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
 	}

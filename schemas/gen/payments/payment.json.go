@@ -133,3 +133,47 @@ func (v *Payment) validate(p *jsonschema.Path, errs []error) []error {
 	}
 	return errs
 }
+
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *Payment) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"order_id\":"...)
+		dst = jsonschema.AppendString(dst, v.OrderID)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"amount_cents\":"...)
+		dst = jsonschema.AppendInt(dst, int64(v.AmountCents))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"method\":"...)
+		dst = jsonschema.AppendString(dst, string(v.Method))
+	}
+	if v.Reference != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"reference\":"...)
+		dst = jsonschema.AppendString(dst, (*v.Reference))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *Payment) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
+}

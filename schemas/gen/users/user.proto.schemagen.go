@@ -10,6 +10,7 @@ import (
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/protobuf"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -90,4 +91,91 @@ func UserSpec[K string | []byte]() producer.Spec[K, *User] {
 // bound to its subject.
 func NewUserProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *User], error) {
 	return producer.NewTyped(ctx, p, UserSpec[K]())
+}
+
+// AppendProto validates m against UserSchema and appends its Protobuf
+// encoding (no frame, no message indexes) to dst, in one pass and without
+// reflection: the bytes proto.MarshalOptions{Deterministic: true} writes, the
+// violations serde/protobuf's validator reports. On error dst comes back
+// unchanged. serde.Serializer calls it for values of this type when it binds
+// the schema this type was generated from.
+func (m *User) AppendProto(dst []byte) ([]byte, error) {
+	if m == nil {
+		return dst, nil
+	}
+	var e protobuf.Enc
+	start := len(dst)
+	dst = appendProtoshop_v1_User(dst, m, &e)
+	if err := e.Err(); err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// SchemaFingerprint returns UserFingerprint: serde uses AppendProto
+// only for the schema this type was generated from.
+func (m *User) SchemaFingerprint() string { return UserFingerprint }
+
+// appendProtoshop_v1_User validates m and appends its Protobuf encoding.
+func appendProtoshop_v1_User(dst []byte, m *User, e *protobuf.Enc) []byte {
+	if m.Id != 0 {
+		dst = append(dst, 8)
+		dst = protowire.AppendVarint(dst, uint64(m.Id))
+	}
+	mk := e.Mark()
+	if len(m.Email) > 0 {
+		dst = append(dst, 18)
+		e.CheckUTF8(m.Email)
+		dst = protobuf.AppendString(dst, m.Email)
+	}
+	e.Field(mk, "email")
+	mk = e.Mark()
+	if len(m.Name) > 0 {
+		dst = append(dst, 26)
+		e.CheckUTF8(m.Name)
+		dst = protobuf.AppendString(dst, m.Name)
+	}
+	e.Field(mk, "name")
+	mk = e.Mark()
+	if m.Address != nil {
+		dst = append(dst, 34)
+		{
+			var st int
+			dst, st = protobuf.Begin(dst)
+			if m.Address != nil {
+				dst = appendProtoshop_v1_Address(dst, m.Address, e)
+			}
+			dst = protobuf.End(dst, st)
+		}
+	}
+	e.Field(mk, "address")
+	dst = append(dst, m.unknownFields...)
+	return dst
+}
+
+// appendProtoshop_v1_Address validates m and appends its Protobuf encoding.
+func appendProtoshop_v1_Address(dst []byte, m *Address, e *protobuf.Enc) []byte {
+	mk := e.Mark()
+	if len(m.Street) > 0 {
+		dst = append(dst, 10)
+		e.CheckUTF8(m.Street)
+		dst = protobuf.AppendString(dst, m.Street)
+	}
+	e.Field(mk, "street")
+	mk = e.Mark()
+	if len(m.City) > 0 {
+		dst = append(dst, 18)
+		e.CheckUTF8(m.City)
+		dst = protobuf.AppendString(dst, m.City)
+	}
+	e.Field(mk, "city")
+	mk = e.Mark()
+	if len(m.Country) > 0 {
+		dst = append(dst, 26)
+		e.CheckUTF8(m.Country)
+		dst = protobuf.AppendString(dst, m.Country)
+	}
+	e.Field(mk, "country")
+	dst = append(dst, m.unknownFields...)
+	return dst
 }

@@ -297,3 +297,150 @@ type Payment struct {
 	// History is field history.
 	History []*PaymentHistoryItem `avro:"history"`
 }
+
+// appendAvro validates v and appends its Avro encoding: the work of AppendAvro.
+func (v *Card) appendAvro(dst []byte, e *avro.Enc) []byte {
+	m := e.Mark()
+	dst = e.AppendString(dst, v.Last4)
+	e.Field(m, "last4")
+	dst = avro.AppendInt(dst, v.ExpiryMonth)
+	m = e.Mark()
+	dst = e.AppendUUID(dst, v.Token)
+	e.Field(m, "token")
+	return dst
+}
+
+// appendAvro validates v and appends its Avro encoding: the work of AppendAvro.
+func (v *BankTransfer) appendAvro(dst []byte, e *avro.Enc) []byte {
+	m := e.Mark()
+	dst = e.AppendString(dst, v.Iban)
+	e.Field(m, "iban")
+	return dst
+}
+
+// appendAvro validates the branch that is set and appends its index and value.
+func (u *PaymentMethod) appendAvro(dst []byte, e *avro.Enc) []byte {
+	if u == nil {
+		e.Null("union [shop.pay.Card, shop.pay.BankTransfer, string]")
+		return dst
+	}
+	switch v := u.Value.(type) {
+	case Card:
+		dst = append(dst, 0)
+		dst = v.appendAvro(dst, e)
+	case BankTransfer:
+		dst = append(dst, 2)
+		dst = v.appendAvro(dst, e)
+	case PaymentMethodString:
+		dst = append(dst, 4)
+		dst = e.AppendString(dst, string(v))
+	case nil:
+		e.Null("union [shop.pay.Card, shop.pay.BankTransfer, string]")
+	}
+	return dst
+}
+
+// appendAvro checks that v is a symbol and appends its index.
+func (v Channel) appendAvro(dst []byte, e *avro.Enc) []byte {
+	switch v {
+	case ChannelWeb:
+		return append(dst, 0)
+	case ChannelStore:
+		return append(dst, 2)
+	}
+	e.BadEnum(string(v), "enum shop.pay.Channel")
+	return dst
+}
+
+// appendAvro validates the branch that is set and appends its index and value.
+func (u *PaymentReference) appendAvro(dst []byte, e *avro.Enc) []byte {
+	if u == nil {
+		return append(dst, 0)
+	}
+	switch v := u.Value.(type) {
+	case PaymentReferenceLong:
+		dst = append(dst, 2)
+		dst = avro.AppendLong(dst, int64(v))
+	case PaymentReferenceString:
+		dst = append(dst, 4)
+		dst = e.AppendString(dst, string(v))
+	case Channel:
+		dst = append(dst, 6)
+		dst = v.appendAvro(dst, e)
+	case nil:
+		e.NoBranch("union [null, long, string, shop.pay.Channel]")
+	}
+	return dst
+}
+
+// appendAvro validates the branch that is set and appends its index and value.
+func (u *PaymentHistoryItem) appendAvro(dst []byte, e *avro.Enc) []byte {
+	if u == nil {
+		e.Null("union [int, shop.pay.Card]")
+		return dst
+	}
+	switch v := u.Value.(type) {
+	case PaymentHistoryItemInt:
+		dst = append(dst, 0)
+		dst = avro.AppendInt(dst, int32(v))
+	case Card:
+		dst = append(dst, 2)
+		dst = v.appendAvro(dst, e)
+	case nil:
+		e.Null("union [int, shop.pay.Card]")
+	}
+	return dst
+}
+
+// appendAvro validates v and appends its Avro encoding: the work of AppendAvro.
+func (v *Payment) appendAvro(dst []byte, e *avro.Enc) []byte {
+	m := e.Mark()
+	dst = e.AppendString(dst, v.ID)
+	e.Field(m, "id")
+	m = e.Mark()
+	dst = v.Method.appendAvro(dst, e)
+	e.Field(m, "method")
+	m = e.Mark()
+	dst = v.Reference.appendAvro(dst, e)
+	e.Field(m, "reference")
+	m = e.Mark()
+	if n0 := len(v.History); n0 > 0 {
+		for i0 := 0; i0 < n0; i0 += 100 {
+			end0 := min(i0+100, n0)
+			st0 := len(dst)
+			dst = avro.BlockStart(dst)
+			for j0 := i0; j0 < end0; j0++ {
+				m0 := e.Mark()
+				dst = v.History[j0].appendAvro(dst, e)
+				e.Index(m0, j0)
+			}
+			dst = avro.BlockEnd(dst, st0, end0-i0)
+		}
+	}
+	dst = append(dst, 0)
+	e.Field(m, "history")
+	return dst
+}
+
+// AppendAvro validates v against PaymentSchema and appends its Avro
+// binary encoding (no frame) to dst, in one pass and without reflection: the
+// bytes hamba/avro writes, the violations serde/avro's validator reports. On
+// error dst comes back unchanged. serde.Serializer calls it for values of
+// this type when it binds the schema this type was generated from.
+func (v *Payment) AppendAvro(dst []byte) ([]byte, error) {
+	var e avro.Enc
+	start := len(dst)
+	if v == nil {
+		e.NilRecord("record shop.pay.Payment")
+	} else {
+		dst = v.appendAvro(dst, &e)
+	}
+	if err := e.Err(); err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// SchemaFingerprint returns PaymentFingerprint: serde uses AppendAvro
+// only for the schema this type was generated from.
+func (v *Payment) SchemaFingerprint() string { return PaymentFingerprint }

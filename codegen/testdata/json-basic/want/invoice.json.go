@@ -104,6 +104,44 @@ func (v *InvoiceCustomer) validate(p *jsonschema.Path, errs []error) []error {
 	return errs
 }
 
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *InvoiceCustomer) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"name\":"...)
+		dst = jsonschema.AppendString(dst, v.Name)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"email\":"...)
+		dst = jsonschema.AppendString(dst, v.Email)
+	}
+	if v.Vip != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"vip\":"...)
+		dst = jsonschema.AppendBool(dst, (*v.Vip))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *InvoiceCustomer) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
+}
+
 // InvoiceStatus is the string enum at invoice.json#/properties/status: one of the InvoiceStatus constants.
 type InvoiceStatus string
 
@@ -186,6 +224,61 @@ func (v *InvoiceLinesItem) validate(p *jsonschema.Path, errs []error) []error {
 		}
 	}
 	return errs
+}
+
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *InvoiceLinesItem) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"sku\":"...)
+		dst = jsonschema.AppendString(dst, v.SKU)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"quantity\":"...)
+		dst = jsonschema.AppendInt(dst, int64(v.Quantity))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"unit_price\":"...)
+		dst = jsonschema.AppendFloat(dst, float64(v.UnitPrice))
+	}
+	if len(v.Tags) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"tags\":"...)
+		if v.Tags == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Tags {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, v.Tags[i0])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *InvoiceLinesItem) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
 }
 
 // Invoice is the object at invoice.json#.
@@ -306,4 +399,110 @@ func (v *Invoice) validate(p *jsonschema.Path, errs []error) []error {
 		}
 	}
 	return errs
+}
+
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *Invoice) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"id\":"...)
+		dst = jsonschema.AppendString(dst, v.ID)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"customer\":"...)
+		dst = v.Customer.appendJSON(dst)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"status\":"...)
+		dst = jsonschema.AppendString(dst, string(v.Status))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"issued_at\":"...)
+		dst = jsonschema.AppendTime(dst, v.IssuedAt)
+	}
+	if v.Due != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"due\":"...)
+		dst = jsonschema.AppendString(dst, (*v.Due))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"lines\":"...)
+		if v.Lines == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Lines {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.Lines[i0].appendJSON(dst)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.Currency != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"currency\":"...)
+		dst = jsonschema.AppendString(dst, (*v.Currency))
+	}
+	if v.Discount != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"discount\":"...)
+		dst = jsonschema.AppendFloat(dst, float64((*v.Discount)))
+	}
+	if len(v.Notes) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"notes\":"...)
+		if v.Notes == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.Notes, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.Notes[k0]
+				dst = jsonschema.AppendString(dst, e0)
+			}
+			dst = append(dst, '}')
+		}
+	}
+	if v.Version != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"version\":"...)
+		dst = jsonschema.AppendInt(dst, int64((*v.Version)))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *Invoice) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
 }

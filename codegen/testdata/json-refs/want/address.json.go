@@ -46,3 +46,41 @@ func (v *Address) validate(p *jsonschema.Path, errs []error) []error {
 	}
 	return errs
 }
+
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *Address) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"street\":"...)
+		dst = jsonschema.AppendString(dst, v.Street)
+	}
+	if v.City != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"city\":"...)
+		dst = jsonschema.AppendString(dst, (*v.City))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"country\":"...)
+		dst = jsonschema.AppendString(dst, v.Country)
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *Address) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
+}

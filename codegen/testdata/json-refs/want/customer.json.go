@@ -133,6 +133,44 @@ func (v *Contact) validate(p *jsonschema.Path, errs []error) []error {
 	return errs
 }
 
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *Contact) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"kind\":"...)
+		dst = jsonschema.AppendString(dst, string(v.Kind))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"value\":"...)
+		dst = jsonschema.AppendString(dst, v.Value)
+	}
+	if v.Preferred != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"preferred\":"...)
+		dst = jsonschema.AppendBool(dst, (*v.Preferred))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *Contact) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
+}
+
 // Tier is the string enum at customer.json#/definitions/tier: one of the Tier constants.
 type Tier string
 
@@ -204,4 +242,65 @@ func (v *Customer) validate(p *jsonschema.Path, errs []error) []error {
 		}
 	}
 	return errs
+}
+
+// appendJSON appends v's JSON encoding: what encoding/json's Marshal writes.
+func (v *Customer) appendJSON(dst []byte) []byte {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"id\":"...)
+		dst = jsonschema.AppendInt(dst, int64(v.ID))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"billing\":"...)
+		dst = v.Billing.appendJSON(dst)
+	}
+	if v.Shipping != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"shipping\":"...)
+		dst = v.Shipping.appendJSON(dst)
+	}
+	if len(v.Contacts) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"contacts\":"...)
+		if v.Contacts == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Contacts {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = v.Contacts[i0].appendJSON(dst)
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.Tier != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"tier\":"...)
+		dst = jsonschema.AppendString(dst, string((*v.Tier)))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}')
+}
+
+// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst without reflection. On error dst
+// comes back unchanged. serde.Serializer calls it for values of this type when
+// it binds the schema this type was generated from.
+func (v *Customer) AppendJSON(dst []byte) ([]byte, error) {
+	if err := v.Validate(); err != nil {
+		return dst, err
+	}
+	return v.appendJSON(dst), nil
 }

@@ -5,11 +5,13 @@ package protobasic
 
 import (
 	"context"
+	"unicode/utf8"
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/protobuf"
+	"google.golang.org/protobuf/encoding/protowire"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -83,4 +85,109 @@ func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 // bound to its subject.
 func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Order], error) {
 	return producer.NewTyped(ctx, p, OrderSpec[K]())
+}
+
+// AppendProto validates m against OrderSchema and appends its Protobuf
+// encoding (no frame, no message indexes) to dst, in one pass and without
+// reflection: the bytes proto.MarshalOptions{Deterministic: true} writes, the
+// violations serde/protobuf's validator reports. On error dst comes back
+// unchanged. serde.Serializer calls it for values of this type when it binds
+// the schema this type was generated from.
+func (m *Order) AppendProto(dst []byte) ([]byte, error) {
+	if m == nil {
+		return dst, nil
+	}
+	var e protobuf.Enc
+	start := len(dst)
+	dst = appendProtoshop_basic_v1_Order(dst, m, &e)
+	if err := e.Err(); err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// SchemaFingerprint returns OrderFingerprint: serde uses AppendProto
+// only for the schema this type was generated from.
+func (m *Order) SchemaFingerprint() string { return OrderFingerprint }
+
+// appendProtoshop_basic_v1_Order validates m and appends its Protobuf encoding.
+func appendProtoshop_basic_v1_Order(dst []byte, m *Order, e *protobuf.Enc) []byte {
+	mk := e.Mark()
+	if len(m.Id) > 0 {
+		dst = append(dst, 10)
+		e.CheckUTF8(m.Id)
+		dst = protobuf.AppendString(dst, m.Id)
+	}
+	e.Field(mk, "id")
+	if m.Status != 0 {
+		dst = append(dst, 16)
+		dst = protowire.AppendVarint(dst, uint64(m.Status))
+	}
+	mk = e.Mark()
+	for i, v := range m.Items {
+		mi := e.Mark()
+		dst = append(dst, 26)
+		{
+			var st int
+			dst, st = protobuf.Begin(dst)
+			if v != nil {
+				dst = appendProtoshop_basic_v1_Order_Item(dst, v, e)
+			}
+			dst = protobuf.End(dst, st)
+		}
+		e.Index(mi, i)
+	}
+	e.Field(mk, "items")
+	mk = e.Mark()
+	if len(m.Attributes) > 0 {
+		var kb [16]string
+		for _, k := range protobuf.SortedKeys(m.Attributes, kb[:0]) {
+			v := m.Attributes[k]
+			mi := e.Mark()
+			if !utf8.ValidString(k) {
+				e.BadKey()
+			}
+			dst = append(dst, 34)
+			var st int
+			dst, st = protobuf.Begin(dst)
+			dst = append(dst, 10)
+			dst = protobuf.AppendString(dst, k)
+			dst = append(dst, 18)
+			e.CheckUTF8(v)
+			dst = protobuf.AppendString(dst, v)
+			dst = protobuf.End(dst, st)
+			e.Key(mi, k)
+		}
+	}
+	e.Field(mk, "attributes")
+	mk = e.Mark()
+	if m.Note != nil {
+		dst = append(dst, 42)
+		e.CheckUTF8((*m.Note))
+		dst = protobuf.AppendString(dst, (*m.Note))
+	}
+	e.Field(mk, "note")
+	if m.Sequence != 0 {
+		dst = append(dst, 48)
+		dst = protowire.AppendVarint(dst, uint64(m.Sequence))
+	}
+	dst = append(dst, m.unknownFields...)
+	return dst
+}
+
+// appendProtoshop_basic_v1_Order_Item validates m and appends its Protobuf encoding.
+func appendProtoshop_basic_v1_Order_Item(dst []byte, m *Order_Item, e *protobuf.Enc) []byte {
+	mk := e.Mark()
+	if len(m.Sku) > 0 {
+		dst = append(dst, 10)
+		e.CheckUTF8(m.Sku)
+		dst = protobuf.AppendString(dst, m.Sku)
+	}
+	e.Field(mk, "sku")
+	if m.Quantity != 0 {
+		dst = append(dst, 16)
+		dst = protowire.AppendVarint(dst, uint64(m.Quantity))
+	}
+	dst = append(dst, m.unknownFields...)
+	return dst
 }

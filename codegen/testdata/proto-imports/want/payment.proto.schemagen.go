@@ -11,6 +11,8 @@ import (
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/protobuf"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -87,4 +89,101 @@ func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
 // bound to its subject.
 func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Producer) (*producer.Typed[K, *Payment], error) {
 	return producer.NewTyped(ctx, p, PaymentSpec[K]())
+}
+
+// AppendProto validates m against PaymentSchema and appends its Protobuf
+// encoding (no frame, no message indexes) to dst, in one pass and without
+// reflection: the bytes proto.MarshalOptions{Deterministic: true} writes, the
+// violations serde/protobuf's validator reports. On error dst comes back
+// unchanged. serde.Serializer calls it for values of this type when it binds
+// the schema this type was generated from.
+func (m *Payment) AppendProto(dst []byte) ([]byte, error) {
+	if m == nil {
+		return dst, nil
+	}
+	var e protobuf.Enc
+	start := len(dst)
+	dst = appendProtoshop_payments_v1_Payment(dst, m, &e)
+	if err := e.Err(); err != nil {
+		return dst[:start], err
+	}
+	return dst, nil
+}
+
+// SchemaFingerprint returns PaymentFingerprint: serde uses AppendProto
+// only for the schema this type was generated from.
+func (m *Payment) SchemaFingerprint() string { return PaymentFingerprint }
+
+// appendProtoshop_payments_v1_Payment validates m and appends its Protobuf encoding.
+func appendProtoshop_payments_v1_Payment(dst []byte, m *Payment, e *protobuf.Enc) []byte {
+	mk := e.Mark()
+	if len(m.OrderId) > 0 {
+		dst = append(dst, 10)
+		e.CheckUTF8(m.OrderId)
+		dst = protobuf.AppendString(dst, m.OrderId)
+	}
+	e.Field(mk, "order_id")
+	mk = e.Mark()
+	if m.Amount != nil {
+		dst = append(dst, 18)
+		{
+			var st int
+			dst, st = protobuf.Begin(dst)
+			if m.Amount != nil {
+				dst = appendProtoshop_common_v1_Money(dst, m.Amount, e)
+			}
+			dst = protobuf.End(dst, st)
+		}
+	}
+	e.Field(mk, "amount")
+	mk = e.Mark()
+	if m.PaidAt != nil {
+		dst = append(dst, 26)
+		{
+			var st int
+			dst, st = protobuf.Begin(dst)
+			if m.PaidAt != nil {
+				dst = appendProtogoogle_protobuf_Timestamp(dst, m.PaidAt, e)
+			}
+			dst = protobuf.End(dst, st)
+		}
+	}
+	e.Field(mk, "paid_at")
+	dst = append(dst, m.unknownFields...)
+	return dst
+}
+
+// appendProtoshop_common_v1_Money validates m and appends its Protobuf encoding.
+func appendProtoshop_common_v1_Money(dst []byte, m *Money, e *protobuf.Enc) []byte {
+	mk := e.Mark()
+	if len(m.Currency) > 0 {
+		dst = append(dst, 10)
+		e.CheckUTF8(m.Currency)
+		dst = protobuf.AppendString(dst, m.Currency)
+	}
+	e.Field(mk, "currency")
+	if m.Units != 0 {
+		dst = append(dst, 16)
+		dst = protowire.AppendVarint(dst, uint64(m.Units))
+	}
+	if m.Nanos != 0 {
+		dst = append(dst, 24)
+		dst = protowire.AppendVarint(dst, uint64(m.Nanos))
+	}
+	dst = append(dst, m.unknownFields...)
+	return dst
+}
+
+// appendProtogoogle_protobuf_Timestamp validates m and appends its Protobuf encoding.
+func appendProtogoogle_protobuf_Timestamp(dst []byte, m *timestamppb.Timestamp, e *protobuf.Enc) []byte {
+	if m.Seconds != 0 {
+		dst = append(dst, 8)
+		dst = protowire.AppendVarint(dst, uint64(m.Seconds))
+	}
+	if m.Nanos != 0 {
+		dst = append(dst, 16)
+		dst = protowire.AppendVarint(dst, uint64(m.Nanos))
+	}
+	dst = append(dst, m.ProtoReflect().GetUnknown()...)
+	return dst
 }
