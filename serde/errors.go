@@ -56,6 +56,10 @@ var (
 	ErrEncode = errors.New("encode failed")
 	// ErrDecode means bytes could not be decoded with the schema.
 	ErrDecode = errors.New("decode failed")
+	// ErrRule means a value breaks a data-contract rule: a domain rule of
+	// the schema's ruleSet, an inline confluent:rules entry, or a
+	// buf.validate constraint. The *ValidationError names the rule.
+	ErrRule = errors.New("rule violated")
 
 	// Schema errors.
 
@@ -82,6 +86,9 @@ type ValidationError struct {
 	Path string
 	// Reason says what is wrong, like "expected long, got string".
 	Reason string
+	// Rule, RuleExpr and RuleDoc name the data-contract rule a value
+	// broke (Err is then ErrRule): its name, its expression and its doc.
+	Rule, RuleExpr, RuleDoc string
 	// Err is the sentinel naming the rule.
 	Err error
 }

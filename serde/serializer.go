@@ -61,6 +61,9 @@ type SerializerConfig struct {
 	GUID    [16]byte
 	Role    Role
 	Framing Framing
+	// Contract, when set, checks every value that passed the types
+	// against the schema's data-contract rules (see serde/contract).
+	Contract Contract
 }
 
 // Serializer validates, encodes and frames values for one subject. All of
@@ -119,6 +122,9 @@ func (s *Serializer) AppendSerialize(dst []byte, v any) ([]byte, error) {
 	}
 	dst = append(dst, s.indexes...)
 	out, err := s.c.AppendEncode(dst, v)
+	if err == nil && s.cfg.Contract != nil {
+		err = s.cfg.Contract.Check(v, out[len(dst):])
+	}
 	if err != nil {
 		return dst[:start], Annotate(err, s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
 	}
