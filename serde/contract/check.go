@@ -196,17 +196,17 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 	if v == nil || n == nil || r.stop || depth > maxDepth {
 		return
 	}
+	if p == nil {
+		for _, ip := range r.ct.inline[n] {
+			r.act = vars{this: v}
+			r.eval(ip)
+		}
+	}
 	switch n.Kind {
 	case serde.RuleRecord:
 		m, ok := v.(map[string]any)
 		if !ok {
 			return
-		}
-		if p == nil {
-			for _, ip := range r.ct.inline[n] {
-				r.act = vars{this: m}
-				r.eval(ip)
-			}
 		}
 		metas := r.ct.fields[n]
 		for i := range n.Fields {
