@@ -104,7 +104,7 @@ func TestBindErrors(t *testing.T) {
 	c := compilePerson(t)
 	tests := []struct {
 		name, rule, want string
-		r               serde.Rule
+		r                serde.Rule
 	}{
 		{name: "syntax", r: cond("broken", "message.age >="), want: "Syntax error"},
 		{name: "undeclared", r: cond("unknownVar", "msg.age > 1"), want: "undeclared reference to 'msg'"},
