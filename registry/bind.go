@@ -197,15 +197,22 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		c.cache.fps[reg.ID] = regFP
 		c.cache.mu.Unlock()
 	}
-	if localFP == regFP && refsAgree(local.References, reg.Schema.References) {
+	// A local schema that declares a rule set must find the same one
+	// registered; one that declares none takes the registry's.
+	sameRules := local.RuleSet == nil || sameRuleSet(local.RuleSet, reg.Schema.RuleSet)
+	if localFP == regFP && refsAgree(local.References, reg.Schema.References) && sameRules {
 		return reg, nil
 	}
-	de := &DriftError{Subject: subject, Registered: reg, LocalFingerprint: localFP, RegisteredFingerprint: regFP}
+	de := &DriftError{Subject: subject, Registered: reg, LocalFingerprint: localFP, RegisteredFingerprint: regFP, RuleSetDiffers: !sameRules}
+	if drift == DriftAllowIfCompatible && localFP == regFP && refsAgree(local.References, reg.Schema.References) {
+		drift = DriftWarn // only the rules differ: the registered ones are enforced
+	}
 	switch drift {
 	case DriftWarn:
 		c.log.LogAttrs(ctx, slog.LevelWarn, "registry: local schema differs from registered schema; using the registered schema",
 			slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),
-			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP))
+			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP),
+			slog.Bool("rule_set_differs", !sameRules))
 		return reg, nil
 	case DriftAllowIfCompatible:
 		ak := allowKey{reg.ID, localFP}
