@@ -12,6 +12,7 @@ import (
 
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/contract"
 	"github.com/schemagen/schemagen/serde/formats"
 )
 
@@ -229,6 +230,7 @@ func bind(ctx context.Context, reg *registry.Client, b binding) (*serde.Serializ
 		return nil, fail(err)
 	}
 	id, guid := b.id, b.guid
+	rules := c.Schema() // the data contract: the registered one when there is a registry
 	if reg == nil {
 		if id <= 0 && guid == ([16]byte{}) {
 			return nil, fail(fmt.Errorf("no schema ID: pin one with Spec.%sSchemaID or give the producer a Registry", rolePrefix(b.role)))
@@ -251,6 +253,9 @@ func bind(ctx context.Context, reg *registry.Client, b binding) (*serde.Serializ
 			return nil, fail(err)
 		}
 		id = ss.ID
+		if ss.Schema.RuleSet != nil || ss.Schema.Metadata != nil {
+			rules = ss.Schema
+		}
 		if ss.GUID != "" {
 			if guid, err = parseGUID(ss.GUID); err != nil {
 				return nil, fail(err)
@@ -271,9 +276,17 @@ func bind(ctx context.Context, reg *registry.Client, b binding) (*serde.Serializ
 			}
 		}
 	}
-	ser, err := serde.NewSerializer(c, serde.SerializerConfig{
+	ct, err := contract.New(c, rules.RuleSet, rules.Metadata)
+	if err != nil {
+		return nil, fail(err)
+	}
+	cfg := serde.SerializerConfig{
 		Topic: b.topic, Subject: b.subject, ID: id, GUID: guid, Role: b.role, Framing: b.framing,
-	})
+	}
+	if ct.Len() > 0 {
+		cfg.Contract = ct
+	}
+	ser, err := serde.NewSerializer(c, cfg)
 	if err != nil {
 		return nil, fail(err)
 	}
