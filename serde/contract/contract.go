@@ -86,7 +86,10 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 	case c.Format() == serde.Protobuf:
 		ps, ok := c.(protoSchema)
 		if !ok {
-			return nil, fmt.Errorf("%w: %T offers no message descriptor", ErrRuleSet, c)
+			if rs != nil && len(rs.DomainRules) > 0 {
+				return nil, fmt.Errorf("%w: %T offers no message descriptor for its rules", ErrRuleSet, c)
+			}
+			return ct, nil
 		}
 		ct.msg = ps.Message()
 		msgType = cel.ObjectType(string(ct.msg.FullName()))
@@ -96,7 +99,12 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 	default:
 		t, ok := c.(serde.RuleTarget)
 		if !ok {
-			return nil, fmt.Errorf("%w: %T offers no rule tree", ErrRuleSet, c)
+			// A schema type of the user's own: nothing inline to find,
+			// and no way to run domain rules on its values.
+			if rs != nil && len(rs.DomainRules) > 0 {
+				return nil, fmt.Errorf("%w: %T offers no rule tree for its rules", ErrRuleSet, c)
+			}
+			return ct, nil
 		}
 		ct.target = t
 		if ct.root, err = t.RuleTree(); err != nil {
