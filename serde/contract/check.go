@@ -69,7 +69,7 @@ type run struct {
 // *DLQError for a rule whose onFailure is DLQ), or errors.Join of several.
 // It compiles nothing.
 func (ct *Contract) Check(v any, payload []byte) error {
-	if len(ct.domain) == 0 && !ct.hasInline {
+	if len(ct.domain) == 0 && !ct.hasInline && ct.pv == nil {
 		return nil
 	}
 	r := &run{ct: ct}
@@ -79,7 +79,13 @@ func (ct *Contract) Check(v any, payload []byte) error {
 			return serde.Violation("", serde.ErrType, "expected a proto.Message, got %T", v)
 		}
 		m := pm.ProtoReflect()
+		if ct.pv != nil {
+			r.protovalidate(pm)
+		}
 		for _, p := range ct.domain {
+			if r.stop {
+				break
+			}
 			if p.field {
 				r.protoFields(p, m, 0)
 			} else {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"buf.build/go/protovalidate"
 	"cel.dev/cel-go/cel"
 	"google.golang.org/protobuf/reflect/protoreflect"
 
@@ -27,6 +28,7 @@ type Contract struct {
 
 	// Protobuf.
 	msg       protoreflect.MessageDescriptor
+	pv        protovalidate.Validator // nil when the schema has no buf.validate constraints
 	protoTags map[protoreflect.FieldDescriptor][]string
 
 	domain    []*program
@@ -94,6 +96,11 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 		ct.msg = ps.Message()
 		msgType = cel.ObjectType(string(ct.msg.FullName()))
 		typeOpts = append(typeOpts, cel.TypeDescs(ct.msg.ParentFile()))
+		if bv, ok := c.(bufValidated); ok && bv.ImportsBufValidate() {
+			if ct.pv, err = newProtovalidate(ct.msg, cfg.failFast); err != nil {
+				return nil, err
+			}
+		}
 		ct.protoTags = map[protoreflect.FieldDescriptor][]string{}
 		protoFieldTags(ct.msg, tg, ct.protoTags, map[protoreflect.FullName]bool{})
 	default:
@@ -347,6 +354,9 @@ func protoFieldTags(md protoreflect.MessageDescriptor, tg *tagger, out map[proto
 // Len returns how many rules Check enforces: domain rules and inline rules.
 func (ct *Contract) Len() int {
 	n := len(ct.domain)
+	if ct.pv != nil {
+		n++ // buf.validate constraints, counted as one rule
+	}
 	for _, ps := range ct.inline {
 		n += len(ps)
 	}
