@@ -2,6 +2,7 @@ package contract_test
 
 import (
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/schemagen/schemagen/serde"
@@ -66,3 +67,19 @@ func checkViolations(t *testing.T, out []byte, err error, wants []want) {
 		}
 	}
 }
+
+type stringReaderT struct {
+	s string
+	i int
+}
+
+func (r *stringReaderT) Read(p []byte) (int, error) {
+	if r.i >= len(r.s) {
+		return 0, io.EOF
+	}
+	n := copy(p, r.s[r.i:])
+	r.i += n
+	return n, nil
+}
+
+func stringReader(s string) io.Reader { return &stringReaderT{s: s} }
