@@ -3,6 +3,7 @@ package producer_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
@@ -59,5 +60,74 @@ func TestContractBindFails(t *testing.T) {
 	var ce *contract.CompileError
 	if !errors.As(err, &ce) || ce.Rule != "broken" || !errors.Is(err, producer.ErrSchemaBinding) {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// A record breaking a DLQ rule lands once on the rule's dead-letter topic
+// with Java DlqAction's headers; one breaking an ERROR rule is returned to
+// the caller and written nowhere; one breaking a NONE rule is sent.
+func TestContractActions(t *testing.T) {
+	reg := registrytest.New(t)
+	rc := newRegistry(t, reg.URL())
+	ctx := context.Background()
+	rules := &serde.RuleSet{DomainRules: []serde.Rule{
+		{Name: "adult", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >= 18", OnFailure: "DLQ",
+			Params: map[string]string{producer.ParamDLQTopic: "people-dlq"}},
+		{Name: "named", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "size(message.name) > 0"},
+		{Name: "notBob", Kind: "CONDITION", Mode: "WRITEREAD", Type: "CEL", Expr: "message.name != 'bob'", OnFailure: "NONE,ERROR"},
+	}}
+	if _, err := rc.Register(ctx, "people-value", serde.Schema{Format: serde.Avro, Text: userV1, RuleSet: rules}); err != nil {
+		t.Fatal(err)
+	}
+	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
+	p := newProducer(t, c, producer.Registry(rc))
+	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: avroSerde(userV1), Source: registry.UseLatest(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// NONE: sent.
+	if _, err := typed.ProduceSync(ctx, nil, &user{Name: "bob", Age: 40}); err != nil {
+		t.Fatalf("NONE rule: %v", err)
+	}
+	// ERROR: returned, not written.
+	_, err = typed.ProduceSync(ctx, nil, &user{Name: "", Age: 40})
+	if vs := serde.Violations(err); !errors.Is(err, serde.ErrRule) || len(vs) != 1 || vs[0].Rule != "named" {
+		t.Fatalf("ERROR rule: %v", err)
+	}
+	// DLQ: to people-dlq, and the caller learns it was rejected.
+	_, err = typed.ProduceSync(ctx, []byte("k7"), &user{Name: "kid", Age: 7})
+	var de *contract.DLQError
+	if !errors.As(err, &de) || de.Rule.Name != "adult" {
+		t.Fatalf("DLQ rule: %v", err)
+	}
+	// Both an ERROR and a DLQ violation: ERROR wins, nothing is written.
+	if _, err = typed.ProduceSync(ctx, nil, &user{Name: "", Age: 7}); !errors.Is(err, serde.ErrRule) {
+		t.Fatalf("ERROR and DLQ: %v", err)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	main := consumeAll(t, c, "people")
+	if len(main) != 1 {
+		t.Fatalf("%d records on people, want 1 (the NONE one)", len(main))
+	}
+	dlq := consumeAll(t, c, "people-dlq")
+	if len(dlq) != 1 {
+		t.Fatalf("%d records on people-dlq, want 1", len(dlq))
+	}
+	r := dlq[0]
+	if string(r.Key) != "k7" {
+		t.Errorf("key %q", r.Key)
+	}
+	for k, want := range map[string]string{
+		producer.HeaderRuleName: "adult", producer.HeaderRuleMode: "WRITE", producer.HeaderRuleSubject: "people-value",
+		producer.HeaderRuleTopic: "people", producer.HeaderDLTTopic: "people",
+	} {
+		if got := header(r, k); len(got) != 1 || got[0] != want {
+			t.Errorf("header %s = %q, want %q", k, got, want)
+		}
+	}
+	if got := header(r, producer.HeaderRuleException); len(got) != 1 || !strings.Contains(got[0], `breaks rule "adult"`) {
+		t.Errorf("exception header %q", got)
 	}
 }
