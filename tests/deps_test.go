@@ -72,8 +72,10 @@ var rules = []struct {
 		forbidden: []string{"producer", "registry", "codegen", "cmd"},
 	},
 	{
-		name:      "the formats never import serde/contract: the rule engine (cel-go) stays out of the codecs",
-		from:      func(p string) bool { return under(p, "serde/avro") || under(p, "serde/protobuf") || under(p, "serde/jsonschema") },
+		name: "the formats never import serde/contract: the rule engine (cel-go) stays out of the codecs",
+		from: func(p string) bool {
+			return under(p, "serde/avro") || under(p, "serde/protobuf") || under(p, "serde/jsonschema")
+		},
 		forbidden: []string{"serde/contract"},
 	},
 	{
