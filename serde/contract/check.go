@@ -135,9 +135,11 @@ func (r *run) eval(p *program) {
 		// A false or failing guard skips the rule, as in Confluent's
 		// executors; any other result lets it run.
 		if out, _, err := p.guard.Eval(&r.act); err != nil || out == types.False {
+			p.stats.skips.Add(1)
 			return
 		}
 	}
+	p.stats.executions.Add(1)
 	out, _, err := p.expr.Eval(&r.act)
 	var reason string
 	switch {
@@ -152,8 +154,10 @@ func (r *run) eval(p *program) {
 	case types.IsError(out):
 		reason = fmt.Sprintf("rule %q could not be evaluated: %v", p.rule.Name, out)
 	default:
+		p.stats.successes.Add(1)
 		return // true, or (as in Confluent's clients) a result that is not a bool
 	}
+	p.stats.failures.Add(1)
 	if p.action == "NONE" {
 		return
 	}

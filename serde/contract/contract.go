@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"buf.build/go/protovalidate"
 	"cel.dev/cel-go/cel"
@@ -32,6 +33,8 @@ type Contract struct {
 	protoTags map[protoreflect.FieldDescriptor][]string
 
 	domain    []*program
+	all       []*program // every compiled rule, for Stats
+	pvStats   counters
 	hasInline bool
 	kept      []serde.Rule
 }
@@ -50,6 +53,14 @@ type program struct {
 	guard  cel.Program
 	expr   cel.Program
 	action string // ERROR, NONE or DLQ, for a write
+	stats  counters
+}
+
+// counters count one rule's evaluations; padded so that two rules'
+// counters do not share a cache line.
+type counters struct {
+	executions, successes, failures, skips atomic.Uint64
+	_                                      [32]byte
 }
 
 // protoSchema is what a Protobuf compiled schema offers (serde/protobuf's
@@ -213,6 +224,7 @@ func (ct *Contract) compileRuleSet(rs *serde.RuleSet, domainEnv, fieldEnv *cel.E
 			return err
 		}
 		ct.domain = append(ct.domain, p)
+		ct.all = append(ct.all, p)
 	}
 	return nil
 }
@@ -287,6 +299,7 @@ func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, t
 			}
 			p.action = "ERROR"
 			ps = append(ps, p)
+			ct.all = append(ct.all, p)
 			ct.hasInline = true
 		}
 		return ps, nil
@@ -366,6 +379,34 @@ func (ct *Contract) Len() int {
 		}
 	}
 	return n
+}
+
+// RuleStats counts one rule's evaluations since New: Executions (each
+// value a rule judged: once per record for CEL and inline record rules,
+// once per selected field for CEL_FIELD), Successes, Failures (whatever the
+// action, NONE included) and Skips (a false or failing guard). The
+// buf.validate constraints count as one rule named "buf.validate", once
+// per record.
+type RuleStats struct {
+	Name                                   string
+	Executions, Successes, Failures, Skips uint64
+}
+
+// Stats returns every enforced rule's counts, domain rules first, in
+// rule-set order, then inline rules in schema order.
+func (ct *Contract) Stats() []RuleStats {
+	out := make([]RuleStats, 0, len(ct.all)+1)
+	add := func(name string, c *counters) {
+		out = append(out, RuleStats{Name: name, Executions: c.executions.Load(), Successes: c.successes.Load(),
+			Failures: c.failures.Load(), Skips: c.skips.Load()})
+	}
+	if ct.pv != nil {
+		add("buf.validate", &ct.pvStats)
+	}
+	for _, p := range ct.all {
+		add(p.rule.Name, &p.stats)
+	}
+	return out
 }
 
 // Kept returns the rules parsed but not enforced on writes: TRANSFORM,

@@ -168,3 +168,36 @@ func TestRuleSetFromSchema(t *testing.T) {
 		t.Fatalf("%v %v", ct, err)
 	}
 }
+
+func TestStats(t *testing.T) {
+	c := compilePerson(t)
+	ct, err := contract.New(c, &serde.RuleSet{DomainRules: []serde.Rule{
+		cond("adult", "message.age >= 18"),
+		cond("alOnly", "message.name == 'al' ; message.age < 100"),
+		{Name: "quiet", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age < 50", OnFailure: "NONE"},
+	}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []map[string]any{
+		{"age": int32(30), "name": "al"},
+		{"age": int32(3), "name": "al"},
+		{"age": int32(60), "name": "bo"},
+	} {
+		_ = ct.Check(v, nil)
+	}
+	got := ct.Stats()
+	want := []contract.RuleStats{
+		{Name: "adult", Executions: 3, Successes: 2, Failures: 1},
+		{Name: "alOnly", Executions: 2, Successes: 2, Skips: 1},
+		{Name: "quiet", Executions: 3, Successes: 2, Failures: 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Stats = %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("Stats[%d] = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

@@ -42,10 +42,13 @@ func newProtovalidate(md protoreflect.MessageDescriptor, failFast bool) (protova
 // protovalidate runs the buf.validate constraints on m and records every
 // violation protovalidate-go reports, with its field path and rule ID.
 func (r *run) protovalidate(m proto.Message) {
+	r.ct.pvStats.executions.Add(1)
 	err := r.ct.pv.Validate(m)
 	if err == nil {
+		r.ct.pvStats.successes.Add(1)
 		return
 	}
+	r.ct.pvStats.failures.Add(1)
 	var ve *protovalidate.ValidationError
 	if !errors.As(err, &ve) {
 		// A runtime error in a CEL constraint: the record cannot be
