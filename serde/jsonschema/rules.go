@@ -43,16 +43,28 @@ func (s *Schema) RuleValue(v any, payload []byte) (any, error) {
 }
 
 type jsonRules struct {
-	root any
-	refs map[string]*serde.RuleNode
-	err  error
+	root  any
+	refs  map[string]*serde.RuleNode
+	err   error
+	nodes int
 }
 
-const maxRuleDepth = 256
+// maxRuleDepth and maxRuleNodes bound the tree: a schema whose multi-type
+// objects nest would otherwise cost twice as much per level.
+const (
+	maxRuleDepth = 256
+	maxRuleNodes = 100_000
+)
 
 func (b *jsonRules) node(sch any, name string, withRules bool, depth int) *serde.RuleNode {
 	m, ok := sch.(map[string]any)
 	if !ok || depth > maxRuleDepth {
+		return &serde.RuleNode{}
+	}
+	if b.nodes++; b.nodes > maxRuleNodes {
+		if b.err == nil {
+			b.err = fmt.Errorf("%w: %s: more than %d schema nodes for rules", serde.ErrLimit, name, maxRuleNodes)
+		}
 		return &serde.RuleNode{}
 	}
 	if ref, ok := m["$ref"].(string); ok && strings.HasPrefix(ref, "#") {
