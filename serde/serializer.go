@@ -131,10 +131,17 @@ func (s *Serializer) AppendSerialize(dst []byte, v any) ([]byte, error) {
 	return out, nil
 }
 
-// Validate checks v without encoding it; errors are annotated like
-// AppendSerialize's.
+// Validate checks v without framing it; errors are annotated like
+// AppendSerialize's. With a Contract, v is encoded too, for the rules.
 func (s *Serializer) Validate(v any) error {
-	return Annotate(s.c.Validate(v), s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
+	err := s.c.Validate(v)
+	if err == nil && s.cfg.Contract != nil {
+		var payload []byte
+		if payload, err = s.c.AppendEncode(nil, v); err == nil {
+			err = s.cfg.Contract.Check(v, payload)
+		}
+	}
+	return Annotate(err, s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
 }
 
 // Header returns the record header to attach when the framing is

@@ -201,3 +201,28 @@ func TestStats(t *testing.T) {
 		}
 	}
 }
+
+// Serializer.Validate runs the contract too, as Produce would.
+func TestSerializerValidate(t *testing.T) {
+	c := compilePerson(t)
+	ct, err := contract.New(c, &serde.RuleSet{DomainRules: []serde.Rule{cond("adult", "message.age >= 18")}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := serde.NewSerializer(c, serde.SerializerConfig{Subject: "p-value", ID: 3, Contract: ct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(map[string]any{"age": int32(30), "name": "al"}); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Validate(map[string]any{"age": int32(3), "name": "al"})
+	if vs := serde.Violations(err); len(vs) != 1 || vs[0].Rule != "adult" || vs[0].SchemaID != 3 {
+		t.Fatalf("err = %v", err)
+	}
+	// A type error comes first, alone.
+	err = s.Validate(map[string]any{"age": "x", "name": "al"})
+	if !errors.Is(err, serde.ErrType) || errors.Is(err, serde.ErrRule) {
+		t.Fatalf("type error: %v", err)
+	}
+}
