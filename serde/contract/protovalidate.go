@@ -7,6 +7,7 @@ import (
 	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/schemagen/schemagen/serde"
@@ -19,11 +20,18 @@ type bufValidated interface {
 }
 
 // newProtovalidate builds protovalidate-go's validator for md and its
-// reachable messages now, at bind time, and turns a constraint that does
-// not compile into a *CompileError. Types generated from the same schema
-// (other descriptors of the same messages) are built on first use.
+// reachable messages now, at bind time (and for the generated type of md,
+// when the program links one), and turns a constraint that does not
+// compile into a *CompileError. Other descriptors of the same messages are
+// built on first use.
 func newProtovalidate(md protoreflect.MessageDescriptor, failFast bool) (protovalidate.Validator, error) {
-	opts := []protovalidate.ValidatorOption{protovalidate.WithMessageDescriptors(md)}
+	descs := []protoreflect.MessageDescriptor{md}
+	// A generated type of the same message, linked into the program, has
+	// descriptors of its own: build its evaluators now too.
+	if mt, err := protoregistry.GlobalTypes.FindMessageByName(md.FullName()); err == nil && mt.Descriptor() != md {
+		descs = append(descs, mt.Descriptor())
+	}
+	opts := []protovalidate.ValidatorOption{protovalidate.WithMessageDescriptors(descs...)}
 	if failFast {
 		opts = append(opts, protovalidate.WithFailFast())
 	}
