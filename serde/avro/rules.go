@@ -3,6 +3,7 @@ package avro
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"github.com/hamba/avro/v2"
 
@@ -26,17 +27,28 @@ func (s *Schema) RuleTree() (*serde.RuleNode, error) {
 }
 
 // RuleValue returns v as hamba's generic form (map[string]any for records,
-// []any, scalars): v itself when it is a map, else payload decoded.
+// []any, scalars, {"branch": value} for union members): v itself when it is
+// a map, else payload decoded.
 func (s *Schema) RuleValue(v any, payload []byte) (any, error) {
 	if m, ok := v.(map[string]any); ok {
 		return m, nil
 	}
 	var out any
-	if err := s.Decode(payload, &out); err != nil {
-		return nil, err
+	if err := ruleAPI.Unmarshal(s.sch, payload, &out); err != nil {
+		return nil, fmt.Errorf("avro: %w: %v", serde.ErrDecode, err)
 	}
 	return out, nil
 }
+
+// ruleAPI decodes payloads for rules: with no types registered (UseSums
+// registers generated ones with the schema's own API, and rules must see
+// maps, not Go structs), and no size limits beyond the payload's, which is
+// this package's own encoding of a validated value.
+var ruleAPI = avro.Config{
+	TagKey:            "avro",
+	MaxByteSliceSize:  math.MaxInt32,
+	MaxSliceAllocSize: math.MaxInt32,
+}.Freeze()
 
 type ruleBuilder struct {
 	named map[string]*serde.RuleNode
