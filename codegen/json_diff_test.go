@@ -62,14 +62,14 @@ func violations(err error) string {
 	return strings.Join(out, "\n")
 }
 
-// compileSerde compiles a generated Serde's embedded schema.
-func compileSerde(t *testing.T, s producer.Serde) serde.Compiled {
+// compileSerde compiles a generated SchemaSource's embedded schema.
+func compileSerde(t *testing.T, s producer.SchemaSource) serde.Compiled {
 	t.Helper()
 	r := s.Resolver
 	if r == nil {
 		r = serde.MapResolver{}
 	}
-	c, err := jsonschema.Compile(context.Background(), s.Schema, r)
+	c, err := jsonschema.Compile(context.Background(), s.Local, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +80,8 @@ func compileSerde(t *testing.T, s producer.Serde) serde.Compiled {
 // serde/jsonschema's general validator: on every value, valid or not, both
 // report the same violations (path and sentinel).
 func TestJSONValidateDifferential(t *testing.T) {
-	invoice := compileSerde(t, jsonbasic.InvoiceSerde())
-	customer := compileSerde(t, jsonrefs.CustomerSerde())
+	invoice := compileSerde(t, jsonbasic.InvoiceSide().Schema)
+	customer := compileSerde(t, jsonrefs.CustomerSide().Schema)
 	type validatable interface{ Validate() error }
 	tests := []struct {
 		name    string
@@ -176,7 +176,7 @@ func TestJSONValidateDifferential(t *testing.T) {
 // pools of valid and boundary values (fixed seed) and holds the generated
 // Validate to the general validator on each.
 func TestJSONValidateDifferentialRandom(t *testing.T) {
-	c := compileSerde(t, jsonbasic.InvoiceSerde())
+	c := compileSerde(t, jsonbasic.InvoiceSide().Schema)
 	rng := rand.New(rand.NewPCG(1, 2))
 	pick := func(n int) int { return rng.IntN(n) }
 	strs := []string{"", "a", "AB-1", "ab-1", "AB-", "é", strings.Repeat("x", 80), strings.Repeat("x", 81), "a b", "a%b"}
@@ -243,11 +243,11 @@ func TestJSONValidateDifferentialRandom(t *testing.T) {
 func TestGeneratedValidateIsTrusted(t *testing.T) {
 	tests := []struct {
 		name string
-		s    producer.Serde
+		s    producer.SchemaSource
 		v    serde.Validatable
 	}{
-		{name: "invoice", s: jsonbasic.InvoiceSerde(), v: validInvoice()},
-		{name: "customer", s: jsonrefs.CustomerSerde(), v: validCustomer()},
+		{name: "invoice", s: jsonbasic.InvoiceSide().Schema, v: validInvoice()},
+		{name: "customer", s: jsonrefs.CustomerSide().Schema, v: validCustomer()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +273,7 @@ func TestGeneratedValidateUnencodable(t *testing.T) {
 		{name: "infinite discount", edit: func(v *jsonbasic.Invoice) { v.Discount = &inf }, path: "discount", want: serde.ErrType},
 		{name: "year 10000", edit: func(v *jsonbasic.Invoice) { v.IssuedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, path: "issued_at", want: serde.ErrRange},
 	}
-	c := compileSerde(t, jsonbasic.InvoiceSerde())
+	c := compileSerde(t, jsonbasic.InvoiceSide().Schema)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := validInvoice()

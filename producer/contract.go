@@ -6,7 +6,6 @@ import (
 	"github.com/twmb/franz-go/pkg/kgo"
 
 	"github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/contract"
 )
 
 // Headers Confluent's Java DlqAction writes on a record a DLQ rule sent to
@@ -33,24 +32,25 @@ func ruleDeadLetter(err error, policy RejectPolicy) RejectPolicy {
 	if !ok {
 		return policy
 	}
-	if t := de.Rule.Params[ParamDLQTopic]; t != "" {
+	rule, _ := de.DeadLetterRule()
+	if t := rule.Params[ParamDLQTopic]; t != "" {
 		return deadLetter(t)
 	}
 	return policy
 }
 
-// onlyDLQ returns the first *contract.DLQError when every error joined in
-// err is one.
-func onlyDLQ(err error) (*contract.DLQError, bool) {
+// onlyDLQ returns the first serde.DeadLetterer (serde/contract's
+// DLQError) when every error joined in err is one.
+func onlyDLQ(err error) (serde.DeadLetterer, bool) {
 	var errs []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()
 	} else {
 		errs = []error{err}
 	}
-	var first *contract.DLQError
+	var first serde.DeadLetterer
 	for _, e := range errs {
-		de, ok := e.(*contract.DLQError)
+		de, ok := e.(serde.DeadLetterer)
 		if !ok {
 			return nil, false
 		}
@@ -64,7 +64,7 @@ func onlyDLQ(err error) (*contract.DLQError, bool) {
 // ruleHeaders are Java DlqAction's headers for a record rejected by a DLQ
 // rule; none for other rejections.
 func ruleHeaders(r *Rejected) []kgo.RecordHeader {
-	var de *contract.DLQError
+	var de serde.DeadLetterer
 	if !errors.As(r.Err, &de) {
 		return nil
 	}
@@ -72,9 +72,10 @@ func ruleHeaders(r *Rejected) []kgo.RecordHeader {
 	if vs := serde.Violations(de); len(vs) > 0 {
 		subject = vs[0].Subject
 	}
+	rule, mode := de.DeadLetterRule()
 	return []kgo.RecordHeader{
-		{Key: HeaderRuleName, Value: []byte(de.Rule.Name)},
-		{Key: HeaderRuleMode, Value: []byte(de.Mode)},
+		{Key: HeaderRuleName, Value: []byte(rule.Name)},
+		{Key: HeaderRuleMode, Value: []byte(mode)},
 		{Key: HeaderRuleSubject, Value: []byte(subject)},
 		{Key: HeaderRuleTopic, Value: []byte(r.Topic)},
 		{Key: HeaderRuleException, Value: []byte(r.Err.Error())},

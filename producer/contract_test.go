@@ -28,7 +28,7 @@ func TestContractFromRegistry(t *testing.T) {
 	c := cluster(t, kfake.SeedTopics(1, "people"))
 	p := newProducer(t, c, producer.Registry(rc))
 	// The local schema carries no rules: the registered ones apply.
-	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: avroSerde(userV1), Source: registry.UseLatest(nil)})
+	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.UseLatest(nil)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestContractBindFails(t *testing.T) {
 	}
 	c := cluster(t, kfake.SeedTopics(1, "broken"))
 	p := newProducer(t, c, producer.Registry(rc))
-	_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "broken", Value: avroSerde(userV1), Source: registry.UseLatest(nil)})
+	_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "broken", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.UseLatest(nil)}})
 	var ce *contract.CompileError
 	if !errors.As(err, &ce) || ce.Rule != "broken" || !errors.Is(err, producer.ErrSchemaBinding) {
 		t.Fatalf("err = %v", err)
@@ -81,7 +81,7 @@ func TestContractActions(t *testing.T) {
 	}
 	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
 	p := newProducer(t, c, producer.Registry(rc))
-	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: avroSerde(userV1), Source: registry.UseLatest(nil)})
+	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.UseLatest(nil)}})
 	if err != nil {
 		t.Fatal(err)
 	}

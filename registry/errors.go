@@ -11,8 +11,6 @@ import (
 	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/sr"
-
-	"github.com/schemagen/schemagen/registry/compat"
 )
 
 // Sentinel errors. Registry error codes come back as *ResponseError, which
@@ -327,8 +325,9 @@ type DriftError struct {
 	LocalFingerprint      string
 	RegisteredFingerprint string
 	// Findings says why the local schema cannot be used under
-	// DriftAllowIfCompatible (empty under DriftFail).
-	Findings []compat.Finding
+	// DriftAllowIfCompatible (empty under DriftFail): the checker's
+	// findings (compat.Finding for compat.CanRead).
+	Findings []fmt.Stringer
 	// RuleSetDiffers says the local schema declares a rule set other than
 	// the registered one.
 	RuleSetDiffers bool

@@ -8,6 +8,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -53,7 +54,7 @@ func TestBindCarriesRuleSet(t *testing.T) {
 	}
 	// Under DriftAllowIfCompatible, a rule-only difference binds to the
 	// registered schema (whose rules the producer then enforces).
-	if got, err := cl.Bind(ctx, "u-value", local, UseLatest(nil), DriftAllowIfCompatible); err != nil || got.Schema.RuleSet.DomainRules[0].Expr != "message.id > 0" {
+	if got, err := cl.Bind(ctx, "u-value", local, UseLatest(nil), DriftAllowIfCompatible(compat.CanRead)); err != nil || got.Schema.RuleSet.DomainRules[0].Expr != "message.id > 0" {
 		t.Fatalf("allow-if-compatible: %+v %v", got, err)
 	}
 }

@@ -60,6 +60,10 @@ var (
 	// the schema's ruleSet, an inline confluent:rules entry, or a
 	// buf.validate constraint. The *ValidationError names the rule.
 	ErrRule = errors.New("rule violated")
+	// ErrNoRuleEngine means a schema has data-contract rules to enforce
+	// and the program links no rule engine: import
+	// github.com/schemagen/schemagen/serde/contract.
+	ErrNoRuleEngine = errors.New("serde: schema has rules but no rule engine is linked (import github.com/schemagen/schemagen/serde/contract)")
 
 	// Schema errors.
 

@@ -1,5 +1,11 @@
 package serde
 
+import (
+	"fmt"
+	"strings"
+	"sync/atomic"
+)
+
 // This file holds the data-contract model a registry stores next to a
 // schema (Confluent's Rule, RuleSet and Metadata, with the same JSON
 // shapes), and the seams through which serde/contract enforces it. The
@@ -127,4 +133,59 @@ type RuleTarget interface {
 	// v's bare encoding by this schema, decoded when v is not already in
 	// that shape.
 	RuleValue(v any, payload []byte) (any, error)
+}
+
+// DeadLetterer is a violation of a rule whose onFailure action is DLQ:
+// the record belongs on a dead-letter topic. serde/contract's DLQError is
+// one; the producer finds it with errors.As.
+type DeadLetterer interface {
+	error
+	// DeadLetterRule returns the rule and the mode it ran in (WRITE).
+	DeadLetterRule() (Rule, string)
+}
+
+// ContractCompiler compiles the data contract of a compiled schema: rs and
+// md as the registry returned them (nil for the schema's own). It returns
+// nil when there is nothing to enforce. serde/contract registers one.
+type ContractCompiler func(c Compiled, rs *RuleSet, md *Metadata) (Contract, error)
+
+var contractCompiler atomic.Pointer[ContractCompiler]
+
+// RegisterContractCompiler makes f the rule engine CompileContract uses.
+// serde/contract calls it when a program imports it: programs that do not
+// link no CEL (cel-go needs protobuf-go, which an Avro-only program does
+// not otherwise link).
+func RegisterContractCompiler(f ContractCompiler) { contractCompiler.Store(&f) }
+
+// CompileContract compiles c's data contract with the registered rule
+// engine. With no engine linked it returns nil when c has nothing to
+// enforce, and an error wrapping ErrNoRuleEngine when it has: enabled
+// CONDITION domain rules, inline "confluent:rules", or (Protobuf) an
+// import of buf/validate/validate.proto. A contract is never skipped.
+func CompileContract(c Compiled, rs *RuleSet, md *Metadata) (Contract, error) {
+	if f := contractCompiler.Load(); f != nil {
+		return (*f)(c, rs, md)
+	}
+	if rs == nil && md == nil {
+		rs = c.Schema().RuleSet
+	}
+	var why string
+	if rs != nil && (rs.EnableAt == "" || strings.EqualFold(rs.EnableAt, "ALL") || strings.EqualFold(rs.EnableAt, "CLIENT")) {
+		for _, r := range rs.DomainRules {
+			if strings.EqualFold(r.Kind, "CONDITION") && !r.Disabled && !strings.EqualFold(r.Mode, "READ") {
+				why = fmt.Sprintf("domain rule %q", r.Name)
+				break
+			}
+		}
+	}
+	if why == "" && strings.Contains(c.Schema().Text, "confluent:rules") {
+		why = "inline confluent:rules"
+	}
+	if bv, ok := c.(interface{ ImportsBufValidate() bool }); why == "" && ok && bv.ImportsBufValidate() {
+		why = "buf.validate constraints"
+	}
+	if why != "" {
+		return nil, fmt.Errorf("%w: the schema has %s", ErrNoRuleEngine, why)
+	}
+	return nil, nil
 }

@@ -414,3 +414,13 @@ func (ct *Contract) Stats() []RuleStats {
 func (ct *Contract) Kept() []serde.Rule { return ct.kept }
 
 var _ serde.Contract = (*Contract)(nil)
+
+func init() {
+	serde.RegisterContractCompiler(func(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata) (serde.Contract, error) {
+		ct, err := New(c, rs, md)
+		if err != nil || ct.Len() == 0 {
+			return nil, err
+		}
+		return ct, nil
+	})
+}

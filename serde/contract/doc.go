@@ -32,4 +32,10 @@
 // change what is written. A CONDITION rule of a type other than CEL and
 // CEL_FIELD fails New, since it could not be enforced: Confluent's clients
 // would fail every record it judges.
+//
+// Importing the package registers it with serde (RegisterContractCompiler),
+// which the producer calls when it binds a schema: a program that produces
+// schemas with rules imports it, at least for its side effect. Without it,
+// binding a schema that has rules fails with serde.ErrNoRuleEngine; a
+// contract is never skipped.
 package contract

@@ -42,3 +42,9 @@ func (e *DLQError) Error() string { return e.Err.Error() }
 
 // Unwrap returns the *serde.ValidationError.
 func (e *DLQError) Unwrap() error { return e.Err }
+
+// DeadLetterRule returns the rule and its mode: DLQError is a
+// serde.DeadLetterer.
+func (e *DLQError) DeadLetterRule() (serde.Rule, string) { return e.Rule, e.Mode }
+
+var _ serde.DeadLetterer = (*DLQError)(nil)

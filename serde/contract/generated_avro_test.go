@@ -11,7 +11,7 @@ import (
 // Generated Avro types with unions (sum types registered with hamba): the
 // rules see the record in its generic form, unions included.
 func TestGeneratedAvroUnion(t *testing.T) {
-	c, err := avrounion.PaymentSerde().Compile(context.Background(), serde.Schema{Format: serde.Avro, Text: avrounion.PaymentSchema}, nil)
+	c, err := avrounion.PaymentSide().Schema.Compile(context.Background(), serde.Schema{Format: serde.Avro, Text: avrounion.PaymentSchema}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

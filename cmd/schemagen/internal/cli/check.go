@@ -173,9 +173,11 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 	}
 	level := compat.Level(strings.ToUpper(levelName))
 	if level == "" {
-		if level, err = cl.Compatibility(ctx, subject); err != nil {
+		l, err := cl.Compatibility(ctx, subject)
+		if err != nil {
 			return nil, false, err
 		}
+		level = compat.Level(l)
 	}
 	var existing []compat.Version
 	for _, v := range versions {

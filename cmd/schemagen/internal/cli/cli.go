@@ -75,7 +75,6 @@ func init() {
 		"config":   {"get or set the compatibility level and mode of a subject or the registry", runConfig},
 		"dev":      {"run an embedded Kafka (3 brokers) and schema registry until interrupted", runDev},
 		"produce":  {"produce JSON lines from stdin, validated against a subject's latest schema", runProduce},
-		"demo":     {"the end-to-end demo: register, produce typed records, reject bad ones, consume", runDemo},
 		"version":  {"print the version", runVersion},
 	}
 }

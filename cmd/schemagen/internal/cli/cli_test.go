@@ -73,7 +73,6 @@ func TestExitCodes(t *testing.T) {
 		{name: "dev port too high", args: []string{"dev", "--registry-addr", "127.0.0.1:0", "--kafka-port", "70000"}, code: ExitUsage, want: "--kafka-port"},
 		{name: "dev negative port", args: []string{"dev", "--registry-addr", "127.0.0.1:0", "--kafka-port", "-5"}, code: ExitUsage, want: "--kafka-port"},
 		{name: "produce bad timeout", args: []string{"produce", "--topic", "t", "--registry", "http://127.0.0.1:1", "--timeout", "0s"}, code: ExitUsage, want: "--timeout"},
-		{name: "demo bad n", args: []string{"demo", "-n", "0"}, code: ExitUsage, want: "-n must be"},
 		{name: "generate missing config", dir: t.TempDir(), args: []string{"generate"}, code: ExitUsage, want: "schemagen.yaml"},
 		{name: "init refuses to overwrite", dir: examples, args: []string{"init"}, code: ExitUsage, want: "does not overwrite"},
 	}
@@ -315,25 +314,6 @@ func TestDev(t *testing.T) {
 	}
 	if recs := fs.Records(); len(recs) != 1 || string(recs[0].Value) != "kept" {
 		t.Fatalf("kafka after restart: %d records", len(recs))
-	}
-}
-
-func TestDemo(t *testing.T) {
-	r := runCLI(t, repoRoot(t), "", "demo", "-n", "50")
-	if r.code != 0 {
-		t.Fatalf("demo: exit %d\n%s%s", r.code, r.stdout, r.stderr)
-	}
-	for _, want := range []string{
-		"produced: 150 records to 3 topics",
-		"rejected: 5 invalid values",
-		"consumed: 150 records",
-		"decoded:  150 records",
-		"result:   OK",
-		"[rule \"not an enum symbol\", subject orders-value, schema id 2]",
-	} {
-		if !strings.Contains(r.stdout, want) {
-			t.Errorf("demo output lacks %q:\n%s", want, r.stdout)
-		}
 	}
 }
 

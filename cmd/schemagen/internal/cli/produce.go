@@ -68,10 +68,12 @@ func runProduce(e *env, args []string) error {
 		return fmt.Errorf("brokers %s: %w", *brokers, err)
 	}
 	typed, err := producer.NewTyped(e.ctx, p, producer.Spec[[]byte, any]{
-		Topic:   *topic,
-		Subject: *subject,
-		Value:   producer.Serde{Compiled: compiled},
-		Source:  registry.PinID(latest.ID),
+		Topic: *topic,
+		Value: producer.Side{
+			Schema:   producer.SchemaSource{Compiled: compiled},
+			Subject:  *subject,
+			IDSource: registry.PinID(latest.ID),
+		},
 	})
 	if err != nil {
 		return err
