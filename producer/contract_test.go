@@ -43,6 +43,11 @@ func TestContractFromRegistry(t *testing.T) {
 	if recs := consumeAll(t, c, "people"); len(recs) != 1 {
 		t.Fatalf("%d records on the topic, want 1", len(recs))
 	}
+	rm := p.Metrics().Rules
+	want := producer.RuleMetrics{Topic: "people", Subject: "people-value", Rule: "adult", Executions: 2, Successes: 1, Failures: 1}
+	if len(rm) != 1 || rm[0] != want {
+		t.Fatalf("Metrics().Rules = %+v, want [%+v]", rm, want)
+	}
 }
 
 // A rule that does not compile fails NewTyped, naming the rule.

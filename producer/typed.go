@@ -169,6 +169,10 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 		}
 	}
 	t.headers = slices.Clip(t.headers)
+	p.c.rules.track(t.val) // the contracts' counts, for Metrics
+	if t.key != nil {
+		p.c.rules.track(t.key)
+	}
 	return t, nil
 }
 

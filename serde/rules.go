@@ -189,3 +189,16 @@ func CompileContract(c Compiled, rs *RuleSet, md *Metadata) (Contract, error) {
 	}
 	return nil, nil
 }
+
+// RuleStats counts one rule's evaluations: Executions (each value the rule
+// judged), Successes, Failures (whatever the action) and Skips (a false or
+// failing guard). serde/contract's Contract reports them.
+type RuleStats struct {
+	Name                                   string
+	Executions, Successes, Failures, Skips uint64
+}
+
+// RuleCounter is a Contract that counts its rules' evaluations.
+type RuleCounter interface {
+	Stats() []RuleStats
+}

@@ -165,6 +165,9 @@ func (s *Serializer) Role() Role { return s.cfg.Role }
 // Framing returns the bound framing.
 func (s *Serializer) Framing() Framing { return s.cfg.Framing }
 
+// Contract returns the bound data contract, nil when there is none.
+func (s *Serializer) Contract() Contract { return s.cfg.Contract }
+
 // Compiled returns the compiled schema.
 func (s *Serializer) Compiled() Compiled { return s.c }
 

@@ -387,10 +387,7 @@ func (ct *Contract) Len() int {
 // action, NONE included) and Skips (a false or failing guard). The
 // buf.validate constraints count as one rule named "buf.validate", once
 // per record.
-type RuleStats struct {
-	Name                                   string
-	Executions, Successes, Failures, Skips uint64
-}
+type RuleStats = serde.RuleStats
 
 // Stats returns every enforced rule's counts, domain rules first, in
 // rule-set order, then inline rules in schema order.
@@ -413,7 +410,10 @@ func (ct *Contract) Stats() []RuleStats {
 // migration, encoding, READ-only and disabled rules.
 func (ct *Contract) Kept() []serde.Rule { return ct.kept }
 
-var _ serde.Contract = (*Contract)(nil)
+var (
+	_ serde.Contract    = (*Contract)(nil)
+	_ serde.RuleCounter = (*Contract)(nil)
+)
 
 func init() {
 	serde.RegisterContractCompiler(func(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata) (serde.Contract, error) {
