@@ -26,6 +26,10 @@
 //     as in Confluent's clients, never changes a verdict.
 //   - disabled rules, and rule sets whose enableAt is neither empty, ALL
 //     nor CLIENT, are skipped.
+//   - Protobuf: buf.validate field, oneof and message constraints, run by
+//     protovalidate-go (buf.build/go/protovalidate, reused as the engine),
+//     its evaluators built in New; each violation names protovalidate's
+//     rule ID (string.min_len, or a cel constraint's id).
 //
 // What is kept but not enforced: TRANSFORM rules, migration rules, encoding
 // rules and READ-only rules are parsed and kept (Kept lists them) and do not
