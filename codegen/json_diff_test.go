@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemagen/schemagen/codegen"
 	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
 	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
 	"github.com/schemagen/schemagen/producer"
@@ -287,6 +288,32 @@ func TestGeneratedValidateUnencodable(t *testing.T) {
 			// a typed violation, nothing encoded.
 			if out, err := c.AppendEncode(nil, v); !errors.Is(err, tt.want) || out != nil {
 				t.Fatalf("AppendEncode = %q, %v", out, err)
+			}
+		})
+	}
+}
+
+// TestJSONLongNumbers: a schema number longer than serde/jsonschema's
+// MaxNumberDigits (issue 13: a million digits panicked math/big) fails
+// generation with serde.ErrLimit; one at the limit generates.
+func TestJSONLongNumbers(t *testing.T) {
+	schema := func(digits int) string {
+		return `{"type":"object","properties":{"a":{"type":"number","minimum":1.` + strings.Repeat("5", digits-1) + `}}}`
+	}
+	tests := []struct {
+		name    string
+		digits  int
+		wantErr error
+	}{
+		{name: "at the limit", digits: jsonschema.DefaultMaxNumberDigits},
+		{name: "past the limit", digits: jsonschema.DefaultMaxNumberDigits + 1, wantErr: serde.ErrLimit},
+		{name: "a million digits", digits: 1_000_001, wantErr: serde.ErrLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := codegen.Generate(context.Background(), codegen.Package{ImportPath: "x/y", Entries: []codegen.Entry{jsonEntry(schema(tt.digits))}})
+			if tt.wantErr == nil && err != nil || tt.wantErr != nil && (!errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), "digits")) {
+				t.Fatalf("Generate = %.200v, want %v", err, tt.wantErr)
 			}
 		})
 	}
