@@ -353,7 +353,7 @@ func (r *run) protoValue(p *program, m protoreflect.Message, fd, vd protoreflect
 	case serde.RuleEnum, "":
 		return
 	}
-	tags := r.ct.protoTags[fd]
+	tags := r.ct.protoTags[fd.FullName()]
 	if !selects(p.rule.Tags, tags) {
 		return
 	}

@@ -30,7 +30,7 @@ type Contract struct {
 	// Protobuf.
 	msg       protoreflect.MessageDescriptor
 	pv        protovalidate.Validator // nil when the schema has no buf.validate constraints
-	protoTags map[protoreflect.FieldDescriptor][]string
+	protoTags map[protoreflect.FullName][]string // by field full name: generated types have other descriptors
 
 	domain    []*program
 	all       []*program // every compiled rule, for Stats
@@ -112,7 +112,7 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 				return nil, err
 			}
 		}
-		ct.protoTags = map[protoreflect.FieldDescriptor][]string{}
+		ct.protoTags = map[protoreflect.FullName][]string{}
 		protoFieldTags(ct.msg, tg, ct.protoTags, map[protoreflect.FullName]bool{})
 	default:
 		t, ok := c.(serde.RuleTarget)
@@ -342,9 +342,9 @@ func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, t
 	return nil
 }
 
-// protoFieldTags computes the metadata tags of every field reachable from
-// md, keyed by field.
-func protoFieldTags(md protoreflect.MessageDescriptor, tg *tagger, out map[protoreflect.FieldDescriptor][]string, seen map[protoreflect.FullName]bool) {
+// protoFieldTags computes the tags of every field reachable from md (its
+// confluent.field_meta tags and the metadata's), keyed by full name.
+func protoFieldTags(md protoreflect.MessageDescriptor, tg *tagger, out map[protoreflect.FullName][]string, seen map[protoreflect.FullName]bool) {
 	if seen[md.FullName()] {
 		return
 	}
@@ -352,8 +352,8 @@ func protoFieldTags(md protoreflect.MessageDescriptor, tg *tagger, out map[proto
 	fs := md.Fields()
 	for i := 0; i < fs.Len(); i++ {
 		fd := fs.Get(i)
-		if t := tg.of(string(fd.FullName()), nil); len(t) > 0 {
-			out[fd] = t
+		if t := tg.of(string(fd.FullName()), fieldMetaTags(fd)); len(t) > 0 {
+			out[fd.FullName()] = t
 		}
 		if fd.IsMap() {
 			fd = fd.MapValue()
