@@ -29,7 +29,7 @@ type Contract struct {
 
 	// Protobuf.
 	msg       protoreflect.MessageDescriptor
-	pv        protovalidate.Validator // nil when the schema has no buf.validate constraints
+	pv        protovalidate.Validator            // nil when the schema has no buf.validate constraints
 	protoTags map[protoreflect.FullName][]string // by field full name: generated types have other descriptors
 
 	domain    []*program
