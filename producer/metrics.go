@@ -50,6 +50,10 @@ type Metrics struct {
 	// in flight included.
 	BufferedRecords int64
 	BufferedBytes   int64
+
+	// Rules counts the evaluations of every data-contract rule the
+	// producer's typed producers enforce, per subject (see RuleMetrics).
+	Rules []RuleMetrics
 }
 
 // MeanBatchRecords is BatchRecords / Batches, 0 before the first batch.
@@ -75,6 +79,8 @@ type counters struct {
 
 	batches, batchRecords, batchBytes, compressed, maxBatch atomic.Int64
 	requests, requestErrs, latency, maxLatency              atomic.Int64
+
+	rules ruleSources
 }
 
 var (
@@ -135,5 +141,6 @@ func (p *Producer) Metrics() Metrics {
 		RequestLatencyMax:    time.Duration(c.maxLatency.Load()),
 		BufferedRecords:      p.cl.BufferedProduceRecords(),
 		BufferedBytes:        p.cl.BufferedProduceBytes(),
+		Rules:                c.rules.snapshot(),
 	}
 }

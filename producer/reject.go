@@ -192,6 +192,7 @@ func encodePayload(v any, schema serde.Compiled) ([]byte, string, error) {
 
 func dltHeaders(r *Rejected) []kgo.RecordHeader {
 	hs := append([]kgo.RecordHeader(nil), r.Headers...)
+	hs = append(hs, ruleHeaders(r)...)
 	hs = append(hs,
 		kgo.RecordHeader{Key: HeaderDLTTopic, Value: []byte(r.Topic)},
 		kgo.RecordHeader{Key: HeaderDLTError, Value: []byte(r.Err.Error())},
@@ -235,6 +236,6 @@ func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any,
 	}
 	md := RecordMetadata{Topic: t.topic, Partition: -1, Offset: -1, KeySchemaID: t.keyID, ValueSchemaID: t.valueID}
 	rerr := &RejectError{Topic: t.topic, Err: err}
-	t.reject.handle(ctx, t.p, r, rerr, &pd.fut, md)
+	ruleDeadLetter(err, t.reject).handle(ctx, t.p, r, rerr, &pd.fut, md)
 	return &RejectError{Topic: t.topic, Err: err}
 }

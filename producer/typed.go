@@ -169,6 +169,10 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 		}
 	}
 	t.headers = slices.Clip(t.headers)
+	p.c.rules.track(t.val) // the contracts' counts, for Metrics
+	if t.key != nil {
+		p.c.rules.track(t.key)
+	}
 	return t, nil
 }
 
@@ -207,17 +211,26 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 		return nil, fail(err)
 	}
 	id, guid := side.ID, side.GUID
+	rules := c.Schema() // the data contract: the registered one when there is a registry
 	if reg == nil {
 		if id <= 0 && guid == ([16]byte{}) {
 			return nil, fail(fmt.Errorf("no schema ID: pin one with Spec.%s.ID or give the producer a Registry", sideName(role)))
 		}
 	} else {
-		if c, id, guid, err = resolve(ctx, reg, subject, side, c); err != nil {
+		var registered serde.Schema
+		if c, id, guid, registered, err = resolve(ctx, reg, subject, side, c); err != nil {
 			return nil, fail(err)
 		}
+		if registered.RuleSet != nil || registered.Metadata != nil {
+			rules = registered
+		}
+	}
+	ct, err := serde.CompileContract(c, rules.RuleSet, rules.Metadata)
+	if err != nil {
+		return nil, fail(err)
 	}
 	ser, err := serde.NewSerializer(c, serde.SerializerConfig{
-		Topic: topic, Subject: subject, ID: id, GUID: guid, Role: role, Framing: framing,
+		Topic: topic, Subject: subject, ID: id, GUID: guid, Role: role, Framing: framing, Contract: ct,
 	})
 	if err != nil {
 		return nil, fail(err)
@@ -226,8 +239,9 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 }
 
 // resolve binds the side's compiled schema c to subject through the
-// registry and returns the schema to encode with, its ID and GUID.
-func resolve(ctx context.Context, reg *registry.Client, subject string, side *Side, c serde.Compiled) (serde.Compiled, int, [16]byte, error) {
+// registry and returns the schema to encode with, its ID and GUID, and the
+// registered schema (whose rule set and metadata are the contract).
+func resolve(ctx context.Context, reg *registry.Client, subject string, side *Side, c serde.Compiled) (serde.Compiled, int, [16]byte, serde.Schema, error) {
 	guid := side.GUID // kept when the registry has no GUIDs
 	src := side.IDSource
 	if src == nil {
@@ -243,11 +257,11 @@ func resolve(ctx context.Context, reg *registry.Client, subject string, side *Si
 	}
 	ss, err := reg.Bind(ctx, subject, local, src, side.Drift)
 	if err != nil {
-		return nil, 0, guid, err
+		return nil, 0, guid, serde.Schema{}, err
 	}
 	if ss.GUID != "" {
 		if guid, err = parseGUID(ss.GUID); err != nil {
-			return nil, 0, guid, err
+			return nil, 0, guid, serde.Schema{}, err
 		}
 	}
 	// Under DriftWarn and DriftAllowIfCompatible the registered schema may
@@ -258,13 +272,13 @@ func resolve(ctx context.Context, reg *registry.Client, subject string, side *Si
 	if !side.Drift.Strict() && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
 		rc, err := side.Schema.compile(ctx, ss.Schema, reg)
 		if err != nil {
-			return nil, 0, guid, fmt.Errorf("compile registered schema id %d: %w", ss.ID, err)
+			return nil, 0, guid, serde.Schema{}, fmt.Errorf("compile registered schema id %d: %w", ss.ID, err)
 		}
 		if rc.Canonical() != c.Canonical() {
 			c = rc
 		}
 	}
-	return c, ss.ID, guid, nil
+	return c, ss.ID, guid, ss.Schema, nil
 }
 
 // parseGUID parses a registry GUID, a UUID in its 8-4-4-4-12 hex form.

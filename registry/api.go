@@ -35,7 +35,9 @@ func toSR(s serde.Schema) (sr.Schema, error) {
 	for _, r := range s.References {
 		out.References = append(out.References, sr.SchemaReference{Name: r.Name, Subject: r.Subject, Version: r.Version})
 	}
-	return out, nil
+	out.SchemaMetadata = metadataToSR(s.Metadata)
+	out.SchemaRuleSet, err = ruleSetToSR(s.RuleSet)
+	return out, err
 }
 
 // fromSR converts franz-go's schema to ours.
@@ -50,6 +52,7 @@ func fromSR(s sr.Schema) serde.Schema {
 	for _, r := range s.References {
 		out.References = append(out.References, serde.Reference{Name: r.Name, Subject: r.Subject, Version: r.Version})
 	}
+	out.RuleSet, out.Metadata = ruleSetFromSR(s.SchemaRuleSet), metadataFromSR(s.SchemaMetadata)
 	return out
 }
 
@@ -397,7 +400,10 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 		return SubjectSchema{}, fmt.Errorf("registry: register under subject %q: %w", subject, err)
 	}
 	if rc.metadata != nil {
-		body.SchemaMetadata = &sr.SchemaMetadata{Properties: rc.metadata}
+		if body.SchemaMetadata == nil {
+			body.SchemaMetadata = &sr.SchemaMetadata{}
+		}
+		body.SchemaMetadata.Properties = rc.metadata
 	}
 	// What the registry answers depends on the request's normalize flag
 	// and metadata too: a registration that differs in them is another

@@ -236,15 +236,23 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		c.cache.fps[reg.ID] = regFP
 		c.cache.mu.Unlock()
 	}
-	if localFP == regFP && refsAgree(local.References, reg.Schema.References) {
+	// A local schema that declares a rule set must find the same one
+	// registered; one that declares none takes the registry's.
+	sameRules := local.RuleSet == nil || sameRuleSet(local.RuleSet, reg.Schema.RuleSet)
+	if localFP == regFP && refsAgree(local.References, reg.Schema.References) && sameRules {
 		return reg, nil
 	}
-	de := &DriftError{Subject: subject, Registered: reg, LocalFingerprint: localFP, RegisteredFingerprint: regFP}
-	switch drift.policy {
+	de := &DriftError{Subject: subject, Registered: reg, LocalFingerprint: localFP, RegisteredFingerprint: regFP, RuleSetDiffers: !sameRules}
+	policy := drift.policy
+	if policy == driftAllow && localFP == regFP && refsAgree(local.References, reg.Schema.References) {
+		policy = driftWarn // only the rules differ: the registered ones are enforced
+	}
+	switch policy {
 	case driftWarn:
 		c.log.LogAttrs(ctx, slog.LevelWarn, "registry: local schema differs from registered schema; using the registered schema",
 			slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),
-			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP))
+			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP),
+			slog.Bool("rule_set_differs", !sameRules))
 		return reg, nil
 	case driftAllow:
 		ak := allowKey{reg.ID, localFP}

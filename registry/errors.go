@@ -338,12 +338,18 @@ type DriftError struct {
 	// DriftAllowIfCompatible (empty under DriftFail): the checker's
 	// findings (compat.Finding for compat.CanRead).
 	Findings []fmt.Stringer
+	// RuleSetDiffers says the local schema declares a rule set other than
+	// the registered one.
+	RuleSetDiffers bool
 }
 
 // Error names subject, registered version and ID, and the local fingerprint.
 func (e *DriftError) Error() string {
 	s := fmt.Sprintf("registry: subject %q: local schema (fingerprint %s) differs from registered version %d (id %d)",
 		e.Subject, e.LocalFingerprint, e.Registered.Version, e.Registered.ID)
+	if e.RuleSetDiffers {
+		s += ": rule set differs"
+	}
 	if len(e.Findings) > 0 {
 		parts := make([]string, len(e.Findings))
 		for i, f := range e.Findings {

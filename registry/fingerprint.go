@@ -89,6 +89,7 @@ func (c *Client) schemaKey(ctx context.Context, s serde.Schema) string {
 		b.WriteByte(0)
 		b.WriteString(strconv.Itoa(r.Version))
 	}
+	b.WriteString(contractKey(s))
 	return b.String()
 }
 

@@ -56,6 +56,14 @@ var (
 	ErrEncode = errors.New("encode failed")
 	// ErrDecode means bytes could not be decoded with the schema.
 	ErrDecode = errors.New("decode failed")
+	// ErrRule means a value breaks a data-contract rule: a domain rule of
+	// the schema's ruleSet, an inline confluent:rules entry, or a
+	// buf.validate constraint. The *ValidationError names the rule.
+	ErrRule = errors.New("rule violated")
+	// ErrNoRuleEngine means a schema has data-contract rules to enforce
+	// and the program links no rule engine: import
+	// github.com/schemagen/schemagen/serde/contract.
+	ErrNoRuleEngine = errors.New("serde: schema has rules but no rule engine is linked (import github.com/schemagen/schemagen/serde/contract)")
 
 	// Schema errors.
 
@@ -82,6 +90,9 @@ type ValidationError struct {
 	Path string
 	// Reason says what is wrong, like "expected long, got string".
 	Reason string
+	// Rule, RuleExpr and RuleDoc name the data-contract rule a value
+	// broke (Err is then ErrRule): its name, its expression and its doc.
+	Rule, RuleExpr, RuleDoc string
 	// Err is the sentinel naming the rule.
 	Err error
 }

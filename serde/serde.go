@@ -45,6 +45,10 @@ type Schema struct {
 	Format     Format      `json:"schemaType,omitempty"`
 	Text       string      `json:"schema"`
 	References []Reference `json:"references,omitempty"`
+	// RuleSet and Metadata are the data contract the registry stores with
+	// the schema (see serde/contract); nil when there is none.
+	RuleSet  *RuleSet  `json:"ruleSet,omitempty"`
+	Metadata *Metadata `json:"metadata,omitempty"`
 }
 
 // Resolver supplies the text of a referenced schema. The registry client is

@@ -61,6 +61,9 @@ type SerializerConfig struct {
 	GUID    [16]byte
 	Role    Role
 	Framing Framing
+	// Contract, when set, checks every value that passed the types
+	// against the schema's data-contract rules (see serde/contract).
+	Contract Contract
 }
 
 // Serializer validates, encodes and frames values for one subject. All of
@@ -131,16 +134,26 @@ func (s *Serializer) AppendSerialize(dst []byte, v any) ([]byte, error) {
 	} else {
 		out, err = s.c.AppendEncode(dst, v)
 	}
+	if err == nil && s.cfg.Contract != nil {
+		err = s.cfg.Contract.Check(v, out[len(dst):])
+	}
 	if err != nil {
 		return dst[:start], Annotate(err, s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
 	}
 	return out, nil
 }
 
-// Validate checks v without encoding it; errors are annotated like
-// AppendSerialize's.
+// Validate checks v without framing it; errors are annotated like
+// AppendSerialize's. With a Contract, v is encoded too, for the rules.
 func (s *Serializer) Validate(v any) error {
-	return Annotate(s.c.Validate(v), s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
+	err := s.c.Validate(v)
+	if err == nil && s.cfg.Contract != nil {
+		var payload []byte
+		if payload, err = s.c.AppendEncode(nil, v); err == nil {
+			err = s.cfg.Contract.Check(v, payload)
+		}
+	}
+	return Annotate(err, s.cfg.Topic, s.cfg.Subject, s.cfg.ID)
 }
 
 // Header returns the record header to attach when the framing is
@@ -163,6 +176,9 @@ func (s *Serializer) Role() Role { return s.cfg.Role }
 
 // Framing returns the bound framing.
 func (s *Serializer) Framing() Framing { return s.cfg.Framing }
+
+// Contract returns the bound data contract, nil when there is none.
+func (s *Serializer) Contract() Contract { return s.cfg.Contract }
 
 // Compiled returns the compiled schema.
 func (s *Serializer) Compiled() Compiled { return s.c }

@@ -72,6 +72,23 @@ var rules = []struct {
 		forbidden: []string{"producer", "registry", "codegen", "cmd"},
 	},
 	{
+		name: "the formats never import serde/contract: the rule engine (cel-go) stays out of the codecs",
+		from: func(p string) bool {
+			return under(p, "serde/avro") || under(p, "serde/protobuf") || under(p, "serde/jsonschema")
+		},
+		forbidden: []string{"serde/contract"},
+	},
+	{
+		name:      "producer and registry never import serde/contract: a program links the rule engine (cel-go, protobuf-go) by importing it",
+		from:      func(p string) bool { return under(p, "producer") || p == "registry" },
+		forbidden: []string{"serde/contract"},
+	},
+	{
+		name:      "serde/contract is format-neutral: it imports no format package",
+		from:      func(p string) bool { return p == "serde/contract" },
+		forbidden: []string{"serde/avro", "serde/protobuf", "serde/jsonschema", "serde/formats"},
+	},
+	{
 		name:      "registry/compat never imports the registry client, server, producer, codegen or cmd",
 		from:      func(p string) bool { return under(p, "registry/compat") },
 		forbidden: []string{"registry", "registry/server", "registry/registrytest", "producer", "codegen", "cmd"},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/kgo"
 	fkotel "github.com/twmb/franz-go/plugin/kotel"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
 
 	"github.com/schemagen/schemagen/producer"
@@ -32,6 +33,13 @@ const (
 	BytesSent        = "schemagen.producer.bytes.sent"
 	BufferedRecords  = "schemagen.producer.buffered.records"
 	BufferedBytes    = "schemagen.producer.buffered.bytes"
+
+	// Per data-contract rule, with attributes topic, subject and rule:
+	// Confluent's rule.executions.total and siblings.
+	RuleExecutions = "schemagen.producer.rule.executions"
+	RuleSuccesses  = "schemagen.producer.rule.successes"
+	RuleFailures   = "schemagen.producer.rule.failures"
+	RuleSkips      = "schemagen.producer.rule.skips"
 )
 
 // RegisterMetrics creates observable instruments on meter for p's counters
@@ -70,10 +78,34 @@ func RegisterMetrics(meter metric.Meter, p *producer.Producer) (metric.Registrat
 		}
 		insts[i], obs[i] = inst, inst
 	}
+	ruleDefs := []struct {
+		name, desc string
+		get        func(producer.RuleMetrics) int64
+	}{
+		{RuleExecutions, "Values a data-contract rule judged.", func(r producer.RuleMetrics) int64 { return r.Executions }},
+		{RuleSuccesses, "Values a data-contract rule passed.", func(r producer.RuleMetrics) int64 { return r.Successes }},
+		{RuleFailures, "Values a data-contract rule failed, whatever its action.", func(r producer.RuleMetrics) int64 { return r.Failures }},
+		{RuleSkips, "Values a data-contract rule's guard passed over.", func(r producer.RuleMetrics) int64 { return r.Skips }},
+	}
+	ruleInsts := make([]metric.Int64Observable, len(ruleDefs))
+	for i, d := range ruleDefs {
+		inst, err := meter.Int64ObservableCounter(d.name, metric.WithUnit("{value}"), metric.WithDescription(d.desc))
+		if err != nil {
+			return nil, fmt.Errorf("producer/kotel: instrument %s: %w", d.name, err)
+		}
+		ruleInsts[i] = inst
+		obs = append(obs, inst)
+	}
 	reg, err := meter.RegisterCallback(func(_ context.Context, o metric.Observer) error {
 		m := p.Metrics()
 		for i, d := range defs {
 			o.ObserveInt64(insts[i], d.get(m))
+		}
+		for _, r := range m.Rules {
+			attrs := metric.WithAttributes(attribute.String("topic", r.Topic), attribute.String("subject", r.Subject), attribute.String("rule", r.Rule))
+			for i, d := range ruleDefs {
+				o.ObserveInt64(ruleInsts[i], d.get(r), attrs)
+			}
 		}
 		return nil
 	}, obs...)

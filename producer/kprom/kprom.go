@@ -22,11 +22,15 @@ func Hooks(m *fkprom.Metrics) producer.Opt {
 // Collector exports a producer's schemagen counters as
 // <namespace>_records_sent_total, _records_failed_total,
 // _records_rejected_total, _dead_lettered_total, _dead_letter_failed_total,
-// _bytes_sent_total, and the gauges _buffered_records and _buffered_bytes.
+// _bytes_sent_total, and the gauges _buffered_records and _buffered_bytes;
+// and, per data-contract rule (labels topic, subject, rule), Confluent's
+// rule.executions.total and siblings as _rule_executions_total,
+// _rule_successes_total, _rule_failures_total and _rule_skips_total.
 type Collector struct {
 	p    *producer.Producer
 	desc struct {
 		sent, failed, rejected, dlt, dltFailed, bytes, bufRecs, bufBytes *prometheus.Desc
+		ruleExec, ruleOK, ruleFail, ruleSkip                             *prometheus.Desc
 	}
 }
 
@@ -47,12 +51,20 @@ func NewCollector(namespace string, p *producer.Producer) *Collector {
 	c.desc.bytes = d("bytes_sent_total", "Serialized key and value bytes of acknowledged records.")
 	c.desc.bufRecs = d("buffered_records", "Records buffered or in flight now.")
 	c.desc.bufBytes = d("buffered_bytes", "Bytes buffered or in flight now.")
+	rd := func(name, help string) *prometheus.Desc {
+		return prometheus.NewDesc(prometheus.BuildFQName(namespace, "", name), help, []string{"topic", "subject", "rule"}, nil)
+	}
+	c.desc.ruleExec = rd("rule_executions_total", "Values a data-contract rule judged.")
+	c.desc.ruleOK = rd("rule_successes_total", "Values a data-contract rule passed.")
+	c.desc.ruleFail = rd("rule_failures_total", "Values a data-contract rule failed, whatever its action.")
+	c.desc.ruleSkip = rd("rule_skips_total", "Values a data-contract rule's guard passed over.")
 	return c
 }
 
 // Describe implements prometheus.Collector.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.desc.sent, c.desc.failed, c.desc.rejected, c.desc.dlt, c.desc.dltFailed, c.desc.bytes, c.desc.bufRecs, c.desc.bufBytes} {
+	for _, d := range []*prometheus.Desc{c.desc.sent, c.desc.failed, c.desc.rejected, c.desc.dlt, c.desc.dltFailed, c.desc.bytes, c.desc.bufRecs, c.desc.bufBytes,
+		c.desc.ruleExec, c.desc.ruleOK, c.desc.ruleFail, c.desc.ruleSkip} {
 		ch <- d
 	}
 }
@@ -74,4 +86,12 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	counter(c.desc.bytes, m.BytesSent)
 	gauge(c.desc.bufRecs, m.BufferedRecords)
 	gauge(c.desc.bufBytes, m.BufferedBytes)
+	for _, r := range m.Rules {
+		for _, x := range []struct {
+			d *prometheus.Desc
+			v int64
+		}{{c.desc.ruleExec, r.Executions}, {c.desc.ruleOK, r.Successes}, {c.desc.ruleFail, r.Failures}, {c.desc.ruleSkip, r.Skips}} {
+			ch <- prometheus.MustNewConstMetric(x.d, prometheus.CounterValue, float64(x.v), r.Topic, r.Subject, r.Rule)
+		}
+	}
 }

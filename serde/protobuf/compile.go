@@ -58,6 +58,9 @@ var stdImports = protocompile.WithStandardImports(protocompile.ResolverFunc(func
 }))
 
 func isStandardImport(path string) bool {
+	if _, ok := builtinImport(path); ok {
+		return true
+	}
 	if !strings.HasPrefix(path, "google/protobuf/") {
 		return false
 	}
@@ -98,6 +101,9 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		Resolver: protocompile.WithStandardImports(protocompile.ResolverFunc(func(path string) (protocompile.SearchResult, error) {
 			if res, ok := parsed[path]; ok {
 				return protocompile.SearchResult{ParseResult: res}, nil
+			}
+			if fd, ok := builtinImport(path); ok {
+				return protocompile.SearchResult{Desc: fd}, nil
 			}
 			return protocompile.SearchResult{}, fmt.Errorf("%w: %q", protoregistry.NotFound, path)
 		})),

@@ -1,0 +1,390 @@
+package contract
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"cel.dev/cel-go/common/types"
+	"cel.dev/cel-go/interpreter"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+
+	"github.com/schemagen/schemagen/serde"
+)
+
+// maxDepth bounds the walk of a value; the format validated it already,
+// within its own limits.
+const maxDepth = 1000
+
+// vars is the activation every rule runs with: the names Confluent's
+// executors bind, resolved without a map.
+type vars struct {
+	message, this, value     any
+	name, fullName, typeName string
+	tags                     []string
+}
+
+func (a *vars) ResolveName(n string) (any, bool) {
+	switch n {
+	case "message":
+		return a.message, true
+	case "this":
+		return a.this, true
+	case "value":
+		return a.value, true
+	case "name":
+		return a.name, true
+	case "fullName":
+		return a.fullName, true
+	case "typeName":
+		return a.typeName, true
+	case "tags":
+		return a.tags, true
+	}
+	return nil, false
+}
+
+func (a *vars) Parent() interpreter.Activation { return nil }
+
+// seg is one step of a value path: a field name, a list index or a map key.
+type seg struct {
+	name  string
+	index int
+	kind  uint8 // 0 field, 1 index, 2 key
+}
+
+// run holds the state of one Check.
+type run struct {
+	ct   *Contract
+	act  vars
+	path []seg
+	errs []error
+	stop bool
+}
+
+// Check runs the contract on v, whose bare encoding is payload, and
+// returns nil, a *serde.ValidationError wrapping serde.ErrRule (inside a
+// *DLQError for a rule whose onFailure is DLQ), or errors.Join of several.
+// It compiles nothing.
+func (ct *Contract) Check(v any, payload []byte) error {
+	if len(ct.domain) == 0 && !ct.hasInline && ct.pv == nil {
+		return nil
+	}
+	r := &run{ct: ct}
+	if ct.msg != nil {
+		pm, ok := v.(proto.Message)
+		if !ok {
+			return serde.Violation("", serde.ErrType, "expected a proto.Message, got %T", v)
+		}
+		m := pm.ProtoReflect()
+		if ct.pv != nil {
+			r.protovalidate(pm)
+		}
+		for _, p := range ct.domain {
+			if r.stop {
+				break
+			}
+			if p.field {
+				r.protoFields(p, m, 0)
+			} else {
+				r.act = vars{message: pm}
+				r.eval(p)
+			}
+			if r.stop {
+				break
+			}
+		}
+		return r.result()
+	}
+	msg, err := ct.target.RuleValue(v, payload)
+	if err != nil {
+		return err
+	}
+	for _, p := range ct.domain {
+		if p.field {
+			r.walk(p, msg, ct.root, nil, 0)
+		} else {
+			r.act = vars{message: msg}
+			r.eval(p)
+		}
+		if r.stop {
+			break
+		}
+	}
+	if ct.hasInline && !r.stop {
+		r.walk(nil, msg, ct.root, nil, 0)
+	}
+	return r.result()
+}
+
+func (r *run) result() error {
+	switch len(r.errs) {
+	case 0:
+		return nil
+	case 1:
+		return r.errs[0]
+	}
+	return errors.Join(r.errs...)
+}
+
+// eval runs p with r.act and records a violation.
+func (r *run) eval(p *program) {
+	if p.guard != nil {
+		// A false or failing guard skips the rule, as in Confluent's
+		// executors; any other result lets it run.
+		if out, _, err := p.guard.Eval(&r.act); err != nil || out == types.False {
+			p.stats.skips.Add(1)
+			return
+		}
+	}
+	p.stats.executions.Add(1)
+	out, _, err := p.expr.Eval(&r.act)
+	var reason string
+	switch {
+	case err != nil:
+		reason = fmt.Sprintf("rule %q could not be evaluated: %v", p.rule.Name, err)
+	case out == types.False:
+		what := p.rule.Doc
+		if what == "" {
+			what = p.rule.Expr
+		}
+		reason = fmt.Sprintf("breaks rule %q: %s", p.rule.Name, what)
+	case types.IsError(out):
+		reason = fmt.Sprintf("rule %q could not be evaluated: %v", p.rule.Name, out)
+	default:
+		p.stats.successes.Add(1)
+		return // true, or (as in Confluent's clients) a result that is not a bool
+	}
+	p.stats.failures.Add(1)
+	if p.action == "NONE" {
+		return
+	}
+	ve := &serde.ValidationError{Path: r.pathString(), Reason: reason, Err: serde.ErrRule,
+		Rule: p.rule.Name, RuleExpr: p.rule.Expr, RuleDoc: p.rule.Doc}
+	var e error = ve
+	if p.action == "DLQ" {
+		e = &DLQError{Rule: p.rule, Mode: "WRITE", Err: ve}
+	}
+	r.errs = append(r.errs, e)
+	r.stop = r.ct.failFast
+}
+
+func (r *run) pathString() string {
+	var b strings.Builder
+	for _, s := range r.path {
+		switch s.kind {
+		case 0:
+			if b.Len() > 0 {
+				b.WriteByte('.')
+			}
+			b.WriteString(s.name)
+		case 1:
+			b.WriteByte('[')
+			b.WriteString(strconv.Itoa(s.index))
+			b.WriteByte(']')
+		case 2:
+			b.WriteByte('[')
+			b.WriteString(strconv.Quote(s.name))
+			b.WriteByte(']')
+		}
+	}
+	return b.String()
+}
+
+// field is the record field a CEL_FIELD rule is visiting.
+type field struct {
+	name       string
+	meta       *fieldMeta
+	containing any
+}
+
+// walk visits v, described by n. With p set it runs the CEL_FIELD rule p on
+// every primitive field p selects; with p nil it runs the inline rules.
+func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
+	if v == nil || n == nil || r.stop || depth > maxDepth {
+		return
+	}
+	if p == nil {
+		for _, ip := range r.ct.inline[n] {
+			r.act = vars{this: v}
+			r.eval(ip)
+		}
+	}
+	switch n.Kind {
+	case serde.RuleRecord:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		metas := r.ct.fields[n]
+		for i := range n.Fields {
+			fl := &n.Fields[i]
+			fv, ok := m[fl.Name]
+			if !ok || fv == nil || r.stop {
+				continue
+			}
+			r.path = append(r.path, seg{name: fl.Name})
+			if p == nil {
+				for _, ip := range metas[i].rules {
+					r.act = vars{this: fv}
+					r.eval(ip)
+				}
+			}
+			r.walk(p, fv, fl.Type, &field{name: fl.Name, meta: &metas[i], containing: m}, depth+1)
+			r.path = r.path[:len(r.path)-1]
+		}
+	case serde.RuleArray:
+		l, ok := v.([]any)
+		if !ok {
+			return
+		}
+		for i, x := range l {
+			r.path = append(r.path, seg{index: i, kind: 1})
+			r.walk(p, x, n.Items, f, depth+1)
+			r.path = r.path[:len(r.path)-1]
+		}
+	case serde.RuleMap:
+		m, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		for k, x := range m {
+			r.path = append(r.path, seg{name: k, kind: 2})
+			r.walk(p, x, n.Items, f, depth+1)
+			r.path = r.path[:len(r.path)-1]
+		}
+	case serde.RuleCombined:
+		b, x := branch(n, v)
+		r.walk(p, x, b, f, depth+1)
+	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
+		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
+		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
+			return
+		}
+		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
+		r.eval(p)
+	}
+}
+
+// branch picks the union member v belongs to. A value in hamba's generic
+// union form, {"branch name": value}, is unwrapped.
+func branch(n *serde.RuleNode, v any) (*serde.RuleNode, any) {
+	if m, ok := v.(map[string]any); ok && len(m) == 1 {
+		for k, x := range m {
+			for _, b := range n.Branches {
+				if b.Name == k || (b.Name == "" && strings.EqualFold(b.Kind, k)) {
+					return b, x
+				}
+			}
+		}
+	}
+	for _, b := range n.Branches {
+		if fits(b.Kind, v) {
+			return b, v
+		}
+	}
+	return nil, v
+}
+
+func fits(kind string, v any) bool {
+	switch v.(type) {
+	case map[string]any:
+		return kind == serde.RuleRecord || kind == serde.RuleMap
+	case []any:
+		return kind == serde.RuleArray
+	case string:
+		return kind == serde.RuleString || kind == serde.RuleEnum
+	case []byte:
+		return kind == serde.RuleBytes || kind == serde.RuleFixed
+	case bool:
+		return kind == serde.RuleBoolean
+	case int, int32, int64:
+		return kind == serde.RuleInt || kind == serde.RuleLong
+	case float32, float64:
+		return kind == serde.RuleFloat || kind == serde.RuleDouble
+	}
+	return false
+}
+
+// protoFields runs the CEL_FIELD rule p on every primitive field of m it
+// selects, descending into set message fields, lists and maps.
+func (r *run) protoFields(p *program, m protoreflect.Message, depth int) {
+	if depth > maxDepth {
+		return
+	}
+	fs := m.Descriptor().Fields()
+	for i := 0; i < fs.Len() && !r.stop; i++ {
+		fd := fs.Get(i)
+		if (fd.ContainingOneof() != nil || fd.Message() != nil) && !m.Has(fd) {
+			continue // unset oneof members and messages are nil: skipped
+		}
+		r.path = append(r.path, seg{name: fd.TextName()})
+		v := m.Get(fd)
+		switch {
+		case fd.IsList():
+			l := v.List()
+			for j := 0; j < l.Len() && !r.stop; j++ {
+				r.path = append(r.path, seg{index: j, kind: 1})
+				r.protoValue(p, m, fd, fd, l.Get(j), depth)
+				r.path = r.path[:len(r.path)-1]
+			}
+		case fd.IsMap():
+			v.Map().Range(func(k protoreflect.MapKey, x protoreflect.Value) bool {
+				r.path = append(r.path, seg{name: k.String(), kind: 2})
+				r.protoValue(p, m, fd, fd.MapValue(), x, depth)
+				r.path = r.path[:len(r.path)-1]
+				return !r.stop
+			})
+		default:
+			r.protoValue(p, m, fd, fd, v, depth)
+		}
+		r.path = r.path[:len(r.path)-1]
+	}
+}
+
+func (r *run) protoValue(p *program, m protoreflect.Message, fd, vd protoreflect.FieldDescriptor, v protoreflect.Value, depth int) {
+	typeName := protoTypeName(vd)
+	switch typeName {
+	case serde.RuleRecord:
+		r.protoFields(p, v.Message(), depth+1)
+		return
+	case serde.RuleEnum, "":
+		return
+	}
+	tags := r.ct.protoTags[fd.FullName()]
+	if !selects(p.rule.Tags, tags) {
+		return
+	}
+	r.act = vars{value: v.Interface(), name: string(fd.Name()), fullName: string(fd.FullName()),
+		typeName: typeName, tags: tags, message: m.Interface()}
+	r.eval(p)
+}
+
+// protoTypeName is Confluent's type name for a Protobuf field's values.
+func protoTypeName(fd protoreflect.FieldDescriptor) string {
+	switch fd.Kind() {
+	case protoreflect.MessageKind, protoreflect.GroupKind:
+		return serde.RuleRecord
+	case protoreflect.EnumKind:
+		return serde.RuleEnum
+	case protoreflect.StringKind:
+		return serde.RuleString
+	case protoreflect.BytesKind:
+		return serde.RuleBytes
+	case protoreflect.Int32Kind, protoreflect.Sint32Kind, protoreflect.Uint32Kind,
+		protoreflect.Fixed32Kind, protoreflect.Sfixed32Kind:
+		return serde.RuleInt
+	case protoreflect.Int64Kind, protoreflect.Sint64Kind, protoreflect.Uint64Kind,
+		protoreflect.Fixed64Kind, protoreflect.Sfixed64Kind:
+		return serde.RuleLong
+	case protoreflect.FloatKind:
+		return serde.RuleFloat
+	case protoreflect.DoubleKind:
+		return serde.RuleDouble
+	case protoreflect.BoolKind:
+		return serde.RuleBoolean
+	}
+	return ""
+}
