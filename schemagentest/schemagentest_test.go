@@ -1,0 +1,62 @@
+package schemagentest_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/schemagentest"
+	"github.com/schemagen/schemagen/schemas/gen/orders"
+	"github.com/schemagen/schemagen/schemas/gen/payments"
+)
+
+// A user's test: produce through the generated packages, read back typed.
+func TestProduceAndConsume(t *testing.T) {
+	ctx := context.Background()
+	env := schemagentest.New(t,
+		schemagentest.Side("orders", orders.OrderSide()), // with its Money reference
+		schemagentest.Side("payments", payments.PaymentSide()))
+	if len(env.Registered) != 3 {
+		t.Fatalf("registered %v, want money, orders-value, payments-value", env.Registered)
+	}
+
+	op, err := orders.NewOrderProducer[string](ctx, env.Producer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := "gift"
+	want := &orders.Order{ID: "7b0f8b44-5a2c-4a53-9d1e-1d7e5c1d2a10", Customer: "ada", Status: orders.StatusPlaced, Quantity: 2,
+		Total: orders.Money{Currency: "EUR", Cents: 999}, Note: &note}
+	if _, err := op.ProduceSync(ctx, "ada", want); err != nil {
+		t.Fatal(err)
+	}
+	pp, err := payments.NewPaymentProducer[string](ctx, env.Producer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pp.ProduceSync(ctx, "o-1", &payments.Payment{OrderID: "o-1", AmountCents: 0, Method: payments.PaymentMethodCard}); !errors.Is(err, producer.ErrRejected) {
+		t.Fatalf("amount 0: err = %v, want ErrRejected", err)
+	}
+	if _, err := pp.ProduceSync(ctx, "o-1", &payments.Payment{OrderID: "o-1", AmountCents: 5, Method: payments.PaymentMethodCard}); err != nil {
+		t.Fatal(err)
+	}
+
+	od, err := orders.NewOrderDecoder(ctx, env.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := schemagentest.ConsumeN(t, env, "orders", 1, od)
+	if g := got[0]; g.Customer != "ada" || g.Total != want.Total || g.Note == nil || *g.Note != "gift" {
+		t.Fatalf("orders: got %+v", g)
+	}
+	pd, err := payments.NewPaymentDecoder(ctx, env.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The rejected payment never reached Kafka: exactly one record.
+	pays := schemagentest.ConsumeN(t, env, "payments", 1, pd)
+	if pays[0].AmountCents != 5 {
+		t.Fatalf("payments: got %+v", pays[0])
+	}
+}
