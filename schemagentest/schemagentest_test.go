@@ -3,6 +3,7 @@ package schemagentest_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/schemagen/schemagen/producer"
@@ -58,5 +59,14 @@ func TestProduceAndConsume(t *testing.T) {
 	pays := schemagentest.ConsumeN(t, env, "payments", 1, pd)
 	if pays[0].AmountCents != 5 {
 		t.Fatalf("payments: got %+v", pays[0])
+	}
+}
+
+// A producer whose schema nobody registered says how to register it.
+func TestUnregisteredSchemaSaysRegister(t *testing.T) {
+	env := schemagentest.New(t)
+	_, err := payments.NewPaymentProducer[string](context.Background(), env.Producer)
+	if !errors.Is(err, producer.ErrSchemaBinding) || !strings.Contains(err.Error(), "run `schemagen register`") || !strings.Contains(err.Error(), "registry.AutoRegister") {
+		t.Fatalf("err = %v, want ErrSchemaBinding telling to run schemagen register", err)
 	}
 }
