@@ -110,6 +110,31 @@ func TestDecoderAvroOldVersion(t *testing.T) {
 		})
 	}
 
+	t.Run("concurrent", func(t *testing.T) {
+		// One decoder, many goroutines, a writer schema new to it: the
+		// cache of writer schemas under -race.
+		fresh, err := orders.NewOrderDecoder(ctx, reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := writeOld(t, reg, "orders-value", v1, old, serde.FramePrefix)
+		errs := make(chan error, 8)
+		for range 8 {
+			go func() {
+				got, err := fresh.Decode(ctx, rec)
+				if err == nil && got.Customer != "ada" {
+					err = errors.New("wrong customer " + got.Customer)
+				}
+				errs <- err
+			}()
+		}
+		for range 8 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+
 	t.Run("unresolvable writer", func(t *testing.T) {
 		// quantity as a string: no promotion to int, no default.
 		bad := serde.Schema{Format: serde.Avro, Text: strings.Replace(v1.Text, `"name":"quantity","type":"int"`, `"name":"quantity","type":"string"`, 1)}
