@@ -3,9 +3,11 @@ package schemagentest_test
 import (
 	"context"
 	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
+	avrorefs "github.com/schemagen/schemagen/codegen/testdata/avro-refs/want"
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/schemagentest"
 	"github.com/schemagen/schemagen/schemas/gen/orders"
@@ -68,5 +70,52 @@ func TestUnregisteredSchemaSaysRegister(t *testing.T) {
 	_, err := payments.NewPaymentProducer[string](context.Background(), env.Producer)
 	if !errors.Is(err, producer.ErrSchemaBinding) || !strings.Contains(err.Error(), "run `schemagen register`") || !strings.Contains(err.Error(), "registry.AutoRegister") {
 		t.Fatalf("err = %v, want ErrSchemaBinding telling to run schemagen register", err)
+	}
+}
+
+// Keys and values with a shared reference: both sides registered (the
+// reference once), both read back with their generated decoders.
+func TestKeyAndValue(t *testing.T) {
+	ctx := context.Background()
+	env := schemagentest.New(t,
+		schemagentest.KeySide("refunds", avrorefs.RefundKeySide()),
+		schemagentest.Side("refunds", avrorefs.RefundSide()))
+	if len(env.Registered) != 3 {
+		t.Fatalf("registered %v, want shop.common.Money, refunds-key, refunds-value", env.Registered)
+	}
+	eur := func(cents int64) avrorefs.Money {
+		return avrorefs.Money{Currency: avrorefs.CurrencyEur, Amount: big.NewRat(cents, 100)}
+	}
+	typed, err := avrorefs.NewRefundProducer(ctx, env.Producer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := typed.ProduceSync(ctx, &avrorefs.RefundKey{OrderID: "o-1", Total: eur(10000)},
+		&avrorefs.Refund{OrderID: "o-1", Amount: eur(2500), CurrencyHint: avrorefs.CurrencyEur}); err != nil {
+		t.Fatal(err)
+	}
+	recs := schemagentest.ConsumeRecords(t, env, "refunds", 1)
+	kd, err := avrorefs.NewRefundKeyDecoder(ctx, env.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := kd.Decode(ctx, recs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	vd, err := avrorefs.NewRefundDecoder(ctx, env.Registry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := vd.Decode(ctx, recs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k.OrderID != "o-1" || k.Total.Amount.Cmp(big.NewRat(100, 1)) != 0 || v.Amount.Amount.Cmp(big.NewRat(25, 1)) != 0 || v.Fee != nil {
+		t.Fatalf("key %+v value %+v", k, v)
+	}
+	// The key decoder reads the key: the value's bytes are another record.
+	if _, err := kd.DecodeBytes(ctx, recs[0].Value, nil); err == nil {
+		t.Fatal("the key decoder read a value payload as a key")
 	}
 }
