@@ -114,11 +114,12 @@ func runConsume(e *env, args []string) error {
 		return fmt.Errorf("%d records could not be decoded (%d printed)", failed, printed)
 	}
 	if o.count > 0 && printed < o.count {
+		if e.ctx.Err() != nil {
+			return fmt.Errorf("%d of %d records when interrupted", printed, o.count)
+		}
 		return fmt.Errorf("%d of %d records within --timeout %v", printed, o.count, o.timeout)
 	}
-	if e.ctx.Err() != nil {
-		return e.ctx.Err()
-	}
+	// Without -n, the end of --timeout or Ctrl-C is the normal end.
 	return nil
 }
 
