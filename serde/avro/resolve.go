@@ -82,7 +82,10 @@ func (r *Resolved) Decode(data []byte, v any) (err error) {
 // writer that is not Avro is an error wrapping serde.ErrSchemaMismatch.
 func (s *Schema) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
 	w, ok := writer.(*Schema)
-	if !ok {
+	if !ok || w == nil {
+		if writer == nil {
+			return nil, fmt.Errorf("%w: nil writer schema", serde.ErrSchemaMismatch)
+		}
 		return nil, fmt.Errorf("avro: %w: the writer schema is %s, not Avro", serde.ErrSchemaMismatch, writer.Format())
 	}
 	r, err := s.Resolve(w)

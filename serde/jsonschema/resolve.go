@@ -12,7 +12,10 @@ import (
 // writer that is not JSON Schema is an error wrapping serde.ErrSchemaMismatch.
 func (s *Schema) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
 	w, ok := writer.(*Schema)
-	if !ok {
+	if !ok || w == nil {
+		if writer == nil {
+			return nil, fmt.Errorf("%w: nil writer schema", serde.ErrSchemaMismatch)
+		}
 		return nil, fmt.Errorf("jsonschema: %w: the writer schema is %s, not JSON Schema", serde.ErrSchemaMismatch, writer.Format())
 	}
 	return w.Decode, nil

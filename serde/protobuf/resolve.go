@@ -14,7 +14,10 @@ import (
 // the error wraps serde.ErrSchemaMismatch.
 func (s *Schema) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
 	w, ok := writer.(*Schema)
-	if !ok {
+	if !ok || w == nil {
+		if writer == nil {
+			return nil, fmt.Errorf("%w: nil writer schema", serde.ErrSchemaMismatch)
+		}
 		return nil, fmt.Errorf("protobuf: %w: the writer schema is %s, not Protobuf", serde.ErrSchemaMismatch, writer.Format())
 	}
 	if w.msg.FullName() != s.msg.FullName() {
