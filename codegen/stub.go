@@ -88,6 +88,10 @@ func (g *generator) stubs() error {
 	}
 	for _, s := range g.stubsIn {
 		g.writeSide(s)
+		if err := g.declare("New"+s.name+"Decoder", entryName(s.e)); err != nil {
+			return fmt.Errorf("%w: %w", ErrGenerate, err)
+		}
+		g.writeDecoder(s)
 		if s.e.Role == serde.Value {
 			if err := g.declare("New"+s.name+"Producer", entryName(s.e)); err != nil {
 				return fmt.Errorf("%w: %w", ErrGenerate, err)
@@ -221,6 +225,26 @@ func (g *generator) writeSide(s *stubInfo) {
 		P("Drift: ", f.Q(registryPkg, driftIdent(e.Drift)), ",")
 	}
 	P("}")
+	P("}")
+}
+
+// writeDecoder writes the typed decoder of the side: records read back
+// into the generated type, whatever compatible version wrote them.
+func (g *generator) writeDecoder(s *stubInfo) {
+	f, e := s.f, s.e
+	P := f.S
+	role := "Value"
+	if e.Role == serde.Key {
+		role = "Key"
+	}
+	dec := f.Q(producerPkg, "Decoder") + "[" + s.valueType + "]"
+	P()
+	P("// New", s.name, "Decoder returns a decoder of record ", strings.ToLower(role), "s into ", s.valueType, ": it")
+	P("// fetches the writer's schema by the record's schema ID or GUID (once per")
+	P("// schema) and reads it with ", s.name, "Schema, so records written with an")
+	P("// earlier compatible version decode too.")
+	P("func New", s.name, "Decoder(ctx ", f.Q("context", "Context"), ", reg *", f.Q(registryPkg, "Client"), ") (*", dec, ", error) {")
+	P("return ", f.Q(producerPkg, "NewDecoder"), "[", s.valueType, "](ctx, reg, ", s.name, "Side(), ", f.Q(serdePkg, role), ")")
 	P("}")
 }
 

@@ -200,6 +200,10 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 		return nil, err
 	}
 	fail := func(err error) error {
+		if errors.Is(err, registry.ErrSubjectNotFound) || errors.Is(err, registry.ErrSchemaNotFound) {
+			// The first thing a new user meets: say what to do.
+			return fmt.Errorf("producer: %w: %s %s: %w (the schema is not registered: run `schemagen register`, or bind with registry.AutoRegister())", ErrSchemaBinding, subject, role, err)
+		}
 		return fmt.Errorf("producer: %w: %s %s: %w", ErrSchemaBinding, subject, role, err)
 	}
 	var res serde.Resolver

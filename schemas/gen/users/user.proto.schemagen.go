@@ -74,6 +74,14 @@ message Address {
 	}
 }
 
+// NewUserDecoder returns a decoder of record values into *User: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with UserSchema, so records written with an
+// earlier compatible version decode too.
+func NewUserDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*User], error) {
+	return producer.NewDecoder[*User](ctx, reg, UserSide(), serde.Value)
+}
+
 // UserSpec returns the producer.Spec of *User values to topic "users":
 // values as UserSide says,
 // keys sent as they are (string or []byte, nil for no key).

@@ -81,6 +81,7 @@ func init() {
 		"config":     {"get or set the compatibility level and mode of a subject or the registry", runConfig},
 		"dev":        {"run an embedded Kafka (3 brokers) and schema registry until interrupted", runDev},
 		"produce":    {"produce JSON lines from stdin, validated against a subject's latest schema", runProduce},
+		"consume":    {"print a topic's records as JSON lines, decoded through their writers' schemas", runConsume},
 		"version":    {"print the version", runVersion},
 		"completion": {"print a shell completion script: schemagen completion bash|zsh|fish", runCompletion},
 	}

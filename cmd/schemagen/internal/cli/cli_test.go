@@ -216,6 +216,14 @@ func TestInit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, want := range []string{"next:\n  schemagen dev ", "\n  schemagen generate ", "\n  schemagen register "} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("init's output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if yml, _ := os.ReadFile(filepath.Join(dir, "schemagen.yaml")); strings.Contains(string(yml), "\n  auth:") {
+		t.Error("init wrote an auth block: it fails against schemagen dev when its variables are unset")
+	}
 	for _, want := range []string{"# yaml-language-server: $schema=./schemagen.schema.json", "package: example.com/shop/gen/users"} {
 		if !strings.Contains(string(b), want) {
 			t.Errorf("schemagen.yaml lacks %q:\n%s", want, b)

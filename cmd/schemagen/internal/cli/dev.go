@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/schemagen/schemagen/registry/server"
 )
@@ -57,6 +58,17 @@ func startEmbedded(regAddr, dataDir string, log *slog.Logger, kopts ...kfake.Opt
 		reg.Close()
 		return nil, fmt.Errorf("kafka: %w", err)
 	}
+	// A local Kafka creates a topic on a producer's first request for it
+	// (Java clients ask for that); franz-go clients ask only with
+	// kgo.AllowAutoTopicCreation, so the library producer would find no
+	// topic. Ask on every client's behalf.
+	cluster.ControlKey(int16(kmsg.Metadata), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		cluster.KeepControl()
+		if mr, ok := r.(*kmsg.MetadataRequest); ok {
+			mr.AllowAutoTopicCreation = true
+		}
+		return nil, nil, false
+	})
 	m := &embedded{cluster: cluster, reg: reg, url: "http://" + l.Addr().String(), served: make(chan error, 1)}
 	go func() { m.served <- reg.Serve(l) }()
 	return m, nil

@@ -71,7 +71,14 @@ func runInit(e *env, args []string) error {
 		}
 		fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(*dir, f.name))
 	}
-	fmt.Fprintln(e.stderr, "next: schemagen generate, then schemagen register (schemagen dev runs a local registry and Kafka)")
+	// The config works against `schemagen dev` as is: its registry URL is
+	// dev's, and it has no auth block to fail on an unset variable.
+	fmt.Fprintf(e.stdout, `
+next:
+  schemagen dev         # in another terminal: Kafka on 127.0.0.1:9092, the registry on http://127.0.0.1:8081
+  schemagen generate    # writes the Go package %s/gen/users
+  schemagen register    # registers schemas/user.avsc as users-value
+`, *module)
 	return nil
 }
 

@@ -40,6 +40,14 @@ func OrderSide() producer.Side {
 	}
 }
 
+// NewOrderDecoder returns a decoder of record values into *Order: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with OrderSchema, so records written with an
+// earlier compatible version decode too.
+func NewOrderDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Order], error) {
+	return producer.NewDecoder[*Order](ctx, reg, OrderSide(), serde.Value)
+}
+
 // OrderSpec returns the producer.Spec of *Order values to topic "orders":
 // values as OrderSide says,
 // keys sent as they are (string or []byte, nil for no key).

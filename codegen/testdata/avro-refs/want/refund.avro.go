@@ -51,6 +51,14 @@ func RefundSide() producer.Side {
 	}
 }
 
+// NewRefundDecoder returns a decoder of record values into *Refund: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with RefundSchema, so records written with an
+// earlier compatible version decode too.
+func NewRefundDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Refund], error) {
+	return producer.NewDecoder[*Refund](ctx, reg, RefundSide(), serde.Value)
+}
+
 // RefundSpec returns the producer.Spec of *Refund values to topic "refunds":
 // values as RefundSide says,
 // keys (*RefundKey) as RefundKeySide says.

@@ -4,6 +4,8 @@
 package avrorefs
 
 import (
+	"context"
+
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
@@ -47,6 +49,14 @@ func RefundKeySide() producer.Side {
 		RecordName: "shop.refunds.RefundKey",
 		Drift:      registry.DriftFail,
 	}
+}
+
+// NewRefundKeyDecoder returns a decoder of record keys into *RefundKey: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with RefundKeySchema, so records written with an
+// earlier compatible version decode too.
+func NewRefundKeyDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*RefundKey], error) {
+	return producer.NewDecoder[*RefundKey](ctx, reg, RefundKeySide(), serde.Key)
 }
 
 // RefundKey is the Avro record shop.refunds.RefundKey.

@@ -51,6 +51,14 @@ func PaymentSide() producer.Side {
 	}
 }
 
+// NewPaymentDecoder returns a decoder of record values into *Payment: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with PaymentSchema, so records written with an
+// earlier compatible version decode too.
+func NewPaymentDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Payment], error) {
+	return producer.NewDecoder[*Payment](ctx, reg, PaymentSide(), serde.Value)
+}
+
 // PaymentSpec returns the producer.Spec of *Payment values to topic "payments":
 // values as PaymentSide says,
 // keys sent as they are (string or []byte, nil for no key).

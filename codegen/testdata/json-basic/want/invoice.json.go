@@ -46,6 +46,14 @@ func InvoiceSide() producer.Side {
 	}
 }
 
+// NewInvoiceDecoder returns a decoder of record values into *Invoice: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with InvoiceSchema, so records written with an
+// earlier compatible version decode too.
+func NewInvoiceDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Invoice], error) {
+	return producer.NewDecoder[*Invoice](ctx, reg, InvoiceSide(), serde.Value)
+}
+
 // InvoiceSpec returns the producer.Spec of *Invoice values to topic "invoices":
 // values as InvoiceSide says,
 // keys sent as they are (string or []byte, nil for no key).

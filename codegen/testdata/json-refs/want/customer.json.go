@@ -60,6 +60,14 @@ func CustomerSide() producer.Side {
 	}
 }
 
+// NewCustomerDecoder returns a decoder of record values into *Customer: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with CustomerSchema, so records written with an
+// earlier compatible version decode too.
+func NewCustomerDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Customer], error) {
+	return producer.NewDecoder[*Customer](ctx, reg, CustomerSide(), serde.Value)
+}
+
 // CustomerSpec returns the producer.Spec of *Customer values to topic "customers":
 // values as CustomerSide says,
 // keys sent as they are (string or []byte, nil for no key).
