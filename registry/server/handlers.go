@@ -310,7 +310,11 @@ func (s *Server) handleLookup(_ http.ResponseWriter, r *http.Request) (any, *api
 	if aerr != nil {
 		return nil, aerr
 	}
-	return reg.json(), nil
+	out := reg.json()
+	if out.Schema, aerr = s.formatted(r.Context(), reg.rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
+	return out, nil
 }
 
 func (s *Server) handleGetVersion(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -387,18 +391,13 @@ func isRaw(v any) bool { _, ok := v.(rawBody); return ok }
 
 func (s *Server) handleGetVersionSchema(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	reg, aerr := s.version(r.PathValue("subject"), r.PathValue("version"), flag(r, "deleted"))
+	s.mu.RUnlock()
 	if aerr != nil {
 		return nil, aerr
 	}
-	return rawText(reg.rec), nil
+	return s.rawFormatted(r, reg.rec)
 }
-
-// rawText is the /schema endpoints' body: the schema text itself, not
-// quoted, as Confluent's registry answers (JSON for Avro and JSON Schema,
-// .proto text for Protobuf).
-func rawText(rec *schemaRec) any { return rawBody(rec.text) }
 
 func (s *Server) handleReferencedBy(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
@@ -502,12 +501,12 @@ func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, 
 
 func (s *Server) handleSchemaTextByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	rec, aerr := s.schemaByID(r)
+	s.mu.RUnlock()
 	if aerr != nil {
 		return nil, aerr
 	}
-	return rawText(rec), nil
+	return s.rawFormatted(r, rec)
 }
 
 func (s *Server) handleSubjectsByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -542,14 +541,18 @@ func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any
 
 func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	id, ok := s.st.byGUID[r.PathValue("guid")]
-	if !ok {
+	rec := s.st.schemas[id]
+	s.mu.RUnlock()
+	if !ok || rec == nil {
 		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
 	}
-	rec := s.st.schemas[id]
 	out := recJSON(rec)
 	out.ID, out.GUID = rec.id, rec.guid
+	var aerr *apiError
+	if out.Schema, aerr = s.formatted(r.Context(), rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
 	return out, nil
 }
 
