@@ -30,6 +30,9 @@ func (s *Server) routes() http.Handler {
 			switch {
 			case aerr != nil:
 				writeError(w, aerr)
+			case v == noContent{}:
+				w.Header().Set("Content-Type", ContentType)
+				w.WriteHeader(http.StatusNoContent)
 			case isRaw(v):
 				w.Header().Set("Content-Type", ContentType)
 				w.WriteHeader(http.StatusOK)
@@ -81,6 +84,8 @@ func (s *Server) routes() http.Handler {
 
 	h("POST /compatibility/subjects/{subject}/versions", s.handleCompatibility)
 	h("POST /compatibility/subjects/{subject}/versions/{version}", s.handleCompatibility)
+
+	s.associationRoutes(h)
 
 	return s.middleware(mux)
 }
