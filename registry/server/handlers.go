@@ -745,16 +745,13 @@ func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (an
 	if aerr := decode(r, &req); aerr != nil {
 		return nil, aerr
 	}
-	res, aerr := s.checkCompat(r.Context(), r.PathValue("subject"), r.PathValue("version"), &req, flag(r, "normalize"))
+	res, level, existing, aerr := s.checkCompat(r.Context(), r.PathValue("subject"), r.PathValue("version"), &req, flag(r, "normalize"))
 	if aerr != nil {
 		return nil, aerr
 	}
 	out := compatResponse{IsCompatible: res.Compatible}
 	if flag(r, "verbose") {
-		msgs := messages(res.Findings)
-		if msgs == nil {
-			msgs = []string{}
-		}
+		msgs := confluentMessages(level, res.Findings, existing)
 		out.Messages = &msgs
 	}
 	return out, nil
