@@ -469,3 +469,13 @@ func (s *Server) handleDeleteAssociations(_ http.ResponseWriter, r *http.Request
 	}
 	return noContent{}, nil
 }
+
+// associated refuses to delete a subject that an association names, as
+// Confluent does: delete the association first (with cascadeLifecycle for
+// a STRONG one, which deletes the subject too).
+func (s *Server) associated(subject string) *apiError {
+	if len(s.assocs.find(associationFilter{limit: -1, resourceType: associationResourceTopic}, func(a *association) bool { return a.Subject == subject })) > 0 {
+		return newAPIError(http.StatusConflict, CodeAssociationForSubjectExists, "an association already exists for subject '%s'", subject)
+	}
+	return nil
+}

@@ -95,10 +95,13 @@ func TestAssociations(t *testing.T) {
 	}
 
 	runSteps(t, h, []step{
+		{name: "an associated subject cannot be deleted", method: "DELETE", path: "/subjects/orders-key", status: 409, code: CodeAssociationForSubjectExists},
+		{name: "nor a strong one", method: "DELETE", path: "/subjects/:.lkc-1:orders-value", status: 409, code: CodeAssociationForSubjectExists},
 		{name: "a frozen association needs the cascade", method: "DELETE", path: "/associations/resources/topic-1?associationType=value", status: 409, code: CodeAssociationFrozen},
 		{name: "the strong subject is still there", method: "GET", path: "/subjects/:.lkc-1:orders-value/versions/1", status: 200},
 		{name: "delete the weak key association", method: "DELETE", path: "/associations/resources/topic-1?associationType=key", status: 204},
 		{name: "a weak association leaves its subject", method: "GET", path: "/subjects/orders-key/versions/1", status: 200},
+		{name: "without its association the subject can be deleted", method: "DELETE", path: "/subjects/orders-key", status: 200},
 		{name: "cascade deletes the strong subject", method: "DELETE", path: "/associations/resources/topic-1?cascadeLifecycle=true", status: 204},
 		{name: "the strong subject is gone for good", method: "GET", path: "/subjects/:.lkc-1:orders-value/versions?deleted=true", status: 404, code: CodeSubjectNotFound},
 		{name: "nothing left to delete", method: "DELETE", path: "/associations/resources/topic-1", status: 404, code: CodeAssociationNotFound},

@@ -423,6 +423,9 @@ func (s *Server) handleDeleteVersion(_ http.ResponseWriter, r *http.Request) (an
 }
 
 func (s *Server) handleDeleteSubject(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	if aerr := s.associated(r.PathValue("subject")); aerr != nil {
+		return nil, aerr
+	}
 	vs, aerr := s.deleteSubject(r.PathValue("subject"), flag(r, "permanent"))
 	if aerr != nil {
 		return nil, aerr
