@@ -107,6 +107,7 @@ func (s *Server) associationRoutes(h func(string, func(http.ResponseWriter, *htt
 	h("GET /associations/resources/{namespace}/{name}", s.handleAssociationsByResourceName)
 	h("GET /associations/resources/{id}", s.handleAssociationsByResourceID)
 	h("DELETE /associations/resources/{id}", s.handleDeleteAssociations)
+	h("PUT /associations/resources/{id}", s.handleUpsertAssociations)
 }
 
 // filter is the query of the GET endpoints.
@@ -478,4 +479,82 @@ func (s *Server) associated(subject string) *apiError {
 		return newAPIError(http.StatusConflict, CodeAssociationForSubjectExists, "an association already exists for subject '%s'", subject)
 	}
 	return nil
+}
+
+// handleUpsertAssociations is PUT /associations/resources/{id}: it adds
+// WEAK associations to an existing resource and accepts again the ones it
+// has. As in Confluent, a STRONG association (or one with a schema) is
+// only created with its topic (POST), and an association's subject,
+// lifecycle and frozen flag cannot change: a frozen one refuses with
+// 40908, anything else with 42212.
+func (s *Server) handleUpsertAssociations(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	var req associationRequest
+	if aerr := decode(r, &req); aerr != nil {
+		return nil, aerr
+	}
+	id := r.PathValue("id")
+	switch req.ResourceID {
+	case "":
+		req.ResourceID = id
+	case id:
+	default:
+		return nil, errInvalidAssociation("resourceId", "resource ID in the path parameter does not match the resource ID in the request body")
+	}
+	if req.ResourceType == "" {
+		req.ResourceType = associationResourceTopic
+	}
+	var fresh []associationInfo
+	var kept []associationResponseInfo
+	for _, info := range req.Associations {
+		typ := info.AssociationType
+		if typ == "" {
+			typ = associationValue
+		}
+		old := s.assocs.find(associationFilter{resourceType: req.ResourceType, types: []string{typ}, limit: -1},
+			func(a *association) bool { return a.ResourceID == req.ResourceID })
+		if len(old) == 0 {
+			if info.Schema != nil {
+				return nil, errInvalidAssociation("schema", "cannot be provided when adding an association to an existing topic; an association with a schema must be created with the topic")
+			}
+			if strings.EqualFold(info.Lifecycle, lifecycleStrong) {
+				return nil, errInvalidAssociation("lifecycle", "cannot be STRONG when creating an association; STRONG associations must be created with the topic")
+			}
+			fresh = append(fresh, info)
+			continue
+		}
+		o := old[0]
+		lc := strings.ToUpper(info.Lifecycle)
+		switch {
+		case info.Schema != nil:
+			return nil, errInvalidAssociation("schema", "cannot be provided when updating an association")
+		case info.Subject != "" && info.Subject != o.Subject:
+			return nil, errInvalidAssociation("subject", "subject of association cannot be changed from '"+o.Subject+"' to '"+info.Subject+"'")
+		case info.Frozen != nil && *info.Frozen != o.Frozen:
+			return nil, errInvalidAssociation("frozen", "frozen attribute of association cannot be changed")
+		case lc != "" && lc != o.Lifecycle && o.Frozen:
+			return nil, newAPIError(http.StatusConflict, CodeAssociationFrozen, "the association of type '%s' is frozen for subject '%s'", o.AssociationType, o.Subject)
+		case lc != "" && lc != o.Lifecycle:
+			return nil, errInvalidAssociation("frozen", "association with lifecycle of "+lc+" cannot be frozen="+strconv.FormatBool(o.Frozen))
+		}
+		kept = append(kept, associationResponseInfo{Subject: o.Subject, AssociationType: o.AssociationType, Lifecycle: o.Lifecycle, Frozen: o.Frozen})
+	}
+	if len(req.Associations) == 0 {
+		return nil, errInvalidAssociation("associations", "cannot be null or empty")
+	}
+	out := associationResponse{ResourceName: req.ResourceName, ResourceNamespace: req.ResourceNamespace, ResourceID: req.ResourceID, ResourceType: req.ResourceType, Associations: kept}
+	if len(fresh) == 0 {
+		return out, nil
+	}
+	add := req
+	add.Associations = fresh
+	dryRun := flag(r, "dryRun")
+	if aerr := add.validate(dryRun); aerr != nil {
+		return nil, aerr
+	}
+	res, aerr := s.createAssociations(r.Context(), &add, dryRun)
+	if aerr != nil {
+		return nil, aerr
+	}
+	out.Associations = append(out.Associations, res.(associationResponse).Associations...)
+	return out, nil
 }

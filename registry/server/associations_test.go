@@ -110,3 +110,41 @@ func TestAssociations(t *testing.T) {
 		{name: "no association in read-only mode", method: "POST", path: "/associations", body: weak("topic-7", "key", "orders-key"), status: 422, code: CodeOperationNotPermitted},
 	})
 }
+
+func TestUpsertAssociations(t *testing.T) {
+	s := newServer(t)
+	h := s.Handler()
+	res := func(assocs ...map[string]any) map[string]any {
+		return map[string]any{"resourceName": "orders", "resourceNamespace": "lkc-1", "associations": assocs}
+	}
+	runSteps(t, h, []step{
+		{name: "key subject", method: "POST", path: "/subjects/orders-key/versions", body: avroBody(`"string"`), status: 200},
+		{name: "strong value with the topic", method: "POST", path: "/associations", status: 200, body: map[string]any{
+			"resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-1",
+			"associations": []map[string]any{{"schema": avroBody(userV1)}}}},
+		{name: "path and body ids differ", method: "PUT", path: "/associations/resources/t-1", status: 422, code: CodeInvalidAssociation,
+			body: map[string]any{"resourceName": "orders", "resourceNamespace": "lkc-1", "resourceId": "t-2", "associations": []map[string]any{{"associationType": "key", "subject": "orders-key"}}}},
+		{name: "strong cannot be added by upsert", method: "PUT", path: "/associations/resources/t-1", status: 422, code: CodeInvalidAssociation,
+			body: res(map[string]any{"associationType": "key", "lifecycle": "STRONG"})},
+		{name: "no schema by upsert", method: "PUT", path: "/associations/resources/t-1", status: 422, code: CodeInvalidAssociation,
+			body: res(map[string]any{"associationType": "key", "subject": "orders-key", "schema": avroBody(`"string"`)})},
+		{name: "add a weak key", method: "PUT", path: "/associations/resources/t-1", status: 200,
+			body: res(map[string]any{"associationType": "key", "subject": "orders-key"}),
+			want: `{"resourceName":"orders","resourceNamespace":"lkc-1","resourceId":"t-1","resourceType":"topic",
+				"associations":[{"subject":"orders-key","associationType":"key","lifecycle":"WEAK","frozen":false}]}`},
+		{name: "the same again", method: "PUT", path: "/associations/resources/t-1", status: 200,
+			body: res(map[string]any{"associationType": "key", "subject": "orders-key"})},
+		{name: "the subject cannot change", method: "PUT", path: "/associations/resources/t-1", status: 422, code: CodeInvalidAssociation,
+			body: res(map[string]any{"associationType": "key", "subject": "other"})},
+		{name: "a weak one cannot become strong", method: "PUT", path: "/associations/resources/t-1", status: 422, code: CodeInvalidAssociation,
+			body: res(map[string]any{"associationType": "key", "lifecycle": "STRONG"})},
+		{name: "a frozen one cannot change", method: "PUT", path: "/associations/resources/t-1", status: 409, code: CodeAssociationFrozen,
+			body: res(map[string]any{"associationType": "value", "lifecycle": "WEAK"})},
+	})
+	var got []association
+	status, body := do(t, h, "GET", "/associations/resources/t-1", nil)
+	if status != 200 || json.Unmarshal([]byte(body), &got) != nil || len(got) != 2 ||
+		got[0].AssociationType != "key" || got[0].Lifecycle != lifecycleWeak || got[1].Lifecycle != lifecycleStrong {
+		t.Fatalf("after upserts: %d %s", status, body)
+	}
+}

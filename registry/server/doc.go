@@ -63,12 +63,13 @@
 //	GET    /associations/resources/{namespace}/{name}        (same; "-" matches any namespace or name)
 //	GET    /associations/resources/{id}                      (same)
 //	DELETE /associations/resources/{id}                      ?associationType ?cascadeLifecycle ?dryRun
+//	PUT    /associations/resources/{id}                      ?dryRun  add WEAK ones to a resource
 //
 // Associations (Confluent 8.x) tie a topic to the subjects of its key and
 // value, which AssociatedNameStrategy looks up. They are kept in memory:
 // unlike subjects they do not survive a restart of a server with a data
-// file. Updating one (PUT /associations/resources/{id}) and the batch
-// endpoints are not implemented.
+// file. The batch endpoints (:batchGet, :batchMutate) are not
+// implemented.
 //
 // Subjects are path elements: a subject containing "/" must be escaped
 // ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use
