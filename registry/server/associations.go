@@ -20,7 +20,12 @@ const (
 	CodeNoActiveSubjectVersion       = 40907
 	CodeAssociationFrozen            = 40908
 	CodeInvalidAssociation           = 42212
+	CodeTooManyAssociations          = 40902
 )
+
+// maxAssociations bounds how many associations the server keeps, as
+// Confluent bounds them (40902 beyond): they live in memory.
+var maxAssociations = 1 << 16
 
 const (
 	associationResourceTopic = "topic"
@@ -380,6 +385,12 @@ func (s *Server) createAssociations(ctx context.Context, req *associationRequest
 			}
 		}
 		todo = append(todo, info)
+	}
+	s.assocs.mu.Lock()
+	n := len(s.assocs.list)
+	s.assocs.mu.Unlock()
+	if n+len(todo) > maxAssociations {
+		return nil, newAPIError(http.StatusConflict, CodeTooManyAssociations, "a maximum of %d associations already exist", maxAssociations)
 	}
 	if dryRun {
 		for _, info := range todo {

@@ -148,3 +148,22 @@ func TestUpsertAssociations(t *testing.T) {
 		t.Fatalf("after upserts: %d %s", status, body)
 	}
 }
+
+func TestTooManyAssociations(t *testing.T) {
+	defer func(n int) { maxAssociations = n }(maxAssociations)
+	maxAssociations = 2
+	s := newServer(t)
+	h := s.Handler()
+	weak := func(id string) map[string]any {
+		return map[string]any{"resourceName": "t" + id, "resourceNamespace": "lkc-1", "resourceId": id,
+			"associations": []map[string]any{{"subject": "k"}}}
+	}
+	runSteps(t, h, []step{
+		{name: "subject", method: "POST", path: "/subjects/k/versions", body: avroBody(`"string"`), status: 200},
+		{name: "first", method: "POST", path: "/associations", body: weak("1"), status: 200},
+		{name: "second", method: "POST", path: "/associations", body: weak("2"), status: 200},
+		{name: "third is one too many", method: "POST", path: "/associations", body: weak("3"), status: 409, code: CodeTooManyAssociations},
+		{name: "delete one", method: "DELETE", path: "/associations/resources/1", status: 204},
+		{name: "then there is room", method: "POST", path: "/associations", body: weak("3"), status: 200},
+	})
+}
