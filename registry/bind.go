@@ -65,6 +65,9 @@ func AutoRegister() Source { return source{kind: srcRegister} }
 type Drift struct {
 	policy  driftPolicy
 	canRead func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]fmt.Stringer, error)
+	// only, when set, is the one source the policy is for (Confluent's
+	// latest.compatibility.strict and id.compatibility.strict).
+	only sourceKind
 }
 
 type driftPolicy uint8
@@ -73,6 +76,7 @@ const (
 	driftFail driftPolicy = iota
 	driftWarn
 	driftAllow
+	driftTrust // use the registered schema without a check
 )
 
 // The drift policies without a checker.
@@ -113,6 +117,35 @@ func DriftAllowIfCompatible[F fmt.Stringer](canRead func(ctx context.Context, re
 	return d
 }
 
+// LatestCompatibilityStrict is Confluent's latest.compatibility.strict for
+// UseLatest: true (Confluent's default) binds to the latest version only
+// if it can read data written with the local schema, as canRead says (like
+// DriftAllowIfCompatible); false binds to the latest version without any
+// check. Bind refuses it with another source, and refuses true with a nil
+// canRead.
+func LatestCompatibilityStrict[F fmt.Stringer](strict bool, canRead func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]F, error)) Drift {
+	d := strictDrift(strict, canRead)
+	d.only = srcLatest
+	return d
+}
+
+// IDCompatibilityStrict is Confluent's id.compatibility.strict for PinID:
+// true (Confluent's default) binds to the pinned schema only if it can read
+// data written with the local schema; false binds to it without any check.
+// Bind refuses it with another source, and refuses true with a nil canRead.
+func IDCompatibilityStrict[F fmt.Stringer](strict bool, canRead func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]F, error)) Drift {
+	d := strictDrift(strict, canRead)
+	d.only = srcPin
+	return d
+}
+
+func strictDrift[F fmt.Stringer](strict bool, canRead func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]F, error)) Drift {
+	if !strict {
+		return Drift{policy: driftTrust}
+	}
+	return DriftAllowIfCompatible(canRead)
+}
+
 // Strict reports whether d is DriftFail: the registered schema must be the
 // local one. Under the other policies a producer may encode with a
 // registered schema that differs from its own.
@@ -127,6 +160,8 @@ func (d Drift) String() string {
 		return "warn"
 	case driftAllow:
 		return "allow-if-compatible"
+	case driftTrust:
+		return "trust"
 	}
 	return fmt.Sprintf("drift(%d)", uint8(d.policy))
 }
@@ -152,13 +187,20 @@ func (c *Client) Bind(ctx context.Context, subject string, local serde.Schema, s
 	if src == nil {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: nil source", subject)
 	}
-	if drift.policy > driftAllow {
+	if drift.policy > driftTrust {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: unknown drift policy %s", subject, drift)
 	}
 	if drift.policy == driftAllow && drift.canRead == nil {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: DriftAllowIfCompatible needs a checker (compat.CanRead), got nil", subject)
 	}
 	s := src.source()
+	if drift.only != 0 && drift.only != s.kind {
+		name := "LatestCompatibilityStrict is for UseLatest"
+		if drift.only == srcPin {
+			name = "IDCompatibilityStrict is for PinID"
+		}
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: %s", subject, name)
+	}
 	local, err := c.pinReferences(ctx, local)
 	if err != nil {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: %w", subject, err)
@@ -248,6 +290,10 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		policy = driftWarn // only the rules differ: the registered ones are enforced
 	}
 	switch policy {
+	case driftTrust:
+		c.log.LogAttrs(ctx, slog.LevelDebug, "registry: local schema differs from registered schema; using the registered schema unchecked",
+			slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID))
+		return reg, nil
 	case driftWarn:
 		c.log.LogAttrs(ctx, slog.LevelWarn, "registry: local schema differs from registered schema; using the registered schema",
 			slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),

@@ -64,6 +64,18 @@ func TestBind(t *testing.T) {
 		{name: "pin equal", seed: []string{avroUser, avroUser2}, local: avroUser, src: PinID(1), wantID: 1, wantVer: 1},
 		{name: "pin drift fails", seed: []string{avroUser, avroUser2}, local: avroUser, src: PinID(2), want: []error{ErrDrift}},
 		{name: "pin missing", seed: []string{avroUser}, local: avroUser, src: PinID(9), want: []error{ErrSchemaNotFound}},
+		{name: "latest strict, latest reads local", seed: []string{avroUser}, local: avroUser2, src: UseLatest(nil), drift: LatestCompatibilityStrict(true, compat.CanRead),
+			wantID: 1, wantVer: 1},
+		{name: "latest strict, latest cannot read local", seed: []string{avroUser}, local: avroUserString, src: UseLatest(nil), drift: LatestCompatibilityStrict(true, compat.CanRead),
+			want: []error{ErrDrift, ErrIncompatible}, inMsg: []string{"cannot read", "id 1"}},
+		{name: "latest not strict binds unchecked", seed: []string{avroUser}, local: avroUserString, src: UseLatest(nil), drift: LatestCompatibilityStrict(false, compat.CanRead),
+			wantID: 1, wantVer: 1},
+		{name: "id strict, pinned reads local", seed: []string{avroUser, avroUserString}, local: avroUser2, src: PinID(1), drift: IDCompatibilityStrict(true, compat.CanRead),
+			wantID: 1, wantVer: 1},
+		{name: "id strict, pinned cannot read local", seed: []string{avroUser}, local: avroUserString, src: PinID(1), drift: IDCompatibilityStrict(true, compat.CanRead),
+			want: []error{ErrDrift, ErrIncompatible}},
+		{name: "id not strict binds unchecked", seed: []string{avroUser}, local: avroUserString, src: PinID(1), drift: IDCompatibilityStrict(false, compat.CanRead),
+			wantID: 1, wantVer: 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -97,6 +109,32 @@ func TestBind(t *testing.T) {
 			}
 			if warned := strings.Contains(logs.String(), "level=WARN"); warned != tt.warned {
 				t.Errorf("warned %v, want %v; logs:\n%s", warned, tt.warned, logs.String())
+			}
+		})
+	}
+}
+
+// TestCompatibilityStrictRefused: each strict option belongs to one
+// source, and strict=true needs a checker.
+func TestCompatibilityStrictRefused(t *testing.T) {
+	tests := []struct {
+		name  string
+		src   Source
+		drift Drift
+		inMsg string
+	}{
+		{name: "latest option with a pinned id", src: PinID(1), drift: LatestCompatibilityStrict(true, compat.CanRead), inMsg: "LatestCompatibilityStrict is for UseLatest"},
+		{name: "id option with latest", src: UseLatest(nil), drift: IDCompatibilityStrict(false, compat.CanRead), inMsg: "IDCompatibilityStrict is for PinID"},
+		{name: "id option with lookup", src: LookupBySchema(), drift: IDCompatibilityStrict(true, compat.CanRead), inMsg: "IDCompatibilityStrict is for PinID"},
+		{name: "strict without a checker", src: UseLatest(nil), drift: LatestCompatibilityStrict[compat.Finding](true, nil), inMsg: "needs a checker"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			reg, cl, _ := fakeClient(t)
+			reg.SeedSchema("s", 1, 1, sr.Schema{Schema: avroUser})
+			got, err := cl.Bind(context.Background(), "s", avroSchema(avroUserString), tt.src, tt.drift)
+			if err == nil || !strings.Contains(err.Error(), tt.inMsg) {
+				t.Fatalf("Bind = %+v, %v; want an error with %q", got, err, tt.inMsg)
 			}
 		})
 	}

@@ -116,6 +116,7 @@ var byCode = map[int]error{
 	errcode.VersionSoftDeleted:        ErrVersionSoftDeleted,
 	errcode.VersionNotSoftDeleted:     ErrVersionNotSoftDeleted,
 	errcode.IncompatibleSchema:        ErrIncompatible,
+	errcode.IncompatibleSchema8:       ErrIncompatible,
 	errcode.InvalidSchema:             ErrInvalidSchema,
 	errcode.InvalidVersion:            ErrInvalidVersion,
 	errcode.InvalidCompatibilityLevel: ErrInvalidCompatibilityLevel,

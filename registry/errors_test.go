@@ -35,6 +35,7 @@ func TestErrorCodes(t *testing.T) {
 		{"schema not found", 404, 40403, []error{ErrSchemaNotFound, ErrNotFound, sr.ErrSchemaNotFound}},
 		{"incompatible", 409, 409, []error{ErrIncompatible, sr.ErrIncompatibleSchema}},
 		{"incompatible without code", 409, 0, []error{ErrIncompatible}},
+		{"incompatible, Confluent 8.1 code", 409, 40901, []error{ErrIncompatible}},
 		{"invalid schema", 422, 42201, []error{ErrInvalidSchema}},
 		{"invalid version", 422, 42202, []error{ErrInvalidVersion}},
 		{"invalid compatibility level", 422, 42203, []error{ErrInvalidCompatibilityLevel}},

@@ -81,9 +81,29 @@ func CanRead(ctx context.Context, reader, writer serde.Schema, r serde.Resolver)
 	return f(ctx, reader, writer, r)
 }
 
-type checker struct{}
+// CheckPolicy is Check with JSON Schema compared under policy p at every
+// level (Confluent's compatibilityPolicy); Avro and Protobuf ignore it.
+func CheckPolicy(ctx context.Context, level Level, p JSONPolicy, next serde.Schema, existing []Version, r serde.Resolver) (Result, error) {
+	return checker{policy: p}.Check(ctx, level, next, existing, r)
+}
 
-func (checker) Check(ctx context.Context, level Level, next serde.Schema, existing []Version, r serde.Resolver) (Result, error) {
+// PolicyChecker returns the default checker with JSON Schema compared
+// under policy p, for the registry server's Checker option.
+func PolicyChecker(p JSONPolicy) Checker { return checker{policy: p} }
+
+type checker struct {
+	policy JSONPolicy
+}
+
+// canRead is CanRead under the checker's JSON Schema policy.
+func (c checker) canRead(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]Finding, error) {
+	if c.policy != JSONStrict && reader.Format == serde.JSON && writer.Format == serde.JSON {
+		return CanReadJSON(ctx, c.policy, reader, writer, r)
+	}
+	return CanRead(ctx, reader, writer, r)
+}
+
+func (c checker) Check(ctx context.Context, level Level, next serde.Schema, existing []Version, r serde.Resolver) (Result, error) {
 	var against []Version
 	switch level {
 	case None:
@@ -104,14 +124,14 @@ func (checker) Check(ctx context.Context, level Level, next serde.Schema, existi
 	for i := len(against) - 1; i >= 0; i-- {
 		old := against[i]
 		if backward {
-			fs, err := CanRead(ctx, next, old.Schema, r)
+			fs, err := c.canRead(ctx, next, old.Schema, r)
 			if err != nil {
 				return Result{}, err
 			}
 			res.Findings = appendVersion(res.Findings, fs, old.Version)
 		}
 		if forward {
-			fs, err := CanRead(ctx, old.Schema, next, r)
+			fs, err := c.canRead(ctx, old.Schema, next, r)
 			if err != nil {
 				return Result{}, err
 			}

@@ -8,6 +8,12 @@
 // FORWARD the reverse, FULL both. Non-transitive levels compare with the
 // latest version only.
 //
+// For tools: Diff lists every change between two schemas, compatible
+// or not; CheckPolicy and PolicyChecker compare JSON Schema under
+// Confluent's STRICT or LENIENT policy at every level; and each Finding
+// carries Confluent's own location of it (ConfluentPath: "#/Order/3" for
+// Protobuf) beside ours (Path, Line, Col).
+//
 // The rules per format live in internal packages (internal/avrocompat,
 // internal/protocompat, internal/jsoncompat); docs/COMPATIBILITY.md lists
 // them with their rule IDs.

@@ -35,17 +35,17 @@
 //	POST   /subjects/{subject}/versions                      ?normalize         register
 //	GET    /subjects/{subject}/versions/{version}            ?deleted ?format
 //	DELETE /subjects/{subject}/versions/{version}            ?permanent
-//	GET    /subjects/{subject}/versions/{version}/schema     ?deleted
+//	GET    /subjects/{subject}/versions/{version}/schema     ?deleted ?format
 //	GET    /subjects/{subject}/versions/{version}/referencedby
 //	GET    /subjects/{subject}/metadata                      ?key ?value ?deleted  latest with metadata
-//	POST   /subjects/{subject}                               ?normalize ?deleted  lookup
+//	POST   /subjects/{subject}                               ?normalize ?deleted ?format  lookup
 //	DELETE /subjects/{subject}                               ?permanent
 //	GET    /schemas                                          ?subjectPrefix ?deleted ?latestOnly
 //	GET    /schemas/ids/{id}                                 ?subject ?format ?fetchMaxId
-//	GET    /schemas/ids/{id}/schema                          ?subject
+//	GET    /schemas/ids/{id}/schema                          ?subject ?format
 //	GET    /schemas/ids/{id}/subjects                        ?deleted
 //	GET    /schemas/ids/{id}/versions                        ?deleted
-//	GET    /schemas/guids/{guid}
+//	GET    /schemas/guids/{guid}                             ?format
 //	GET    /schemas/guids/{guid}/ids
 //	GET    /schemas/types
 //	GET    /config, /config/{subject}                        ?defaultToGlobal
@@ -58,6 +58,18 @@
 //	POST   /compatibility/subjects/{subject}/versions/{version}
 //	GET    /contexts
 //	GET    /v1/metadata/id
+//	POST   /associations                                     ?dryRun
+//	GET    /associations/subjects/{subject}                  ?resourceType ?associationType ?lifecycle ?offset ?limit
+//	GET    /associations/resources/{namespace}/{name}        (same; "-" matches any namespace or name)
+//	GET    /associations/resources/{id}                      (same)
+//	DELETE /associations/resources/{id}                      ?associationType ?cascadeLifecycle ?dryRun
+//	PUT    /associations/resources/{id}                      ?dryRun  add WEAK ones to a resource
+//
+// Associations (Confluent 8.x) tie a topic to the subjects of its key and
+// value, which AssociatedNameStrategy looks up. They are kept in memory:
+// unlike subjects they do not survive a restart of a server with a data
+// file. The batch endpoints (:batchGet, :batchMutate) are not
+// implemented.
 //
 // Subjects are path elements: a subject containing "/" must be escaped
 // ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use
@@ -65,7 +77,8 @@
 // and application/vnd.schemaregistry+json are accepted too). Boolean query
 // parameters accept any case ("True", as Python's client sends).
 //
-// With ?format=serialized, a Protobuf schema is answered as the base64 of
+// With ?format=serialized, on every endpoint that returns a schema, a
+// Protobuf schema is answered as the base64 of
 // its FileDescriptorProto, and a Protobuf schema registered in that form is
 // stored as .proto text, as Confluent's Python serializers expect.
 //

@@ -22,7 +22,7 @@ const (
 	CodeVersionNotSoftDeleted      = errcode.VersionNotSoftDeleted
 	CodeSubjectCompatNotConfigured = errcode.SubjectCompatNotConfigured
 	CodeSubjectModeNotConfigured   = errcode.SubjectModeNotConfigured
-	CodeIncompatibleSchema         = errcode.IncompatibleSchema
+	CodeIncompatibleSchema         = errcode.IncompatibleSchema8 // 40901, as Confluent 8.1+; 409 before
 	CodeInvalidSchema              = errcode.InvalidSchema
 	CodeInvalidVersion             = errcode.InvalidVersion
 	CodeInvalidCompatibilityLevel  = errcode.InvalidCompatibilityLevel

@@ -30,6 +30,9 @@ func (s *Server) routes() http.Handler {
 			switch {
 			case aerr != nil:
 				s.writeError(w, aerr)
+			case v == noContent{}:
+				w.Header().Set("Content-Type", ContentType)
+				w.WriteHeader(http.StatusNoContent)
 			case isRaw(v):
 				w.Header().Set("Content-Type", ContentType)
 				w.WriteHeader(http.StatusOK)
@@ -81,6 +84,8 @@ func (s *Server) routes() http.Handler {
 
 	h("POST /compatibility/subjects/{subject}/versions", s.handleCompatibility)
 	h("POST /compatibility/subjects/{subject}/versions/{version}", s.handleCompatibility)
+
+	s.associationRoutes(h)
 
 	return s.middleware(mux)
 }
@@ -320,7 +325,11 @@ func (s *Server) handleLookup(_ http.ResponseWriter, r *http.Request) (any, *api
 	if aerr != nil {
 		return nil, aerr
 	}
-	return reg.json(), nil
+	out := reg.json()
+	if out.Schema, aerr = s.formatted(r.Context(), reg.rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
+	return out, nil
 }
 
 func (s *Server) handleGetVersion(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -397,18 +406,13 @@ func isRaw(v any) bool { _, ok := v.(rawBody); return ok }
 
 func (s *Server) handleGetVersionSchema(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	reg, aerr := s.version(r.PathValue("subject"), r.PathValue("version"), flag(r, "deleted"))
+	s.mu.RUnlock()
 	if aerr != nil {
 		return nil, aerr
 	}
-	return rawText(reg.rec), nil
+	return s.rawFormatted(r, reg.rec)
 }
-
-// rawText is the /schema endpoints' body: the schema text itself, not
-// quoted, as Confluent's registry answers (JSON for Avro and JSON Schema,
-// .proto text for Protobuf).
-func rawText(rec *schemaRec) any { return rawBody(rec.text) }
 
 func (s *Server) handleReferencedBy(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
@@ -429,6 +433,9 @@ func (s *Server) handleDeleteVersion(_ http.ResponseWriter, r *http.Request) (an
 }
 
 func (s *Server) handleDeleteSubject(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
+	if aerr := s.associated(r.PathValue("subject")); aerr != nil {
+		return nil, aerr
+	}
 	vs, aerr := s.deleteSubject(r.PathValue("subject"), flag(r, "permanent"))
 	if aerr != nil {
 		return nil, aerr
@@ -512,12 +519,12 @@ func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, 
 
 func (s *Server) handleSchemaTextByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	rec, aerr := s.schemaByID(r)
+	s.mu.RUnlock()
 	if aerr != nil {
 		return nil, aerr
 	}
-	return rawText(rec), nil
+	return s.rawFormatted(r, rec)
 }
 
 func (s *Server) handleSubjectsByID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -552,14 +559,18 @@ func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any
 
 func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
 	id, ok := s.st.byGUID[r.PathValue("guid")]
-	if !ok {
+	rec := s.st.schemas[id]
+	s.mu.RUnlock()
+	if !ok || rec == nil {
 		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
 	}
-	rec := s.st.schemas[id]
 	out := recJSON(rec)
 	out.ID, out.GUID = rec.id, rec.guid
+	var aerr *apiError
+	if out.Schema, aerr = s.formatted(r.Context(), rec, r.URL.Query().Get("format")); aerr != nil {
+		return nil, aerr
+	}
 	return out, nil
 }
 
@@ -747,16 +758,13 @@ func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (an
 	if aerr := decode(r, &req); aerr != nil {
 		return nil, aerr
 	}
-	res, aerr := s.checkCompat(r.Context(), r.PathValue("subject"), r.PathValue("version"), &req, flag(r, "normalize"))
+	res, level, existing, aerr := s.checkCompat(r.Context(), r.PathValue("subject"), r.PathValue("version"), &req, flag(r, "normalize"))
 	if aerr != nil {
 		return nil, aerr
 	}
 	out := compatResponse{IsCompatible: res.Compatible}
 	if flag(r, "verbose") {
-		msgs := s.capItems(messages(res.Findings))
-		if msgs == nil {
-			msgs = []string{}
-		}
+		msgs := s.capItems(confluentMessages(level, res.Findings, existing))
 		out.Messages = &msgs
 	}
 	return out, nil

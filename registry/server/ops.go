@@ -247,17 +247,12 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if len(existing) > 0 {
 		next := c.schema
 		next.Text = text
-		res, err := s.cfg.checker.Check(ctx, level, next, existing, s.resolver())
-		if err != nil {
-			return registered{}, errInvalidSchema("invalid schema: compatibility check failed: %w", err)
+		res, aerr := s.runCheck(ctx, level, next, existing)
+		if aerr != nil {
+			return registered{}, aerr
 		}
 		if !res.Compatible {
-			return registered{}, &apiError{
-				status: http.StatusConflict,
-				code:   CodeIncompatibleSchema,
-				msg: fmt.Sprintf("schema being registered is incompatible with an earlier schema for subject %q, details: [%s]",
-					subject, strings.Join(s.capItems(messages(res.Findings)), "; ")),
-			}
+			return registered{}, errIncompatible(subject, s.capItems(confluentMessages(level, res.Findings, existing)))
 		}
 	}
 
@@ -317,19 +312,6 @@ func writable(subject string, m modeName) *apiError {
 		return errNotPermitted("subject %q is in read-only mode", subject)
 	}
 	return nil
-}
-
-// messages renders findings as the compatibility endpoint's messages.
-func messages(fs []compat.Finding) []string {
-	out := make([]string, 0, len(fs))
-	for _, f := range fs {
-		if f.Version > 0 {
-			out = append(out, fmt.Sprintf("version %d: %s", f.Version, f.String()))
-		} else {
-			out = append(out, f.String())
-		}
-	}
-	return out
 }
 
 // lookup finds req among subject's versions.
@@ -405,8 +387,9 @@ func nonTransitive(l compat.Level) compat.Level {
 }
 
 // checkCompat checks req against subject's version v, or against the
-// versions the level names when v is empty.
-func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schemaRequest, normalize bool) (compat.Result, *apiError) {
+// versions the level names when v is empty. It returns the level and the
+// versions it checked against, which the answer's messages name.
+func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schemaRequest, normalize bool) (compat.Result, compat.Level, []compat.Version, *apiError) {
 	var (
 		n      int
 		latest bool
@@ -414,12 +397,12 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 	if v != "" {
 		var aerr *apiError
 		if n, latest, aerr = parseVersion(v); aerr != nil {
-			return compat.Result{}, aerr
+			return compat.Result{}, "", nil, aerr
 		}
 	}
 	c, aerr := s.prepare(ctx, req)
 	if aerr != nil {
-		return compat.Result{}, aerr
+		return compat.Result{}, "", nil, aerr
 	}
 	next := c.schema
 	if normalize {
@@ -434,7 +417,7 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 	} else {
 		if sub == nil || !sub.live() {
 			s.mu.RUnlock()
-			return compat.Result{}, errSubjectNotFound(subject)
+			return compat.Result{}, "", nil, errSubjectNotFound(subject)
 		}
 		var vr *versionRec
 		if latest {
@@ -444,20 +427,17 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 		}
 		if vr == nil {
 			s.mu.RUnlock()
-			return compat.Result{}, errVersionNotFound(subject, n)
+			return compat.Result{}, "", nil, errVersionNotFound(subject, n)
 		}
 		existing = []compat.Version{{Version: vr.version, Schema: s.st.schemas[vr.id].schema()}}
 		level = nonTransitive(level)
 	}
 	s.mu.RUnlock()
 	if len(existing) == 0 {
-		return compat.Result{Compatible: true}, nil
+		return compat.Result{Compatible: true}, level, existing, nil
 	}
-	res, err := s.cfg.checker.Check(ctx, level, next, existing, s.resolver())
-	if err != nil {
-		return compat.Result{}, errInvalidSchema("invalid schema: compatibility check failed: %w", err)
-	}
-	return res, nil
+	res, aerr := s.runCheck(ctx, level, next, existing)
+	return res, level, existing, aerr
 }
 
 // deleteVersion deletes one version of subject.

@@ -46,3 +46,15 @@ func (s *Server) formatted(ctx context.Context, rec *schemaRec, format string) (
 	s.serializedCache.Store(rec.id, out)
 	return out, nil
 }
+
+// rawFormatted is the body of the /schema endpoints: the schema text
+// itself, not quoted, as Confluent's registry answers (JSON for Avro and
+// JSON Schema, .proto text for Protobuf), or in the format the request
+// asks for. The caller must not hold mu.
+func (s *Server) rawFormatted(r *http.Request, rec *schemaRec) (any, *apiError) {
+	text, aerr := s.formatted(r.Context(), rec, r.URL.Query().Get("format"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	return rawBody(text), nil
+}

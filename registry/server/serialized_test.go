@@ -25,25 +25,47 @@ func TestSerializedFormat(t *testing.T) {
 		{name: "avro serialized is the text", method: "GET", path: "/schemas/ids/3?format=serialized", status: 200,
 			want: `{"guid":"<guid>","schema":` + q(userV1) + `}`},
 	})
+	_, idBody := do(t, h, "GET", "/schemas/ids/2", nil)
+	var byID subjectSchema
+	if err := json.Unmarshal([]byte(idBody), &byID); err != nil || byID.GUID == "" {
+		t.Fatalf("no guid for schema 2: %s", idBody)
+	}
+	orderDeps := []string{"acme/money.proto", "google/protobuf/timestamp.proto"}
 	tests := []struct {
 		name     string
+		method   string
 		path     string
+		body     any
+		raw      bool // the /schema endpoints answer the text itself
 		wantMsg  string
 		wantDeps []string
 	}{
-		{name: "by id", path: "/schemas/ids/2?format=serialized&subject=orders-value", wantMsg: "Order", wantDeps: []string{"acme/money.proto", "google/protobuf/timestamp.proto"}},
-		{name: "by version", path: "/subjects/orders-value/versions/1?format=serialized&deleted=True", wantMsg: "Order", wantDeps: []string{"acme/money.proto", "google/protobuf/timestamp.proto"}},
+		{name: "by guid", path: "/schemas/guids/" + byID.GUID + "?format=serialized", wantMsg: "Order", wantDeps: orderDeps},
+		{name: "raw by id", path: "/schemas/ids/2/schema?format=serialized", raw: true, wantMsg: "Order", wantDeps: orderDeps},
+		{name: "raw by version", path: "/subjects/orders-value/versions/latest/schema?format=serialized", raw: true, wantMsg: "Order", wantDeps: orderDeps},
+		{name: "raw reference", path: "/subjects/acme%2Fmoney.proto/versions/1/schema?format=serialized", raw: true, wantMsg: "Money"},
+		{name: "lookup", method: "POST", path: "/subjects/acme%2Fmoney.proto?format=serialized", body: map[string]any{"schema": common, "schemaType": "PROTOBUF"}, wantMsg: "Money"},
+		{name: "by id", path: "/schemas/ids/2?format=serialized&subject=orders-value", wantMsg: "Order", wantDeps: orderDeps},
+		{name: "by version", path: "/subjects/orders-value/versions/1?format=serialized&deleted=True", wantMsg: "Order", wantDeps: orderDeps},
 		{name: "reference", path: "/subjects/acme%2Fmoney.proto/versions/1?format=serialized", wantMsg: "Money"},
-		{name: "twice from the cache", path: "/schemas/ids/2?format=serialized", wantMsg: "Order", wantDeps: []string{"acme/money.proto", "google/protobuf/timestamp.proto"}},
+		{name: "twice from the cache", path: "/schemas/ids/2?format=serialized", wantMsg: "Order", wantDeps: orderDeps},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			status, body := do(t, h, "GET", tt.path, nil)
-			var got subjectSchema
-			if status != 200 || json.Unmarshal([]byte(body), &got) != nil {
-				t.Fatalf("%d %s", status, body)
+			method := tt.method
+			if method == "" {
+				method = "GET"
 			}
-			if got.SchemaType != "PROTOBUF" {
+			status, body := do(t, h, method, tt.path, tt.body)
+			var got subjectSchema
+			switch {
+			case status != 200:
+				t.Fatalf("%d %s", status, body)
+			case tt.raw:
+				got.Schema = body
+			case json.Unmarshal([]byte(body), &got) != nil:
+				t.Fatalf("not JSON: %s", body)
+			case got.SchemaType != "PROTOBUF":
 				t.Errorf("schemaType %q", got.SchemaType)
 			}
 			raw, err := base64.StdEncoding.DecodeString(got.Schema)

@@ -34,6 +34,11 @@ type Server struct {
 	// serializedCache maps schema IDs to their ?format=serialized text.
 	serializedCache sync.Map
 
+	// assocs are the associations (associations.go); assocCreate
+	// serializes their changes.
+	assocs      associations
+	assocCreate sync.Mutex
+
 	closeMu sync.Mutex
 	closed  bool
 	servers map[*http.Server]struct{}

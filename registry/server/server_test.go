@@ -265,7 +265,7 @@ func TestCheckerOption(t *testing.T) {
 			if fc.level != tt.wantLevel || fc.n != tt.wantN {
 				t.Errorf("checker asked at %s with %d versions, want %s with %d", fc.level, fc.n, tt.wantLevel, tt.wantN)
 			}
-			if status == 409 && !jsonEqual(t, body, `{"error_code":409,"message":"schema being registered is incompatible with an earlier schema for subject \"s\", details: [User.id: FIELD_REMOVED: gone]"}`) {
+			if status == 409 && !jsonEqual(t, body, `{"error_code":40901,"message":"schema being registered is incompatible with an earlier schema for subject \"s\", details: [{errorType:'FIELD_REMOVED', description:'at 'User.id': gone', additionalInfo:'User.id'}, {validateFields: 'false', compatibility: 'BACKWARD'}]"}`) {
 				t.Errorf("409 body %s", body)
 			}
 		})
@@ -291,7 +291,7 @@ func TestCheckerNotCalledFirstOrImport(t *testing.T) {
 	h := s.Handler()
 	runSteps(t, h, []step{
 		{name: "first version is not checked", method: "POST", path: "/subjects/s/versions", body: avroBody(userV1), status: 200},
-		{name: "second is", method: "POST", path: "/subjects/s/versions", body: avroBody(userV2), status: 409, code: 409},
+		{name: "second is", method: "POST", path: "/subjects/s/versions", body: avroBody(userV2), status: 409, code: CodeIncompatibleSchema},
 		{name: "import mode", method: "PUT", path: "/mode/s?force=true", body: map[string]any{"mode": "IMPORT"}, status: 200, want: `{"mode":"IMPORT"}`},
 		{name: "import skips the check", method: "POST", path: "/subjects/s/versions", body: map[string]any{"schema": userV2, "id": 100, "version": 5}, status: 200},
 	})

@@ -338,7 +338,7 @@ func appendTwos64(dst []byte, u int64, k int) []byte {
 // Describe names schema s as this package's violations do: "long",
 // "record shop.Order", "union [null, string]". Generated code embeds it.
 func Describe(s avro.Schema) (string, error) {
-	n, err := buildNode(s)
+	n, err := buildNode(s, DefaultMaxDecimalPrecision)
 	if err != nil {
 		return "", err
 	}
@@ -349,7 +349,7 @@ func Describe(s avro.Schema) (string, error) {
 // values the validator counts the depth of (records that contain
 // themselves), so that generated code counts the same.
 func RecursiveRecords(s avro.Schema) (map[string]bool, error) {
-	root, err := buildNode(s)
+	root, err := buildNode(s, DefaultMaxDecimalPrecision)
 	if err != nil {
 		return nil, err
 	}

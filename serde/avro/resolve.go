@@ -59,7 +59,8 @@ func (r *Resolved) Decode(data []byte, v any) (err error) {
 	// bounds lengths and depth before hamba allocates anything.
 	rd.Reset(data)
 	rd.Error = nil
-	if err := r.writer.walk(r.writer.root, rd, 0); err != nil {
+	left := int64(r.writer.cfg.maxDecodeValues)
+	if err := r.writer.walk(r.writer.root, rd, 0, &left); err != nil {
 		return err
 	}
 	rd.Reset(data)

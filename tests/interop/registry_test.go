@@ -40,7 +40,7 @@ func typeName(f serde.Format) string {
 // drives schemagen's registry server: register (twice: same ID, no new
 // version), look up by ID and by schema, versions, latest, config,
 // compatibility checks, an incompatible registration (HTTP 409, error code
-// 409), subject deletion. Every compatibility verdict must equal what
+// 40901 as Confluent 8.1+), subject deletion. Every compatibility verdict must equal what
 // schemagen's Go client (registry.Client.CheckCompatibility) gets.
 func TestConfluentRegistryClient(t *testing.T) {
 	reg, cl := newRegistry(t)
@@ -176,8 +176,8 @@ func TestConfluentRegistryClient(t *testing.T) {
 	}
 	for _, i := range []int{bad, badProto} {
 		o := out[i]
-		if o["ok"] != false || num(o["status"]) != 409 || num(o["code"]) != 409 {
-			t.Errorf("incompatible registration: got %v, want HTTP 409 with error code 409", o)
+		if o["ok"] != false || num(o["status"]) != 409 || num(o["code"]) != 40901 {
+			t.Errorf("incompatible registration: got %v, want HTTP 409 with error code 40901", o)
 		} else {
 			t.Logf("incompatible registration refused: %v", o["message"])
 		}

@@ -37,3 +37,8 @@ const (
 	ForwardError               = 50003
 	UnknownLeader              = 50004
 )
+
+// IncompatibleSchema8 is the code Confluent Schema Registry 8.1 and later
+// give an incompatible schema; earlier versions give IncompatibleSchema
+// (409).
+const IncompatibleSchema8 = 40901

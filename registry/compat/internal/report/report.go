@@ -18,6 +18,11 @@ type Finding struct {
 	Col  int `json:"col,omitempty"`
 	// Message says what changed, like: field "total" changed type from long to string.
 	Message string `json:"message"`
+	// ConfluentPath is where Confluent's own checker locates the same
+	// finding: "#/Order/3" (message, field number) for Protobuf, Apache
+	// Avro's "/fields/1/type" for Avro, the JSON pointer for JSON Schema.
+	// Empty when the checker knows none.
+	ConfluentPath string `json:"confluentPath,omitempty"`
 	// Version is the existing version the new schema was compared with (set
 	// by package compat; 0 when the caller gave no versions).
 	Version int `json:"version,omitempty"`
