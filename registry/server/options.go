@@ -3,6 +3,8 @@ package server
 import (
 	"log/slog"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/schemagen/schemagen/registry/compat"
 )
 
@@ -29,6 +31,7 @@ type config struct {
 	level           compat.Level
 	logger          *slog.Logger
 	compile         compileFunc
+	kafka           *kafkaConfig
 }
 
 func defaultConfig() config {
@@ -79,3 +82,20 @@ func DefaultCompatibility(l compat.Level) Opt { return optFunc(func(c *config) {
 // Logger sets the logger for warnings (a torn log tail cut away) and
 // errors (a failed append). The default discards everything.
 func Logger(l *slog.Logger) Opt { return optFunc(func(c *config) { c.logger = l }) }
+
+// KafkaStore keeps the registry's state in a compacted Kafka topic instead
+// of a file, in the record format of Confluent's registry, so that a
+// schemagen registry and Confluent's can replay each other's topic. New
+// creates the topic when it is missing (one partition, cleanup.policy
+// compact, replication factor 3 or as many brokers as there are, and
+// min.insync.replicas 2 with replication factor 3), replays it and keeps
+// following it. opts configure the kgo client (kgo.SeedBrokers at least);
+// an empty topic means "_schemas". It excludes LogFile.
+func KafkaStore(topic string, opts ...kgo.Opt) Opt {
+	return optFunc(func(c *config) {
+		if topic == "" {
+			topic = DefaultKafkaTopic
+		}
+		c.kafka = &kafkaConfig{topic: topic, opts: opts}
+	})
+}
