@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/schemagen/schemagen/serde"
@@ -21,13 +22,18 @@ const DefaultKafkaTopic = "_schemas"
 // topic that cannot be read as Confluent's registry writes them.
 var ErrBadRecord = errors.New("server: bad record on the schemas topic")
 
+// ErrNotLeader is wrapped by the error of a write on an instance that is
+// not (or no longer) the writer of a Kafka store.
+var ErrNotLeader = errors.New("server: not the leader")
+
 // kafkaOpTimeout bounds one Kafka operation of the store: creating the
 // topic, the first replay, one append.
 const kafkaOpTimeout = 30 * time.Second
 
 type kafkaConfig struct {
-	topic string
-	opts  []kgo.Opt
+	topic   string
+	opts    []kgo.Opt
+	session time.Duration // group session timeout, transaction timeout
 }
 
 // kafkaStore keeps the events on one partition of a compacted topic, as
@@ -42,6 +48,15 @@ type kafkaStore struct {
 	// any. Guarded by s.mu. The writer sets it past its own records when
 	// it applies them directly, and the follower skips them.
 	applied int64
+
+	// tick is closed and replaced whenever applied grows. Guarded by s.mu.
+	tick chan struct{}
+	// lastWritten is the offset of the last record this instance wrote as
+	// leader, -1 before any.
+	lastWritten atomic.Int64
+
+	group *kgo.Client // the election's group member
+	lead  leaderState
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -65,7 +80,8 @@ func openKafkaStore(s *Server) (*kafkaStore, error) {
 		return nil, fmt.Errorf("server: kafka store: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	ks := &kafkaStore{s: s, topic: kc.topic, cl: cl, applied: -1, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	ks := &kafkaStore{s: s, topic: kc.topic, cl: cl, applied: -1, tick: make(chan struct{}), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	ks.lastWritten.Store(-1)
 	fail := func(err error) (*kafkaStore, error) {
 		cancel()
 		cl.Close()
@@ -76,25 +92,28 @@ func openKafkaStore(s *Server) (*kafkaStore, error) {
 	if err := ensureTopic(octx, kadm.NewClient(cl), kc.topic); err != nil {
 		return fail(err)
 	}
-	// A topic just created may take a moment to be known everywhere.
-	end, err := ks.endOffset(octx)
-	for errors.Is(err, kerr.UnknownTopicOrPartition) && octx.Err() == nil {
-		time.Sleep(50 * time.Millisecond)
-		end, err = ks.endOffset(octx)
+	// Find the end as Confluent's registry does: write a NOOP record and
+	// replay up to it. (The end offset of the partition would not do: the
+	// last offsets may be transaction markers, which a reader never sees.)
+	noop := &kgo.Record{Topic: kc.topic, Partition: 0, Key: mustJSON(crKey{KeyType: keyNoop})}
+	if err := cl.ProduceSync(octx, noop).FirstErr(); err != nil {
+		return fail(fmt.Errorf("server: kafka store: write to %s: %w", kc.topic, err))
 	}
-	if err != nil {
-		return fail(err)
-	}
-	for ks.appliedOffset() < end-1 {
+	for ks.appliedOffset() < noop.Offset {
 		fs := cl.PollFetches(octx)
 		if err := octx.Err(); err != nil {
-			return fail(fmt.Errorf("server: kafka store: replay %s to offset %d: %w", kc.topic, end, err))
+			return fail(fmt.Errorf("server: kafka store: replay %s to offset %d: %w", kc.topic, noop.Offset, err))
 		}
 		if err := ks.applyFetches(fs); err != nil {
 			return fail(err)
 		}
 	}
 	go ks.follow()
+	if err := ks.startElection(); err != nil {
+		ks.cancel()
+		cl.Close()
+		return nil, err
+	}
 	return ks, nil
 }
 
@@ -122,23 +141,6 @@ func ensureTopic(ctx context.Context, adm *kadm.Client, topic string) error {
 		return fmt.Errorf("server: kafka store: create topic %s: %w", topic, err)
 	}
 	return nil
-}
-
-// endOffset returns the offset after the last committed record.
-func (ks *kafkaStore) endOffset(ctx context.Context) (int64, error) {
-	adm := kadm.NewClient(ks.cl)
-	offs, err := adm.ListEndOffsets(ctx, ks.topic)
-	if err == nil {
-		err = offs.Error()
-	}
-	if err != nil {
-		return 0, fmt.Errorf("server: kafka store: end offset of %s: %w", ks.topic, err)
-	}
-	o, ok := offs.Lookup(ks.topic, 0)
-	if !ok {
-		return 0, fmt.Errorf("server: kafka store: topic %s has no partition 0", ks.topic)
-	}
-	return o.Offset, nil
 }
 
 func (ks *kafkaStore) appliedOffset() int64 {
@@ -181,7 +183,7 @@ func (ks *kafkaStore) applyRecord(r *kgo.Record) {
 	if r.Offset <= ks.applied {
 		return
 	}
-	ks.applied = r.Offset
+	ks.setApplied(r.Offset)
 	evs, err := decodeRecord(r.Key, r.Value, s.st)
 	if err == nil {
 		for _, ev := range evs {
@@ -214,30 +216,71 @@ func canonicalOf(s *Server, ev *event) string {
 	return cs.Canonical()
 }
 
-// append writes ev's records and waits until every in-sync replica has
-// them; then the caller applies ev and the follower skips them.
+// setApplied records that the state holds the topic up to off and wakes
+// waitApplied. Caller holds s.mu for writing.
+func (ks *kafkaStore) setApplied(off int64) {
+	if off <= ks.applied {
+		return
+	}
+	ks.applied = off
+	close(ks.tick)
+	ks.tick = make(chan struct{})
+}
+
+// waitApplied waits until the state holds the topic up to off.
+func (ks *kafkaStore) waitApplied(ctx context.Context, off int64) error {
+	for {
+		ks.s.mu.RLock()
+		applied, tick := ks.applied, ks.tick
+		ks.s.mu.RUnlock()
+		if applied >= off {
+			return nil
+		}
+		select {
+		case <-tick:
+		case <-ctx.Done():
+			return fmt.Errorf("replay reached offset %d, waiting for %d: %w", applied, off, ctx.Err())
+		}
+	}
+}
+
+// append writes ev's records in one transaction of the leader and
+// returns once it committed, that is once every in-sync replica has them;
+// then the caller applies ev and the follower skips them. It fails on an
+// instance that is not the ready leader (route forwards writes before
+// they get here; this is the race where the leadership moved meanwhile).
 func (ks *kafkaStore) append(ev *event, st *state) error {
 	recs, err := encodeEvent(ev, st)
 	if err != nil {
 		return err
 	}
+	ctx, cancel := context.WithCancel(ks.ctx)
+	cancel() // do not wait for a catch-up here: it needs s.mu, held by our caller
+	prod, leader, err := ks.writer(ctx)
+	if !leader || err != nil {
+		return fmt.Errorf("kafka store: %w", ErrNotLeader)
+	}
 	krs := make([]*kgo.Record, len(recs))
 	for i, r := range recs {
 		krs[i] = &kgo.Record{Topic: ks.topic, Partition: 0, Key: r.key, Value: r.value}
 	}
-	ctx, cancel := context.WithTimeout(ks.ctx, kafkaOpTimeout)
-	defer cancel()
-	if err := ks.cl.ProduceSync(ctx, krs...).FirstErr(); err != nil {
-		return fmt.Errorf("kafka store: produce to %s: %w", ks.topic, err)
+	off, err := ks.produceTxn(prod, krs)
+	if err != nil {
+		return fmt.Errorf("kafka store: write to %s: %w", ks.topic, err)
 	}
-	for _, r := range krs {
-		ks.applied = max(ks.applied, r.Offset)
-	}
+	ks.setApplied(off)
+	ks.lastWritten.Store(off)
 	return nil
 }
 
+// close leaves the election (another instance takes over at once) and
+// stops following the topic. The caller holds s.mu.
 func (ks *kafkaStore) close() error {
 	ks.cancel()
+	if ks.group != nil {
+		ks.group.Close()
+	}
+	ks.stepDown()
 	ks.cl.Close()
 	return nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -32,6 +33,7 @@ type config struct {
 	logger          *slog.Logger
 	compile         compileFunc
 	kafka           *kafkaConfig
+	advertised      string
 }
 
 func defaultConfig() config {
@@ -96,6 +98,13 @@ func KafkaStore(topic string, opts ...kgo.Opt) Opt {
 		if topic == "" {
 			topic = DefaultKafkaTopic
 		}
-		c.kafka = &kafkaConfig{topic: topic, opts: opts}
+		c.kafka = &kafkaConfig{topic: topic, opts: opts, session: 10 * time.Second}
 	})
 }
+
+// AdvertisedURL is where the other instances of a KafkaStore registry
+// reach this one (for example "http://10.0.0.5:8081") to forward writes
+// when it is the leader. Without it the instance can still be elected,
+// but writes sent to the others then fail while it leads; a single
+// instance needs none. It has no effect without KafkaStore.
+func AdvertisedURL(url string) Opt { return optFunc(func(c *config) { c.advertised = url }) }

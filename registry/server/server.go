@@ -23,8 +23,9 @@ type Server struct {
 	// so that each is checked against the versions before it.
 	mu    sync.RWMutex
 	st    *state
-	log   *eventLog // the file log, when LogFile is set
-	store storage   // where changes go: the file log, Kafka or nothing
+	log   *eventLog   // the file log, when LogFile is set
+	store storage     // where changes go: the file log, Kafka or nothing
+	kafka *kafkaStore // the Kafka store, when KafkaStore is set
 
 	// subjLocks is a fixed set of locks picked by a hash of the subject:
 	// subjects that share one wait for each other, and the set does not
@@ -91,8 +92,12 @@ func New(opts ...Opt) (*Server, error) {
 			return nil, err
 		}
 		s.store = ks
+		s.kafka = ks
 	}
 	s.handler = s.routes()
+	if s.kafka != nil {
+		s.handler = s.kafka.route(s.handler)
+	}
 	return s, nil
 }
 
