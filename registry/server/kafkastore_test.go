@@ -16,6 +16,11 @@ import (
 
 func newCluster(t *testing.T, brokers int) []string {
 	t.Helper()
+	return newClusterTB(t, brokers)
+}
+
+func newClusterTB(t testing.TB, brokers int) []string {
+	t.Helper()
 	c, err := kfake.NewCluster(kfake.NumBrokers(brokers))
 	if err != nil {
 		t.Fatal(err)
