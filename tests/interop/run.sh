@@ -9,7 +9,8 @@
 #   bash tests/interop/run.sh -run Wire  extra arguments go to `go test`
 #
 # Environment: INTEROP_BENCH=1 also runs the side-by-side benchmark
-# (bench/, see docs/perf/interop.md); KAFKA_* as kafka.sh documents.
+# (bench/, see docs/perf/interop.md); KAFKA_* as kafka.sh documents,
+# APICURIO_* as apicurio.sh does.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -50,6 +51,16 @@ trap stop EXIT
 bash "$here/kafka.sh" stop || true
 bash "$here/kafka.sh" start
 
+# Apicurio Registry (apicurio.sh, bundle from Maven Central, cached): a
+# third-party registry with Confluent's API under /apis/ccompat/v7, for the
+# apicurio*_test.go tests. Started once, stopped on exit with the broker.
+export APICURIO_PORT=${APICURIO_PORT:-18081}
+trap 'stop; bash "$here/apicurio.sh" stop || true' EXIT
+bash "$here/apicurio.sh" stop || true
+bash "$here/apicurio.sh" start
+APICURIO_URL=$(bash "$here/apicurio.sh" url)
+export APICURIO_URL
+
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 export INTEROP_PYTHON=$venv/bin/python
 export KAFKA_SH=$here/kafka.sh
@@ -67,6 +78,7 @@ echo
 echo "== interop summary"
 echo "wall time:     $(($(date +%s) - start))s"
 echo "kafka:         $kafka_version (KRaft, $(java -version 2>&1 | head -n 1))"
+echo "apicurio:      ${APICURIO_VERSION:-3.0.9} (ready in $(cat "$here/.apicurio/start-ms" 2>/dev/null)ms)"
 echo "python:        $("$venv/bin/python" --version 2>&1)"
 "$venv/bin/pip" list --disable-pip-version-check 2>/dev/null |
 	grep -Ei '^(confluent-kafka|kafka-python|fastavro|protobuf|jsonschema|avro|attrs|httpx) ' |
