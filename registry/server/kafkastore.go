@@ -55,6 +55,9 @@ type kafkaStore struct {
 	// leader, -1 before any.
 	lastWritten atomic.Int64
 
+	// gate, when set (by tests), holds the replay until it is closed.
+	gate atomic.Pointer[chan struct{}]
+
 	group *kgo.Client // the election's group member
 	lead  leaderState
 
@@ -177,6 +180,9 @@ func (ks *kafkaStore) applyFetches(fs kgo.Fetches) error {
 }
 
 func (ks *kafkaStore) applyRecord(r *kgo.Record) {
+	if g := ks.gate.Load(); g != nil {
+		<-*g
+	}
 	s := ks.s
 	s.mu.Lock()
 	defer s.mu.Unlock()

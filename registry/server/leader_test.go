@@ -251,3 +251,35 @@ func TestCheckAcks(t *testing.T) {
 		t.Errorf("wrong id: %v, want one error", errs)
 	}
 }
+
+// TestLeaderCatchUp: an instance whose replay lags takes over as leader;
+// it must not hand out an ID before it has replayed every write the old
+// leader acknowledged.
+func TestLeaderCatchUp(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "first", schemaN(1)); err != nil { // a leads
+		t.Fatal(err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	gate := make(chan struct{})
+	b.s.kafka.gate.Store(&gate) // b stops replaying
+	const n = 20
+	for i := range n {
+		if _, err := register(a.url, fmt.Sprintf("s%d", i), schemaN(i+2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.s.Close() // b is elected with a state that lacks the last n writes
+	go func() {
+		time.Sleep(time.Second)
+		close(gate)
+	}()
+	id, err := register(b.url, "after", schemaN(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != n+2 {
+		t.Errorf("new leader gave id %d, want %d (after the %d ids before it)", id, n+2, n+1)
+	}
+}
