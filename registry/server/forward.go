@@ -12,8 +12,10 @@ import (
 	"github.com/schemagen/schemagen/registry/internal/errcode"
 )
 
-// Headers between instances. The leader says in hdrOffset the offset of
-// the last record it wrote when it answers a write; the instance that
+// Headers between instances. The leader says in hdrOffset how far its
+// state holds the topic when it answers a write (its own write included,
+// and a write of an earlier leader that made the request a no-op); the
+// instance that
 // forwarded the write waits until its replay reaches that offset before it
 // answers, so that a read after the write on that instance sees it.
 // hdrForwarded marks a forwarded request: an instance that gets one and is
@@ -37,7 +39,7 @@ type offsetWriter struct {
 func (w *offsetWriter) WriteHeader(code int) {
 	if !w.header {
 		w.header = true
-		if off := w.ks.lastWritten.Load(); off >= 0 {
+		if off := w.ks.seen.Load(); off >= 0 {
 			w.Header().Set(hdrOffset, strconv.FormatInt(off, 10))
 		}
 	}

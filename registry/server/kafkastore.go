@@ -18,13 +18,6 @@ import (
 // the name Confluent's registry uses.
 const DefaultKafkaTopic = "_schemas"
 
-// ErrBadRecord is wrapped by errors about a record of the Kafka store's
-// topic that cannot be read as Confluent's registry writes them.
-var ErrBadRecord = errors.New("server: bad record on the schemas topic")
-
-// ErrNotLeader is wrapped by the error of a write on an instance that is
-// not (or no longer) the writer of a Kafka store.
-var ErrNotLeader = errors.New("server: not the leader")
 
 // kafkaOpTimeout bounds one Kafka operation of the store: creating the
 // topic, the first replay, one append.
@@ -51,9 +44,9 @@ type kafkaStore struct {
 
 	// tick is closed and replaced whenever applied grows. Guarded by s.mu.
 	tick chan struct{}
-	// lastWritten is the offset of the last record this instance wrote as
-	// leader, -1 before any.
-	lastWritten atomic.Int64
+	// seen mirrors applied for readers that must not take s.mu (the
+	// leader's answers, which carry it in hdrOffset).
+	seen atomic.Int64
 
 	// gate, when set (by tests), holds the replay until it is closed.
 	gate atomic.Pointer[chan struct{}]
@@ -84,7 +77,7 @@ func openKafkaStore(s *Server) (*kafkaStore, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	ks := &kafkaStore{s: s, topic: kc.topic, cl: cl, applied: -1, tick: make(chan struct{}), ctx: ctx, cancel: cancel, done: make(chan struct{})}
-	ks.lastWritten.Store(-1)
+	ks.seen.Store(-1)
 	fail := func(err error) (*kafkaStore, error) {
 		cancel()
 		cl.Close()
@@ -229,6 +222,7 @@ func (ks *kafkaStore) setApplied(off int64) {
 		return
 	}
 	ks.applied = off
+	ks.seen.Store(off)
 	close(ks.tick)
 	ks.tick = make(chan struct{})
 }
@@ -275,7 +269,6 @@ func (ks *kafkaStore) append(ev *event, st *state) error {
 		return fmt.Errorf("kafka store: write to %s: %w", ks.topic, err)
 	}
 	ks.setApplied(off)
-	ks.lastWritten.Store(off)
 	return nil
 }
 
