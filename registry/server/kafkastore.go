@@ -18,7 +18,6 @@ import (
 // the name Confluent's registry uses.
 const DefaultKafkaTopic = "_schemas"
 
-
 // kafkaOpTimeout bounds one Kafka operation of the store: creating the
 // topic, the first replay, one append.
 const kafkaOpTimeout = 30 * time.Second
