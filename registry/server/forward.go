@@ -68,15 +68,23 @@ func (ks *kafkaStore) route(next http.Handler) http.Handler {
 		var body []byte
 		for {
 			if ks.isLeader() {
-				if _, _, err := ks.writer(ctx); err != nil {
-					writeError(w, newAPIError(http.StatusServiceUnavailable, errcode.UnknownLeader, "leader not ready: %v", err))
+				// Wait for the catch-up a little at a time: the
+				// leadership may move meanwhile.
+				wctx, wcancel := context.WithTimeout(ctx, 200*time.Millisecond)
+				_, leader, err := ks.writer(wctx)
+				wcancel()
+				if leader && err == nil {
+					if body != nil {
+						r.Body = io.NopCloser(bytes.NewReader(body))
+					}
+					next.ServeHTTP(&offsetWriter{ResponseWriter: w, ks: ks}, r)
 					return
 				}
-				if body != nil {
-					r.Body = io.NopCloser(bytes.NewReader(body))
+				if ctx.Err() != nil {
+					writeError(w, newAPIError(http.StatusServiceUnavailable, errcode.UnknownLeader, "leader not ready: %v", ctx.Err()))
+					return
 				}
-				next.ServeHTTP(&offsetWriter{ResponseWriter: w, ks: ks}, r)
-				return
+				continue
 			}
 			if r.Header.Get(hdrForwarded) != "" {
 				w.Header().Set(hdrNotLeader, "1")
