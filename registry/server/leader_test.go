@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -281,5 +282,41 @@ func TestLeaderCatchUp(t *testing.T) {
 	}
 	if id != n+2 {
 		t.Errorf("new leader gave id %d, want %d (after the %d ids before it)", id, n+2, n+1)
+	}
+}
+
+// TestZombieLeaderFenced: once another producer took the transactional ID
+// (as a newly elected leader does), the old leader's writes fail, are not
+// acknowledged and reach no instance.
+func TestZombieLeaderFenced(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "before", schemaN(1)); err != nil {
+		t.Fatal(err)
+	}
+	usurper := newClient(t, addrs, kgo.TransactionalID(txnID("_schemas")), kgo.DefaultProduceTopic("_schemas"))
+	ctx := context.Background()
+	if err := usurper.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if err := usurper.ProduceSync(ctx, &kgo.Record{Key: mustJSON(crKey{KeyType: keyNoop})}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := usurper.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := register(a.url, "zombie", schemaN(2)); err == nil {
+		t.Fatalf("fenced leader acknowledged id %d", id)
+	} else if !strings.Contains(err.Error(), "status 500") {
+		t.Errorf("fenced leader: %v, want status 500", err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	for _, in := range []*instance{a, b} {
+		if _, _, err := lookup(in.url, "zombie"); err == nil || !strings.Contains(err.Error(), "status 404") {
+			t.Errorf("%s: the fenced write is there: %v", in.url, err)
+		}
+		if id, _, err := lookup(in.url, "before"); err != nil || id != 1 {
+			t.Errorf("%s: before: id %d, %v", in.url, id, err)
+		}
 	}
 }
