@@ -38,6 +38,14 @@ const (
 // ErrClosed is returned by Serve after Close.
 var ErrClosed = errors.New("server: closed")
 
+// ErrBadRecord is wrapped by errors about a record of the Kafka store's
+// topic that cannot be read as Confluent's registry writes them.
+var ErrBadRecord = errors.New("server: bad record on the schemas topic")
+
+// ErrNotLeader is wrapped by the error of a write on an instance that is
+// not (or no longer) the writer of a Kafka store.
+var ErrNotLeader = errors.New("server: not the leader")
+
 // apiError is an error with the HTTP status and Confluent error code it is
 // answered with.
 type apiError struct {

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kgo"
+
 	"github.com/schemagen/schemagen/registry/compat"
 )
 
@@ -91,6 +93,8 @@ type config struct {
 	level           compat.Level
 	logger          *slog.Logger
 	compile         compileFunc
+	kafka           *kafkaConfig
+	advertised      string
 }
 
 // credentials are the basic-auth user and password the server requires.
@@ -205,3 +209,27 @@ func MaxErrorBytes(n int) Opt { return optFunc(func(c *config) { c.maxErrorBytes
 // answer lists, overriding DefaultMaxErrorItems (20); the rest are counted
 // ("and 7 more").
 func MaxErrorItems(n int) Opt { return optFunc(func(c *config) { c.maxErrorItems = n }) }
+
+// KafkaStore keeps the registry's state in a compacted Kafka topic instead
+// of a file, in the record format of Confluent's registry, so that a
+// schemagen registry and Confluent's can replay each other's topic. New
+// creates the topic when it is missing (one partition, cleanup.policy
+// compact, replication factor 3 or as many brokers as there are, and
+// min.insync.replicas 2 with replication factor 3), replays it and keeps
+// following it. opts configure the kgo client (kgo.SeedBrokers at least);
+// an empty topic means "_schemas". It excludes LogFile.
+func KafkaStore(topic string, opts ...kgo.Opt) Opt {
+	return optFunc(func(c *config) {
+		if topic == "" {
+			topic = DefaultKafkaTopic
+		}
+		c.kafka = &kafkaConfig{topic: topic, opts: opts, session: 10 * time.Second}
+	})
+}
+
+// AdvertisedURL is where the other instances of a KafkaStore registry
+// reach this one (for example "http://10.0.0.5:8081") to forward writes
+// when it is the leader. Without it the instance can still be elected,
+// but writes sent to the others then fail while it leads; a single
+// instance needs none. It has no effect without KafkaStore.
+func AdvertisedURL(url string) Opt { return optFunc(func(c *config) { c.advertised = url }) }

@@ -20,9 +20,11 @@ type Server struct {
 	// mu guards st and log. Compiling schemas and checking compatibility
 	// run without it; subjLocks serialize registrations within one subject
 	// so that each is checked against the versions before it.
-	mu  sync.RWMutex
-	st  *state
-	log *eventLog
+	mu    sync.RWMutex
+	st    *state
+	log   *eventLog   // the file log, when LogFile is set
+	store storage     // where changes go: the file log, Kafka or nothing
+	kafka *kafkaStore // the Kafka store, when KafkaStore is set
 
 	// subjLocks is a fixed set of locks picked by a hash of the subject:
 	// subjects that share one wait for each other, and the set does not
@@ -102,8 +104,23 @@ func New(opts ...Opt) (*Server, error) {
 			return nil, err
 		}
 		s.log = l
+		s.store = fileStore{l}
+	}
+	if cfg.kafka != nil {
+		if s.store != nil {
+			return nil, errors.New("server: LogFile and KafkaStore exclude each other")
+		}
+		ks, err := openKafkaStore(s)
+		if err != nil {
+			return nil, err
+		}
+		s.store = ks
+		s.kafka = ks
 	}
 	s.handler = s.routes()
+	if s.kafka != nil {
+		s.handler = s.kafka.route(s.handler)
+	}
 	return s, nil
 }
 
@@ -158,12 +175,15 @@ func (s *Server) Close() error {
 		}
 	}
 	s.mu.Lock()
-	err := s.log.close()
+	var err error
+	if s.store != nil {
+		err = s.store.close()
+	}
 	s.log = nil
 	s.closedStore()
 	s.mu.Unlock()
 	if err != nil {
-		errs = append(errs, fmt.Errorf("server: close log: %w", err))
+		errs = append(errs, fmt.Errorf("server: close store: %w", err))
 	}
 	return errors.Join(errs...)
 }
@@ -180,8 +200,8 @@ func (s *Server) commit(ev *event) *apiError {
 	if ev.Op == opRegister {
 		s.serializedCache.Delete(ev.ID)
 	}
-	if s.log != nil {
-		if err := s.log.append(ev); err != nil {
+	if s.store != nil {
+		if err := s.store.append(ev, s.st); err != nil {
 			s.cfg.logger.Error("server: log append failed", "op", ev.Op, "subject", ev.Subject, "err", err)
 			return errStore(err)
 		}

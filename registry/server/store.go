@@ -380,3 +380,21 @@ type subjectVersion struct {
 	Subject string `json:"subject"`
 	Version int    `json:"version"`
 }
+
+// storage keeps the events durably. The Server replays a store when it
+// opens it and then sends every change through append, holding mu for
+// writing, before it applies the change: a change is acknowledged only
+// once append returned nil. Two stores exist: the file log (eventLog)
+// and the Kafka topic (kafkaStore).
+type storage interface {
+	// append makes ev durable. st is the state before ev, for stores
+	// whose records carry more than the event (Kafka's full values).
+	append(ev *event, st *state) error
+	close() error
+}
+
+// fileStore is the file log as a storage.
+type fileStore struct{ l *eventLog }
+
+func (f fileStore) append(ev *event, _ *state) error { return f.l.append(ev) }
+func (f fileStore) close() error                     { return f.l.close() }

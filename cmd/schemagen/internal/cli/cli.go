@@ -80,6 +80,7 @@ func init() {
 		"fetch":      {"write a registered schema and its references to files", runFetch},
 		"config":     {"get or set the compatibility level and mode of a subject or the registry", runConfig},
 		"dev":        {"run an embedded Kafka (3 brokers) and schema registry until interrupted", runDev},
+		"registry":   {"run one instance of the schema registry on a Kafka topic (several instances share it)", runRegistry},
 		"produce":    {"produce JSON lines from stdin, validated against a subject's latest schema", runProduce},
 		"consume":    {"print a topic's records as JSON lines, decoded through their writers' schemas", runConsume},
 		"version":    {"print the version", runVersion},

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"github.com/twmb/franz-go/pkg/kgo"
 	"github.com/twmb/franz-go/pkg/kmsg"
 
 	"github.com/schemagen/schemagen/registry/server"
@@ -28,9 +29,10 @@ type embedded struct {
 func (m *embedded) brokers() []string { return m.cluster.ListenAddrs() }
 
 // startEmbedded starts 3 kfake brokers and a registry listening on
-// regAddr. With dataDir, both persist there. The registry warns on log
-// (a torn log tail it cut away); nil discards.
-func startEmbedded(regAddr, dataDir string, log *slog.Logger, kopts ...kfake.Opt) (*embedded, error) {
+// regAddr. With dataDir, both persist there. With kafkaStore the registry
+// keeps its state on the cluster's _schemas topic instead of a file. The
+// registry warns on log (a torn log tail it cut away); nil discards.
+func startEmbedded(regAddr, dataDir string, kafkaStore bool, log *slog.Logger, kopts ...kfake.Opt) (*embedded, error) {
 	kopts = append([]kfake.Opt{kfake.NumBrokers(3), kfake.DefaultNumPartitions(3), kfake.AllowAutoTopicCreation()}, kopts...)
 	var sopts []server.Opt
 	if log != nil {
@@ -41,7 +43,20 @@ func startEmbedded(regAddr, dataDir string, log *slog.Logger, kopts ...kfake.Opt
 			return nil, err
 		}
 		kopts = append(kopts, kfake.DataDir(filepath.Join(dataDir, "kafka")))
-		sopts = append(sopts, server.LogFile(filepath.Join(dataDir, "registry.log")))
+		if !kafkaStore {
+			sopts = append(sopts, server.LogFile(filepath.Join(dataDir, "registry.log")))
+		}
+	}
+	if kafkaStore {
+		cluster, err := kfake.NewCluster(kopts...)
+		if err != nil {
+			return nil, fmt.Errorf("kafka: %w", err)
+		}
+		m, err := serveEmbedded(cluster, regAddr, append(sopts, server.KafkaStore("", kgo.SeedBrokers(cluster.ListenAddrs()...))))
+		if err != nil {
+			cluster.Close()
+		}
+		return m, err
 	}
 	reg, err := server.New(sopts...)
 	if err != nil {
@@ -74,9 +89,28 @@ func startEmbedded(regAddr, dataDir string, log *slog.Logger, kopts ...kfake.Opt
 	return m, nil
 }
 
+// serveEmbedded starts the registry on a running cluster.
+func serveEmbedded(cluster *kfake.Cluster, regAddr string, sopts []server.Opt) (*embedded, error) {
+	l, err := net.Listen("tcp", regAddr)
+	if err != nil {
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	url := "http://" + l.Addr().String()
+	reg, err := server.New(append(sopts, server.AdvertisedURL(url))...)
+	if err != nil {
+		l.Close()
+		return nil, fmt.Errorf("registry: %w", err)
+	}
+	m := &embedded{cluster: cluster, reg: reg, url: url, served: make(chan error, 1)}
+	go func() { m.served <- reg.Serve(l) }()
+	return m, nil
+}
+
 func (m *embedded) close() error {
-	m.cluster.Close()
+	// The registry first: on a Kafka store it leaves its group while the
+	// cluster is still there.
 	err := m.reg.Close()
+	m.cluster.Close()
 	if serr := <-m.served; serr != nil && !errors.Is(serr, server.ErrClosed) {
 		err = errors.Join(err, serr)
 	}
@@ -91,6 +125,7 @@ func runDev(e *env, args []string) error {
 	regAddr := fs.String("registry-addr", "127.0.0.1:8081", "address the registry listens on (port 0 picks one)")
 	kafkaPort := fs.Int("kafka-port", 9092, "port of the first broker; the others take the next two (0 picks free ports)")
 	dataDir := fs.String("data-dir", "", "directory where the broker and the registry persist their data (default: memory only)")
+	kafkaStore := fs.Bool("kafka-store", false, "keep the registry's state on the embedded cluster's _schemas topic instead of a file")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -108,7 +143,7 @@ func runDev(e *env, args []string) error {
 	if *dataDir != "" {
 		dd = e.path(*dataDir)
 	}
-	m, err := startEmbedded(*regAddr, dd, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), kopts...)
+	m, err := startEmbedded(*regAddr, dd, *kafkaStore, slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), kopts...)
 	if err != nil {
 		return err
 	}

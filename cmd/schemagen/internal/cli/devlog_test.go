@@ -13,7 +13,7 @@ import (
 // so the warning about a torn log tail it cut away was lost.
 func TestDevWarnsOfTornLog(t *testing.T) {
 	dir := t.TempDir()
-	m, err := startEmbedded("127.0.0.1:0", dir, nil)
+	m, err := startEmbedded("127.0.0.1:0", dir, false, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -27,7 +27,7 @@ func TestDevWarnsOfTornLog(t *testing.T) {
 	_, _ = f.WriteString(`{"op":"regis`) // a torn write
 	_ = f.Close()
 	var logs bytes.Buffer
-	m, err = startEmbedded("127.0.0.1:0", dir, slog.New(slog.NewTextHandler(&logs, nil)))
+	m, err = startEmbedded("127.0.0.1:0", dir, false, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,303 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/schemagen/schemagen/serde"
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// DefaultKafkaTopic is the topic KafkaStore uses unless told otherwise,
+// the name Confluent's registry uses.
+const DefaultKafkaTopic = "_schemas"
+
+// kafkaOpTimeout bounds one Kafka operation of the store: creating the
+// topic, the first replay, one append.
+const kafkaOpTimeout = 30 * time.Second
+
+type kafkaConfig struct {
+	topic   string
+	opts    []kgo.Opt
+	session time.Duration // group session timeout, transaction timeout
+}
+
+// kafkaStore keeps the events on one partition of a compacted topic, as
+// Confluent's records. It replays the topic when it opens and then
+// follows it, so that records other instances wrote reach the state.
+type kafkaStore struct {
+	s     *Server
+	topic string
+	cl    *kgo.Client
+
+	// applied is the offset of the last record in the state; -1 before
+	// any. Guarded by s.mu. The writer sets it past its own records when
+	// it applies them directly, and the follower skips them.
+	applied int64
+
+	// tick is closed and replaced whenever applied grows. Guarded by s.mu.
+	tick chan struct{}
+	// seen mirrors applied for readers that must not take s.mu (the
+	// leader's answers, which carry it in hdrOffset).
+	seen atomic.Int64
+
+	// gate, when set (by tests), holds the replay until it is closed.
+	gate atomic.Pointer[chan struct{}]
+
+	group *kgo.Client // the election's group member
+	lead  leaderState
+
+	ctx    context.Context
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// openKafkaStore makes sure the topic exists, replays it into s.st up to
+// its end, and starts following it.
+func openKafkaStore(s *Server) (*kafkaStore, error) {
+	kc := s.cfg.kafka
+	opts := append([]kgo.Opt{
+		kgo.ConsumePartitions(map[string]map[int32]kgo.Offset{kc.topic: {0: kgo.NewOffset().AtStart()}}),
+		kgo.FetchIsolationLevel(kgo.ReadCommitted()),
+		kgo.RequiredAcks(kgo.AllISRAcks()),
+		kgo.DefaultProduceTopic(kc.topic),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.ProducerLinger(0),
+	}, kc.opts...)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("server: kafka store: %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	ks := &kafkaStore{s: s, topic: kc.topic, cl: cl, applied: -1, tick: make(chan struct{}), ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	ks.seen.Store(-1)
+	fail := func(err error) (*kafkaStore, error) {
+		cancel()
+		cl.Close()
+		return nil, err
+	}
+	octx, ocancel := context.WithTimeout(ctx, kafkaOpTimeout)
+	defer ocancel()
+	if err := ensureTopic(octx, kadm.NewClient(cl), kc.topic); err != nil {
+		return fail(err)
+	}
+	// Find the end as Confluent's registry does: write a NOOP record and
+	// replay up to it. (The end offset of the partition would not do: the
+	// last offsets may be transaction markers, which a reader never sees.)
+	noop := &kgo.Record{Topic: kc.topic, Partition: 0, Key: mustJSON(crKey{KeyType: keyNoop})}
+	if err := cl.ProduceSync(octx, noop).FirstErr(); err != nil {
+		return fail(fmt.Errorf("server: kafka store: write to %s: %w", kc.topic, err))
+	}
+	for ks.appliedOffset() < noop.Offset {
+		fs := cl.PollFetches(octx)
+		if err := octx.Err(); err != nil {
+			return fail(fmt.Errorf("server: kafka store: replay %s to offset %d: %w", kc.topic, noop.Offset, err))
+		}
+		if err := ks.applyFetches(fs); err != nil {
+			return fail(err)
+		}
+	}
+	go ks.follow()
+	if err := ks.startElection(); err != nil {
+		ks.cancel()
+		cl.Close()
+		return nil, err
+	}
+	return ks, nil
+}
+
+// ensureTopic creates the topic when it is missing: one partition,
+// compacted, replication factor 3 (or the number of brokers when there
+// are fewer), min.insync.replicas 2 with replication factor 3.
+func ensureTopic(ctx context.Context, adm *kadm.Client, topic string) error {
+	md, err := adm.BrokerMetadata(ctx)
+	if err != nil {
+		return fmt.Errorf("server: kafka store: metadata: %w", err)
+	}
+	rf := int16(min(3, len(md.Brokers)))
+	if rf < 1 {
+		return errors.New("server: kafka store: the cluster reported no brokers")
+	}
+	configs := map[string]*string{"cleanup.policy": kadm.StringPtr("compact")}
+	if rf == 3 {
+		configs["min.insync.replicas"] = kadm.StringPtr("2")
+	}
+	resp, err := adm.CreateTopic(ctx, 1, rf, configs, topic)
+	if err == nil {
+		err = resp.Err
+	}
+	if err != nil && !errors.Is(err, kerr.TopicAlreadyExists) {
+		return fmt.Errorf("server: kafka store: create topic %s: %w", topic, err)
+	}
+	return nil
+}
+
+func (ks *kafkaStore) appliedOffset() int64 {
+	ks.s.mu.RLock()
+	defer ks.s.mu.RUnlock()
+	return ks.applied
+}
+
+// follow applies what others write until the store closes.
+func (ks *kafkaStore) follow() {
+	defer close(ks.done)
+	for {
+		fs := ks.cl.PollFetches(ks.ctx)
+		if ks.ctx.Err() != nil || fs.IsClientClosed() {
+			return
+		}
+		if err := ks.applyFetches(fs); err != nil {
+			ks.s.cfg.logger.Error("server: kafka store: follow", "topic", ks.topic, "err", err)
+		}
+	}
+}
+
+// applyFetches applies the records it has not applied yet. A record it
+// cannot read is logged and skipped; fetch errors are returned.
+func (ks *kafkaStore) applyFetches(fs kgo.Fetches) error {
+	var errs []error
+	fs.EachError(func(t string, p int32, err error) {
+		if !errors.Is(err, context.Canceled) {
+			errs = append(errs, fmt.Errorf("server: kafka store: fetch %s/%d: %w", t, p, err))
+		}
+	})
+	fs.EachRecord(func(r *kgo.Record) { ks.applyRecord(r) })
+	return errors.Join(errs...)
+}
+
+func (ks *kafkaStore) applyRecord(r *kgo.Record) {
+	if g := ks.gate.Load(); g != nil {
+		<-*g
+	}
+	s := ks.s
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r.Offset <= ks.applied {
+		return
+	}
+	ks.setApplied(r.Offset)
+	evs, err := decodeRecord(r.Key, r.Value, s.st)
+	if err == nil {
+		for _, ev := range evs {
+			if ev.Op == opRegister {
+				ev.Canonical = canonicalOf(s, ev)
+				s.serializedCache.Delete(ev.ID)
+			}
+			if err = s.st.apply(ev); err != nil {
+				break
+			}
+		}
+	}
+	if err != nil {
+		s.cfg.logger.Error("server: kafka store: skipping a record", "topic", ks.topic, "offset", strconv.FormatInt(r.Offset, 10), "err", err)
+	}
+}
+
+// canonicalOf compiles a replayed schema for its canonical text, which
+// Confluent's records do not carry. References resolve from the state,
+// whose lock the caller holds. A schema that does not compile gets none:
+// it is then found by its exact text only.
+func canonicalOf(s *Server, ev *event) string {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	sch := (&schemaRec{format: ev.Format, text: ev.Schema, refs: ev.References}).schema()
+	cs, err := s.cfg.compile(ctx, sch, stateResolver(s.st))
+	if err != nil {
+		return ""
+	}
+	return cs.Canonical()
+}
+
+// setApplied records that the state holds the topic up to off and wakes
+// waitApplied. Caller holds s.mu for writing.
+func (ks *kafkaStore) setApplied(off int64) {
+	if off <= ks.applied {
+		return
+	}
+	ks.applied = off
+	ks.seen.Store(off)
+	close(ks.tick)
+	ks.tick = make(chan struct{})
+}
+
+// waitApplied waits until the state holds the topic up to off.
+func (ks *kafkaStore) waitApplied(ctx context.Context, off int64) error {
+	for {
+		ks.s.mu.RLock()
+		applied, tick := ks.applied, ks.tick
+		ks.s.mu.RUnlock()
+		if applied >= off {
+			return nil
+		}
+		select {
+		case <-tick:
+		case <-ctx.Done():
+			return fmt.Errorf("replay reached offset %d, waiting for %d: %w", applied, off, ctx.Err())
+		}
+	}
+}
+
+// append writes ev's records in one transaction of the leader and
+// returns once it committed, that is once every in-sync replica has them;
+// then the caller applies ev and the follower skips them. It fails on an
+// instance that is not the ready leader (route forwards writes before
+// they get here; this is the race where the leadership moved meanwhile).
+func (ks *kafkaStore) append(ev *event, st *state) error {
+	recs, err := encodeEvent(ev, st)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ks.ctx)
+	cancel() // do not wait for a catch-up here: it needs s.mu, held by our caller
+	prod, leader, err := ks.writer(ctx)
+	if !leader || err != nil {
+		return fmt.Errorf("kafka store: %w", ErrNotLeader)
+	}
+	krs := make([]*kgo.Record, len(recs))
+	for i, r := range recs {
+		krs[i] = &kgo.Record{Topic: ks.topic, Partition: 0, Key: r.key, Value: r.value}
+	}
+	off, err := ks.produceTxn(prod, krs)
+	if err != nil {
+		return fmt.Errorf("kafka store: write to %s: %w", ks.topic, err)
+	}
+	ks.setApplied(off)
+	return nil
+}
+
+// close leaves the election (another instance takes over at once) and
+// stops following the topic. The caller holds s.mu.
+func (ks *kafkaStore) close() error {
+	ks.cancel()
+	if ks.group != nil {
+		ks.group.Close()
+	}
+	ks.stepDown()
+	ks.cl.Close()
+	return nil
+}
+
+// stateResolver resolves references from st without locking: for callers
+// that hold the Server's lock already.
+func stateResolver(st *state) serde.Resolver {
+	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
+		var v *versionRec
+		if sub := st.subjects[ref.Subject]; sub != nil {
+			if ref.Version <= 0 {
+				v = sub.latest(false)
+			} else {
+				v = sub.find(ref.Version, true)
+			}
+		}
+		if v == nil {
+			return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
+		}
+		return st.schemas[v.id].schema(), nil
+	})
+}

@@ -1,0 +1,249 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
+)
+
+// Several instances on one topic elect one writer. Election is by a Kafka
+// consumer group: every instance joins the group "schemagen-registry-" +
+// topic with an interest in the store's one partition, and the member the
+// group assigns that partition is the leader. Each member puts its URL in
+// its join metadata, so that the others find where to forward writes by
+// describing the group.
+//
+// Election alone does not stop a deposed leader that has not noticed yet
+// (paused, cut off) from writing. So the leader writes through a
+// transactional producer whose transactional ID is the same for every
+// instance: a new leader's first transaction bumps the producer epoch and
+// fences the old one, whose next write fails instead of landing, and whose
+// open transaction is aborted, so readers (read_committed) never see it.
+// A write is acknowledged only after its transaction commits.
+//
+// A new leader writes a NOOP record and replays up to it before it takes
+// writes: then its state holds every write ever acknowledged, and the IDs
+// it hands out follow the highest one on the topic.
+
+// leaderState is what an instance knows of the election.
+type leaderState struct {
+	mu     sync.Mutex
+	term   int           // bumped on every assignment and revocation
+	prod   *kgo.Client   // the transactional producer while leader
+	ready  chan struct{} // closed once the leader replayed its NOOP
+	leader bool
+}
+
+func groupName(topic string) string { return "schemagen-registry-" + topic }
+
+func txnID(topic string) string { return "schemagen-registry-" + topic }
+
+// urlBalancer is the range balancer with the instance's URL as the user
+// data of its join metadata.
+type urlBalancer struct {
+	kgo.GroupBalancer
+	url string
+}
+
+func (b urlBalancer) JoinGroupMetadata(interests []string, _ map[string][]int32, _ int32) []byte {
+	m := kmsg.NewConsumerMemberMetadata()
+	m.Topics = interests
+	m.UserData = []byte(b.url)
+	return m.AppendTo(nil)
+}
+
+// startElection joins the group. It fetches nothing: the group only says
+// who the leader is.
+func (ks *kafkaStore) startElection() error {
+	kc := ks.s.cfg.kafka
+	opts := append([]kgo.Opt{
+		kgo.ConsumerGroup(groupName(ks.topic)),
+		kgo.ConsumeTopics(ks.topic),
+		kgo.Balancers(urlBalancer{kgo.RangeBalancer(), ks.s.cfg.advertised}),
+		kgo.DisableAutoCommit(),
+		kgo.SessionTimeout(kc.session),
+		kgo.HeartbeatInterval(kc.session / 10),
+		kgo.RebalanceTimeout(kc.session),
+		kgo.OnPartitionsAssigned(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			if slices.Contains(m[ks.topic], 0) {
+				ks.becomeLeader()
+			}
+		}),
+		kgo.OnPartitionsRevoked(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			if slices.Contains(m[ks.topic], 0) {
+				ks.stepDown()
+			}
+		}),
+		kgo.OnPartitionsLost(func(_ context.Context, _ *kgo.Client, m map[string][]int32) {
+			if slices.Contains(m[ks.topic], 0) {
+				ks.stepDown()
+			}
+		}),
+	}, kc.opts...)
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return fmt.Errorf("server: kafka store: election: %w", err)
+	}
+	cl.PauseFetchTopics(ks.topic)
+	ks.group = cl
+	return nil
+}
+
+// becomeLeader starts a term: a transactional producer (which fences the
+// previous leader's) writes a NOOP, and the term is ready once the
+// replay reached it.
+func (ks *kafkaStore) becomeLeader() {
+	kc := ks.s.cfg.kafka
+	ls := &ks.lead
+	ls.mu.Lock()
+	ls.term++
+	term := ls.term
+	if ls.prod != nil {
+		ls.prod.Close()
+	}
+	ready := make(chan struct{})
+	ls.ready, ls.leader = ready, true
+	prod, err := kgo.NewClient(append([]kgo.Opt{
+		kgo.TransactionalID(txnID(ks.topic)),
+		kgo.TransactionTimeout(kc.session),
+		kgo.DefaultProduceTopic(ks.topic),
+		kgo.RecordPartitioner(kgo.ManualPartitioner()),
+		kgo.ProducerLinger(0),
+	}, kc.opts...)...)
+	ls.prod = prod
+	ls.mu.Unlock()
+	if err != nil {
+		ks.s.cfg.logger.Error("server: kafka store: leader producer", "err", err)
+		ks.stepDown()
+		return
+	}
+	go func() {
+		for ks.ctx.Err() == nil {
+			off, err := ks.produceTxn(prod, []*kgo.Record{{Topic: ks.topic, Key: mustJSON(crKey{KeyType: keyNoop})}})
+			if err == nil {
+				err = ks.waitApplied(ks.ctx, off)
+			}
+			if err == nil {
+				ls.mu.Lock()
+				if ls.term == term {
+					close(ready)
+					ks.s.cfg.logger.Info("server: kafka store: leader", "topic", ks.topic, "offset", off)
+				}
+				ls.mu.Unlock()
+				return
+			}
+			ls.mu.Lock()
+			stale := ls.term != term
+			ls.mu.Unlock()
+			if stale {
+				return
+			}
+			ks.s.cfg.logger.Warn("server: kafka store: leader catch-up, retrying", "err", err)
+			time.Sleep(200 * time.Millisecond)
+		}
+	}()
+}
+
+func (ks *kafkaStore) stepDown() {
+	ls := &ks.lead
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.term++
+	ls.leader = false
+	if ls.prod != nil {
+		ls.prod.Close()
+		ls.prod = nil
+	}
+}
+
+// writer returns the producer of a ready term, waiting for the catch-up;
+// ok is false when the instance is not the leader.
+func (ks *kafkaStore) writer(ctx context.Context) (*kgo.Client, bool, error) {
+	ls := &ks.lead
+	ls.mu.Lock()
+	leader, ready, prod := ls.leader, ls.ready, ls.prod
+	ls.mu.Unlock()
+	if !leader {
+		return nil, false, nil
+	}
+	select {
+	case <-ready:
+		return prod, true, nil
+	default:
+	}
+	select {
+	case <-ready:
+		return prod, true, nil
+	case <-ctx.Done():
+		return nil, true, fmt.Errorf("leader catch-up: %w", ctx.Err())
+	}
+}
+
+// isLeader reports whether this instance holds the election now.
+func (ks *kafkaStore) isLeader() bool {
+	ks.lead.mu.Lock()
+	defer ks.lead.mu.Unlock()
+	return ks.lead.leader
+}
+
+// produceTxn writes recs in one transaction and returns the offset of the
+// last one once the transaction committed.
+func (ks *kafkaStore) produceTxn(prod *kgo.Client, recs []*kgo.Record) (int64, error) {
+	ctx, cancel := context.WithTimeout(ks.ctx, kafkaOpTimeout)
+	defer cancel()
+	if err := prod.BeginTransaction(); err != nil {
+		return 0, err
+	}
+	perr := prod.ProduceSync(ctx, recs...).FirstErr()
+	commit := kgo.TryCommit
+	if perr != nil {
+		commit = kgo.TryAbort
+	}
+	if err := prod.EndTransaction(ctx, commit); err != nil {
+		return 0, errors.Join(perr, err)
+	}
+	if perr != nil {
+		return 0, perr
+	}
+	var last int64
+	for _, r := range recs {
+		last = max(last, r.Offset)
+	}
+	return last, nil
+}
+
+// leaderURL finds the URL of the member assigned the partition.
+func (ks *kafkaStore) leaderURL(ctx context.Context) (string, error) {
+	gs, err := kadm.NewClient(ks.cl).DescribeGroups(ctx, groupName(ks.topic))
+	if err == nil {
+		err = gs.Error()
+	}
+	if err != nil {
+		return "", fmt.Errorf("describe group: %w", err)
+	}
+	for _, g := range gs {
+		for _, m := range g.Members {
+			a, ok := m.Assigned.AsConsumer()
+			if !ok {
+				continue
+			}
+			for _, t := range a.Topics {
+				if t.Topic == ks.topic && slices.Contains(t.Partitions, 0) {
+					if j, ok := m.Join.AsConsumer(); ok && len(j.UserData) > 0 {
+						return string(j.UserData), nil
+					}
+				}
+			}
+		}
+	}
+	return "", errNoLeader
+}
+
+var errNoLeader = errors.New("no leader elected")

@@ -1,0 +1,322 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// instance is one registry serving on loopback.
+type instance struct {
+	s   *Server
+	url string
+}
+
+func startInstance(t testing.TB, addrs []string, topic string) *instance {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := "http://" + l.Addr().String()
+	s, err := New(
+		KafkaStore(topic, kgo.SeedBrokers(addrs...), kgo.HeartbeatInterval(200*time.Millisecond)),
+		AdvertisedURL(url),
+		DefaultCompatibility("NONE"),
+	)
+	if err != nil {
+		l.Close()
+		t.Fatal(err)
+	}
+	go s.Serve(l)
+	t.Cleanup(func() { s.Close() })
+	return &instance{s: s, url: url}
+}
+
+// ack is a registration a client got a 200 for.
+type ack struct {
+	subject string
+	schema  string
+	id      int
+}
+
+var httpc = &http.Client{Timeout: 40 * time.Second}
+
+// register posts schema to subject at url and returns the ID.
+func register(url, subject, schema string) (int, error) {
+	b, _ := json.Marshal(map[string]string{"schema": schema})
+	resp, err := httpc.Post(url+"/subjects/"+subject+"/versions", ContentType, bytes.NewReader(b))
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return 0, fmt.Errorf("status %d: %s", resp.StatusCode, body)
+	}
+	var r struct{ ID int }
+	if err := json.Unmarshal(body, &r); err != nil || r.ID <= 0 {
+		return 0, fmt.Errorf("bad answer %s: %v", body, err)
+	}
+	return r.ID, nil
+}
+
+// lookup reads subject's version 1 at url.
+func lookup(url, subject string) (int, string, error) {
+	resp, err := httpc.Get(url + "/subjects/" + subject + "/versions/1")
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		return 0, "", fmt.Errorf("status %d: %s", resp.StatusCode, body)
+	}
+	var r struct {
+		ID     int
+		Schema string
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return 0, "", err
+	}
+	return r.ID, r.Schema, nil
+}
+
+// checkAcks checks that no ID was acknowledged for two schemas, and that
+// url serves every acknowledged registration with its ID and schema.
+func checkAcks(acks []ack, url string) []error {
+	var errs []error
+	byID := map[int]string{}
+	for _, a := range acks {
+		if s, ok := byID[a.id]; ok && s != a.schema {
+			errs = append(errs, fmt.Errorf("id %d acknowledged for %s and for %s", a.id, s, a.schema))
+		}
+		byID[a.id] = a.schema
+	}
+	if url == "" {
+		return errs
+	}
+	for _, a := range acks {
+		id, schema, err := lookup(url, a.subject)
+		switch {
+		case err != nil:
+			errs = append(errs, fmt.Errorf("%s at %s: %w", a.subject, url, err))
+		case id != a.id || schema != a.schema:
+			errs = append(errs, fmt.Errorf("%s at %s: id %d schema %s, acknowledged id %d schema %s", a.subject, url, id, schema, a.id, a.schema))
+		}
+	}
+	return errs
+}
+
+func schemaN(n int) string { return fmt.Sprintf(`{"type":"fixed","name":"F","size":%d}`, n) }
+
+// TestInstances: three instances on one topic take writes through any of
+// them while the leader is closed twice mid-stream (a fresh instance joins
+// after each). Every acknowledged registration is then readable from every
+// instance with the same ID, no ID maps to two schemas, and each write was
+// readable at once on the instance that took it.
+func TestInstances(t *testing.T) {
+	if testing.Short() {
+		t.Skip("several seconds of failovers")
+	}
+	addrs := newCluster(t, 3)
+	var mu sync.Mutex
+	insts := []*instance{startInstance(t, addrs, "_schemas"), startInstance(t, addrs, "_schemas"), startInstance(t, addrs, "_schemas")}
+	live := func(i int) *instance {
+		mu.Lock()
+		defer mu.Unlock()
+		return insts[i%len(insts)]
+	}
+
+	const clients, perClient = 6, 60
+	var (
+		acksMu sync.Mutex
+		acks   []ack
+		nacks  atomic.Int64
+		errs   = make(chan error, clients*perClient)
+		wg     sync.WaitGroup
+	)
+	for c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range perClient {
+				subject := fmt.Sprintf("c%d-%d", c, i)
+				// Every third schema is shared across clients: same ID.
+				schema := schemaN(1000*c + i + 1)
+				if i%3 == 0 {
+					schema = schemaN(i + 1)
+				}
+				deadline := time.Now().Add(40 * time.Second)
+				for try := 0; ; try++ {
+					in := live(c + i + try)
+					id, err := register(in.url, subject, schema)
+					if err != nil {
+						if time.Now().After(deadline) {
+							errs <- fmt.Errorf("%s: %w", subject, err)
+							break
+						}
+						time.Sleep(50 * time.Millisecond)
+						continue
+					}
+					acksMu.Lock()
+					acks = append(acks, ack{subject: subject, schema: schema, id: id})
+					acksMu.Unlock()
+					nacks.Add(1)
+					// Read-your-writes on the instance that took it.
+					if gotID, _, err := lookup(in.url, subject); err != nil || gotID != id {
+						// The instance may have been closed just now.
+						if !strings.Contains(fmt.Sprint(err), "connect") {
+							errs <- fmt.Errorf("read after write of %s at %s: id %d, %v; want id %d", subject, in.url, gotID, err, id)
+						}
+					}
+					break
+				}
+			}
+		}()
+	}
+	// Kill the leader twice mid-stream.
+	for kill, at := range []int64{clients * perClient / 4, clients * perClient / 2} {
+		for nacks.Load() < at {
+			time.Sleep(10 * time.Millisecond)
+		}
+		mu.Lock()
+		for i, in := range insts {
+			if in.s.kafka.isLeader() {
+				in.s.Close()
+				insts = append(insts[:i:i], insts[i+1:]...)
+				t.Logf("kill %d: closed leader %s after %d acks", kill+1, in.url, nacks.Load())
+				break
+			}
+		}
+		mu.Unlock()
+		fresh := startInstance(t, addrs, "_schemas")
+		mu.Lock()
+		insts = append(insts, fresh)
+		mu.Unlock()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if len(acks) != clients*perClient {
+		t.Fatalf("%d registrations acknowledged, want %d", len(acks), clients*perClient)
+	}
+	ids := map[int]bool{}
+	for _, a := range acks {
+		ids[a.id] = true
+	}
+	if want := clients*perClient - clients*perClient/3 + perClient/3; len(ids) != want {
+		t.Errorf("%d distinct ids, want %d", len(ids), want)
+	}
+	for _, in := range insts {
+		for _, err := range checkAcks(acks, in.url) {
+			t.Error(err)
+		}
+	}
+}
+
+// TestCheckAcks: the checks above fire on an ID given to two schemas and
+// on an instance that does not have the registrations.
+func TestCheckAcks(t *testing.T) {
+	acks := []ack{{subject: "a", schema: schemaN(1), id: 1}, {subject: "b", schema: schemaN(2), id: 1}}
+	if errs := checkAcks(acks, ""); len(errs) != 1 {
+		t.Errorf("two schemas under one id: %v, want one error", errs)
+	}
+	addrs := newCluster(t, 1)
+	in := startInstance(t, addrs, "_schemas")
+	if _, err := register(in.url, "a", schemaN(1)); err != nil {
+		t.Fatal(err)
+	}
+	other := startInstance(t, addrs, "other")
+	good := []ack{{subject: "a", schema: schemaN(1), id: 1}}
+	if errs := checkAcks(good, in.url); len(errs) != 0 {
+		t.Errorf("instance that has it: %v", errs)
+	}
+	if errs := checkAcks(good, other.url); len(errs) != 1 {
+		t.Errorf("instance on another topic: %v, want one error", errs)
+	}
+	if errs := checkAcks([]ack{{subject: "a", schema: schemaN(1), id: 2}}, in.url); len(errs) != 1 {
+		t.Errorf("wrong id: %v, want one error", errs)
+	}
+}
+
+// TestLeaderCatchUp: an instance whose replay lags takes over as leader;
+// it must not hand out an ID before it has replayed every write the old
+// leader acknowledged.
+func TestLeaderCatchUp(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "first", schemaN(1)); err != nil { // a leads
+		t.Fatal(err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	gate := make(chan struct{})
+	b.s.kafka.gate.Store(&gate) // b stops replaying
+	const n = 20
+	for i := range n {
+		if _, err := register(a.url, fmt.Sprintf("s%d", i), schemaN(i+2)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a.s.Close() // b is elected with a state that lacks the last n writes
+	go func() {
+		time.Sleep(time.Second)
+		close(gate)
+	}()
+	id, err := register(b.url, "after", schemaN(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id != n+2 {
+		t.Errorf("new leader gave id %d, want %d (after the %d ids before it)", id, n+2, n+1)
+	}
+}
+
+// TestZombieLeaderFenced: once another producer took the transactional ID
+// (as a newly elected leader does), the old leader's writes fail, are not
+// acknowledged and reach no instance.
+func TestZombieLeaderFenced(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "before", schemaN(1)); err != nil {
+		t.Fatal(err)
+	}
+	usurper := newClient(t, addrs, kgo.TransactionalID(txnID("_schemas")), kgo.DefaultProduceTopic("_schemas"))
+	ctx := context.Background()
+	if err := usurper.BeginTransaction(); err != nil {
+		t.Fatal(err)
+	}
+	if err := usurper.ProduceSync(ctx, &kgo.Record{Key: mustJSON(crKey{KeyType: keyNoop})}).FirstErr(); err != nil {
+		t.Fatal(err)
+	}
+	if err := usurper.EndTransaction(ctx, kgo.TryCommit); err != nil {
+		t.Fatal(err)
+	}
+	if id, err := register(a.url, "zombie", schemaN(2)); err == nil {
+		t.Fatalf("fenced leader acknowledged id %d", id)
+	} else if !strings.Contains(err.Error(), "status 500") {
+		t.Errorf("fenced leader: %v, want status 500", err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	for _, in := range []*instance{a, b} {
+		if _, _, err := lookup(in.url, "zombie"); err == nil || !strings.Contains(err.Error(), "status 404") {
+			t.Errorf("%s: the fenced write is there: %v", in.url, err)
+		}
+		if id, _, err := lookup(in.url, "before"); err != nil || id != 1 {
+			t.Errorf("%s: before: id %d, %v", in.url, id, err)
+		}
+	}
+}
