@@ -149,7 +149,9 @@ start_node() {
 
 wait_ready() {
 	local n
-	for _ in $(seq 1 240); do
+	# 180s at most: a loaded 2-core machine needs 30-90s to restart a node
+	# after a kill -9 (log recovery, catching up the metadata log).
+	for _ in $(seq 1 360); do
 		local all=1
 		for n in "$@"; do
 			if ! running "$n"; then
@@ -164,7 +166,7 @@ wait_ready() {
 		fi
 		sleep 0.5
 	done
-	log "nodes $* not ready after 120s"
+	log "nodes $* not ready after 180s"
 	for n in "$@"; do tail -n 20 "$dir/node$n/broker.log" >&2; done
 	exit 1
 }

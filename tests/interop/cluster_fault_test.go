@@ -232,28 +232,46 @@ func TestClusterProducerFaults(t *testing.T) {
 	typed := clusterTyped(t, ctx, p, topic, vc)
 
 	type fault struct {
-		at      int // records handed over when it starts
-		kind    string
-		node    int32
-		parts   []int32
-		acked   int64
-		down    time.Duration // kill to restart, or pause to resume
-		recover time.Duration // restart/resume to all partitions in sync again
-		err     error
+		at       int // records handed over when it is armed
+		kind     string
+		node     int32
+		parts    []int32
+		handed   int64 // records handed over when the node was hit
+		acked    int64 // of which acknowledged
+		moved    int   // SIGSTOP: partitions it led that other nodes lead 15s into the pause
+		midPause []partState
+		down     time.Duration // kill to restart, or pause to resume
+		recover  time.Duration // restart/resume to all partitions in sync again
+		err      error
 	}
 	faults := []*fault{{at: 150_000, kind: "kill -9"}, {at: 350_000, kind: "kill -9"}, {at: 550_000, kind: "kill -9"}, {at: 750_000, kind: "SIGSTOP"}}
+	var handedOver atomic.Int64
 	run := func(f *fault, o *outcomes) {
 		fctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 		defer cancel()
+		// Strike mid-stream: 20,000 more records handed over first.
+		for handedOver.Load() < int64(f.at+20_000) && fctx.Err() == nil {
+			time.Sleep(5 * time.Millisecond)
+		}
 		f.node, f.parts, f.err = kc.busiestLeader(fctx, topic)
 		if f.err != nil {
 			return
 		}
-		f.acked = o.ok.Load()
 		start := time.Now()
+		f.handed, f.acked = handedOver.Load(), o.ok.Load()
 		if f.kind == "SIGSTOP" {
 			kc.ctl(t, "pause", f.node)
-			time.Sleep(pause)
+			time.Sleep(pause - 5*time.Second)
+			other := f.node%3 + 1
+			if ps, err := kc.view(fctx, other, topic); err == nil {
+				f.midPause = ps
+				for _, p := range ps {
+					if slices.Contains(f.parts, p.partition) && p.leader != f.node && p.leader >= 0 {
+						f.moved++
+					}
+				}
+			}
+			time.Sleep(5 * time.Second)
 			kc.ctl(t, "resume", f.node)
 		} else {
 			kc.ctl(t, "kill", f.node)
@@ -281,6 +299,7 @@ func TestClusterProducerFaults(t *testing.T) {
 			next++
 		}
 		o.produce(ctx, typed, i, parts)
+		handedOver.Store(int64(i + 1))
 	}
 	handed := time.Since(start)
 	for _, d := range done {
@@ -295,8 +314,12 @@ func TestClusterProducerFaults(t *testing.T) {
 	elapsed := time.Since(start)
 	t.Logf("%d records handed over in %v, every outcome after %v (%.0f records/s)", total, handed.Round(time.Millisecond), elapsed.Round(time.Millisecond), total/elapsed.Seconds())
 	for k, f := range faults {
-		t.Logf("fault %d: %s node %d (leader of partitions %v) at %d handed over, %d acknowledged; down %v, back in sync %v later; err %v",
-			k+1, f.kind, f.node, f.parts, f.at, f.acked, f.down.Round(time.Millisecond), f.recover.Round(time.Millisecond), f.err)
+		t.Logf("fault %d: %s node %d (leader of partitions %v) when %d records were handed over and %d acknowledged; down %v, every partition on every node back in sync %v later; err %v",
+			k+1, f.kind, f.node, f.parts, f.handed, f.acked, f.down.Round(time.Millisecond), f.recover.Round(time.Millisecond), f.err)
+		if f.kind == "SIGSTOP" {
+			t.Logf("fault %d: %ds into the pause, node %d shows %+v: %d of the paused node's %d partitions led by another node",
+				k+1, int((pause - 5*time.Second).Seconds()), f.node%3+1, f.midPause, f.moved, len(f.parts))
+		}
 	}
 	o.log(t)
 	m := p.Metrics()
@@ -314,11 +337,15 @@ func TestClusterProducerFaults(t *testing.T) {
 	}
 	t.Logf("on the topic: %d records; acknowledged but missing %d, duplicated %d, out of order %d, wrong partition %d, bad key %d, value mismatch %d; failed futures whose record is there anyway %d",
 		sc.read, lost, sc.dup, sc.disorder, sc.wrongPart, sc.bad, mismatch, failedPresent)
-	kills, pauses := 0, 0
+	kills, pauses, inFlight, moved := 0, 0, 0, 0
 	for _, f := range faults {
 		if f.err != nil {
 			continue
 		}
+		if f.handed > f.acked {
+			inFlight++
+		}
+		moved += f.moved
 		if f.kind == "SIGSTOP" {
 			pauses++
 		} else {
@@ -332,6 +359,8 @@ func TestClusterProducerFaults(t *testing.T) {
 		{"records handed over", total, 1_000_000},
 		{"kills with restart and resync", kills, 3},
 		{"pauses past the request timeout, resumed and resynced", pauses, 1},
+		{"faults striking with records unacknowledged", inFlight, len(faults)},
+		{"the pause moved leadership off the paused node", boolInt(moved > 0), 1},
 		{"every record has an outcome through its future", int(o.ok.Load() + o.failed.Load()), total},
 		{"records without a future", int(o.futureMissing.Load()), 0},
 		{"acknowledged records lost", lost, 0},
@@ -585,4 +614,11 @@ func TestClusterAcksOneUncleanLoss(t *testing.T) {
 	if lost == 0 {
 		t.Error("no acknowledged record lost after an unclean election with acks=1: the loss check cannot be shown to fire")
 	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

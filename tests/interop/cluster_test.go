@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
+	"github.com/twmb/franz-go/pkg/kmsg"
 )
 
 // The three-node cluster of cluster.sh: run.sh starts it once and exports
@@ -123,20 +125,56 @@ func (c *kcluster) topicState(ctx context.Context, topic string) (kadm.TopicDeta
 	return d, d.Err
 }
 
-// waitInSync waits until every partition of topic has a leader and isr
-// in-sync replicas.
+// partState is one partition as one node's metadata shows it.
+type partState struct {
+	partition, leader int32
+	isr               []int32
+	err               error
+}
+
+// view asks node for topic's partitions (not any broker: a node just
+// resumed from SIGSTOP answers from its stale cache until it catches up).
+func (c *kcluster) view(ctx context.Context, node int32, topic string) ([]partState, error) {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req := kmsg.NewPtrMetadataRequest()
+	rt := kmsg.NewMetadataRequestTopic()
+	rt.Topic = kmsg.StringPtr(topic)
+	req.Topics = append(req.Topics, rt)
+	resp, err := req.RequestWith(ctx, c.cl.Broker(int(node)))
+	if err != nil {
+		return nil, err
+	}
+	if len(resp.Topics) != 1 {
+		return nil, fmt.Errorf("node %d: %d topics in metadata, want 1", node, len(resp.Topics))
+	}
+	if err := kerr.ErrorForCode(resp.Topics[0].ErrorCode); err != nil {
+		return nil, fmt.Errorf("node %d: %w", node, err)
+	}
+	var out []partState
+	for _, p := range resp.Topics[0].Partitions {
+		out = append(out, partState{partition: p.Partition, leader: p.Leader, isr: p.ISR, err: kerr.ErrorForCode(p.ErrorCode)})
+	}
+	slices.SortFunc(out, func(a, b partState) int { return int(a.partition - b.partition) })
+	return out, nil
+}
+
+// waitInSync waits until every node's metadata shows every partition of
+// topic with a leader and at least isr in-sync replicas.
 func (c *kcluster) waitInSync(ctx context.Context, topic string, isr int) error {
 	var last string
 	for {
-		d, err := c.topicState(ctx, topic)
-		ok := err == nil && len(d.Partitions) > 0
-		if err != nil {
-			last = err.Error()
-		}
-		for _, p := range d.Partitions {
-			if p.Err != nil || p.Leader < 0 || len(p.ISR) < isr {
-				ok = false
-				last = fmt.Sprintf("partition %d: leader %d, isr %v, err %v", p.Partition, p.Leader, p.ISR, p.Err)
+		ok := true
+		for node := int32(1); node <= 3 && ok; node++ {
+			ps, err := c.view(ctx, node, topic)
+			if err != nil || len(ps) == 0 {
+				ok, last = false, fmt.Sprintf("node %d: %d partitions, %v", node, len(ps), err)
+			}
+			for _, p := range ps {
+				if p.err != nil || p.leader < 0 || len(p.isr) < isr {
+					ok = false
+					last = fmt.Sprintf("node %d sees partition %d: leader %d, isr %v, err %v", node, p.partition, p.leader, p.isr, p.err)
+				}
 			}
 		}
 		if ok {
