@@ -17,7 +17,7 @@ deps:
 
 ## demo: the main job (embedded broker and registry, typed producers).
 demo: deps
-	$(GO) run ./cmd/schemagen demo
+	$(GO) run ./examples/demo
 
 ## test: everything CI runs.
 test: deps lint test-unit test-race test-interop

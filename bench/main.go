@@ -178,9 +178,11 @@ func runSchemagen(ctx context.Context, s settings, url, topic string, records []
 	}
 	defer p.Close(ctx)
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *Order]{
-		Topic:  topic,
-		Value:  producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: orderSchema}},
-		Source: registry.AutoRegister(),
+		Topic: topic,
+		Value: producer.Side{
+			Schema:   producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: orderSchema}},
+			IDSource: registry.AutoRegister(),
+		},
 	})
 	if err != nil {
 		return 0, err

@@ -58,4 +58,4 @@ func BenchmarkGenerate(b *testing.B) {
 	}
 }
 
-func jsonbasicSerde() producer.Serde { return jsonbasic.InvoiceSerde() }
+func jsonbasicSerde() producer.SchemaSource { return jsonbasic.InvoiceSide().Schema }

@@ -171,7 +171,7 @@ func TestSameSchemaTwoTopics(t *testing.T) {
 		t.Fatal(err)
 	}
 	all := string(files["order.avro.go"]) + string(files["order_archive.avro.go"])
-	for _, want := range []string{"func NewOrderProducer[", "func NewOrdersArchiveOrderProducer[", `Topic:      "orders-archive"`} {
+	for _, want := range []string{"func NewOrderProducer[", "func NewOrdersArchiveOrderProducer[", `Topic:   "orders-archive",`} {
 		if !strings.Contains(all, want) {
 			t.Fatalf("output lacks %q:\n%s", want, all)
 		}

@@ -14,11 +14,12 @@
 //
 // For every entry: <T>Schema, the normalized schema text (Canonical of the
 // compiled schema); <T>Fingerprint, its serde.Fingerprint; for Protobuf
-// <T>MessageIndexes; and <T>Serde, a producer.Serde that compiles the
-// embedded text, with every referenced schema embedded too, so binding needs
-// the registry only for the schema ID. For value entries, <T>Spec returns
-// the producer.Spec (topic, subject or strategy, record name, framing,
-// drift policy, ID source) and New<T>Producer binds it. The key type is the
+// <T>MessageIndexes; and <T>Side, the producer.Side (its SchemaSource
+// compiles the embedded text, with every referenced schema embedded too, so
+// binding needs the registry only for the schema ID; subject or strategy,
+// record name, ID source, drift policy). For value entries, <T>Spec returns
+// the producer.Spec (topic, value side, key side, framing) and
+// New<T>Producer binds it. The key type is the
 // generated type of the package's key entry for the same topic, if there is
 // one; otherwise the constructor is generic over string and []byte keys.
 //
@@ -40,7 +41,7 @@
 // U whose Value is a sealed interface UValue, implemented by the generated
 // record, enum and fixed types of its branches and by one defined type per
 // primitive branch (UString, ULong...); the field holds *U, nil for null.
-// U implements hamba/avro's UnionConverter, and the stub's Serde registers
+// U implements hamba/avro's UnionConverter, and the stub's Side registers
 // the branch types with the compiled schema (serde/avro's Schema.UseSums),
 // because hamba resolves union branches by name through a registry private
 // to each schema and cannot decode into a non-empty interface. Branches

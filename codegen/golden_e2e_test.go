@@ -90,9 +90,9 @@ func (e *env) consume(t *testing.T, topic string, n int) []*kgo.Record {
 
 // decode decodes a consumed record's value with an independently compiled
 // schema (the serde decoders), checking its frame names wantID.
-func decode(t *testing.T, s producer.Serde, rec *kgo.Record, wantID int, into any) {
+func decode(t *testing.T, s producer.SchemaSource, rec *kgo.Record, wantID int, into any) {
 	t.Helper()
-	sch := s.Schema
+	sch := s.Local
 	c, err := func() (serde.Compiled, error) {
 		if s.Compile != nil {
 			return s.Compile(context.Background(), sch, s.Resolver)
@@ -137,7 +137,7 @@ func wantRejected(t *testing.T, err error, path string, sentinel error) {
 func TestE2EAvroBasic(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.register(t, "orders-value", avrobasic.OrderSerde().Schema)
+	e.register(t, "orders-value", avrobasic.OrderSide().Schema.Local)
 	typed, err := avrobasic.NewOrderProducer[string](ctx, e.p)
 	if err != nil {
 		t.Fatal(err)
@@ -180,7 +180,7 @@ func TestE2EAvroBasic(t *testing.T) {
 	}
 	recs := e.consume(t, "orders", 1)
 	var out avrobasic.Order
-	decode(t, avrobasic.OrderSerde(), recs[0], typed.SchemaID(), &out)
+	decode(t, avrobasic.OrderSide().Schema, recs[0], typed.SchemaID(), &out)
 	if out.Total.Cmp(in.Total) != 0 || !out.PlacedAt.Equal(in.PlacedAt) || !out.ShipBy.Equal(in.ShipBy) {
 		t.Fatalf("decoded total %v placed %v ship %v, want %v %v %v", out.Total, out.PlacedAt, out.ShipBy, in.Total, in.PlacedAt, in.ShipBy)
 	}
@@ -193,7 +193,7 @@ func TestE2EAvroBasic(t *testing.T) {
 func TestE2EProtoBasic(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.register(t, "proto-orders-value", protobasic.OrderSerde().Schema)
+	e.register(t, "proto-orders-value", protobasic.OrderSide().Schema.Local)
 	typed, err := protobasic.NewOrderProducer[[]byte](ctx, e.p)
 	if err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestE2EProtoBasic(t *testing.T) {
 		t.Fatalf("frame message indexes %v, want %v", fr.Indexes, protobasic.OrderMessageIndexes())
 	}
 	out := new(protobasic.Order)
-	decode(t, protobasic.OrderSerde(), recs[0], typed.SchemaID(), out)
+	decode(t, protobasic.OrderSide().Schema, recs[0], typed.SchemaID(), out)
 	if !proto.Equal(out, in) {
 		t.Fatalf("decoded %v, want %v", out, in)
 	}
@@ -228,13 +228,13 @@ func TestE2EProtoBasic(t *testing.T) {
 func TestE2EProtoImports(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	sd := protoimports.PaymentSerde()
+	sd := protoimports.PaymentSide().Schema
 	money, err := sd.Resolver.Resolve(ctx, serde.Reference{Name: "common/money.proto"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.register(t, "common/money.proto", money)
-	e.register(t, "payments-value", sd.Schema)
+	e.register(t, "payments-value", sd.Local)
 	typed, err := protoimports.NewPaymentProducer[string](ctx, e.p)
 	if err != nil {
 		t.Fatal(err)
@@ -258,7 +258,7 @@ func TestE2EProtoImports(t *testing.T) {
 func TestE2EJSONBasic(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	e.register(t, "invoices-value", jsonbasic.InvoiceSerde().Schema)
+	e.register(t, "invoices-value", jsonbasic.InvoiceSide().Schema.Local)
 	typed, err := jsonbasic.NewInvoiceProducer[string](ctx, e.p)
 	if err != nil {
 		t.Fatal(err)
@@ -273,7 +273,7 @@ func TestE2EJSONBasic(t *testing.T) {
 	wantRejected(t, err, "lines[1].sku", serde.ErrFormat)
 	recs := e.consume(t, "invoices", 1)
 	var out jsonbasic.Invoice
-	decode(t, jsonbasic.InvoiceSerde(), recs[0], typed.SchemaID(), &out)
+	decode(t, jsonbasic.InvoiceSide().Schema, recs[0], typed.SchemaID(), &out)
 	if !reflect.DeepEqual(&out, in) {
 		t.Fatalf("decoded %+v\nwant %+v", out, *in)
 	}
@@ -282,7 +282,7 @@ func TestE2EJSONBasic(t *testing.T) {
 func TestE2EJSONRefs(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	sd := jsonrefs.CustomerSerde()
+	sd := jsonrefs.CustomerSide().Schema
 	addr, err := sd.Resolver.Resolve(ctx, serde.Reference{Name: "common/address.json"})
 	if err != nil {
 		t.Fatal(err)
@@ -290,7 +290,7 @@ func TestE2EJSONRefs(t *testing.T) {
 	e.register(t, "common-address", addr)
 	// This producer registers its schema itself.
 	spec := jsonrefs.CustomerSpec[[]byte]()
-	spec.Source = registry.AutoRegister()
+	spec.Value.IDSource = registry.AutoRegister()
 	typed, err := producer.NewTyped(ctx, e.p, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -314,14 +314,14 @@ func TestE2EJSONRefs(t *testing.T) {
 func TestE2EAvroRefs(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	vs, ks := avrorefs.RefundSerde(), avrorefs.RefundKeySerde()
+	vs, ks := avrorefs.RefundSide().Schema, avrorefs.RefundKeySide().Schema
 	money, err := vs.Resolver.Resolve(ctx, serde.Reference{Name: "shop.common.Money"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.register(t, "shop.common.Money", money)
-	e.register(t, "refunds-value", vs.Schema)
-	e.register(t, "refunds-key", ks.Schema)
+	e.register(t, "refunds-value", vs.Local)
+	e.register(t, "refunds-key", ks.Local)
 	typed, err := avrorefs.NewRefundProducer(ctx, e.p)
 	if err != nil {
 		t.Fatal(err)
@@ -352,7 +352,7 @@ func TestE2EAvroRefs(t *testing.T) {
 	}
 	// The key is framed and encoded with its own schema.
 	var gotKey avrorefs.RefundKey
-	kc, err := formats.Compile(ctx, ks.Schema, ks.Resolver)
+	kc, err := formats.Compile(ctx, ks.Local, ks.Resolver)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -444,7 +444,7 @@ func TestE2EAvroUnion(t *testing.T) {
 	}
 	for _, rec := range recs {
 		var out avrounion.Payment
-		decode(t, avrounion.PaymentSerde(), rec, typed.SchemaID(), &out)
+		decode(t, avrounion.PaymentSide().Schema, rec, typed.SchemaID(), &out)
 		if want := byID[string(rec.Key)]; !reflect.DeepEqual(&out, want) {
 			t.Fatalf("record %s: decoded %#v\nwant %#v", rec.Key, out, want)
 		}

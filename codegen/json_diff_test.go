@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/schemagen/schemagen/codegen"
 	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
 	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
 	"github.com/schemagen/schemagen/producer"
@@ -62,14 +63,14 @@ func violations(err error) string {
 	return strings.Join(out, "\n")
 }
 
-// compileSerde compiles a generated Serde's embedded schema.
-func compileSerde(t *testing.T, s producer.Serde) serde.Compiled {
+// compileSerde compiles a generated SchemaSource's embedded schema.
+func compileSerde(t *testing.T, s producer.SchemaSource) serde.Compiled {
 	t.Helper()
 	r := s.Resolver
 	if r == nil {
 		r = serde.MapResolver{}
 	}
-	c, err := jsonschema.Compile(context.Background(), s.Schema, r)
+	c, err := jsonschema.Compile(context.Background(), s.Local, r)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,8 +81,8 @@ func compileSerde(t *testing.T, s producer.Serde) serde.Compiled {
 // serde/jsonschema's general validator: on every value, valid or not, both
 // report the same violations (path and sentinel).
 func TestJSONValidateDifferential(t *testing.T) {
-	invoice := compileSerde(t, jsonbasic.InvoiceSerde())
-	customer := compileSerde(t, jsonrefs.CustomerSerde())
+	invoice := compileSerde(t, jsonbasic.InvoiceSide().Schema)
+	customer := compileSerde(t, jsonrefs.CustomerSide().Schema)
 	type validatable interface{ Validate() error }
 	tests := []struct {
 		name    string
@@ -176,7 +177,7 @@ func TestJSONValidateDifferential(t *testing.T) {
 // pools of valid and boundary values (fixed seed) and holds the generated
 // Validate to the general validator on each.
 func TestJSONValidateDifferentialRandom(t *testing.T) {
-	c := compileSerde(t, jsonbasic.InvoiceSerde())
+	c := compileSerde(t, jsonbasic.InvoiceSide().Schema)
 	rng := rand.New(rand.NewPCG(1, 2))
 	pick := func(n int) int { return rng.IntN(n) }
 	strs := []string{"", "a", "AB-1", "ab-1", "AB-", "é", strings.Repeat("x", 80), strings.Repeat("x", 81), "a b", "a%b"}
@@ -243,11 +244,11 @@ func TestJSONValidateDifferentialRandom(t *testing.T) {
 func TestGeneratedValidateIsTrusted(t *testing.T) {
 	tests := []struct {
 		name string
-		s    producer.Serde
+		s    producer.SchemaSource
 		v    serde.Validatable
 	}{
-		{name: "invoice", s: jsonbasic.InvoiceSerde(), v: validInvoice()},
-		{name: "customer", s: jsonrefs.CustomerSerde(), v: validCustomer()},
+		{name: "invoice", s: jsonbasic.InvoiceSide().Schema, v: validInvoice()},
+		{name: "customer", s: jsonrefs.CustomerSide().Schema, v: validCustomer()},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -273,7 +274,7 @@ func TestGeneratedValidateUnencodable(t *testing.T) {
 		{name: "infinite discount", edit: func(v *jsonbasic.Invoice) { v.Discount = &inf }, path: "discount", want: serde.ErrType},
 		{name: "year 10000", edit: func(v *jsonbasic.Invoice) { v.IssuedAt = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC) }, path: "issued_at", want: serde.ErrRange},
 	}
-	c := compileSerde(t, jsonbasic.InvoiceSerde())
+	c := compileSerde(t, jsonbasic.InvoiceSide().Schema)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			v := validInvoice()
@@ -287,6 +288,32 @@ func TestGeneratedValidateUnencodable(t *testing.T) {
 			// a typed violation, nothing encoded.
 			if out, err := c.AppendEncode(nil, v); !errors.Is(err, tt.want) || out != nil {
 				t.Fatalf("AppendEncode = %q, %v", out, err)
+			}
+		})
+	}
+}
+
+// TestJSONLongNumbers: a schema number longer than serde/jsonschema's
+// MaxNumberDigits (issue 13: a million digits panicked math/big) fails
+// generation with serde.ErrLimit; one at the limit generates.
+func TestJSONLongNumbers(t *testing.T) {
+	schema := func(digits int) string {
+		return `{"type":"object","properties":{"a":{"type":"number","minimum":1.` + strings.Repeat("5", digits-1) + `}}}`
+	}
+	tests := []struct {
+		name    string
+		digits  int
+		wantErr error
+	}{
+		{name: "at the limit", digits: jsonschema.DefaultMaxNumberDigits},
+		{name: "past the limit", digits: jsonschema.DefaultMaxNumberDigits + 1, wantErr: serde.ErrLimit},
+		{name: "a million digits", digits: 1_000_001, wantErr: serde.ErrLimit},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := codegen.Generate(context.Background(), codegen.Package{ImportPath: "x/y", Entries: []codegen.Entry{jsonEntry(schema(tt.digits))}})
+			if tt.wantErr == nil && err != nil || tt.wantErr != nil && (!errors.Is(err, tt.wantErr) || !strings.Contains(err.Error(), "digits")) {
+				t.Fatalf("Generate = %.200v, want %v", err, tt.wantErr)
 			}
 		})
 	}

@@ -71,13 +71,30 @@ type jsType struct {
 	draft4   bool
 }
 
+// jobj is a schema object of serde/jsonschema's Model: its node, its
+// keywords and their order in the text.
+type jobj struct {
+	n    *serdejson.Node
+	keys []string
+	m    map[string]any
+}
+
+// objOf returns the keywords of an object schema, nil for a boolean one.
+func objOf(n *serdejson.Node) *jobj {
+	m := n.Object()
+	if m == nil {
+		return nil
+	}
+	return &jobj{n: n, keys: n.Keys(), m: m}
+}
+
 type jsonGen struct {
 	ctx    context.Context
 	g      *generator
 	e      *Entry
 	rec    *recorder
-	root   string         // the entry's document name
-	docs   map[string]any // document name -> parsed schema
+	root   string           // the entry's document name
+	model  *serdejson.Model // the documents, parsed once; $refs resolve through it
 	types  map[string]*jsType
 	draft4 bool
 	// emitErr is the first constraint Validate cannot check.
@@ -109,27 +126,22 @@ func (g *generator) jsonEntry(ctx context.Context, e *Entry) error {
 			rootName = path.Base(src)
 		}
 	}
-	doc, err := parseOrdered([]byte(e.Schema.Text))
+	model := serdejson.NewModel(ctx, rec)
+	doc, err := model.Parse(rootName, e.Schema)
 	if err != nil {
 		return fmt.Errorf("json schema: %w", err)
 	}
-	j := &jsonGen{ctx: ctx, g: g, e: e, rec: rec, root: rootName, docs: map[string]any{rootName: doc}, types: map[string]*jsType{}}
-	if o, ok := doc.(*jobj); ok {
-		if d, _ := o.m["$schema"].(string); strings.Contains(d, "draft-04") {
-			j.draft4 = true
-		}
-	}
+	root, _ := doc.Node("")
+	j := &jsonGen{ctx: ctx, g: g, e: e, rec: rec, root: rootName, model: model, types: map[string]*jsType{}}
+	j.draft4 = doc.Draft() == serdejson.Draft4
 	if g.json == nil {
 		g.json = &jsonPkgState{formats: map[string]bool{}}
 	}
-	hint := ""
-	if o, ok := doc.(*jobj); ok {
-		hint, _ = o.m["title"].(string)
-	}
+	hint, _ := root.Object()["title"].(string)
 	if hint == "" {
 		hint = strings.TrimSuffix(rootName, path.Ext(rootName))
 	}
-	t, err := j.typeOf(rootName, "", doc, goName(hint))
+	t, err := j.typeOf(root, goName(hint))
 	if err != nil {
 		return err
 	}
@@ -171,56 +183,33 @@ func ptrEscape(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
-// resolveRef finds the document and node a $ref names, relative to doc.
-func (j *jsonGen) resolveRef(doc, ref string) (string, string, any, error) {
-	base, _ := url.Parse("mem:///" + doc)
+// resolveRef finds the schema a $ref in n's document names, relative to
+// that document: only the schema's own documents, which the entry's
+// Resolver serves.
+func (j *jsonGen) resolveRef(n *serdejson.Node, ref string) (*serdejson.Node, error) {
+	base, _ := url.Parse("mem:///" + n.Doc.Name)
 	u, err := url.Parse(ref)
 	if err != nil {
-		return "", "", nil, fmt.Errorf("bad $ref %q: %w", ref, err)
+		return nil, fmt.Errorf("bad $ref %q: %w", ref, err)
 	}
-	abs := base.ResolveReference(u)
-	frag := abs.Fragment
-	abs.Fragment = ""
-	target := doc
-	if u.Path != "" || u.Host != "" || u.Scheme != "" {
-		if abs.Scheme != "mem" {
-			return "", "", nil, fmt.Errorf("$ref %q: only references to the schema's own documents are generated", ref)
-		}
-		target = strings.TrimPrefix(abs.Path, "/")
+	if abs := base.ResolveReference(u); abs.Scheme != "mem" || abs.Host != "" {
+		return nil, fmt.Errorf("$ref %q: only references to the schema's own documents are generated", ref)
 	}
-	d, ok := j.docs[target]
-	if !ok {
-		s, ok := j.rec.seen[target]
-		if !ok {
-			var err error
-			if s, err = j.rec.Resolve(j.ctx, serde.Reference{Name: target}); err != nil {
-				return "", "", nil, fmt.Errorf("$ref %q: %w", ref, err)
-			}
-		}
-		if d, err = parseOrdered([]byte(s.Text)); err != nil {
-			return "", "", nil, fmt.Errorf("$ref %q: %w", ref, err)
-		}
-		j.docs[target] = d
-	}
-	n, ok := pointerGet(d, frag)
-	if !ok {
-		return "", "", nil, fmt.Errorf("$ref %q: no schema at %s#%s", ref, target, frag)
-	}
-	return target, frag, n, nil
+	return j.model.Resolve(n.Doc, ref)
 }
 
-// typeOf maps the schema node at doc#ptr to a Go type, generating named
-// types (structs, enums) once.
-func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
-	where := doc + "#" + ptr
-	if b, ok := n.(bool); ok {
+// typeOf maps the schema node n to a Go type, generating named types
+// (structs, enums) once.
+func (j *jsonGen) typeOf(n *serdejson.Node, hint string) (*jsType, error) {
+	where := n.Where()
+	if b, ok := n.Value.(bool); ok {
 		if !b {
 			return nil, fmt.Errorf("json schema: %s: the false schema has no Go type", where)
 		}
 		return &jsType{kind: kRaw, expr: "json.RawMessage", where: where}, nil
 	}
-	o, ok := n.(*jobj)
-	if !ok {
+	o := objOf(n)
+	if o == nil {
 		return nil, fmt.Errorf("json schema: %s: not a schema", where)
 	}
 	if t, ok := j.g.jsonTypes[where]; ok {
@@ -231,127 +220,37 @@ func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
 			return nil, fmt.Errorf("json schema: %s: keyword %q is not supported by the generator", where, k)
 		}
 	}
-	if ref, ok := o.m["$ref"].(string); ok {
-		for _, k := range o.keys {
-			if supported[k] && k != "$ref" {
-				return nil, fmt.Errorf("json schema: %s: $ref with sibling keyword %q is not supported", where, k)
-			}
-		}
-		d2, p2, target, err := j.resolveRef(doc, ref)
-		if err != nil {
-			return nil, fmt.Errorf("json schema: %s: %w", where, err)
-		}
-		h := p2[strings.LastIndexByte(p2, '/')+1:]
-		if p2 == "" {
-			if to, ok := target.(*jobj); ok {
-				h, _ = to.m["title"].(string)
-			}
-			if h == "" {
-				h = strings.TrimSuffix(path.Base(d2), path.Ext(d2))
-			}
-		}
-		return j.typeOf(d2, p2, target, goName(h))
+	if ref, ok := n.String("$ref"); ok {
+		return j.refType(o, ref, where)
 	}
 	for _, comb := range []string{"oneOf", "anyOf"} {
-		if v, ok := o.m[comb]; ok {
-			branches, _ := v.([]any)
-			if len(branches) != 2 || !onlyKeys(o, comb) {
-				return nil, fmt.Errorf("json schema: %s: %s is supported only as [S, {\"type\": \"null\"}]", where, comb)
-			}
-			other := -1
-			for i, b := range branches {
-				if bo, ok := b.(*jobj); ok && len(bo.keys) == 1 && bo.m["type"] == "null" {
-					other = 1 - i
-				}
-			}
-			if other < 0 {
-				return nil, fmt.Errorf("json schema: %s: %s is supported only as [S, {\"type\": \"null\"}]", where, comb)
-			}
-			t, err := j.typeOf(doc, ptr+"/"+comb+"/"+strconv.Itoa(other), branches[other], hint)
-			if err != nil {
-				return nil, err
-			}
-			c := *t
-			c.nullable = true
-			return &c, nil
+		if _, ok := o.m[comb]; ok {
+			return j.nullableType(o, comb, where, hint)
 		}
 	}
 	types, nullable, err := typeList(o, where)
 	if err != nil {
 		return nil, err
 	}
-	typ := ""
-	switch len(types) {
-	case 0:
-		switch {
-		case o.m["properties"] != nil || o.m["additionalProperties"] != nil || o.m["required"] != nil:
-			typ = "object"
-		case o.m["items"] != nil:
-			typ = "array"
-		case allStrings(o.m["enum"]):
-			typ = "string"
-		case onlyKeys(o):
-			return &jsType{kind: kRaw, expr: "json.RawMessage", node: o, where: where, nullable: nullable}, nil
-		default:
-			return nil, fmt.Errorf("json schema: %s: cannot infer a Go type: add \"type\"", where)
-		}
-	case 1:
-		typ = types[0]
-	default:
-		return nil, fmt.Errorf("json schema: %s: several types %v are not supported", where, types)
+	typ, err := inferType(o, types, where)
+	if err != nil {
+		return nil, err
+	}
+	if typ == "" {
+		return &jsType{kind: kRaw, expr: "json.RawMessage", node: o, where: where, nullable: nullable}, nil
 	}
 	t := &jsType{node: o, where: where, nullable: nullable, draft4: j.draft4}
-	if typ == "object" || typ == "array" {
-		for _, k := range []string{"enum", "const"} {
-			if _, ok := o.m[k]; ok {
-				return nil, fmt.Errorf("json schema: %s: %s on an %s is not supported", where, k, typ)
-			}
-		}
-	}
 	switch typ {
 	case "object":
-		props, _ := o.m["properties"].(*jobj)
-		ap, hasAP := o.m["additionalProperties"]
-		if props == nil && (hasAP || o.m["required"] == nil) {
-			if o.m["required"] != nil {
-				return nil, fmt.Errorf("json schema: %s: required without properties is not supported", where)
-			}
-			t.kind, t.expr = kMap, ""
-			var elem *jsType
-			if apo, ok := ap.(*jobj); ok {
-				if elem, err = j.typeOf(doc, ptr+"/additionalProperties", apo, hint+"Value"); err != nil {
-					return nil, err
-				}
-			} else if ap == false {
-				return nil, fmt.Errorf("json schema: %s: an object with no properties and additionalProperties false has no Go type", where)
-			} else {
-				elem = &jsType{kind: kRaw, expr: "json.RawMessage"}
-			}
-			t.elem = elem
-			t.expr = "map[string]" + j.fieldType(elem)
-			return t, nil
-		}
-		return j.structType(doc, ptr, o, hint, t)
+		return j.objectType(o, hint, t)
 	case "array":
-		if _, ok := o.m["items"].([]any); ok {
-			return nil, fmt.Errorf("json schema: %s: tuple items are not supported", where)
-		}
-		t.kind = kArray
-		if it, ok := o.m["items"]; ok {
-			if t.elem, err = j.typeOf(doc, ptr+"/items", it, hint+"Item"); err != nil {
-				return nil, err
-			}
-		} else {
-			t.elem = &jsType{kind: kRaw, expr: "json.RawMessage"}
-		}
-		t.expr = "[]" + j.fieldType(t.elem)
-		return t, nil
+		return j.arrayType(o, hint, t)
 	case "string":
 		if ev, ok := o.m["enum"]; ok {
 			if !allStrings(ev) {
 				return nil, fmt.Errorf("json schema: %s: a string enum must list strings", where)
 			}
-			return j.enumType(doc, ptr, o, hint, t)
+			return j.enumType(o, hint, t)
 		}
 		if o.m["format"] == "date-time" && onlyKeys(o, "type", "format") {
 			t.kind, t.expr = kTime, "time.Time"
@@ -367,10 +266,144 @@ func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
 	default:
 		return nil, fmt.Errorf("json schema: %s: type %q has no Go type", where, typ)
 	}
+	return t, scalarValues(o, t)
+}
+
+// refType is the type of the schema a $ref names; nothing may stand
+// beside the $ref.
+func (j *jsonGen) refType(o *jobj, ref, where string) (*jsType, error) {
+	for _, k := range o.keys {
+		if supported[k] && k != "$ref" {
+			return nil, fmt.Errorf("json schema: %s: $ref with sibling keyword %q is not supported", where, k)
+		}
+	}
+	target, err := j.resolveRef(o.n, ref)
+	if err != nil {
+		return nil, fmt.Errorf("json schema: %s: %w", where, err)
+	}
+	p2 := target.Pointer
+	h := p2[strings.LastIndexByte(p2, '/')+1:]
+	if p2 == "" {
+		h, _ = target.Object()["title"].(string)
+		if h == "" {
+			d2 := target.Doc.Name
+			h = strings.TrimSuffix(path.Base(d2), path.Ext(d2))
+		}
+	}
+	return j.typeOf(target, goName(h))
+}
+
+// nullableType is the type of [S, {"type": "null"}] under oneOf or anyOf
+// (comb): S's type, nullable.
+func (j *jsonGen) nullableType(o *jobj, comb, where, hint string) (*jsType, error) {
+	branches, _ := o.m[comb].([]any)
+	if len(branches) != 2 || !onlyKeys(o, comb) {
+		return nil, fmt.Errorf("json schema: %s: %s is supported only as [S, {\"type\": \"null\"}]", where, comb)
+	}
+	other := -1
+	for i, b := range branches {
+		if bo, ok := b.(map[string]any); ok && len(bo) == 1 && bo["type"] == "null" {
+			other = 1 - i
+		}
+	}
+	if other < 0 {
+		return nil, fmt.Errorf("json schema: %s: %s is supported only as [S, {\"type\": \"null\"}]", where, comb)
+	}
+	sub, _ := o.n.Child(comb, strconv.Itoa(other))
+	t, err := j.typeOf(sub, hint)
+	if err != nil {
+		return nil, err
+	}
+	c := *t
+	c.nullable = true
+	return &c, nil
+}
+
+// inferType picks the one JSON type of a schema: from "type", or from its
+// keywords; "" (and no error) for a schema with no constraint, raw JSON.
+func inferType(o *jobj, types []string, where string) (string, error) {
+	typ := ""
+	switch len(types) {
+	case 0:
+		switch {
+		case o.m["properties"] != nil || o.m["additionalProperties"] != nil || o.m["required"] != nil:
+			typ = "object"
+		case o.m["items"] != nil:
+			typ = "array"
+		case allStrings(o.m["enum"]):
+			typ = "string"
+		case onlyKeys(o):
+			return "", nil
+		default:
+			return "", fmt.Errorf("json schema: %s: cannot infer a Go type: add \"type\"", where)
+		}
+	case 1:
+		typ = types[0]
+	default:
+		return "", fmt.Errorf("json schema: %s: several types %v are not supported", where, types)
+	}
+	if typ == "object" || typ == "array" {
+		for _, k := range []string{"enum", "const"} {
+			if _, ok := o.m[k]; ok {
+				return "", fmt.Errorf("json schema: %s: %s on an %s is not supported", where, k, typ)
+			}
+		}
+	}
+	return typ, nil
+}
+
+// objectType is a struct, or a map for an object with no properties.
+func (j *jsonGen) objectType(o *jobj, hint string, t *jsType) (*jsType, error) {
+	props, _ := o.m["properties"].(map[string]any)
+	ap, hasAP := o.m["additionalProperties"]
+	if props != nil || !hasAP && o.m["required"] != nil {
+		return j.structType(o, hint, t)
+	}
+	if o.m["required"] != nil {
+		return nil, fmt.Errorf("json schema: %s: required without properties is not supported", t.where)
+	}
+	t.kind, t.expr = kMap, ""
+	var elem *jsType
+	if _, ok := ap.(map[string]any); ok {
+		sub, _ := o.n.Child("additionalProperties")
+		var err error
+		if elem, err = j.typeOf(sub, hint+"Value"); err != nil {
+			return nil, err
+		}
+	} else if ap == false {
+		return nil, fmt.Errorf("json schema: %s: an object with no properties and additionalProperties false has no Go type", t.where)
+	} else {
+		elem = &jsType{kind: kRaw, expr: "json.RawMessage"}
+	}
+	t.elem = elem
+	t.expr = "map[string]" + j.fieldType(elem)
+	return t, nil
+}
+
+// arrayType is a slice of the items' type.
+func (j *jsonGen) arrayType(o *jobj, hint string, t *jsType) (*jsType, error) {
+	if _, ok := o.m["items"].([]any); ok {
+		return nil, fmt.Errorf("json schema: %s: tuple items are not supported", t.where)
+	}
+	t.kind = kArray
+	if it, ok := o.n.Child("items"); ok {
+		var err error
+		if t.elem, err = j.typeOf(it, hint+"Item"); err != nil {
+			return nil, err
+		}
+	} else {
+		t.elem = &jsType{kind: kRaw, expr: "json.RawMessage"}
+	}
+	t.expr = "[]" + j.fieldType(t.elem)
+	return t, nil
+}
+
+// scalarValues checks the enum and const of a scalar type.
+func scalarValues(o *jobj, t *jsType) error {
 	if ev, ok := o.m["enum"].([]any); ok {
 		for _, v := range ev {
 			if _, ok := v.(json.Number); !ok || t.kind == kBool || t.kind == kString {
-				return nil, fmt.Errorf("json schema: %s: enum values must be strings or numbers of the schema's type", where)
+				return fmt.Errorf("json schema: %s: enum values must be strings or numbers of the schema's type", t.where)
 			}
 		}
 	}
@@ -378,10 +411,10 @@ func (j *jsonGen) typeOf(doc, ptr string, n any, hint string) (*jsType, error) {
 		switch cv.(type) {
 		case string, json.Number, bool:
 		default:
-			return nil, fmt.Errorf("json schema: %s: const must be a string, number or boolean", where)
+			return fmt.Errorf("json schema: %s: const must be a string, number or boolean", t.where)
 		}
 	}
-	return t, nil
+	return nil
 }
 
 func onlyKeys(o *jobj, allowed ...string) bool {
@@ -461,13 +494,13 @@ func (j *jsonGen) declareType(where, name string) error {
 	return j.g.declare(name, "json schema "+where)
 }
 
-func (j *jsonGen) enumType(doc, ptr string, o *jobj, hint string, t *jsType) (*jsType, error) {
+func (j *jsonGen) enumType(o *jobj, hint string, t *jsType) (*jsType, error) {
 	t.kind, t.expr = kEnum, hint
 	if err := j.declareType(t.where, hint); err != nil {
 		return nil, err
 	}
 	j.g.jsonTypes[t.where] = t
-	f := j.fileOf(doc)
+	f := j.fileOf(o.n.Doc.Name)
 	vals := o.m["enum"].([]any)
 	f.P()
 	f.P("// ", hint, " is the string enum at ", t.where, ": one of the ", hint, " constants.")
@@ -507,19 +540,19 @@ type jsField struct {
 	doc               string
 }
 
-func (j *jsonGen) structType(doc, ptr string, o *jobj, hint string, t *jsType) (*jsType, error) {
+func (j *jsonGen) structType(o *jobj, hint string, t *jsType) (*jsType, error) {
 	t.kind, t.expr = kStruct, hint
 	if err := j.declareType(t.where, hint); err != nil {
 		return nil, err
 	}
 	j.g.jsonTypes[t.where] = t
-	props, _ := o.m["properties"].(*jobj)
+	props, _ := o.m["properties"].(map[string]any)
 	required := map[string]bool{}
 	if rl, ok := o.m["required"].([]any); ok {
 		for _, r := range rl {
 			s, _ := r.(string)
 			required[s] = true
-			if props == nil || props.m[s] == nil {
+			if props == nil || props[s] == nil {
 				return nil, fmt.Errorf("json schema: %s: required property %q is not in properties", t.where, s)
 			}
 		}
@@ -530,8 +563,9 @@ func (j *jsonGen) structType(doc, ptr string, o *jobj, hint string, t *jsType) (
 	var fields []jsField
 	seen := map[string]bool{}
 	if props != nil {
-		for _, k := range props.keys {
-			ft, err := j.typeOf(doc, ptr+"/properties/"+ptrEscape(k), props.m[k], hint+goName(k))
+		for _, k := range o.n.Properties() {
+			pn, _ := o.n.Child("properties", k)
+			ft, err := j.typeOf(pn, hint+goName(k))
 			if err != nil {
 				return nil, err
 			}
@@ -540,14 +574,11 @@ func (j *jsonGen) structType(doc, ptr string, o *jobj, hint string, t *jsType) (
 				return nil, fmt.Errorf("json schema: %s: two properties map to the Go name %s", t.where, fn)
 			}
 			seen[fn] = true
-			d := ""
-			if po, ok := props.m[k].(*jobj); ok {
-				d, _ = po.m["description"].(string)
-			}
+			d, _ := pn.Object()["description"].(string)
 			fields = append(fields, jsField{name: k, goName: fn, t: ft, required: required[k], doc: d})
 		}
 	}
-	f := j.fileOf(doc)
+	f := j.fileOf(o.n.Doc.Name)
 	f.P()
 	title, _ := o.m["title"].(string)
 	if title != "" && goName(title) != hint {
@@ -745,87 +776,100 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 			m.p("}")
 		}
 	case kArray:
-		if n, ok := intKW(o, "minItems"); ok {
-			m.p("if len(", expr, ") < ", n, " {")
-			m.fail("ErrRange", "minimum "+n+" items required, but found %d items", "len("+expr+")")
-			m.p("}")
-		}
-		if n, ok := intKW(o, "maxItems"); ok {
-			m.p("if len(", expr, ") > ", n, " {")
-			m.fail("ErrRange", "maximum "+n+" items required, but found %d items", "len("+expr+")")
-			m.p("}")
-		}
-		if o.m["uniqueItems"] == true {
-			switch t.elem.kind {
-			case kString, kEnum, kInt, kNum, kBool:
-				if t.elem.nullable {
-					m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
-				} else {
-					i := "i" + strconv.Itoa(depth)
-					m.p("if len(", expr, ") > 1 {")
-					m.p("seen := make(map[", t.elem.expr, "]int, len(", expr, "))")
-					m.p("for ", i, ", x := range ", expr, " {")
-					m.p("if j, dup := seen[x]; dup {")
-					m.fail("ErrConstraint", "items at %d and %d are equal", "j", i)
-					m.p("}")
-					m.p("seen[x] = ", i)
-					m.p("}")
-					m.p("}")
-				}
-			default:
-				m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
-			}
-		}
-		sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Item"}
-		i := "i" + strconv.Itoa(depth)
-		elem := expr + "[" + i + "]"
-		ptr := t.elem.nullable && !nilable(t.elem)
-		if ptr {
-			elem = "(*" + elem + ")"
-		}
-		sub.checks(t.elem, elem, depth+1)
-		if len(sub.lines) > 0 {
-			m.p("for ", i, " := range ", expr, " {")
-			if ptr {
-				m.p("if ", expr, "[", i, "] == nil {")
-				m.p("continue")
-				m.p("}")
-			}
-			m.p("p := p.Index(", i, ")")
-			m.lines = append(m.lines, sub.lines...)
-			m.p("}")
-		}
+		m.arrayChecks(t, expr, depth)
 	case kMap:
-		if n, ok := intKW(o, "minProperties"); ok {
-			m.p("if len(", expr, ") < ", n, " {")
-			m.fail("ErrRange", "minimum "+n+" properties allowed, but found %d properties", "len("+expr+")")
-			m.p("}")
-		}
-		if n, ok := intKW(o, "maxProperties"); ok {
-			m.p("if len(", expr, ") > ", n, " {")
-			m.fail("ErrRange", "maximum "+n+" properties allowed, but found %d properties", "len("+expr+")")
-			m.p("}")
-		}
-		sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Value"}
-		k, x := "k"+strconv.Itoa(depth), "x"+strconv.Itoa(depth)
-		val := x
-		ptr := t.elem.nullable && !nilable(t.elem)
-		if ptr {
-			val = "(*" + x + ")"
-		}
-		sub.checks(t.elem, val, depth+1)
-		if len(sub.lines) > 0 {
-			m.p("for ", k, ", ", x, " := range ", expr, " {")
-			if ptr {
-				m.p("if ", x, " == nil {")
-				m.p("continue")
+		m.mapChecks(t, expr, depth)
+	}
+}
+
+// arrayChecks emits the checks of a slice and of its items.
+func (m *emitter) arrayChecks(t *jsType, expr string, depth int) {
+	o := t.node
+	if n, ok := intKW(o, "minItems"); ok {
+		m.p("if len(", expr, ") < ", n, " {")
+		m.fail("ErrRange", "minimum "+n+" items required, but found %d items", "len("+expr+")")
+		m.p("}")
+	}
+	if n, ok := intKW(o, "maxItems"); ok {
+		m.p("if len(", expr, ") > ", n, " {")
+		m.fail("ErrRange", "maximum "+n+" items required, but found %d items", "len("+expr+")")
+		m.p("}")
+	}
+	if o.m["uniqueItems"] == true {
+		switch t.elem.kind {
+		case kString, kEnum, kInt, kNum, kBool:
+			if t.elem.nullable {
+				m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
+			} else {
+				i := "i" + strconv.Itoa(depth)
+				m.p("if len(", expr, ") > 1 {")
+				m.p("seen := make(map[", t.elem.expr, "]int, len(", expr, "))")
+				m.p("for ", i, ", x := range ", expr, " {")
+				m.p("if j, dup := seen[x]; dup {")
+				m.fail("ErrConstraint", "items at %d and %d are equal", "j", i)
+				m.p("}")
+				m.p("seen[x] = ", i)
+				m.p("}")
 				m.p("}")
 			}
-			m.p("p := p.Key(", k, ")")
-			m.lines = append(m.lines, sub.lines...)
-			m.p("}")
+		default:
+			m.j.emitErr = fmt.Errorf("json schema: %s: uniqueItems is supported on arrays of non-null strings, numbers and booleans only", t.where)
 		}
 	}
+	sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Item"}
+	i := "i" + strconv.Itoa(depth)
+	elem := expr + "[" + i + "]"
+	ptr := t.elem.nullable && !nilable(t.elem)
+	if ptr {
+		elem = "(*" + elem + ")"
+	}
+	sub.checks(t.elem, elem, depth+1)
+	if len(sub.lines) > 0 {
+		m.p("for ", i, " := range ", expr, " {")
+		if ptr {
+			m.p("if ", expr, "[", i, "] == nil {")
+			m.p("continue")
+			m.p("}")
+		}
+		m.p("p := p.Index(", i, ")")
+		m.lines = append(m.lines, sub.lines...)
+		m.p("}")
+	}
+}
+
+// mapChecks emits the checks of a map and of its values.
+func (m *emitter) mapChecks(t *jsType, expr string, depth int) {
+	o := t.node
+	if n, ok := intKW(o, "minProperties"); ok {
+		m.p("if len(", expr, ") < ", n, " {")
+		m.fail("ErrRange", "minimum "+n+" properties allowed, but found %d properties", "len("+expr+")")
+		m.p("}")
+	}
+	if n, ok := intKW(o, "maxProperties"); ok {
+		m.p("if len(", expr, ") > ", n, " {")
+		m.fail("ErrRange", "maximum "+n+" properties allowed, but found %d properties", "len("+expr+")")
+		m.p("}")
+	}
+	sub := &emitter{j: m.j, f: m.f, owner: m.owner + "Value"}
+	k, x := "k"+strconv.Itoa(depth), "x"+strconv.Itoa(depth)
+	val := x
+	ptr := t.elem.nullable && !nilable(t.elem)
+	if ptr {
+		val = "(*" + x + ")"
+	}
+	sub.checks(t.elem, val, depth+1)
+	if len(sub.lines) > 0 {
+		m.p("for ", k, ", ", x, " := range ", expr, " {")
+		if ptr {
+			m.p("if ", x, " == nil {")
+			m.p("continue")
+			m.p("}")
+		}
+		m.p("p := p.Key(", k, ")")
+		m.lines = append(m.lines, sub.lines...)
+		m.p("}")
+	}
+
 }
 
 func intKW(o *jobj, k string) (string, bool) {

@@ -19,7 +19,8 @@ import (
 // protoEntry generates protoc-gen-go's output for the entry's file and the
 // user files it imports (into this package), without protoc: the
 // descriptors come from serde/protobuf (protocompile), the request is built
-// here, and protogen with internal_gengo does the rest.
+// here, and protogen with internal_gengo does the rest (internal to
+// protobuf-go: its version is checked by TestInternalGengoPin).
 func (g *generator) protoEntry(ctx context.Context, e *Entry) error {
 	s := e.Schema
 	s.Format = serde.Protobuf

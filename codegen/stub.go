@@ -15,6 +15,8 @@ const (
 	serdePkg    = "github.com/schemagen/schemagen/serde"
 	protoSerde  = "github.com/schemagen/schemagen/serde/protobuf"
 	avroSerde   = "github.com/schemagen/schemagen/serde/avro"
+	jsonSerde   = "github.com/schemagen/schemagen/serde/jsonschema"
+	compatPkg   = "github.com/schemagen/schemagen/registry/compat"
 )
 
 // stubInfo is what the typed-producer stub of one entry needs.
@@ -62,7 +64,7 @@ func (g *generator) addStub(s *stubInfo) error {
 			s.name = goName(s.e.Role.String()) + s.name
 		}
 	}
-	for _, suffix := range []string{"Schema", "Fingerprint", "Serde"} {
+	for _, suffix := range []string{"Schema", "Fingerprint", "Side"} {
 		if err := g.declare(s.name+suffix, entryName(s.e)); err != nil {
 			return err
 		}
@@ -71,7 +73,7 @@ func (g *generator) addStub(s *stubInfo) error {
 	return nil
 }
 
-// stubs writes the stub of every entry: constants and the Serde for every
+// stubs writes the stub of every entry: constants and the Side for every
 // entry, and for value entries the Spec and the constructor, with the key
 // entry of the same topic, if the package has one, as the key.
 func (g *generator) stubs() error {
@@ -85,7 +87,7 @@ func (g *generator) stubs() error {
 		}
 	}
 	for _, s := range g.stubsIn {
-		g.writeSerde(s)
+		g.writeSide(s)
 		if s.e.Role == serde.Value {
 			if err := g.declare("New"+s.name+"Producer", entryName(s.e)); err != nil {
 				return fmt.Errorf("%w: %w", ErrGenerate, err)
@@ -99,7 +101,7 @@ func (g *generator) stubs() error {
 	return nil
 }
 
-func (g *generator) writeSerde(s *stubInfo) {
+func (g *generator) writeSide(s *stubInfo) {
 	f, e := s.f, s.e
 	P := f.S
 	if f.stub.Len() == 0 {
@@ -140,16 +142,18 @@ func (g *generator) writeSerde(s *stubInfo) {
 	if format == "" {
 		format = "Avro"
 	}
-	P("// ", s.name, "Serde returns the ", e.Role, " schema of ", s.name, " for a producer.Spec:")
+	P("// ", s.name, "Side returns the ", e.Role, " side of ", s.name, " for a producer.Spec:")
 	if len(s.refs) > 0 {
-		P("// the embedded text, compiled when the producer binds it, with its")
-		P("// references served from the embedded texts.")
+		P("// the embedded schema (its references served from the embedded texts),")
 	} else {
-		P("// the embedded text, compiled when the producer binds it.")
+		P("// the embedded schema,")
 	}
-	P("func ", s.name, "Serde() ", f.Q(producerPkg, "Serde"), " {")
-	P("return ", f.Q(producerPkg, "Serde"), "{")
-	P("Schema: ", f.Q(serdePkg, "Schema"), "{Format: ", f.Q(serdePkg, format), ", Text: ", s.name, "Schema", refList(f, e.Schema.References), "},")
+	P("//", subjectDoc(e), ". Its schema ID is found ", sourceDoc(e.IDSource), ";")
+	P("// drift policy: ", driftName(e.Drift), ".")
+	P("func ", s.name, "Side() ", f.Q(producerPkg, "Side"), " {")
+	P("return ", f.Q(producerPkg, "Side"), "{")
+	P("Schema: ", f.Q(producerPkg, "SchemaSource"), "{")
+	P("Local: ", f.Q(serdePkg, "Schema"), "{Format: ", f.Q(serdePkg, format), ", Text: ", s.name, "Schema", refList(f, e.Schema.References), "},")
 	if len(s.refs) > 0 {
 		P("Resolver: ", f.Q(serdePkg, "MapResolver"), "{")
 		for _, name := range sortedKeys(s.refs) {
@@ -161,6 +165,14 @@ func (g *generator) writeSerde(s *stubInfo) {
 			P(strconv.Quote(name), ": {Format: ", f.Q(serdePkg, rf), ", Text: ", goString(r.Text), refList(f, r.References), "},")
 		}
 		P("},")
+	}
+	// The stub names its format's compiler, so a program links the formats
+	// it uses and no others.
+	switch {
+	case e.Schema.Format == serde.JSON:
+		P("Compile: ", f.Q(jsonSerde, "Compiler"), ",")
+	case (e.Schema.Format == serde.Avro || e.Schema.Format == "") && len(g.avroSums) == 0:
+		P("Compile: ", f.Q(avroSerde, "Compiler"), ",")
 	}
 	if (e.Schema.Format == serde.Avro || e.Schema.Format == "") && len(g.avroSums) > 0 {
 		// hamba/avro resolves union branches by name through a registry
@@ -187,6 +199,26 @@ func (g *generator) writeSerde(s *stubInfo) {
 		P("return ", f.Q(protoSerde, "Compile"), "(ctx, s, r, ", f.Q(protoSerde, "FileName"), "(", strconv.Quote(s.protoFile), "), ",
 			f.Q(protoSerde, "MessageName"), "(", strconv.Quote(s.recordName), "))")
 		P("},")
+	}
+	P("},")
+	if e.Subject != "" {
+		P("Subject: ", strconv.Quote(e.Subject), ",")
+	}
+	if st := strategyIdent(e.SubjectStrategy); st != "" {
+		P("Strategy: ", f.Q(registryPkg, st), ",")
+	}
+	if s.recordName != "" {
+		P("RecordName: ", strconv.Quote(s.recordName), ",")
+	}
+	if src := sourceExpr(f, e.IDSource); src != "" {
+		P("IDSource: ", src, ",")
+	}
+	if e.Drift == "allow_if_compatible" {
+		// The checker is injected: only producers with this policy link
+		// the compatibility checkers.
+		P("Drift: ", f.Q(registryPkg, "DriftAllowIfCompatible"), "(", f.Q(compatPkg, "CanRead"), "),")
+	} else {
+		P("Drift: ", f.Q(registryPkg, driftIdent(e.Drift)), ",")
 	}
 	P("}")
 	P("}")
@@ -218,48 +250,24 @@ func (g *generator) writeSpec(s *stubInfo, key *stubInfo) {
 		inst = "[K]"
 	}
 	P()
-	P("// ", s.name, "Spec returns the producer.Spec of ", s.valueType, " values to topic ", strconv.Quote(e.Topic), ",")
-	P("//", subjectDoc(e), ".")
+	P("// ", s.name, "Spec returns the producer.Spec of ", s.valueType, " values to topic ", strconv.Quote(e.Topic), ":")
+	P("// values as ", s.name, "Side says,")
 	if key != nil {
-		P("// Keys are ", key.valueType, ", written with ", key.name, "Serde", subjectDoc(key.e), ".")
+		P("// keys (", key.valueType, ") as ", key.name, "Side says.")
 	} else {
-		P("// Keys are sent as they are (string or []byte, nil for no key).")
+		P("// keys sent as they are (string or []byte, nil for no key).")
 	}
-	P("// The schema ID is found ", sourceDoc(e.IDSource), ";")
-	P("// drift policy: ", driftName(e.Drift), ". Change any field before passing the Spec to")
-	P("// producer.NewTyped.")
+	P("// Change any field before passing the Spec to producer.NewTyped.")
 	P("func ", s.name, "Spec", typeParams, "() ", spec, " {")
 	if key != nil {
-		P("key := ", key.name, "Serde()")
+		P("key := ", key.name, "Side()")
 	}
 	P("return ", spec, "{")
 	P("Topic: ", strconv.Quote(e.Topic), ",")
-	if e.Subject != "" {
-		P("Subject: ", strconv.Quote(e.Subject), ",")
-	}
-	if st := strategyIdent(e.SubjectStrategy); st != "" {
-		P("SubjectStrategy: ", f.Q(registryPkg, st), ",")
-	}
-	if s.recordName != "" {
-		P("RecordName: ", strconv.Quote(s.recordName), ",")
-	}
-	P("Value: ", s.name, "Serde(),")
-	if src := sourceExpr(f, e.IDSource); src != "" {
-		P("Source: ", src, ",")
-	}
+	P("Value: ", s.name, "Side(),")
 	if key != nil {
 		P("Key: &key,")
-		if key.e.Subject != "" {
-			P("KeySubject: ", strconv.Quote(key.e.Subject), ",")
-		}
-		if key.recordName != "" {
-			P("KeyRecordName: ", strconv.Quote(key.recordName), ",")
-		}
-		if src := sourceExpr(f, key.e.IDSource); src != "" {
-			P("KeySource: ", src, ",")
-		}
 	}
-	P("Drift: ", f.Q(registryPkg, driftIdent(e.Drift)), ",")
 	P("Framing: ", f.Q(serdePkg, framingIdent(e.Framing)), ",")
 	P("}")
 	P("}")
@@ -327,8 +335,6 @@ func driftIdent(d string) string {
 	switch d {
 	case "warn":
 		return "DriftWarn"
-	case "allow_if_compatible":
-		return "DriftAllowIfCompatible"
 	}
 	return "DriftFail"
 }

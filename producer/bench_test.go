@@ -16,6 +16,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 	"github.com/schemagen/schemagen/serde/formats"
 )
 
@@ -74,9 +75,8 @@ func newBenchEnv(b *testing.B, kopts ...kfake.Opt) *benchEnv {
 	c := cluster(b, append([]kfake.Opt{kfake.SeedTopics(6, "bench")}, kopts...)...)
 	p := newProducer(b, c)
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *benchEvent]{
-		Topic:    "bench",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: benchSchema}},
-		SchemaID: 1,
+		Topic: "bench",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: benchSchema}, Compile: avro.Compiler}, ID: 1},
 	})
 	if err != nil {
 		b.Fatal(err)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Payment is what generated code for the schema below looks like.
@@ -39,9 +40,8 @@ func Example() {
 	// Offline: the schema ID is pinned. With producer.Registry, it is
 	// looked up (or registered) at construction instead.
 	payments, err := producer.NewTyped(ctx, p, producer.Spec[string, *Payment]{
-		Topic:    "payments",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: paymentSchema}},
-		SchemaID: 7,
+		Topic: "payments",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}, Compile: avro.Compiler}, ID: 7},
 	})
 	if err != nil {
 		panic(err)
@@ -78,10 +78,9 @@ func ExampleDeadLetter() {
 
 	ctx := context.Background()
 	payments, err := producer.NewTyped(ctx, p, producer.Spec[string, any]{
-		Topic:    "payments",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: paymentSchema}},
-		SchemaID: 7,
-		Reject:   producer.DeadLetter("payments.dlt"),
+		Topic:  "payments",
+		Value:  producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: paymentSchema}, Compile: avro.Compiler}, ID: 7},
+		Reject: producer.DeadLetter("payments.dlt"),
 	})
 	if err != nil {
 		panic(err)

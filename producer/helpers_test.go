@@ -108,10 +108,9 @@ func newProducer(t testing.TB, c *kfake.Cluster, opts ...producer.Opt) *producer
 func newOrders(t testing.TB, p *producer.Producer, topic string, reject producer.RejectPolicy) *producer.Typed[[]byte, *order] {
 	t.Helper()
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *order]{
-		Topic:    topic,
-		Value:    producer.Serde{Compiled: orderSchema{}},
-		SchemaID: 42,
-		Reject:   reject,
+		Topic:  topic,
+		Value:  producer.Side{Schema: producer.SchemaSource{Compiled: orderSchema{}}, ID: 42},
+		Reject: reject,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -277,8 +277,8 @@ func SeedBrokers(addrs ...string) Opt {
 }
 
 // Registry sets the schema registry client typed producers bind their
-// schemas with, overriding the default of none (then every Spec must pin its
-// schema IDs). The producer does not close it.
+// schemas with, overriding the default of none (then every Side must pin its
+// schema ID). The producer does not close it.
 func Registry(c *registry.Client) Opt {
 	return opt(func(cfg *cfg) {
 		if c == nil {
@@ -468,8 +468,12 @@ func HighThroughput() Opt {
 	return opts{MaxBatchBytes(64 << 10), Linger(20 * time.Millisecond), Compression(LZ4)}
 }
 
-// HighDurability is a preset: acks=all and idempotence, which keeps up to 5
-// requests in flight per broker, in order. Options after it override it:
+// HighDurability names the defaults' durability settings: acks=all and
+// idempotence, which keeps up to 5 requests in flight per broker, in order.
+// New without options already has them, so on its own it changes nothing;
+// it is there to say so in code, and to restore them after options that
+// weakened them (a shared option list with Acks(AcksLeader) or
+// Idempotence(false) before it). Options after it override it:
 // Acks(AcksLeader) after it also turns idempotence off (as in the Java
 // client), and Idempotence(false) leaves franz-go's 1 request in flight.
 func HighDurability() Opt {

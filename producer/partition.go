@@ -45,8 +45,7 @@ func PartitionFunc(fn func(topic string, key []byte, n int) int) Opt {
 type explicitTopic struct{ inner kgo.TopicPartitioner }
 
 func explicit(r *kgo.Record) bool {
-	pd, ok := r.Context.(*pending)
-	return ok && pd.explicit
+	return r.Context != nil && r.Context.Value(explicitKey{}) != nil
 }
 
 func (e *explicitTopic) RequiresConsistency(r *kgo.Record) bool {

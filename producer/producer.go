@@ -51,6 +51,18 @@ func New(opts ...Opt) (*Producer, error) {
 	if p.log == nil {
 		p.log = slog.New(slog.DiscardHandler)
 	}
+	cl, err := kgo.NewClient(c.kgoOpts(p)...)
+	if err != nil {
+		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
+	}
+	p.cl = cl
+	return p, nil
+}
+
+// kgoOpts translates the settings into franz-go's options, the KgoOpts
+// passthrough last so that it overrides them. The hooks, the data-loss
+// callback and the log are p's.
+func (c *cfg) kgoOpts(p *Producer) []kgo.Opt {
 	part := c.partitioner
 	if part == nil {
 		part = kgo.StickyKeyPartitioner(nil)
@@ -114,24 +126,15 @@ func New(opts ...Opt) (*Producer, error) {
 			onLoss(topic, partition)
 		}
 	}))
-	kopts = append(kopts, c.kopts...)
-	cl, err := kgo.NewClient(kopts...)
-	if err != nil {
-		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
-	}
-	p.cl = cl
-	return p, nil
+	return append(kopts, c.kopts...)
 }
 
 // Client returns the underlying franz-go client, for what this package does
 // not wrap. Producing through it bypasses validation and the counters.
 func (p *Producer) Client() *kgo.Client { return p.cl }
 
-// pending is one record on its way: the kgo record, its future, and the
-// context kgo sees for it. It is its own context so that kgo's promise can
-// find the record's future without a closure per record.
+// pending is one record on its way: the kgo record and its future.
 type pending struct {
-	context.Context
 	p        *Producer
 	rec      kgo.Record
 	fut      Future
@@ -143,10 +146,12 @@ type pending struct {
 	onDone func(RecordMetadata, error)
 }
 
-func promise(r *kgo.Record, err error) {
-	pd := r.Context.(*pending)
-	pd.p.finish(pd, err)
-}
+// explicitKey marks, in a record's context, a record produced with
+// ToPartition (see partition.go).
+type explicitKey struct{}
+
+// promise is kgo's promise of pd's record.
+func (pd *pending) promise(_ *kgo.Record, err error) { pd.p.finish(pd, err) }
 
 func (pd *pending) metadata() RecordMetadata {
 	var md RecordMetadata
@@ -222,9 +227,11 @@ func (p *Producer) admit(ctx context.Context, pd *pending) (context.Context, err
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	pd.Context = ctx
+	if pd.explicit {
+		ctx = context.WithValue(ctx, explicitKey{}, true)
+	}
 	pd.p = p
-	pd.rec.Context = pd
+	pd.rec.Context = ctx
 	p.inflight.Add(1)
 	if p.closed.Load() {
 		return ctx, p.notSent(pd, fmt.Errorf("producer: %s: %w", pd.rec.Topic, ErrClosed))
@@ -251,10 +258,10 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 		return err
 	}
 	if p.cfg.bufferFull == FailFast {
-		p.cl.TryProduce(ctx, &pd.rec, promise)
+		p.cl.TryProduce(ctx, &pd.rec, pd.promise)
 		return nil
 	}
-	p.cl.Produce(ctx, &pd.rec, promise)
+	p.cl.Produce(ctx, &pd.rec, pd.promise)
 	return nil
 }
 
@@ -268,7 +275,7 @@ func (p *Producer) sendSync(ctx context.Context, pd *pending) (RecordMetadata, e
 		return pd.fut.md, err
 	}
 	if p.cfg.bufferFull == FailFast {
-		p.cl.TryProduce(ctx, &pd.rec, promise)
+		p.cl.TryProduce(ctx, &pd.rec, pd.promise)
 		return pd.fut.Get(context.Background())
 	}
 	// kgo's ProduceSync calls its own promise; ours runs after it, once.
@@ -401,54 +408,4 @@ func Timestamp(t time.Time) RecordOpt {
 // choose. A partition the topic lacks fails the record.
 func ToPartition(n int32) RecordOpt {
 	return recordOpt(func(pd *pending) { pd.rec.Partition, pd.explicit = n, true })
-}
-
-// Records with their value buffer in the same allocation, by buffer size
-// (allocator size classes, so a record takes about the bytes the record and
-// a separate buffer would): one allocation per record instead of two.
-type (
-	pending64 struct {
-		pending
-		b [64]byte
-	}
-	pending128 struct {
-		pending
-		b [128]byte
-	}
-	pending256 struct {
-		pending
-		b [256]byte
-	}
-	pending512 struct {
-		pending
-		b [512]byte
-	}
-	pending1024 struct {
-		pending
-		b [1024]byte
-	}
-)
-
-// newPending returns a record and an empty value buffer of capacity at
-// least size, in one allocation when size is at most 1 KiB. The buffer
-// lives as long as the record (and its Future) does.
-func newPending(size int) (*pending, []byte) {
-	switch {
-	case size <= 64:
-		x := new(pending64)
-		return &x.pending, x.b[:0]
-	case size <= 128:
-		x := new(pending128)
-		return &x.pending, x.b[:0]
-	case size <= 256:
-		x := new(pending256)
-		return &x.pending, x.b[:0]
-	case size <= 512:
-		x := new(pending512)
-		return &x.pending, x.b[:0]
-	case size <= 1024:
-		x := new(pending1024)
-		return &x.pending, x.b[:0]
-	}
-	return new(pending), make([]byte, 0, size)
 }

@@ -171,6 +171,7 @@ func TestOptionsReachTheWire(t *testing.T) {
 		{name: "request timeout", opts: []producer.Opt{producer.RequestTimeout(3 * time.Second)}, wantAcks: -1, wantTimeoutMs: 3000, wantIdempotent: true},
 		{name: "idempotence off", opts: []producer.Opt{producer.Idempotence(false)}, wantAcks: -1, wantTimeoutMs: 10000},
 		{name: "high throughput preset", opts: []producer.Opt{producer.HighThroughput()}, wantCompression: 3, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true, wantMaxBatch: 64 << 10},
+		{name: "high durability preset alone is the defaults", opts: []producer.Opt{producer.HighDurability()}, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true},
 		{name: "high durability preset", opts: []producer.Opt{producer.Acks(producer.AcksLeader), producer.Idempotence(false), producer.HighDurability()}, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true},
 		{name: "preset overridden", opts: []producer.Opt{producer.HighThroughput(), producer.Compression(producer.NoCompression)}, wantCompression: 0, wantAcks: -1, wantTimeoutMs: 10000, wantIdempotent: true},
 		{name: "durability preset then acks 1", opts: []producer.Opt{producer.HighDurability(), producer.Acks(producer.AcksLeader)}, wantAcks: 1, wantTimeoutMs: 10000},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/registry/registrytest"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/avro"
@@ -28,8 +29,8 @@ type user struct {
 	Age  int    `avro:"age"`
 }
 
-func avroSerde(text string) producer.Serde {
-	return producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: text}}
+func avroSchema(text string) producer.SchemaSource {
+	return producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: text}}
 }
 
 func newRegistry(t *testing.T, url string) *registry.Client {
@@ -56,20 +57,20 @@ func TestRegistryBinding(t *testing.T) {
 		wantID  int
 		wantErr []error
 	}{
-		{name: "auto register", spec: producer.Spec[[]byte, *user]{Topic: "fresh", Value: avroSerde(userV1), Source: registry.AutoRegister()}, wantID: v1.ID},
-		{name: "lookup default finds it", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: avroSerde(userV1)}, wantID: v1.ID},
-		{name: "pinned id checked", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: avroSerde(userV1), SchemaID: v1.ID}, wantID: v1.ID},
-		{name: "latest", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: avroSerde(userV1), Source: registry.UseLatest(nil)}, wantID: v1.ID},
-		{name: "subject strategy", spec: producer.Spec[[]byte, *user]{Topic: "other", Value: avroSerde(userV1), SubjectStrategy: registry.RecordName, RecordName: "registered-value"}, wantID: v1.ID},
+		{name: "auto register", spec: producer.Spec[[]byte, *user]{Topic: "fresh", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.AutoRegister()}}, wantID: v1.ID},
+		{name: "lookup default finds it", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV1)}}, wantID: v1.ID},
+		{name: "pinned id checked", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV1), ID: v1.ID}}, wantID: v1.ID},
+		{name: "latest", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.UseLatest(nil)}}, wantID: v1.ID},
+		{name: "subject strategy", spec: producer.Spec[[]byte, *user]{Topic: "other", Value: producer.Side{Schema: avroSchema(userV1), Strategy: registry.RecordName, RecordName: "registered-value"}}, wantID: v1.ID},
 		{name: "subject missing without auto register",
-			spec:    producer.Spec[[]byte, *user]{Topic: "missing", Value: avroSerde(userV1)},
+			spec:    producer.Spec[[]byte, *user]{Topic: "missing", Value: producer.Side{Schema: avroSchema(userV1)}},
 			wantErr: []error{producer.ErrSchemaBinding, registry.ErrNotFound}},
 		{name: "drift refused",
-			spec:    producer.Spec[[]byte, *user]{Topic: "registered", Value: avroSerde(userV2), Source: registry.UseLatest(nil), Drift: registry.DriftFail},
+			spec:    producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV2), IDSource: registry.UseLatest(nil), Drift: registry.DriftFail}},
 			wantErr: []error{producer.ErrSchemaBinding, registry.ErrDrift}},
-		{name: "drift allowed if compatible", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: avroSerde(userV2), Source: registry.UseLatest(nil), Drift: registry.DriftAllowIfCompatible}, wantID: v1.ID},
+		{name: "drift allowed if compatible", spec: producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV2), IDSource: registry.UseLatest(nil), Drift: registry.DriftAllowIfCompatible(compat.CanRead)}}, wantID: v1.ID},
 		{name: "unknown pinned id",
-			spec:    producer.Spec[[]byte, *user]{Topic: "registered", Value: avroSerde(userV1), SchemaID: 99999},
+			spec:    producer.Spec[[]byte, *user]{Topic: "registered", Value: producer.Side{Schema: avroSchema(userV1), ID: 99999}},
 			wantErr: []error{producer.ErrSchemaBinding}},
 	}
 	for _, tt := range tests {
@@ -143,7 +144,7 @@ func TestRegistryUnreachable(t *testing.T) {
 	rc := newRegistry(t, url)
 	c := cluster(t, kfake.SeedTopics(1, "t"))
 	p := newProducer(t, c, producer.Registry(rc))
-	_, err = producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *user]{Topic: "t", Value: avroSerde(userV1)})
+	_, err = producer.NewTyped(context.Background(), p, producer.Spec[[]byte, *user]{Topic: "t", Value: producer.Side{Schema: avroSchema(userV1)}})
 	if !errors.Is(err, producer.ErrSchemaBinding) {
 		t.Fatalf("NewTyped with an unreachable registry = %v", err)
 	}
@@ -153,7 +154,7 @@ func TestAvroRejects(t *testing.T) {
 	c := cluster(t, kfake.SeedTopics(1, "t"))
 	p := newProducer(t, c)
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, any]{
-		Topic: "t", Value: avroSerde(userV1), SchemaID: 3,
+		Topic: "t", Value: producer.Side{Schema: avroSchema(userV1), ID: 3},
 	})
 	if err != nil {
 		t.Fatal(err)

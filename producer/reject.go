@@ -7,8 +7,6 @@ import (
 	"strconv"
 
 	"github.com/twmb/franz-go/pkg/kgo"
-	"google.golang.org/protobuf/encoding/protojson"
-	"google.golang.org/protobuf/proto"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -62,6 +60,17 @@ type Rejected struct {
 	Headers []kgo.RecordHeader
 	// Err is the validation or serialization error.
 	Err error
+
+	// The key's and value's compiled schemas, which may encode a value as
+	// JSON for a dead-letter record (valueJSONer).
+	keySchema, valueSchema serde.Compiled
+}
+
+// valueJSONer is a compiled schema that encodes its own values as JSON
+// (serde/protobuf's Schema, with protojson), so the producer needs no
+// format's JSON encoding of its own.
+type valueJSONer interface {
+	MarshalValueJSON(v any) ([]byte, bool, error)
 }
 
 // RejectPolicy says what happens to a record whose key or value does not
@@ -128,7 +137,7 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 	pd.rec.Key = r.Key
 	pd.rec.Headers = dltHeaders(r)
 	if r.Value != nil {
-		b, enc, err := encodePayload(r.Value)
+		b, enc, err := encodePayload(r.Value, r.valueSchema)
 		pd.rec.Value = b
 		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte(enc)})
 		if err != nil {
@@ -136,7 +145,7 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 		}
 	}
 	if r.Role == serde.Key && r.KeyValue != nil {
-		if b, _, err := encodePayload(r.KeyValue); err == nil {
+		if b, _, err := encodePayload(r.KeyValue, r.keySchema); err == nil {
 			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTKey, Value: b})
 		}
 	}
@@ -159,18 +168,20 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 }
 
 // encodePayload encodes what a dead-letter record can carry of a value:
-// []byte as is ("raw"), a Protobuf message with protojson, anything else
-// with encoding/json ("json"); "none" and a nil payload when that fails.
-func encodePayload(v any) ([]byte, string, error) {
-	switch v := v.(type) {
-	case []byte:
-		return v, "raw", nil
-	case proto.Message:
-		b, err := protojson.Marshal(v)
-		if err != nil {
-			return nil, "none", err
+// []byte as is ("raw"), a value its schema encodes as JSON (a Protobuf
+// message, with protojson), anything else with encoding/json ("json");
+// "none" and a nil payload when that fails.
+func encodePayload(v any, schema serde.Compiled) ([]byte, string, error) {
+	if b, ok := v.([]byte); ok {
+		return b, "raw", nil
+	}
+	if j, ok := schema.(valueJSONer); ok {
+		if b, ok, err := j.MarshalValueJSON(v); ok {
+			if err != nil {
+				return nil, "none", err
+			}
+			return b, "json", nil
 		}
-		return b, "json", nil
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
@@ -214,7 +225,11 @@ func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any,
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
-	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err}
+	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err,
+		valueSchema: t.val.Compiled()}
+	if t.key != nil {
+		r.keySchema = t.key.Compiled()
+	}
 	if t.key != nil && pd.rec.Key == nil {
 		r.Role, r.KeyValue = serde.Key, key
 	}

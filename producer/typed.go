@@ -12,27 +12,29 @@ import (
 
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/formats"
 )
 
-// Serde says where a key's or value's schema comes from: a prebuilt
-// Compiled, or a local Schema compiled once by NewTyped with Compile.
-type Serde struct {
-	// Compiled is the compiled schema; when set, Schema and Compile are
+// SchemaSource says where a side's schema comes from: a prebuilt Compiled
+// schema, or the Local schema text, compiled once by NewTyped with Compile.
+type SchemaSource struct {
+	// Compiled is the compiled schema; when set, Local and Compile are
 	// ignored.
 	Compiled serde.Compiled
-	// Schema is the local schema text, compiled with Compile.
-	Schema serde.Schema
-	// Compile compiles Schema (and, under a drift policy that accepts a
-	// different registered schema, the registered one); nil means
-	// formats.Compile, which picks the format from the schema.
-	Compile func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error)
+	// Local is the schema text, compiled with Compile.
+	Local serde.Schema
+	// Compile compiles Local (and, under a drift policy that accepts a
+	// different registered schema, the registered one): avro.Compiler,
+	// protobuf.Compiler, jsonschema.Compiler or a closure over one with
+	// options. Generated code names its format's compiler. nil means
+	// serde.Compile, which picks the compiler of the schema's format among
+	// the format packages the program imports (serde/formats imports all).
+	Compile serde.CompileFunc
 	// Resolver resolves references; nil means the producer's registry
 	// client, if any.
 	Resolver serde.Resolver
 }
 
-func (s *Serde) compile(ctx context.Context, sch serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+func (s *SchemaSource) compile(ctx context.Context, sch serde.Schema, r serde.Resolver) (serde.Compiled, error) {
 	if s.Resolver != nil {
 		r = s.Resolver
 	}
@@ -41,7 +43,7 @@ func (s *Serde) compile(ctx context.Context, sch serde.Schema, r serde.Resolver)
 	}
 	compile := s.Compile
 	if compile == nil {
-		compile = formats.Compile
+		compile = serde.Compile
 	}
 	c, err := compile(ctx, sch, r)
 	if err != nil {
@@ -53,65 +55,58 @@ func (s *Serde) compile(ctx context.Context, sch serde.Schema, r serde.Resolver)
 	return c, nil
 }
 
-func (s *Serde) compiled(ctx context.Context, r serde.Resolver) (serde.Compiled, error) {
+func (s *SchemaSource) compiled(ctx context.Context, r serde.Resolver) (serde.Compiled, error) {
 	if s.Compiled != nil {
 		return s.Compiled, nil
 	}
-	if s.Schema.Text == "" {
-		return nil, errors.New("no schema: set Serde.Compiled or Serde.Schema")
+	if s.Local.Text == "" {
+		return nil, errors.New("no schema: set SchemaSource.Compiled or SchemaSource.Local")
 	}
-	return s.compile(ctx, s.Schema, r)
+	return s.compile(ctx, s.Local, r)
 }
 
-// Spec describes a typed producer: where its records go, their schemas, how
-// the schema IDs are found, and what happens to a record that does not fit.
-type Spec[K, V any] struct {
-	// Topic the records go to. Required.
-	Topic string
-	// Subject is the value subject; empty means SubjectStrategy's choice.
+// Side is the key or the value of a typed producer's records: its schema,
+// the subject it is bound to, and how its schema ID is found.
+type Side struct {
+	// Schema is the side's schema. Required.
+	Schema SchemaSource
+	// Subject is the side's subject; empty means Strategy's choice.
 	Subject string
-	// KeySubject is the key subject, used with Key; empty means
-	// SubjectStrategy's choice.
-	KeySubject string
-	// SubjectStrategy names the subjects not given above; nil means
-	// registry.TopicName ("<Topic>-value", "<Topic>-key").
-	SubjectStrategy registry.SubjectNameStrategy
-	// RecordName and KeyRecordName are the value's and key's full record
-	// names, for registry.RecordName and registry.TopicRecordName.
-	RecordName    string
-	KeyRecordName string
-
-	// Value is the value schema. Required.
-	Value Serde
-	// Key is the key schema; nil sends keys as they are, which needs K
-	// to be []byte (nil is the null key) or string.
-	Key *Serde
-
-	// Source says how the registry finds the value schema's ID
+	// Strategy names the subject when Subject is empty; nil means
+	// registry.TopicName ("<topic>-value", "<topic>-key").
+	Strategy registry.SubjectNameStrategy
+	// RecordName is the full record name, for registry.RecordName and
+	// registry.TopicRecordName.
+	RecordName string
+	// IDSource says how the registry finds the schema's ID
 	// (registry.PinID, UseLatest, LookupBySchema, AutoRegister); nil
-	// means PinID(SchemaID) when SchemaID is set, else LookupBySchema.
-	// KeySource is the same for the key.
-	Source    registry.Source
-	KeySource registry.Source
+	// means PinID(ID) when ID is set, else LookupBySchema.
+	IDSource registry.Source
+	// ID pins the schema ID. Without a registry client on the producer, it
+	// is used as is, with no registry call (tests, offline use); GUID is
+	// then the schema's GUID for the GUID and header framings. With a
+	// registry client, the ID is checked through registry.PinID unless
+	// IDSource says otherwise.
+	ID   int
+	GUID [16]byte
 	// Drift is what to do when the registered schema found is not the
 	// local one; the zero value is registry.DriftFail.
 	Drift registry.Drift
+}
 
-	// SchemaID pins the value schema ID. Without a registry client on the
-	// producer, it is used as is, with no registry call (tests, offline
-	// use); SchemaGUID is then the schema's GUID for the GUID and header
-	// framings. With a registry client, the ID is checked through
-	// registry.PinID unless Source says otherwise.
-	SchemaID   int
-	SchemaGUID [16]byte
-	// KeySchemaID and KeySchemaGUID pin the key schema the same way.
-	KeySchemaID   int
-	KeySchemaGUID [16]byte
-
+// Spec describes a typed producer: where its records go, the schemas of
+// their values and keys, and what happens to a record that does not fit.
+type Spec[K, V any] struct {
+	// Topic the records go to. Required.
+	Topic string
+	// Value is the value side. Required.
+	Value Side
+	// Key is the key side; nil sends keys as they are, which needs K to
+	// be []byte (nil is the null key) or string.
+	Key *Side
 	// Framing is how records name their schema: serde.FramePrefix (the
 	// default, magic byte and 4-byte ID), FrameGUIDPrefix or FrameHeader.
 	Framing serde.Framing
-
 	// Reject is what happens to a record whose key or value does not
 	// fit; nil means ReturnError.
 	Reject RejectPolicy
@@ -149,22 +144,7 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 	if err := t.reject.check(spec.Topic); err != nil {
 		return nil, err
 	}
-	strategy := spec.SubjectStrategy
-	if strategy == nil {
-		strategy = registry.TopicName
-	}
-	subject := spec.Subject
-	if subject == "" {
-		s, err := strategy(spec.Topic, serde.Value, spec.RecordName)
-		if err != nil {
-			return nil, fmt.Errorf("producer: %w: value subject: %w", ErrInvalidOption, err)
-		}
-		subject = s
-	}
-	val, err := bind(ctx, p.cfg.reg, binding{
-		topic: spec.Topic, subject: subject, serde: &spec.Value, id: spec.SchemaID, guid: spec.SchemaGUID,
-		src: spec.Source, drift: spec.Drift, role: serde.Value, framing: spec.Framing,
-	})
+	val, err := bind(ctx, p.cfg.reg, spec.Topic, serde.Value, &spec.Value, spec.Framing)
 	if err != nil {
 		return nil, err
 	}
@@ -173,18 +153,7 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 		t.headers = append(t.headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
 	}
 	if spec.Key != nil {
-		ks := spec.KeySubject
-		if ks == "" {
-			s, err := strategy(spec.Topic, serde.Key, spec.KeyRecordName)
-			if err != nil {
-				return nil, fmt.Errorf("producer: %w: key subject: %w", ErrInvalidOption, err)
-			}
-			ks = s
-		}
-		key, err := bind(ctx, p.cfg.reg, binding{
-			topic: spec.Topic, subject: ks, serde: spec.Key, id: spec.KeySchemaID, guid: spec.KeySchemaGUID,
-			src: spec.KeySource, drift: spec.Drift, role: serde.Key, framing: spec.Framing,
-		})
+		key, err := bind(ctx, p.cfg.reg, spec.Topic, serde.Key, spec.Key, spec.Framing)
 		if err != nil {
 			return nil, err
 		}
@@ -203,81 +172,99 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 	return t, nil
 }
 
-type binding struct {
-	topic, subject string
-	serde          *Serde
-	id             int
-	guid           [16]byte
-	src            registry.Source
-	drift          registry.Drift
-	role           serde.Role
-	framing        serde.Framing
+// subject returns the side's subject: Subject, or Strategy's choice.
+func (s *Side) subject(topic string, role serde.Role) (string, error) {
+	if s.Subject != "" {
+		return s.Subject, nil
+	}
+	strategy := s.Strategy
+	if strategy == nil {
+		strategy = registry.TopicName
+	}
+	subject, err := strategy(topic, role, s.RecordName)
+	if err != nil {
+		return "", fmt.Errorf("producer: %w: %s subject: %w", ErrInvalidOption, role, err)
+	}
+	return subject, nil
 }
 
-// bind compiles the schema, finds its ID (pinned, or through the registry)
-// and builds the serializer.
-func bind(ctx context.Context, reg *registry.Client, b binding) (*serde.Serializer, error) {
+// bind compiles the side's schema, finds its ID (pinned, or through the
+// registry) and builds the serializer.
+func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Role, side *Side, framing serde.Framing) (*serde.Serializer, error) {
+	subject, err := side.subject(topic, role)
+	if err != nil {
+		return nil, err
+	}
 	fail := func(err error) error {
-		return fmt.Errorf("producer: %w: %s %s: %w", ErrSchemaBinding, b.subject, b.role, err)
+		return fmt.Errorf("producer: %w: %s %s: %w", ErrSchemaBinding, subject, role, err)
 	}
 	var res serde.Resolver
 	if reg != nil {
 		res = reg
 	}
-	c, err := b.serde.compiled(ctx, res)
+	c, err := side.Schema.compiled(ctx, res)
 	if err != nil {
 		return nil, fail(err)
 	}
-	id, guid := b.id, b.guid
+	id, guid := side.ID, side.GUID
 	if reg == nil {
 		if id <= 0 && guid == ([16]byte{}) {
-			return nil, fail(fmt.Errorf("no schema ID: pin one with Spec.%sSchemaID or give the producer a Registry", rolePrefix(b.role)))
+			return nil, fail(fmt.Errorf("no schema ID: pin one with Spec.%s.ID or give the producer a Registry", sideName(role)))
 		}
 	} else {
-		src := b.src
-		if src == nil {
-			if id > 0 {
-				src = registry.PinID(id)
-			} else {
-				src = registry.LookupBySchema()
-			}
-		}
-		local := b.serde.Schema
-		if b.serde.Compiled != nil {
-			local = c.Schema()
-		}
-		ss, err := reg.Bind(ctx, b.subject, local, src, b.drift)
-		if err != nil {
+		if c, id, guid, err = resolve(ctx, reg, subject, side, c); err != nil {
 			return nil, fail(err)
-		}
-		id = ss.ID
-		if ss.GUID != "" {
-			if guid, err = parseGUID(ss.GUID); err != nil {
-				return nil, fail(err)
-			}
-		}
-		// Under DriftWarn and DriftAllowIfCompatible the registered
-		// schema may differ from the local one; the ID names the
-		// registered one, so encode with it. (Under DriftFail, and for
-		// LookupBySchema and AutoRegister, they are the same schema,
-		// whatever the registry's spelling of it.)
-		if b.drift != registry.DriftFail && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
-			rc, err := b.serde.compile(ctx, ss.Schema, reg)
-			if err != nil {
-				return nil, fail(fmt.Errorf("compile registered schema id %d: %w", ss.ID, err))
-			}
-			if rc.Canonical() != c.Canonical() {
-				c = rc
-			}
 		}
 	}
 	ser, err := serde.NewSerializer(c, serde.SerializerConfig{
-		Topic: b.topic, Subject: b.subject, ID: id, GUID: guid, Role: b.role, Framing: b.framing,
+		Topic: topic, Subject: subject, ID: id, GUID: guid, Role: role, Framing: framing,
 	})
 	if err != nil {
 		return nil, fail(err)
 	}
 	return ser, nil
+}
+
+// resolve binds the side's compiled schema c to subject through the
+// registry and returns the schema to encode with, its ID and GUID.
+func resolve(ctx context.Context, reg *registry.Client, subject string, side *Side, c serde.Compiled) (serde.Compiled, int, [16]byte, error) {
+	guid := side.GUID // kept when the registry has no GUIDs
+	src := side.IDSource
+	if src == nil {
+		if side.ID > 0 {
+			src = registry.PinID(side.ID)
+		} else {
+			src = registry.LookupBySchema()
+		}
+	}
+	local := side.Schema.Local
+	if side.Schema.Compiled != nil {
+		local = c.Schema()
+	}
+	ss, err := reg.Bind(ctx, subject, local, src, side.Drift)
+	if err != nil {
+		return nil, 0, guid, err
+	}
+	if ss.GUID != "" {
+		if guid, err = parseGUID(ss.GUID); err != nil {
+			return nil, 0, guid, err
+		}
+	}
+	// Under DriftWarn and DriftAllowIfCompatible the registered schema may
+	// differ from the local one; the ID names the registered one, so
+	// encode with it. (Under DriftFail, and for LookupBySchema and
+	// AutoRegister, they are the same schema, whatever the registry's
+	// spelling of it.)
+	if !side.Drift.Strict() && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
+		rc, err := side.Schema.compile(ctx, ss.Schema, reg)
+		if err != nil {
+			return nil, 0, guid, fmt.Errorf("compile registered schema id %d: %w", ss.ID, err)
+		}
+		if rc.Canonical() != c.Canonical() {
+			c = rc
+		}
+	}
+	return c, ss.ID, guid, nil
 }
 
 // parseGUID parses a registry GUID, a UUID in its 8-4-4-4-12 hex form.
@@ -298,11 +285,11 @@ func parseGUID(s string) ([16]byte, error) {
 	return g, nil
 }
 
-func rolePrefix(r serde.Role) string {
+func sideName(r serde.Role) string {
 	if r == serde.Key {
 		return "Key"
 	}
-	return ""
+	return "Value"
 }
 
 // Topic returns the topic the records go to.
@@ -350,8 +337,8 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	// The hint is the largest value so far: most values of one schema fit
 	// it, and a larger one grows the buffer once and raises the hint.
 	size := t.hint.Load()
-	pd, buf := newPending(int(size) + 8)
-	return pd, t.fill(ctx, pd, buf, size, key, value, opts)
+	pd := &pending{}
+	return pd, t.fill(ctx, pd, make([]byte, 0, size+8), size, key, value, opts)
 }
 
 // fill serializes key and value into pd, the value appended to buf.

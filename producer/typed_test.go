@@ -158,12 +158,10 @@ func TestDeadLetterOfABadKey(t *testing.T) {
 	c := cluster(t, kfake.SeedTopics(1, "t", "t.dlt"))
 	p := newProducer(t, c)
 	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[*order, *order]{
-		Topic:       "t",
-		Value:       producer.Serde{Compiled: orderSchema{}},
-		Key:         &producer.Serde{Compiled: orderSchema{}},
-		SchemaID:    42,
-		KeySchemaID: 7,
-		Reject:      producer.DeadLetter("t.dlt"),
+		Topic:  "t",
+		Value:  producer.Side{Schema: producer.SchemaSource{Compiled: orderSchema{}}, ID: 42},
+		Key:    &producer.Side{Schema: producer.SchemaSource{Compiled: orderSchema{}}, ID: 7},
+		Reject: producer.DeadLetter("t.dlt"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -212,15 +210,11 @@ func TestKeySchemaAndFraming(t *testing.T) {
 			p := newProducer(t, c)
 			var role serde.Role = 99
 			typed, err := producer.NewTyped(context.Background(), p, producer.Spec[*order, *order]{
-				Topic:         "t",
-				Value:         producer.Serde{Compiled: orderSchema{}},
-				Key:           &producer.Serde{Compiled: orderSchema{}},
-				SchemaID:      42,
-				SchemaGUID:    guid,
-				KeySchemaID:   7,
-				KeySchemaGUID: guid,
-				Framing:       tt.framing,
-				Reject:        producer.RejectHook(func(_ context.Context, r producer.Rejected) { role = r.Role }),
+				Topic:   "t",
+				Value:   producer.Side{Schema: producer.SchemaSource{Compiled: orderSchema{}}, ID: 42, GUID: guid},
+				Key:     &producer.Side{Schema: producer.SchemaSource{Compiled: orderSchema{}}, ID: 7, GUID: guid},
+				Framing: tt.framing,
+				Reject:  producer.RejectHook(func(_ context.Context, r producer.Rejected) { role = r.Role }),
 			})
 			if err != nil {
 				t.Fatal(err)
@@ -265,7 +259,8 @@ func TestNewTypedErrors(t *testing.T) {
 	c := cluster(t, kfake.SeedTopics(1, "t"))
 	p := newProducer(t, c)
 	ctx := context.Background()
-	val := producer.Serde{Compiled: orderSchema{}}
+	val := producer.Side{Schema: producer.SchemaSource{Compiled: orderSchema{}}, ID: 1}
+	unpinned := producer.Side{Schema: val.Schema}
 	tests := []struct {
 		name string
 		make func() error
@@ -273,40 +268,40 @@ func TestNewTypedErrors(t *testing.T) {
 		frag string
 	}{
 		{"nil producer", func() error {
-			_, err := producer.NewTyped(ctx, nil, producer.Spec[[]byte, *order]{Topic: "t", Value: val, SchemaID: 1})
+			_, err := producer.NewTyped(ctx, nil, producer.Spec[[]byte, *order]{Topic: "t", Value: unpinned})
 			return err
 		}, producer.ErrInvalidOption, "nil producer"},
 		{"no topic", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Value: val, SchemaID: 1})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Value: val})
 			return err
 		}, producer.ErrInvalidOption, "no topic"},
 		{"no schema id without registry", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: unpinned})
 			return err
 		}, producer.ErrSchemaBinding, "t-value value: no schema ID"},
 		{"no schema", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", SchemaID: 1})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: producer.Side{ID: 1}})
 			return err
 		}, producer.ErrSchemaBinding, "no schema"},
 		{"schema does not compile", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", SchemaID: 1,
-				Value: producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: `{"type":"nope"}`}}})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t",
+				Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `{"type":"nope"}`}}, ID: 1}})
 			return err
 		}, serde.ErrSchema, ""},
 		{"key type needs a schema", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[int, *order]{Topic: "t", Value: val, SchemaID: 1})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[int, *order]{Topic: "t", Value: val})
 			return err
 		}, producer.ErrInvalidOption, "key type int"},
 		{"guid framing without guid", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val, SchemaID: 1, Framing: serde.FrameGUIDPrefix})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val, Framing: serde.FrameGUIDPrefix})
 			return err
 		}, producer.ErrSchemaBinding, "GUID"},
 		{"dead letter to itself", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val, SchemaID: 1, Reject: producer.DeadLetter("t")})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val, Reject: producer.DeadLetter("t")})
 			return err
 		}, producer.ErrInvalidOption, "is the topic itself"},
 		{"nil hook", func() error {
-			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val, SchemaID: 1, Reject: producer.RejectHook(nil)})
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *order]{Topic: "t", Value: val, Reject: producer.RejectHook(nil)})
 			return err
 		}, producer.ErrInvalidOption, "nil reject hook"},
 	}

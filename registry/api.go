@@ -14,7 +14,6 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -557,9 +556,10 @@ func (c *Client) DeleteVersion(ctx context.Context, subject string, version int,
 }
 
 // Compatibility returns the compatibility level of a subject, or the global
-// level for subject "". A subject without its own level reports the global
-// one.
-func (c *Client) Compatibility(ctx context.Context, subject string) (compat.Level, error) {
+// level for subject "", in the registry's spelling (BACKWARD, FULL_TRANSITIVE,
+// ...; compat.ParseLevel reads it). A subject without its own level reports
+// the global one.
+func (c *Client) Compatibility(ctx context.Context, subject string) (string, error) {
 	if subject != "" {
 		if err := checkSubject(subject); err != nil {
 			return "", err
@@ -576,12 +576,17 @@ func (c *Client) Compatibility(ctx context.Context, subject string) (compat.Leve
 	if err != nil {
 		return "", err
 	}
-	return compat.ParseLevel(res.Level.String())
+	l := res.Level.String()
+	if l == "" {
+		return "", fmt.Errorf("registry: get compatibility of %s: unknown level %d", scope(subject), res.Level)
+	}
+	return l, nil
 }
 
 // SetCompatibility sets the compatibility level of a subject, or the global
-// level for subject "".
-func (c *Client) SetCompatibility(ctx context.Context, subject string, level compat.Level) error {
+// level for subject "": one of the registry's seven levels, in any case
+// (string(compat.Full), "backward", ...).
+func (c *Client) SetCompatibility(ctx context.Context, subject string, level string) error {
 	if subject != "" {
 		if err := checkSubject(subject); err != nil {
 			return err

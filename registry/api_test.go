@@ -13,7 +13,6 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
-	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -115,8 +114,10 @@ func TestREST(t *testing.T) {
 		}
 	})
 	t.Run("guid", func(t *testing.T) {
-		if v1.GUID == "" {
-			t.Skip("registry reported no GUID")
+		// srfake gives every schema a GUID: a client that stops reading
+		// them must fail here, not skip.
+		if v1.GUID == "" || v2.GUID == "" || v1.GUID == v2.GUID {
+			t.Fatalf("GUIDs %q and %q: want two distinct, non-empty", v1.GUID, v2.GUID)
 		}
 		ss, err := cl.SchemaByGUID(ctx, v1.GUID)
 		if err != nil || ss.Schema.Text != avroUser {
@@ -130,19 +131,19 @@ func TestREST(t *testing.T) {
 		}
 	})
 	t.Run("compatibility", func(t *testing.T) {
-		must(cl.SetCompatibility(ctx, "", compat.Full))
-		if l, err := cl.Compatibility(ctx, ""); err != nil || l != compat.Full {
+		must(cl.SetCompatibility(ctx, "", "FULL"))
+		if l, err := cl.Compatibility(ctx, ""); err != nil || l != "FULL" {
 			t.Fatalf("global = %v, %v", l, err)
 		}
-		if l, err := cl.Compatibility(ctx, "u-value"); err != nil || l != compat.Full {
+		if l, err := cl.Compatibility(ctx, "u-value"); err != nil || l != "FULL" {
 			t.Fatalf("subject defaults to global: %v, %v", l, err)
 		}
-		must(cl.SetCompatibility(ctx, "u-value", compat.ForwardTransitive))
-		if l, err := cl.Compatibility(ctx, "u-value"); err != nil || l != compat.ForwardTransitive {
+		must(cl.SetCompatibility(ctx, "u-value", "FORWARD_TRANSITIVE"))
+		if l, err := cl.Compatibility(ctx, "u-value"); err != nil || l != "FORWARD_TRANSITIVE" {
 			t.Fatalf("subject = %v, %v", l, err)
 		}
 		must(cl.ResetCompatibility(ctx, "u-value"))
-		if l, err := cl.Compatibility(ctx, "u-value"); err != nil || l != compat.Full {
+		if l, err := cl.Compatibility(ctx, "u-value"); err != nil || l != "FULL" {
 			t.Fatalf("after reset = %v, %v", l, err)
 		}
 		if err := cl.SetCompatibility(ctx, "u-value", "SIDEWAYS"); !errors.Is(err, ErrInvalidCompatibilityLevel) {

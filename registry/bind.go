@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"slices"
 
-	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -62,37 +61,74 @@ func AutoRegister() Source { return source{kind: srcRegister} }
 
 // Drift says what Bind does when the registered schema it found (through
 // PinID or UseLatest) is not the local one: their normalized fingerprints
-// differ.
-type Drift uint8
+// differ. The zero value is DriftFail.
+type Drift struct {
+	policy  driftPolicy
+	canRead func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]fmt.Stringer, error)
+}
 
-// The drift policies.
+type driftPolicy uint8
+
 const (
+	driftFail driftPolicy = iota
+	driftWarn
+	driftAllow
+)
+
+// The drift policies without a checker.
+var (
 	// DriftFail fails with a *DriftError naming the subject, the registered
 	// version and ID, and the local fingerprint. The default.
-	DriftFail Drift = iota
+	DriftFail = Drift{}
 	// DriftWarn logs the difference at warn level and uses the registered
 	// schema.
-	DriftWarn
-	// DriftAllowIfCompatible uses the registered schema if it can read
-	// data written with the local one (compat.CanRead(registered, local)),
-	// so consumers reading with the registered schema — which the record's
-	// ID names — can read what this producer writes. Otherwise it fails
-	// with a *DriftError listing the findings. This is Java's
-	// latest.compatibility.strict.
-	DriftAllowIfCompatible
+	DriftWarn = Drift{policy: driftWarn}
 )
+
+// DriftAllowIfCompatible uses the registered schema if it can read data
+// written with the local one, as canRead(ctx, registered, local, r) says
+// (compat.CanRead is the checker for Confluent's rules), so consumers
+// reading with the registered schema — which the record's ID names — can
+// read what this producer writes. Otherwise Bind fails with a *DriftError
+// listing the findings. This is Java's latest.compatibility.strict.
+//
+// The checker is passed in, not built in, so that a program that does not
+// use this policy does not link the compatibility checkers of every format.
+// Bind refuses a nil canRead.
+func DriftAllowIfCompatible[F fmt.Stringer](canRead func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]F, error)) Drift {
+	d := Drift{policy: driftAllow}
+	if canRead != nil {
+		d.canRead = func(ctx context.Context, reader, writer serde.Schema, r serde.Resolver) ([]fmt.Stringer, error) {
+			fs, err := canRead(ctx, reader, writer, r)
+			if err != nil || len(fs) == 0 {
+				return nil, err
+			}
+			out := make([]fmt.Stringer, len(fs))
+			for i, f := range fs {
+				out[i] = f
+			}
+			return out, nil
+		}
+	}
+	return d
+}
+
+// Strict reports whether d is DriftFail: the registered schema must be the
+// local one. Under the other policies a producer may encode with a
+// registered schema that differs from its own.
+func (d Drift) Strict() bool { return d.policy == driftFail }
 
 // String returns fail, warn or allow-if-compatible.
 func (d Drift) String() string {
-	switch d {
-	case DriftFail:
+	switch d.policy {
+	case driftFail:
 		return "fail"
-	case DriftWarn:
+	case driftWarn:
 		return "warn"
-	case DriftAllowIfCompatible:
+	case driftAllow:
 		return "allow-if-compatible"
 	}
-	return fmt.Sprintf("drift(%d)", uint8(d))
+	return fmt.Sprintf("drift(%d)", uint8(d.policy))
 }
 
 // Bind finds the registered schema a producer of subject writes with, from
@@ -116,8 +152,11 @@ func (c *Client) Bind(ctx context.Context, subject string, local serde.Schema, s
 	if src == nil {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: nil source", subject)
 	}
-	if drift > DriftAllowIfCompatible {
-		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: unknown drift policy %d", subject, drift)
+	if drift.policy > driftAllow {
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: unknown drift policy %s", subject, drift)
+	}
+	if drift.policy == driftAllow && drift.canRead == nil {
+		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: DriftAllowIfCompatible needs a checker (compat.CanRead), got nil", subject)
 	}
 	s := src.source()
 	local, err := c.pinReferences(ctx, local)
@@ -201,13 +240,13 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		return reg, nil
 	}
 	de := &DriftError{Subject: subject, Registered: reg, LocalFingerprint: localFP, RegisteredFingerprint: regFP}
-	switch drift {
-	case DriftWarn:
+	switch drift.policy {
+	case driftWarn:
 		c.log.LogAttrs(ctx, slog.LevelWarn, "registry: local schema differs from registered schema; using the registered schema",
 			slog.String("subject", subject), slog.Int("version", reg.Version), slog.Int("id", reg.ID),
 			slog.String("local_fingerprint", localFP), slog.String("registered_fingerprint", regFP))
 		return reg, nil
-	case DriftAllowIfCompatible:
+	case driftAllow:
 		ak := allowKey{reg.ID, localFP}
 		c.cache.mu.RLock()
 		ok := c.cache.allowed[ak]
@@ -215,7 +254,7 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		if ok {
 			return reg, nil
 		}
-		findings, err := compat.CanRead(ctx, reg.Schema, local, c)
+		findings, err := drift.canRead(ctx, reg.Schema, local, c)
 		if err != nil {
 			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: compare with registered version %d (id %d): %w", subject, reg.Version, reg.ID, err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/twmb/franz-go/pkg/sr"
 	"github.com/twmb/franz-go/pkg/sr/srfake"
 
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/formats"
 )
@@ -55,9 +56,9 @@ func TestBind(t *testing.T) {
 			want: []error{ErrDrift}, inMsg: []string{`"users-value"`, "version 2", "id 2", "fingerprint"}},
 		{name: "latest drift warns", seed: []string{avroUser, avroUser2}, local: avroUser, src: UseLatest(nil), drift: DriftWarn,
 			wantID: 2, wantVer: 2, warned: true},
-		{name: "latest drift compatible", seed: []string{avroUser}, local: avroUser2, src: UseLatest(nil), drift: DriftAllowIfCompatible,
+		{name: "latest drift compatible", seed: []string{avroUser}, local: avroUser2, src: UseLatest(nil), drift: DriftAllowIfCompatible(compat.CanRead),
 			wantID: 1, wantVer: 1},
-		{name: "latest drift incompatible", seed: []string{avroUser}, local: avroUserString, src: UseLatest(nil), drift: DriftAllowIfCompatible,
+		{name: "latest drift incompatible", seed: []string{avroUser}, local: avroUserString, src: UseLatest(nil), drift: DriftAllowIfCompatible(compat.CanRead),
 			want: []error{ErrDrift, ErrIncompatible}, inMsg: []string{"cannot read", "id 1"}},
 		{name: "latest of missing subject", local: avroUser, src: UseLatest(nil), want: []error{ErrSubjectNotFound}},
 		{name: "pin equal", seed: []string{avroUser, avroUser2}, local: avroUser, src: PinID(1), wantID: 1, wantVer: 1},

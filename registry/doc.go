@@ -12,7 +12,8 @@
 //   - Bind: how a producer finds its schema ID (PinID, UseLatest,
 //     LookupBySchema, AutoRegister) and what happens when the local schema
 //     differs from the registered one (DriftFail, DriftWarn,
-//     DriftAllowIfCompatible);
+//     DriftAllowIfCompatible with an injected checker such as
+//     compat.CanRead);
 //   - RegisterAll: a graph of schemas that reference each other, registered
 //     in dependency order, with subjects picked by a ReferenceSubjectStrategy;
 //   - connections: basic auth, bearer tokens, a header provider, TLS and
@@ -21,6 +22,10 @@
 //   - errors: registry error codes as sentinels that work with errors.Is
 //     (ErrSubjectNotFound, ErrIncompatible, ...), wrapped in *ResponseError.
 //     No credential appears in an error or a log line.
+//
+// The client imports no schema format and no compatibility checker: it
+// normalizes schemas with serde.Compile, which uses the format packages the
+// program imports (serde/formats imports all three).
 //
 // Subjects are path-escaped in every request, so reference subjects derived
 // from .proto import paths ("acme/money.proto") work.

@@ -33,7 +33,7 @@ func TestEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cl.SetCompatibility(ctx, "users-value", compat.Backward); err != nil {
+	if err := cl.SetCompatibility(ctx, "users-value", "BACKWARD"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -67,8 +67,8 @@ func TestEndToEnd(t *testing.T) {
 		{"lookup written differently", avroUserReordered, LookupBySchema(), DriftFail, v1.ID, nil},
 		{"latest", avroUser2, UseLatest(nil), DriftFail, v2.ID, nil},
 		{"latest drift", avroUser, UseLatest(nil), DriftFail, 0, ErrDrift},
-		{"latest drift, registered reads local", avroUser, UseLatest(nil), DriftAllowIfCompatible, v2.ID, nil},
-		{"latest drift, registered cannot read local", avroUserString, UseLatest(nil), DriftAllowIfCompatible, 0, ErrIncompatible},
+		{"latest drift, registered reads local", avroUser, UseLatest(nil), DriftAllowIfCompatible(compat.CanRead), v2.ID, nil},
+		{"latest drift, registered cannot read local", avroUserString, UseLatest(nil), DriftAllowIfCompatible(compat.CanRead), 0, ErrIncompatible},
 		{"pinned", avroUser, PinID(v1.ID), DriftFail, v1.ID, nil},
 		{"latest with metadata", avroUser2, UseLatest(map[string]string{"app": "v2"}), DriftFail, v2.ID, nil},
 	}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/twmb/franz-go/pkg/sr"
 
-	"github.com/schemagen/schemagen/registry/compat"
+	"github.com/schemagen/schemagen/registry/internal/errcode"
 )
 
 // Sentinel errors. Registry error codes come back as *ResponseError, which
@@ -100,26 +100,26 @@ var (
 
 // byCode maps Confluent error codes to sentinels.
 var byCode = map[int]error{
-	40401: ErrSubjectNotFound,
-	40402: ErrVersionNotFound,
-	40403: ErrSchemaNotFound,
-	40404: ErrSubjectSoftDeleted,
-	40405: ErrSubjectNotSoftDeleted,
-	40406: ErrVersionSoftDeleted,
-	40407: ErrVersionNotSoftDeleted,
-	409:   ErrIncompatible,
-	42201: ErrInvalidSchema,
-	42202: ErrInvalidVersion,
-	42203: ErrInvalidCompatibilityLevel,
-	42204: ErrInvalidMode,
-	42205: ErrOperationNotPermitted,
-	42206: ErrReferenceExists,
-	42207: ErrIDMismatch,
-	42208: ErrInvalidSubject,
-	50001: ErrStore,
-	50002: ErrTimeout,
-	50003: ErrForward,
-	50004: ErrUnknownLeader,
+	errcode.SubjectNotFound:           ErrSubjectNotFound,
+	errcode.VersionNotFound:           ErrVersionNotFound,
+	errcode.SchemaNotFound:            ErrSchemaNotFound,
+	errcode.SubjectSoftDeleted:        ErrSubjectSoftDeleted,
+	errcode.SubjectNotSoftDeleted:     ErrSubjectNotSoftDeleted,
+	errcode.VersionSoftDeleted:        ErrVersionSoftDeleted,
+	errcode.VersionNotSoftDeleted:     ErrVersionNotSoftDeleted,
+	errcode.IncompatibleSchema:        ErrIncompatible,
+	errcode.InvalidSchema:             ErrInvalidSchema,
+	errcode.InvalidVersion:            ErrInvalidVersion,
+	errcode.InvalidCompatibilityLevel: ErrInvalidCompatibilityLevel,
+	errcode.InvalidMode:               ErrInvalidMode,
+	errcode.OperationNotPermitted:     ErrOperationNotPermitted,
+	errcode.ReferenceExists:           ErrReferenceExists,
+	errcode.IDDoesNotMatch:            ErrIDMismatch,
+	errcode.InvalidSubject:            ErrInvalidSubject,
+	errcode.StoreError:                ErrStore,
+	errcode.Timeout:                   ErrTimeout,
+	errcode.ForwardError:              ErrForward,
+	errcode.UnknownLeader:             ErrUnknownLeader,
 }
 
 // ResponseError is an error response from the registry. It wraps franz-go's
@@ -327,8 +327,9 @@ type DriftError struct {
 	LocalFingerprint      string
 	RegisteredFingerprint string
 	// Findings says why the local schema cannot be used under
-	// DriftAllowIfCompatible (empty under DriftFail).
-	Findings []compat.Finding
+	// DriftAllowIfCompatible (empty under DriftFail): the checker's
+	// findings (compat.Finding for compat.CanRead).
+	Findings []fmt.Stringer
 }
 
 // Error names subject, registered version and ID, and the local fingerprint.

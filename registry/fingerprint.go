@@ -9,14 +9,14 @@ import (
 	"strings"
 
 	"github.com/schemagen/schemagen/serde"
-	"github.com/schemagen/schemagen/serde/formats"
 )
 
 // canonical returns the normalized text of s, from its format package: the
 // same schema written two ways gives the same text. References are resolved
-// through c.
+// through c. The format's package must be linked in (serde.Compile): the
+// registry client imports no format of its own.
 func (c *Client) canonical(ctx context.Context, s serde.Schema) (string, error) {
-	cs, err := formats.Compile(ctx, s, c)
+	cs, err := serde.Compile(ctx, s, c)
 	if err != nil {
 		return "", err
 	}

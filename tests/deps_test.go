@@ -84,7 +84,7 @@ var rules = []struct {
 	{
 		name:      "registry/server never imports the registry client, producer, codegen or cmd",
 		from:      func(p string) bool { return p == "registry/server" },
-		forbidden: []string{"producer", "codegen", "cmd"},
+		forbidden: []string{"registry", "producer", "codegen", "cmd"},
 	},
 	{
 		name:      "producer never imports codegen, the registry server or cmd",
@@ -95,6 +95,11 @@ var rules = []struct {
 		name:      "codegen never imports producer or cmd at generation time",
 		from:      func(p string) bool { return under(p, "codegen") && !strings.Contains(p, "/testdata/") },
 		forbidden: []string{"producer", "cmd"},
+	},
+	{
+		name:      "the CLI never imports generated code",
+		from:      func(p string) bool { return under(p, "cmd") },
+		forbidden: []string{"schemas/gen", "examples"},
 	},
 	{
 		name:      "nothing below cmd imports cmd",
@@ -168,4 +173,37 @@ func depsOf(t *testing.T, importPath string) []string {
 		t.Fatalf("go list -deps %s: %v", importPath, err)
 	}
 	return strings.Fields(string(out))
+}
+
+// A program that produces through one generated Avro package links Avro and
+// nothing of the other formats or of the compatibility checkers: generated
+// code names its format's compiler, and neither producer nor registry
+// imports every format (serde/formats), Protobuf (the dead-letter path asks
+// the schema for JSON) or registry/compat.
+func TestOneFormatProgramDeps(t *testing.T) {
+	const prog = module + "/tests/testdata/oneformat"
+	forbidden := []string{
+		"github.com/bufbuild/protocompile",
+		"github.com/santhosh-tekuri/jsonschema",
+		"google.golang.org/protobuf", // runtime and compiler bits alike
+		module + "/serde/protobuf",
+		module + "/serde/jsonschema",
+		module + "/serde/formats",
+		module + "/registry/compat",
+	}
+	deps := depsOf(t, prog)
+	found := false
+	for _, d := range deps {
+		if d == "github.com/hamba/avro/v2" {
+			found = true // the control: the format it uses is there
+		}
+		for _, f := range forbidden {
+			if d == f || strings.HasPrefix(d, f+"/") {
+				t.Errorf("%s depends on %s", prog, d)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("%s does not depend on hamba/avro: the program no longer produces Avro", prog)
+	}
 }

@@ -1,6 +1,6 @@
 // Command schemagen generates typed Kafka producers from Avro, Protobuf and
 // JSON Schema schemas and manages their schema lifecycle: generate,
-// register, check, fetch, config, dev, produce and demo. Run schemagen help.
+// register, check, fetch, config, dev and produce. Run schemagen help.
 package main
 
 import (

@@ -14,6 +14,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/producer/kotel"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // fakeMeter records the instruments it creates and the callback, so the
@@ -82,9 +83,8 @@ func TestOpenTelemetry(t *testing.T) {
 	}
 	ctx := context.Background()
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
-		Topic:    "t",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: `"long"`}},
-		SchemaID: 1,
+		Topic: "t",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `"long"`}, Compile: avro.Compiler}, ID: 1},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/producer/kprom"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 func ExampleNewCollector() {
@@ -30,9 +31,8 @@ func ExampleNewCollector() {
 
 	ctx := context.Background()
 	events, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
-		Topic:    "events",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: `"long"`}},
-		SchemaID: 1, // pinned: no registry in this example
+		Topic: "events",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `"long"`}, Compile: avro.Compiler}, ID: 1}, // pinned: no registry in this example
 	})
 	if err != nil {
 		panic(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/producer/kprom"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 func TestPrometheus(t *testing.T) {
@@ -31,9 +32,8 @@ func TestPrometheus(t *testing.T) {
 	}
 	ctx := context.Background()
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
-		Topic:    "t",
-		Value:    producer.Serde{Schema: serde.Schema{Format: serde.Avro, Text: `"long"`}},
-		SchemaID: 1,
+		Topic: "t",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `"long"`}, Compile: avro.Compiler}, ID: 1},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -4,32 +4,35 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+
+	"github.com/schemagen/schemagen/registry/internal/errcode"
 )
 
 // Confluent's error codes, as the registry puts them in error bodies
-// ({"error_code": ..., "message": ...}).
+// ({"error_code": ..., "message": ...}). The numbers are registry/internal/errcode's,
+// the one table the client shares.
 const (
-	CodeUnauthorized               = 40101
-	CodeSubjectNotFound            = 40401
-	CodeVersionNotFound            = 40402
-	CodeSchemaNotFound             = 40403
-	CodeSubjectSoftDeleted         = 40404
-	CodeSubjectNotSoftDeleted      = 40405
-	CodeVersionSoftDeleted         = 40406
-	CodeVersionNotSoftDeleted      = 40407
-	CodeSubjectCompatNotConfigured = 40408
-	CodeSubjectModeNotConfigured   = 40409
-	CodeIncompatibleSchema         = 409
-	CodeInvalidSchema              = 42201
-	CodeInvalidVersion             = 42202
-	CodeInvalidCompatibilityLevel  = 42203
-	CodeInvalidMode                = 42204
-	CodeOperationNotPermitted      = 42205
-	CodeReferenceExists            = 42206
-	CodeIDDoesNotMatch             = 42207
-	CodeInvalidSubject             = 42208
-	CodeSchemaTooLarge             = 42209
-	CodeStoreError                 = 50001
+	CodeUnauthorized               = errcode.Unauthorized
+	CodeSubjectNotFound            = errcode.SubjectNotFound
+	CodeVersionNotFound            = errcode.VersionNotFound
+	CodeSchemaNotFound             = errcode.SchemaNotFound
+	CodeSubjectSoftDeleted         = errcode.SubjectSoftDeleted
+	CodeSubjectNotSoftDeleted      = errcode.SubjectNotSoftDeleted
+	CodeVersionSoftDeleted         = errcode.VersionSoftDeleted
+	CodeVersionNotSoftDeleted      = errcode.VersionNotSoftDeleted
+	CodeSubjectCompatNotConfigured = errcode.SubjectCompatNotConfigured
+	CodeSubjectModeNotConfigured   = errcode.SubjectModeNotConfigured
+	CodeIncompatibleSchema         = errcode.IncompatibleSchema
+	CodeInvalidSchema              = errcode.InvalidSchema
+	CodeInvalidVersion             = errcode.InvalidVersion
+	CodeInvalidCompatibilityLevel  = errcode.InvalidCompatibilityLevel
+	CodeInvalidMode                = errcode.InvalidMode
+	CodeOperationNotPermitted      = errcode.OperationNotPermitted
+	CodeReferenceExists            = errcode.ReferenceExists
+	CodeIDDoesNotMatch             = errcode.IDDoesNotMatch
+	CodeInvalidSubject             = errcode.InvalidSubject
+	CodeSchemaTooLarge             = errcode.SchemaTooLarge
+	CodeStoreError                 = errcode.StoreError
 )
 
 // ErrClosed is returned by Serve after Close.

@@ -1,7 +1,9 @@
 // Package formats compiles a schema of any of the three formats, for callers
-// that get schemas of every kind (the registry server, the registry client's
-// normalization, the CLI). It only dispatches: each format's rules live in
-// its own package.
+// that get schemas of every kind (the registry server, the CLI). It only
+// dispatches: each format's rules live in its own package. Importing it links
+// all three formats, and so registers them all with serde.Compile (which the
+// registry client and the producer use); a program that needs one format
+// imports that format's package instead.
 package formats
 
 import (

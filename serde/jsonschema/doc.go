@@ -7,6 +7,20 @@
 // it never reads a file or the network. The compiled *Schema implements
 // serde.Compiled.
 //
+// Model is the one parsed form of a JSON Schema that the rest of schemagen
+// reads: its documents with their keys in the text's order and the
+// position of every value, and "$ref" resolution between them through the
+// resolver. The code generator builds Go types from it, the compatibility
+// checker (registry/compat) its schema model, and Compile its plan: after
+// the library compiled the schema (so it is valid), the plan reads each
+// document the library loaded, by the same URL, as the library reads it
+// for the document's draft, and declines what it cannot match exactly.
+//
+// Limits: MaxSchemaBytes (1 MiB), MaxDepth (128) and MaxNumberDigits
+// (10,000) bound every schema text, and MaxNumberDigits every value;
+// MaxDocuments (256) bounds the documents a Model loads; numbers with an
+// exponent beyond ±1000 are refused in schemas and values.
+//
 // Validation has two paths. For most schemas Compile also builds a plan, a
 // validator specialized to the schema, which checks a value's JSON text in
 // one pass without decoding it; for schemas that use keywords the plan does

@@ -79,3 +79,39 @@ func ExampleSchema_Canonical() {
 	// Output:
 	// {"maximum":150,"minimum":0,"type":"number"}
 }
+
+// A Model reads a schema as the code generator and the compatibility
+// checker do: keys in the text's order, positions, and $refs resolved
+// through the resolver.
+func ExampleModel() {
+	m := jsonschema.NewModel(context.Background(), serde.MapResolver{
+		"address.json": {Text: `{"type":"object","properties":{"zip":{"type":"string"}}}`},
+	})
+	doc, err := m.Parse("order.json", serde.Schema{Text: `{
+  "type": "object",
+  "properties": {
+    "total": {"type": "number", "minimum": 0},
+    "ship": {"$ref": "address.json"}
+  }
+}`})
+	if err != nil {
+		panic(err)
+	}
+	root, _ := doc.Node("")
+	for _, name := range root.Properties() {
+		p, _ := root.Child("properties", name)
+		line, col, _ := p.Pos()
+		fmt.Printf("%s at %d:%d, type %v\n", name, line, col, p.Types())
+		if ref, ok := p.String("$ref"); ok {
+			target, err := m.Resolve(doc, ref)
+			if err != nil {
+				panic(err)
+			}
+			fmt.Printf("  $ref %s: %s with %v\n", ref, target.Where(), target.Properties())
+		}
+	}
+	// Output:
+	// total at 4:5, type [number]
+	// ship at 5:5, type []
+	//   $ref address.json: address.json# with [zip]
+}

@@ -35,19 +35,28 @@ func libDraft(d string) *js.Draft {
 const (
 	DefaultMaxSchemaBytes = 1 << 20
 	DefaultMaxDepth       = 128
+	// DefaultMaxNumberDigits bounds the digits of one number literal, in
+	// a schema or in a value (see MaxNumberDigits).
+	DefaultMaxNumberDigits = 10_000
+	// maxNumberDigitsCap is the largest MaxNumberDigits accepts: math/big
+	// refuses longer literals, and exact comparisons grow with the square
+	// of the length.
+	maxNumberDigitsCap = 100_000
 )
 
 // Opt configures Compile.
 type Opt interface{ apply(*config) }
 
 type config struct {
-	draft    string
-	maxBytes int
-	maxDepth int
+	draft     string
+	maxBytes  int
+	maxDepth  int
+	maxDigits int
+	maxDocs   int
 }
 
 func defaultConfig() config {
-	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth}
+	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits, maxDocs: DefaultMaxDocuments}
 }
 
 type optFunc func(*config)
@@ -66,3 +75,28 @@ func MaxSchemaBytes(n int) Opt { return optFunc(func(c *config) { c.maxBytes = n
 // MaxDepth limits the nesting depth of objects and arrays in the schema
 // text and in each referenced schema, overriding DefaultMaxDepth (128).
 func MaxDepth(n int) Opt { return optFunc(func(c *config) { c.maxDepth = n }) }
+
+// MaxNumberDigits limits the digits (before any exponent) of one number
+// literal, overriding DefaultMaxNumberDigits (10,000). A schema with a longer
+// number does not compile (serde.ErrLimit); a value with one, wherever it
+// sits, is refused by Validate, AppendEncode and Decode with a
+// *serde.ValidationError wrapping serde.ErrRange, as a number with an
+// exponent beyond ±1000 is. Exact arithmetic on such numbers costs time
+// and memory without bound, and math/big refuses them past a million
+// digits. n <= 0 keeps the default; n above 100,000 counts as 100,000.
+func MaxNumberDigits(n int) Opt {
+	return optFunc(func(c *config) {
+		switch {
+		case n <= 0:
+			c.maxDigits = DefaultMaxNumberDigits
+		case n > maxNumberDigitsCap:
+			c.maxDigits = maxNumberDigitsCap
+		default:
+			c.maxDigits = n
+		}
+	})
+}
+
+// MaxDocuments limits the referenced documents a Model loads, overriding
+// DefaultMaxDocuments (256). Compile ignores it.
+func MaxDocuments(n int) Opt { return optFunc(func(c *config) { c.maxDocs = n }) }

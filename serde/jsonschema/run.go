@@ -23,8 +23,11 @@ type run struct {
 	depth    int // nesting of value calls: values and applicators
 	declined bool
 	compact  bool // no whitespace between tokens (encoding/json wrote it)
-	path     []pathSeg
-	keys     [][]byte // keys of open objects, for duplicate checks
+	// maxDigits bounds the digits of a number the plan compares; longer
+	// ones decline (see MaxNumberDigits).
+	maxDigits int
+	path      []pathSeg
+	keys      [][]byte // keys of open objects, for duplicate checks
 }
 
 // pathSeg is one step of the path to the value being checked: an object
@@ -43,7 +46,7 @@ var runs = sync.Pool{New: func() any { return new(run) }}
 // too large to compare cheaply); the library must decide then.
 func (s *Schema) runPlan(data []byte, compact bool) (errs []*serde.ValidationError, ok bool) {
 	r := runs.Get().(*run)
-	r.data, r.compact = data, compact
+	r.data, r.compact, r.maxDigits = data, compact, s.maxDigits
 	r.value(s.plan, 0)
 	errs, ok = r.errs, !r.declined
 	r.data, r.errs, r.declined, r.quiet, r.depth = nil, nil, false, 0, 0
@@ -186,35 +189,41 @@ func (r *run) skip(i int) int {
 				if depth == 0 {
 					return i + 1
 				}
-			case 'e', 'E':
-				// Outside strings an e after a digit starts an exponent
-				// (the e of true and false follows a letter).
-				if i > 0 && isDigit(d[i-1]) && hugeExponent(d[i+1:]) {
-					r.declined = true
-				}
+			case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
+				// Outside strings a minus or a digit starts a number.
+				i = r.number(i)
+				continue
 			}
 			i++
 		}
 		return i
 	}
+	return r.number(i)
+}
+
+// number returns the index after the number literal at i (or after
+// whatever scalar is there: true, false, null). It declines a number
+// whose exponent is beyond ±maxExponent or that has more than maxDigits
+// digits: the library must refuse it (see hugeNumbers).
+func (r *run) number(i int) int {
+	d := r.data
 	start := i
 	for i < len(d) {
 		switch d[i] {
 		case ',', '}', ']', ' ', '\t', '\n', '\r':
-			return r.checkExponent(d[start:i], i)
+			r.checkNumber(d[start:i])
+			return i
 		}
 		i++
 	}
-	return r.checkExponent(d[start:i], i)
+	r.checkNumber(d[start:i])
+	return i
 }
 
-// checkExponent declines a number literal whose exponent is beyond
-// ±maxExponent: the library must refuse it (see hugeNumbers).
-func (r *run) checkExponent(lit []byte, end int) int {
-	if p := bytes.IndexAny(lit, "eE"); p >= 0 && hugeExponent(lit[p+1:]) {
+func (r *run) checkNumber(lit []byte) {
+	if p := bytes.IndexAny(lit, "eE"); p >= 0 && hugeExponent(lit[p+1:]) || tooManyDigits(lit, r.maxDigits) {
 		r.declined = true
 	}
-	return end
 }
 
 // maxExponent bounds the exponent of numbers in values and schemas: exact
@@ -304,6 +313,11 @@ func (r *run) value(n *node, i int) (int, bool) {
 	if kind == tNumber {
 		numEnd = r.skip(i)
 		num = d[i:numEnd]
+		if r.declined {
+			// Too long or too large to compare: the library refuses it.
+			r.depth--
+			return numEnd, false
+		}
 	}
 	if n.types != 0 && n.types&kind == 0 {
 		match := false
@@ -467,13 +481,38 @@ func (r *run) applicators(n *node, i int) bool {
 	return ok
 }
 
+// keySet records which of a node's indexed keys an object has: a bit set,
+// or a slice past 64 keys.
+type keySet struct {
+	bits uint64
+	big  []bool
+}
+
+// add marks idx and reports whether it was marked already (a duplicate
+// key).
+func (ks *keySet) add(idx int) (dup bool) {
+	if ks.big != nil {
+		dup, ks.big[idx] = ks.big[idx], true
+		return dup
+	}
+	dup = ks.bits&(1<<idx) != 0
+	ks.bits |= 1 << idx
+	return dup
+}
+
+func (ks *keySet) has(idx int) bool {
+	if ks.big != nil {
+		return ks.big[idx]
+	}
+	return ks.bits&(1<<idx) != 0
+}
+
 func (r *run) object(n *node, i int) (int, bool) {
 	d := r.data
 	ok := true
-	var seen uint64
-	var seenBig []bool
+	var seen keySet
 	if len(n.keyNames) > 64 {
-		seenBig = make([]bool, len(n.keyNames))
+		seen.big = make([]bool, len(n.keyNames))
 	}
 	track := n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
 	keys0 := len(r.keys)
@@ -502,117 +541,121 @@ func (r *run) object(n *node, i int) (int, bool) {
 		}
 		if known {
 			next = idx + 1
-		}
-		if known {
-			if seenBig != nil {
-				if seenBig[idx] {
-					r.declined = true
-				}
-				seenBig[idx] = true
-			} else {
-				if seen&(1<<idx) != 0 {
-					r.declined = true
-				}
-				seen |= 1 << idx
+			if seen.add(idx) {
+				r.declined = true
 			}
 		} else if track {
-			for _, k := range r.keys[keys0:] {
-				if bytes.Equal(k, key) {
-					r.declined = true
-				}
-			}
-			r.keys = append(r.keys, key)
+			r.trackKey(keys0, key)
+		}
+		end := -1
+		if !r.declined {
+			var k bool
+			end, k = r.member(n, key, raw, keyPos, i, known && n.inProps[idx], idx)
+			ok = ok && k
 		}
 		if r.declined {
 			r.keys = r.keys[:keys0]
 			return len(d), false
 		}
-		if n.propNames != nil {
-			// The key itself, as a string value, at the key's path.
-			r.path = append(r.path, pathSeg{key: raw, idx: -1})
-			_, k := r.child(n.propNames, keyPos)
-			r.path = r.path[:len(r.path)-1]
-			ok = ok && k
-			if r.declined {
-				r.keys = r.keys[:keys0]
-				return len(d), false
-			}
-		}
-		// properties, then patternProperties, then additionalProperties
-		// for keys neither names.
-		start, end := i, -1
-		matched := false
-		for _, p := range n.patterns {
-			if !p.match.match(key) {
-				continue
-			}
-			matched = true
-			r.path = append(r.path, pathSeg{key: raw, idx: -1})
-			e, k := r.child(p.node, start)
-			r.path = r.path[:len(r.path)-1]
-			end, ok = e, ok && k
-			if r.declined {
-				r.keys = r.keys[:keys0]
-				return len(d), false
-			}
-		}
-		var sub *node
-		switch {
-		case known && n.inProps[idx]:
-			sub = n.keyNodes[idx]
-		case matched:
-		case n.addlFalse:
-			r.failKey(string(key), serde.ErrUnknownField, "property not allowed by the schema")
-			ok = false
-		default:
-			sub = n.addl
-		}
-		if sub != nil {
-			r.path = append(r.path, pathSeg{key: raw, idx: -1})
-			var k bool
-			end, k = r.child(sub, start)
-			r.path = r.path[:len(r.path)-1]
-			ok = ok && k
-			if r.declined {
-				r.keys = r.keys[:keys0]
-				return len(d), false
-			}
-		}
 		if end < 0 {
-			end = r.skip(start)
+			end = r.skip(i)
 		}
-		i = end
-		i = r.ws(i)
+		i = r.ws(end)
 		if i < len(d) && d[i] == ',' {
 			i = r.ws(i + 1)
 		}
 	}
 	r.keys = r.keys[:keys0]
-	have := func(idx int) bool {
-		if seenBig != nil {
-			return seenBig[idx]
+	ok = r.objectRules(n, &seen, count, objStart) && ok
+	return i + 1, ok
+}
+
+// trackKey remembers a key no keyword names, declining when the object
+// has it twice (the library decides duplicate keys).
+func (r *run) trackKey(keys0 int, key []byte) {
+	for _, k := range r.keys[keys0:] {
+		if bytes.Equal(k, key) {
+			r.declined = true
 		}
-		return seen&(1<<idx) != 0
 	}
+	r.keys = append(r.keys, key)
+}
+
+// member validates the value of one object member, at start, against
+// propertyNames (the key), then properties (inProps: the key's index idx),
+// patternProperties and additionalProperties for keys neither names. It
+// returns the index after the value, or -1 when nothing read it.
+func (r *run) member(n *node, key, raw []byte, keyPos, start int, inProps bool, idx int) (int, bool) {
+	ok := true
+	if n.propNames != nil {
+		// The key itself, as a string value, at the key's path.
+		r.path = append(r.path, pathSeg{key: raw, idx: -1})
+		_, k := r.child(n.propNames, keyPos)
+		r.path = r.path[:len(r.path)-1]
+		ok = ok && k
+		if r.declined {
+			return -1, false
+		}
+	}
+	end := -1
+	matched := false
+	for _, p := range n.patterns {
+		if !p.match.match(key) {
+			continue
+		}
+		matched = true
+		r.path = append(r.path, pathSeg{key: raw, idx: -1})
+		e, k := r.child(p.node, start)
+		r.path = r.path[:len(r.path)-1]
+		end, ok = e, ok && k
+		if r.declined {
+			return -1, false
+		}
+	}
+	var sub *node
+	switch {
+	case inProps:
+		sub = n.keyNodes[idx]
+	case matched:
+	case n.addlFalse:
+		r.failKey(string(key), serde.ErrUnknownField, "property not allowed by the schema")
+		ok = false
+	default:
+		sub = n.addl
+	}
+	if sub != nil {
+		r.path = append(r.path, pathSeg{key: raw, idx: -1})
+		var k bool
+		end, k = r.child(sub, start)
+		r.path = r.path[:len(r.path)-1]
+		ok = ok && k
+	}
+	return end, ok
+}
+
+// objectRules checks what needs the whole object: required, the
+// dependencies, minProperties and maxProperties.
+func (r *run) objectRules(n *node, seen *keySet, count, objStart int) bool {
+	ok := true
 	for _, idx := range n.required {
-		if !have(idx) {
+		if !seen.has(idx) {
 			r.failKey(n.keyNames[idx], serde.ErrRequired, "missing required property")
 			ok = false
 		}
 	}
 	for _, dep := range n.depReq {
-		if !have(dep.ifIdx) {
+		if !seen.has(dep.ifIdx) {
 			continue
 		}
 		for _, idx := range dep.need {
-			if !have(idx) {
+			if !seen.has(idx) {
 				r.fail(serde.ErrConstraint, "property %q is required, if %q property exists", n.keyNames[idx], dep.name)
 				ok = false
 			}
 		}
 	}
 	for _, dep := range n.depSchema {
-		if have(dep.ifIdx) && !r.declined {
+		if seen.has(dep.ifIdx) && !r.declined {
 			_, k := r.value(dep.node, objStart)
 			ok = ok && k
 		}
@@ -625,7 +668,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 		r.fail(serde.ErrRange, "maximum %d properties allowed, but found %d properties", n.maxProps, count)
 		ok = false
 	}
-	return i + 1, ok
+	return ok
 }
 
 func (r *run) array(n *node, i int) (int, bool) {
@@ -862,9 +905,16 @@ func btoi(b bool) int {
 	return 0
 }
 
+// exact returns the number as a big.Rat. Callers have checked the literal
+// (checkNumber: at most maxDigits digits, an exponent within ±maxExponent),
+// so SetString cannot fail on it; should it, the number compares as zero
+// rather than panicking.
 func (p *parsedNum) exact() *big.Rat {
 	if p.rat == nil {
-		p.rat, _ = new(big.Rat).SetString(string(p.lit))
+		var ok bool
+		if p.rat, ok = new(big.Rat).SetString(string(p.lit)); !ok {
+			p.rat = new(big.Rat)
+		}
 	}
 	return p.rat
 }

@@ -37,6 +37,7 @@ type Schema struct {
 	lib       *js.Schema
 	plan      *node  // nil when the schema needs the library's validator
 	reason    string // why plan is nil
+	maxDigits int    // of a number in a value, see MaxNumberDigits
 }
 
 var _ serde.Compiled = (*Schema)(nil)
@@ -49,7 +50,8 @@ var _ serde.Compiled = (*Schema)(nil)
 // the schema's base URI), then r.Resolve(Reference{Name: url}). Nothing is
 // ever read from a file or the network. An unresolvable reference wraps
 // serde.ErrReference; a schema over the limits (MaxSchemaBytes, MaxDepth,
-// a number with an exponent beyond ±1000) wraps serde.ErrLimit; every
+// MaxNumberDigits, a number with an exponent beyond ±1000) wraps
+// serde.ErrLimit; every
 // error wraps serde.ErrSchema.
 func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Schema, err error) {
 	cfg := defaultConfig()
@@ -74,27 +76,12 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
 	}
 
-	// The base URI: "$id", resolved against the root URL when relative.
-	baseURL, _ := url.Parse(rootURL)
-	if m, ok := raw.(map[string]any); ok {
-		idKey := "$id"
-		if sch, _ := m["$schema"].(string); sch == Draft4 || sch == "" && cfg.draft == Draft4 {
-			idKey = "id" // draft 4 spells it without the dollar
-		}
-		if id, ok := m[idKey].(string); ok {
-			if u, err := url.Parse(id); err == nil {
-				u = baseURL.ResolveReference(u)
-				u.Fragment = ""
-				baseURL = u
-			}
-		}
-	}
+	baseURL := baseURI(raw, cfg)
 	base := baseURL.String()
-
-	orders := propertyOrders{}
-	orders.add(rootURL, s.Text)
+	docs := loadedDocs{}
+	docs.add(rootURL, s.Text)
 	if base != rootURL {
-		orders.add(base, s.Text)
+		docs.add(base, s.Text)
 	}
 
 	c := js.NewCompiler()
@@ -103,51 +90,11 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err := c.AddResource(rootURL, strings.NewReader(s.Text)); err != nil {
 		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
 	}
-
-	// Every listed reference is fetched now, under its name and under the
-	// URL its name resolves to against the base.
-	for _, ref := range s.References {
-		if r == nil {
-			return nil, fmt.Errorf("jsonschema: %w: %w: %q: no resolver", serde.ErrSchema, serde.ErrReference, ref.Name)
-		}
-		rs, err := r.Resolve(ctx, ref)
-		if err != nil {
-			return nil, fmt.Errorf("jsonschema: %w: %w: %q: %v", serde.ErrSchema, serde.ErrReference, ref.Name, err)
-		}
-		if err := checkLimits("reference "+ref.Name, rs.Text, cfg); err != nil {
-			return nil, err
-		}
-		for _, u := range refURLs(baseURL, ref.Name) {
-			orders.add(u, rs.Text)
-			if err := c.AddResource(u, strings.NewReader(rs.Text)); err != nil {
-				return nil, fmt.Errorf("jsonschema: %w: reference %q: %v", serde.ErrSchema, ref.Name, err)
-			}
-		}
+	if err := addReferences(ctx, c, s.References, r, baseURL, docs, cfg); err != nil {
+		return nil, err
 	}
-
 	var refErr error
-	c.LoadURL = func(u string) (io.ReadCloser, error) {
-		name := strings.TrimPrefix(u, rootDir)
-		if r == nil {
-			refErr = fmt.Errorf("%w: $ref %q: no resolver", serde.ErrReference, name)
-			return nil, refErr
-		}
-		rs, err := r.Resolve(ctx, serde.Reference{Name: name})
-		if err != nil {
-			if errors.Is(err, serde.ErrReference) {
-				refErr = fmt.Errorf("$ref %q: %w", name, err)
-			} else {
-				refErr = fmt.Errorf("%w: $ref %q: %v", serde.ErrReference, name, err)
-			}
-			return nil, refErr
-		}
-		if err := checkLimits("reference "+name, rs.Text, cfg); err != nil {
-			refErr = err
-			return nil, err
-		}
-		orders.add(u, rs.Text)
-		return io.NopCloser(strings.NewReader(rs.Text)), nil
-	}
+	c.LoadURL = loadURL(ctx, r, docs, cfg, &refErr)
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -165,9 +112,84 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib}
-	out.plan, out.reason = buildPlan(lib, orders)
+	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
+	draftURI := cfg.draft
+	out.plan, out.reason = buildPlan(docs, draftURI)
 	return out, nil
+}
+
+// baseURI is the root schema's base URI: its "$id" ("id" in draft 4),
+// resolved against the root URL when relative.
+func baseURI(raw any, cfg config) *url.URL {
+	baseURL, _ := url.Parse(rootURL)
+	m, ok := raw.(map[string]any)
+	if !ok {
+		return baseURL
+	}
+	idKey := "$id"
+	if sch, _ := m["$schema"].(string); sch == Draft4 || sch == "" && cfg.draft == Draft4 {
+		idKey = "id" // draft 4 spells it without the dollar
+	}
+	if id, ok := m[idKey].(string); ok {
+		if u, err := url.Parse(id); err == nil {
+			u = baseURL.ResolveReference(u)
+			u.Fragment = ""
+			baseURL = u
+		}
+	}
+	return baseURL
+}
+
+// addReferences fetches every listed reference now and adds it under its
+// name and under the URL its name resolves to against the base.
+func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, r serde.Resolver, baseURL *url.URL, docs loadedDocs, cfg config) error {
+	for _, ref := range refs {
+		if r == nil {
+			return fmt.Errorf("jsonschema: %w: %w: %q: no resolver", serde.ErrSchema, serde.ErrReference, ref.Name)
+		}
+		rs, err := r.Resolve(ctx, ref)
+		if err != nil {
+			return fmt.Errorf("jsonschema: %w: %w: %q: %v", serde.ErrSchema, serde.ErrReference, ref.Name, err)
+		}
+		if err := checkLimits("reference "+ref.Name, rs.Text, cfg); err != nil {
+			return err
+		}
+		for _, u := range refURLs(baseURL, ref.Name) {
+			docs.add(u, rs.Text)
+			if err := c.AddResource(u, strings.NewReader(rs.Text)); err != nil {
+				return fmt.Errorf("jsonschema: %w: reference %q: %v", serde.ErrSchema, ref.Name, err)
+			}
+		}
+	}
+	return nil
+}
+
+// loadURL is the library's loader for "$ref"s to documents not listed: the
+// resolver serves them by their name under the root directory. The first
+// failure is kept in *refErr, for Compile's error.
+func loadURL(ctx context.Context, r serde.Resolver, docs loadedDocs, cfg config, refErr *error) func(string) (io.ReadCloser, error) {
+	return func(u string) (io.ReadCloser, error) {
+		name := strings.TrimPrefix(u, rootDir)
+		if r == nil {
+			*refErr = fmt.Errorf("%w: $ref %q: no resolver", serde.ErrReference, name)
+			return nil, *refErr
+		}
+		rs, err := r.Resolve(ctx, serde.Reference{Name: name})
+		if err != nil {
+			if errors.Is(err, serde.ErrReference) {
+				*refErr = fmt.Errorf("$ref %q: %w", name, err)
+			} else {
+				*refErr = fmt.Errorf("%w: $ref %q: %v", serde.ErrReference, name, err)
+			}
+			return nil, *refErr
+		}
+		if err := checkLimits("reference "+name, rs.Text, cfg); err != nil {
+			*refErr = err
+			return nil, err
+		}
+		docs.add(u, rs.Text)
+		return io.NopCloser(strings.NewReader(rs.Text)), nil
+	}
 }
 
 // refURLs lists the URLs a reference is added under: its name if absolute,
@@ -198,8 +220,8 @@ func checkLimits(what, text string, cfg config) error {
 	if cfg.maxBytes > 0 && len(text) > cfg.maxBytes {
 		return fmt.Errorf("jsonschema: %w: %w: %s is %d bytes, over the limit of %d", serde.ErrSchema, serde.ErrLimit, what, len(text), cfg.maxBytes)
 	}
-	if textHasHugeExponent(text) {
-		return fmt.Errorf("jsonschema: %w: %w: %s has a number with an exponent beyond ±%d", serde.ErrSchema, serde.ErrLimit, what, maxExponent)
+	if why := hugeNumberIn(text, cfg.maxDigits); why != "" {
+		return fmt.Errorf("jsonschema: %w: %w: %s has a number with %s", serde.ErrSchema, serde.ErrLimit, what, why)
 	}
 	if cfg.maxDepth > 0 {
 		if d := depth(text); d > cfg.maxDepth {
@@ -240,9 +262,10 @@ func depth(text string) int {
 	return max
 }
 
-// textHasHugeExponent finds a number, outside strings, beyond the exponent
-// limit (see numberBeyond).
-func textHasHugeExponent(text string) bool {
+// hugeNumberIn finds a number, outside strings, beyond the exponent limit
+// (see numberBeyond) or with more than maxDigits digits, and says what is
+// wrong with it; "" when there is none.
+func hugeNumberIn(text string, maxDigits int) string {
 	in, esc := false, false
 	for i := 0; i < len(text); i++ {
 		c := text[i]
@@ -264,12 +287,34 @@ func textHasHugeExponent(text string) bool {
 				j++
 			}
 			if numberBeyond(text[i:j]) {
-				return true
+				return fmt.Sprintf("an exponent beyond ±%d", maxExponent)
+			}
+			if tooManyDigits(text[i:j], maxDigits) {
+				return fmt.Sprintf("more than %d digits", maxDigits)
 			}
 			i = j - 1
 		}
 	}
-	return false
+	return ""
+}
+
+// tooManyDigits reports whether the number literal has more than max
+// digits before its exponent.
+func tooManyDigits[T string | []byte](lit T, max int) bool {
+	if len(lit) <= max {
+		return false
+	}
+	n := 0
+	for i := 0; i < len(lit); i++ {
+		c := lit[i]
+		if c == 'e' || c == 'E' {
+			break
+		}
+		if isDigit(c) {
+			n++
+		}
+	}
+	return n > max
 }
 
 // numberBeyond reports whether a number literal in a schema has an

@@ -19,7 +19,8 @@ import (
 // *serde.ValidationError, or errors.Join of one per violation, each with the
 // value's path (items[2].sku) and the sentinel naming the rule. JSON text
 // that does not parse is a violation with serde.ErrType, and a number with
-// an exponent beyond ±1000 one with serde.ErrRange, whatever the schema.
+// an exponent beyond ±1000 or more digits than MaxNumberDigits one with
+// serde.ErrRange, whatever the schema.
 func (s *Schema) Validate(v any) error {
 	if g, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		return g.Validate()
@@ -171,29 +172,33 @@ func (s *Schema) validateLib(data []byte) error {
 	if err != nil {
 		return invalidJSON(data)
 	}
-	if vs := hugeNumbers(nil, doc, nil); vs != nil {
+	if vs := hugeNumbers(nil, doc, nil, s.maxDigits); vs != nil {
 		return joinViolations(vs)
 	}
 	return libErrors(s.lib.Validate(doc), doc)
 }
 
-// hugeNumbers refuses numbers with an exponent beyond ±maxExponent, before
-// the library's exact arithmetic spends minutes on them. They are refused
-// wherever they appear, whatever the schema says.
-func hugeNumbers(out []*serde.ValidationError, v any, path []byte) []*serde.ValidationError {
+// hugeNumbers refuses numbers with an exponent beyond ±maxExponent or more
+// than maxDigits digits, before the library's exact arithmetic spends
+// minutes on them (or panics: math/big refuses a million digits). They are
+// refused wherever they appear, whatever the schema says.
+func hugeNumbers(out []*serde.ValidationError, v any, path []byte, maxDigits int) []*serde.ValidationError {
 	switch v := v.(type) {
 	case json.Number:
 		if p := strings.IndexAny(string(v), "eE"); p >= 0 && hugeExponent(string(v[p+1:])) {
 			out = append(out, &serde.ValidationError{Path: string(path), Err: serde.ErrRange,
 				Reason: fmt.Sprintf("number has an exponent beyond ±%d", maxExponent)})
+		} else if tooManyDigits(string(v), maxDigits) {
+			out = append(out, &serde.ValidationError{Path: string(path), Err: serde.ErrRange,
+				Reason: fmt.Sprintf("number has more than %d digits", maxDigits)})
 		}
 	case map[string]any:
 		for k, x := range v {
-			out = hugeNumbers(out, x, appendKey(path[:len(path):len(path)], k))
+			out = hugeNumbers(out, x, appendKey(path[:len(path):len(path)], k), maxDigits)
 		}
 	case []any:
 		for i, x := range v {
-			out = hugeNumbers(out, x, appendIndex(path[:len(path):len(path)], i))
+			out = hugeNumbers(out, x, appendIndex(path[:len(path):len(path)], i), maxDigits)
 		}
 	}
 	return out

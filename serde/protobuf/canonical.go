@@ -2,6 +2,7 @@ package protobuf
 
 import (
 	"cmp"
+	"fmt"
 	"math"
 	"slices"
 	"strconv"
@@ -10,8 +11,11 @@ import (
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/reflect/protoregistry"
 	"google.golang.org/protobuf/types/descriptorpb"
 	"google.golang.org/protobuf/types/dynamicpb"
+
+	"github.com/schemagen/schemagen/serde"
 )
 
 // Canonical returns the schema as .proto text in a canonical form: the same
@@ -32,14 +36,38 @@ import (
 // does not keep them.
 func (s *Schema) Canonical() string {
 	s.canonOnce.Do(func() {
-		p := printer{s: s, fdp: protodesc.ToFileDescriptorProto(s.file)}
+		p := printer{types: s.types, fdp: protodesc.ToFileDescriptorProto(s.file)}
 		s.canon = p.file()
 	})
 	return s.canon
 }
 
+// FileText prints a FileDescriptorProto as .proto text in the form
+// Canonical writes. The descriptor is checked first (names, numbers, oneof
+// indexes; its imports need not be at hand), and a descriptor that is not
+// valid gives an error that wraps serde.ErrSchema. Custom options print only when their definitions
+// are linked into the program (protoregistry.GlobalTypes); others are left
+// out, which does not change the wire format. Registries use it to store a
+// schema sent as a serialized descriptor as .proto text.
+func FileText(fdp *descriptorpb.FileDescriptorProto) (string, error) {
+	switch fdp.GetSyntax() {
+	case "", "proto2", "proto3", "editions":
+	default:
+		return "", fmt.Errorf("%w: protobuf: descriptor syntax %q is not supported", serde.ErrSchema, fdp.GetSyntax())
+	}
+	if _, err := (protodesc.FileOptions{AllowUnresolvable: true}).New(fdp, new(protoregistry.Files)); err != nil {
+		return "", fmt.Errorf("%w: protobuf: invalid file descriptor: %w", serde.ErrSchema, err)
+	}
+	p := printer{fdp: fdp}
+	return p.file(), nil
+}
+
 type printer struct {
-	s   *Schema
+	// types resolves custom options; nil means protoregistry.GlobalTypes.
+	types interface {
+		protoregistry.ExtensionTypeResolver
+		protoregistry.MessageTypeResolver
+	}
 	fdp *descriptorpb.FileDescriptorProto
 	b   strings.Builder
 	ind int
@@ -487,7 +515,11 @@ func (p *printer) options(opts proto.Message) []string {
 		return nil
 	}
 	m := dynamicpb.NewMessage(opts.ProtoReflect().Descriptor())
-	if err := (proto.UnmarshalOptions{Resolver: p.s.types}).Unmarshal(b, m); err != nil {
+	uo := proto.UnmarshalOptions{}
+	if p.types != nil {
+		uo.Resolver = p.types
+	}
+	if err := uo.Unmarshal(b, m); err != nil {
 		return nil
 	}
 	type opt struct{ name, value string }

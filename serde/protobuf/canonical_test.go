@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -438,6 +439,102 @@ message M {
 				if !strings.Contains(s.Canonical(), w) {
 					t.Errorf("canonical text lacks %q:\n%s", w, s.Canonical())
 				}
+			}
+		})
+	}
+}
+
+// FileText prints a descriptor (as a registry receives it in base64) in
+// the canonical form: the text compiles back to the same schema.
+func TestFileText(t *testing.T) {
+	r := serde.MapResolver{"acme/money.proto": {Text: "syntax = \"proto3\";\npackage acme;\nmessage Money { int64 units = 1; string currency = 2; }\n"}}
+	tests := []struct {
+		name string
+		text string
+	}{
+		{name: "proto3 with everything", text: `syntax = "proto3";
+package acme.orders;
+import "acme/money.proto";
+import "google/protobuf/timestamp.proto";
+option go_package = "example.com/acme/orders";
+message Order {
+  int64 id = 1;
+  optional string note = 2;
+  map<string, int32> counts = 3;
+  oneof payment { string card = 4; acme.Money cash = 5; }
+  repeated Line lines = 6;
+  repeated int32 codes = 10 [packed = false];
+  Status status = 7 [deprecated = true];
+  google.protobuf.Timestamp at = 8;
+  string odd_name = 9 [json_name = "weird"];
+  reserved 20 to 25, 30;
+  reserved "old";
+  message Line { string sku = 1; uint32 qty = 2; }
+  enum Status { option allow_alias = true; UNKNOWN = 0; OPEN = 1; STARTED = 1; reserved 5 to max; }
+}
+enum Kind { KIND_NONE = 0; KIND_BIG = 1; }
+service Orders { rpc Get(Order) returns (Order); rpc Watch(stream Order) returns (stream Order) { option deprecated = true; } }
+`},
+		{name: "proto2 with defaults, groups and extensions", text: `syntax = "proto2";
+package legacy;
+message Thing {
+  required int32 id = 1;
+  optional string name = 2 [default = "a \"quoted\" name"];
+  optional double ratio = 3 [default = 0.5];
+  optional bytes blob = 4 [default = "\001\002"];
+  optional Color color = 5 [default = RED];
+  optional group G = 6 { optional int32 x = 1; }
+  extensions 100 to 199;
+}
+enum Color { RED = 1; GREEN = 2; }
+extend Thing { optional int32 extra = 100; }
+`},
+		{name: "editions", text: "edition = \"2023\";\npackage e;\nmessage M { string a = 1 [features.field_presence = IMPLICIT]; }\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := compileWith(t, tt.text, r)
+			text, err := FileText(protodesc.ToFileDescriptorProto(s.File()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if text != s.Canonical() {
+				t.Errorf("FileText differs from Canonical:\n--- FileText\n%s\n--- Canonical\n%s", text, s.Canonical())
+			}
+			if again := compileWith(t, text, r); again.Canonical() != s.Canonical() {
+				t.Errorf("printed text compiles to another schema:\n%s", again.Canonical())
+			}
+		})
+	}
+}
+
+func TestFileTextInvalid(t *testing.T) {
+	str := descriptorpb.FieldDescriptorProto_TYPE_STRING.Enum()
+	opt := descriptorpb.FieldDescriptorProto_LABEL_OPTIONAL.Enum()
+	tests := []struct {
+		name string
+		fdp  *descriptorpb.FileDescriptorProto
+	}{
+		{name: "unknown syntax", fdp: &descriptorpb.FileDescriptorProto{Name: proto.String("a.proto"), Syntax: proto.String("proto4")}},
+		{name: "oneof index out of range", fdp: &descriptorpb.FileDescriptorProto{
+			Name: proto.String("a.proto"), Syntax: proto.String("proto3"),
+			MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("s"), Number: proto.Int32(1), Type: str, Label: opt, OneofIndex: proto.Int32(3)},
+			}}},
+		}},
+		{name: "duplicate field number", fdp: &descriptorpb.FileDescriptorProto{
+			Name: proto.String("a.proto"), Syntax: proto.String("proto3"),
+			MessageType: []*descriptorpb.DescriptorProto{{Name: proto.String("M"), Field: []*descriptorpb.FieldDescriptorProto{
+				{Name: proto.String("a"), Number: proto.Int32(1), Type: str, Label: opt},
+				{Name: proto.String("b"), Number: proto.Int32(1), Type: str, Label: opt},
+			}}},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, err := FileText(tt.fdp)
+			if !errors.Is(err, serde.ErrSchema) {
+				t.Fatalf("FileText = %q, %v; want an error wrapping serde.ErrSchema", text, err)
 			}
 		})
 	}

@@ -32,4 +32,6 @@
 // same schema written two ways gives the same text, and the text keeps the
 // message indexes. Type references are printed fully qualified with a
 // leading dot, as Confluent Schema Registry's normalizer does.
+// FileText prints a FileDescriptorProto the same way (a registry stores a
+// schema sent as a serialized descriptor as that text).
 package protobuf

@@ -54,7 +54,7 @@ func TestBrokerKillMidStream(t *testing.T) {
 	defer cancel()
 	vc := compile(t, serde.Schema{Format: serde.Avro, Text: avroValue}, "")
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, map[string]any]{
-		Topic: topic, Value: producer.Serde{Compiled: vc}, Source: registry.AutoRegister(),
+		Topic: topic, Value: producer.Side{Schema: producer.SchemaSource{Compiled: vc}, IDSource: registry.AutoRegister()},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -184,7 +184,7 @@ func TestBrokerKillMidStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	typed2, err := producer.NewTyped(ctx, p2, producer.Spec[[]byte, map[string]any]{
-		Topic: topic, Value: producer.Serde{Compiled: vc}, SchemaID: typed.SchemaID(),
+		Topic: topic, Value: producer.Side{Schema: producer.SchemaSource{Compiled: vc}, ID: typed.SchemaID()},
 	})
 	if err != nil {
 		t.Fatal(err)

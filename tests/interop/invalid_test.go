@@ -89,7 +89,7 @@ func TestInvalidNeverReachesKafka(t *testing.T) {
 			createTopics(t, partitions, topic)
 			vc := compile(t, f.value, protoValueMessage)
 			typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
-				Topic: topic, Value: producer.Serde{Compiled: vc}, Source: registry.AutoRegister(),
+				Topic: topic, Value: producer.Side{Schema: producer.SchemaSource{Compiled: vc}, IDSource: registry.AutoRegister()},
 			})
 			if err != nil {
 				t.Fatal(err)

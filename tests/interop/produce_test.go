@@ -65,12 +65,10 @@ func produceMatrix(t *testing.T, cl *registry.Client, n int) []written {
 		w := written{topic: tc, format: f, framing: fr, n: n,
 			key: compile(t, f.key, protoKeyMessage), value: compile(t, f.value, protoValueMessage)}
 		typed, err := producer.NewTyped(ctx, p, producer.Spec[any, any]{
-			Topic:     tc,
-			Key:       &producer.Serde{Compiled: w.key},
-			Value:     producer.Serde{Compiled: w.value},
-			Source:    registry.AutoRegister(),
-			KeySource: registry.AutoRegister(),
-			Framing:   fr,
+			Topic:   tc,
+			Key:     &producer.Side{Schema: producer.SchemaSource{Compiled: w.key}, IDSource: registry.AutoRegister()},
+			Value:   producer.Side{Schema: producer.SchemaSource{Compiled: w.value}, IDSource: registry.AutoRegister()},
+			Framing: fr,
 		})
 		if err != nil {
 			t.Fatalf("%s: NewTyped: %v", w.name(), err)

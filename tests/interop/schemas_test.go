@@ -84,13 +84,13 @@ func compileFor(ctx context.Context, s serde.Schema, r serde.Resolver, msg strin
 	return formats.Compile(ctx, s, r)
 }
 
-// keySerde and valueSerde are the producer.Serde of a format's key and value.
-func keySerde(f format) *producer.Serde {
-	return &producer.Serde{Schema: f.key, Compile: msgCompiler(protoKeyMessage)}
+// keySchema and valueSchema are the producer.SchemaSource of a format's key and value.
+func keySchema(f format) producer.SchemaSource {
+	return producer.SchemaSource{Local: f.key, Compile: msgCompiler(protoKeyMessage)}
 }
 
-func valueSerde(f format) producer.Serde {
-	return producer.Serde{Schema: f.value, Compile: msgCompiler(protoValueMessage)}
+func valueSchema(f format) producer.SchemaSource {
+	return producer.SchemaSource{Local: f.value, Compile: msgCompiler(protoValueMessage)}
 }
 
 func msgCompiler(msg string) func(context.Context, serde.Schema, serde.Resolver) (serde.Compiled, error) {

@@ -9,6 +9,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -21,14 +22,17 @@ const OrderSchema = `{"name":"shop.Order","type":"record","fields":[{"name":"id"
 // OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
 const OrderFingerprint = "4781e168d83e13239b4cf8d6bb9448d5033b7c1b478344d4876919962ae3d9b6"
 
-// OrderSerde returns the value schema of Order for a producer.Spec:
-// the embedded text, compiled when the producer binds it, with its
-// references served from the embedded texts.
-func OrderSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema, References: []serde.Reference{{Name: "shop.Money", Subject: "", Version: 0}}},
-		Resolver: serde.MapResolver{
-			"shop.Money": {Format: serde.Avro, Text: `{
+// OrderSide returns the value side of Order for a producer.Spec:
+// the embedded schema (its references served from the embedded texts),
+// under subject "orders-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func OrderSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Avro, Text: OrderSchema, References: []serde.Reference{{Name: "shop.Money", Subject: "", Version: 0}}},
+			Resolver: serde.MapResolver{
+				"shop.Money": {Format: serde.Avro, Text: `{
   "type": "record",
   "name": "Money",
   "namespace": "shop",
@@ -39,24 +43,23 @@ func OrderSerde() producer.Serde {
   ]
 }
 `},
+			},
+			Compile: avro.Compiler,
 		},
+		RecordName: "shop.Order",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// OrderSpec returns the producer.Spec of *Order values to topic "orders",
-// under subject "orders-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// OrderSpec returns the producer.Spec of *Order values to topic "orders":
+// values as OrderSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 	return producer.Spec[K, *Order]{
-		Topic:      "orders",
-		RecordName: "shop.Order",
-		Value:      OrderSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "orders",
+		Value:   OrderSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -28,28 +28,31 @@ const PaymentFingerprint = "0c5511826cc104957c08b26edbd356d4a2b8c205476a71484090
 // generated Validate in place of its own validator only for that schema.
 func (v *Payment) SchemaFingerprint() string { return PaymentFingerprint }
 
-// PaymentSerde returns the value schema of Payment for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func PaymentSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.JSON, Text: PaymentSchema},
+// PaymentSide returns the value side of Payment for a producer.Spec:
+// the embedded schema,
+// under subject "payments-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func PaymentSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local:   serde.Schema{Format: serde.JSON, Text: PaymentSchema},
+			Compile: jsonschema.Compiler,
+		},
+		RecordName: "Payment",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// PaymentSpec returns the producer.Spec of *Payment values to topic "payments",
-// under subject "payments-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// PaymentSpec returns the producer.Spec of *Payment values to topic "payments":
+// values as PaymentSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
 	return producer.Spec[K, *Payment]{
-		Topic:      "payments",
-		RecordName: "Payment",
-		Value:      PaymentSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "payments",
+		Value:   PaymentSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

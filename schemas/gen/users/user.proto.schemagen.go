@@ -40,14 +40,17 @@ const UserFingerprint = "a3b032c10ba9319150891ba015a20d3d59f560a7ad848811353ad96
 // UserSchema, written after the schema ID in every record.
 func UserMessageIndexes() []int { return []int{0} }
 
-// UserSerde returns the value schema of User for a producer.Spec:
-// the embedded text, compiled when the producer binds it, with its
-// references served from the embedded texts.
-func UserSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Protobuf, Text: UserSchema, References: []serde.Reference{{Name: "shop/v1/address.proto", Subject: "", Version: 0}}},
-		Resolver: serde.MapResolver{
-			"shop/v1/address.proto": {Format: serde.Protobuf, Text: `syntax = "proto3";
+// UserSide returns the value side of User for a producer.Spec:
+// the embedded schema (its references served from the embedded texts),
+// under subject "users-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func UserSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Protobuf, Text: UserSchema, References: []serde.Reference{{Name: "shop/v1/address.proto", Subject: "", Version: 0}}},
+			Resolver: serde.MapResolver{
+				"shop/v1/address.proto": {Format: serde.Protobuf, Text: `syntax = "proto3";
 
 package shop.v1;
 
@@ -60,27 +63,25 @@ message Address {
   string country = 3;
 }
 `},
+			},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				return protobuf.Compile(ctx, s, r, protobuf.FileName("shop/v1/user.proto"), protobuf.MessageName("shop.v1.User"))
+			},
 		},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			return protobuf.Compile(ctx, s, r, protobuf.FileName("shop/v1/user.proto"), protobuf.MessageName("shop.v1.User"))
-		},
+		RecordName: "shop.v1.User",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// UserSpec returns the producer.Spec of *User values to topic "users",
-// under subject "users-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// UserSpec returns the producer.Spec of *User values to topic "users":
+// values as UserSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func UserSpec[K string | []byte]() producer.Spec[K, *User] {
 	return producer.Spec[K, *User]{
-		Topic:      "users",
-		RecordName: "shop.v1.User",
-		Value:      UserSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "users",
+		Value:   UserSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -73,99 +73,148 @@ func runCheck(e *env, args []string) error {
 		}
 		return config.Effective(entry, cfg.Defaults.Compatibility, "")
 	}
-
-	var findings []finding
-	checked, skipped := 0, 0
+	var res checkResult
 	if *against != "" {
-		var read readFunc
-		if ref, ok := strings.CutPrefix(*against, "git:"); ok {
-			read = gitReader(e.ctx, cfg.Dir, ref)
-		} else {
-			dir := e.path(*against)
-			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-				return usageErr("--against %s: not a directory (use git:REF for a git ref)", *against)
-			}
-			read = diskReader(dir)
-		}
-		old, err := loadOld(e.ctx, cfg, read)
-		if err != nil {
-			return fmt.Errorf("reading the old schemas (%s): %w", *against, err)
-		}
-		// Every file: entries and the files they reference, which are
-		// registered under subjects of their own.
-		for _, f := range p.files {
-			of, ok := old.byPath(f.Path)
-			if !ok {
-				skipped++
-				continue
-			}
-			level := compat.Level(strings.ToUpper(levelOf(f)))
-			if level == "" {
-				level = compat.Backward
-			}
-			r := sidedResolver(p.resolver(), old.resolver())
-			res, err := compat.Check(e.ctx, level, side(f.Schema, sideNew), []compat.Version{{Version: 1, Schema: side(of.Schema, sideOld)}}, r)
-			if err != nil {
-				return fmt.Errorf("%s: %w", f.Path, err)
-			}
-			checked++
-			subject, _ := p.subjectFor(f)
-			for _, fd := range res.Findings {
-				findings = append(findings, finding{File: cfg.Path(f.Path), Subject: subject, Level: string(level), Finding: fd})
-			}
-		}
+		res, err = checkAgainst(e, cfg, p, *against, levelOf)
 	} else {
-		cl, err := e.client(&c, cfg)
-		if err != nil {
-			return err
-		}
-		for _, f := range p.files {
-			subject, err := p.subjectFor(f)
-			if err != nil {
-				return err
-			}
-			fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f))
-			if err != nil {
-				return fmt.Errorf("%s: %w", subject, err)
-			}
-			if !ok {
-				skipped++
-				continue
-			}
-			checked++
-			for i := range fds {
-				fds[i].File = cfg.Path(f.Path)
-			}
-			findings = append(findings, fds...)
-		}
+		res, err = checkAgainstRegistry(e, &c, cfg, p, levelOf)
 	}
+	if err != nil {
+		return err
+	}
+	return res.report(e, *output)
+}
 
-	if *output == "json" {
+// checkResult is what check found: findings, and how many schemas were
+// compared and how many had nothing to compare with (new).
+type checkResult struct {
+	findings       []finding
+	checked, fresh int
+}
+
+func (r checkResult) report(e *env, output string) error {
+	if output == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
+		findings := r.findings
 		if findings == nil {
 			findings = []finding{}
 		}
-		if err := enc.Encode(map[string]any{"compatible": len(findings) == 0, "checked": checked, "new": skipped, "findings": findings}); err != nil {
+		if err := enc.Encode(map[string]any{"compatible": len(findings) == 0, "checked": r.checked, "new": r.fresh, "findings": findings}); err != nil {
 			return err
 		}
 	} else {
-		for _, f := range findings {
+		for _, f := range r.findings {
 			fmt.Fprintln(e.stdout, f)
 		}
 	}
-	fmt.Fprintf(e.stderr, "check: %d schemas checked, %d new, %d findings\n", checked, skipped, len(findings))
-	if len(findings) > 0 {
-		return findingsErr("%d incompatible changes", len(findings))
+	fmt.Fprintf(e.stderr, "check: %d schemas checked, %d new, %d findings\n", r.checked, r.fresh, len(r.findings))
+	if len(r.findings) > 0 {
+		return findingsErr("%d incompatible changes", len(r.findings))
 	}
 	return nil
 }
 
+// checkAgainst compares every file of p (entries and the files they
+// reference, which are registered under subjects of their own) with the
+// same path in a directory or at a git ref (git:REF).
+func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelOf func(*file) string) (checkResult, error) {
+	var res checkResult
+	var read readFunc
+	if ref, ok := strings.CutPrefix(against, "git:"); ok {
+		if err := gitRefExists(e.ctx, cfg.Dir, ref); err != nil {
+			return res, err
+		}
+		read = gitReader(e.ctx, cfg.Dir, ref)
+	} else {
+		dir := e.path(against)
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return res, usageErr("--against %s: not a directory (use git:REF for a git ref)", against)
+		}
+		read = diskReader(dir)
+	}
+	old, err := loadOld(e.ctx, cfg, read)
+	if err != nil {
+		return res, fmt.Errorf("reading the old schemas (%s): %w", against, err)
+	}
+	for _, f := range p.files {
+		of, ok := old.byPath(f.Path)
+		if !ok {
+			res.fresh++
+			continue
+		}
+		level := compat.Level(strings.ToUpper(levelOf(f)))
+		if level == "" {
+			level = compat.Backward
+		}
+		r := sidedResolver(p.resolver(), old.resolver())
+		fds, err := checkLevel(e.ctx, level, side(f.Schema, sideNew), []compat.Version{{Version: 1, Schema: side(of.Schema, sideOld)}}, r)
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", f.Path, err)
+		}
+		res.checked++
+		subject, _ := p.subjectFor(f)
+		for _, fd := range fds {
+			// A position in the old schema names the old file.
+			file := cfg.Path(f.Path)
+			if fd.inOld {
+				file = oldName(against, f.Path)
+			}
+			res.findings = append(res.findings, finding{File: file, Subject: subject, Level: string(level), Finding: fd.Finding})
+		}
+	}
+	return res, nil
+}
+
+// oldName names a file of the old tree: its path under the directory, or
+// REF:path for a git ref (git show's notation).
+func oldName(against, path string) string {
+	if ref, ok := strings.CutPrefix(against, "git:"); ok {
+		return ref + ":" + path
+	}
+	return filepath.Join(against, path)
+}
+
+// checkAgainstRegistry compares every file of p with the versions
+// registered under its subject.
+func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, levelOf func(*file) string) (checkResult, error) {
+	var res checkResult
+	cl, err := e.client(c, cfg)
+	if err != nil {
+		return res, err
+	}
+	for _, f := range p.files {
+		subject, err := p.subjectFor(f)
+		if err != nil {
+			return res, err
+		}
+		fds, ok, err := checkRegistry(e.ctx, cl, p, f, subject, levelOf(f), cfg.Path(f.Path))
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", subject, err)
+		}
+		if !ok {
+			res.fresh++
+			continue
+		}
+		res.checked++
+		res.findings = append(res.findings, fds...)
+	}
+	return res, nil
+}
+
 // checkRegistry checks f against the versions registered under
-// subject. ok is false when the subject does not exist yet.
-func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, subject, levelName string) (fds []finding, ok bool, err error) {
+// subject. ok is false when the subject does not exist yet: only the
+// registry's own answer for that (error code 40401) says so; any other
+// answer, a 404 without that code included (a wrong path, a server that is
+// not a registry), is an error, so a CI gate never passes because it could
+// not ask.
+//
+// Findings name file (the local schema's path): a position the checker
+// placed in the registry's copy of an old version is mapped onto the
+// local file's declaration of the same element (or its closest ancestor).
+func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file, subject, levelName, file string) (fds []finding, ok bool, err error) {
 	versions, err := cl.Versions(ctx, subject)
-	if errors.Is(err, registry.ErrSubjectNotFound) || errors.Is(err, registry.ErrNotFound) {
+	if errors.Is(err, registry.ErrSubjectNotFound) {
 		return nil, false, nil
 	}
 	if err != nil {
@@ -173,9 +222,11 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 	}
 	level := compat.Level(strings.ToUpper(levelName))
 	if level == "" {
-		if level, err = cl.Compatibility(ctx, subject); err != nil {
+		l, err := cl.Compatibility(ctx, subject)
+		if err != nil {
 			return nil, false, err
 		}
+		level = compat.Level(l)
 	}
 	var existing []compat.Version
 	for _, v := range versions {
@@ -197,12 +248,15 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 		}
 		return cl.Resolve(ctx, ref)
 	})
-	res, err := compat.Check(ctx, level, side(f.Schema, sideNew), existing, r)
+	located, err := checkLevel(ctx, level, side(f.Schema, sideNew), existing, r)
 	if err != nil {
 		return nil, false, err
 	}
-	for _, fd := range res.Findings {
-		fds = append(fds, finding{Subject: subject, Level: string(level), Finding: fd})
+	for _, fd := range located {
+		if fd.inOld {
+			fd.Line, fd.Col = locateIn(f.Schema.Text, f.Schema.Format, fd.Path)
+		}
+		fds = append(fds, finding{File: file, Subject: subject, Level: string(level), Finding: fd.Finding})
 	}
 	return fds, true, nil
 }
@@ -267,6 +321,28 @@ func loadOld(ctx context.Context, cfg *config.Config, read readFunc) (oldProject
 }
 
 func filepathToSlash(p string) string { return filepath.ToSlash(filepath.Clean(p)) }
+
+// gitRefExists checks that ref names a commit of the repository holding
+// dir: a ref that does not (or no repository) is the user's mistake.
+func gitRefExists(ctx context.Context, dir, ref string) error {
+	cmd := exec.CommandContext(ctx, "git", "rev-parse", "--verify", "--quiet", "--end-of-options", ref+"^{commit}")
+	cmd.Dir = dir
+	var errb bytes.Buffer
+	cmd.Stderr = &errb
+	err := cmd.Run()
+	var ee *exec.ExitError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ee):
+		msg := strings.TrimSpace(errb.String())
+		if msg == "" {
+			msg = "no such commit"
+		}
+		return usageErr("--against git:%s: %s", ref, msg)
+	}
+	return fmt.Errorf("--against git:%s: running git: %w", ref, err)
+}
 
 // gitReader reads files as they are at a git ref, with git show.
 func gitReader(ctx context.Context, dir, ref string) readFunc {

@@ -9,12 +9,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"sort"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/schemagen/schemagen/cmd/schemagen/internal/config"
 	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/serde"
 )
 
 // Exit codes.
@@ -67,16 +73,16 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
-		"init":     {"write a starter schemagen.yaml and an example schema", runInit},
-		"generate": {"write the Go packages of the configured schemas (--check: exit 100 if stale)", runGenerate},
-		"register": {"register the configured schemas in reference order (--dry-run: print the plan)", runRegister},
-		"check":    {"check compatibility against a directory, a git ref or the registry", runCheck},
-		"fetch":    {"write a registered schema and its references to files", runFetch},
-		"config":   {"get or set the compatibility level and mode of a subject or the registry", runConfig},
-		"dev":      {"run an embedded Kafka (3 brokers) and schema registry until interrupted", runDev},
-		"produce":  {"produce JSON lines from stdin, validated against a subject's latest schema", runProduce},
-		"demo":     {"the end-to-end demo: register, produce typed records, reject bad ones, consume", runDemo},
-		"version":  {"print the version", runVersion},
+		"init":       {"write a starter schemagen.yaml and an example schema", runInit},
+		"generate":   {"write the Go packages of the configured schemas (--check: exit 100 if stale)", runGenerate},
+		"register":   {"register the configured schemas in reference order (--dry-run: print the plan)", runRegister},
+		"check":      {"check compatibility against a directory, a git ref or the registry", runCheck},
+		"fetch":      {"write a registered schema and its references to files", runFetch},
+		"config":     {"get or set the compatibility level and mode of a subject or the registry", runConfig},
+		"dev":        {"run an embedded Kafka (3 brokers) and schema registry until interrupted", runDev},
+		"produce":    {"produce JSON lines from stdin, validated against a subject's latest schema", runProduce},
+		"version":    {"print the version", runVersion},
+		"completion": {"print a shell completion script: schemagen completion bash|zsh|fish", runCompletion},
 	}
 }
 
@@ -92,6 +98,15 @@ func run(e *env, args []string) int {
 	}
 	switch args[0] {
 	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[0] == "help" {
+			// help CMD: the command's own help, on stdout.
+			if _, ok := commands[args[1]]; ok {
+				args = []string{args[1], "-h"}
+				break
+			}
+			fmt.Fprintf(e.stderr, "schemagen help: unknown command %q%s\n", args[1], suggest(args[1]))
+			return ExitUsage
+		}
 		usage(e.stdout)
 		return ExitOK
 	case "-version", "--version":
@@ -99,8 +114,8 @@ func run(e *env, args []string) int {
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(e.stderr, "schemagen: unknown command %q\n", args[0])
-		usage(e.stderr)
+		fmt.Fprintf(e.stderr, "schemagen: unknown command %q%s\n", args[0], suggest(args[0]))
+		fmt.Fprintf(e.stderr, "Run schemagen help for the commands.\n")
 		return ExitUsage
 	}
 	err := cmd.run(e, args[1:])
@@ -126,8 +141,72 @@ func exitCode(err error) int {
 		// The registry refused an incompatible schema: a finding, like
 		// those of check.
 		return ExitFindings
+	case remote(err):
+		// The registry or the network, even when it happened while
+		// resolving a reference: not the user's mistake.
+		return ExitError
+	case errors.Is(err, serde.ErrSchema), errors.Is(err, serde.ErrReference):
+		// A schema that does not compile, a reference or $ref that
+		// names nothing: the user's mistake.
+		return ExitUsage
 	}
 	return ExitError
+}
+
+// remote reports whether err came from the registry or the network.
+func remote(err error) bool {
+	var (
+		re *registry.ResponseError
+		ue *url.Error
+		ne net.Error
+	)
+	return errors.As(err, &re) || errors.As(err, &ue) || errors.As(err, &ne) ||
+		errors.Is(err, registry.ErrUnavailable) || errors.Is(err, registry.ErrMalformedResponse) ||
+		errors.Is(err, registry.ErrRetryBudget)
+}
+
+// suggest is ", did you mean ...?" for a mistyped command name, or "".
+func suggest(name string) string {
+	var best []string
+	bestD := 3 // at most two edits away
+	for c := range commands {
+		d := editDistance(strings.ToLower(name), c)
+		if strings.HasPrefix(c, strings.ToLower(name)) && len(name) >= 2 {
+			d = min(d, 1)
+		}
+		switch {
+		case d < bestD:
+			best, bestD = []string{c}, d
+		case d == bestD:
+			best = append(best, c)
+		}
+	}
+	if len(best) == 0 {
+		return ""
+	}
+	sort.Strings(best)
+	return fmt.Sprintf(", did you mean %s?", strings.Join(best, " or "))
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 func usage(w io.Writer) {
@@ -143,26 +222,46 @@ func usage(w io.Writer) {
 	fmt.Fprintf(w, "\nRun schemagen <command> -h for a command's flags.\nExit codes: 0 ok, 1 system or registry error, 2 usage or config error, 100 findings.\n")
 }
 
-// newFlags returns a command's flag set; errors go to stderr.
+// helpTo holds, per flag set, the function that prints the command's
+// help to stdout (-h, help CMD).
+var helpTo sync.Map // *flag.FlagSet -> func()
+
+// newFlags returns a command's flag set. The flag package prints nothing:
+// a parse error is returned and printed once, -h prints the help on
+// stdout, and fs.Usage (for a command's own usage mistakes) on stderr.
 func newFlags(e *env, name, args string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "usage: schemagen %s [flags] %s\n\nflags:\n", name, args)
+	fs.SetOutput(io.Discard)
+	show := func(w io.Writer) {
+		fmt.Fprintf(w, "usage: schemagen %s [flags] %s\n", name, args)
+		if c, ok := commands[name]; ok {
+			fmt.Fprintf(w, "\n%s\n", c.summary)
+		}
+		fmt.Fprintf(w, "\nflags:\n")
+		fs.SetOutput(w)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 	}
+	fs.Usage = func() { show(e.stderr) }
+	helpTo.Store(fs, func() { show(e.stdout) })
 	return fs
 }
 
 // parse parses flags and positional arguments in any order.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 	var pos []string
+	usage := fs.Usage
+	fs.Usage = func() {} // the flag package's own calls: see newFlags
+	defer func() { fs.Usage = usage; helpTo.Delete(fs) }()
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				if h, ok := helpTo.Load(fs); ok {
+					h.(func())()
+				}
 				return nil, err
 			}
-			return nil, &exitError{code: ExitUsage, err: err}
+			return nil, &exitError{code: ExitUsage, err: fmt.Errorf("%w (schemagen %s -h lists the flags)", err, fs.Name())}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -231,6 +330,9 @@ func (e *env) client(c *conn, cfg *config.Config) (*registry.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := probeHTTP(e.ctx, urls); err != nil {
+		return nil, err
+	}
 	opts := []registry.Opt{registry.URLs(urls...), registry.Logger(slog.New(slog.DiscardHandler)), registry.Retries(2)}
 	switch {
 	case token != "":
@@ -239,6 +341,43 @@ func (e *env) client(c *conn, cfg *config.Config) (*registry.Client, error) {
 		opts = append(opts, registry.BasicAuth(user, pass))
 	}
 	return registry.New(opts...)
+}
+
+// probeTimeout bounds the wait for a registry URL to answer HTTP at all.
+const probeTimeout = 4 * time.Second
+
+// probeHTTP fails fast, with a hint, when no registry URL answers HTTP:
+// a Kafka port given as the registry reads the request as a huge Kafka
+// request and says nothing (or hangs up), which would otherwise cost every
+// retry's full timeout. Any HTTP answer, an error status included, passes;
+// so does an error that is not about HTTP (refused, TLS), which the
+// registry client reports itself.
+func probeHTTP(ctx context.Context, urls []string) error {
+	var silent []string
+	for _, u := range urls {
+		pctx, cancel := context.WithTimeout(ctx, probeTimeout)
+		req, err := http.NewRequestWithContext(pctx, http.MethodGet, strings.TrimRight(u, "/")+"/", nil)
+		if err != nil {
+			cancel()
+			return nil // the registry client refuses the URL itself
+		}
+		resp, err := http.DefaultClient.Do(req)
+		cancel()
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) &&
+			!strings.Contains(err.Error(), "malformed HTTP") && !strings.Contains(err.Error(), "connection reset") {
+			return nil
+		}
+		silent = append(silent, u)
+	}
+	return fmt.Errorf("%w: %s did not answer HTTP within %v: is it a Kafka broker's port? A registry answers HTTP (schemagen dev prints both: kafka 127.0.0.1:9092, registry http://127.0.0.1:8081)",
+		registry.ErrUnavailable, strings.Join(silent, ", "), probeTimeout)
 }
 
 func runVersion(e *env, args []string) error {

@@ -44,7 +44,7 @@ func runConfig(e *env, args []string) error {
 		return err
 	}
 	if lv != "" {
-		if err := cl.SetCompatibility(e.ctx, *subject, lv); err != nil {
+		if err := cl.SetCompatibility(e.ctx, *subject, string(lv)); err != nil {
 			return err
 		}
 	}

@@ -1,12 +1,14 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -40,7 +42,12 @@ func runFetch(e *env, args []string) error {
 		return err
 	}
 	ss, err := cl.SchemaByVersion(e.ctx, subject, version)
-	if err != nil {
+	switch {
+	case errors.Is(err, registry.ErrSubjectNotFound), errors.Is(err, registry.ErrVersionNotFound):
+		// The registry answered: no such subject or version. The
+		// argument is the mistake.
+		return usageErr("%s: %w", pos[0], err)
+	case err != nil:
 		return err
 	}
 	dir := e.path(*out)

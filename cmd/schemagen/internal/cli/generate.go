@@ -195,8 +195,6 @@ func generateAll(e *env, c *conn, cfg *config.Config) (map[string]map[string][]b
 	return out, nil
 }
 
-// generatedFiles lists the files in dir that start with a header codegen
-// writes.
 // orphanedFiles lists, relative to the config, the generated files in
 // directories below defaults.out that no configured package writes. A
 // directory counts only if schemagen's own header is on one of its files,
@@ -242,6 +240,8 @@ func orphanedFiles(cfg *config.Config, outputs map[string]map[string][]byte) ([]
 	return out, err
 }
 
+// generatedFiles lists the .go files in dir that start with a header
+// codegen writes (schemagen's own or protoc-gen-go's).
 func generatedFiles(dir string) ([]string, error) {
 	ents, err := os.ReadDir(dir)
 	if os.IsNotExist(err) {

@@ -59,10 +59,19 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 	add = func(rel string, entry *config.Entry) (*file, error) {
 		rel = path.Clean(filepath.ToSlash(rel))
 		if f, ok := byPath[rel]; ok {
-			if entry != nil && f.Entry == nil {
+			switch {
+			case entry == nil || f.Entry == entry:
+				return f, nil
+			case f.Entry == nil:
 				f.Entry = entry
+				return f, nil
 			}
-			return f, nil
+			// Another entry for the same file (another message of one
+			// .proto, another topic): a file value of its own, for its
+			// own subject and package; references resolve to the first.
+			g := &file{Path: f.Path, Name: f.Name, Entry: entry, Schema: serde.Schema{Format: f.Schema.Format, Text: f.Schema.Text}}
+			p.files = append(p.files, g)
+			return g, nil
 		}
 		b, err := read(rel)
 		if err != nil {
@@ -106,6 +115,9 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		e := &cfg.Schemas[i]
 		for _, r := range e.References {
 			if _, err := add(r, nil); err != nil {
+				if errors.Is(err, config.ErrConfig) {
+					return nil, fmt.Errorf("%w: schemas[%d] (%s): references: %s does not exist", config.ErrConfig, i, e.File, r)
+				}
 				return nil, err
 			}
 		}
@@ -121,7 +133,7 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		} else {
 			rec := &recorder{p: p, read: read, from: f, add: add}
 			if _, err := p.compileWith(ctx, f, rec); err != nil {
-				return nil, fmt.Errorf("%s: %w", f.Path, err)
+				return nil, p.compileErr(f, err)
 			}
 			if rec.err != nil {
 				return nil, rec.err
@@ -130,6 +142,20 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		}
 		for _, n := range names {
 			f.Schema.References = append(f.Schema.References, serde.Reference{Name: n})
+		}
+	}
+	// Avro files compile now, referenced ones first, so that a broken
+	// file is reported at its own path. (The others compiled above.)
+	ordered, err := p.order()
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range ordered {
+		if f.Schema.Format != serde.Avro {
+			continue
+		}
+		if _, err := p.compile(ctx, f); err != nil {
+			return nil, p.compileErr(f, err)
 		}
 	}
 	for _, f := range p.files {
@@ -154,7 +180,7 @@ func (p *project) refName(f *file) (string, error) {
 			Namespace string `json:"namespace"`
 		}
 		if err := json.Unmarshal([]byte(f.Schema.Text), &top); err != nil {
-			return "", fmt.Errorf("%s: %w: %v", f.Path, serde.ErrSchema, err)
+			return "", p.compileErr(f, fmt.Errorf("%w: %w", serde.ErrSchema, err))
 		}
 		if top.Name == "" {
 			return f.Path, nil
@@ -199,7 +225,7 @@ func (p *project) avroRefs(f *file) []string {
 		switch v := v.(type) {
 		case string:
 			for _, n := range []string{v, ns + "." + v} {
-				if o, ok := p.byName[n]; ok && o != f && o.Schema.Format == serde.Avro && !slices.Contains(out, n) {
+				if o, ok := p.byName[n]; ok && o.Path != f.Path && o.Schema.Format == serde.Avro && !slices.Contains(out, n) {
 					out = append(out, n)
 				}
 			}

@@ -33,6 +33,14 @@ type planItem struct {
 	RegisteredFingerprint string `json:"registered_fingerprint,omitempty"`
 	// Reason says why a schema whose text is unchanged gets a new version.
 	Reason string `json:"reason,omitempty"`
+	// Refused holds every reason the registry would refuse a new version
+	// (its compatibility endpoint's messages, or the findings of the
+	// local checker at the registry's level when a reference changes too);
+	// empty when it would be accepted.
+	Refused []string `json:"refused,omitempty"`
+	// Skipped says why --partial did not register it (it is refused, or
+	// references a schema that is).
+	Skipped string `json:"skipped,omitempty"`
 }
 
 func runRegister(e *env, args []string) error {
@@ -40,6 +48,7 @@ func runRegister(e *env, args []string) error {
 	var c conn
 	c.bind(fs, true)
 	dry := fs.Bool("dry-run", false, "print what would be registered and change nothing")
+	partial := fs.Bool("partial", false, "when the registry would refuse some schemas, register the others (default: register nothing)")
 	output := fs.String("output", "text", "text or json")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -72,20 +81,82 @@ func runRegister(e *env, args []string) error {
 			fmt.Fprintf(e.stderr, "[%d/%d] %s\n", i+1, len(files), subject)
 		}
 	}
-	var items []planItem
-	if *dry {
-		items, err = plan(e, p, cl, files, progress)
-	} else {
-		items, err = register(e, p, cl, files, opts, progress)
-	}
+	// The plan first, with the registry's verdict on every new version:
+	// nothing is registered when it would refuse one, unless --partial.
+	items, err := plan(e, p, cl, files, progress)
 	if err != nil {
 		return err
 	}
-	return printPlan(e.stdout, *output, *dry, items)
+	refused := refusedFiles(files, items)
+	if *dry || (len(refused) > 0 && !*partial) {
+		note := "dry run: nothing registered"
+		if !*dry {
+			note = "nothing registered"
+		}
+		if err := printPlan(e.stdout, *output, note, items); err != nil {
+			return err
+		}
+		if len(refused) > 0 {
+			msg := "%d schemas would be refused by the registry"
+			if !*dry {
+				msg += "; nothing registered (--partial registers the others)"
+			}
+			return findingsErr(msg, countRefused(items))
+		}
+		return nil
+	}
+	done, rerr := register(e, p, cl, files, opts, refused, progress)
+	for _, it := range items {
+		if len(it.Refused) > 0 {
+			done = append(done, it)
+		}
+	}
+	if err := printPlan(e.stdout, *output, "", done); err != nil {
+		return err
+	}
+	if rerr != nil {
+		return rerr
+	}
+	if len(refused) > 0 {
+		return findingsErr("%d schemas refused by the registry, the others registered", countRefused(items))
+	}
+	return nil
 }
 
-// register registers files in order, every one after its references.
-func register(e *env, p *project, cl *registry.Client, files []*file, opts []registry.RegisterOpt, progress func(int, string)) ([]planItem, error) {
+// refusedFiles are the files register must leave out: those the registry
+// would refuse, and those that reference one of them, by file name with
+// the reason.
+func refusedFiles(files []*file, items []planItem) map[string]string {
+	out := map[string]string{}
+	for i, f := range files {
+		if len(items[i].Refused) > 0 {
+			out[f.Name] = "refused by the registry"
+			continue
+		}
+		for _, r := range f.Schema.References {
+			if _, ok := out[r.Name]; ok {
+				out[f.Name] = "references " + r.Name + ", which is refused"
+				break
+			}
+		}
+	}
+	return out
+}
+
+func countRefused(items []planItem) int {
+	n := 0
+	for _, it := range items {
+		if len(it.Refused) > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// register registers files in order, every one after its references,
+// leaving out the files in skip (refused ones, with --partial), by name
+// with the reason.
+func register(e *env, p *project, cl *registry.Client, files []*file, opts []registry.RegisterOpt, skip map[string]string, progress func(int, string)) ([]planItem, error) {
 	done := map[string]registry.SubjectSchema{}
 	var items []planItem
 	for i, f := range files {
@@ -94,6 +165,12 @@ func register(e *env, p *project, cl *registry.Client, files []*file, opts []reg
 			return nil, err
 		}
 		progress(i, subject)
+		if why, ok := skip[f.Name]; ok {
+			if why != "refused by the registry" {
+				items = append(items, planItem{Subject: subject, File: f.Path, Action: "skipped", Skipped: why})
+			}
+			continue
+		}
 		s := withRefs(f.Schema, done)
 		before, _ := cl.LookupSchema(e.ctx, subject, s)
 		ss, err := cl.Register(e.ctx, subject, s, opts...)
@@ -162,7 +239,7 @@ func plan(e *env, p *project, cl *registry.Client, files []*file, progress func(
 		changed[f.Name] = true
 		latest, err := cl.Latest(e.ctx, subject)
 		switch {
-		case errors.Is(err, registry.ErrSubjectNotFound), errors.Is(err, registry.ErrNotFound):
+		case errors.Is(err, registry.ErrSubjectNotFound): // 40401 only: see checkRegistry
 			it.Action, it.NextVersion = "new", 1
 		case err != nil:
 			return nil, fmt.Errorf("%s: %w", subject, err)
@@ -174,13 +251,66 @@ func plan(e *env, p *project, cl *registry.Client, files []*file, progress func(
 			if depChanged != "" && it.RegisteredFingerprint == it.LocalFingerprint {
 				it.Reason = fmt.Sprintf("reference %s changes", depChanged)
 			}
+			if it.Refused, err = refusals(e, p, cl, f, subject, depChanged, done); err != nil {
+				return nil, fmt.Errorf("%s: %w", subject, err)
+			}
 		}
 		items = append(items, it)
 	}
 	return items, nil
 }
 
-func printPlan(w io.Writer, output string, dry bool, items []planItem) error {
+// refusals asks whether the registry would take f as a new version of
+// subject, and returns every reason it would not. Its compatibility
+// endpoint answers when f's references are all registered; when one of
+// them changes too (not registered yet), the local checker (the registry's
+// rules) runs at the subject's level in the registry, against its
+// registered versions.
+func refusals(e *env, p *project, cl *registry.Client, f *file, subject, depChanged string, done map[string]registry.SubjectSchema) ([]string, error) {
+	if depChanged == "" {
+		res, err := cl.CheckCompatibility(e.ctx, subject, -2, withRefs(f.Schema, done))
+		if err != nil {
+			return nil, err
+		}
+		if res.Compatible {
+			return nil, nil
+		}
+		// The registry's reasons place positions in its own copies of the
+		// schemas; the local checker's name the local file. Those are
+		// shown when they agree with the verdict.
+		if local, err := localRefusals(e, p, cl, f, subject); err == nil && len(local) > 0 {
+			return local, nil
+		}
+		if len(res.Messages) == 0 {
+			return []string{"incompatible (the registry gave no reason)"}, nil
+		}
+		return res.Messages, nil
+	}
+	return localRefusals(e, p, cl, f, subject)
+}
+
+// localRefusals are the local checker's findings for f against subject's
+// registered versions at the registry's level, positioned in f's file.
+func localRefusals(e *env, p *project, cl *registry.Client, f *file, subject string) ([]string, error) {
+	fds, _, err := checkRegistry(e.ctx, cl, p, f, subject, "", f.Path)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, fd := range fds {
+		s := fd.String()
+		if fd.Version > 0 {
+			s += fmt.Sprintf(" (version %d)", fd.Version)
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// printPlan prints a plan (note says why nothing was registered) or, with
+// note empty, what register did.
+func printPlan(w io.Writer, output, note string, items []planItem) error {
+	dry := note != ""
 	if output == "json" {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -207,15 +337,35 @@ func printPlan(w io.Writer, output string, dry bool, items []planItem) error {
 			if it.Reason != "" {
 				what += ": " + it.Reason
 			}
+			if len(it.Refused) > 0 {
+				counts["refused"]++
+				what = fmt.Sprintf("REFUSED by the registry (latest version %d, id %d): %d reasons below", it.Version, it.ID, len(it.Refused))
+			}
+		case "skipped":
+			what = "not registered: " + it.Skipped
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", it.Subject, it.File, what)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	if dry {
-		fmt.Fprintf(w, "plan: %d new, %d new versions, %d unchanged (dry run: nothing registered)\n", counts["new"], counts["new_version"], counts["unchanged"])
-	} else {
+	// Every refusal, every reason in full, after the table.
+	for _, it := range items {
+		if len(it.Refused) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s (%s) refused:\n", it.Subject, it.File)
+		for _, r := range it.Refused {
+			fmt.Fprintf(w, "  %s\n", r)
+		}
+	}
+	switch {
+	case dry:
+		fmt.Fprintf(w, "plan: %d new, %d new versions, %d unchanged, %d refused (%s)\n",
+			counts["new"], counts["new_version"]-counts["refused"], counts["unchanged"], counts["refused"], note)
+	case counts["refused"] > 0:
+		fmt.Fprintf(w, "registered %d, unchanged %d, refused %d, skipped %d\n", counts["registered"], counts["unchanged"], counts["refused"], counts["skipped"])
+	default:
 		fmt.Fprintf(w, "registered %d, unchanged %d\n", counts["registered"], counts["unchanged"])
 	}
 	return nil

@@ -18,7 +18,7 @@ func TestRegister(t *testing.T) {
 		t.Fatalf("dry run: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	t.Log(r.stdout)
-	if !strings.Contains(r.stdout, "plan: 5 new, 0 new versions, 0 unchanged") {
+	if !strings.Contains(r.stdout, "plan: 5 new, 0 new versions, 0 unchanged, 0 refused") {
 		t.Fatalf("plan:\n%s", r.stdout)
 	}
 	r = runCLI(t, dir, "", "register", "--registry", reg.URL())
@@ -40,7 +40,7 @@ func TestRegister(t *testing.T) {
 	writeFile(t, dir+"/schemas/avro/money.avsc", `{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"currency","type":"string"},{"name":"cents","type":"long"},{"name":"rounded","type":"boolean","default":false}]}`)
 	r = runCLI(t, dir, "", "register", "--registry", reg.URL(), "--dry-run")
 	t.Log(r.stdout)
-	if r.code != 0 || !strings.Contains(r.stdout, "plan: 0 new, 2 new versions, 3 unchanged") || !strings.Contains(r.stdout, "reference shop.Money changes") {
+	if r.code != 0 || !strings.Contains(r.stdout, "plan: 0 new, 2 new versions, 3 unchanged, 0 refused") || !strings.Contains(r.stdout, "reference shop.Money changes") {
 		t.Fatalf("plan after change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
@@ -91,7 +91,7 @@ func TestRegisterIncompatibleExitsWithFindings(t *testing.T) {
 	// A required field without a default: BACKWARD refuses it.
 	writeFile(t, dir+"/schemas/avro/money.avsc", `{"type":"record","name":"Money","namespace":"shop","fields":[{"name":"currency","type":"string"},{"name":"cents","type":"long"},{"name":"rounded","type":"boolean"}]}`)
 	r := runCLI(t, dir, "", "register", "--registry", reg.URL())
-	if r.code != ExitFindings || !strings.Contains(r.stderr, "incompatible") {
+	if r.code != ExitFindings || !strings.Contains(r.stderr, "refused by the registry; nothing registered") {
 		t.Fatalf("incompatible register: exit %d, want %d\n%s%s", r.code, ExitFindings, r.stdout, r.stderr)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -23,28 +24,31 @@ const OrderSchema = `{"name":"shop.v1.Order","type":"record","fields":[{"name":"
 // OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
 const OrderFingerprint = "ac7b75dd87b50074a2071d86d9ce608616b5c61d3de1be5909a1377f936cb18c"
 
-// OrderSerde returns the value schema of Order for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func OrderSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: OrderSchema},
+// OrderSide returns the value side of Order for a producer.Spec:
+// the embedded schema,
+// under subject "orders-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func OrderSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local:   serde.Schema{Format: serde.Avro, Text: OrderSchema},
+			Compile: avro.Compiler,
+		},
+		RecordName: "shop.v1.Order",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// OrderSpec returns the producer.Spec of *Order values to topic "orders",
-// under subject "orders-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// OrderSpec returns the producer.Spec of *Order values to topic "orders":
+// values as OrderSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 	return producer.Spec[K, *Order]{
-		Topic:      "orders",
-		RecordName: "shop.v1.Order",
-		Value:      OrderSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "orders",
+		Value:   OrderSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -21,14 +22,17 @@ const RefundSchema = `{"name":"shop.refunds.Refund","type":"record","fields":[{"
 // RefundFingerprint is the SHA-256 of RefundSchema (serde.Fingerprint).
 const RefundFingerprint = "5e2d9270dfd4e32c45b6234aa6dd4168a11d309469544d8af2c208a2fe45a2e8"
 
-// RefundSerde returns the value schema of Refund for a producer.Spec:
-// the embedded text, compiled when the producer binds it, with its
-// references served from the embedded texts.
-func RefundSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: RefundSchema, References: []serde.Reference{{Name: "shop.common.Money", Subject: "shop.common.Money", Version: 1}}},
-		Resolver: serde.MapResolver{
-			"shop.common.Money": {Format: serde.Avro, Text: `{
+// RefundSide returns the value side of Refund for a producer.Spec:
+// the embedded schema (its references served from the embedded texts),
+// under subject "refunds-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: warn.
+func RefundSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Avro, Text: RefundSchema, References: []serde.Reference{{Name: "shop.common.Money", Subject: "shop.common.Money", Version: 1}}},
+			Resolver: serde.MapResolver{
+				"shop.common.Money": {Format: serde.Avro, Text: `{
   "type": "record",
   "name": "Money",
   "namespace": "shop.common",
@@ -39,27 +43,25 @@ func RefundSerde() producer.Serde {
   ]
 }
 `},
+			},
+			Compile: avro.Compiler,
 		},
+		RecordName: "shop.refunds.Refund",
+		Drift:      registry.DriftWarn,
 	}
 }
 
-// RefundSpec returns the producer.Spec of *Refund values to topic "refunds",
-// under subject "refunds-value".
-// Keys are *RefundKey, written with RefundKeySerde under subject "refunds-key".
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: warn. Change any field before passing the Spec to
-// producer.NewTyped.
+// RefundSpec returns the producer.Spec of *Refund values to topic "refunds":
+// values as RefundSide says,
+// keys (*RefundKey) as RefundKeySide says.
+// Change any field before passing the Spec to producer.NewTyped.
 func RefundSpec() producer.Spec[*RefundKey, *Refund] {
-	key := RefundKeySerde()
+	key := RefundKeySide()
 	return producer.Spec[*RefundKey, *Refund]{
-		Topic:         "refunds",
-		RecordName:    "shop.refunds.Refund",
-		Value:         RefundSerde(),
-		Key:           &key,
-		KeyRecordName: "shop.refunds.RefundKey",
-		Drift:         registry.DriftWarn,
-		Framing:       serde.FramePrefix,
+		Topic:   "refunds",
+		Value:   RefundSide(),
+		Key:     &key,
+		Framing: serde.FramePrefix,
 	}
 }
 

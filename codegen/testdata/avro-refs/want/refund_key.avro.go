@@ -5,7 +5,9 @@ package avrorefs
 
 import (
 	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/avro"
 )
 
 // Generated code needs this runtime or a newer one.
@@ -18,14 +20,17 @@ const RefundKeySchema = `{"name":"shop.refunds.RefundKey","type":"record","field
 // RefundKeyFingerprint is the SHA-256 of RefundKeySchema (serde.Fingerprint).
 const RefundKeyFingerprint = "0c66a265c6bcd990ffde2827987dd3314bf732193112ec9ffb0260a9f3c62ff7"
 
-// RefundKeySerde returns the key schema of RefundKey for a producer.Spec:
-// the embedded text, compiled when the producer binds it, with its
-// references served from the embedded texts.
-func RefundKeySerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: RefundKeySchema, References: []serde.Reference{{Name: "shop.common.Money", Subject: "shop.common.Money", Version: 1}}},
-		Resolver: serde.MapResolver{
-			"shop.common.Money": {Format: serde.Avro, Text: `{
+// RefundKeySide returns the key side of RefundKey for a producer.Spec:
+// the embedded schema (its references served from the embedded texts),
+// under subject "refunds-key". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func RefundKeySide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Avro, Text: RefundKeySchema, References: []serde.Reference{{Name: "shop.common.Money", Subject: "shop.common.Money", Version: 1}}},
+			Resolver: serde.MapResolver{
+				"shop.common.Money": {Format: serde.Avro, Text: `{
   "type": "record",
   "name": "Money",
   "namespace": "shop.common",
@@ -36,7 +41,11 @@ func RefundKeySerde() producer.Serde {
   ]
 }
 `},
+			},
+			Compile: avro.Compiler,
 		},
+		RecordName: "shop.refunds.RefundKey",
+		Drift:      registry.DriftFail,
 	}
 }
 

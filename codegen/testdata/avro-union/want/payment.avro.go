@@ -23,41 +23,43 @@ const PaymentSchema = `{"name":"shop.pay.Payment","type":"record","fields":[{"na
 // PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
 const PaymentFingerprint = "4136c29a6f1c4b29384b32692095088e3da4556a2c5a279453c41946e9f52176"
 
-// PaymentSerde returns the value schema of Payment for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func PaymentSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Avro, Text: PaymentSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			c, err := avro.Compile(ctx, s, r)
-			if err != nil {
-				return nil, err
-			}
-			c.UseSums(map[string]any{
-				"shop.pay.BankTransfer": *new(BankTransfer),
-				"shop.pay.Card":         *new(Card),
-				"shop.pay.Channel":      *new(Channel),
-			}, (*PaymentMethod)(nil), (*PaymentReference)(nil), (*PaymentHistoryItem)(nil))
-			return c, nil
+// PaymentSide returns the value side of Payment for a producer.Spec:
+// the embedded schema,
+// under subject "payments-value". Its schema ID is found by registering the schema
+// (registry.AutoRegister);
+// drift policy: fail.
+func PaymentSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Avro, Text: PaymentSchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				c, err := avro.Compile(ctx, s, r)
+				if err != nil {
+					return nil, err
+				}
+				c.UseSums(map[string]any{
+					"shop.pay.BankTransfer": *new(BankTransfer),
+					"shop.pay.Card":         *new(Card),
+					"shop.pay.Channel":      *new(Channel),
+				}, (*PaymentMethod)(nil), (*PaymentReference)(nil), (*PaymentHistoryItem)(nil))
+				return c, nil
+			},
 		},
+		RecordName: "shop.pay.Payment",
+		IDSource:   registry.AutoRegister(),
+		Drift:      registry.DriftFail,
 	}
 }
 
-// PaymentSpec returns the producer.Spec of *Payment values to topic "payments",
-// under subject "payments-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by registering the schema
-// (registry.AutoRegister);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// PaymentSpec returns the producer.Spec of *Payment values to topic "payments":
+// values as PaymentSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
 	return producer.Spec[K, *Payment]{
-		Topic:      "payments",
-		RecordName: "shop.pay.Payment",
-		Value:      PaymentSerde(),
-		Source:     registry.AutoRegister(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "payments",
+		Value:   PaymentSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -30,28 +30,31 @@ const InvoiceFingerprint = "9c261940271ead77654049349b5e2b6a692a512311ca93ae8947
 // generated Validate in place of its own validator only for that schema.
 func (v *Invoice) SchemaFingerprint() string { return InvoiceFingerprint }
 
-// InvoiceSerde returns the value schema of Invoice for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func InvoiceSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.JSON, Text: InvoiceSchema},
+// InvoiceSide returns the value side of Invoice for a producer.Spec:
+// the embedded schema,
+// under subject "invoices-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func InvoiceSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local:   serde.Schema{Format: serde.JSON, Text: InvoiceSchema},
+			Compile: jsonschema.Compiler,
+		},
+		RecordName: "Invoice",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// InvoiceSpec returns the producer.Spec of *Invoice values to topic "invoices",
-// under subject "invoices-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// InvoiceSpec returns the producer.Spec of *Invoice values to topic "invoices":
+// values as InvoiceSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func InvoiceSpec[K string | []byte]() producer.Spec[K, *Invoice] {
 	return producer.Spec[K, *Invoice]{
-		Topic:      "invoices",
-		RecordName: "Invoice",
-		Value:      InvoiceSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "invoices",
+		Value:   InvoiceSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -28,14 +28,17 @@ const CustomerFingerprint = "881025f38a64f1dec640ed41bf4ef970061a227a834107909b6
 // generated Validate in place of its own validator only for that schema.
 func (v *Customer) SchemaFingerprint() string { return CustomerFingerprint }
 
-// CustomerSerde returns the value schema of Customer for a producer.Spec:
-// the embedded text, compiled when the producer binds it, with its
-// references served from the embedded texts.
-func CustomerSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.JSON, Text: CustomerSchema, References: []serde.Reference{{Name: "common/address.json", Subject: "common-address", Version: 1}}},
-		Resolver: serde.MapResolver{
-			"common/address.json": {Format: serde.JSON, Text: `{
+// CustomerSide returns the value side of Customer for a producer.Spec:
+// the embedded schema (its references served from the embedded texts),
+// under subject "customers-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func CustomerSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.JSON, Text: CustomerSchema, References: []serde.Reference{{Name: "common/address.json", Subject: "common-address", Version: 1}}},
+			Resolver: serde.MapResolver{
+				"common/address.json": {Format: serde.JSON, Text: `{
   "title": "Address",
   "type": "object",
   "required": ["street", "country"],
@@ -49,24 +52,23 @@ func CustomerSerde() producer.Serde {
   }
 }
 `},
+			},
+			Compile: jsonschema.Compiler,
 		},
+		RecordName: "Customer",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// CustomerSpec returns the producer.Spec of *Customer values to topic "customers",
-// under subject "customers-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// CustomerSpec returns the producer.Spec of *Customer values to topic "customers":
+// values as CustomerSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func CustomerSpec[K string | []byte]() producer.Spec[K, *Customer] {
 	return producer.Spec[K, *Customer]{
-		Topic:      "customers",
-		RecordName: "Customer",
-		Value:      CustomerSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "customers",
+		Value:   CustomerSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -48,31 +48,33 @@ const OrderFingerprint = "36bc1a07f15ac593e6aec88c45de1240aaa5368c7ca8b345273809
 // OrderSchema, written after the schema ID in every record.
 func OrderMessageIndexes() []int { return []int{0} }
 
-// OrderSerde returns the value schema of Order for a producer.Spec:
-// the embedded text, compiled when the producer binds it.
-func OrderSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Protobuf, Text: OrderSchema},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			return protobuf.Compile(ctx, s, r, protobuf.FileName("shop/basic/v1/order.proto"), protobuf.MessageName("shop.basic.v1.Order"))
+// OrderSide returns the value side of Order for a producer.Spec:
+// the embedded schema,
+// under subject "proto-orders-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: fail.
+func OrderSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Protobuf, Text: OrderSchema},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				return protobuf.Compile(ctx, s, r, protobuf.FileName("shop/basic/v1/order.proto"), protobuf.MessageName("shop.basic.v1.Order"))
+			},
 		},
+		RecordName: "shop.basic.v1.Order",
+		Drift:      registry.DriftFail,
 	}
 }
 
-// OrderSpec returns the producer.Spec of *Order values to topic "proto-orders",
-// under subject "proto-orders-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// OrderSpec returns the producer.Spec of *Order values to topic "proto-orders":
+// values as OrderSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func OrderSpec[K string | []byte]() producer.Spec[K, *Order] {
 	return producer.Spec[K, *Order]{
-		Topic:      "proto-orders",
-		RecordName: "shop.basic.v1.Order",
-		Value:      OrderSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "proto-orders",
+		Value:   OrderSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/protobuf"
 )
@@ -38,14 +39,17 @@ const PaymentFingerprint = "9387c2a4155b4dae0a999c6f59a914ec73eee8daf0b0df68a122
 // PaymentSchema, written after the schema ID in every record.
 func PaymentMessageIndexes() []int { return []int{0} }
 
-// PaymentSerde returns the value schema of Payment for a producer.Spec:
-// the embedded text, compiled when the producer binds it, with its
-// references served from the embedded texts.
-func PaymentSerde() producer.Serde {
-	return producer.Serde{
-		Schema: serde.Schema{Format: serde.Protobuf, Text: PaymentSchema, References: []serde.Reference{{Name: "common/money.proto", Subject: "common/money.proto", Version: 1}}},
-		Resolver: serde.MapResolver{
-			"common/money.proto": {Format: serde.Protobuf, Text: `syntax = "proto3";
+// PaymentSide returns the value side of Payment for a producer.Spec:
+// the embedded schema (its references served from the embedded texts),
+// under subject "payments-value". Its schema ID is found by looking the schema up under its subject
+// (registry.LookupBySchema: the producer never registers);
+// drift policy: allow_if_compatible.
+func PaymentSide() producer.Side {
+	return producer.Side{
+		Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.Protobuf, Text: PaymentSchema, References: []serde.Reference{{Name: "common/money.proto", Subject: "common/money.proto", Version: 1}}},
+			Resolver: serde.MapResolver{
+				"common/money.proto": {Format: serde.Protobuf, Text: `syntax = "proto3";
 
 package shop.common.v1;
 
@@ -56,27 +60,25 @@ message Money {
   int32 nanos = 3;
 }
 `},
+			},
+			Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
+				return protobuf.Compile(ctx, s, r, protobuf.FileName("shop/payments/v1/payment.proto"), protobuf.MessageName("shop.payments.v1.Payment"))
+			},
 		},
-		Compile: func(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
-			return protobuf.Compile(ctx, s, r, protobuf.FileName("shop/payments/v1/payment.proto"), protobuf.MessageName("shop.payments.v1.Payment"))
-		},
+		RecordName: "shop.payments.v1.Payment",
+		Drift:      registry.DriftAllowIfCompatible(compat.CanRead),
 	}
 }
 
-// PaymentSpec returns the producer.Spec of *Payment values to topic "payments",
-// under subject "payments-value".
-// Keys are sent as they are (string or []byte, nil for no key).
-// The schema ID is found by looking the schema up under its subject
-// (registry.LookupBySchema: the producer never registers);
-// drift policy: fail. Change any field before passing the Spec to
-// producer.NewTyped.
+// PaymentSpec returns the producer.Spec of *Payment values to topic "payments":
+// values as PaymentSide says,
+// keys sent as they are (string or []byte, nil for no key).
+// Change any field before passing the Spec to producer.NewTyped.
 func PaymentSpec[K string | []byte]() producer.Spec[K, *Payment] {
 	return producer.Spec[K, *Payment]{
-		Topic:      "payments",
-		RecordName: "shop.payments.v1.Payment",
-		Value:      PaymentSerde(),
-		Drift:      registry.DriftFail,
-		Framing:    serde.FramePrefix,
+		Topic:   "payments",
+		Value:   PaymentSide(),
+		Framing: serde.FramePrefix,
 	}
 }
 

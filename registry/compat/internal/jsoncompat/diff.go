@@ -11,11 +11,34 @@ import (
 
 // diff is one difference, with its path relative to the pair of schemas
 // being compared and the facts its message needs.
+//
+// A diff with sub set is a link: it stands for every difference of one
+// compared pair of sub-schemas, under path. Each pair is compared once and
+// its differences are listed once; every path that reaches the pair (a
+// definition $ref'd from many places) links to that one list, so the walk
+// and its result grow with the schemas' size, not with the number of paths
+// through them (which doubles with each level of a definition used twice).
+// flatten expands the links when the paths are wanted.
 type diff struct {
 	typ    Type
 	path   []string
 	detail string
+	sub    *result
 }
+
+// result is the differences of one compared pair, with its verdict and
+// counts, which links add up without expanding.
+type result struct {
+	ds         []diff
+	compatible bool
+	// total and incompatible count the differences ds stands for, links
+	// expanded (saturating at maxCount).
+	total, incompatible int
+}
+
+const maxCount = 1 << 60
+
+func satAdd(a, b int) int { return min(a+b, maxCount) }
 
 type pair struct{ o, u *node }
 
@@ -23,9 +46,9 @@ type pair struct{ o, u *node }
 // together, as Confluent's SchemaDiff does, and lists their differences.
 type comparer struct {
 	policy     Policy
-	memo       map[pair][]diff
+	memo       map[pair]*result
 	inProgress map[pair]bool
-	seed       map[pair][]diff
+	seed       map[pair]*result
 	optimistic bool
 	steps      *int
 	depth      int
@@ -37,11 +60,75 @@ const maxStackDepth = 20_000
 
 func (c *comparer) compatible(ds []diff) bool {
 	for _, d := range ds {
-		if !c.policy.Compatible(d.typ) {
+		if d.sub != nil {
+			if !d.sub.compatible {
+				return false
+			}
+		} else if !c.policy.Compatible(d.typ) {
 			return false
 		}
 	}
 	return true
+}
+
+// newResult sums up a pair's differences.
+func (c *comparer) newResult(ds []diff) *result {
+	r := &result{ds: ds, compatible: true}
+	for _, d := range ds {
+		if d.sub != nil {
+			r.total = satAdd(r.total, d.sub.total)
+			r.incompatible = satAdd(r.incompatible, d.sub.incompatible)
+			r.compatible = r.compatible && d.sub.compatible
+			continue
+		}
+		r.total = satAdd(r.total, 1)
+		if !c.policy.Compatible(d.typ) {
+			r.incompatible = satAdd(r.incompatible, 1)
+			r.compatible = false
+		}
+	}
+	return r
+}
+
+// link is the list that stands for r: nothing when r has no differences.
+func (r *result) link() []diff {
+	if r == nil || r.total == 0 {
+		return nil
+	}
+	return []diff{{sub: r}}
+}
+
+// flatten expands links into the differences they stand for, with their
+// full paths, in order; with onlyIncompatible, only those the policy
+// refuses. It stops after limit differences and reports whether it did.
+func (c *comparer) flatten(ds []diff, onlyIncompatible bool, limit int) (out []diff, truncated bool) {
+	var walk func(prefix []string, ds []diff) bool
+	walk = func(prefix []string, ds []diff) bool {
+		for _, d := range ds {
+			path := d.path
+			if len(prefix) > 0 {
+				path = append(append(make([]string, 0, len(prefix)+len(d.path)), prefix...), d.path...)
+			}
+			if d.sub != nil {
+				if d.sub.total == 0 || onlyIncompatible && d.sub.incompatible == 0 {
+					continue
+				}
+				if !walk(path, d.sub.ds) {
+					return false
+				}
+				continue
+			}
+			if onlyIncompatible && c.policy.Compatible(d.typ) {
+				continue
+			}
+			if len(out) == limit {
+				return false
+			}
+			out = append(out, diff{typ: d.typ, path: path, detail: d.detail})
+		}
+		return true
+	}
+	return out, !walk(nil, ds)
 }
 
 func at(prefix []string, ds []diff) []diff {
@@ -52,7 +139,7 @@ func at(prefix []string, ds []diff) []diff {
 	for i, d := range ds {
 		p := make([]string, 0, len(prefix)+len(d.path))
 		p = append(append(p, prefix...), d.path...)
-		out[i] = diff{typ: d.typ, path: p, detail: d.detail}
+		out[i] = diff{typ: d.typ, path: p, detail: d.detail, sub: d.sub}
 	}
 	return out
 }
@@ -82,14 +169,14 @@ func (c *comparer) compare(o, u *node) []diff {
 		return nil
 	}
 	key := pair{o, u}
-	if ds, ok := c.memo[key]; ok {
-		return ds
+	if r, ok := c.memo[key]; ok {
+		return r.link()
 	}
 	if c.inProgress[key] {
 		// A recursive cycle: assume compatible unless an earlier pass
 		// proved this pair incompatible.
-		if ds, ok := c.seed[key]; ok {
-			return ds
+		if r, ok := c.seed[key]; ok {
+			return r.link()
 		}
 		c.optimistic = true
 		return nil
@@ -104,14 +191,11 @@ func (c *comparer) compare(o, u *node) []diff {
 	}
 	c.inProgress[key] = true
 	c.depth++
-	ds := c.compareTypes(o, u)
-	if len(ds) > MaxDifferences && c.err == nil {
-		c.err = fmt.Errorf("jsoncompat: more than %d differences: %w", MaxDifferences, serde.ErrLimit)
-	}
+	r := c.newResult(c.compareTypes(o, u))
 	c.depth--
 	delete(c.inProgress, key)
-	c.memo[key] = ds
-	return ds
+	c.memo[key] = r
+	return r.link()
 }
 
 func (c *comparer) compareTypes(o, u *node) []diff {
@@ -440,7 +524,36 @@ func coveringProperty(n *node, name string) *node {
 }
 
 func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
-	// required, for properties on both sides
+	ds = compareRequired(ds, o, u)
+	for _, name := range mergeSorted(o.propNames, u.propNames) {
+		ds = c.compareProperty(ds, o, u, name)
+	}
+	ds = c.compareDependencies(ds, o, u)
+	// additionalProperties
+	switch {
+	case o.addlForbidden != u.addlForbidden:
+		if !u.addlForbidden {
+			ds = append(ds, one(AdditionalPropertiesAdded, "additional properties are now allowed", "additionalProperties"))
+		} else {
+			ds = append(ds, one(AdditionalPropertiesRemoved, "additional properties are no longer allowed", "additionalProperties"))
+		}
+	case o.addl == nil && u.addl != nil:
+		ds = append(ds, one(AdditionalPropertiesNarrowed, "additional properties must now match a schema", "additionalProperties"))
+	case o.addl != nil && u.addl == nil:
+		ds = append(ds, one(AdditionalPropertiesExtended, "additional properties no longer need to match a schema", "additionalProperties"))
+	default:
+		ds = append(ds, at([]string{"additionalProperties"}, c.compare(o.addl, u.addl))...)
+	}
+	// unevaluatedProperties
+	ds = append(ds, c.compareUnevaluated(o.unevalProps, u.unevalProps, "unevaluatedProperties",
+		UnevaluatedPropertiesAdded, UnevaluatedPropertiesRemoved, UnevaluatedPropertiesExtended, UnevaluatedPropertiesNarrowed)...)
+	ds = compareLimit(ds, "maxProperties", o.maxProps, u.maxProps, MaxPropertiesAdded, MaxPropertiesRemoved, MaxPropertiesIncreased, MaxPropertiesDecreased)
+	ds = compareLimit(ds, "minProperties", o.minProps, u.minProps, MinPropertiesAdded, MinPropertiesRemoved, MinPropertiesIncreased, MinPropertiesDecreased)
+	return ds
+}
+
+// compareRequired compares required, for properties on both sides.
+func compareRequired(ds []diff, o, u *node) []diff {
 	for _, name := range o.propNames {
 		up, ok := u.props[name]
 		if !ok {
@@ -456,65 +569,81 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 			ds = append(ds, one(RequiredAttributeAdded, fmt.Sprintf("property %q became required, without a default", name), "required", name))
 		}
 	}
-	// properties
-	for _, name := range mergeSorted(o.propNames, u.propNames) {
-		op, up := o.props[name], u.props[name]
-		path := []string{"properties", name}
+	return ds
+}
+
+// compareProperty compares the property name of either side.
+func (c *comparer) compareProperty(ds []diff, o, u *node, name string) []diff {
+	op, up := o.props[name], u.props[name]
+	path := []string{"properties", name}
+	switch {
+	case up == nil:
+		return c.propertyRemoved(ds, o, u, name, path)
+	case op == nil:
+		return c.propertyAdded(ds, o, u, name, path)
+	}
+	return append(ds, at(path, c.compare(op, up))...)
+}
+
+func (c *comparer) propertyRemoved(ds []diff, o, u *node, name string, path []string) []diff {
+	op := o.props[name]
+	switch cover := coveringProperty(u, name); {
+	case isOpenObject(u):
+		ds = append(ds, one(PropertyRemovedFromOpenContentModel, fmt.Sprintf("property %q removed; the object still allows any additional property", name), path...))
+	case cover != nil:
+		sub := c.compare(op, cover)
+		ds = append(ds, at(path, sub)...)
+		if c.compatible(sub) {
+			ds = append(ds, one(PropertyRemovedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties still accepts it", name), path...))
+		} else {
+			ds = append(ds, one(PropertyRemovedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties does not accept its old values", name), path...))
+		}
+	case op.kind == kindFalse:
+		ds = append(ds, one(PropertyWithFalseRemovedFromClosedContentModel, fmt.Sprintf("property %q (false) removed", name), path...))
+	default:
+		ds = append(ds, one(PropertyRemovedFromClosedContentModel, fmt.Sprintf("property %q removed from a closed content model", name), path...))
+	}
+	return ds
+}
+
+func (c *comparer) propertyAdded(ds []diff, o, u *node, name string, path []string) []diff {
+	up := u.props[name]
+	required := u.required[name]
+	if isOpenObject(o) {
 		switch {
-		case up == nil:
-			switch cover := coveringProperty(u, name); {
-			case isOpenObject(u):
-				ds = append(ds, one(PropertyRemovedFromOpenContentModel, fmt.Sprintf("property %q removed; the object still allows any additional property", name), path...))
-			case cover != nil:
-				sub := c.compare(op, cover)
-				ds = append(ds, at(path, sub)...)
-				if c.compatible(sub) {
-					ds = append(ds, one(PropertyRemovedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties still accepts it", name), path...))
-				} else {
-					ds = append(ds, one(PropertyRemovedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q removed; the schema for additional properties does not accept its old values", name), path...))
-				}
-			case op.kind == kindFalse:
-				ds = append(ds, one(PropertyWithFalseRemovedFromClosedContentModel, fmt.Sprintf("property %q (false) removed", name), path...))
-			default:
-				ds = append(ds, one(PropertyRemovedFromClosedContentModel, fmt.Sprintf("property %q removed from a closed content model", name), path...))
-			}
-		case op == nil:
-			required := u.required[name]
-			if isOpenObject(o) {
-				switch {
-				case up.kind == kindEmpty:
-					ds = append(ds, one(PropertyWithEmptySchemaAddedToOpenContentModel, fmt.Sprintf("property %q with an empty schema added", name), path...))
-				case required && up.hasDefault:
-					ds = append(ds, one(RequiredPropertyWithDefaultAddedToOpenContentModel, fmt.Sprintf("required property %q (with a default) added to an open content model", name), path...))
-				case required:
-					ds = append(ds, one(RequiredPropertyAddedToOpenContentModel, fmt.Sprintf("required property %q added to an open content model", name), path...))
-				default:
-					ds = append(ds, one(OptionalPropertyAddedToOpenContentModel, fmt.Sprintf("optional property %q added to an open content model, where old data may hold any value under that name", name), path...))
-				}
-				continue
-			}
-			if cover := coveringProperty(o, name); cover != nil {
-				sub := c.compare(cover, up)
-				ds = append(ds, at(path, sub)...)
-				if c.compatible(sub) {
-					ds = append(ds, one(PropertyAddedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema accepts what the old schema for additional properties allowed", name), path...))
-				} else {
-					ds = append(ds, one(PropertyAddedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema refuses values the old schema for additional properties allowed", name), path...))
-				}
-			}
-			switch {
-			case required && up.hasDefault:
-				ds = append(ds, one(RequiredPropertyWithDefaultAddedToUnopenContentModel, fmt.Sprintf("required property %q (with a default) added", name), path...))
-			case required:
-				ds = append(ds, one(RequiredPropertyAddedToUnopenContentModel, fmt.Sprintf("required property %q added without a default", name), path...))
-			default:
-				ds = append(ds, one(OptionalPropertyAddedToUnopenContentModel, fmt.Sprintf("optional property %q added", name), path...))
-			}
+		case up.kind == kindEmpty:
+			ds = append(ds, one(PropertyWithEmptySchemaAddedToOpenContentModel, fmt.Sprintf("property %q with an empty schema added", name), path...))
+		case required && up.hasDefault:
+			ds = append(ds, one(RequiredPropertyWithDefaultAddedToOpenContentModel, fmt.Sprintf("required property %q (with a default) added to an open content model", name), path...))
+		case required:
+			ds = append(ds, one(RequiredPropertyAddedToOpenContentModel, fmt.Sprintf("required property %q added to an open content model", name), path...))
 		default:
-			ds = append(ds, at(path, c.compare(op, up))...)
+			ds = append(ds, one(OptionalPropertyAddedToOpenContentModel, fmt.Sprintf("optional property %q added to an open content model, where old data may hold any value under that name", name), path...))
+		}
+		return ds
+	}
+	if cover := coveringProperty(o, name); cover != nil {
+		sub := c.compare(cover, up)
+		ds = append(ds, at(path, sub)...)
+		if c.compatible(sub) {
+			ds = append(ds, one(PropertyAddedIsCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema accepts what the old schema for additional properties allowed", name), path...))
+		} else {
+			ds = append(ds, one(PropertyAddedNotCoveredByPartiallyOpenContentModel, fmt.Sprintf("property %q added; its schema refuses values the old schema for additional properties allowed", name), path...))
 		}
 	}
-	// dependencies
+	switch {
+	case required && up.hasDefault:
+		ds = append(ds, one(RequiredPropertyWithDefaultAddedToUnopenContentModel, fmt.Sprintf("required property %q (with a default) added", name), path...))
+	case required:
+		ds = append(ds, one(RequiredPropertyAddedToUnopenContentModel, fmt.Sprintf("required property %q added without a default", name), path...))
+	default:
+		ds = append(ds, one(OptionalPropertyAddedToUnopenContentModel, fmt.Sprintf("optional property %q added", name), path...))
+	}
+	return ds
+}
+
+// compareDependencies compares dependencies of both forms.
+func (c *comparer) compareDependencies(ds []diff, o, u *node) []diff {
 	for _, name := range unionKeys(o.propDeps, u.propDeps) {
 		od, oOK := o.propDeps[name]
 		ud, uOK := u.propDeps[name]
@@ -549,26 +678,6 @@ func (c *comparer) compareObject(ds []diff, o, u *node) []diff {
 			ds = append(ds, at(path, c.compare(od, ud))...)
 		}
 	}
-	// additionalProperties
-	switch {
-	case o.addlForbidden != u.addlForbidden:
-		if !u.addlForbidden {
-			ds = append(ds, one(AdditionalPropertiesAdded, "additional properties are now allowed", "additionalProperties"))
-		} else {
-			ds = append(ds, one(AdditionalPropertiesRemoved, "additional properties are no longer allowed", "additionalProperties"))
-		}
-	case o.addl == nil && u.addl != nil:
-		ds = append(ds, one(AdditionalPropertiesNarrowed, "additional properties must now match a schema", "additionalProperties"))
-	case o.addl != nil && u.addl == nil:
-		ds = append(ds, one(AdditionalPropertiesExtended, "additional properties no longer need to match a schema", "additionalProperties"))
-	default:
-		ds = append(ds, at([]string{"additionalProperties"}, c.compare(o.addl, u.addl))...)
-	}
-	// unevaluatedProperties
-	ds = append(ds, c.compareUnevaluated(o.unevalProps, u.unevalProps, "unevaluatedProperties",
-		UnevaluatedPropertiesAdded, UnevaluatedPropertiesRemoved, UnevaluatedPropertiesExtended, UnevaluatedPropertiesNarrowed)...)
-	ds = compareLimit(ds, "maxProperties", o.maxProps, u.maxProps, MaxPropertiesAdded, MaxPropertiesRemoved, MaxPropertiesIncreased, MaxPropertiesDecreased)
-	ds = compareLimit(ds, "minProperties", o.minProps, u.minProps, MinPropertiesAdded, MinPropertiesRemoved, MinPropertiesIncreased, MinPropertiesDecreased)
 	return ds
 }
 

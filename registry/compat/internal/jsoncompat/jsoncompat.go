@@ -10,6 +10,12 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
+// MoreFindings is the rule of the finding CanRead ends with when it lists
+// only the first MaxFindings: a definition reached along many paths has
+// its differences listed once per path, and the paths can double with each
+// level. It is not one of Confluent's difference types.
+const MoreFindings = "MORE_FINDINGS"
+
 // Difference is one change from an original schema to an update, as
 // Confluent's SchemaDiff reports it.
 type Difference struct {
@@ -37,86 +43,107 @@ func CanRead(ctx context.Context, reader, writer serde.Schema, r serde.Resolver)
 
 // CanReadPolicy is CanRead under the given policy.
 func CanReadPolicy(ctx context.Context, p Policy, reader, writer serde.Schema, r serde.Resolver) ([]report.Finding, error) {
-	ds, err := compare(ctx, p, writer, reader, r)
-	if err != nil {
+	c, ds, err := compare(ctx, p, writer, reader, r)
+	if err != nil || c == nil {
 		return nil, err
 	}
+	bad, truncated := c.flatten(ds, true, MaxFindings)
 	var out []report.Finding
 	var pos *positions
-	for _, d := range ds {
-		if p.Compatible(d.Type) {
-			continue
-		}
+	for _, d := range toDifferences(bad) {
 		if pos == nil {
 			pos = scanPositions(reader.Text)
 		}
 		line, col := pos.locate(d.Path)
 		out = append(out, report.Finding{Rule: string(d.Type), Path: d.Path, Line: line, Col: col, Message: d.Message})
 	}
+	if truncated {
+		more := c.newResult(ds).incompatible - len(bad)
+		out = append(out, report.Finding{Rule: MoreFindings, Path: "#",
+			Message: fmt.Sprintf("%d more incompatible differences, on other paths to the same definitions, are not listed", more)})
+	}
 	return out, nil
 }
 
 // Compare lists every difference from original to update, compatible or
 // not, as Confluent's SchemaDiff.compare(original, update) does.
+//
+// A definition reached along many paths has its differences listed once
+// per path, as Confluent lists them; more than MaxDifferences in all is
+// refused with an error wrapping serde.ErrLimit (the walk itself stays
+// linear in the schemas' size).
 func Compare(ctx context.Context, original, update serde.Schema, r serde.Resolver) ([]Difference, error) {
-	return compare(ctx, Strict, original, update, r)
+	c, ds, err := compare(ctx, Strict, original, update, r)
+	if err != nil || c == nil {
+		return nil, err
+	}
+	if c.newResult(ds).total > MaxDifferences {
+		return nil, fmt.Errorf("jsoncompat: more than %d differences: %w", MaxDifferences, serde.ErrLimit)
+	}
+	all, truncated := c.flatten(ds, false, MaxDifferences)
+	if truncated {
+		return nil, fmt.Errorf("jsoncompat: more than %d differences: %w", MaxDifferences, serde.ErrLimit)
+	}
+	return toDifferences(all), nil
 }
 
 // compare diffs under a policy: the policy decides which nested
 // comparisons count as compatible (the cover of a partially open content
 // model, a matching of combined members, a not), and so which types the
 // diff emits, as in Confluent.
-func compare(ctx context.Context, p Policy, original, update serde.Schema, r serde.Resolver) ([]Difference, error) {
+// It returns the comparer of the last pass (nil when the documents are the
+// same) and the differences as links into its results.
+func compare(ctx context.Context, p Policy, original, update serde.Schema, r serde.Resolver) (*comparer, []diff, error) {
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l := newLoader(ctx, r)
-	od, err := parseDocument("original", original.Text, original.References)
+	od, err := l.parseDocument("original", original)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	ud, err := parseDocument("update", update.Text, update.References)
+	ud, err := l.parseDocument("update", update)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	on, err := l.load(od)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	un, err := l.load(ud)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if original.Text == update.Text && slices.Equal(original.References, update.References) {
 		// The same document: nothing differs (it was still loaded, so an
 		// invalid or unresolvable schema is still an error).
-		return nil, nil
+		return nil, nil, nil
 	}
 	steps := 0
-	var seed map[pair][]diff
+	var seed map[pair]*result
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		c := &comparer{policy: p, memo: map[pair][]diff{}, inProgress: map[pair]bool{}, seed: seed, steps: &steps}
+		c := &comparer{policy: p, memo: map[pair]*result{}, inProgress: map[pair]bool{}, seed: seed, steps: &steps}
 		ds := c.compare(on, un)
 		if c.err != nil {
-			return nil, c.err
+			return nil, nil, c.err
 		}
-		incompatible := map[pair][]diff{}
+		incompatible := map[pair]*result{}
 		for k, v := range c.memo {
-			if !c.compatible(v) {
+			if !v.compatible {
 				incompatible[k] = v
 			}
 		}
 		if !c.optimistic || sameKeys(incompatible, seed) {
-			return toDifferences(ds), nil
+			return c, ds, nil
 		}
 		seed = incompatible
 	}
 }
 
-func sameKeys(a, b map[pair][]diff) bool {
+func sameKeys(a, b map[pair]*result) bool {
 	if len(a) != len(b) {
 		return false
 	}

@@ -1,12 +1,10 @@
 package jsoncompat
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math/big"
-	"net/url"
 	"regexp"
 	"slices"
 	"sort"
@@ -14,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/jsonschema"
 )
 
 // Limits that bound the work one comparison may do. Schemas beyond them
@@ -36,9 +35,15 @@ const (
 	// those answered from memory (recursive unions ask for the same pairs
 	// many times).
 	MaxSteps = 5_000_000
-	// MaxDifferences bounds the differences listed for one pair of
-	// sub-schemas (a definition reached along many paths repeats its own).
+	// MaxDifferences bounds the differences Compare lists: a definition
+	// reached along many paths has its own listed once per path, and the
+	// paths double with each level of a definition used twice. The walk
+	// compares each pair of sub-schemas once whatever the paths (MaxSteps
+	// and MaxPairs bound it); only the listing is refused.
 	MaxDifferences = 100_000
+	// MaxFindings bounds the findings CanRead lists; past it, one last
+	// finding of type MoreFindings says how many more there are.
+	MaxFindings = 1000
 )
 
 // kind is the class of a loaded schema, as Confluent's schema model
@@ -143,96 +148,58 @@ type patternProp struct {
 	schema *node
 }
 
-// document is one parsed schema text.
+// document is one parsed schema text (serde/jsonschema's model) with the
+// drafts' differences the loader needs and the nodes loaded from it.
 type document struct {
-	name   string
-	root   any
-	modern bool // draft 2019-09 or 2020-12
-	draft4 bool // draft-04: "id", not "$id"; no const, contains, propertyNames
-	draft6 bool // draft-06: no if/then/else
-	refs   []serde.Reference
+	*jsonschema.Document
+	modern bool             // draft 2019-09 or 2020-12
+	draft4 bool             // draft-04: "id", not "$id"; no const, contains, propertyNames
+	draft6 bool             // draft-06: no if/then/else
 	nodes  map[string]*node // by JSON pointer
-	// idIndex maps declared identifiers to pointers (see ids).
-	idIndex map[string]string
 }
 
-// loader loads schema documents and resolves their references.
+// loader loads schema documents through serde/jsonschema's Model, which
+// resolves their references, and classifies their schemas.
 type loader struct {
-	ctx      context.Context
-	resolver serde.Resolver
-	docs     map[string]*document // external documents by name
-	pending  []*node              // $ref nodes to resolve
-	created  []*node              // every node, in creation order
-	count    int
+	ctx     context.Context
+	model   *jsonschema.Model
+	docs    map[*jsonschema.Document]*document
+	pending []*node // $ref nodes to resolve
+	created []*node // every node, in creation order
+	count   int
 }
 
 func newLoader(ctx context.Context, r serde.Resolver) *loader {
-	return &loader{ctx: ctx, resolver: r, docs: map[string]*document{}}
+	m := jsonschema.NewModel(ctx, r, jsonschema.MaxSchemaBytes(MaxSchemaBytes), jsonschema.MaxDepth(MaxDepth),
+		jsonschema.MaxDocuments(MaxDocuments))
+	return &loader{ctx: ctx, model: m, docs: map[*jsonschema.Document]*document{}}
 }
 
 // parseDocument decodes schema text into a document.
-func parseDocument(name, text string, refs []serde.Reference) (*document, error) {
-	if len(text) > MaxSchemaBytes {
-		return nil, fmt.Errorf("jsoncompat: schema %s is %d bytes, more than %d: %w", name, len(text), MaxSchemaBytes, serde.ErrLimit)
+func (l *loader) parseDocument(name string, s serde.Schema) (*document, error) {
+	d, err := l.model.Parse(name, s)
+	if err != nil {
+		return nil, err
 	}
-	if err := checkDepth(text); err != nil {
-		return nil, fmt.Errorf("jsoncompat: schema %s: %w", name, err)
-	}
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		return nil, fmt.Errorf("jsoncompat: schema %s: %w: %w", name, serde.ErrSchema, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("jsoncompat: schema %s: %w: trailing data after the schema", name, serde.ErrSchema)
-	}
-	doc := &document{name: name, root: v, refs: refs, nodes: map[string]*node{}}
-	switch v := v.(type) {
-	case bool:
-	case map[string]any:
-		if s, ok := v["$schema"].(string); ok {
-			doc.modern = strings.Contains(s, "2019-09") || strings.Contains(s, "2020-12")
-			doc.draft4 = strings.Contains(s, "draft-04")
-			doc.draft6 = strings.Contains(s, "draft-06")
-		}
-	default:
-		return nil, fmt.Errorf("jsoncompat: schema %s: %w: expected an object or a boolean at the root", name, serde.ErrSchema)
-	}
-	return doc, nil
+	return l.document(d), nil
 }
 
-// checkDepth refuses text nested deeper than MaxDepth, before decoding.
-func checkDepth(text string) error {
-	depth, inString, escaped := 0, false, false
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		switch {
-		case inString:
-			if escaped {
-				escaped = false
-			} else if c == '\\' {
-				escaped = true
-			} else if c == '"' {
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '{' || c == '[':
-			depth++
-			if depth > MaxDepth {
-				return fmt.Errorf("nested more than %d levels: %w", MaxDepth, serde.ErrLimit)
-			}
-		case c == '}' || c == ']':
-			depth--
-		}
+// document wraps a model document, once.
+func (l *loader) document(d *jsonschema.Document) *document {
+	if w, ok := l.docs[d]; ok {
+		return w
 	}
-	return nil
+	draft := d.Draft()
+	w := &document{Document: d, nodes: map[string]*node{},
+		modern: draft == jsonschema.Draft2019 || draft == jsonschema.Draft2020,
+		draft4: draft == jsonschema.Draft4, draft6: draft == jsonschema.Draft6}
+	l.docs[d] = w
+	return w
 }
 
 // load loads the root of doc and every schema its references reach.
 func (l *loader) load(doc *document) (*node, error) {
-	n, err := l.parse(doc, doc.root, "")
+	n, err := l.parse(doc, doc.Root, "")
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +264,7 @@ func (l *loader) parse(doc *document, v any, ptr string) (*node, error) {
 	case map[string]any:
 		n, err = l.parseObject(doc, v, ptr)
 	default:
-		return nil, fmt.Errorf("jsoncompat: %s at %s: %w: a schema must be an object or a boolean", doc.name, pointerText(ptr), serde.ErrSchema)
+		return nil, fmt.Errorf("jsoncompat: %s at %s: %w: a schema must be an object or a boolean", doc.Name, pointerText(ptr), serde.ErrSchema)
 	}
 	if err != nil {
 		return nil, err
@@ -327,6 +294,10 @@ func hasAny(m map[string]any, keys []string) bool {
 	return false
 }
 
+// parseObject loads an object schema: one node per part Confluent's model
+// splits it into ($ref, enum, each combinator, not, const, each type, the
+// keyword families without their type, if/then/else), combined with allOf
+// when there are several.
 func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node, error) {
 	first := len(l.created)
 	defer func() {
@@ -354,21 +325,63 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		parts = append(parts, r)
 	}
-	if e, ok := m["enum"]; ok {
-		arr, ok := e.([]any)
-		if !ok {
-			return nil, schemaErr(doc, ptr, "enum must be an array")
-		}
-		n, err := l.newNode(kindEnum, "enum")
+	for _, add := range []func(*document, map[string]any, string) ([]*node, error){
+		l.enumPart, l.combinedParts, l.notAndConstParts, l.typedParts,
+	} {
+		ps, err := add(doc, m, ptr)
 		if err != nil {
 			return nil, err
 		}
-		n.values = map[string]bool{}
-		for _, x := range arr {
-			n.values[canonical(x)] = true
-		}
-		parts = append(parts, n)
+		parts = append(parts, ps...)
 	}
+	return l.joinParts(doc, m, parts)
+}
+
+// joinParts makes the node of an object schema from its parts.
+func (l *loader) joinParts(doc *document, m map[string]any, parts []*node) (*node, error) {
+	var n *node
+	var err error
+	switch len(parts) {
+	case 0:
+		if n, err = l.newNode(kindEmpty, ""); err != nil {
+			return nil, err
+		}
+	case 1:
+		n = parts[0]
+		n.key = "" // the whole object, not a part of it
+	default:
+		if n, err = l.newNode(kindCombined, ""); err != nil {
+			return nil, err
+		}
+		n.criterion, n.subs = "allOf", parts
+	}
+	annotate(doc, n, m)
+	return n, nil
+}
+
+func (l *loader) enumPart(doc *document, m map[string]any, ptr string) ([]*node, error) {
+	e, ok := m["enum"]
+	if !ok {
+		return nil, nil
+	}
+	arr, ok := e.([]any)
+	if !ok {
+		return nil, schemaErr(doc, ptr, "enum must be an array")
+	}
+	n, err := l.newNode(kindEnum, "enum")
+	if err != nil {
+		return nil, err
+	}
+	n.values = map[string]bool{}
+	for _, x := range arr {
+		n.values[canonical(x)] = true
+	}
+	return []*node{n}, nil
+}
+
+// combinedParts loads allOf, anyOf and oneOf: each combinator is its own
+// part, as in Confluent's model.
+func (l *loader) combinedParts(doc *document, m map[string]any, ptr string) ([]*node, error) {
 	var combined []*node
 	for _, crit := range []string{"allOf", "anyOf", "oneOf"} {
 		raw, ok := m[crit]
@@ -393,8 +406,11 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		combined = append(combined, c)
 	}
-	// Each combinator is its own part, as in Confluent's model.
-	parts = append(parts, combined...)
+	return combined, nil
+}
+
+func (l *loader) notAndConstParts(doc *document, m map[string]any, ptr string) ([]*node, error) {
+	var parts []*node
 	if x, ok := m["not"]; ok {
 		n, err := l.newNode(kindNot, "not")
 		if err != nil {
@@ -413,46 +429,78 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		n.constVal = canonical(x)
 		parts = append(parts, n)
 	}
-	// Typed schemas take their family's keywords; a family's keywords
-	// without its type make an untyped schema of that kind.
+	return parts, nil
+}
+
+// typedParts loads the typed schemas: each type in "type" takes its
+// family's keywords; a family's keywords without its type make an untyped
+// schema of that kind; then if/then/else.
+func (l *loader) typedParts(doc *document, m map[string]any, ptr string) ([]*node, error) {
 	covered := map[kind]bool{}
+	var parts []*node
 	if t, ok := m["type"]; ok {
-		var names []string
-		switch t := t.(type) {
-		case string:
-			names = []string{t}
-		case []any:
-			for _, x := range t {
-				s, ok := x.(string)
-				if !ok {
-					return nil, schemaErr(doc, ptr, "type must be a string or an array of strings")
-				}
-				names = append(names, s)
-			}
-		default:
-			return nil, schemaErr(doc, ptr, "type must be a string or an array of strings")
+		typed, err := l.typeList(doc, m, ptr, t, covered)
+		if err != nil {
+			return nil, err
 		}
-		var typed []*node
-		for _, name := range names {
-			n, err := l.typed(doc, m, ptr, name, "")
-			if err != nil {
-				return nil, err
-			}
-			covered[n.kind] = true
-			typed = append(typed, n)
-		}
-		if _, isList := t.([]any); isList {
-			c, err := l.newNode(kindCombined, "type")
-			if err != nil {
-				return nil, err
-			}
-			c.criterion, c.subs = "anyOf", typed
-			parts = append(parts, c)
-		} else {
-			parts = append(parts, typed...)
-		}
+		parts = append(parts, typed...)
 	}
-	sniff := []struct {
+	sniffed, err := l.sniffed(doc, m, ptr, covered)
+	if err != nil {
+		return nil, err
+	}
+	parts = append(parts, sniffed...)
+	if hasAny(m, []string{"if", "then", "else"}) && !doc.draft4 && !doc.draft6 {
+		n, err := l.newNode(kindConditional, "if")
+		if err != nil {
+			return nil, err
+		}
+		parts = append(parts, n)
+	}
+	return parts, nil
+}
+
+// typeList loads the types "type" names (t), marking their kinds covered;
+// a list of types is an anyOf of them.
+func (l *loader) typeList(doc *document, m map[string]any, ptr string, t any, covered map[kind]bool) ([]*node, error) {
+	var names []string
+	switch t := t.(type) {
+	case string:
+		names = []string{t}
+	case []any:
+		for _, x := range t {
+			s, ok := x.(string)
+			if !ok {
+				return nil, schemaErr(doc, ptr, "type must be a string or an array of strings")
+			}
+			names = append(names, s)
+		}
+	default:
+		return nil, schemaErr(doc, ptr, "type must be a string or an array of strings")
+	}
+	var typed []*node
+	for _, name := range names {
+		n, err := l.typed(doc, m, ptr, name, "")
+		if err != nil {
+			return nil, err
+		}
+		covered[n.kind] = true
+		typed = append(typed, n)
+	}
+	if _, isList := t.([]any); !isList {
+		return typed, nil
+	}
+	c, err := l.newNode(kindCombined, "type")
+	if err != nil {
+		return nil, err
+	}
+	c.criterion, c.subs = "anyOf", typed
+	return []*node{c}, nil
+}
+
+// sniffed loads the keyword families present without their type.
+func (l *loader) sniffed(doc *document, m map[string]any, ptr string, covered map[kind]bool) ([]*node, error) {
+	families := []struct {
 		k    kind
 		name string
 		keys []string
@@ -462,7 +510,8 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		{kindNumber, "number", numberKeywords},
 		{kindString, "string", stringKeywords},
 	}
-	for _, s := range sniff {
+	var parts []*node
+	for _, s := range families {
 		if covered[s.k] {
 			continue
 		}
@@ -488,32 +537,7 @@ func (l *loader) parseObject(doc *document, m map[string]any, ptr string) (*node
 		}
 		parts = append(parts, n)
 	}
-	if hasAny(m, []string{"if", "then", "else"}) && !doc.draft4 && !doc.draft6 {
-		n, err := l.newNode(kindConditional, "if")
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, n)
-	}
-	var n *node
-	switch len(parts) {
-	case 0:
-		var err error
-		if n, err = l.newNode(kindEmpty, ""); err != nil {
-			return nil, err
-		}
-	case 1:
-		n = parts[0]
-		n.key = "" // the whole object, not a part of it
-	default:
-		var err error
-		if n, err = l.newNode(kindCombined, ""); err != nil {
-			return nil, err
-		}
-		n.criterion, n.subs = "allOf", parts
-	}
-	annotate(doc, n, m)
-	return n, nil
+	return parts, nil
 }
 
 // annotate sets the annotations the diff compares, and connect.type.
@@ -537,7 +561,7 @@ func annotate(doc *document, n *node, m map[string]any) {
 }
 
 func schemaErr(doc *document, ptr, msg string) error {
-	return fmt.Errorf("jsoncompat: %s at %s: %w: %s", doc.name, pointerText(ptr), serde.ErrSchema, msg)
+	return fmt.Errorf("jsoncompat: %s at %s: %w: %s", doc.Name, pointerText(ptr), serde.ErrSchema, msg)
 }
 
 func stringAt(m map[string]any, k string) *string {
@@ -665,55 +689,14 @@ func (l *loader) object(doc *document, m map[string]any, ptr, tag string) (*node
 			n.patterns = append(n.patterns, patternProp{source: src, re: re, schema: s})
 		}
 	}
-	deps := func(kw string, allowArrays, allowSchemas bool) error {
-		d, ok := m[kw]
-		if !ok {
-			return nil
-		}
-		dm, ok := d.(map[string]any)
-		if !ok {
-			return schemaErr(doc, ptr, kw+" must be an object")
-		}
-		for _, name := range sortedKeys(dm) {
-			switch x := dm[name].(type) {
-			case []any:
-				if !allowArrays {
-					return schemaErr(doc, ptr, kw+" values must be schemas")
-				}
-				if n.propDeps == nil {
-					n.propDeps = map[string][]string{}
-				}
-				list := []string{}
-				for _, y := range x {
-					if s, ok := y.(string); ok {
-						list = append(list, s)
-					}
-				}
-				n.propDeps[name] = list
-			default:
-				if !allowSchemas {
-					return schemaErr(doc, ptr, kw+" values must be arrays")
-				}
-				if n.schemaDeps == nil {
-					n.schemaDeps = map[string]*node{}
-				}
-				s, err := l.parse(doc, x, ptr+"/"+kw+"/"+escapePointer(name))
-				if err != nil {
-					return err
-				}
-				n.schemaDeps[name] = s
-			}
-		}
-		return nil
-	}
-	if err := deps("dependencies", true, true); err != nil {
+	if err := l.dependencies(doc, m, ptr, n, "dependencies", true, true); err != nil {
 		return nil, err
 	}
 	if doc.modern {
-		if err := deps("dependentRequired", true, false); err != nil {
+		if err := l.dependencies(doc, m, ptr, n, "dependentRequired", true, false); err != nil {
 			return nil, err
 		}
-		if err := deps("dependentSchemas", false, true); err != nil {
+		if err := l.dependencies(doc, m, ptr, n, "dependentSchemas", false, true); err != nil {
 			return nil, err
 		}
 		if u, ok := m["unevaluatedProperties"]; ok {
@@ -729,6 +712,50 @@ func (l *loader) object(doc *document, m map[string]any, ptr, tag string) (*node
 		return nil, err
 	}
 	return n, nil
+}
+
+// dependencies loads the dependency keyword kw of object n: lists of
+// property names (allowArrays) and schemas (allowSchemas).
+func (l *loader) dependencies(doc *document, m map[string]any, ptr string, n *node, kw string, allowArrays, allowSchemas bool) error {
+	d, ok := m[kw]
+	if !ok {
+		return nil
+	}
+	dm, ok := d.(map[string]any)
+	if !ok {
+		return schemaErr(doc, ptr, kw+" must be an object")
+	}
+	for _, name := range sortedKeys(dm) {
+		switch x := dm[name].(type) {
+		case []any:
+			if !allowArrays {
+				return schemaErr(doc, ptr, kw+" values must be schemas")
+			}
+			if n.propDeps == nil {
+				n.propDeps = map[string][]string{}
+			}
+			list := []string{}
+			for _, y := range x {
+				if s, ok := y.(string); ok {
+					list = append(list, s)
+				}
+			}
+			n.propDeps[name] = list
+		default:
+			if !allowSchemas {
+				return schemaErr(doc, ptr, kw+" values must be arrays")
+			}
+			if n.schemaDeps == nil {
+				n.schemaDeps = map[string]*node{}
+			}
+			s, err := l.parse(doc, x, ptr+"/"+kw+"/"+escapePointer(name))
+			if err != nil {
+				return err
+			}
+			n.schemaDeps[name] = s
+		}
+	}
+	return nil
 }
 
 func (l *loader) array(doc *document, m map[string]any, ptr, tag string) (*node, error) {
@@ -845,203 +872,21 @@ func parseRat(s string) (*big.Rat, error) {
 	return r, nil
 }
 
-// resolveRef finds the schema a $ref in doc names: a JSON pointer into doc,
-// or a document the resolver supplies (never a file or the network).
+// resolveRef loads the schema a $ref in doc names (see jsonschema.Model).
 func (l *loader) resolveRef(doc *document, ref string) (*node, error) {
-	base, frag, _ := strings.Cut(ref, "#")
-	target := doc
-	if base != "" {
-		if ptr, ok := doc.ids()[base]; ok {
-			// A sub-schema of this document with that $id.
-			v, _ := lookupPointer(doc.root, ptr)
-			if frag == "" {
-				return l.parse(doc, v, ptr)
-			}
-			return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q: fragments of embedded schemas are not supported", doc.name, serde.ErrReference, ref)
-		}
-		var err error
-		if target, err = l.external(doc, base); err != nil {
-			return nil, err
-		}
-	}
-	frag, err := url.PathUnescape(frag)
-	if err != nil {
-		return nil, fmt.Errorf("jsoncompat: %s: %w: bad $ref %q", doc.name, serde.ErrReference, ref)
-	}
-	if frag != "" && !strings.HasPrefix(frag, "/") {
-		// A plain-name fragment: an anchor ($id "#name" up to draft 7,
-		// $anchor after).
-		ptr, ok := target.ids()["#"+frag]
-		if !ok {
-			return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q: no such anchor", doc.name, serde.ErrReference, ref)
-		}
-		frag = ptr
-	}
-	v, ok := lookupPointer(target.root, frag)
-	if !ok {
-		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q points at nothing", doc.name, serde.ErrReference, ref)
-	}
-	return l.parse(target, v, frag)
-}
-
-// ids maps the identifiers declared inside the document ($id, id, $anchor
-// as "#name") to their JSON pointers. The root's own $id maps to "".
-func (d *document) ids() map[string]string {
-	if d.idIndex != nil {
-		return d.idIndex
-	}
-	d.idIndex = map[string]string{}
-	var walk func(v any, ptr string, depth int)
-	walk = func(v any, ptr string, depth int) {
-		if depth > MaxDepth {
-			return
-		}
-		switch v := v.(type) {
-		case map[string]any:
-			for _, k := range []string{"$id", "id"} {
-				if s, ok := v[k].(string); ok && s != "" {
-					if _, dup := d.idIndex[s]; !dup {
-						d.idIndex[s] = ptr
-					}
-					if i := strings.LastIndexByte(s, '#'); i > 0 && i < len(s)-1 {
-						if _, dup := d.idIndex[s[i:]]; !dup {
-							d.idIndex[s[i:]] = ptr
-						}
-					}
-				}
-			}
-			if s, ok := v["$anchor"].(string); ok && s != "" {
-				if _, dup := d.idIndex["#"+s]; !dup {
-					d.idIndex["#"+s] = ptr
-				}
-			}
-			for k, x := range v {
-				switch k {
-				case "enum", "const", "default", "examples":
-					continue
-				}
-				walk(x, ptr+"/"+escapePointer(k), depth+1)
-			}
-		case []any:
-			for i, x := range v {
-				walk(x, ptr+"/"+strconv.Itoa(i), depth+1)
-			}
-		}
-	}
-	walk(d.root, "", 0)
-	return d.idIndex
-}
-
-// external loads the document a $ref names through the resolver.
-func (l *loader) external(from *document, name string) (*document, error) {
-	// The writer and the reader may name the same document at different
-	// registered versions: the cache key includes the reference's subject
-	// and version.
-	cacheKey := name
-	for _, r := range from.refs {
-		if r.Name == name {
-			cacheKey = name + "\x00" + r.Subject + "\x00" + strconv.Itoa(r.Version)
-			break
-		}
-	}
-	if d, ok := l.docs[cacheKey]; ok {
-		return d, nil
-	}
-	if len(l.docs) >= MaxDocuments {
-		return nil, fmt.Errorf("jsoncompat: more than %d referenced documents: %w", MaxDocuments, serde.ErrLimit)
-	}
-	if l.resolver == nil {
-		return nil, fmt.Errorf("jsoncompat: %s: %w: $ref %q needs a resolver", from.name, serde.ErrReference, name)
-	}
-	// The name as written first, then as resolved against the document's
-	// $id, then relative to it: registries record either spelling.
-	candidates := []string{name}
-	if base, ok := from.root.(map[string]any); ok {
-		if id, ok := base["$id"].(string); ok {
-			if b, err := url.Parse(id); err == nil {
-				if r, err := url.Parse(name); err == nil {
-					if abs := b.ResolveReference(r).String(); abs != name {
-						candidates = append(candidates, abs)
-					}
-					if r.IsAbs() && r.Host == b.Host && r.Scheme == b.Scheme {
-						dir := b.Path[:strings.LastIndexByte(b.Path, '/')+1]
-						if rel, ok := strings.CutPrefix(r.Path, dir); ok && rel != "" {
-							candidates = append(candidates, rel)
-						}
-					}
-				}
-			}
-		}
-	}
-	var s serde.Schema
-	var err error
-	for _, c := range candidates {
-		ref := serde.Reference{Name: c}
-		for _, r := range from.refs {
-			if r.Name == c {
-				ref = r
-				break
-			}
-		}
-		if s, err = l.resolver.Resolve(l.ctx, ref); err == nil {
-			break
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("jsoncompat: %s: $ref %q: %w", from.name, name, err)
-	}
-	d, err := parseDocument(name, s.Text, s.References)
+	n, err := l.model.Resolve(doc.Document, ref)
 	if err != nil {
 		return nil, err
 	}
-	l.docs[cacheKey] = d
-	return d, nil
+	return l.parse(l.document(n.Doc), n.Value, n.Pointer)
 }
 
-// lookupPointer finds the value at a JSON pointer ("" is the root).
-func lookupPointer(root any, ptr string) (any, bool) {
-	if ptr == "" {
-		return root, true
-	}
-	cur := root
-	for _, tok := range strings.Split(ptr[1:], "/") {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch c := cur.(type) {
-		case map[string]any:
-			v, ok := c[tok]
-			if !ok {
-				return nil, false
-			}
-			cur = v
-		case []any:
-			i, err := strconv.Atoi(tok)
-			if err != nil || i < 0 || i >= len(c) {
-				return nil, false
-			}
-			cur = c[i]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-func escapePointer(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
-}
+func escapePointer(s string) string { return jsonschema.EscapePointer(s) }
 
 func pointerText(ptr string) string { return "#" + ptr }
 
 // canonical encodes a JSON value with sorted keys and numbers as written.
-func canonical(v any) string {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return fmt.Sprint(v)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
-}
+func canonical(v any) string { return jsonschema.Canonical(v) }
 
 func sortedKeys[V any](m map[string]V) []string {
 	keys := make([]string, 0, len(m))
