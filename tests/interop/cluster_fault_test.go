@@ -95,7 +95,7 @@ func recordNumber(r *kgo.Record) int64 {
 func clusterTyped(t testing.TB, ctx context.Context, p *producer.Producer, topic string, vc serde.Compiled) *producer.Typed[[]byte, map[string]any] {
 	t.Helper()
 	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, map[string]any]{
-		Topic: topic, Value: producer.Serde{Compiled: vc}, Source: registry.AutoRegister(),
+		Topic: topic, Value: producer.Side{Schema: producer.SchemaSource{Compiled: vc}, IDSource: registry.AutoRegister()},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -164,7 +164,7 @@ func TestClusterSecurity(t *testing.T) {
 			}
 			// A typed produce fails the same way, through its error.
 			typed, terr := producer.NewTyped(ctx, p, producer.Spec[[]byte, map[string]any]{
-				Topic: topic, Value: producer.Serde{Compiled: vc}, SchemaID: 1,
+				Topic: topic, Value: producer.Side{Schema: producer.SchemaSource{Compiled: vc}, ID: 1},
 			})
 			var perr error
 			if terr == nil {
