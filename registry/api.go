@@ -1,7 +1,9 @@
 package registry
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -96,13 +98,18 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (serde.Schema, error) {
 		return s, nil
 	}
 	op := "get schema id " + strconv.Itoa(id)
-	return flight(ctx, c, "id\x00"+strconv.Itoa(id), op, func(ctx context.Context) (serde.Schema, error) {
+	key := "id\x00" + strconv.Itoa(id)
+	if err := c.cache.negative(key, c.cfg.negTTL); err != nil {
+		return serde.Schema{}, err
+	}
+	return flight(ctx, c, key, op, func(ctx context.Context) (serde.Schema, error) {
 		var got sr.Schema
 		err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) (err error) {
 			got, err = cl.SchemaByID(ctx, id)
 			return err
 		})
 		if err != nil {
+			c.cache.remember(key, "", err, c.cfg.negTTL)
 			return serde.Schema{}, err
 		}
 		s := fromSR(got)
@@ -130,9 +137,14 @@ func (c *Client) SchemaByVersion(ctx context.Context, subject string, version in
 		return ss, nil
 	}
 	op := fmt.Sprintf("get subject %q version %d", subject, version)
-	return flight(ctx, c, "ver\x00"+subject+"\x00"+strconv.Itoa(version), op, func(ctx context.Context) (SubjectSchema, error) {
+	key := "ver\x00" + subject + "\x00" + strconv.Itoa(version)
+	if err := c.cache.negative(key, c.cfg.negTTL); err != nil {
+		return SubjectSchema{}, err
+	}
+	return flight(ctx, c, key, op, func(ctx context.Context) (SubjectSchema, error) {
 		ss, err := c.fetchVersion(ctx, op, subject, version)
 		if err != nil {
+			c.cache.remember(key, subject, err, c.cfg.negTTL)
 			return SubjectSchema{}, err
 		}
 		c.cache.store(ss)
@@ -171,9 +183,17 @@ func (c *Client) Latest(ctx context.Context, subject string) (SubjectSchema, err
 		}
 	}
 	op := fmt.Sprintf("get latest version of subject %q", subject)
-	return flight(ctx, c, "latest\x00"+subject, op, func(ctx context.Context) (SubjectSchema, error) {
+	key := "latest\x00" + subject
+	if err := c.cache.negative(key, c.cfg.negTTL); err != nil {
+		return SubjectSchema{}, err
+	}
+	return flight(ctx, c, key, op, func(ctx context.Context) (SubjectSchema, error) {
 		ss, err := c.fetchVersion(ctx, op, subject, -1)
 		if err != nil {
+			if ss, ok := c.fromSnapshot(ctx, subject, "", err); ok {
+				return ss, nil
+			}
+			c.cache.remember(key, subject, err, c.cfg.negTTL)
 			return SubjectSchema{}, err
 		}
 		c.cache.store(ss)
@@ -238,12 +258,22 @@ func (c *Client) LatestWithMetadata(ctx context.Context, subject string, md map[
 
 func (c *Client) fetchLatestWithMetadata(ctx context.Context, op, subject string, md map[string]string, q url.Values) (SubjectSchema, error) {
 	if !c.noMetadata.Load() {
-		var got sr.SubjectSchema
+		var raw []byte
 		err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) error {
-			return cl.Do(sr.WithParams(ctx, sr.RawParams(q)), http.MethodGet, subjectPath(subject)+"/metadata", nil, &got)
+			return cl.Do(sr.WithParams(ctx, sr.RawParams(q)), http.MethodGet, subjectPath(subject)+"/metadata", nil, &raw)
 		})
-		if err == nil {
+		if err == nil && len(bytes.TrimSpace(raw)) > 0 {
+			var got sr.SubjectSchema
+			if err := json.Unmarshal(raw, &got); err != nil {
+				return SubjectSchema{}, c.fail(op, fmt.Errorf("%w: %w", ErrMalformedResponse, err))
+			}
 			return fromSubjectSchema(got), nil
+		}
+		if err == nil {
+			// 204 with no body (Apicurio): no such endpoint, whatever the
+			// status says.
+			c.noMetadata.Store(true)
+			return c.matchVersionsMetadata(ctx, op, subject, md)
 		}
 		var re *ResponseError
 		if errors.As(err, &re) && re.Code == 40403 {
@@ -256,7 +286,12 @@ func (c *Client) fetchLatestWithMetadata(ctx context.Context, op, subject string
 		}
 		c.noMetadata.Store(true) // no such endpoint: do not ask again
 	}
-	// Match the versions' metadata ourselves, newest first.
+	return c.matchVersionsMetadata(ctx, op, subject, md)
+}
+
+// matchVersionsMetadata reads the subject's versions newest first and
+// returns the first whose metadata has md.
+func (c *Client) matchVersionsMetadata(ctx context.Context, op, subject string, md map[string]string) (SubjectSchema, error) {
 	versions, err := c.Versions(ctx, subject)
 	if err != nil {
 		return SubjectSchema{}, err
@@ -388,6 +423,9 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 			return cl.Do(ctx, http.MethodPost, subjectPath(subject)+"/versions", body, &into)
 		})
 		if err != nil {
+			if ss, ok := c.fromSnapshot(ctx, subject, c.schemaKey(ctx, s), err); ok {
+				return ss, nil // registered when the snapshot was taken
+			}
 			return SubjectSchema{}, err
 		}
 		ss := SubjectSchema{Subject: subject, ID: into.ID, Version: into.Version, GUID: into.GUID, Schema: s}
@@ -427,9 +465,17 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s serde.Schem
 		return ss, nil
 	}
 	op := fmt.Sprintf("look up schema under subject %q", subject)
-	return flight(ctx, c, "lookup\x00"+k.subject+"\x00"+k.key, op, func(ctx context.Context) (SubjectSchema, error) {
+	key := "lookup\x00" + k.subject + "\x00" + k.key
+	if err := c.cache.negative(key, c.cfg.negTTL); err != nil {
+		return SubjectSchema{}, err
+	}
+	return flight(ctx, c, key, op, func(ctx context.Context) (SubjectSchema, error) {
 		found, err := c.lookup(sr.WithParams(ctx, sr.Normalize), op, subject, body)
 		if err != nil {
+			if ss, ok := c.fromSnapshot(ctx, subject, k.key, err); ok {
+				return ss, nil
+			}
+			c.cache.remember(key, subject, err, c.cfg.negTTL)
 			return SubjectSchema{}, err
 		}
 		ss := fromSubjectSchema(found)
@@ -503,6 +549,9 @@ func (c *Client) Usages(ctx context.Context, id int) ([]SubjectVersion, error) {
 		got, err = cl.SchemaVersionsByID(ctx, id)
 		return err
 	})
+	if sv := c.snapshotUsages(id); err != nil && errors.Is(err, ErrUnavailable) && len(sv) > 0 {
+		return sv, nil
+	}
 	out := make([]SubjectVersion, len(got))
 	for i, g := range got {
 		out[i] = SubjectVersion(g)
@@ -613,28 +662,36 @@ func (c *Client) ResetCompatibility(ctx context.Context, subject string) error {
 }
 
 // Mode returns the mode (READWRITE, READONLY, IMPORT) of a subject, or the
-// global mode for subject "".
+// global mode for subject "". A registry without modes (Apicurio's ccompat
+// API answers 404 or 204 with no body) gives an error wrapping
+// ErrUnsupported.
 func (c *Client) Mode(ctx context.Context, subject string) (string, error) {
 	if subject != "" {
 		if err := checkSubject(subject); err != nil {
 			return "", err
 		}
 	}
-	var res sr.ModeResult
-	err := c.do(ctx, fmt.Sprintf("get mode of %s", scope(subject)), func(ctx context.Context, cl *sr.Client) error {
+	op := fmt.Sprintf("get mode of %s", scope(subject))
+	var raw []byte
+	err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) error {
 		if subject != "" {
 			ctx = sr.WithParams(ctx, sr.DefaultToGlobal)
 		}
-		res = cl.Mode(ctx, subject)[0]
-		return res.Err
+		return cl.Do(ctx, http.MethodGet, modePath(subject), nil, &raw)
 	})
 	if err != nil {
-		return "", err
+		return "", unsupported(err)
 	}
-	return res.Mode.String(), nil
+	m, err := decodeMode(raw)
+	if err != nil {
+		return "", c.fail(op, err)
+	}
+	return m, nil
 }
 
-// SetMode sets the mode of a subject, or the global mode for subject "".
+// SetMode sets the mode of a subject, or the global mode for subject "". A
+// registry without modes gives an error wrapping ErrUnsupported (Apicurio
+// answers 204 and ignores the mode).
 func (c *Client) SetMode(ctx context.Context, subject, mode string) error {
 	if subject != "" {
 		if err := checkSubject(subject); err != nil {
@@ -645,9 +702,51 @@ func (c *Client) SetMode(ctx context.Context, subject, mode string) error {
 	if err := m.UnmarshalText([]byte(mode)); err != nil {
 		return fmt.Errorf("registry: set mode of %s: %w: %q", scope(subject), ErrInvalidMode, mode)
 	}
-	return c.do(ctx, fmt.Sprintf("set mode of %s", scope(subject)), func(ctx context.Context, cl *sr.Client) error {
-		return cl.SetMode(ctx, m, subject)[0].Err
+	op := fmt.Sprintf("set mode of %s", scope(subject))
+	var raw []byte
+	err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) error {
+		return cl.Do(ctx, http.MethodPut, modePath(subject), map[string]string{"mode": m.String()}, &raw)
 	})
+	if err != nil {
+		return unsupported(err)
+	}
+	if _, err := decodeMode(raw); err != nil {
+		return c.fail(op, err)
+	}
+	return nil
+}
+
+func modePath(subject string) string {
+	if subject == "" {
+		return "/mode"
+	}
+	return "/mode/" + url.PathEscape(subject)
+}
+
+// decodeMode reads {"mode": ...}; an empty body is a registry without
+// modes.
+func decodeMode(raw []byte) (string, error) {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return "", fmt.Errorf("%w: modes (the registry answered with no body)", ErrUnsupported)
+	}
+	var body struct {
+		Mode string `json:"mode"`
+	}
+	if err := json.Unmarshal(raw, &body); err != nil || body.Mode == "" {
+		return "", fmt.Errorf("%w: no mode in %.100q", ErrMalformedResponse, raw)
+	}
+	return body.Mode, nil
+}
+
+// unsupported marks an error as ErrUnsupported when the registry answered
+// that it has no such endpoint: 404 or 405 without an error code of
+// Confluent's.
+func unsupported(err error) error {
+	var re *ResponseError
+	if errors.As(err, &re) && re.Code == 0 && (re.StatusCode == http.StatusNotFound || re.StatusCode == http.StatusMethodNotAllowed) {
+		return fmt.Errorf("%w: %w", ErrUnsupported, err)
+	}
+	return err
 }
 
 // CompatibilityResult is the registry's verdict on a candidate schema.

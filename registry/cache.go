@@ -2,6 +2,8 @@ package registry
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,8 +30,24 @@ type cache struct {
 	fps       map[int]string         // normalized fingerprint of registered schemas by ID
 	fpByText  map[string]string      // normalized fingerprint by rawKey
 	pins      map[subjectID]SubjectSchema
-	now       func() time.Time
+	neg       map[string]negEntry // 404 answers by flight key, for NegativeCacheTTL
+	// snap and snapLatest are the schemas loaded from a Snapshot, by
+	// subject, answered while the registry is unavailable.
+	snap       map[string][]SubjectSchema
+	snapLatest map[string]SubjectSchema
+	now        func() time.Time
 }
+
+// negEntry is a remembered 404 answer.
+type negEntry struct {
+	subject string // "" for lookups by ID
+	err     error
+	at      time.Time
+}
+
+// maxNeg bounds the remembered 404s: a consumer fed IDs at random must not
+// grow the map without end.
+const maxNeg = 4096
 
 type subjectVersion struct {
 	subject string
@@ -66,6 +84,9 @@ func (c *cache) init() {
 	c.fps = map[int]string{}
 	c.fpByText = map[string]string{}
 	c.pins = map[subjectID]SubjectSchema{}
+	c.neg = map[string]negEntry{}
+	c.snap = map[string][]SubjectSchema{}
+	c.snapLatest = map[string]SubjectSchema{}
 	c.now = time.Now
 }
 
@@ -100,6 +121,55 @@ func (c *cache) evictSubject(subject string) {
 			delete(c.pins, k)
 		}
 	}
+	c.evictNegLocked(subject)
+}
+
+// evictNegLocked forgets the remembered 404s of a subject, and those of
+// lookups by ID (a registration may have made the ID).
+func (c *cache) evictNegLocked(subject string) {
+	for k, e := range c.neg {
+		if e.subject == subject || e.subject == "" {
+			delete(c.neg, k)
+		}
+	}
+}
+
+// negative returns the remembered 404 for key, if any within ttl.
+func (c *cache) negative(key string, ttl time.Duration) error {
+	if ttl <= 0 {
+		return nil
+	}
+	c.mu.RLock()
+	e, ok := c.neg[key]
+	c.mu.RUnlock()
+	if ok && c.now().Sub(e.at) < ttl {
+		return e.err
+	}
+	return nil
+}
+
+// remember keeps err for key if it is the registry's 404 answer.
+func (c *cache) remember(key, subject string, err error, ttl time.Duration) {
+	var re *ResponseError
+	if ttl <= 0 || !errors.As(err, &re) || re.StatusCode != http.StatusNotFound || re.Code == 0 {
+		// Only a 404 with Confluent's error code: a bare 404 may be a
+		// proxy or a missing endpoint, not an answer about the schema.
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	now := c.now()
+	if len(c.neg) >= maxNeg {
+		for k, e := range c.neg {
+			if now.Sub(e.at) >= ttl {
+				delete(c.neg, k)
+			}
+		}
+		if len(c.neg) >= maxNeg {
+			clear(c.neg)
+		}
+	}
+	c.neg[key] = negEntry{subject: subject, err: err, at: now}
 }
 
 // evictLatest forgets the latest versions of a subject.
@@ -110,6 +180,7 @@ func (c *cache) evictLatest(subject string) {
 }
 
 func (c *cache) evictLatestLocked(subject string) {
+	c.evictNegLocked(subject)
 	delete(c.latest, subject)
 	for k := range c.latestMD {
 		if s, _, _ := strings.Cut(k, "\x00"); s == subject {

@@ -30,6 +30,7 @@ type Client struct {
 	// /subjects/{subject}/metadata endpoint.
 	noMetadata atomic.Bool
 	budget     *budget
+	brk        *breaker
 	log        *slog.Logger
 	redact     *redactor
 
@@ -78,6 +79,11 @@ func New(opts ...Opt) (*Client, error) {
 	if cfg.basicAuth && cfg.bearer != "" {
 		errs = append(errs, errors.New("BasicAuth and BearerToken are exclusive"))
 	}
+	if cfg.maxConnsSet && cfg.httpClient != nil && cfg.httpClient.Transport != nil {
+		if _, ok := cfg.httpClient.Transport.(*http.Transport); !ok {
+			errs = append(errs, errors.New("MaxConnsPerHost needs an HTTPClient whose Transport is an *http.Transport"))
+		}
+	}
 	hc := &http.Client{Timeout: 10 * time.Second}
 	if cfg.httpClient != nil {
 		cp := *cfg.httpClient
@@ -99,6 +105,7 @@ func New(opts ...Opt) (*Client, error) {
 	c := &Client{
 		cfg:    cfg,
 		budget: newBudget(cfg.budgetMax, cfg.budgetRatio),
+		brk:    newBreaker(cfg.brkN, cfg.brkBase, cfg.brkMax),
 		log:    cfg.logger,
 		redact: newRedactor(cfg.pass, cfg.bearer),
 		sleep:  sleepCtx,
@@ -108,6 +115,7 @@ func New(opts ...Opt) (*Client, error) {
 		c.log = slog.Default()
 	}
 	c.cache.init()
+	c.loadSnapshot(cfg.snapshot)
 
 	base := []sr.ClientOpt{
 		sr.UserAgent("schemagen"),
@@ -137,10 +145,7 @@ func New(opts ...Opt) (*Client, error) {
 	}
 	// Now that sr has set up TLS on it, wrap the transport to read
 	// Retry-After.
-	next := hc.Transport
-	if next == nil {
-		next = http.DefaultTransport.(*http.Transport).Clone()
-	}
+	next := limitConns(hc.Transport, cfg.maxConns, cfg.httpClient == nil || cfg.maxConnsSet)
 	hc.Transport = &hintTransport{next: next}
 	return c, nil
 }
@@ -215,6 +220,14 @@ func (t *hintTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 	return resp, err
 }
 
+// CloseIdleConnections closes the idle connections of the transport under
+// t (http.Client.CloseIdleConnections looks for this method).
+func (t *hintTransport) CloseIdleConnections() {
+	if ci, ok := t.next.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
+}
+
 // parseRetryAfter reads delay-seconds or an HTTP date.
 func parseRetryAfter(v string, now time.Time) (time.Duration, bool) {
 	if v == "" {
@@ -282,22 +295,36 @@ func (c *Client) do(ctx context.Context, op string, fn func(context.Context, *sr
 	ctx = context.WithValue(ctx, callStateKey{}, st)
 	for attempt := 0; ; attempt++ {
 		i := (start + attempt) % len(c.cls)
+		ok, probe := c.brk.allow()
+		if !ok {
+			return c.fail(op, fmt.Errorf("%w (%w): failing fast after repeated failures", ErrCircuitOpen, ErrUnavailable))
+		}
 		err := fn(ctx, c.cls[i])
 		if err == nil {
+			c.brk.success()
 			c.budget.success()
 			c.prefer(st.last.Load())
 			return nil
 		}
 		err = ours(err)
 		if ctx.Err() != nil {
+			c.brk.abandon(probe)
 			return c.fail(op, err)
 		}
 		switch classify(err) {
 		case kindFatal:
+			var re *ResponseError
+			if errors.As(err, &re) {
+				c.brk.success() // the registry answered
+			} else {
+				c.brk.abandon(probe)
+			}
 			return c.fail(op, err)
 		case kindMalformed:
+			c.brk.abandon(probe)
 			return c.fail(op, fmt.Errorf("%w: %w", ErrMalformedResponse, err))
 		}
+		c.brk.failure()
 		allowed := c.budget.failure()
 		if attempt >= c.cfg.retries {
 			return c.fail(op, fmt.Errorf("%w after %d attempts: %w", ErrUnavailable, attempt+1, err))

@@ -19,6 +19,12 @@
 //   - connections: basic auth, bearer tokens, a header provider, TLS and
 //     mutual TLS, several URLs with failover, retries with full-jitter
 //     backoff bounded by the context and a retry budget;
+//   - fleet scale: a bounded number of connections per host
+//     (MaxConnsPerHost), a circuit breaker that fails fast with
+//     ErrCircuitOpen after repeated 5xx answers or timeouts (Breaker), and
+//     404 answers remembered for a short time (NegativeCacheTTL);
+//   - warm start: WriteSnapshot and Snapshot, so a producer starts while
+//     the registry is down;
 //   - errors: registry error codes as sentinels that work with errors.Is
 //     (ErrSubjectNotFound, ErrIncompatible, ...), wrapped in *ResponseError.
 //     No credential appears in an error or a log line.
@@ -28,5 +34,7 @@
 // program imports (serde/formats imports all three).
 //
 // Subjects are path-escaped in every request, so reference subjects derived
-// from .proto import paths ("acme/money.proto") work.
+// from .proto import paths ("acme/money.proto") work. Endpoints a registry
+// lacks (Apicurio has no modes) give errors wrapping ErrUnsupported;
+// docs/REGISTRIES.md lists what works with which registry.
 package registry

@@ -96,6 +96,14 @@ var (
 	ErrReferenceCycle = errors.New("registry: reference cycle")
 	// ErrNoMatch means no version of a subject has the metadata asked for.
 	ErrNoMatch = errors.New("registry: no version matches")
+	// ErrUnsupported means the registry does not implement an endpoint of
+	// Confluent's API (Apicurio's ccompat API has no modes, for one): it
+	// answered 404 or 405 without an error code, or 204 with no body.
+	ErrUnsupported = errors.New("registry: not supported by this registry")
+	// ErrCircuitOpen means the client's circuit breaker is open: recent
+	// requests to the registry failed with 5xx answers or timeouts, and the
+	// client fails fast until its next probe (see Breaker).
+	ErrCircuitOpen = errors.New("registry: circuit open")
 )
 
 // byCode maps Confluent error codes to sentinels.

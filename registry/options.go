@@ -33,7 +33,14 @@ type config struct {
 	budgetMax   float64
 	budgetRatio float64
 	cacheTTL    time.Duration
+	negTTL      time.Duration
+	maxConns    int
+	maxConnsSet bool
+	brkN        int
+	brkBase     time.Duration
+	brkMax      time.Duration
 	logger      *slog.Logger
+	snapshot    []snapshotSchema
 	errs        []error
 }
 
@@ -46,6 +53,11 @@ func defaultConfig() config {
 		budgetMax:   10,
 		budgetRatio: 0.1,
 		cacheTTL:    5 * time.Minute,
+		negTTL:      2 * time.Second,
+		maxConns:    8,
+		brkN:        5,
+		brkBase:     time.Second,
+		brkMax:      10 * time.Second,
 	}
 }
 
@@ -179,6 +191,53 @@ func Logger(l *slog.Logger) Opt {
 		c.logger = l
 		if l == nil {
 			c.errs = append(c.errs, errors.New("nil logger"))
+		}
+	})
+}
+
+// NegativeCacheTTL sets how long a 404 answer to a lookup (a schema by ID,
+// a subject's version or latest version, a schema under a subject) is
+// remembered and returned again without a request, overriding the default
+// 2 seconds. Zero disables it. A registration through this client forgets
+// the subject's remembered 404s at once.
+func NegativeCacheTTL(d time.Duration) Opt {
+	return opt(func(c *config) {
+		c.negTTL = d
+		if d < 0 {
+			c.errs = append(c.errs, fmt.Errorf("negative cache ttl %v", d))
+		}
+	})
+}
+
+// MaxConnsPerHost bounds the client's connections to each registry host,
+// dialing and idle ones included, overriding the default 8; requests
+// beyond it wait for a connection. It applies to the default transport, or
+// to a clone of an HTTPClient's *http.Transport (which must then be one). A
+// fleet of clients in a registry incident so opens at most that many
+// connections each.
+func MaxConnsPerHost(n int) Opt {
+	return opt(func(c *config) {
+		c.maxConns, c.maxConnsSet = n, true
+		if n < 1 {
+			c.errs = append(c.errs, fmt.Errorf("max conns per host needs n >= 1, got %d", n))
+		}
+	})
+}
+
+// Breaker sets the circuit breaker, overriding the default of opening
+// after 5 consecutive failed attempts (5xx answers, timeouts, transport
+// errors) with a 1s backoff growing to 10s. While the circuit is open,
+// requests fail at once with an error wrapping ErrCircuitOpen and
+// ErrUnavailable, sending nothing; after the backoff one request probes
+// the registry: success closes the circuit, failure doubles the backoff, up
+// to max. Any other answer (a 404, a 409) closes it too: the registry is
+// up. One breaker serves all the client's URLs: failover to a URL that
+// answers closes it. Breaker(0, 0, 0) disables it.
+func Breaker(failures int, backoff, max time.Duration) Opt {
+	return opt(func(c *config) {
+		c.brkN, c.brkBase, c.brkMax = failures, backoff, max
+		if failures < 0 || (failures > 0 && (backoff <= 0 || max < backoff)) {
+			c.errs = append(c.errs, fmt.Errorf("breaker needs failures >= 0 and 0 < backoff <= max, got %d, %v, %v", failures, backoff, max))
 		}
 	})
 }

@@ -1,9 +1,16 @@
 package registry
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net/http"
+	"net/url"
 	"path"
 	"strings"
+	"sync"
+
+	"github.com/twmb/franz-go/pkg/sr"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -78,4 +85,84 @@ func QualifiedReferenceSubject(name string) (string, error) {
 		return "", fmt.Errorf("registry: reference subject for %q: %w", name, err)
 	}
 	return s, nil
+}
+
+// maxAssociated bounds AssociatedName's cache of subject names, as
+// Confluent's clients do: when full it is cleared.
+const maxAssociated = 1000
+
+// AssociatedName returns Confluent's AssociatedNameStrategy (the default of
+// confluent-kafka-go 2.14 and later, and of Java): the subject is the one
+// the registry associates with the topic, asked with
+// GET /associations/resources/{namespace}/{topic}?resourceType=topic&associationType=key|value,
+// the namespace being clusterID ("" for Confluent's wildcard "-"). When the
+// registry answers 404 (no association, or a registry without the
+// associations API) or with no association, the subject is TopicName's.
+// Any other answer fails: an error from the registry, more than one
+// association, or one without a subject. Answers are cached per topic and
+// role for the client's life (up to 1000, then cleared), so a producer asks
+// once. The strategy has no context: the request is bound by the client's
+// HTTP timeout and retries.
+func AssociatedName(c *Client, clusterID string) SubjectNameStrategy {
+	ns := clusterID
+	if ns == "" {
+		ns = "-"
+	}
+	var (
+		mu    sync.Mutex
+		cache = map[string]string{}
+	)
+	return func(topic string, role serde.Role, _ string) (string, error) {
+		if topic == "" {
+			return "", fmt.Errorf("registry: associated name strategy: %w: empty topic", ErrInvalidSubject)
+		}
+		key := topic + "\x00" + role.String()
+		mu.Lock()
+		s, ok := cache[key]
+		mu.Unlock()
+		if ok {
+			return s, nil
+		}
+		s, err := c.associatedSubject(context.Background(), ns, topic, role)
+		if err != nil {
+			return "", err
+		}
+		mu.Lock()
+		if len(cache) >= maxAssociated {
+			clear(cache)
+		}
+		cache[key] = s
+		mu.Unlock()
+		return s, nil
+	}
+}
+
+// association is one entry of GET /associations/resources/... .
+type association struct {
+	Subject         string `json:"subject"`
+	ResourceName    string `json:"resourceName"`
+	AssociationType string `json:"associationType"`
+}
+
+func (c *Client) associatedSubject(ctx context.Context, ns, topic string, role serde.Role) (string, error) {
+	op := fmt.Sprintf("get the %s subject associated with topic %q", role, topic)
+	q := url.Values{"resourceType": {"topic"}, "associationType": {role.String()}}
+	var got []association
+	err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) error {
+		return cl.Do(sr.WithParams(ctx, sr.RawParams(q)), http.MethodGet,
+			"/associations/resources/"+url.PathEscape(ns)+"/"+url.PathEscape(topic), nil, &got)
+	})
+	var re *ResponseError
+	switch {
+	case err == nil && len(got) == 0, errors.As(err, &re) && re.StatusCode == http.StatusNotFound:
+		return TopicName(topic, role, "")
+	case err != nil:
+		return "", err
+	case len(got) > 1:
+		return "", c.fail(op, fmt.Errorf("%w: %d subjects are associated with the topic", ErrInvalidSubject, len(got)))
+	}
+	if err := checkSubject(got[0].Subject); err != nil {
+		return "", c.fail(op, fmt.Errorf("%w: association without a usable subject", ErrMalformedResponse))
+	}
+	return got[0].Subject, nil
 }

@@ -13,7 +13,8 @@
 # Environment: INTEROP_BENCH=1 also runs the side-by-side benchmark
 # (bench/, see docs/perf/interop.md); INTEROP_CLUSTER=0 does not start the
 # three-node cluster (the TestCluster* tests then fail: skip them with
-# -skip TestCluster); KAFKA_* as kafka.sh documents, CLUSTER_* as cluster.sh.
+# -skip TestCluster); KAFKA_* as kafka.sh documents, CLUSTER_* as cluster.sh,
+# APICURIO_* as apicurio.sh does.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -77,6 +78,16 @@ if [ "$cluster" = 1 ]; then
 	eval "$(bash "$here/cluster.sh" env)"
 fi
 
+# Apicurio Registry (apicurio.sh, bundle from Maven Central, cached): a
+# third-party registry with Confluent's API under /apis/ccompat/v7, for the
+# apicurio*_test.go tests. Started once, stopped on exit with the broker.
+export APICURIO_PORT=${APICURIO_PORT:-18081}
+trap 'stop; bash "$here/apicurio.sh" stop || true' EXIT
+bash "$here/apicurio.sh" stop || true
+bash "$here/apicurio.sh" start
+APICURIO_URL=$(bash "$here/apicurio.sh" url)
+export APICURIO_URL
+
 export KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
 export INTEROP_PYTHON=$venv/bin/python
 export KAFKA_SH=$here/kafka.sh
@@ -95,6 +106,7 @@ echo "== interop summary"
 echo "wall time:     $(($(date +%s) - start))s"
 [ "$cluster" = 1 ] && echo "cluster start: ${cluster_start}s (three KRaft nodes, ports $CLUSTER_BROKERS)"
 echo "kafka:         $kafka_version (KRaft, $(java -version 2>&1 | head -n 1))"
+echo "apicurio:      ${APICURIO_VERSION:-3.0.9} (ready in $(cat "$here/.apicurio/start-ms" 2>/dev/null)ms)"
 echo "python:        $("$venv/bin/python" --version 2>&1)"
 "$venv/bin/pip" list --disable-pip-version-check 2>/dev/null |
 	grep -Ei '^(confluent-kafka|kafka-python|fastavro|protobuf|jsonschema|avro|attrs|httpx) ' |

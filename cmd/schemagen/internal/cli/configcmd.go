@@ -2,9 +2,11 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/compat"
 )
 
@@ -58,7 +60,12 @@ func runConfig(e *env, args []string) error {
 		return err
 	}
 	gotMode, err := cl.Mode(e.ctx, *subject)
-	if err != nil {
+	switch {
+	case m == "" && errors.Is(err, registry.ErrUnsupported):
+		// Asked only to read: a registry without modes (Apicurio) still
+		// answers the compatibility part.
+		gotMode = "unsupported"
+	case err != nil:
 		return err
 	}
 	if *output == "json" {

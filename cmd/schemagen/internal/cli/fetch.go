@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -17,9 +18,13 @@ func runFetch(e *env, args []string) error {
 	var c conn
 	c.bind(fs, true)
 	out := fs.String("o", ".", "output directory")
+	snapshot := fs.String("snapshot", "", "write the latest schemas of the subjects given, or else of the config's, with their references, to this file for registry.Snapshot")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
+	}
+	if *snapshot != "" {
+		return fetchSnapshot(e, &c, *snapshot, pos)
 	}
 	if len(pos) != 1 {
 		fs.Usage()
@@ -119,4 +124,44 @@ func refFileName(name string, f serde.Format) string {
 		return name + ".avsc"
 	}
 	return name
+}
+
+// fetchSnapshot writes a snapshot of subjects, or of the config's subjects
+// when none is given, to file.
+func fetchSnapshot(e *env, c *conn, file string, subjects []string) error {
+	cfg, err := e.loadConfig(c, true)
+	if err != nil {
+		return err
+	}
+	if len(subjects) == 0 {
+		p, err := loadProject(e.ctx, cfg, diskReader(cfg.Dir))
+		if err != nil {
+			return err
+		}
+		for _, f := range p.entries() {
+			subjects = append(subjects, f.Subject)
+		}
+		for _, en := range cfg.Schemas {
+			if en.Subject != "" {
+				s, _, _ := strings.Cut(en.Subject, "@")
+				subjects = append(subjects, s)
+			}
+		}
+	}
+	if len(subjects) == 0 {
+		return usageErr("--snapshot: no subjects given and none in the config")
+	}
+	cl, err := e.client(c, cfg)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := cl.WriteSnapshot(e.ctx, &buf, subjects...); err != nil {
+		return err
+	}
+	if err := os.WriteFile(e.path(file), buf.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "wrote a snapshot of %d subjects to %s\n", len(subjects), file)
+	return nil
 }
