@@ -419,13 +419,13 @@ func SASLOAuthBearer(token OAuthToken) Opt {
 			c.fail("sasl oauthbearer: nil token function")
 			return
 		}
-		c.sasls = append(c.sasls, oauth.Oauth(func(ctx context.Context) (oauth.Auth, error) {
+		c.sasls = append(c.sasls, oauthMechanism{oauth.Oauth(func(ctx context.Context) (oauth.Auth, error) {
 			t, err := token(ctx)
 			if err != nil {
 				return oauth.Auth{}, fmt.Errorf("producer: oauthbearer token: %w", err)
 			}
 			return oauth.Auth{Token: t}, nil
-		}))
+		})})
 	})
 }
 
