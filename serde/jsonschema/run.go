@@ -516,6 +516,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 	}
 	track := n.addl != nil || n.patterns != nil || n.minProps >= 0 || n.maxProps >= 0
 	keys0 := len(r.keys)
+	var unnamed map[string]struct{} // see trackKey
 	count, next := 0, 0
 	objStart := i
 	i = r.ws(i + 1)
@@ -545,7 +546,7 @@ func (r *run) object(n *node, i int) (int, bool) {
 				r.declined = true
 			}
 		} else if track {
-			r.trackKey(keys0, key)
+			r.trackKey(keys0, key, &unnamed)
 		}
 		end := -1
 		if !r.declined {
@@ -570,15 +571,36 @@ func (r *run) object(n *node, i int) (int, bool) {
 	return i + 1, ok
 }
 
+// linearKeys is how many unnamed keys of one object trackKey compares
+// one by one; past it, they go in a set, so that an object with many keys
+// costs time linear in their number.
+const linearKeys = 32
+
 // trackKey remembers a key no keyword names, declining when the object
-// has it twice (the library decides duplicate keys).
-func (r *run) trackKey(keys0 int, key []byte) {
+// has it twice (the library decides duplicate keys). The keys of the
+// object are r.keys[keys0:], and *set once there are more than linearKeys.
+func (r *run) trackKey(keys0 int, key []byte, set *map[string]struct{}) {
+	if *set != nil {
+		if _, dup := (*set)[string(key)]; dup {
+			r.declined = true
+			return
+		}
+		(*set)[string(key)] = struct{}{}
+		return
+	}
 	for _, k := range r.keys[keys0:] {
 		if bytes.Equal(k, key) {
 			r.declined = true
+			return
 		}
 	}
 	r.keys = append(r.keys, key)
+	if len(r.keys)-keys0 > linearKeys {
+		*set = make(map[string]struct{}, 2*linearKeys)
+		for _, k := range r.keys[keys0:] {
+			(*set)[string(k)] = struct{}{}
+		}
+	}
 }
 
 // member validates the value of one object member, at start, against

@@ -438,6 +438,12 @@ func TestPlanDeclines(t *testing.T) {
 		{name: "duplicate known key, last wins", text: `{"a":"x","a":1}`, ok: true},
 		{name: "duplicate known key, last loses", text: `{"a":1,"a":"x"}`},
 		{name: "duplicate extra key, last wins", text: `{"b":1,"b":"x"}`, ok: true},
+		// Past linearKeys unnamed keys, trackKey keeps them in a set: a
+		// duplicate of a key before the switch, and of one after it.
+		{name: "duplicate among many extra keys, last wins", text: manyKeys(2*linearKeys, `"k0":1,`, `"k0":"x"`), ok: true},
+		{name: "duplicate among many extra keys, last loses", text: manyKeys(2*linearKeys, `"k0":"x",`, `"k0":1`)},
+		{name: "late duplicate among many extra keys", text: manyKeys(2*linearKeys, "", `"k60":1`)},
+		{name: "escaped duplicate among many extra keys", text: manyKeys(2*linearKeys, "", `"\u006b5":1`)},
 		{name: "huge exponent", text: `{"a":1e5000}`},
 		{name: "huge negative exponent", text: `{"a":1e-5000}`},
 	}
@@ -452,6 +458,23 @@ func TestPlanDeclines(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyKeys is an object of n string members "k0", "k1", ..., after first
+// and before last (each a member or "").
+func manyKeys(n int, first, last string) string {
+	var b strings.Builder
+	b.WriteString("{" + first)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"k%d":"v"`, i)
+	}
+	if last != "" {
+		b.WriteString("," + last)
+	}
+	return b.String() + "}"
 }
 
 func TestSchemaAccessors(t *testing.T) {
