@@ -20,10 +20,25 @@ type matcher struct {
 }
 
 func newMatcher(re *regexp.Regexp) *matcher {
+	budget := dfaMaxStates
+	return newMatcherWithin(re, &budget)
+}
+
+// newMatcherWithin is newMatcher for a plan that builds many: *budget is
+// the DFA states the plan may still build (each costs a pass over the
+// ASCII alphabet), less the states this one built, even if it gave up.
+// Once it is spent, patterns keep to the regexp: a schema of many
+// patterns compiles in time linear in their number, whatever they are.
+func newMatcherWithin(re *regexp.Regexp, budget *int) *matcher {
 	if re == nil {
 		return nil
 	}
-	return &matcher{re: re, dfa: buildDFA(re.String())}
+	if *budget <= 0 {
+		return &matcher{re: re}
+	}
+	d, built := buildDFAWithin(re.String(), min(dfaMaxStates, *budget))
+	*budget -= built
+	return &matcher{re: re, dfa: d}
 }
 
 func (m *matcher) match(b []byte) bool {
@@ -91,33 +106,41 @@ func (d *dfa) match(b []byte) (matched, ok bool) {
 }
 
 type dfaBuilder struct {
-	prog   *syntax.Prog
-	mark   []uint32 // mark[pc] == gen: pc already in the set being built
-	gen    uint32
-	ids    map[string]uint16
-	states [][]uint32 // thread pcs per state
-	d      *dfa
-	failed bool
+	maxStates int
+	prog      *syntax.Prog
+	mark      []uint32 // mark[pc] == gen: pc already in the set being built
+	gen       uint32
+	ids       map[string]uint16
+	states    [][]uint32 // thread pcs per state
+	d         *dfa
+	failed    bool
 }
 
 // buildDFA returns nil when the pattern is outside what the DFA handles.
 func buildDFA(pattern string) *dfa {
+	d, _ := buildDFAWithin(pattern, dfaMaxStates)
+	return d
+}
+
+// buildDFAWithin is buildDFA with at most maxStates states; it also
+// returns how many states it built.
+func buildDFAWithin(pattern string, maxStates int) (_ *dfa, built int) {
 	re, err := syntax.Parse(pattern, syntax.Perl)
 	if err != nil {
-		return nil
+		return nil, 0
 	}
 	prog, err := syntax.Compile(re.Simplify())
 	if err != nil || len(prog.Inst) > dfaMaxInsts {
-		return nil
+		return nil, 0
 	}
 	for _, in := range prog.Inst {
 		if in.Op == syntax.InstEmptyWidth {
 			if op := syntax.EmptyOp(in.Arg); op != syntax.EmptyBeginText && op != syntax.EmptyEndText {
-				return nil
+				return nil, 0
 			}
 		}
 	}
-	b := &dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &dfa{}, mark: make([]uint32, len(prog.Inst))}
+	b := &dfaBuilder{prog: prog, ids: map[string]uint16{}, d: &dfa{}, mark: make([]uint32, len(prog.Inst)), maxStates: maxStates}
 	// State 0 is dead: no threads, and nothing restarts into it because
 	// unanchored search restarts every step; keep it distinct by key.
 	b.add(nil, "dead")
@@ -156,7 +179,7 @@ func buildDFA(pattern string) *dfa {
 		}
 	}
 	if b.failed {
-		return nil
+		return nil, len(b.states)
 	}
 	for st := range b.d.next {
 		if b.d.accept[st] || b.d.dead[st] {
@@ -171,7 +194,7 @@ func buildDFA(pattern string) *dfa {
 			b.d.flat[st<<7|c] = nx << 7
 		}
 	}
-	return b.d
+	return b.d, len(b.states)
 }
 
 // closure adds to set the threads reachable from pc without consuming
@@ -217,7 +240,7 @@ func (b *dfaBuilder) add(set []uint32, tag string) uint16 {
 	if id, ok := b.ids[string(key)]; ok {
 		return id
 	}
-	if len(b.states) >= dfaMaxStates {
+	if len(b.states) >= b.maxStates {
 		b.failed = true
 		return dfaDead
 	}

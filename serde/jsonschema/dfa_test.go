@@ -111,3 +111,30 @@ func FuzzDFA(f *testing.F) {
 		}
 	})
 }
+
+// TestDFABudget: matchers built within a budget of states spend it, and
+// past it keep to the regexp with the same answers.
+func TestDFABudget(t *testing.T) {
+	re := regexp.MustCompile(`[ab]*a[ab]{6}$`) // 128 states and more
+	budget := 300
+	var ms []*matcher
+	for range 4 {
+		ms = append(ms, newMatcherWithin(re, &budget))
+	}
+	if ms[0].dfa == nil || ms[1].dfa == nil {
+		t.Fatal("no DFA within the budget")
+	}
+	if ms[2].dfa != nil || ms[3].dfa != nil {
+		t.Fatal("a DFA past the budget")
+	}
+	if budget > 0 {
+		t.Fatalf("budget left %d, want it spent", budget)
+	}
+	for _, s := range []string{"abababab", "aaaaaaaa", "bbbbbbbb", "xaabbbbbb", "a"} {
+		for i, m := range ms {
+			if got, want := m.match([]byte(s)), re.MatchString(s); got != want {
+				t.Errorf("matcher %d on %q = %v, want %v", i, s, got, want)
+			}
+		}
+	}
+}

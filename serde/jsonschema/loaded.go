@@ -10,11 +10,12 @@ import "github.com/schemagen/schemagen/serde"
 // "$ref" reaches the same text in the plan as in the library.
 type loadedDocs map[string]*Document
 
-func (o loadedDocs) add(docURL, text string) {
+func (o loadedDocs) add(docURL, text string) *Document {
 	d, err := parseDocument(docURL, serde.Schema{Format: serde.JSON, Text: text}, config{})
 	if err != nil {
 		// The library refuses it too; the plan declines what it lacks.
 		d = &Document{Name: docURL, Schema: serde.Schema{Format: serde.JSON, Text: text}}
 	}
 	o[docURL] = d
+	return d
 }

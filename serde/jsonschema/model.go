@@ -66,8 +66,8 @@ type Node struct {
 const DefaultMaxDocuments = 256
 
 // NewModel starts a model that loads referenced documents through r. The
-// options bound each document (MaxSchemaBytes, MaxDepth, MaxNumberDigits)
-// and their number (MaxDocuments).
+// options bound each document (MaxSchemaBytes, MaxDepth, MaxNumberDigits,
+// MaxSubschemas) and their number (MaxDocuments).
 func NewModel(ctx context.Context, r serde.Resolver, opts ...Opt) *Model {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -97,6 +97,9 @@ func parseDocument(name string, s serde.Schema, cfg config) (*Document, error) {
 	v, err := decodeDoc([]byte(s.Text))
 	if err != nil {
 		return nil, fmt.Errorf("jsonschema: %w: %s: %v", serde.ErrSchema, what, err)
+	}
+	if cfg.maxSubs > 0 && countSubschemas(v, cfg.maxSubs) > cfg.maxSubs {
+		return nil, errTooManySubschemas(what, cfg.maxSubs)
 	}
 	d := &Document{Name: name, Schema: s, Root: v}
 	switch v := v.(type) {

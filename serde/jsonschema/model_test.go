@@ -103,6 +103,9 @@ func TestModelLimits(t *testing.T) {
 		{name: "digits past the limit", text: `{"minimum":1.` + strings.Repeat("0", 9) + `1}`, opts: []Opt{MaxNumberDigits(10)}},
 		{name: "digits in a string do not count", text: `{"title":"` + strings.Repeat("1", 20) + `"}`, opts: []Opt{MaxNumberDigits(10)}, ok: true},
 		{name: "huge exponents are the checker's to order", text: `{"maximum":1e999999999}`, ok: true},
+		{name: "subschemas at the limit", text: propsSchema(DefaultMaxSubschemas - 1), ok: true},
+		{name: "subschemas past the limit", text: propsSchema(DefaultMaxSubschemas)},
+		{name: "subschemas past a lower limit", text: propsSchema(10), opts: []Opt{MaxSubschemas(10)}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

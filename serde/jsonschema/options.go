@@ -42,6 +42,9 @@ const (
 	// refuses longer literals, and exact comparisons grow with the square
 	// of the length.
 	maxNumberDigitsCap = 100_000
+	// DefaultMaxSubschemas bounds the schemas in one schema and the
+	// documents it references (see MaxSubschemas).
+	DefaultMaxSubschemas = 2_000
 )
 
 // Opt configures Compile.
@@ -53,10 +56,11 @@ type config struct {
 	maxDepth  int
 	maxDigits int
 	maxDocs   int
+	maxSubs   int
 }
 
 func defaultConfig() config {
-	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits, maxDocs: DefaultMaxDocuments}
+	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits, maxDocs: DefaultMaxDocuments, maxSubs: DefaultMaxSubschemas}
 }
 
 type optFunc func(*config)
@@ -100,3 +104,22 @@ func MaxNumberDigits(n int) Opt {
 // MaxDocuments limits the referenced documents a Model loads, overriding
 // DefaultMaxDocuments (256). Compile ignores it.
 func MaxDocuments(n int) Opt { return optFunc(func(c *config) { c.maxDocs = n }) }
+
+// MaxSubschemas limits the schemas (the root, and every object or boolean
+// under a keyword that holds schemas: properties, $defs, items, allOf, ...)
+// in one schema, overriding DefaultMaxSubschemas (2,000). Compile counts
+// them over the schema and every document it references, before the
+// library compiles anything: the library's compilation grows with the
+// square of a document's schemas (for draft 2020-12, every schema scans all
+// the others of its document), so a 1 MiB schema of 35,000 properties
+// would take more than a minute. A Model counts them in each document it
+// loads. Past the limit, the schema wraps serde.ErrLimit. n <= 0 keeps the
+// default.
+func MaxSubschemas(n int) Opt {
+	return optFunc(func(c *config) {
+		if n <= 0 {
+			n = DefaultMaxSubschemas
+		}
+		c.maxSubs = n
+	})
+}

@@ -50,7 +50,7 @@ var _ serde.Compiled = (*Schema)(nil)
 // the schema's base URI), then r.Resolve(Reference{Name: url}). Nothing is
 // ever read from a file or the network. An unresolvable reference wraps
 // serde.ErrReference; a schema over the limits (MaxSchemaBytes, MaxDepth,
-// MaxNumberDigits, a number with an exponent beyond ±1000) wraps
+// MaxNumberDigits, MaxSubschemas, a number with an exponent beyond ±1000) wraps
 // serde.ErrLimit; every
 // error wraps serde.ErrSchema.
 func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Schema, err error) {
@@ -79,7 +79,10 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	baseURL := baseURI(raw, cfg)
 	base := baseURL.String()
 	docs := loadedDocs{}
-	docs.add(rootURL, s.Text)
+	subs := &subschemaBudget{max: cfg.maxSubs}
+	if err := subs.add("schema", docs.add(rootURL, s.Text)); err != nil {
+		return nil, err
+	}
 	if base != rootURL {
 		docs.add(base, s.Text)
 	}
@@ -90,11 +93,11 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err := c.AddResource(rootURL, strings.NewReader(s.Text)); err != nil {
 		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrSchema, err)
 	}
-	if err := addReferences(ctx, c, s.References, r, baseURL, docs, cfg); err != nil {
+	if err := addReferences(ctx, c, s.References, r, baseURL, docs, subs, cfg); err != nil {
 		return nil, err
 	}
 	var refErr error
-	c.LoadURL = loadURL(ctx, r, docs, cfg, &refErr)
+	c.LoadURL = loadURL(ctx, r, docs, subs, cfg, &refErr)
 
 	defer func() {
 		if p := recover(); p != nil {
@@ -142,7 +145,7 @@ func baseURI(raw any, cfg config) *url.URL {
 
 // addReferences fetches every listed reference now and adds it under its
 // name and under the URL its name resolves to against the base.
-func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, r serde.Resolver, baseURL *url.URL, docs loadedDocs, cfg config) error {
+func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, r serde.Resolver, baseURL *url.URL, docs loadedDocs, subs *subschemaBudget, cfg config) error {
 	for _, ref := range refs {
 		if r == nil {
 			return fmt.Errorf("jsonschema: %w: %w: %q: no resolver", serde.ErrSchema, serde.ErrReference, ref.Name)
@@ -154,8 +157,13 @@ func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, 
 		if err := checkLimits("reference "+ref.Name, rs.Text, cfg); err != nil {
 			return err
 		}
-		for _, u := range refURLs(baseURL, ref.Name) {
-			docs.add(u, rs.Text)
+		for i, u := range refURLs(baseURL, ref.Name) {
+			d := docs.add(u, rs.Text)
+			if i == 0 {
+				if err := subs.add("reference "+ref.Name, d); err != nil {
+					return err
+				}
+			}
 			if err := c.AddResource(u, strings.NewReader(rs.Text)); err != nil {
 				return fmt.Errorf("jsonschema: %w: reference %q: %v", serde.ErrSchema, ref.Name, err)
 			}
@@ -167,7 +175,7 @@ func addReferences(ctx context.Context, c *js.Compiler, refs []serde.Reference, 
 // loadURL is the library's loader for "$ref"s to documents not listed: the
 // resolver serves them by their name under the root directory. The first
 // failure is kept in *refErr, for Compile's error.
-func loadURL(ctx context.Context, r serde.Resolver, docs loadedDocs, cfg config, refErr *error) func(string) (io.ReadCloser, error) {
+func loadURL(ctx context.Context, r serde.Resolver, docs loadedDocs, subs *subschemaBudget, cfg config, refErr *error) func(string) (io.ReadCloser, error) {
 	return func(u string) (io.ReadCloser, error) {
 		name := strings.TrimPrefix(u, rootDir)
 		if r == nil {
@@ -187,7 +195,10 @@ func loadURL(ctx context.Context, r serde.Resolver, docs loadedDocs, cfg config,
 			*refErr = err
 			return nil, err
 		}
-		docs.add(u, rs.Text)
+		if err := subs.add("reference "+name, docs.add(u, rs.Text)); err != nil {
+			*refErr = err
+			return nil, err
+		}
 		return io.NopCloser(strings.NewReader(rs.Text)), nil
 	}
 }
