@@ -38,7 +38,21 @@ func TestJSONSchema(t *testing.T) {
 		}
 		return hostile{schema: `{"type":"object","properties":{` + repeatJoin(n, ",", func(i int) string { return fmt.Sprintf(`"p%d":{"$ref":"ref%d.json"}`, i, i) }) + `}}`, refs: refs, noServer: true}
 	}
-	bigProps := props(8000)
+	// limit is the schemas in one schema and its references.
+	limit := jsonschema.DefaultMaxSubschemas
+	// refChain is n $defs, each a $ref to the one before, then the root:
+	// n+1 schemas.
+	refChain := func(n int) string {
+		return `{"$defs":{"d0":{"type":"integer"}` + repeatJoin(n-1, "", func(i int) string { return fmt.Sprintf(`,"d%d":{"$ref":"#/$defs/d%d"}`, i+1, i) }) + fmt.Sprintf(`},"$ref":"#/$defs/d%d"}`, n-1)
+	}
+	// patterns is n patternProperties, each format with its index: n+1
+	// schemas.
+	patterns := func(n int, format string) string {
+		return `{"type":"object","patternProperties":{` + repeatJoin(n, ",", func(i int) string { return fmt.Sprintf(`"`+format+`":{"type":"integer"}`, i) }) + `}}`
+	}
+	// The fan-out: the root (201 schemas), 200 documents of one, and
+	// big.json, together at the limit.
+	bigProps := props(limit - 402)
 	fan := map[string]serde.Schema{"big.json": {Format: serde.JSON, Text: bigProps}}
 	for i := range 200 {
 		fan[fmt.Sprintf("u%d.json", i)] = serde.Schema{Format: serde.JSON, Text: `{"$ref":"big.json"}`, References: []serde.Reference{{Name: "big.json", Subject: "big.json", Version: 1}}}
@@ -46,11 +60,17 @@ func TestJSONSchema(t *testing.T) {
 	cases := []hostile{
 		{name: "deep nesting at limit", schema: deep(jsonschema.DefaultMaxDepth - 1), compile: accept},
 		{name: "deep nesting past limit", schema: deep(jsonschema.DefaultMaxDepth + 1), compile: refuse},
-		{name: "wide properties", schema: props(35000), value: `{"p1":1}`},
+		// MaxSubschemas: the library's 2020-12 compilation is quadratic in
+		// a document's schemas (35,000 properties took 72 s).
+		{name: "wide properties", schema: props(35000), compile: refuse},
+		{name: "wide properties at limit", schema: props(limit - 1), compile: accept, value: `{"p1":1}`},
+		{name: "wide properties past limit", schema: props(limit), compile: refuse},
 		{name: "long line", schema: `{"description":"` + strings.Repeat("x", maxInput-40) + `"}`, compile: accept},
-		{name: "many $defs", schema: `{"$defs":{` + repeatJoin(20000, ",", func(i int) string { return fmt.Sprintf(`"d%d":{"$ref":"#/$defs/d%d"}`, i, max(0, i-1)) }) + `},"$ref":"#/$defs/d19999"}`},
+		{name: "many $defs", schema: `{"$defs":{` + repeatJoin(20000, ",", func(i int) string { return fmt.Sprintf(`"d%d":{"$ref":"#/$defs/d%d"}`, i, max(0, i-1)) }) + `},"$ref":"#/$defs/d19999"}`, compile: refuse},
+		{name: "$ref chain at limit", schema: refChain(limit - 1), compile: accept, value: `1`},
+		{name: "$ref chain past limit", schema: refChain(limit), compile: refuse},
 		{name: "many external references"},
-		{name: "reference fan-out to one large schema", schema: `{"type":"object","properties":{` + repeatJoin(200, ",", func(i int) string { return fmt.Sprintf(`"u%d":{"$ref":"u%d.json"}`, i, i) }) + `}}`, refs: fan, noServer: true, value: `{"u1":{"p1":1}}`},
+		{name: "reference fan-out to one large schema", schema: `{"type":"object","properties":{` + repeatJoin(200, ",", func(i int) string { return fmt.Sprintf(`"u%d":{"$ref":"u%d.json"}`, i, i) }) + `}}`, refs: fan, noServer: true, compile: accept, value: `{"u1":{"p1":1}}`},
 		{name: "self cycle", schema: `{"$ref":"#"}`, value: `{}`},
 		{name: "reference cycle", schema: `{"$ref":"c1.json"}`, refs: map[string]serde.Schema{
 			"c1.json": {Format: serde.JSON, Text: `{"$ref":"c2.json"}`, References: []serde.Reference{{Name: "c2.json", Subject: "c2.json", Version: 1}}},
@@ -69,14 +89,19 @@ func TestJSONSchema(t *testing.T) {
 		{name: "duplicate keys in schema", schema: "{" + strings.Repeat(`"type":"integer",`, 50000) + `"minimum":0}`},
 		{name: "pathological pattern", schema: `{"type":"string","pattern":"^(a+)+$"}`, value: `"` + strings.Repeat("a", maxInput-20) + `!"`},
 		{name: "nested repetition pattern", schema: `{"type":"string","pattern":"((a{100}){100}){100}"}`, value: `"aaa"`},
-		{name: "many patterns", schema: `{"type":"object","patternProperties":{` + repeatJoin(5000, ",", func(i int) string { return fmt.Sprintf(`"^p%d(x|y)*$":{"type":"integer"}`, i) }) + `}}`, value: `{"p1xy":1}`},
+		{name: "many patterns", schema: patterns(5000, `^p%d(x|y)*$`), compile: refuse},
+		{name: "many patterns at limit", schema: patterns(limit-1, `^p%d(x|y)*$`), compile: accept, value: `{"p1xy":1}`},
+		{name: "many large patterns at limit", schema: patterns(limit-1, `p%d[ab]*a[ab]{6}$`), compile: accept, value: `{"p1abababab":1}`},
+		{name: "many patterns past limit", schema: patterns(limit, `^p%d(x|y)*$`), compile: refuse},
 		{name: "deep value", schema: `{}`, value: strings.Repeat("[", 100000) + strings.Repeat("]", 100000)},
 		{name: "huge decode payload", schema: `{"type":"array","items":{"type":"integer"}}`, payload: []byte("[" + repeatJoin(200000, ",", func(i int) string { return "1" }) + "]")},
 	}
 	for i := range cases {
 		if cases[i].name == "many external references" {
-			h := extRefs(1000)
-			h.name = cases[i].name
+			// 999 documents of one schema, and the root of 1000: at the
+			// limit of schemas.
+			h := extRefs(limit/2 - 1)
+			h.name, h.compile = cases[i].name, accept
 			cases[i] = h
 		}
 		cases[i].format = serde.JSON

@@ -170,8 +170,11 @@ type loader struct {
 }
 
 func newLoader(ctx context.Context, r serde.Resolver) *loader {
+	// The walk is linear in the schemas (MaxNodes bounds them all), unlike
+	// the library's compilation that jsonschema.MaxSubschemas guards: a
+	// subject may hold versions registered under larger limits.
 	m := jsonschema.NewModel(ctx, r, jsonschema.MaxSchemaBytes(MaxSchemaBytes), jsonschema.MaxDepth(MaxDepth),
-		jsonschema.MaxDocuments(MaxDocuments))
+		jsonschema.MaxDocuments(MaxDocuments), jsonschema.MaxSubschemas(MaxNodes))
 	return &loader{ctx: ctx, model: m, docs: map[*jsonschema.Document]*document{}}
 }
 
