@@ -18,8 +18,10 @@
 //
 // Limits: MaxSchemaBytes (1 MiB), MaxDepth (128) and MaxNumberDigits
 // (10,000) bound every schema text, and MaxNumberDigits every value;
-// MaxDocuments (256) bounds the documents a Model loads; numbers with an
-// exponent beyond ±1000 are refused in schemas and values.
+// MaxDocuments (256) bounds the documents a Model loads; MaxSubschemas
+// (2,000) bounds the schemas of one schema with what it references (of
+// each document a Model loads), counted before the library compiles;
+// numbers with an exponent beyond ±1000 are refused in schemas and values.
 //
 // Validation has two paths. For most schemas Compile also builds a plan, a
 // validator specialized to the schema, which checks a value's JSON text in
