@@ -39,6 +39,14 @@ func EventSide() producer.Side {
 	}
 }
 
+// NewEventDecoder returns a decoder of record values into *Event: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with EventSchema, so records written with an
+// earlier compatible version decode too.
+func NewEventDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Event], error) {
+	return producer.NewDecoder[*Event](ctx, reg, EventSide(), serde.Value)
+}
+
 // EventSpec returns the producer.Spec of *Event values to topic "bench":
 // values as EventSide says,
 // keys sent as they are (string or []byte, nil for no key).

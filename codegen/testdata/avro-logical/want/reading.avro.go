@@ -41,6 +41,14 @@ func ReadingSide() producer.Side {
 	}
 }
 
+// NewReadingDecoder returns a decoder of record values into *Reading: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with ReadingSchema, so records written with an
+// earlier compatible version decode too.
+func NewReadingDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Reading], error) {
+	return producer.NewDecoder[*Reading](ctx, reg, ReadingSide(), serde.Value)
+}
+
 // ReadingSpec returns the producer.Spec of *Reading values to topic "readings":
 // values as ReadingSide says,
 // keys sent as they are (string or []byte, nil for no key).

@@ -51,6 +51,14 @@ func ShipmentSide() producer.Side {
 	}
 }
 
+// NewShipmentDecoder returns a decoder of record values into *Shipment: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with ShipmentSchema, so records written with an
+// earlier compatible version decode too.
+func NewShipmentDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Shipment], error) {
+	return producer.NewDecoder[*Shipment](ctx, reg, ShipmentSide(), serde.Value)
+}
+
 // ShipmentSpec returns the producer.Spec of *Shipment values to topic "shipments":
 // values as ShipmentSide says,
 // keys sent as they are (string or []byte, nil for no key).

@@ -39,6 +39,14 @@ func TreeSide() producer.Side {
 	}
 }
 
+// NewTreeDecoder returns a decoder of record values into *Tree: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with TreeSchema, so records written with an
+// earlier compatible version decode too.
+func NewTreeDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Tree], error) {
+	return producer.NewDecoder[*Tree](ctx, reg, TreeSide(), serde.Value)
+}
+
 // TreeSpec returns the producer.Spec of *Tree values to topic "trees":
 // values as TreeSide says,
 // keys sent as they are (string or []byte, nil for no key).

@@ -46,6 +46,14 @@ func AccountSide() producer.Side {
 	}
 }
 
+// NewAccountDecoder returns a decoder of record values into *Account: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with AccountSchema, so records written with an
+// earlier compatible version decode too.
+func NewAccountDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Account], error) {
+	return producer.NewDecoder[*Account](ctx, reg, AccountSide(), serde.Value)
+}
+
 // AccountSpec returns the producer.Spec of *Account values to topic "accounts":
 // values as AccountSide says,
 // keys sent as they are (string or []byte, nil for no key).

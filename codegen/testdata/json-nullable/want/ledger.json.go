@@ -46,6 +46,14 @@ func LedgerSide() producer.Side {
 	}
 }
 
+// NewLedgerDecoder returns a decoder of record values into *Ledger: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with LedgerSchema, so records written with an
+// earlier compatible version decode too.
+func NewLedgerDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Ledger], error) {
+	return producer.NewDecoder[*Ledger](ctx, reg, LedgerSide(), serde.Value)
+}
+
 // LedgerSpec returns the producer.Spec of *Ledger values to topic "ledgers":
 // values as LedgerSide says,
 // keys sent as they are (string or []byte, nil for no key).

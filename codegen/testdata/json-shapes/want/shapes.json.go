@@ -46,6 +46,14 @@ func ShapesSide() producer.Side {
 	}
 }
 
+// NewShapesDecoder returns a decoder of record values into *Shapes: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with ShapesSchema, so records written with an
+// earlier compatible version decode too.
+func NewShapesDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Shapes], error) {
+	return producer.NewDecoder[*Shapes](ctx, reg, ShapesSide(), serde.Value)
+}
+
 // ShapesSpec returns the producer.Spec of *Shapes values to topic "shapes":
 // values as ShapesSide says,
 // keys sent as they are (string or []byte, nil for no key).

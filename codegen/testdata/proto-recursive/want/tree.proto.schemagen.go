@@ -67,6 +67,14 @@ func NodeSide() producer.Side {
 	}
 }
 
+// NewNodeDecoder returns a decoder of record values into *Node: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with NodeSchema, so records written with an
+// earlier compatible version decode too.
+func NewNodeDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Node], error) {
+	return producer.NewDecoder[*Node](ctx, reg, NodeSide(), serde.Value)
+}
+
 // NodeSpec returns the producer.Spec of *Node values to topic "trees":
 // values as NodeSide says,
 // keys sent as they are (string or []byte, nil for no key).

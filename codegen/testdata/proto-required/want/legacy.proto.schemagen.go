@@ -81,6 +81,14 @@ func LegacySide() producer.Side {
 	}
 }
 
+// NewLegacyDecoder returns a decoder of record values into *Legacy: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with LegacySchema, so records written with an
+// earlier compatible version decode too.
+func NewLegacyDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Legacy], error) {
+	return producer.NewDecoder[*Legacy](ctx, reg, LegacySide(), serde.Value)
+}
+
 // LegacySpec returns the producer.Spec of *Legacy values to topic "legacies":
 // values as LegacySide says,
 // keys sent as they are (string or []byte, nil for no key).

@@ -125,6 +125,14 @@ func KitchenSide() producer.Side {
 	}
 }
 
+// NewKitchenDecoder returns a decoder of record values into *Kitchen: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with KitchenSchema, so records written with an
+// earlier compatible version decode too.
+func NewKitchenDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Kitchen], error) {
+	return producer.NewDecoder[*Kitchen](ctx, reg, KitchenSide(), serde.Value)
+}
+
 // KitchenSpec returns the producer.Spec of *Kitchen values to topic "kitchens":
 // values as KitchenSide says,
 // keys sent as they are (string or []byte, nil for no key).
