@@ -117,7 +117,9 @@ func (g *generator) writeSide(s *stubInfo) {
 	P("// what the producer looks up, or registers, under its subject.")
 	P("const ", s.name, "Schema = ", goString(s.canonical))
 	P()
-	P("// ", s.name, "Fingerprint is the SHA-256 of ", s.name, "Schema (serde.Fingerprint).")
+	P("// ", s.name, "Fingerprint is serde.Fingerprint of the compiled schema: the SHA-256")
+	P("// of ", s.name, "Schema with every schema it references (and, for Protobuf, the")
+	P("// message name), so a change in a reference changes it too.")
 	P("const ", s.name, "Fingerprint = ", strconv.Quote(s.fp))
 	P()
 	if recv, ok := strings.CutPrefix(s.valueType, "*"); ok && e.Schema.Format == serde.JSON && !g.fpTypes[recv] {

@@ -183,11 +183,30 @@ func (s *Serializer) Contract() Contract { return s.cfg.Contract }
 // Compiled returns the compiled schema.
 func (s *Serializer) Compiled() Compiled { return s.c }
 
-// Fingerprint returns the hex SHA-256 of c's canonical text: equal for the
-// same schema however it was written.
+// Fingerprint returns the hex SHA-256 of what fixes c's encoding: its
+// canonical text and, when c implements FingerprintTexter (every format
+// package's schema does), the canonical text of every reference it resolved,
+// transitively, and for Protobuf the full name of the message it encodes.
+// It is equal for the same schema however it was written, and differs when
+// only a referenced schema changed: a generated type built against one
+// version of a reference is not taken for another's.
 func Fingerprint(c Compiled) string {
-	sum := sha256.Sum256([]byte(c.Canonical()))
+	text := c.Canonical()
+	if ft, ok := c.(FingerprintTexter); ok {
+		text = ft.FingerprintText()
+	}
+	sum := sha256.Sum256([]byte(text))
 	return hex.EncodeToString(sum[:])
+}
+
+// FingerprintTexter is implemented by compiled schemas whose canonical text
+// alone does not fix their encoding (it names references without their
+// content, or a Protobuf file without the message): FingerprintText returns
+// the text Fingerprint hashes in place of Canonical. It starts with the
+// canonical text and adds the resolved references' canonical texts and, for
+// Protobuf, the message name.
+type FingerprintTexter interface {
+	FingerprintText() string
 }
 
 // Deserializer decodes framed records whose schema it looks up by frame,

@@ -26,6 +26,7 @@ type Schema struct {
 	api        avro.API
 	pcf        string
 	normalized string
+	fpText     string // see FingerprintText
 	cfg        config
 	root       *node
 
@@ -55,6 +56,12 @@ func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg co
 		pcf:        pcf,
 		normalized: normalizedForm(sch, refTop),
 		cfg:        cfg,
+	}
+	s.fpText = s.normalized
+	if len(refTop) > 0 {
+		// The normalized form names referenced types only; the expanded
+		// form writes each in full where it is first used.
+		s.fpText = normalizedForm(sch, nil)
 	}
 	// hamba fingerprints the schema on first use; pay for it here, once.
 	_ = sch.Fingerprint()
@@ -92,6 +99,12 @@ func (s *Schema) Schema() serde.Schema { return s.src }
 // whitespace, attribute order, namespace spelling or escapes give the same
 // canonical text.
 func (s *Schema) Canonical() string { return s.normalized }
+
+// FingerprintText returns the text serde.Fingerprint hashes: the
+// normalized form with every referenced named type written in full where it
+// is first used, so that the fingerprint changes when a reference does. For
+// a schema without references it is Canonical.
+func (s *Schema) FingerprintText() string { return s.fpText }
 
 // ParsingCanonicalForm returns the Avro specification's Parsing Canonical
 // Form: what two schemas must share for one to read the other's bytes. It

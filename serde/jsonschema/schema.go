@@ -34,6 +34,7 @@ type Schema struct {
 
 	raw       any
 	canonical string
+	fpText    string // see FingerprintText
 	lib       *js.Schema
 	plan      *node  // nil when the schema needs the library's validator
 	reason    string // why plan is nil
@@ -116,6 +117,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, err
 	}
 	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
+	out.fpText = fingerprintText(out.canonical, docs, base)
 	draftURI := cfg.draft
 	out.plan, out.reason = buildPlan(docs, draftURI)
 	return out, nil

@@ -42,6 +42,51 @@ func (s *Schema) Canonical() string {
 	return s.canon
 }
 
+// FingerprintText returns the text serde.Fingerprint hashes: Canonical,
+// then the full name of the message the schema encodes (one file holds
+// several, each framed under its own message index), then the canonical
+// text of every file it imports, transitively, in path order (Canonical
+// names imports only). A generated message is taken for this schema only
+// when all three match.
+func (s *Schema) FingerprintText() string {
+	s.fpTextOnce.Do(func() {
+		var b strings.Builder
+		b.WriteString(s.Canonical())
+		b.WriteString("\n// message ")
+		b.WriteString(string(s.msg.FullName()))
+		b.WriteString("\n")
+		deps := map[string]protoreflect.FileDescriptor{}
+		var walk func(fd protoreflect.FileDescriptor)
+		walk = func(fd protoreflect.FileDescriptor) {
+			imps := fd.Imports()
+			for i := 0; i < imps.Len(); i++ {
+				dep := imps.Get(i).FileDescriptor
+				if _, ok := deps[dep.Path()]; ok || dep.Path() == s.file.Path() {
+					continue
+				}
+				deps[dep.Path()] = dep
+				walk(dep)
+			}
+		}
+		walk(s.file)
+		paths := make([]string, 0, len(deps))
+		for p := range deps {
+			paths = append(paths, p)
+		}
+		slices.Sort(paths)
+		for _, path := range paths {
+			p := printer{types: s.types, fdp: protodesc.ToFileDescriptorProto(deps[path])}
+			b.WriteString("// import ")
+			b.WriteString(strconv.Quote(path))
+			b.WriteString("\n")
+			b.WriteString(p.file())
+			b.WriteString("\n")
+		}
+		s.fpText = b.String()
+	})
+	return s.fpText
+}
+
 // FileText prints a FileDescriptorProto as .proto text in the form
 // Canonical writes. The descriptor is checked first (names, numbers, oneof
 // indexes; its imports need not be at hand), and a descriptor that is not

@@ -40,6 +40,9 @@ type Schema struct {
 	canonOnce sync.Once
 	canon     string
 
+	fpTextOnce sync.Once
+	fpText     string
+
 	// plans caches, per message descriptor seen in values, whether it
 	// matches the schema's message and what validation it needs.
 	plans  sync.Map // protoreflect.MessageDescriptor -> *plan

@@ -19,8 +19,10 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const OrderSchema = `{"name":"shop.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending"},{"name":"customer","type":"string","order":"ascending"},{"name":"status","type":{"name":"shop.Status","type":"enum","symbols":["PLACED","PAID","SHIPPED"]},"order":"ascending"},{"name":"quantity","type":"int","order":"ascending"},{"name":"total","type":"shop.Money","order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null}],"doc":"An order placed in the shop. Money is defined in money.avsc."}`
 
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
-const OrderFingerprint = "4781e168d83e13239b4cf8d6bb9448d5033b7c1b478344d4876919962ae3d9b6"
+// OrderFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of OrderSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const OrderFingerprint = "9c59949f8da585d9e5b8187c277553cae7c1f85816066354b234d7a7c81d314a"
 
 // OrderSide returns the value side of Order for a producer.Spec:
 // the embedded schema (its references served from the embedded texts),

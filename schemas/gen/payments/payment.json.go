@@ -21,7 +21,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const PaymentSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"description":"A payment for an order.","properties":{"amount_cents":{"minimum":1,"type":"integer"},"method":{"enum":["card","transfer","voucher"],"type":"string"},"order_id":{"minLength":1,"type":"string"},"reference":{"maxLength":64,"type":"string"}},"required":["order_id","amount_cents","method"],"title":"Payment","type":"object"}`
 
-// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
+// PaymentFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of PaymentSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const PaymentFingerprint = "0c5511826cc104957c08b26edbd356d4a2b8c205476a7148409041c6b2788f33"
 
 // SchemaFingerprint returns PaymentFingerprint: serde/jsonschema uses the

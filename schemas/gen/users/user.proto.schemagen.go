@@ -34,8 +34,10 @@ message User {
 }
 `
 
-// UserFingerprint is the SHA-256 of UserSchema (serde.Fingerprint).
-const UserFingerprint = "a3b032c10ba9319150891ba015a20d3d59f560a7ad848811353ad9647b6df6cb"
+// UserFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of UserSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const UserFingerprint = "81c3e02c4da8a01ed06e25e9743925087f78fd49885d457fee817950294a0fc6"
 
 // UserMessageIndexes returns the message-index path of shop.v1.User in
 // UserSchema, written after the schema ID in every record.

@@ -22,7 +22,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const OrderSchema = `{"name":"shop.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending"},{"name":"customer","type":"string","order":"ascending"},{"name":"status","type":{"name":"shop.Status","type":"enum","symbols":["NEW","PAID","SHIPPED"]},"order":"ascending"},{"name":"created","type":{"type":"long","logicalType":"timestamp-millis"},"order":"ascending"},{"name":"day","type":{"type":"int","logicalType":"date"},"order":"ascending"},{"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2},"order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null},{"name":"quantity","type":"int","order":"ascending"},{"name":"weight","type":"double","order":"ascending"},{"name":"ratio","type":"float","order":"ascending"},{"name":"flag","type":"boolean","order":"ascending"},{"name":"hash","type":{"name":"shop.MD5","type":"fixed","size":16},"order":"ascending"},{"name":"address","type":{"name":"shop.Address","type":"record","fields":[{"name":"street","type":"string","order":"ascending"},{"name":"zip","type":"string","order":"ascending"}]},"order":"ascending"},{"name":"items","type":{"type":"array","items":{"name":"shop.Item","type":"record","fields":[{"name":"sku","type":"string","order":"ascending"},{"name":"qty","type":"long","order":"ascending"},{"name":"price","type":{"type":"bytes","logicalType":"decimal","precision":9,"scale":2},"order":"ascending"}]}},"order":"ascending"},{"name":"tags","type":{"type":"map","values":"string"},"order":"ascending"},{"name":"micros","type":["null",{"type":"long","logicalType":"timestamp-micros"}],"order":"ascending","default":null},{"name":"payload","type":["null","string","long","shop.Address"],"order":"ascending","default":null}]}`
 
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
+// OrderFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of OrderSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const OrderFingerprint = "b5e92c0d34dd9da20af7b82a6ab69520af1a53efce4d50d039729806110c2bd2"
 
 // OrderSide returns the value side of Order for a producer.Spec:
@@ -48,6 +50,14 @@ func OrderSide() producer.Side {
 		RecordName: "shop.Order",
 		Drift:      registry.DriftFail,
 	}
+}
+
+// NewOrderDecoder returns a decoder of record values into *Order: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with OrderSchema, so records written with an
+// earlier compatible version decode too.
+func NewOrderDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Order], error) {
+	return producer.NewDecoder[*Order](ctx, reg, OrderSide(), serde.Value)
 }
 
 // OrderSpec returns the producer.Spec of *Order values to topic "orders-avro":

@@ -64,8 +64,10 @@ enum Status {
 }
 `
 
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
-const OrderFingerprint = "f2214609d12a3b994993c9a6f69569d279a3ce18463a48aad8c8d6fcd06dd963"
+// OrderFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of OrderSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const OrderFingerprint = "4cedb50ec7395abeefd357166c962972c412f5b0660dad280d525a94321e845d"
 
 // OrderMessageIndexes returns the message-index path of bench.v1.Order in
 // OrderSchema, written after the schema ID in every record.
@@ -87,6 +89,14 @@ func OrderSide() producer.Side {
 		RecordName: "bench.v1.Order",
 		Drift:      registry.DriftFail,
 	}
+}
+
+// NewOrderDecoder returns a decoder of record values into *Order: it
+// fetches the writer's schema by the record's schema ID or GUID (once per
+// schema) and reads it with OrderSchema, so records written with an
+// earlier compatible version decode too.
+func NewOrderDecoder(ctx context.Context, reg *registry.Client) (*producer.Decoder[*Order], error) {
+	return producer.NewDecoder[*Order](ctx, reg, OrderSide(), serde.Value)
 }
 
 // OrderSpec returns the producer.Spec of *Order values to topic "orders-proto":

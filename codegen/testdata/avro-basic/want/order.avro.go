@@ -21,7 +21,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const OrderSchema = `{"name":"shop.v1.Order","type":"record","fields":[{"name":"id","type":{"type":"string","logicalType":"uuid"},"order":"ascending","doc":"Order ID."},{"name":"status","type":{"name":"shop.v1.Status","type":"enum","symbols":["PENDING","PAID","SHIPPED"]},"order":"ascending"},{"name":"placed_at","type":{"type":"long","logicalType":"timestamp-millis"},"order":"ascending"},{"name":"ship_by","type":{"type":"int","logicalType":"date"},"order":"ascending"},{"name":"total","type":{"type":"bytes","logicalType":"decimal","precision":10,"scale":2},"order":"ascending"},{"name":"note","type":["null","string"],"order":"ascending","default":null},{"name":"items","type":{"type":"array","items":{"name":"shop.v1.Item","type":"record","fields":[{"name":"sku","type":"string","order":"ascending"},{"name":"quantity","type":"int","order":"ascending"},{"name":"price","type":"double","order":"ascending"}]}},"order":"ascending"},{"name":"attributes","type":{"type":"map","values":"string"},"order":"ascending"},{"name":"gift","type":["null","shop.v1.Item"],"order":"ascending","default":null},{"name":"priority","type":"boolean","order":"ascending"},{"name":"weight","type":"float","order":"ascending"},{"name":"sequence","type":"long","order":"ascending"},{"name":"checksum","type":{"name":"shop.v1.MD5","type":"fixed","size":16},"order":"ascending"},{"name":"raw","type":"bytes","order":"ascending"}],"doc":"An order placed in the shop."}`
 
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
+// OrderFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of OrderSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const OrderFingerprint = "ac7b75dd87b50074a2071d86d9ce608616b5c61d3de1be5909a1377f936cb18c"
 
 // OrderSide returns the value side of Order for a producer.Spec:

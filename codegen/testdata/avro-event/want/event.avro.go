@@ -19,7 +19,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const EventSchema = `{"name":"bench.Event","type":"record","fields":[{"name":"id","type":"string","order":"ascending"},{"name":"user","type":"string","order":"ascending"},{"name":"amount","type":"long","order":"ascending"},{"name":"currency","type":"string","order":"ascending"},{"name":"note","type":"string","order":"ascending"}],"doc":"The record of the producer benchmarks (producer/bench_test.go's benchSchema)."}`
 
-// EventFingerprint is the SHA-256 of EventSchema (serde.Fingerprint).
+// EventFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of EventSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const EventFingerprint = "544a07550c97e123922ce1fba6d7e0e941b99f67c61a146b59995113b40f06c0"
 
 // EventSide returns the value side of Event for a producer.Spec:

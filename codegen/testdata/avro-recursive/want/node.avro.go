@@ -19,7 +19,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const TreeSchema = `{"name":"graph.v1.Tree","type":"record","fields":[{"name":"label","type":"string","order":"ascending"},{"name":"children","type":{"type":"array","items":"graph.v1.Tree"},"order":"ascending"},{"name":"next","type":["null","graph.v1.Tree"],"order":"ascending","default":null},{"name":"index","type":{"type":"map","values":"graph.v1.Tree"},"order":"ascending"},{"name":"edge","type":["null",{"name":"graph.v1.Edge","type":"record","fields":[{"name":"weight","type":"double","order":"ascending"},{"name":"to","type":["null","graph.v1.Tree"],"order":"ascending","default":null},{"name":"kind","type":{"name":"graph.v1.Kind","type":"enum","symbols":["A","B","C","D","E","F","G","H","I","J","K","L","M","N","O","P","Q","R","S","T","U","V","W","X","Y","Z","A1","B1","C1","D1","E1","F1","G1","H1","I1","J1","K1","L1","M1","N1","O1","P1","Q1","R1","S1","T1","U1","V1","W1","X1","Y1","Z1","A2","B2","C2","D2","E2","F2","G2","H2","I2","J2","K2","L2","LAST"]},"order":"ascending"}]}],"order":"ascending","default":null}]}`
 
-// TreeFingerprint is the SHA-256 of TreeSchema (serde.Fingerprint).
+// TreeFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of TreeSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const TreeFingerprint = "ed60b67ddfed1b263304c1605212c7756d2ada9702f3dd7e83a4884f15d0392f"
 
 // TreeSide returns the value side of Tree for a producer.Spec:

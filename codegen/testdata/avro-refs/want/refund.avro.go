@@ -19,8 +19,10 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const RefundSchema = `{"name":"shop.refunds.Refund","type":"record","fields":[{"name":"order_id","type":"string","order":"ascending"},{"name":"amount","type":"shop.common.Money","order":"ascending"},{"name":"fee","type":["null","shop.common.Money"],"order":"ascending","default":null},{"name":"currency_hint","type":{"name":"shop.common.Currency","type":"enum","symbols":["EUR","USD","GBP"]},"order":"ascending"}]}`
 
-// RefundFingerprint is the SHA-256 of RefundSchema (serde.Fingerprint).
-const RefundFingerprint = "5e2d9270dfd4e32c45b6234aa6dd4168a11d309469544d8af2c208a2fe45a2e8"
+// RefundFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of RefundSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const RefundFingerprint = "13c6ae9b192920181abb9afeae27ba96f206eee6e4bbf3dcb17a3d6db63e2825"
 
 // RefundSide returns the value side of Refund for a producer.Spec:
 // the embedded schema (its references served from the embedded texts),

@@ -19,8 +19,10 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const RefundKeySchema = `{"name":"shop.refunds.RefundKey","type":"record","fields":[{"name":"order_id","type":"string","order":"ascending"},{"name":"total","type":"shop.common.Money","order":"ascending"}]}`
 
-// RefundKeyFingerprint is the SHA-256 of RefundKeySchema (serde.Fingerprint).
-const RefundKeyFingerprint = "0c66a265c6bcd990ffde2827987dd3314bf732193112ec9ffb0260a9f3c62ff7"
+// RefundKeyFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of RefundKeySchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const RefundKeyFingerprint = "250fe3afaf71c5e28d4c5d00b7bc2953edbfc9ec231f032ff6856d2a51b4b654"
 
 // RefundKeySide returns the key side of RefundKey for a producer.Spec:
 // the embedded schema (its references served from the embedded texts),

@@ -20,7 +20,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const PaymentSchema = `{"name":"shop.pay.Payment","type":"record","fields":[{"name":"id","type":"string","order":"ascending"},{"name":"method","type":[{"name":"shop.pay.Card","type":"record","fields":[{"name":"last4","type":"string","order":"ascending"},{"name":"expiry_month","type":"int","order":"ascending"},{"name":"token","type":{"type":"string","logicalType":"uuid"},"order":"ascending"}]},{"name":"shop.pay.BankTransfer","type":"record","fields":[{"name":"iban","type":"string","order":"ascending"}]},"string"],"order":"ascending"},{"name":"reference","type":["null","long","string",{"name":"shop.pay.Channel","type":"enum","symbols":["WEB","STORE"]}],"order":"ascending","default":null},{"name":"history","type":{"type":"array","items":["int","shop.pay.Card"]},"order":"ascending"}]}`
 
-// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
+// PaymentFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of PaymentSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const PaymentFingerprint = "4136c29a6f1c4b29384b32692095088e3da4556a2c5a279453c41946e9f52176"
 
 // PaymentSide returns the value side of Payment for a producer.Spec:

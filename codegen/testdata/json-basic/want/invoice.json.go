@@ -23,7 +23,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const InvoiceSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"description":"An invoice sent to a customer.","properties":{"currency":{"const":"EUR","type":"string"},"customer":{"properties":{"email":{"format":"email","type":"string"},"name":{"maxLength":80,"minLength":1,"type":"string"},"vip":{"type":"boolean"}},"required":["name","email"],"type":"object"},"discount":{"maximum":100,"minimum":0,"type":["number","null"]},"due":{"format":"date","type":"string"},"id":{"description":"Invoice ID.","format":"uuid","type":"string"},"issued_at":{"format":"date-time","type":"string"},"lines":{"items":{"properties":{"quantity":{"maximum":1000,"minimum":1,"type":"integer"},"sku":{"pattern":"^[A-Z]{2}-[0-9]+$","type":"string"},"tags":{"items":{"type":"string"},"type":"array","uniqueItems":true},"unit_price":{"exclusiveMinimum":0,"multipleOf":0.01,"type":"number"}},"required":["sku","quantity","unit_price"],"type":"object"},"maxItems":100,"minItems":1,"type":"array"},"notes":{"additionalProperties":{"maxLength":200,"type":"string"},"type":"object"},"status":{"enum":["draft","sent","paid"],"type":"string"},"version":{"enum":[1,2],"type":"integer"}},"required":["id","customer","status","issued_at","lines"],"title":"Invoice","type":"object"}`
 
-// InvoiceFingerprint is the SHA-256 of InvoiceSchema (serde.Fingerprint).
+// InvoiceFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of InvoiceSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const InvoiceFingerprint = "9c261940271ead77654049349b5e2b6a692a512311ca93ae8947d72d076a4107"
 
 // SchemaFingerprint returns InvoiceFingerprint: serde/jsonschema uses the

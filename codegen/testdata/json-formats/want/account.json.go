@@ -23,7 +23,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const AccountSchema = `{"$schema":"https://json-schema.org/draft/2020-12/schema","additionalProperties":false,"properties":{"balance":{"maximum":9007199254740991,"minimum":-9007199254740991,"type":"integer"},"birthday":{"format":"date","type":"string"},"created":{"format":"date-time","type":"string"},"email":{"format":"email","type":"string"},"handle":{"maxLength":16,"minLength":3,"pattern":"^[a-z][a-z0-9_]{2,15}$","type":"string"},"homepage":{"format":"uri","type":"string"},"id":{"format":"uuid","type":"string"},"ip":{"format":"ipv4","type":"string"},"kind":{"const":"person","type":"string"},"nick":{"maxLength":4,"minLength":1,"type":"string"},"rate":{"exclusiveMinimum":0,"maximum":1,"multipleOf":0.0001,"type":"number"},"score":{"maximum":15000000000,"minimum":-15000000000,"type":"number"},"tier":{"enum":[1,2,3],"type":"integer"}},"required":["id","email","handle","balance","rate","tier","created"],"title":"Account","type":"object"}`
 
-// AccountFingerprint is the SHA-256 of AccountSchema (serde.Fingerprint).
+// AccountFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of AccountSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const AccountFingerprint = "db712bc7402fc882f0e8b3cc8ecfe82231c4bc47d754f829fcb7a7673a30a6f8"
 
 // SchemaFingerprint returns AccountFingerprint: serde/jsonschema uses the

@@ -23,7 +23,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const LedgerSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"entry":{"properties":{"account":{"minLength":1,"type":"string"},"amount":{"type":"integer"},"labels":{"additionalProperties":{"type":"string"},"type":"object"},"memo":{"anyOf":[{"type":"string"},{"type":"null"}]}},"required":["amount","account"],"type":"object"}},"properties":{"at":{"anyOf":[{"format":"date-time","type":"string"},{"type":"null"}]},"byDay":{"additionalProperties":{"items":{"anyOf":[{"$ref":"#/definitions/entry"},{"type":"null"}]},"type":"array"},"type":"object"},"closed":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"entries":{"items":{"$ref":"#/definitions/entry"},"type":"array"},"matrix":{"items":{"items":{"anyOf":[{"type":"number"},{"type":"null"}]},"type":"array"},"type":"array"},"meta":{"additionalProperties":{"additionalProperties":{"type":"integer"},"type":"object"},"type":"object"},"nested":{"properties":{"inner":{"properties":{"deep":{"items":{"type":"string"},"minItems":1,"type":"array"}},"type":"object"}},"type":"object"},"note":{"anyOf":[{"maxLength":200,"type":"string"},{"type":"null"}]}},"required":["entries","byDay","matrix","meta"],"title":"Ledger","type":"object"}`
 
-// LedgerFingerprint is the SHA-256 of LedgerSchema (serde.Fingerprint).
+// LedgerFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of LedgerSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const LedgerFingerprint = "99a30ab27e0a1f6e1f04cc68d1703ba1e7d8bdeb1b77e35028d62a51bd77f6a4"
 
 // SchemaFingerprint returns LedgerFingerprint: serde/jsonschema uses the

@@ -21,8 +21,10 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const CustomerSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"contact":{"properties":{"kind":{"$ref":"#/definitions/contactKind"},"preferred":{"anyOf":[{"type":"boolean"},{"type":"null"}]},"value":{"minLength":3,"type":"string"}},"required":["kind","value"],"type":"object"},"contactKind":{"enum":["email","phone"],"type":"string"},"tier":{"enum":["GOLD","SILVER"],"type":"string"}},"properties":{"billing":{"$ref":"common/address.json"},"contacts":{"items":{"$ref":"#/definitions/contact"},"type":"array"},"id":{"minimum":1,"type":"integer"},"shipping":{"$ref":"common/address.json"},"tier":{"$ref":"#/definitions/tier"}},"required":["id","billing"],"title":"Customer","type":"object"}`
 
-// CustomerFingerprint is the SHA-256 of CustomerSchema (serde.Fingerprint).
-const CustomerFingerprint = "881025f38a64f1dec640ed41bf4ef970061a227a834107909b62ddb980ca0bd9"
+// CustomerFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of CustomerSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const CustomerFingerprint = "d36f01b9bf34a89beb58bb35042c1b02b9609739da6ec50f58c99f3185a37552"
 
 // SchemaFingerprint returns CustomerFingerprint: serde/jsonschema uses the
 // generated Validate in place of its own validator only for that schema.

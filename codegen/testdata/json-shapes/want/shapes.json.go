@@ -23,7 +23,9 @@ const _ = producer.IsAtLeastVersion0_1_0
 // what the producer looks up, or registers, under its subject.
 const ShapesSchema = `{"$schema":"http://json-schema.org/draft-07/schema#","definitions":{"part":{"properties":{"id":{"minimum":0,"type":"integer"},"tags":{"items":{"type":"string"},"maxItems":5,"type":"array"},"weight":{"exclusiveMinimum":0,"type":"number"}},"required":["id"],"type":"object"}},"properties":{"at":{"format":"date-time","type":"string"},"byName":{"additionalProperties":{"$ref":"#/definitions/part"},"type":"object"},"count":{"type":"integer"},"flag":{"type":"boolean"},"grid":{"items":{"items":{"maximum":1000000,"minimum":-1000000,"type":"integer"},"type":"array"},"type":"array"},"html":{"type":"string"},"labels":{"additionalProperties":{"type":"string"},"type":"object"},"level":{"enum":["low","mid","high"],"type":"string"},"maybe":{"anyOf":[{"type":"string"},{"type":"null"}]},"maybeNum":{"anyOf":[{"type":"number"},{"type":"null"}]},"maybePart":{"anyOf":[{"$ref":"#/definitions/part"},{"type":"null"}]},"name":{"maxLength":40,"type":"string"},"on":{"type":"boolean"},"optParts":{"items":{"anyOf":[{"$ref":"#/definitions/part"},{"type":"null"}]},"type":"array"},"parts":{"items":{"$ref":"#/definitions/part"},"type":"array"},"ratio":{"maximum":1e+300,"minimum":-1e+300,"type":"number"},"when":{"format":"date-time","type":"string"}},"required":["name","grid","byName","when","ratio","count","flag","maybe"],"title":"Shapes","type":"object"}`
 
-// ShapesFingerprint is the SHA-256 of ShapesSchema (serde.Fingerprint).
+// ShapesFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of ShapesSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
 const ShapesFingerprint = "03076350fcae357db5d10482bf58df25c2a34ea7c9a80141f0277ebd4ccfc0ac"
 
 // SchemaFingerprint returns ShapesFingerprint: serde/jsonschema uses the

@@ -43,8 +43,10 @@ enum Status {
 }
 `
 
-// OrderFingerprint is the SHA-256 of OrderSchema (serde.Fingerprint).
-const OrderFingerprint = "36bc1a07f15ac593e6aec88c45de1240aaa5368c7ca8b3452738092bfde6502d"
+// OrderFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of OrderSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const OrderFingerprint = "28f5464abbc100bd36a5c440d82326ba5e0fee86c7e6895857b8ae70976670df"
 
 // OrderMessageIndexes returns the message-index path of shop.basic.v1.Order in
 // OrderSchema, written after the schema ID in every record.

@@ -34,8 +34,10 @@ message Payment {
 }
 `
 
-// PaymentFingerprint is the SHA-256 of PaymentSchema (serde.Fingerprint).
-const PaymentFingerprint = "9387c2a4155b4dae0a999c6f59a914ec73eee8daf0b0df68a1223a943358d6eb"
+// PaymentFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of PaymentSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const PaymentFingerprint = "9a4a52fd2cb5caeb3c4980117d71c0560611fcca73efe9290ea6f3865dbb508a"
 
 // PaymentMessageIndexes returns the message-index path of shop.payments.v1.Payment in
 // PaymentSchema, written after the schema ID in every record.

@@ -42,8 +42,10 @@ message Leaf {
 }
 `
 
-// NodeFingerprint is the SHA-256 of NodeSchema (serde.Fingerprint).
-const NodeFingerprint = "2a2e45f049379128953be9c994411a6f746e17cd7d3b2d902b8bc77ef86dbde5"
+// NodeFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of NodeSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const NodeFingerprint = "7ad85f4b709b00e94091623bf9ad83d05ff89574fa6fafa9ff840050d9cb525c"
 
 // NodeMessageIndexes returns the message-index path of lab.tree.v1.Node in
 // NodeSchema, written after the schema ID in every record.

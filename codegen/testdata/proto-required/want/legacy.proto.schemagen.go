@@ -56,8 +56,10 @@ enum Kind {
 }
 `
 
-// LegacyFingerprint is the SHA-256 of LegacySchema (serde.Fingerprint).
-const LegacyFingerprint = "60173bafd8a23563f5d52dcfce21fa9eff20985ff7ccd0f819181c4f3e06a455"
+// LegacyFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of LegacySchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const LegacyFingerprint = "e6cada6ee9fa1498302eaeecec38f90fdd076de23488925bc7dc2a3f2ef2bbdb"
 
 // LegacyMessageIndexes returns the message-index path of lab.legacy.v1.Legacy in
 // LegacySchema, written after the schema ID in every record.

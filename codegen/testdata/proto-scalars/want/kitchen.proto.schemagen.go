@@ -100,8 +100,10 @@ enum Color {
 }
 `
 
-// KitchenFingerprint is the SHA-256 of KitchenSchema (serde.Fingerprint).
-const KitchenFingerprint = "853c6140b6bc8436ba5e4c155a3e97b9222777d5ba8b66bd33ceae880dc2360a"
+// KitchenFingerprint is serde.Fingerprint of the compiled schema: the SHA-256
+// of KitchenSchema with every schema it references (and, for Protobuf, the
+// message name), so a change in a reference changes it too.
+const KitchenFingerprint = "8faca831c36765a489112a11269a8d8583d6c053008343f3f2d3be4144a4db4e"
 
 // KitchenMessageIndexes returns the message-index path of lab.scalars.v1.Kitchen in
 // KitchenSchema, written after the schema ID in every record.
