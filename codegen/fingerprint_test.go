@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	avrorefs "github.com/schemagen/schemagen/codegen/testdata/avro-refs/want"
+	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
+	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
 	protoimports "github.com/schemagen/schemagen/codegen/testdata/proto-imports/want"
 	protorecursive "github.com/schemagen/schemagen/codegen/testdata/proto-recursive/want"
 	"github.com/schemagen/schemagen/serde"
@@ -151,5 +153,46 @@ func TestProtoGeneratedMessageCheck(t *testing.T) {
 	out, err := s.AppendSerialize(nil, &protorecursive.Node{Label: "x"})
 	if !errors.Is(err, serde.ErrType) {
 		t.Fatalf("*Node through Leaf's serializer: %x, %v; want ErrType", out, err)
+	}
+}
+
+// TestProtoGeneratedNil: a nil generated message is the runtime path's
+// ErrRequired violation, not an empty message.
+func TestProtoGeneratedNil(t *testing.T) {
+	src := protobasic.OrderSide().Schema
+	c, err := src.Compile(context.Background(), src.Local, src.Resolver)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nilOrder *protobasic.Order
+	_, rtErr := c.AppendEncode(nil, nilOrder)
+	if !errors.Is(rtErr, serde.ErrRequired) {
+		t.Fatalf("runtime path: %v, want ErrRequired", rtErr)
+	}
+	out, err := nilOrder.AppendProto([]byte("keep"))
+	if !errors.Is(err, serde.ErrRequired) || err.Error() != rtErr.Error() || string(out) != "keep" {
+		t.Fatalf("AppendProto(nil) = %q, %v; want dst unchanged and %v", out, err, rtErr)
+	}
+	s, err := serde.NewSerializer(c, serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out, err := s.AppendSerialize(nil, nilOrder); !errors.Is(err, serde.ErrRequired) {
+		t.Fatalf("serializer: %x, %v; want ErrRequired", out, err)
+	}
+}
+
+// TestJSONGeneratedNil: a nil generated JSON value is refused by the
+// generated path as by the runtime path, and dst comes back unchanged.
+func TestJSONGeneratedNil(t *testing.T) {
+	src := jsonbasic.InvoiceSide().Schema
+	c := compileAvroSerde(t, src)
+	var nilInvoice *jsonbasic.Invoice
+	if _, err := c.AppendEncode(nil, nilInvoice); err == nil {
+		t.Fatal("runtime path accepted a nil *Invoice")
+	}
+	out, err := nilInvoice.AppendJSON([]byte("keep"))
+	if !errors.Is(err, serde.ErrType) || string(out) != "keep" {
+		t.Fatalf("AppendJSON(nil) = %q, %v; want dst unchanged and ErrType", out, err)
 	}
 }

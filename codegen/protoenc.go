@@ -441,7 +441,7 @@ func (g *generator) protoRoot(f *goFile, root *protogen.Message, stubName string
 	P("// the schema this type was generated from.")
 	P("func (m *", name, ") AppendProto(dst []byte) ([]byte, error) {")
 	P("if m == nil {")
-	P("return dst, nil")
+	P("return dst, ", f.Q(serdePkg, "Violation"), "(\"\", ", f.Q(serdePkg, "ErrRequired"), ", \"nil %T message\", m)")
 	P("}")
 	P("var e ", pe.pb("Enc"))
 	P("start := len(dst)")

@@ -111,7 +111,7 @@ func NewUserProducer[K string | []byte](ctx context.Context, p *producer.Produce
 // the schema this type was generated from.
 func (m *User) AppendProto(dst []byte) ([]byte, error) {
 	if m == nil {
-		return dst, nil
+		return dst, serde.Violation("", serde.ErrRequired, "nil %T message", m)
 	}
 	var e protobuf.Enc
 	start := len(dst)

@@ -105,7 +105,7 @@ func NewOrderProducer[K string | []byte](ctx context.Context, p *producer.Produc
 // the schema this type was generated from.
 func (m *Order) AppendProto(dst []byte) ([]byte, error) {
 	if m == nil {
-		return dst, nil
+		return dst, serde.Violation("", serde.ErrRequired, "nil %T message", m)
 	}
 	var e protobuf.Enc
 	start := len(dst)

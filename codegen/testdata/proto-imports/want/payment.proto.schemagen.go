@@ -109,7 +109,7 @@ func NewPaymentProducer[K string | []byte](ctx context.Context, p *producer.Prod
 // the schema this type was generated from.
 func (m *Payment) AppendProto(dst []byte) ([]byte, error) {
 	if m == nil {
-		return dst, nil
+		return dst, serde.Violation("", serde.ErrRequired, "nil %T message", m)
 	}
 	var e protobuf.Enc
 	start := len(dst)

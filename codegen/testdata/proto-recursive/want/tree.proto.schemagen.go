@@ -104,7 +104,7 @@ func NewNodeProducer[K string | []byte](ctx context.Context, p *producer.Produce
 // the schema this type was generated from.
 func (m *Node) AppendProto(dst []byte) ([]byte, error) {
 	if m == nil {
-		return dst, nil
+		return dst, serde.Violation("", serde.ErrRequired, "nil %T message", m)
 	}
 	var e protobuf.Enc
 	start := len(dst)

@@ -118,7 +118,7 @@ func NewLegacyProducer[K string | []byte](ctx context.Context, p *producer.Produ
 // the schema this type was generated from.
 func (m *Legacy) AppendProto(dst []byte) ([]byte, error) {
 	if m == nil {
-		return dst, nil
+		return dst, serde.Violation("", serde.ErrRequired, "nil %T message", m)
 	}
 	var e protobuf.Enc
 	start := len(dst)

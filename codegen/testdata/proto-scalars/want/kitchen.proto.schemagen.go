@@ -162,7 +162,7 @@ func NewKitchenProducer[K string | []byte](ctx context.Context, p *producer.Prod
 // the schema this type was generated from.
 func (m *Kitchen) AppendProto(dst []byte) ([]byte, error) {
 	if m == nil {
-		return dst, nil
+		return dst, serde.Violation("", serde.ErrRequired, "nil %T message", m)
 	}
 	var e protobuf.Enc
 	start := len(dst)
