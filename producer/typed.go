@@ -55,6 +55,32 @@ func (s *SchemaSource) compile(ctx context.Context, sch serde.Schema, r serde.Re
 	return c, nil
 }
 
+// compileRegistered compiles a schema the registry returned: references
+// that name a subject come from the registry, as the schema ID means them;
+// others (Protobuf imports and JSON Schema $refs it does not list) from the
+// source's Resolver, then the registry.
+func (s *SchemaSource) compileRegistered(ctx context.Context, sch serde.Schema, reg *registry.Client) (serde.Compiled, error) {
+	local := s.Resolver
+	r := serde.ResolverFunc(func(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
+		if ref.Subject == "" && local != nil {
+			return local.Resolve(ctx, ref)
+		}
+		return reg.Resolve(ctx, ref)
+	})
+	compile := s.Compile
+	if compile == nil {
+		compile = serde.Compile
+	}
+	c, err := compile(ctx, sch, r)
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, errors.New("compile returned a nil schema")
+	}
+	return c, nil
+}
+
 func (s *SchemaSource) compiled(ctx context.Context, r serde.Resolver) (serde.Compiled, error) {
 	if s.Compiled != nil {
 		return s.Compiled, nil
@@ -273,12 +299,25 @@ func resolve(ctx context.Context, reg *registry.Client, subject string, side *Si
 	// encode with it. (Under DriftFail, and for LookupBySchema and
 	// AutoRegister, they are the same schema, whatever the registry's
 	// spelling of it.)
-	if !side.Drift.Strict() && ss.Schema.Text != "" && ss.Schema.Text != local.Text {
-		rc, err := side.Schema.compile(ctx, ss.Schema, reg)
+	//
+	// The registered schema can differ in its references alone (another
+	// subject or version, or another text behind the same one), so it is
+	// compiled whenever either side has references, with the references
+	// that name a subject resolved by the registry, and replaces the local
+	// one when their fingerprints (which cover every resolved reference)
+	// differ.
+	// Under DriftFail a difference there (the local resolver serving
+	// another text for the same subject and version) is drift.
+	refs := len(ss.Schema.References) > 0 || len(local.References) > 0
+	if ss.Schema.Text != "" && (refs || !side.Drift.Strict() && ss.Schema.Text != local.Text) {
+		rc, err := side.Schema.compileRegistered(ctx, ss.Schema, reg)
 		if err != nil {
 			return nil, 0, guid, serde.Schema{}, fmt.Errorf("compile registered schema id %d: %w", ss.ID, err)
 		}
-		if rc.Canonical() != c.Canonical() {
+		if serde.Fingerprint(rc) != serde.Fingerprint(c) {
+			if side.Drift.Strict() {
+				return nil, 0, guid, serde.Schema{}, fmt.Errorf("%w: subject %q: schema id %d resolves its references to other texts than the local schema's", registry.ErrDrift, subject, ss.ID)
+			}
 			c = rc
 		}
 	}
