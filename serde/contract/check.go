@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -289,7 +290,7 @@ func branch(n *serde.RuleNode, v any) (*serde.RuleNode, any) {
 }
 
 func fits(kind string, v any) bool {
-	switch v.(type) {
+	switch x := v.(type) {
 	case map[string]any:
 		return kind == serde.RuleRecord || kind == serde.RuleMap
 	case []any:
@@ -303,6 +304,12 @@ func fits(kind string, v any) bool {
 	case int, int32, int64:
 		return kind == serde.RuleInt || kind == serde.RuleLong
 	case float32, float64:
+		return kind == serde.RuleFloat || kind == serde.RuleDouble
+	case json.Number:
+		// JSON values carry numbers so; CEL reads an integral one as an int.
+		if _, err := x.Int64(); err == nil && (kind == serde.RuleInt || kind == serde.RuleLong) {
+			return true
+		}
 		return kind == serde.RuleFloat || kind == serde.RuleDouble
 	}
 	return false

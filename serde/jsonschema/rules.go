@@ -1,8 +1,10 @@
 package jsonschema
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -29,15 +31,23 @@ func (s *Schema) RuleTree() (*serde.RuleNode, error) {
 	return n, b.err
 }
 
-// RuleValue returns v as map[string]any, []any and scalars (numbers as
-// float64): v itself when it is a map, else payload decoded.
+// RuleValue returns v as map[string]any, []any and scalars: v itself when
+// it is a map, else payload decoded with numbers as json.Number, as maps
+// carry them. CEL reads a json.Number as an int when it is one (exactly,
+// past 2^53 too) and as a double otherwise, so a generated type, a
+// json.RawMessage and a map of the same value get the same verdict.
 func (s *Schema) RuleValue(v any, payload []byte) (any, error) {
 	if m, ok := v.(map[string]any); ok {
 		return m, nil
 	}
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
 	var out any
-	if err := json.Unmarshal(payload, &out); err != nil {
+	if err := dec.Decode(&out); err != nil {
 		return nil, fmt.Errorf("jsonschema: %w: %v", serde.ErrDecode, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("jsonschema: %w: data after the value", serde.ErrDecode)
 	}
 	return out, nil
 }
