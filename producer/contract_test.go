@@ -136,3 +136,44 @@ func TestContractActions(t *testing.T) {
 		t.Errorf("exception header %q", got)
 	}
 }
+
+// A DLQ rule whose dlq.topic is the producer's own topic (or empty) fails
+// NewTyped, as DeadLetter with that topic would: the rejected value would
+// otherwise land on the topic as plain JSON among framed records.
+func TestContractDLQTopicChecked(t *testing.T) {
+	for _, tt := range []struct {
+		name, mode, dlq, onFailure string
+		ok                         bool
+	}{
+		{name: "own topic", mode: "WRITE", dlq: "people", onFailure: "DLQ"},
+		{name: "own topic, writeread", mode: "WRITEREAD", dlq: "people", onFailure: "DLQ,ERROR"},
+		{name: "empty", mode: "WRITE", dlq: "", onFailure: "DLQ"},
+		{name: "other topic", mode: "WRITE", dlq: "people-dlq", onFailure: "DLQ", ok: true},
+		{name: "not a DLQ rule", mode: "WRITE", dlq: "people", onFailure: "ERROR", ok: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := registrytest.New(t)
+			rc := newRegistry(t, reg.URL())
+			ctx := context.Background()
+			rules := &serde.RuleSet{DomainRules: []serde.Rule{
+				{Name: "adult", Kind: "CONDITION", Mode: tt.mode, Type: "CEL", Expr: "message.age >= 18", OnFailure: tt.onFailure,
+					Params: map[string]string{producer.ParamDLQTopic: tt.dlq}},
+			}}
+			if _, err := rc.Register(ctx, "people-value", serde.Schema{Format: serde.Avro, Text: userV1, RuleSet: rules}); err != nil {
+				t.Fatal(err)
+			}
+			c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
+			p := newProducer(t, c, producer.Registry(rc))
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.UseLatest(nil)}})
+			if tt.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, producer.ErrSchemaBinding) || !errors.Is(err, producer.ErrInvalidOption) || !strings.Contains(err.Error(), `"adult"`) {
+				t.Fatalf("err = %v, want a binding error naming rule adult", err)
+			}
+		})
+	}
+}

@@ -229,6 +229,9 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 			rules = registered
 		}
 	}
+	if err := checkDLQRules(rules.RuleSet, topic); err != nil {
+		return nil, fail(err)
+	}
 	ct, err := serde.CompileContract(c, rules.RuleSet, rules.Metadata)
 	if err != nil {
 		return nil, fail(err)
