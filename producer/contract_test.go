@@ -1,8 +1,12 @@
 package producer_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -173,6 +177,58 @@ func TestContractDLQTopicChecked(t *testing.T) {
 			}
 			if !errors.Is(err, producer.ErrSchemaBinding) || !errors.Is(err, producer.ErrInvalidOption) || !strings.Contains(err.Error(), `"adult"`) {
 				t.Fatalf("err = %v, want a binding error naming rule adult", err)
+			}
+		})
+	}
+}
+
+// A producer bound by PinID through a client loaded from a snapshot
+// enforces the rule set registered with the schema, with the registry up
+// (the snapshot-filled cache answers SchemaByID) and with it down.
+func TestContractFromSnapshot(t *testing.T) {
+	reg := registrytest.New(t)
+	rc := newRegistry(t, reg.URL())
+	ctx := context.Background()
+	rules := &serde.RuleSet{DomainRules: []serde.Rule{{Name: "adult", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >= 18"}}}
+	ss, err := rc.Register(ctx, "people-value", serde.Schema{Format: serde.Avro, Text: userV1, RuleSet: rules,
+		Metadata: &serde.Metadata{Properties: map[string]string{"owner": "ann"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := rc.WriteSnapshot(ctx, &buf, "people-value"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snapshot.json")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	for _, tt := range []struct{ name, url string }{{"registry up", reg.URL()}, {"registry down", dead}} {
+		t.Run(tt.name, func(t *testing.T) {
+			warm, err := registry.New(registry.URLs(tt.url), registry.Retries(0), registry.Snapshot(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := warm.SchemaByID(ctx, ss.ID)
+			if err != nil || got.RuleSet.Empty() || got.Metadata == nil || got.Metadata.Properties["owner"] != "ann" {
+				t.Fatalf("SchemaByID = %+v, %v: want the rule set and metadata", got, err)
+			}
+			c := cluster(t, kfake.SeedTopics(1, "people"))
+			p := newProducer(t, c, producer.Registry(warm))
+			typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people",
+				Value: producer.Side{Schema: avroSchema(userV1), ID: ss.ID, IDSource: registry.PinID(ss.ID)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = typed.ProduceSync(ctx, nil, &user{Name: "kid", Age: 7})
+			if vs := serde.Violations(err); !errors.Is(err, serde.ErrRule) || len(vs) != 1 || vs[0].Rule != "adult" {
+				t.Fatalf("err = %v, want the adult rule broken", err)
 			}
 		})
 	}
