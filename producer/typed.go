@@ -381,7 +381,7 @@ func (t *Typed[K, V]) fill(ctx context.Context, pd *pending, buf []byte, size in
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
-	return nil
+	return t.p.tooLarge(pd)
 }
 
 func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
