@@ -2,6 +2,8 @@ package producer
 
 import (
 	"errors"
+	"fmt"
+	"strings"
 
 	"github.com/twmb/franz-go/pkg/kgo"
 
@@ -27,16 +29,52 @@ const ParamDLQTopic = "dlq.topic"
 // rule's dlq.topic, else to the policy's own dead-letter topic. A record
 // with any other violation, or with no dead-letter topic to go to, keeps
 // the policy it has (under ReturnError: the error, and nothing written).
-func ruleDeadLetter(err error, policy RejectPolicy) RejectPolicy {
+//
+// The rule's topic was checked at bind (checkDLQRules); a topic that
+// fails the check anyway (the record's own topic) keeps the policy, so a
+// rejected value is never written to topic itself unframed.
+func ruleDeadLetter(err error, topic string, policy RejectPolicy) RejectPolicy {
 	de, ok := onlyDLQ(err)
 	if !ok {
 		return policy
 	}
 	rule, _ := de.DeadLetterRule()
-	if t := rule.Params[ParamDLQTopic]; t != "" {
+	if t := rule.Params[ParamDLQTopic]; t != "" && deadLetter(t).check(topic) == nil {
 		return deadLetter(t)
 	}
 	return policy
+}
+
+// checkDLQRules checks the dead-letter topic of every rule in rs whose
+// onFailure action names DLQ, as DeadLetter's policy is checked: a rule
+// may not send rejected records to the producer's own topic, where they
+// would land as plain JSON among framed records.
+func checkDLQRules(rs *serde.RuleSet, topic string) error {
+	if rs == nil {
+		return nil
+	}
+	for _, rules := range [][]serde.Rule{rs.MigrationRules, rs.DomainRules, rs.EncodingRules} {
+		for _, r := range rules {
+			t, ok := r.Params[ParamDLQTopic]
+			if !ok || !namesDLQ(r.OnFailure) {
+				continue
+			}
+			if err := deadLetter(t).check(topic); err != nil {
+				return fmt.Errorf("rule %q %s: %w", r.Name, ParamDLQTopic, err)
+			}
+		}
+	}
+	return nil
+}
+
+// namesDLQ reports whether an onFailure action list names DLQ.
+func namesDLQ(actions string) bool {
+	for a := range strings.SplitSeq(actions, ",") {
+		if strings.EqualFold(strings.TrimSpace(a), "DLQ") {
+			return true
+		}
+	}
+	return false
 }
 
 // onlyDLQ returns the first serde.DeadLetterer (serde/contract's

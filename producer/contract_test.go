@@ -1,8 +1,12 @@
 package producer_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,5 +138,98 @@ func TestContractActions(t *testing.T) {
 	}
 	if got := header(r, producer.HeaderRuleException); len(got) != 1 || !strings.Contains(got[0], `breaks rule "adult"`) {
 		t.Errorf("exception header %q", got)
+	}
+}
+
+// A DLQ rule whose dlq.topic is the producer's own topic (or empty) fails
+// NewTyped, as DeadLetter with that topic would: the rejected value would
+// otherwise land on the topic as plain JSON among framed records.
+func TestContractDLQTopicChecked(t *testing.T) {
+	for _, tt := range []struct {
+		name, mode, dlq, onFailure string
+		ok                         bool
+	}{
+		{name: "own topic", mode: "WRITE", dlq: "people", onFailure: "DLQ"},
+		{name: "own topic, writeread", mode: "WRITEREAD", dlq: "people", onFailure: "DLQ,ERROR"},
+		{name: "empty", mode: "WRITE", dlq: "", onFailure: "DLQ"},
+		{name: "other topic", mode: "WRITE", dlq: "people-dlq", onFailure: "DLQ", ok: true},
+		{name: "not a DLQ rule", mode: "WRITE", dlq: "people", onFailure: "ERROR", ok: true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			reg := registrytest.New(t)
+			rc := newRegistry(t, reg.URL())
+			ctx := context.Background()
+			rules := &serde.RuleSet{DomainRules: []serde.Rule{
+				{Name: "adult", Kind: "CONDITION", Mode: tt.mode, Type: "CEL", Expr: "message.age >= 18", OnFailure: tt.onFailure,
+					Params: map[string]string{producer.ParamDLQTopic: tt.dlq}},
+			}}
+			if _, err := rc.Register(ctx, "people-value", serde.Schema{Format: serde.Avro, Text: userV1, RuleSet: rules}); err != nil {
+				t.Fatal(err)
+			}
+			c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
+			p := newProducer(t, c, producer.Registry(rc))
+			_, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people", Value: producer.Side{Schema: avroSchema(userV1), IDSource: registry.UseLatest(nil)}})
+			if tt.ok {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if !errors.Is(err, producer.ErrSchemaBinding) || !errors.Is(err, producer.ErrInvalidOption) || !strings.Contains(err.Error(), `"adult"`) {
+				t.Fatalf("err = %v, want a binding error naming rule adult", err)
+			}
+		})
+	}
+}
+
+// A producer bound by PinID through a client loaded from a snapshot
+// enforces the rule set registered with the schema, with the registry up
+// (the snapshot-filled cache answers SchemaByID) and with it down.
+func TestContractFromSnapshot(t *testing.T) {
+	reg := registrytest.New(t)
+	rc := newRegistry(t, reg.URL())
+	ctx := context.Background()
+	rules := &serde.RuleSet{DomainRules: []serde.Rule{{Name: "adult", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >= 18"}}}
+	ss, err := rc.Register(ctx, "people-value", serde.Schema{Format: serde.Avro, Text: userV1, RuleSet: rules,
+		Metadata: &serde.Metadata{Properties: map[string]string{"owner": "ann"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := rc.WriteSnapshot(ctx, &buf, "people-value"); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "snapshot.json")
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dead := "http://" + ln.Addr().String()
+	ln.Close()
+	for _, tt := range []struct{ name, url string }{{"registry up", reg.URL()}, {"registry down", dead}} {
+		t.Run(tt.name, func(t *testing.T) {
+			warm, err := registry.New(registry.URLs(tt.url), registry.Retries(0), registry.Snapshot(path))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := warm.SchemaByID(ctx, ss.ID)
+			if err != nil || got.RuleSet.Empty() || got.Metadata == nil || got.Metadata.Properties["owner"] != "ann" {
+				t.Fatalf("SchemaByID = %+v, %v: want the rule set and metadata", got, err)
+			}
+			c := cluster(t, kfake.SeedTopics(1, "people"))
+			p := newProducer(t, c, producer.Registry(warm))
+			typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *user]{Topic: "people",
+				Value: producer.Side{Schema: avroSchema(userV1), ID: ss.ID, IDSource: registry.PinID(ss.ID)}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = typed.ProduceSync(ctx, nil, &user{Name: "kid", Age: 7})
+			if vs := serde.Violations(err); !errors.Is(err, serde.ErrRule) || len(vs) != 1 || vs[0].Rule != "adult" {
+				t.Fatalf("err = %v, want the adult rule broken", err)
+			}
+		})
 	}
 }

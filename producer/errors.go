@@ -2,6 +2,7 @@ package producer
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -28,7 +29,26 @@ var (
 	// to a subject and ID at construction (registry unreachable with
 	// nothing cached, subject missing, drift refused, bad pinned ID).
 	ErrSchemaBinding = errors.New("schema binding failed")
+	// ErrRecordTooLarge means a record was not handed over because,
+	// serialized and framed, it is larger than MaxRecordBytes allows.
+	ErrRecordTooLarge = errors.New("record too large")
 )
+
+// RecordTooLargeError is the error of a record refused by MaxRecordBytes:
+// Size is its key, framed value and headers with a record batch's overhead
+// (what a batch must hold for it), Max the limit.
+type RecordTooLargeError struct {
+	Topic     string
+	Size, Max int
+}
+
+func (e *RecordTooLargeError) Error() string {
+	return fmt.Sprintf("producer: %s: %v: %d bytes with framing, key and headers, over the limit of %d",
+		e.Topic, ErrRecordTooLarge, e.Size, e.Max)
+}
+
+// Unwrap returns ErrRecordTooLarge.
+func (e *RecordTooLargeError) Unwrap() error { return ErrRecordTooLarge }
 
 // RejectError is the error of a record that never reached Kafka because its
 // key or value failed validation or serialization. Err holds the

@@ -15,7 +15,8 @@ type Metrics struct {
 	RecordsSent int64
 	// RecordsFailed counts valid records that were not delivered:
 	// failed by franz-go (timeouts, retries exhausted, cancel) or refused
-	// before it (buffer full with FailFast, producer closed).
+	// before it (buffer full with FailFast, producer closed, over
+	// MaxRecordBytes).
 	RecordsFailed int64
 	// RecordsRejected counts records that failed validation or
 	// serialization and never reached franz-go.

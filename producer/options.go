@@ -174,6 +174,7 @@ type cfg struct {
 	linger          time.Duration
 	lingerSet       bool
 	maxBatchBytes   int32
+	maxRecordBytes  int
 	compression     Codec
 
 	maxBufRecords int
@@ -249,6 +250,9 @@ func (c *cfg) validate() error {
 	}
 	if c.linger < 0 || c.linger > time.Minute {
 		add("linger %v outside [0, 1m]", c.linger)
+	}
+	if c.maxRecordBytes < 0 {
+		add("max record bytes %d is negative", c.maxRecordBytes)
 	}
 	if c.maxBatchBytes != 0 && (c.maxBatchBytes < 512 || c.maxBatchBytes > 1<<30) {
 		add("max batch bytes %d outside [512, 1GiB]", c.maxBatchBytes)
@@ -343,6 +347,18 @@ func Linger(d time.Duration) Opt {
 // franz-go's default 1,000,012 bytes (Kafka's max.message.bytes).
 func MaxBatchBytes(n int32) Opt {
 	return opt(func(c *cfg) { c.maxBatchBytes = n })
+}
+
+// MaxRecordBytes refuses, before it is handed over, a record whose key,
+// framed value and headers, with a record batch's overhead, exceed n
+// bytes: Produce returns a *RecordTooLargeError (wrapping
+// ErrRecordTooLarge) and the Future fails with it. The size is taken on
+// the bytes serialized once for sending. Set n to the MaxBatchBytes value
+// (franz-go's default 1,000,012) to refuse at once a record no batch can
+// hold, instead of franz-go failing it later. 0, the default, checks
+// nothing.
+func MaxRecordBytes(n int) Opt {
+	return opt(func(c *cfg) { c.maxRecordBytes = n })
 }
 
 // Compression sets the batch compression codec, overriding the default

@@ -153,6 +153,44 @@ type explicitKey struct{}
 // promise is kgo's promise of pd's record.
 func (pd *pending) promise(_ *kgo.Record, err error) { pd.p.finish(pd, err) }
 
+// Record batch overhead for recordBatchSize: a batch's header, and the
+// varints of a record's length, attributes, offset and timestamp deltas
+// and key and value lengths (at most 10 bytes each), and per header its
+// key and value lengths.
+const (
+	batchHeaderBytes = 61
+	varintMax        = 10
+)
+
+// recordBatchSize is what a record batch must hold for r: its key, value
+// and headers and their framing, uncompressed.
+func recordBatchSize(r *kgo.Record) int {
+	n := batchHeaderBytes + 6*varintMax + len(r.Key) + len(r.Value)
+	for _, h := range r.Headers {
+		n += 2*varintMax + len(h.Key) + len(h.Value)
+	}
+	return n
+}
+
+// tooLarge refuses pd, failing its future with a *RecordTooLargeError,
+// when MaxRecordBytes is set and pd's serialized record is over it.
+func (p *Producer) tooLarge(pd *pending) error {
+	limit := p.cfg.maxRecordBytes
+	if limit <= 0 {
+		return nil
+	}
+	n := recordBatchSize(&pd.rec)
+	if n <= limit {
+		return nil
+	}
+	err := &RecordTooLargeError{Topic: pd.rec.Topic, Size: n, Max: limit}
+	md := pd.metadata()
+	md.Partition, md.Offset = -1, -1
+	p.c.failed.Add(1)
+	pd.fut.complete(md, err)
+	return err
+}
+
 func (pd *pending) metadata() RecordMetadata {
 	var md RecordMetadata
 	pd.fillMetadata(&md)

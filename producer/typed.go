@@ -255,6 +255,9 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 			rules = registered
 		}
 	}
+	if err := checkDLQRules(rules.RuleSet, topic); err != nil {
+		return nil, fail(err)
+	}
 	ct, err := serde.CompileContract(c, rules.RuleSet, rules.Metadata)
 	if err != nil {
 		return nil, fail(err)
@@ -417,7 +420,7 @@ func (t *Typed[K, V]) fill(ctx context.Context, pd *pending, buf []byte, size in
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
-	return nil
+	return t.p.tooLarge(pd)
 }
 
 func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {

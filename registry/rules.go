@@ -77,14 +77,30 @@ func metadataToSR(md *serde.Metadata) *sr.SchemaMetadata {
 }
 
 // sameRuleSet reports whether two rule sets hold the same rules; nil and
-// empty are the same.
+// empty are the same. Both sides are first normalized by the round trip
+// through franz-go's types the client applies to what it registers and
+// reads (no encodingRules or enableAt, upper-case kind and mode), so a
+// local rule set holding those is not taken for drift from its own
+// registration.
 func sameRuleSet(a, b *serde.RuleSet) bool {
+	a, b = normalizeRuleSet(a), normalizeRuleSet(b)
 	if a.Empty() || b.Empty() {
 		return a.Empty() == b.Empty()
 	}
 	ja, err1 := json.Marshal(a)
 	jb, err2 := json.Marshal(b)
 	return err1 == nil && err2 == nil && string(ja) == string(jb)
+}
+
+// normalizeRuleSet is rs after ruleSetToSR and ruleSetFromSR; rs itself
+// when it does not convert (an unknown kind or mode), which registering
+// would have refused.
+func normalizeRuleSet(rs *serde.RuleSet) *serde.RuleSet {
+	s, err := ruleSetToSR(rs)
+	if err != nil {
+		return rs
+	}
+	return ruleSetFromSR(s)
 }
 
 // contractKey is the part of a cache key that tells schemas with other

@@ -89,3 +89,49 @@ func TestRegisterSendsRuleSet(t *testing.T) {
 		t.Fatalf("latest = %+v", got.Schema.RuleSet)
 	}
 }
+
+// A local rule set holding what franz-go's client drops or normalizes
+// (encodingRules, enableAt, a lower-case kind or mode) is the same as
+// its own registration, not drift; a real difference still is.
+func TestSameRuleSetNormalized(t *testing.T) {
+	rule := func(kind, mode, expr string) serde.Rule {
+		return serde.Rule{Name: "r", Kind: kind, Mode: mode, Type: "CEL", Expr: expr}
+	}
+	registered := &serde.RuleSet{DomainRules: []serde.Rule{rule("CONDITION", "WRITE", "x > 0")}}
+	for _, tt := range []struct {
+		name  string
+		local *serde.RuleSet
+		same  bool
+	}{
+		{"identical", &serde.RuleSet{DomainRules: []serde.Rule{rule("CONDITION", "WRITE", "x > 0")}}, true},
+		{"lower-case kind and mode", &serde.RuleSet{DomainRules: []serde.Rule{rule("condition", "write", "x > 0")}}, true},
+		{"enableAt", &serde.RuleSet{DomainRules: []serde.Rule{rule("CONDITION", "WRITE", "x > 0")}, EnableAt: "CLIENT"}, true},
+		{"encodingRules", &serde.RuleSet{DomainRules: []serde.Rule{rule("CONDITION", "WRITE", "x > 0")},
+			EncodingRules: []serde.Rule{rule("TRANSFORM", "WRITEREAD", "")}}, true},
+		{"other expr", &serde.RuleSet{DomainRules: []serde.Rule{rule("CONDITION", "WRITE", "x > 1")}}, false},
+		{"other kind", &serde.RuleSet{DomainRules: []serde.Rule{rule("TRANSFORM", "WRITE", "x > 0")}}, false},
+		{"empty", &serde.RuleSet{}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := sameRuleSet(tt.local, registered); got != tt.same {
+				t.Fatalf("sameRuleSet = %v, want %v", got, tt.same)
+			}
+		})
+	}
+}
+
+// Through a registry: a local rule set with a lower-case kind and
+// enableAt binds under DriftFail to its own registration.
+func TestBindRuleSetRoundTrip(t *testing.T) {
+	ctx := context.Background()
+	_, cl, _ := fakeClient(t)
+	local := avroSchema(avroUser)
+	local.RuleSet = &serde.RuleSet{EnableAt: "CLIENT", DomainRules: []serde.Rule{{Name: "idPositive", Kind: "condition", Mode: "write", Type: "CEL", Expr: "message.id > 0"}},
+		EncodingRules: []serde.Rule{{Name: "enc", Kind: "TRANSFORM", Mode: "WRITEREAD", Type: "ENCRYPT"}}}
+	if _, err := cl.Register(ctx, "u-value", local); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cl.Bind(ctx, "u-value", local, UseLatest(nil), DriftFail); err != nil {
+		t.Fatalf("bind to its own registration: %v", err)
+	}
+}

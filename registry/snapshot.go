@@ -30,6 +30,10 @@ type snapshotSchema struct {
 	Format     serde.Format      `json:"format"`
 	Schema     string            `json:"schema"`
 	References []serde.Reference `json:"references,omitempty"`
+	// RuleSet and Metadata are the schema's data contract, in Confluent's
+	// JSON shapes, so a client started from the snapshot enforces it.
+	RuleSet  *serde.RuleSet  `json:"ruleSet,omitempty"`
+	Metadata *serde.Metadata `json:"metadata,omitempty"`
 }
 
 // WriteSnapshot writes the latest version of each subject, and every
@@ -54,7 +58,8 @@ func (c *Client) WriteSnapshot(ctx context.Context, w io.Writer, subjects ...str
 		}
 		seen[k] = true
 		out.Schemas = append(out.Schemas, snapshotSchema{Subject: ss.Subject, Version: ss.Version, ID: ss.ID, GUID: ss.GUID,
-			Latest: latest, Format: ss.Schema.Format, Schema: ss.Schema.Text, References: ss.Schema.References})
+			Latest: latest, Format: ss.Schema.Format, Schema: ss.Schema.Text, References: ss.Schema.References,
+			RuleSet: ss.Schema.RuleSet, Metadata: ss.Schema.Metadata})
 		for _, r := range ss.Schema.References {
 			rs, err := c.SchemaByVersion(ctx, r.Subject, r.Version)
 			if err != nil {
@@ -122,7 +127,7 @@ func Snapshot(path string) Opt {
 func (c *Client) loadSnapshot(ss []snapshotSchema) {
 	for _, s := range ss {
 		e := SubjectSchema{Subject: s.Subject, Version: s.Version, ID: s.ID, GUID: s.GUID,
-			Schema: serde.Schema{Format: s.Format, Text: s.Schema, References: s.References}}
+			Schema: serde.Schema{Format: s.Format, Text: s.Schema, References: s.References, RuleSet: s.RuleSet, Metadata: s.Metadata}}
 		c.cache.store(e)
 		c.cache.mu.Lock()
 		c.cache.snap[s.Subject] = append(c.cache.snap[s.Subject], e)

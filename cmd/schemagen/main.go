@@ -1,6 +1,7 @@
 // Command schemagen generates typed Kafka producers from Avro, Protobuf and
-// JSON Schema schemas and manages their schema lifecycle: generate,
-// register, check, fetch, config, dev and produce. Run schemagen help.
+// JSON Schema schemas and manages their schema lifecycle: init, generate,
+// register, check, fetch, config, dev, registry, produce, consume, version
+// and completion. Run schemagen help; docs/cli.md describes each.
 package main
 
 import (

@@ -67,3 +67,55 @@ func TestRuleMetrics(t *testing.T) {
 		}
 	}
 }
+
+// Two typed producers for one topic and subject, whose rule sets hold two
+// rules of one name, give one label set per metric: Gather succeeds and
+// the counts are summed.
+func TestRuleMetricsDuplicates(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.SeedTopics(1, "t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	p, err := producer.New(producer.SeedBrokers(c.ListenAddrs()...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	reg := prometheus.NewRegistry()
+	if err := reg.Register(kprom.NewCollector("app", p)); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	rules := &serde.RuleSet{DomainRules: []serde.Rule{
+		{Name: "positive", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message > 0"},
+		{Name: "positive", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message < 100"},
+	}}
+	spec := producer.Spec[[]byte, any]{
+		Topic: "t",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.Avro, Text: `"long"`, RuleSet: rules}, Compile: avro.Compiler}, ID: 1},
+	}
+	for range 2 {
+		typed, err := producer.NewTyped(ctx, p, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := typed.ProduceSync(ctx, nil, int64(5)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatalf("gather: %v", err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "app_rule_executions_total" {
+			continue
+		}
+		if ms := mf.GetMetric(); len(ms) != 1 || ms[0].GetCounter().GetValue() != 4 {
+			t.Fatalf("%s = %v, want one series of 4", mf.GetName(), ms)
+		}
+		return
+	}
+	t.Fatal("no app_rule_executions_total")
+}

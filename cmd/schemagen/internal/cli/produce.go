@@ -28,13 +28,6 @@ import (
 // batch; a larger one is refused before it is sent.
 const maxBatchBytes = 1_000_012
 
-// recordOverhead bounds what a record batch adds to a record's key, value
-// and headers: the batch header (61 bytes) and the record's own lengths,
-// offsets and timestamp varints.
-const recordOverhead = 61 + 5*binaryVarintMax
-
-const binaryVarintMax = 10
-
 // errRecordTooLarge is wrapped by *recordTooLargeError.
 var errRecordTooLarge = errors.New("record too large")
 
@@ -130,6 +123,7 @@ func runProduce(e *env, args []string) error {
 	}
 	p, err := producer.New(producer.SeedBrokers(strings.Split(o.brokers, ",")...), producer.Registry(cl),
 		producer.DeliveryTimeout(o.timeout), producer.MaxBatchBytes(maxBatchBytes),
+		producer.MaxRecordBytes(maxBatchBytes), // checked on the bytes serialized for sending
 		producer.KgoOpts(kgo.AllowAutoTopicCreation()))
 	if err != nil {
 		return usageErr("%v", err)
@@ -166,7 +160,7 @@ func runProduce(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r := &produceRun{e: e, o: &o, typed: typed, compiled: compiled, latest: latest, framing: framing}
+	r := &produceRun{e: e, o: &o, typed: typed, compiled: compiled, latest: latest}
 	return r.run()
 }
 
@@ -203,7 +197,6 @@ type produceRun struct {
 	typed    *producer.Typed[[]byte, any]
 	compiled serde.Compiled
 	latest   registry.SubjectSchema
-	framing  serde.Framing
 
 	// runCtx is every record's context: canceling it when the run gives
 	// up fails the records not yet sent.
@@ -334,9 +327,6 @@ func (r *produceRun) produce(n int, line []byte) (stalled bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	if err := r.checkSize(v, key); err != nil {
-		return false, err
-	}
 	var opts []producer.RecordOpt
 	if len(r.o.headers) > 0 {
 		opts = append(opts, producer.Headers(r.o.headers...))
@@ -351,11 +341,14 @@ func (r *produceRun) produce(n int, line []byte) (stalled bool, err error) {
 	if err == nil {
 		r.futures, r.lines = append(r.futures, f), append(r.lines, n)
 	}
+	var tooLarge *producer.RecordTooLargeError
 	switch {
 	case timedOut.Load():
 		return true, nil
 	case err == nil, errors.Is(err, producer.ErrRejected):
 		return false, err
+	case errors.As(err, &tooLarge):
+		return false, &recordTooLargeError{Size: tooLarge.Size, Max: tooLarge.Max}
 	}
 	// Not handed over for another reason (closed, canceled).
 	return false, &handOverError{err}
@@ -464,28 +457,6 @@ func underAny(path string, paths []string) bool {
 		}
 	}
 	return false
-}
-
-// checkSize refuses a record that cannot fit one record batch.
-func (r *produceRun) checkSize(v any, key []byte) error {
-	payload, err := r.compiled.AppendEncode(nil, v)
-	if err != nil {
-		return err
-	}
-	size := len(payload) + len(key) + 1 + 16 + recordOverhead // magic byte and the longer (GUID) frame
-	if ix, ok := r.compiled.(serde.Indexed); ok {
-		size += binaryVarintMax * (len(ix.MessageIndexes()) + 1)
-	}
-	for _, h := range r.o.headers {
-		size += len(h.Key) + len(h.Value) + 2*binaryVarintMax
-	}
-	if r.framing == serde.FrameHeader {
-		size += 64 // the schema header
-	}
-	if size > maxBatchBytes {
-		return &recordTooLargeError{Size: size, Max: maxBatchBytes}
-	}
-	return nil
 }
 
 // keyOf is the record key --key asks for: a field of the line (.a.b), or
