@@ -245,10 +245,12 @@ func plan(e *env, p *project, cl *registry.Client, files []*file, progress func(
 			return nil, fmt.Errorf("%s: %w", subject, err)
 		default:
 			it.Action, it.Version, it.ID, it.NextVersion = "new_version", latest.Version, latest.ID, latest.Version+1
+			sameText := false // the fingerprints cover references, the canonical text does not
 			if rc, err := compileSchema(e.ctx, latest.Schema, cl, f.Name, messageOf(f.Entry)); err == nil {
 				it.RegisteredFingerprint = serde.Fingerprint(rc)
+				sameText = rc.Canonical() == c.Canonical()
 			}
-			if depChanged != "" && it.RegisteredFingerprint == it.LocalFingerprint {
+			if depChanged != "" && sameText {
 				it.Reason = fmt.Sprintf("reference %s changes", depChanged)
 			}
 			if it.Refused, err = refusals(e, p, cl, f, subject, depChanged, done); err != nil {
