@@ -81,7 +81,7 @@ func BenchmarkRatio(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		sch := c.(*serdeavro.Schema).Avro()
+		sch := c.(*serdeavro.Compiled).Avro()
 		buf := make([]byte, 0, 1024)
 		typed := func() {
 			if buf, err = ser.AppendSerialize(buf[:0], o); err != nil {
@@ -262,7 +262,7 @@ func BenchmarkAvroSerialize(b *testing.B) {
 		}
 	})
 	b.Run("hamba-marshal", func(b *testing.B) {
-		sch := c.(*serdeavro.Schema).Avro()
+		sch := c.(*serdeavro.Compiled).Avro()
 		b.ReportAllocs()
 		for b.Loop() {
 			if _, err := avro.Marshal(sch, o); err != nil {

@@ -54,7 +54,7 @@ type writerPlan struct {
 }
 
 // writerResolver is implemented by each format's compiled schema
-// (avro.Schema, protobuf.Schema, jsonschema.Schema): the decoder of
+// (avro.Compiled, protobuf.Compiled, jsonschema.Compiled): the decoder of
 // payloads written with another schema of the same format.
 type writerResolver interface {
 	ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error)

@@ -378,7 +378,7 @@ func decodeRecord(ctx context.Context, cl *registry.Client, cache map[int]serde.
 		}
 		cache[f.ID] = c
 	}
-	if pc, ok := c.(*protobuf.Schema); ok {
+	if pc, ok := c.(*protobuf.Compiled); ok {
 		if _, rest, err = serde.ParseIndexes(rest); err != nil {
 			return "", err
 		}

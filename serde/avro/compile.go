@@ -22,7 +22,7 @@ import (
 // Errors wrap serde.ErrSchema (the text does not parse), serde.ErrReference
 // (a reference cannot be resolved, or the references form a cycle) or
 // serde.ErrLimit.
-func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (*Schema, error) {
+func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (*Compiled, error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		o.apply(&cfg)

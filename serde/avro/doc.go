@@ -1,10 +1,10 @@
 // Package avro is schemagen's Avro format, on top of
-// github.com/hamba/avro/v2 (whose types appear only in (*Schema).Avro).
+// github.com/hamba/avro/v2 (whose types appear only in (*Compiled).Avro).
 //
 // Compile parses .avsc text, with Confluent-style references resolved
 // through a serde.Resolver into a cache private to the call, and enforces
 // size, nesting and reference-count limits before parsing. The result,
-// *Schema, implements serde.Compiled:
+// *Compiled, implements serde.Compiled:
 //
 //   - Validate checks a value and reports every violation with its path
 //     (items[2].sku) and sentinel (serde.ErrType, ErrRequired, ErrEnum,

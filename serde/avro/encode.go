@@ -16,7 +16,7 @@ import (
 //
 // The validation plan and the codec's encoder are built once per Go type
 // and cached; hamba writes into a pooled buffer that is appended to dst.
-func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
+func (s *Compiled) AppendEncode(dst []byte, v any) ([]byte, error) {
 	if v == nil {
 		if err := s.validatePlan(nil, nil); err != nil {
 			return dst, err
@@ -44,7 +44,7 @@ type workspace struct {
 
 // appendPlan validates and encodes v with one pooled workspace and one
 // deferred recover: the hot path.
-func (s *Schema) appendPlan(dst []byte, p *typePlan, v any) (out []byte, err error) {
+func (s *Compiled) appendPlan(dst []byte, p *typePlan, v any) (out []byte, err error) {
 	ws := s.work.Get().(*workspace)
 	encoding := false
 	defer func() {

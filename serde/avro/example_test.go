@@ -57,7 +57,7 @@ func Example() {
 	// 06657665021e657665406578616d706c652e636f6d02 <nil>
 }
 
-func ExampleSchema_Validate() {
+func ExampleCompiled_Validate() {
 	s, err := avro.Compile(context.Background(), serde.Schema{Text: `{
 		"type": "record", "name": "Line",
 		"fields": [

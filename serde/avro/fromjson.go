@@ -31,7 +31,7 @@ import (
 // Errors are *serde.ValidationError (or errors.Join of several), each with
 // the path of the value at fault; the result is then also validated, so a
 // nil error means AppendEncode will accept it.
-func (s *Schema) FromJSON(line []byte) (any, error) {
+func (s *Compiled) FromJSON(line []byte) (any, error) {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	var raw any

@@ -62,8 +62,8 @@ var fuzzSchemas = []string{
 	`{"type":"array","items":{"type":"array","items":"null"}}`,
 }
 
-func fuzzCompiled(t testing.TB) []*Schema {
-	out := make([]*Schema, len(fuzzSchemas))
+func fuzzCompiled(t testing.TB) []*Compiled {
+	out := make([]*Compiled, len(fuzzSchemas))
 	out[0] = orderSchema(t)
 	for i, text := range fuzzSchemas[1:] {
 		s, err := Compile(context.Background(), serde.Schema{Text: text}, nil)
@@ -110,7 +110,7 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-func len8(s []*Schema) uint8 { return uint8(len(s)) }
+func len8(s []*Compiled) uint8 { return uint8(len(s)) }
 
 // FuzzValidateEncode is differential: over generic values built from the
 // fuzz input, Validate accepts exactly what AppendEncode accepts, and the

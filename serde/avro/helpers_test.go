@@ -43,7 +43,7 @@ type Order struct {
 	Payload  any               `avro:"payload"`
 }
 
-func orderSchema(t testing.TB) *Schema {
+func orderSchema(t testing.TB) *Compiled {
 	t.Helper()
 	text, err := os.ReadFile("testdata/order.avsc")
 	if err != nil {

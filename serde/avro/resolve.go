@@ -16,14 +16,14 @@ import (
 // skipped, and promotions (int to long, and so on) apply. It is safe for
 // concurrent use.
 type Resolved struct {
-	reader, writer *Schema
+	reader, writer *Compiled
 	sch            avro.Schema // the composite schema; nil when writer and reader are the same
 }
 
 // Resolve returns the decoder of records written with writer into values of
 // s. It fails, with an error wrapping serde.ErrSchemaMismatch, when s cannot
 // read what writer wrote.
-func (s *Schema) Resolve(writer *Schema) (*Resolved, error) {
+func (s *Compiled) Resolve(writer *Compiled) (*Resolved, error) {
 	if writer == nil {
 		return nil, fmt.Errorf("avro: %w: nil writer schema", serde.ErrSchemaMismatch)
 	}
@@ -81,8 +81,8 @@ func (r *Resolved) Decode(data []byte, v any) (err error) {
 // ResolveWriter is Resolve for a writer schema of any type: the seam
 // producer.Decoder uses, so the producer package needs no Avro import. A
 // writer that is not Avro is an error wrapping serde.ErrSchemaMismatch.
-func (s *Schema) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
-	w, ok := writer.(*Schema)
+func (s *Compiled) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
+	w, ok := writer.(*Compiled)
 	if !ok || w == nil {
 		if writer == nil {
 			return nil, fmt.Errorf("%w: nil writer schema", serde.ErrSchemaMismatch)

@@ -8,7 +8,7 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-func compileText(t *testing.T, text string) *Schema {
+func compileText(t *testing.T, text string) *Compiled {
 	t.Helper()
 	s, err := Compile(context.Background(), serde.Schema{Format: serde.Avro, Text: text}, nil)
 	if err != nil {

@@ -14,13 +14,13 @@ import (
 // a serde.RuleNode tree, with the inline "confluent:rules" and
 // "confluent:tags" of records and fields, and values as generic trees.
 
-var _ serde.RuleTarget = (*Schema)(nil)
+var _ serde.RuleTarget = (*Compiled)(nil)
 
 // RuleTree returns the schema as rules see it. Records and fields carry
 // their "confluent:rules" (a list of {"name", "doc", "expr"}) and fields
 // their "confluent:tags"; a malformed list is an error wrapping
 // serde.ErrSchema.
-func (s *Schema) RuleTree() (*serde.RuleNode, error) {
+func (s *Compiled) RuleTree() (*serde.RuleNode, error) {
 	b := ruleBuilder{named: map[string]*serde.RuleNode{}}
 	n := b.node(s.sch)
 	return n, b.err
@@ -29,7 +29,7 @@ func (s *Schema) RuleTree() (*serde.RuleNode, error) {
 // RuleValue returns v as hamba's generic form (map[string]any for records,
 // []any, scalars, {"branch": value} for union members): v itself when it is
 // a map, else payload decoded.
-func (s *Schema) RuleValue(v any, payload []byte) (any, error) {
+func (s *Compiled) RuleValue(v any, payload []byte) (any, error) {
 	if m, ok := v.(map[string]any); ok {
 		return m, nil
 	}

@@ -14,9 +14,9 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// Schema is a compiled Avro schema. It implements serde.Compiled and is safe
+// Compiled is a compiled Avro schema. It implements serde.Compiled and is safe
 // for concurrent use.
-type Schema struct {
+type Compiled struct {
 	src serde.Schema
 
 	fpOnce sync.Once // guards fp, see fingerprint
@@ -38,19 +38,19 @@ type Schema struct {
 	work    sync.Pool // *workspace
 }
 
-var _ serde.Compiled = (*Schema)(nil)
+var _ serde.Compiled = (*Compiled)(nil)
 
 // maxCodecWork bounds the work estimate of parsingCanonicalForm: about a
 // gigabyte of copying, a fraction of a second. Real schemas stay far below
 // it (an enum of 5,000 symbols costs about 0.3% of it).
 const maxCodecWork = 1 << 30
 
-func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg config) (*Schema, error) {
+func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg config) (*Compiled, error) {
 	pcf, work := parsingCanonicalForm(sch)
 	if work > maxCodecWork {
 		return nil, fmt.Errorf("avro: %w: schema too wide: its records, enums or unions have so many members that the codec's fingerprinting would copy about %d MiB", serde.ErrLimit, work>>20)
 	}
-	s := &Schema{
+	s := &Compiled{
 		src:        src,
 		sch:        sch,
 		pcf:        pcf,
@@ -84,13 +84,13 @@ func newSchema(src serde.Schema, sch avro.Schema, refTop map[string]bool, cfg co
 
 // Avro returns the parsed hamba schema, for packages (compatibility checks,
 // code generation) that walk the schema tree. Treat it as read-only.
-func (s *Schema) Avro() avro.Schema { return s.sch }
+func (s *Compiled) Avro() avro.Schema { return s.sch }
 
 // Format reports serde.Avro.
-func (s *Schema) Format() serde.Format { return serde.Avro }
+func (s *Compiled) Format() serde.Format { return serde.Avro }
 
 // Schema returns the text and references the schema was compiled from.
-func (s *Schema) Schema() serde.Schema { return s.src }
+func (s *Compiled) Schema() serde.Schema { return s.src }
 
 // Canonical returns the schema normalized the way Confluent Schema Registry
 // normalizes Avro (normalize=true): the Parsing Canonical Form plus
@@ -98,23 +98,23 @@ func (s *Schema) Schema() serde.Schema { return s.src }
 // order and custom properties (sorted). Two texts that differ only in
 // whitespace, attribute order, namespace spelling or escapes give the same
 // canonical text.
-func (s *Schema) Canonical() string { return s.normalized }
+func (s *Compiled) Canonical() string { return s.normalized }
 
 // FingerprintText returns the text serde.Fingerprint hashes: the
 // normalized form with every referenced named type written in full where it
 // is first used, so that the fingerprint changes when a reference does. For
 // a schema without references it is Canonical.
-func (s *Schema) FingerprintText() string { return s.fpText }
+func (s *Compiled) FingerprintText() string { return s.fpText }
 
 // ParsingCanonicalForm returns the Avro specification's Parsing Canonical
 // Form: what two schemas must share for one to read the other's bytes. It
 // drops logical types, docs, aliases, defaults and custom properties.
-func (s *Schema) ParsingCanonicalForm() string { return s.pcf }
+func (s *Compiled) ParsingCanonicalForm() string { return s.pcf }
 
 // FingerprintCRC64 returns the CRC-64-AVRO (Rabin) fingerprint of the
 // Parsing Canonical Form, as the Avro specification defines it for
 // single-object encoding.
-func (s *Schema) FingerprintCRC64() uint64 {
+func (s *Compiled) FingerprintCRC64() uint64 {
 	h := crc64.New()
 	_, _ = h.Write([]byte(s.pcf)) // hash writes never fail
 	return h.Sum64()
@@ -128,7 +128,7 @@ func (s *Schema) FingerprintCRC64() uint64 {
 // MaxDecodeItems and payloads of more than MaxDecodeValues values are
 // refused. Errors wrap serde.ErrDecode; hostile input
 // never panics.
-func (s *Schema) Decode(data []byte, v any) (err error) {
+func (s *Compiled) Decode(data []byte, v any) (err error) {
 	r := s.readers.Get().(*avro.Reader)
 	defer func() {
 		if rec := recover(); rec != nil {
@@ -170,7 +170,7 @@ func (s *Schema) Decode(data []byte, v any) (err error) {
 
 // encode runs hamba's encoder for v's type on a validated value and
 // appends the bytes to dst.
-func (s *Schema) encode(dst []byte, p *typePlan, v any) (out []byte, err error) {
+func (s *Compiled) encode(dst []byte, p *typePlan, v any) (out []byte, err error) {
 	w := s.writers.Get().(*avro.Writer)
 	defer func() {
 		if r := recover(); r != nil {

@@ -27,7 +27,7 @@ type Sum interface {
 // value of the Go type generated for it (hamba/avro resolves union branches
 // by these names, in a registry private to s); sums are values of the
 // generated sum types, (*T)(nil) will do. Call it once, before s is used.
-func (s *Schema) UseSums(named map[string]any, sums ...Sum) {
+func (s *Compiled) UseSums(named map[string]any, sums ...Sum) {
 	for name, v := range named {
 		s.api.Register(name, v)
 	}

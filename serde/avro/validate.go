@@ -123,7 +123,7 @@ func (c *vctx) result() error {
 	return errors.Join(out...)
 }
 
-func (s *Schema) init() error {
+func (s *Compiled) init() error {
 	root, err := buildNode(s.sch, s.cfg.maxDecimalPrecision)
 	if errors.Is(err, serde.ErrLimit) {
 		return fmt.Errorf("avro: %w", err)
@@ -139,14 +139,14 @@ func (s *Schema) init() error {
 // a *serde.ValidationError, or errors.Join of several, each with the path
 // of the field at fault. A value generated from this schema (see
 // serde.Validatable) validates itself.
-func (s *Schema) Validate(v any) error {
+func (s *Compiled) Validate(v any) error {
 	if vv, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		return vv.Validate()
 	}
 	return s.validate(v)
 }
 
-func (s *Schema) validate(v any) error {
+func (s *Compiled) validate(v any) error {
 	if v == nil {
 		return s.validatePlan(nil, nil)
 	}
@@ -155,7 +155,7 @@ func (s *Schema) validate(v any) error {
 
 // validatePlan validates v, of the type p was built for (p is nil when v
 // is nil).
-func (s *Schema) validatePlan(p *typePlan, v any) (err error) {
+func (s *Compiled) validatePlan(p *typePlan, v any) (err error) {
 	c := vctxPool.Get().(*vctx)
 	defer func() {
 		if r := recover(); r != nil {
@@ -182,7 +182,7 @@ type typePlan struct {
 	enc    avro.ValEncoder
 }
 
-func (s *Schema) planOf(v any) *typePlan {
+func (s *Compiled) planOf(v any) *typePlan {
 	t := reflect.TypeOf(v)
 	if p := s.last.Load(); p != nil && p.t == t {
 		return p

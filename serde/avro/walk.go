@@ -14,7 +14,7 @@ import (
 // lengths against the input, counting how deep recursive records nest and
 // how many values the whole payload holds (*left is what MaxDecodeValues
 // still allows). Decode runs it before hamba.
-func (s *Schema) walk(n *node, r *avro.Reader, depth int, left *int64) error {
+func (s *Compiled) walk(n *node, r *avro.Reader, depth int, left *int64) error {
 	if *left--; *left < 0 {
 		return s.tooManyValues()
 	}
@@ -98,6 +98,6 @@ func (s *Schema) walk(n *node, r *avro.Reader, depth int, left *int64) error {
 	return fmt.Errorf("avro: %w: %v", serde.ErrDecode, r.Error)
 }
 
-func (s *Schema) tooManyValues() error {
+func (s *Compiled) tooManyValues() error {
 	return fmt.Errorf("avro: %w: payload holds more than %d values", serde.ErrDecode, s.cfg.maxDecodeValues)
 }

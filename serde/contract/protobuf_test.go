@@ -24,7 +24,7 @@ message Order {
 }
 `
 
-func protoOrder(t *testing.T, c *protobuf.Schema, id, email string, total int64, items [][2]any, labels map[string]string) proto.Message {
+func protoOrder(t *testing.T, c *protobuf.Compiled, id, email string, total int64, items [][2]any, labels map[string]string) proto.Message {
 	t.Helper()
 	md := c.Message()
 	m := dynamicpb.NewMessage(md)

@@ -15,7 +15,7 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-func compileText(t *testing.T, text string, opts ...Opt) *Schema {
+func compileText(t *testing.T, text string, opts ...Opt) *Compiled {
 	t.Helper()
 	s, err := Compile(context.Background(), serde.Schema{Format: serde.JSON, Text: text}, nil, opts...)
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 func Compiler(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
 	c, err := Compile(ctx, s, r)
 	if err != nil {
-		return nil, err // not a typed nil *Schema in the interface
+		return nil, err // not a typed nil *Compiled in the interface
 	}
 	return c, nil
 }

@@ -32,7 +32,7 @@ func violationSet(vs []*serde.ValidationError) []string {
 // comparePlan validates JSON text with the plan and with the library and
 // reports how they differ: verdict, and the set of failing paths with
 // their sentinels. It returns "" when they agree or the plan declined.
-func comparePlan(s *Schema, inst []byte) string {
+func comparePlan(s *Compiled, inst []byte) string {
 	if s.plan == nil || !json.Valid(inst) {
 		return ""
 	}

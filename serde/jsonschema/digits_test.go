@@ -53,7 +53,7 @@ func TestNumberDigitsIssue13(t *testing.T) {
 	}
 }
 
-func checkDigits(t *testing.T, s *Schema, text string) {
+func checkDigits(t *testing.T, s *Compiled, text string) {
 	t.Helper()
 	refused := func(what string, err error) {
 		t.Helper()

@@ -4,7 +4,7 @@
 // JSON and decodes them.
 //
 // Compile resolves "$ref"s to other documents only through a serde.Resolver:
-// it never reads a file or the network. The compiled *Schema implements
+// it never reads a file or the network. The compiled *Compiled implements
 // serde.Compiled.
 //
 // Model is the one parsed form of a JSON Schema that the rest of schemagen

@@ -68,7 +68,7 @@ func ExampleCompile_references() {
 	// true
 }
 
-func ExampleSchema_Canonical() {
+func ExampleCompiled_Canonical() {
 	s, err := jsonschema.Compile(context.Background(), serde.Schema{
 		Text: `{ "type": "number", "maximum": 1.50E2, "minimum": 0.0 }`,
 	}, nil)

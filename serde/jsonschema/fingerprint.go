@@ -11,7 +11,7 @@ import (
 // fingerprint returns serde.Fingerprint of s, computed on first use: the
 // value a generated type's SchemaFingerprint must return for its own
 // Validate to stand in for this package's validator.
-func (s *Schema) fingerprint() string {
+func (s *Compiled) fingerprint() string {
 	s.fpOnce.Do(func() { s.fp = serde.Fingerprint(s) })
 	return s.fp
 }
@@ -21,7 +21,7 @@ func (s *Schema) fingerprint() string {
 // resolve its "$ref"s (transitively), in URL order, each after its URL.
 // Canonical keeps a "$ref" as written, without what it points at. For a
 // schema without external references it is Canonical.
-func (s *Schema) FingerprintText() string { return s.fpText }
+func (s *Compiled) FingerprintText() string { return s.fpText }
 
 // fingerprintText builds FingerprintText from the root's canonical text
 // and the documents loaded while compiling it; the root's own entries

@@ -44,8 +44,8 @@ func FuzzCompile(f *testing.F) {
 }
 
 // fuzzSchemas compiles diffSchemas once for the targets that pick one.
-func fuzzSchemas(tb testing.TB) []*Schema {
-	var out []*Schema
+func fuzzSchemas(tb testing.TB) []*Compiled {
+	var out []*Compiled
 	for _, text := range diffSchemas {
 		s, err := Compile(context.Background(), serde.Schema{Text: text}, nil)
 		if err != nil {

@@ -61,7 +61,7 @@ func sampleOrder() *Order {
 	}
 }
 
-func orderSchema(tb testing.TB) *Schema {
+func orderSchema(tb testing.TB) *Compiled {
 	tb.Helper()
 	text, err := os.ReadFile("testdata/order.schema.json")
 	if err != nil {

@@ -10,8 +10,8 @@ import (
 // values of s: each payload is validated against the writer's schema (what
 // its producer promised), then unmarshalled into the reader's value. A
 // writer that is not JSON Schema is an error wrapping serde.ErrSchemaMismatch.
-func (s *Schema) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
-	w, ok := writer.(*Schema)
+func (s *Compiled) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
+	w, ok := writer.(*Compiled)
 	if !ok || w == nil {
 		if writer == nil {
 			return nil, fmt.Errorf("%w: nil writer schema", serde.ErrSchemaMismatch)

@@ -17,7 +17,7 @@ import (
 // a serde.RuleNode tree, with the inline "confluent:rules" and
 // "confluent:tags" of objects and properties, and values as generic trees.
 
-var _ serde.RuleTarget = (*Schema)(nil)
+var _ serde.RuleTarget = (*Compiled)(nil)
 
 // RuleTree returns the schema as rules see it. Objects with properties are
 // records (their full names start at "$", as Confluent's clients name
@@ -25,7 +25,7 @@ var _ serde.RuleTarget = (*Schema)(nil)
 // "confluent:rules" on any schema apply to the value at that place;
 // "confluent:tags" on a property tag the field. A malformed rules list is
 // an error wrapping serde.ErrSchema.
-func (s *Schema) RuleTree() (*serde.RuleNode, error) {
+func (s *Compiled) RuleTree() (*serde.RuleNode, error) {
 	b := &jsonRules{root: s.raw, refs: map[string]*serde.RuleNode{}}
 	n := b.node(s.raw, "$", true, 0)
 	return n, b.err
@@ -36,7 +36,7 @@ func (s *Schema) RuleTree() (*serde.RuleNode, error) {
 // carry them. CEL reads a json.Number as an int when it is one (exactly,
 // past 2^53 too) and as a double otherwise, so a generated type, a
 // json.RawMessage and a map of the same value get the same verdict.
-func (s *Schema) RuleValue(v any, payload []byte) (any, error) {
+func (s *Compiled) RuleValue(v any, payload []byte) (any, error) {
 	if m, ok := v.(map[string]any); ok {
 		return m, nil
 	}

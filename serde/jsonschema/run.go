@@ -44,7 +44,7 @@ var runs = sync.Pool{New: func() any { return new(run) }}
 // runPlan validates data with the plan. ok is false when the plan declined
 // the value (an object with a duplicate key, or a number with an exponent
 // too large to compare cheaply); the library must decide then.
-func (s *Schema) runPlan(data []byte, compact bool) (errs []*serde.ValidationError, ok bool) {
+func (s *Compiled) runPlan(data []byte, compact bool) (errs []*serde.ValidationError, ok bool) {
 	r := runs.Get().(*run)
 	r.data, r.compact, r.maxDigits = data, compact, s.maxDigits
 	r.value(s.plan, 0)

@@ -24,9 +24,9 @@ const (
 	rootURL = rootDir + "schema.json"
 )
 
-// Schema is a compiled JSON Schema. It implements serde.Compiled and is safe
+// Compiled is a compiled JSON Schema. It implements serde.Compiled and is safe
 // for concurrent use.
-type Schema struct {
+type Compiled struct {
 	src serde.Schema
 
 	fpOnce sync.Once // guards fp, see fingerprint
@@ -41,7 +41,7 @@ type Schema struct {
 	maxDigits int    // of a number in a value, see MaxNumberDigits
 }
 
-var _ serde.Compiled = (*Schema)(nil)
+var _ serde.Compiled = (*Compiled)(nil)
 
 // Compile parses s, resolves its references through r and compiles it.
 //
@@ -54,7 +54,7 @@ var _ serde.Compiled = (*Schema)(nil)
 // MaxNumberDigits, MaxSubschemas, a number with an exponent beyond ±1000) wraps
 // serde.ErrLimit; every
 // error wraps serde.ErrSchema.
-func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Schema, err error) {
+func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Compiled, err error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		o.apply(&cfg)
@@ -116,7 +116,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	out := &Schema{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
+	out := &Compiled{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
 	out.fpText = fingerprintText(out.canonical, docs, base)
 	draftURI := cfg.draft
 	out.plan, out.reason = buildPlan(docs, draftURI)
@@ -379,23 +379,23 @@ func decodeDoc(data []byte) (any, error) {
 }
 
 // Format reports serde.JSON.
-func (s *Schema) Format() serde.Format { return serde.JSON }
+func (s *Compiled) Format() serde.Format { return serde.JSON }
 
 // Schema returns the text and references s was compiled from.
-func (s *Schema) Schema() serde.Schema { return s.src }
+func (s *Compiled) Schema() serde.Schema { return s.src }
 
 // Canonical returns the schema as canonical JSON: object keys sorted, no
 // insignificant whitespace, numbers in one normal form, strings escaped
 // minimally. The same schema written two ways gives the same text.
-func (s *Schema) Canonical() string { return s.canonical }
+func (s *Compiled) Canonical() string { return s.canonical }
 
 // Raw returns the decoded schema document (maps, slices, json.Number,
 // strings, bools, nil). It is shared: do not modify it.
-func (s *Schema) Raw() any { return s.raw }
+func (s *Compiled) Raw() any { return s.raw }
 
 // FastPath reports whether values are validated by the compiled plan (true)
 // or by the jsonschema library, and if not, why.
-func (s *Schema) FastPath() (ok bool, reason string) { return s.plan != nil, s.reason }
+func (s *Compiled) FastPath() (ok bool, reason string) { return s.plan != nil, s.reason }
 
 // FromJSON decodes one JSON value, as a line of a file or a CLI argument
 // holds it, into a value Validate and AppendEncode accept. Numbers stay
@@ -410,4 +410,4 @@ func FromJSON(line []byte) (any, error) {
 
 // FromJSON is the package function FromJSON, as a method for callers that
 // hold a schema.
-func (s *Schema) FromJSON(line []byte) (any, error) { return FromJSON(line) }
+func (s *Compiled) FromJSON(line []byte) (any, error) { return FromJSON(line) }

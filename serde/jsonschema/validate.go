@@ -21,7 +21,7 @@ import (
 // that does not parse is a violation with serde.ErrType, and a number with
 // an exponent beyond ±1000 or more digits than MaxNumberDigits one with
 // serde.ErrRange, whatever the schema.
-func (s *Schema) Validate(v any) error {
+func (s *Compiled) Validate(v any) error {
 	if g, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		return g.Validate()
 	}
@@ -52,7 +52,7 @@ var scratch = sync.Pool{New: func() any { b := make([]byte, 0, 1024); return &b 
 // AppendEncode validates v and appends its JSON encoding to dst: the bytes
 // as given for json.RawMessage and []byte, encoding/json's output (what
 // json.Marshal returns) otherwise. On error dst is returned unchanged.
-func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
+func (s *Compiled) AppendEncode(dst []byte, v any) ([]byte, error) {
 	if g, ok := serde.SelfValidating(v, s.fingerprint()); ok {
 		if err := g.Validate(); err != nil {
 			return dst, err
@@ -125,7 +125,7 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 // json.Number). Every error wraps serde.ErrDecode; a value that breaks the
 // schema also carries the *serde.ValidationError for each violation, so a
 // consumer learns what a producer should never have sent.
-func (s *Schema) Decode(data []byte, v any) error {
+func (s *Compiled) Decode(data []byte, v any) error {
 	if err := s.validateJSON(data, false); err != nil {
 		return fmt.Errorf("jsonschema: %w: %w", serde.ErrDecode, err)
 	}
@@ -142,7 +142,7 @@ func (s *Schema) Decode(data []byte, v any) error {
 
 // validateJSON validates JSON text, with the plan when there is one and
 // the library otherwise.
-func (s *Schema) validateJSON(data []byte, trusted bool) error {
+func (s *Compiled) validateJSON(data []byte, trusted bool) error {
 	if !trusted && !json.Valid(data) {
 		return invalidJSON(data)
 	}
@@ -167,7 +167,7 @@ func invalidJSON(data []byte) error {
 }
 
 // validateLib validates with the jsonschema library.
-func (s *Schema) validateLib(data []byte) error {
+func (s *Compiled) validateLib(data []byte) error {
 	doc, err := decodeDoc(data)
 	if err != nil {
 		return invalidJSON(data)

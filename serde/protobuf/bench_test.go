@@ -42,7 +42,7 @@ message LineItem { string sku = 1; int32 quantity = 2; Money unit_price = 3; }
 enum Status { STATUS_UNSPECIFIED = 0; STATUS_PLACED = 1; STATUS_PAID = 2; }
 `
 
-func benchOrder(b *testing.B) (*Schema, proto.Message) {
+func benchOrder(b *testing.B) (*Compiled, proto.Message) {
 	s, err := Compile(context.Background(), serde.Schema{Format: serde.Protobuf, Text: benchProto}, nil)
 	if err != nil {
 		b.Fatal(err)
@@ -64,7 +64,7 @@ func benchOrder(b *testing.B) (*Schema, proto.Message) {
 	return s, o.m
 }
 
-func benchSerializer(b *testing.B, s *Schema) *serde.Serializer {
+func benchSerializer(b *testing.B, s *Compiled) *serde.Serializer {
 	ser, err := serde.NewSerializer(s, serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 42})
 	if err != nil {
 		b.Fatal(err)
@@ -136,13 +136,13 @@ func BenchmarkValidate(b *testing.B) {
 // typeSchema compiles google/protobuf/type.proto's text as a schema of its
 // own, so that generated typepb values meet a descriptor built from text,
 // as generated producers meet the registry's schema.
-func typeSchema(b *testing.B) *Schema {
+func typeSchema(b *testing.B) *Compiled {
 	return wellKnownSchema(b, "google/protobuf/type.proto", "google.protobuf.Type")
 }
 
 // wellKnownSchema compiles the source text of a well-known .proto file
 // (embedded in protocompile) under the default schema file name.
-func wellKnownSchema(tb testing.TB, path, message string) *Schema {
+func wellKnownSchema(tb testing.TB, path, message string) *Compiled {
 	tb.Helper()
 	res, err := wellknownimports.WithStandardImports(protocompile.ResolverFunc(func(string) (protocompile.SearchResult, error) {
 		return protocompile.SearchResult{}, io.EOF

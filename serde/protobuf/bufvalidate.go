@@ -23,7 +23,7 @@ func builtinImport(path string) (protoreflect.FileDescriptor, bool) {
 // ImportsBufValidate reports whether the schema's file, or one it imports,
 // imports buf/validate/validate.proto: whether its messages may carry
 // protovalidate constraints.
-func (s *Schema) ImportsBufValidate() bool {
+func (s *Compiled) ImportsBufValidate() bool {
 	seen := map[string]bool{}
 	var walk func(fd protoreflect.FileDescriptor) bool
 	walk = func(fd protoreflect.FileDescriptor) bool {

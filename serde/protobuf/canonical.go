@@ -34,7 +34,7 @@ import (
 // with a leading dot, as Confluent Schema Registry's normalizer writes them.
 // Comments are dropped. Weak imports print as plain imports: protobuf-go
 // does not keep them.
-func (s *Schema) Canonical() string {
+func (s *Compiled) Canonical() string {
 	s.canonOnce.Do(func() {
 		p := printer{types: s.types, fdp: protodesc.ToFileDescriptorProto(s.file)}
 		s.canon = p.file()
@@ -48,7 +48,7 @@ func (s *Schema) Canonical() string {
 // text of every file it imports, transitively, in path order (Canonical
 // names imports only). A generated message is taken for this schema only
 // when all three match.
-func (s *Schema) FingerprintText() string {
+func (s *Compiled) FingerprintText() string {
 	s.fpTextOnce.Do(func() {
 		var b strings.Builder
 		b.WriteString(s.Canonical())

@@ -43,7 +43,7 @@ func loadKarapace(t *testing.T) karapacePairs {
 	return k
 }
 
-func compileWith(t *testing.T, text string, r serde.Resolver) *Schema {
+func compileWith(t *testing.T, text string, r serde.Resolver) *Compiled {
 	t.Helper()
 	s, err := Compile(context.Background(), serde.Schema{Format: serde.Protobuf, Text: text}, r)
 	if err != nil {
@@ -54,7 +54,7 @@ func compileWith(t *testing.T, text string, r serde.Resolver) *Schema {
 
 // checkCanonical asserts that the canonical text compiles, is a fixed point,
 // and describes the same file as the original.
-func checkCanonical(t *testing.T, s *Schema, r serde.Resolver) {
+func checkCanonical(t *testing.T, s *Compiled, r serde.Resolver) {
 	t.Helper()
 	c := s.Canonical()
 	again := compileWith(t, c, r)
@@ -68,7 +68,7 @@ func checkCanonical(t *testing.T, s *Schema, r serde.Resolver) {
 
 // comparable is the file descriptor without what the printer may change:
 // source info, declaration order of fields and imports.
-func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
+func comparable(s *Compiled) *descriptorpb.FileDescriptorProto {
 	fdp := protodesc.ToFileDescriptorProto(s.File())
 	normalizeOptions(s, fdp.ProtoReflect())
 	fdp.SourceCodeInfo = nil
@@ -114,7 +114,7 @@ func comparable(s *Schema) *descriptorpb.FileDescriptorProto {
 // normalizeOptions rewrites every options message in m with its fields in
 // number order (custom options resolved), so that option order does not
 // count as a difference.
-func normalizeOptions(s *Schema, m protoreflect.Message) {
+func normalizeOptions(s *Compiled, m protoreflect.Message) {
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		if fd.Kind() != protoreflect.MessageKind {
 			return true

@@ -19,10 +19,10 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// Schema is a compiled Protobuf schema: the schema's file, its imports, and
+// Compiled is a compiled Protobuf schema: the schema's file, its imports, and
 // the message it encodes. It implements serde.Compiled and serde.Indexed and
 // is safe for concurrent use.
-type Schema struct {
+type Compiled struct {
 	src serde.Schema
 
 	fpOnce sync.Once // guards fp, see fingerprint
@@ -51,8 +51,8 @@ type Schema struct {
 }
 
 var (
-	_ serde.Compiled = (*Schema)(nil)
-	_ serde.Indexed  = (*Schema)(nil)
+	_ serde.Compiled = (*Compiled)(nil)
+	_ serde.Indexed  = (*Compiled)(nil)
 )
 
 // stdImports answers for the well-known types that protocompile builds in.
@@ -79,7 +79,7 @@ func isStandardImport(path string) bool {
 //
 // Errors wrap serde.ErrSchema (with protocompile's file:line:col text),
 // serde.ErrReference (an import r cannot supply) or serde.ErrLimit.
-func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (sch *Schema, err error) {
+func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (sch *Compiled, err error) {
 	cfg := defaultConfig()
 	for _, o := range opts {
 		o.apply(&cfg)
@@ -132,7 +132,7 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 	if err != nil {
 		return nil, err
 	}
-	sch = &Schema{
+	sch = &Compiled{
 		src:   s,
 		file:  file,
 		msg:   md,

@@ -10,7 +10,7 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-func compileText(t testing.TB, text string, opts ...Opt) *Schema {
+func compileText(t testing.TB, text string, opts ...Opt) *Compiled {
 	t.Helper()
 	s, err := Compile(context.Background(), serde.Schema{Format: serde.Protobuf, Text: text}, nil, opts...)
 	if err != nil {

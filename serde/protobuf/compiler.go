@@ -15,7 +15,7 @@ import (
 func Compiler(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Compiled, error) {
 	c, err := Compile(ctx, s, r)
 	if err != nil {
-		return nil, err // not a typed nil *Schema in the interface
+		return nil, err // not a typed nil *Compiled in the interface
 	}
 	return c, nil
 }
@@ -26,7 +26,7 @@ func init() { serde.RegisterCompiler(serde.Protobuf, Compiler) }
 // and reports false for any other value: what a producer's dead-letter
 // record carries of a rejected message, without the producer linking
 // Protobuf.
-func (s *Schema) MarshalValueJSON(v any) ([]byte, bool, error) {
+func (s *Compiled) MarshalValueJSON(v any) ([]byte, bool, error) {
 	m, ok := v.(proto.Message)
 	if !ok {
 		return nil, false, nil

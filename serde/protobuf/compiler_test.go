@@ -15,8 +15,8 @@ func TestCompilerRegistered(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := c.(*Schema); !ok {
-		t.Fatalf("serde.Compile returned %T, want *protobuf.Schema", c)
+	if _, ok := c.(*Compiled); !ok {
+		t.Fatalf("serde.Compile returned %T, want *protobuf.Compiled", c)
 	}
 	if _, err := serde.Compile(context.Background(), serde.Schema{Format: serde.Protobuf, Text: "syntax = nope"}, nil); err == nil {
 		t.Fatal("a broken schema compiled")

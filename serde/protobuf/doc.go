@@ -6,7 +6,7 @@
 // Reference{Name: importPath}); the well-known types (google/protobuf/*.proto)
 // are built in. Nothing is read from disk or the network.
 //
-// The returned *Schema implements serde.Compiled and serde.Indexed. Its
+// The returned *Compiled implements serde.Compiled and serde.Indexed. Its
 // descriptors are protobuf-go's own (rebuilt with protodesc from
 // protocompile's output), so proto, protojson and dynamicpb treat them as
 // they treat generated code. A file without messages compiles (it can be

@@ -51,7 +51,7 @@ message Order {
 	// items[1].sku: required field sku is not set true
 }
 
-func ExampleSchema_Canonical() {
+func ExampleCompiled_Canonical() {
 	s, err := protobuf.Compile(context.Background(), serde.Schema{Text: `
 syntax = "proto3"; package p;
 import "google/protobuf/timestamp.proto";

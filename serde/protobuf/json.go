@@ -26,7 +26,7 @@ import (
 // of its type's range serde.ErrRange, a bad base64 or UTF-8 string
 // serde.ErrFormat, a JSON value of the wrong type serde.ErrType; text that is
 // not JSON at all is serde.ErrDecode with an empty path.
-func (s *Schema) FromJSON(line []byte) (proto.Message, error) {
+func (s *Compiled) FromJSON(line []byte) (proto.Message, error) {
 	if s.msg == nil {
 		return nil, serde.Violation("", serde.ErrType, "schema %s declares no message", s.file.Path())
 	}
@@ -40,7 +40,7 @@ func (s *Schema) FromJSON(line []byte) (proto.Message, error) {
 	return m, nil
 }
 
-func (s *Schema) unmarshalJSON(b []byte, m proto.Message) (err error) {
+func (s *Compiled) unmarshalJSON(b []byte, m proto.Message) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("protojson: %v", r)
@@ -57,7 +57,7 @@ func reason(err error) string {
 
 // locateJSON turns protojson's error into violations with field paths by
 // retrying the parse one field at a time.
-func (s *Schema) locateJSON(line []byte, perr error) error {
+func (s *Compiled) locateJSON(line []byte, perr error) error {
 	var v any
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
@@ -84,7 +84,7 @@ func joinViolations(errs []*serde.ValidationError) error {
 }
 
 type locator struct {
-	s    *Schema
+	s    *Compiled
 	errs []*serde.ValidationError
 }
 

@@ -11,7 +11,7 @@ func TestFromJSON(t *testing.T) {
 	ord := orderSchema(t)
 	tests := []struct {
 		name   string
-		schema *Schema
+		schema *Compiled
 		line   string
 		want   []violation
 	}{

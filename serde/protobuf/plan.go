@@ -47,7 +47,7 @@ type fieldPlan struct {
 
 // planFor returns the cached plan for md, building it (and the plans of the
 // messages it reaches) on first use.
-func (s *Schema) planFor(md protoreflect.MessageDescriptor) *plan {
+func (s *Compiled) planFor(md protoreflect.MessageDescriptor) *plan {
 	if p, ok := s.plans.Load(md); ok {
 		return p.(*plan)
 	}
@@ -66,7 +66,7 @@ func (s *Schema) planFor(md protoreflect.MessageDescriptor) *plan {
 }
 
 type builder struct {
-	s     *Schema
+	s     *Compiled
 	built map[protoreflect.MessageDescriptor]*plan
 }
 

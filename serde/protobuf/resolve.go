@@ -12,8 +12,8 @@ import (
 // lacks are kept as unknown fields (re-encoding the message writes them
 // back). The writer's message must have the same full name as s's; if not,
 // the error wraps serde.ErrSchemaMismatch.
-func (s *Schema) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
-	w, ok := writer.(*Schema)
+func (s *Compiled) ResolveWriter(writer serde.Compiled) (func(data []byte, v any) error, error) {
+	w, ok := writer.(*Compiled)
 	if !ok || w == nil {
 		if writer == nil {
 			return nil, fmt.Errorf("%w: nil writer schema", serde.ErrSchemaMismatch)

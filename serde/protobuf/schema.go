@@ -14,28 +14,28 @@ import (
 )
 
 // Format reports serde.Protobuf.
-func (s *Schema) Format() serde.Format { return serde.Protobuf }
+func (s *Compiled) Format() serde.Format { return serde.Protobuf }
 
 // Schema returns the text and references s was compiled from.
-func (s *Schema) Schema() serde.Schema { return s.src }
+func (s *Compiled) Schema() serde.Schema { return s.src }
 
 // File returns the descriptor of the schema's own file.
-func (s *Schema) File() protoreflect.FileDescriptor { return s.file }
+func (s *Compiled) File() protoreflect.FileDescriptor { return s.file }
 
 // Message returns the descriptor of the message the schema encodes, or nil
 // when the file declares no message (such a schema compiles, so that it can
 // be registered and referenced, but encodes nothing).
-func (s *Schema) Message() protoreflect.MessageDescriptor { return s.msg }
+func (s *Compiled) Message() protoreflect.MessageDescriptor { return s.msg }
 
 // Files returns the schema's file and every file it imports, transitively,
 // including the well-known types it uses.
-func (s *Schema) Files() *protoregistry.Files { return s.files }
+func (s *Compiled) Files() *protoregistry.Files { return s.files }
 
 // FileDescriptorProtos returns the schema's file and everything it imports
 // as descriptor protos, every file after its imports and the schema's own
 // file last: the order a protoc plugin request (protogen) wants. Source
 // info (comments) is kept. Each call returns fresh copies.
-func (s *Schema) FileDescriptorProtos() []*descriptorpb.FileDescriptorProto {
+func (s *Compiled) FileDescriptorProtos() []*descriptorpb.FileDescriptorProto {
 	var out []*descriptorpb.FileDescriptorProto
 	seen := map[string]bool{}
 	var walk func(fd protoreflect.FileDescriptor)
@@ -56,17 +56,17 @@ func (s *Schema) FileDescriptorProtos() []*descriptorpb.FileDescriptorProto {
 
 // Types returns the message, enum and extension types of Files as dynamicpb
 // types, for protojson and Any resolution.
-func (s *Schema) Types() *dynamicpb.Types { return s.types }
+func (s *Compiled) Types() *dynamicpb.Types { return s.types }
 
 // MessageIndexes returns the message-index path of Message: its position
 // among the file's top-level messages, then among the nested messages of
 // that message, and so on. The first top-level message is [0]. The caller
 // must not modify the slice.
-func (s *Schema) MessageIndexes() []int { return s.indexes }
+func (s *Compiled) MessageIndexes() []int { return s.indexes }
 
 // New returns an empty dynamicpb message of the schema's message type, or
 // nil when the schema has no message.
-func (s *Schema) New() proto.Message {
+func (s *Compiled) New() proto.Message {
 	if s.msg == nil {
 		return nil
 	}
@@ -75,7 +75,7 @@ func (s *Schema) New() proto.Message {
 
 // asMessage checks that v is a usable message whose type has the schema
 // message's full name.
-func (s *Schema) asMessage(v any) (protoreflect.Message, error) {
+func (s *Compiled) asMessage(v any) (protoreflect.Message, error) {
 	if s.msg == nil {
 		return nil, serde.Violation("", serde.ErrType, "schema %s declares no message", s.file.Path())
 	}
@@ -97,7 +97,7 @@ func (s *Schema) asMessage(v any) (protoreflect.Message, error) {
 }
 
 // String describes s for logs.
-func (s *Schema) String() string {
+func (s *Compiled) String() string {
 	if s.msg == nil {
 		return fmt.Sprintf("protobuf (%s)", s.file.Path())
 	}

@@ -31,7 +31,7 @@ import (
 // A value generated from this schema (see serde.Validatable) is also
 // checked by its own Validate method, first; the walk still runs, so
 // Validate agrees with AppendEncode.
-func (s *Schema) Validate(v any) (err error) {
+func (s *Compiled) Validate(v any) (err error) {
 	m, err := s.asMessage(v)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func (s *Schema) Validate(v any) (err error) {
 
 // check walks m. With preOnly it looks only for what proto.Marshal would
 // not catch itself (closed enums, type mismatches).
-func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
+func (s *Compiled) check(m protoreflect.Message, preOnly bool) (err error) {
 	p := s.root
 	if d := m.Descriptor(); d != s.msg {
 		p = s.planFor(d)
@@ -79,7 +79,7 @@ func (s *Schema) check(m protoreflect.Message, preOnly bool) (err error) {
 var walkers = sync.Pool{New: func() any { return &walker{path: make([]segment, 0, 8)} }}
 
 type walker struct {
-	s       *Schema
+	s       *Compiled
 	preOnly bool
 	// dyn is set for dynamicpb values, whose sub-messages may carry other
 	// descriptors: the walk then visits every sub-message.
@@ -262,7 +262,7 @@ func keyString(k protoreflect.MapKey) string {
 // error dst is returned unchanged (its length; bytes past it may have been
 // written). The message-index path is not written: serde.Serializer frames
 // the payload.
-func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
+func (s *Compiled) AppendEncode(dst []byte, v any) ([]byte, error) {
 	m, err := s.asMessage(v)
 	if err != nil {
 		return dst, err
@@ -291,7 +291,7 @@ func (s *Schema) AppendEncode(dst []byte, v any) ([]byte, error) {
 
 // Decode decodes data, a bare Protobuf payload, into v, a proto.Message of
 // the schema's type (generated or dynamicpb). Errors wrap serde.ErrDecode.
-func (s *Schema) Decode(data []byte, v any) (err error) {
+func (s *Compiled) Decode(data []byte, v any) (err error) {
 	m, err := s.asMessage(v)
 	if err != nil {
 		return fmt.Errorf("%w: %w", serde.ErrDecode, err)

@@ -81,7 +81,7 @@ extend Base { optional Color color = 100; optional Part part = 101; repeated Par
 `
 
 // setExt sets extension name on m (appending for repeated extensions).
-func setExt(t *testing.T, s *Schema, m *dynamicpb.Message, name string, vs ...protoreflect.Value) msg {
+func setExt(t *testing.T, s *Compiled, m *dynamicpb.Message, name string, vs ...protoreflect.Value) msg {
 	t.Helper()
 	xd, err := s.Files().FindDescriptorByName(protoreflect.FullName(name))
 	if err != nil {
@@ -113,7 +113,7 @@ func (v validated) SchemaFingerprint() string { return v.fp }
 
 var testResolver = serde.MapResolver{"legacy.proto": {Text: legacyProto}}
 
-func envelopeSchema(t testing.TB) *Schema {
+func envelopeSchema(t testing.TB) *Compiled {
 	t.Helper()
 	s, err := Compile(context.Background(), serde.Schema{Format: serde.Protobuf, Text: envelopeProto}, testResolver)
 	if err != nil {
@@ -122,7 +122,7 @@ func envelopeSchema(t testing.TB) *Schema {
 	return s
 }
 
-func orderSchema(t testing.TB) *Schema {
+func orderSchema(t testing.TB) *Compiled {
 	t.Helper()
 	return compileText(t, legacyProto, MessageName("legacy.Order"))
 }
@@ -215,7 +215,7 @@ func checkViolations(t *testing.T, err error, want []violation) {
 	}
 }
 
-func validEnvelope(s *Schema) msg {
+func validEnvelope(s *Compiled) msg {
 	env := newMsg(s.Message())
 	item := newMsg(env.sub("items")).set("sku", "A-1").set("qty", int32(2))
 	order := newMsg(env.sub("order")).set("id", "o-1").add("items", item)
@@ -258,7 +258,7 @@ func TestValidateBadValues(t *testing.T) {
 
 	tests := []struct {
 		name   string
-		schema *Schema
+		schema *Compiled
 		value  any
 		want   []violation
 	}{

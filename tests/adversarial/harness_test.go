@@ -127,17 +127,17 @@ func compileAny(ctx context.Context, s serde.Schema, r serde.Resolver) (serde.Co
 	var err error
 	switch s.Format {
 	case serde.Avro:
-		var a *avro.Schema
+		var a *avro.Compiled
 		if a, err = avro.Compile(ctx, s, r); err == nil {
 			c = a
 		}
 	case serde.Protobuf:
-		var p *protobuf.Schema
+		var p *protobuf.Compiled
 		if p, err = protobuf.Compile(ctx, s, r); err == nil {
 			c = p
 		}
 	default:
-		var j *jsonschema.Schema
+		var j *jsonschema.Compiled
 		if j, err = jsonschema.Compile(ctx, s, r); err == nil {
 			c = j
 		}
@@ -211,7 +211,7 @@ func run(t *testing.T, h hostile) {
 
 func fromJSON(c serde.Compiled, line []byte) (any, error) {
 	switch c := c.(type) {
-	case *protobuf.Schema:
+	case *protobuf.Compiled:
 		return c.FromJSON(line)
 	case interface{ FromJSON([]byte) (any, error) }:
 		return c.FromJSON(line)
@@ -220,7 +220,7 @@ func fromJSON(c serde.Compiled, line []byte) (any, error) {
 }
 
 func decode(c serde.Compiled, data []byte) error {
-	if p, ok := c.(*protobuf.Schema); ok {
+	if p, ok := c.(*protobuf.Compiled); ok {
 		m := p.New()
 		err := p.Decode(data, m)
 		_ = proto.Size(m)

@@ -49,7 +49,7 @@ func invalidValue(t *testing.T, f format, c serde.Compiled, i int) any {
 			return map[string]any{"id": "x", "seq": i, "tags": []any{}} // required
 		}
 	case "protobuf":
-		ps := c.(*protobuf.Schema)
+		ps := c.(*protobuf.Compiled)
 		if (i/4)%2 == 0 {
 			// Invalid UTF-8 in a proto3 string field.
 			m := ps.New()

@@ -229,7 +229,7 @@ func scalar(fd protoreflect.FieldDescriptor, v protoreflect.Value) any {
 // from which the Python side builds its message classes.
 func fdsBase64(t testing.TB, c serde.Compiled) string {
 	t.Helper()
-	ps, ok := c.(*protobuf.Schema)
+	ps, ok := c.(*protobuf.Compiled)
 	if !ok {
 		t.Fatalf("not a protobuf schema: %T", c)
 	}
@@ -261,7 +261,7 @@ func messageByIndexes(fd protoreflect.FileDescriptor, idx []int) (string, error)
 // newProto returns an empty message of a compiled Protobuf schema.
 func newProto(t testing.TB, c serde.Compiled) proto.Message {
 	t.Helper()
-	ps, ok := c.(*protobuf.Schema)
+	ps, ok := c.(*protobuf.Compiled)
 	if !ok {
 		t.Fatalf("not a protobuf schema: %T", c)
 	}

@@ -160,7 +160,7 @@ func (d *valueDecoder) decode(ctx context.Context, r *kgo.Record) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	if pc, ok := c.(*protobuf.Schema); ok {
+	if pc, ok := c.(*protobuf.Compiled); ok {
 		m := pc.New()
 		if err := pc.Decode(payload, m); err != nil {
 			return nil, err
@@ -202,7 +202,7 @@ func (d *valueDecoder) compiled(ctx context.Context, f serde.Frame, s serde.Sche
 	if err != nil {
 		return nil, fmt.Errorf("writer schema: %w", err)
 	}
-	if pc, ok := c.(*protobuf.Schema); ok && fmt.Sprint(pc.MessageIndexes()) != fmt.Sprint(f.Indexes) {
+	if pc, ok := c.(*protobuf.Compiled); ok && fmt.Sprint(pc.MessageIndexes()) != fmt.Sprint(f.Indexes) {
 		name, err := messageAt(pc, f.Indexes)
 		if err != nil {
 			return nil, err
@@ -218,7 +218,7 @@ func (d *valueDecoder) compiled(ctx context.Context, f serde.Frame, s serde.Sche
 }
 
 // messageAt names the message at a message-index path.
-func messageAt(c *protobuf.Schema, idx []int) (string, error) {
+func messageAt(c *protobuf.Compiled, idx []int) (string, error) {
 	msgs := c.File().Messages()
 	name := ""
 	for _, i := range idx {

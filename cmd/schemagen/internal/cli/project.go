@@ -352,13 +352,13 @@ func compileSchema(ctx context.Context, s serde.Schema, r serde.Resolver, fileNa
 // recordName is the full name the record and topic_record strategies use.
 func recordName(c serde.Compiled) string {
 	switch c := c.(type) {
-	case *avro.Schema:
+	case *avro.Compiled:
 		if n, ok := c.Avro().(interface{ FullName() string }); ok {
 			return n.FullName()
 		}
-	case *protobuf.Schema:
+	case *protobuf.Compiled:
 		return string(c.Message().FullName())
-	case *jsonschema.Schema:
+	case *jsonschema.Compiled:
 		if m, ok := c.Raw().(map[string]any); ok {
 			if t, ok := m["title"].(string); ok {
 				return t
