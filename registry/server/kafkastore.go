@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/schemagen/schemagen/serde"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -281,23 +280,4 @@ func (ks *kafkaStore) close() error {
 	ks.stepDown()
 	ks.cl.Close()
 	return nil
-}
-
-// stateResolver resolves references from st without locking: for callers
-// that hold the Server's lock already.
-func stateResolver(st *state) serde.Resolver {
-	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
-		var v *versionRec
-		if sub := st.subjects[ref.Subject]; sub != nil {
-			if ref.Version <= 0 {
-				v = sub.latest(false)
-			} else {
-				v = sub.find(ref.Version, true)
-			}
-		}
-		if v == nil {
-			return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
-		}
-		return st.schemas[v.id].schema(), nil
-	})
 }
