@@ -49,6 +49,10 @@ type kafkaStore struct {
 	// gate, when set (by tests), holds the replay until it is closed.
 	gate atomic.Pointer[chan struct{}]
 
+	// failCommit, when set (by tests), is the error of a transaction that
+	// committed: the commit landed, the writer is told it failed.
+	failCommit atomic.Pointer[func() error]
+
 	group *kgo.Client // the election's group member
 	lead  leaderState
 
@@ -264,7 +268,10 @@ func (ks *kafkaStore) append(ev *event, st *state) error {
 	}
 	off, err := ks.produceTxn(prod, krs)
 	if err != nil {
-		return fmt.Errorf("kafka store: write to %s: %w", ks.topic, err)
+		// The records may have landed: the follower applies them if so,
+		// and no write goes on before the replay passed them.
+		ks.recatch(prod)
+		return fmt.Errorf("kafka store: write to %s (it may have landed): %w", ks.topic, err)
 	}
 	ks.setApplied(off)
 	return nil

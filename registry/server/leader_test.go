@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -317,6 +318,62 @@ func TestZombieLeaderFenced(t *testing.T) {
 		}
 		if id, _, err := lookup(in.url, "before"); err != nil || id != 1 {
 			t.Errorf("%s: before: id %d, %v", in.url, id, err)
+		}
+	}
+}
+
+// TestUnclearCommit: a write whose commit landed though the leader was
+// told it failed is not acknowledged; the leader's next write must not
+// reuse its ID nor skip its record: every instance ends with the same ID
+// for each schema, the unclear write's included.
+func TestUnclearCommit(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "first", schemaN(1)); err != nil { // a leads
+		t.Fatal(err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	var once atomic.Bool
+	fail := func() error {
+		if once.CompareAndSwap(false, true) {
+			return errors.New("injected: commit outcome unknown")
+		}
+		return nil
+	}
+	a.s.kafka.failCommit.Store(&fail)
+	// a's follower pauses, so that only a catch-up of the leader's own
+	// can bring the unclear record into its state before the next write.
+	gate := make(chan struct{})
+	a.s.kafka.gate.Store(&gate)
+	if id, err := register(a.url, "unclear", schemaN(2)); err == nil {
+		t.Fatalf("the unclear write was acknowledged with id %d", id)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		close(gate)
+	}()
+	next, err := register(a.url, "next", schemaN(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []*instance{a, b} {
+		ids := map[string]int{}
+		for _, sub := range []string{"first", "unclear", "next"} {
+			var id int
+			var err error
+			for range 50 { // b may still be replaying
+				if id, _, err = lookup(in.url, sub); err == nil {
+					break
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if err != nil {
+				t.Errorf("%s: %s: %v", in.url, sub, err)
+			}
+			ids[sub] = id
+		}
+		if ids["unclear"] == ids["next"] || ids["next"] != next {
+			t.Errorf("%s: ids %v, next acknowledged as %d", in.url, ids, next)
 		}
 	}
 }
