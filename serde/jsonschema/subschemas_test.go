@@ -134,3 +134,39 @@ func BenchmarkCompileAtSubschemaLimit(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkValidateManyKeys validates objects of 6,000 and 60,000 keys no
+// keyword names: the time per key must stay flat (it grew with the number
+// of keys before unnamed keys went in a set past linearKeys).
+func BenchmarkValidateManyKeys(b *testing.B) {
+	s, err := Compile(context.Background(), serde.Schema{Format: serde.JSON, Text: `{"type":"object","additionalProperties":{"type":"integer"}}`}, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, n := range []int{6_000, 60_000} {
+		var t strings.Builder
+		t.WriteString("{")
+		for i := range n {
+			if i > 0 {
+				t.WriteString(",")
+			}
+			fmt.Fprintf(&t, `"k%d":%d`, i, i)
+		}
+		t.WriteString("}")
+		v, err := FromJSON([]byte(t.String()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(fmt.Sprintf("keys=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			start := cpuTime()
+			for b.Loop() {
+				if err := s.Validate(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/key")
+		})
+	}
+}

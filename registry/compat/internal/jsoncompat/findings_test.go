@@ -258,6 +258,15 @@ func TestRecursion(t *testing.T) {
 	}
 }
 
+// propsN is an object schema of n properties: n+1 sub-schemas.
+func propsN(n int) string {
+	ps := make([]string, n)
+	for i := range ps {
+		ps[i] = `"p` + strconv.Itoa(i) + `":{"type":"integer"}`
+	}
+	return `{"type":"object","properties":{` + strings.Join(ps, ",") + `}}`
+}
+
 func TestLimits(t *testing.T) {
 	deep := strings.Repeat(`{"items":`, MaxDepth+1) + `{}` + strings.Repeat(`}`, MaxDepth+1)
 	var wide strings.Builder
@@ -292,6 +301,8 @@ func TestLimits(t *testing.T) {
 		{name: "too big", original: `{"title":"` + strings.Repeat("x", MaxSchemaBytes) + `"}`, update: `{}`, wantErr: serde.ErrLimit},
 		{name: "too many pairwise comparisons", original: wide.String(), update: strings.Replace(wide.String(), "{", `{"title":"x",`, 1), wantErr: serde.ErrLimit},
 		{name: "identical documents are not compared", original: wide.String(), update: wide.String()},
+		{name: "subschemas at the limit", original: propsN(MaxSubschemas - 1), update: propsN(MaxSubschemas - 1)},
+		{name: "subschemas past the limit", original: propsN(MaxSubschemas), update: `{}`, wantErr: serde.ErrLimit},
 		{name: "huge exponent in multipleOf", original: `{"type":"number","multipleOf":1e999999999}`, update: `{}`, wantErr: serde.ErrSchema},
 		{name: "huge exponent in maximum orders", original: `{"type":"number","maximum":1e999999999}`, update: `{"type":"number","maximum":1}`},
 	}
