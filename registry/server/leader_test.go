@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -376,4 +377,60 @@ func TestUnclearCommit(t *testing.T) {
 			t.Errorf("%s: ids %v, next acknowledged as %d", in.url, ids, next)
 		}
 	}
+}
+
+// TestAssociationsOnInstances: associations live in the leader's memory;
+// an instance that is not the leader forwards their reads too, so that
+// AssociatedNameStrategy's lookup finds them through any instance.
+func TestAssociationsOnInstances(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "orders-value", schemaN(1)); err != nil { // a leads
+		t.Fatal(err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	// b's joining moves the election: wait until the group settled with
+	// both and its leader caught up (a leader change loses associations).
+	adm := kadm.NewClient(newClient(t, addrs))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		gs, err := adm.DescribeGroups(context.Background(), groupName("_schemas"))
+		g := gs[groupName("_schemas")]
+		if err == nil && g.State == "Stable" && len(g.Members) == 2 && (a.s.kafka.ready() || b.s.kafka.ready()) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group not settled: %+v %v", g, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	body := `{"resourceName":"orders","resourceNamespace":"lkc-1","resourceId":"topic-1","associations":[{"associationType":"value","subject":"orders-value"}]}`
+	resp, err := httpc.Post(b.url+"/associations", ContentType, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("create through b: status %d: %s", resp.StatusCode, out)
+	}
+	for _, in := range []*instance{a, b} {
+		resp, err := httpc.Get(in.url + "/associations/resources/-/orders?resourceType=topic&associationType=value")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(out), `"subject":"orders-value"`) {
+			t.Errorf("%s: lookup: status %d: %s", in.url, resp.StatusCode, out)
+		}
+	}
+}
+
+// ready reports whether the instance leads and has caught up.
+func (ks *kafkaStore) ready() bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, leader, err := ks.writer(ctx)
+	return leader && err == nil
 }
