@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/schemagen/schemagen/registry/internal/errcode"
@@ -55,11 +56,12 @@ func (w *offsetWriter) Write(b []byte) (int, error) {
 
 // route sends reads to next and writes (every method but GET and HEAD) to
 // the leader: to next on the leader once it has caught up, over HTTP from
-// the others.
+// the others. Reads of associations go to the leader too: associations are
+// kept in the leader's memory only, not on the topic.
 func (ks *kafkaStore) route(next http.Handler) http.Handler {
 	client := &http.Client{Timeout: forwardTimeout}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		if (r.Method == http.MethodGet || r.Method == http.MethodHead) && !isAssociations(r.URL.Path) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -157,4 +159,9 @@ func (ks *kafkaStore) forward(ctx context.Context, client *http.Client, w http.R
 	w.WriteHeader(resp.StatusCode)
 	_, _ = w.Write(out)
 	return true, nil
+}
+
+// isAssociations reports whether path is of the associations API.
+func isAssociations(path string) bool {
+	return path == "/associations" || strings.HasPrefix(path, "/associations/")
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"crypto/sha1"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -285,7 +286,7 @@ func decodeSchema(k crKey, value []byte, st *state) ([]*event, error) {
 			if old := st.schemas[v.ID]; old != nil {
 				ev.GUID = old.guid
 			} else {
-				ev.GUID = newGUID()
+				ev.GUID = replayGUID(v.ID, f, v.Schema, v.References)
 			}
 		}
 		out = append(out, ev)
@@ -314,4 +315,27 @@ func orAvro(f serde.Format) serde.Format {
 		return serde.Avro
 	}
 	return f
+}
+
+// guidSpace is the name space of replayGUID's UUIDs (itself a random
+// UUID, fixed here).
+var guidSpace = [16]byte{0x5c, 0x1e, 0x7a, 0x43, 0x0b, 0x6d, 0x4e, 0x21, 0x9f, 0x38, 0x62, 0xd4, 0xa1, 0x07, 0xc5, 0x9e}
+
+// replayGUID names a replayed schema whose record carries no GUID (records
+// of registries without GUIDs): a name-based (version 5) UUID of its ID,
+// format, text and references. Every instance replaying the topic, and
+// the same instance after a restart, derives the same one, so that records
+// framed with it resolve everywhere. (The exact text, not the canonical
+// text: the record holds it, and it does not change when the canonical
+// form does between releases.)
+func replayGUID(id int, f serde.Format, text string, refs []serde.Reference) string {
+	name, _ := json.Marshal([]any{id, orAvro(f), text, refs})
+	h := sha1.New()
+	h.Write(guidSpace[:])
+	h.Write(name)
+	var b [16]byte
+	copy(b[:], h.Sum(nil))
+	b[6] = b[6]&0x0f | 0x50
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -8,7 +8,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/schemagen/schemagen/serde"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -49,6 +48,10 @@ type kafkaStore struct {
 
 	// gate, when set (by tests), holds the replay until it is closed.
 	gate atomic.Pointer[chan struct{}]
+
+	// failCommit, when set (by tests), is the error of a transaction that
+	// committed: the commit landed, the writer is told it failed.
+	failCommit atomic.Pointer[func() error]
 
 	group *kgo.Client // the election's group member
 	lead  leaderState
@@ -265,7 +268,10 @@ func (ks *kafkaStore) append(ev *event, st *state) error {
 	}
 	off, err := ks.produceTxn(prod, krs)
 	if err != nil {
-		return fmt.Errorf("kafka store: write to %s: %w", ks.topic, err)
+		// The records may have landed: the follower applies them if so,
+		// and no write goes on before the replay passed them.
+		ks.recatch(prod)
+		return fmt.Errorf("kafka store: write to %s (it may have landed): %w", ks.topic, err)
 	}
 	ks.setApplied(off)
 	return nil
@@ -281,23 +287,4 @@ func (ks *kafkaStore) close() error {
 	ks.stepDown()
 	ks.cl.Close()
 	return nil
-}
-
-// stateResolver resolves references from st without locking: for callers
-// that hold the Server's lock already.
-func stateResolver(st *state) serde.Resolver {
-	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
-		var v *versionRec
-		if sub := st.subjects[ref.Subject]; sub != nil {
-			if ref.Version <= 0 {
-				v = sub.latest(false)
-			} else {
-				v = sub.find(ref.Version, true)
-			}
-		}
-		if v == nil {
-			return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
-		}
-		return st.schemas[v.id].schema(), nil
-	})
 }

@@ -3,8 +3,11 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -194,6 +197,44 @@ func TestKafkaStoreReadsConfluent(t *testing.T) {
 	})
 	if strings.Contains(logs.String(), "skipping") {
 		t.Errorf("records skipped: %s", logs.String())
+	}
+}
+
+// TestKafkaStoreReplayedGUID: a schema replayed from a record without a
+// GUID gets the same GUID on every instance and after a restart, so that
+// records framed with it resolve everywhere; another ID gets another.
+func TestKafkaStoreReplayedGUID(t *testing.T) {
+	addrs := newCluster(t, 1)
+	produceRaw(t, addrs, "_schemas", confluentRecords)
+	guidOf := func(h http.Handler, id int) string {
+		t.Helper()
+		st, body := do(t, h, "GET", fmt.Sprintf("/schemas/ids/%d", id), nil)
+		var r struct{ GUID string }
+		if err := json.Unmarshal([]byte(body), &r); st != 200 || err != nil || r.GUID == "" {
+			t.Fatalf("id %d: status %d %s (%v)", id, st, body, err)
+		}
+		return r.GUID
+	}
+	a := newServer(t, KafkaStore("", kgo.SeedBrokers(addrs...)))
+	b := newServer(t, KafkaStore("", kgo.SeedBrokers(addrs...)))
+	g1, g2 := guidOf(a.Handler(), 1), guidOf(a.Handler(), 2)
+	if g1 == g2 {
+		t.Fatalf("ids 1 and 2 share the GUID %s", g1)
+	}
+	if g := guidOf(b.Handler(), 1); g != g1 {
+		t.Fatalf("id 1: GUID %s on one instance, %s on another", g1, g)
+	}
+	if err := a.Close(); err != nil {
+		t.Fatal(err)
+	}
+	c := newServer(t, KafkaStore("", kgo.SeedBrokers(addrs...)))
+	if g := guidOf(c.Handler(), 1); g != g1 {
+		t.Fatalf("id 1: GUID %s before a restart, %s after", g1, g)
+	}
+	for name, h := range map[string]http.Handler{"other instance": b.Handler(), "restarted": c.Handler()} {
+		if st, body := do(t, h, "GET", "/schemas/guids/"+g2, nil); st != 200 || !strings.Contains(body, `long`) {
+			t.Errorf("%s: GUID %s: status %d %s", name, g2, st, body)
+		}
 	}
 }
 

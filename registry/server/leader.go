@@ -124,31 +124,60 @@ func (ks *kafkaStore) becomeLeader() {
 		ks.stepDown()
 		return
 	}
-	go func() {
-		for ks.ctx.Err() == nil {
-			off, err := ks.produceTxn(prod, []*kgo.Record{{Topic: ks.topic, Key: mustJSON(crKey{KeyType: keyNoop})}})
-			if err == nil {
-				err = ks.waitApplied(ks.ctx, off)
-			}
-			if err == nil {
-				ls.mu.Lock()
-				if ls.term == term {
-					close(ready)
-					ks.s.cfg.logger.Info("server: kafka store: leader", "topic", ks.topic, "offset", off)
-				}
-				ls.mu.Unlock()
-				return
-			}
-			ls.mu.Lock()
-			stale := ls.term != term
-			ls.mu.Unlock()
-			if stale {
-				return
-			}
-			ks.s.cfg.logger.Warn("server: kafka store: leader catch-up, retrying", "err", err)
-			time.Sleep(200 * time.Millisecond)
+	go ks.catchUp(prod, term, ready)
+}
+
+// catchUp writes a NOOP through prod and closes ready once the replay
+// reached it: then the state holds every record written before, ours
+// included, and the term's writes may go on. It retries until it succeeds
+// or the term ends.
+func (ks *kafkaStore) catchUp(prod *kgo.Client, term int, ready chan struct{}) {
+	ls := &ks.lead
+	for ks.ctx.Err() == nil {
+		off, err := ks.produceTxn(prod, []*kgo.Record{{Topic: ks.topic, Key: mustJSON(crKey{KeyType: keyNoop})}})
+		if err == nil {
+			err = ks.waitApplied(ks.ctx, off)
 		}
-	}()
+		if err == nil {
+			ls.mu.Lock()
+			if ls.term == term {
+				close(ready)
+				ks.s.cfg.logger.Info("server: kafka store: leader", "topic", ks.topic, "offset", off)
+			}
+			ls.mu.Unlock()
+			return
+		}
+		ls.mu.Lock()
+		stale := ls.term != term
+		ls.mu.Unlock()
+		if stale {
+			return
+		}
+		ks.s.cfg.logger.Warn("server: kafka store: leader catch-up, retrying", "err", err)
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// recatch drops the ready state of prod's term after a write whose outcome
+// is unknown (its commit may have landed though it failed): the term takes
+// no write until the replay reached a fresh NOOP, so that the record, if it
+// landed, is in the state before the next ID is handed out, and the
+// writer's setApplied never moves past a record not applied.
+func (ks *kafkaStore) recatch(prod *kgo.Client) {
+	ls := &ks.lead
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	if !ls.leader || ls.prod != prod {
+		return // the term ended; the next one catches up anyway
+	}
+	select {
+	case <-ls.ready:
+	default:
+		return // not ready: a catch-up runs already
+	}
+	ready := make(chan struct{})
+	ls.ready = ready
+	go ks.catchUp(prod, ls.term, ready)
 }
 
 func (ks *kafkaStore) stepDown() {
@@ -206,7 +235,16 @@ func (ks *kafkaStore) produceTxn(prod *kgo.Client, recs []*kgo.Record) (int64, e
 	if perr != nil {
 		commit = kgo.TryAbort
 	}
-	if err := prod.EndTransaction(ctx, commit); err != nil {
+	err := prod.EndTransaction(ctx, commit)
+	if err == nil {
+		if f := ks.failCommit.Load(); f != nil && perr == nil {
+			err = (*f)()
+		}
+	}
+	if err != nil {
+		// The outcome is unknown (a commit may have landed): abort to
+		// leave the producer out of the transaction, as kgo advises.
+		_ = prod.EndTransaction(ctx, kgo.TryAbort)
 		return 0, errors.Join(perr, err)
 	}
 	if perr != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
 )
 
@@ -319,4 +321,116 @@ func TestZombieLeaderFenced(t *testing.T) {
 			t.Errorf("%s: before: id %d, %v", in.url, id, err)
 		}
 	}
+}
+
+// TestUnclearCommit: a write whose commit landed though the leader was
+// told it failed is not acknowledged; the leader's next write must not
+// reuse its ID nor skip its record: every instance ends with the same ID
+// for each schema, the unclear write's included.
+func TestUnclearCommit(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "first", schemaN(1)); err != nil { // a leads
+		t.Fatal(err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	var once atomic.Bool
+	fail := func() error {
+		if once.CompareAndSwap(false, true) {
+			return errors.New("injected: commit outcome unknown")
+		}
+		return nil
+	}
+	a.s.kafka.failCommit.Store(&fail)
+	// a's follower pauses, so that only a catch-up of the leader's own
+	// can bring the unclear record into its state before the next write.
+	gate := make(chan struct{})
+	a.s.kafka.gate.Store(&gate)
+	if id, err := register(a.url, "unclear", schemaN(2)); err == nil {
+		t.Fatalf("the unclear write was acknowledged with id %d", id)
+	}
+	go func() {
+		time.Sleep(500 * time.Millisecond)
+		close(gate)
+	}()
+	next, err := register(a.url, "next", schemaN(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []*instance{a, b} {
+		ids := map[string]int{}
+		for _, sub := range []string{"first", "unclear", "next"} {
+			var id int
+			var err error
+			for range 50 { // b may still be replaying
+				if id, _, err = lookup(in.url, sub); err == nil {
+					break
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			if err != nil {
+				t.Errorf("%s: %s: %v", in.url, sub, err)
+			}
+			ids[sub] = id
+		}
+		if ids["unclear"] == ids["next"] || ids["next"] != next {
+			t.Errorf("%s: ids %v, next acknowledged as %d", in.url, ids, next)
+		}
+	}
+}
+
+// TestAssociationsOnInstances: associations live in the leader's memory;
+// an instance that is not the leader forwards their reads too, so that
+// AssociatedNameStrategy's lookup finds them through any instance.
+func TestAssociationsOnInstances(t *testing.T) {
+	addrs := newCluster(t, 1)
+	a := startInstance(t, addrs, "_schemas")
+	if _, err := register(a.url, "orders-value", schemaN(1)); err != nil { // a leads
+		t.Fatal(err)
+	}
+	b := startInstance(t, addrs, "_schemas")
+	// b's joining moves the election: wait until the group settled with
+	// both and its leader caught up (a leader change loses associations).
+	adm := kadm.NewClient(newClient(t, addrs))
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		gs, err := adm.DescribeGroups(context.Background(), groupName("_schemas"))
+		g := gs[groupName("_schemas")]
+		if err == nil && g.State == "Stable" && len(g.Members) == 2 && (a.s.kafka.ready() || b.s.kafka.ready()) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group not settled: %+v %v", g, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	body := `{"resourceName":"orders","resourceNamespace":"lkc-1","resourceId":"topic-1","associations":[{"associationType":"value","subject":"orders-value"}]}`
+	resp, err := httpc.Post(b.url+"/associations", ContentType, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("create through b: status %d: %s", resp.StatusCode, out)
+	}
+	for _, in := range []*instance{a, b} {
+		resp, err := httpc.Get(in.url + "/associations/resources/-/orders?resourceType=topic&associationType=value")
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(out), `"subject":"orders-value"`) {
+			t.Errorf("%s: lookup: status %d: %s", in.url, resp.StatusCode, out)
+		}
+	}
+}
+
+// ready reports whether the instance leads and has caught up.
+func (ks *kafkaStore) ready() bool {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, leader, err := ks.writer(ctx)
+	return leader && err == nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -116,6 +117,7 @@ type ruleSet struct {
 	MigrationRules []rule `json:"migrationRules"`
 	DomainRules    []rule `json:"domainRules"`
 	EncodingRules  []rule `json:"encodingRules"`
+	EnableAt       string `json:"enableAt"`
 }
 
 // rule is Confluent's Rule.
@@ -145,8 +147,10 @@ func validateMetadata(raw []byte, max int) error {
 }
 
 // validateRuleSet checks that raw (compact JSON, or empty) has Confluent's
-// RuleSet shape and is at most max bytes; every rule needs a name, a kind
-// (TRANSFORM or CONDITION) and a type.
+// RuleSet shape and is at most max bytes. Every rule needs a name; a kind,
+// when given, is TRANSFORM or CONDITION and a mode one of Confluent's
+// rule modes, in any case, as serde and serde/contract read them. The
+// type and enableAt are not checked: clients interpret them.
 func validateRuleSet(raw []byte, max int) error {
 	if len(raw) > max {
 		return fmt.Errorf("%d bytes, more than %d", len(raw), max)
@@ -163,13 +167,18 @@ func validateRuleSet(raw []byte, max int) error {
 			switch {
 			case r.Name == "":
 				return fmt.Errorf("%s[%d] has no name", list.name, i)
-			case r.Kind != "" && r.Kind != "TRANSFORM" && r.Kind != "CONDITION":
+			case r.Kind != "" && !slices.Contains([]string{"TRANSFORM", "CONDITION"}, strings.ToUpper(r.Kind)):
 				return fmt.Errorf("%s[%d] (%s): kind %s is not TRANSFORM or CONDITION", list.name, i, quoteCut(r.Name, 64), quoteCut(r.Kind, 32))
+			case r.Mode != "" && !slices.Contains(ruleModes, strings.ToUpper(r.Mode)):
+				return fmt.Errorf("%s[%d] (%s): mode %s is not one of %s", list.name, i, quoteCut(r.Name, 64), quoteCut(r.Mode, 32), strings.Join(ruleModes, ", "))
 			}
 		}
 	}
 	return nil
 }
+
+// ruleModes are Confluent's RuleMode values.
+var ruleModes = []string{"UPGRADE", "DOWNGRADE", "UPDOWN", "WRITE", "READ", "WRITEREAD"}
 
 // strictDecode decodes raw into v, refusing unknown fields, values of the
 // wrong type and anything after the value.

@@ -121,25 +121,38 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 // resolver resolves references from the registry itself.
 func (s *Server) resolver() serde.Resolver {
 	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
-		if ref.Subject == "" {
-			return serde.Schema{}, fmt.Errorf("%w: %q is not a registered reference", serde.ErrReference, ref.Name)
-		}
 		s.mu.RLock()
 		defer s.mu.RUnlock()
-		sub := s.st.subjects[ref.Subject]
-		var v *versionRec
-		if sub != nil {
-			if ref.Version <= 0 {
-				v = sub.latest(false)
-			} else {
-				v = sub.find(ref.Version, true)
-			}
-		}
-		if v == nil {
-			return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
-		}
-		return s.st.schemas[v.id].schema(), nil
+		return resolveRef(s.st, ref)
 	})
+}
+
+// stateResolver resolves references from st without locking: for callers
+// that hold the Server's lock already.
+func stateResolver(st *state) serde.Resolver {
+	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
+		return resolveRef(st, ref)
+	})
+}
+
+// resolveRef finds the schema ref names in st (its latest version when
+// ref.Version is not positive). The caller holds the Server's lock.
+func resolveRef(st *state, ref serde.Reference) (serde.Schema, error) {
+	if ref.Subject == "" {
+		return serde.Schema{}, fmt.Errorf("%w: %q is not a registered reference", serde.ErrReference, ref.Name)
+	}
+	var v *versionRec
+	if sub := st.subjects[ref.Subject]; sub != nil {
+		if ref.Version <= 0 {
+			v = sub.latest(false)
+		} else {
+			v = sub.find(ref.Version, true)
+		}
+	}
+	if v == nil {
+		return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
+	}
+	return st.schemas[v.id].schema(), nil
 }
 
 func refsEqual(a, b []serde.Reference) bool {

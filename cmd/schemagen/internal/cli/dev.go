@@ -52,6 +52,7 @@ func startEmbedded(regAddr, dataDir string, kafkaStore bool, log *slog.Logger, k
 		if err != nil {
 			return nil, fmt.Errorf("kafka: %w", err)
 		}
+		autoCreate(cluster)
 		m, err := serveEmbedded(cluster, regAddr, append(sopts, server.KafkaStore("", kgo.SeedBrokers(cluster.ListenAddrs()...))))
 		if err != nil {
 			cluster.Close()
@@ -73,20 +74,25 @@ func startEmbedded(regAddr, dataDir string, kafkaStore bool, log *slog.Logger, k
 		reg.Close()
 		return nil, fmt.Errorf("kafka: %w", err)
 	}
-	// A local Kafka creates a topic on a producer's first request for it
-	// (Java clients ask for that); franz-go clients ask only with
-	// kgo.AllowAutoTopicCreation, so the library producer would find no
-	// topic. Ask on every client's behalf.
-	cluster.ControlKey(int16(kmsg.Metadata), func(r kmsg.Request) (kmsg.Response, error, bool) {
-		cluster.KeepControl()
+	autoCreate(cluster)
+	m := &embedded{cluster: cluster, reg: reg, url: "http://" + l.Addr().String(), served: make(chan error, 1)}
+	go func() { m.served <- reg.Serve(l) }()
+	return m, nil
+}
+
+// autoCreate makes the cluster create a topic on a client's first request
+// for it, as a local Kafka does: Java clients ask for that, franz-go
+// clients only with kgo.AllowAutoTopicCreation, so the library producer
+// would find no topic. It asks on every client's behalf. (schemagentest
+// does the same for its cluster.)
+func autoCreate(c *kfake.Cluster) {
+	c.ControlKey(int16(kmsg.Metadata), func(r kmsg.Request) (kmsg.Response, error, bool) {
+		c.KeepControl()
 		if mr, ok := r.(*kmsg.MetadataRequest); ok {
 			mr.AllowAutoTopicCreation = true
 		}
 		return nil, nil, false
 	})
-	m := &embedded{cluster: cluster, reg: reg, url: "http://" + l.Addr().String(), served: make(chan error, 1)}
-	go func() { m.served <- reg.Serve(l) }()
-	return m, nil
 }
 
 // serveEmbedded starts the registry on a running cluster.

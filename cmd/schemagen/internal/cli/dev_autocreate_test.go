@@ -10,18 +10,29 @@ import (
 
 // dev creates a topic on a client's first produce to it, even for a
 // franz-go client that does not ask for auto-creation (as the library
-// producer does not).
+// producer does not), with the registry on a file or on Kafka.
 func TestDevAutoCreatesTopics(t *testing.T) {
-	brokers, _, stop := startDev(t)
-	defer stop()
-	kc, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("first-use"))
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{name: "file store"},
+		{name: "kafka store", args: []string{"--kafka-store"}},
 	}
-	defer kc.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	if err := kc.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(); err != nil {
-		t.Fatalf("produce to a new topic on dev: %v", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			brokers, _, stop := startDev(t, tt.args...)
+			defer stop()
+			kc, err := kgo.NewClient(kgo.SeedBrokers(brokers...), kgo.DefaultProduceTopic("first-use"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer kc.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+			defer cancel()
+			if err := kc.ProduceSync(ctx, &kgo.Record{Value: []byte("x")}).FirstErr(); err != nil {
+				t.Fatalf("produce to a new topic on dev: %v", err)
+			}
+		})
 	}
 }

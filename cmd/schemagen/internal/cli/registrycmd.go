@@ -17,7 +17,7 @@ var registryReady func(url string)
 
 // runRegistry runs one registry instance whose state is a Kafka topic.
 // Several instances on the same topic elect one writer and forward writes
-// to it (see registry/server and docs/OPERATIONS-registry.md).
+// to it (see registry/server and docs/OPERATIONS.md, "The registry on Kafka storage").
 func runRegistry(e *env, args []string) error {
 	fs := newFlags(e, "registry", "")
 	listen := fs.String("listen", "127.0.0.1:8081", "address the registry listens on (port 0 picks one)")
