@@ -2,12 +2,14 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
 	"sync/atomic"
 	"time"
 
+	"github.com/schemagen/schemagen/serde"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -179,6 +181,7 @@ func (ks *kafkaStore) applyRecord(r *kgo.Record) {
 		<-*g
 	}
 	s := ks.s
+	pre := ks.precompile(r)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r.Offset <= ks.applied {
@@ -189,7 +192,11 @@ func (ks *kafkaStore) applyRecord(r *kgo.Record) {
 	if err == nil {
 		for _, ev := range evs {
 			if ev.Op == opRegister {
-				ev.Canonical = canonicalOf(s, ev)
+				if pre != nil && pre.format == ev.Format && pre.text == ev.Schema && refsEqual(pre.refs, ev.References) {
+					ev.Canonical = pre.canonical
+				} else {
+					ev.Canonical = canonicalOf(s, ev, stateResolver(s.st))
+				}
 				s.serializedCache.Delete(ev.ID)
 			}
 			if err = s.st.apply(ev); err != nil {
@@ -202,15 +209,51 @@ func (ks *kafkaStore) applyRecord(r *kgo.Record) {
 	}
 }
 
+// precompiled is a schema record's canonical text, computed before the
+// record is applied.
+type precompiled struct {
+	format    serde.Format
+	text      string
+	refs      []serde.Reference
+	canonical string
+}
+
+// precompile compiles the schema of a SCHEMA record for its canonical
+// text without holding the Server's lock (references resolve through
+// s.resolver, which takes it for each), so that a slow compile does not
+// stop the instance's reads. It returns nil for other records, records
+// already applied (the writer's own) and records it cannot read; the
+// caller then compiles under the lock if it must.
+func (ks *kafkaStore) precompile(r *kgo.Record) *precompiled {
+	if r.Value == nil || ks.appliedOffset() >= r.Offset {
+		return nil
+	}
+	var k crKey
+	if json.Unmarshal(r.Key, &k) != nil || k.KeyType != keySchema {
+		return nil
+	}
+	var v crSchema
+	if json.Unmarshal(r.Value, &v) != nil || v.Schema == "" {
+		return nil
+	}
+	f, err := serde.ParseFormat(v.SchemaType)
+	if err != nil {
+		return nil
+	}
+	p := &precompiled{format: f, text: v.Schema, refs: v.References}
+	p.canonical = canonicalOf(ks.s, &event{Format: f, Schema: v.Schema, References: v.References}, ks.s.resolver())
+	return p
+}
+
 // canonicalOf compiles a replayed schema for its canonical text, which
-// Confluent's records do not carry. References resolve from the state,
-// whose lock the caller holds. A schema that does not compile gets none:
-// it is then found by its exact text only.
-func canonicalOf(s *Server, ev *event) string {
+// Confluent's records do not carry; references resolve through res. A
+// schema that does not compile gets none: it is then found by its exact
+// text only.
+func canonicalOf(s *Server, ev *event, res serde.Resolver) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	sch := (&schemaRec{format: ev.Format, text: ev.Schema, refs: ev.References}).schema()
-	cs, err := s.cfg.compile(ctx, sch, stateResolver(s.st))
+	cs, err := s.cfg.compile(ctx, sch, res)
 	if err != nil {
 		return ""
 	}

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/schemagen/schemagen/serde"
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kfake"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -315,5 +317,61 @@ func TestDecodeRecordErrors(t *testing.T) {
 				t.Fatalf("decodeRecord = %v, %v; want ErrBadRecord", evs, err)
 			}
 		})
+	}
+}
+
+// TestReplayCompilesOutsideLock: the compile of a replayed schema (for
+// its canonical text) runs without the Server's lock, so that reads go on
+// while it takes long.
+func TestReplayCompilesOutsideLock(t *testing.T) {
+	addrs := newCluster(t, 1)
+	const slow = `{"type":"fixed","name":"Slow","size":1}`
+	release := make(chan struct{})
+	var released sync.Once
+	started := make(chan struct{}, 1)
+	compile := func(ctx context.Context, sch serde.Schema, r serde.Resolver) (compiled, error) {
+		if sch.Text == slow {
+			select {
+			case started <- struct{}{}:
+			default:
+			}
+			<-release
+		}
+		return defaultCompile(ctx, sch, r)
+	}
+	s := newServer(t, KafkaStore("", kgo.SeedBrokers(addrs...)), optFunc(func(c *config) { c.compile = compile }))
+	t.Cleanup(func() { released.Do(func() { close(release) }) }) // before s closes
+	produceRaw(t, addrs, "_schemas", []struct{ key, value string }{
+		{`{"keytype":"SCHEMA","subject":"slow","version":1,"magic":1}`, `{"subject":"slow","version":1,"id":1,"schema":` + q(slow) + `,"deleted":false}`},
+	})
+	select {
+	case <-started:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the replayed schema was never compiled")
+	}
+	answered := make(chan int, 1)
+	go func() {
+		st, _ := do(t, s.Handler(), "GET", "/config", nil)
+		answered <- st
+	}()
+	select {
+	case st := <-answered:
+		if st != 200 {
+			t.Fatalf("GET /config during the compile: status %d", st)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a read waited for the compile of a replayed schema")
+	}
+	released.Do(func() { close(release) })
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		st, body := do(t, s.Handler(), "GET", "/subjects/slow/versions/1", nil)
+		if st == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replayed schema never arrived: %d %s", st, body)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }
