@@ -37,15 +37,11 @@ test-race:
 ## fuzz: run every fuzz target for FUZZTIME each (not part of `make test`).
 ## FUZZMINIMIZETIME bounds the minimizing of each new input: at Go's default
 ## of 60s, protobuf's FuzzCompile spent a 10s run minimizing one input.
+## tests/fuzz.sh says how it treats Go 1.26's coordinator race.
 FUZZTIME ?= 10s
 FUZZMINIMIZETIME ?= 2s
 fuzz:
-	@set -e; for dir in $$(grep -rl --include='*_test.go' '^func Fuzz' . | xargs -n1 dirname | sort -u); do \
-	  for fz in $$(grep -h '^func Fuzz' $$dir/*_test.go | sed 's/^func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
-	    echo "== $$dir $$fz"; \
-	    $(GO) test -run '^$$' -fuzz "^$$fz$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINIMIZETIME) $$dir; \
-	  done; \
-	done
+	GO=$(GO) FUZZTIME=$(FUZZTIME) FUZZMINIMIZETIME=$(FUZZMINIMIZETIME) bash tests/fuzz.sh
 
 ## bench: the benchmarks recorded in docs/PERFORMANCE.md.
 bench:
