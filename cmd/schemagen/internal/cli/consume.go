@@ -32,12 +32,21 @@ func runConsume(e *env, args []string) error {
 	fs := newFlags(e, "consume", "TOPIC")
 	var c conn
 	c.bind(fs, true)
+	var ks kafkaFlags
+	ks.bind(fs)
 	var o consumeOpts
 	fs.StringVar(&o.brokers, "brokers", "127.0.0.1:9092", "comma-separated Kafka bootstrap brokers")
 	fs.BoolVar(&o.fromBeginning, "from-beginning", false, "start at the oldest record (default: only records produced from now on)")
 	fs.IntVar(&o.count, "n", 0, "stop after this many records (default: run until interrupted or --timeout)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "stop after this long; with -n, fewer records than asked for by then is an error (default: no limit)")
+	if err := refuseSecretFlags(args); err != nil {
+		return err
+	}
 	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	auth, err := ks.load(e)
 	if err != nil {
 		return err
 	}
@@ -64,8 +73,8 @@ func runConsume(e *env, args []string) error {
 	if o.fromBeginning {
 		start = kgo.NewOffset().AtStart()
 	}
-	kc, err := kgo.NewClient(kgo.SeedBrokers(strings.Split(o.brokers, ",")...),
-		kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(start))
+	kc, err := kgo.NewClient(append([]kgo.Opt{kgo.SeedBrokers(strings.Split(o.brokers, ",")...),
+		kgo.ConsumeTopics(topic), kgo.ConsumeResetOffset(start)}, auth.kgoOpts()...)...)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -78,7 +87,7 @@ func runConsume(e *env, args []string) error {
 	}
 	// Unreachable brokers are an error now, not a poll that never ends.
 	if err := kc.Ping(ctx); err != nil {
-		return fmt.Errorf("brokers %s: %w", o.brokers, err)
+		return fmt.Errorf("brokers %s (%s): %w", o.brokers, auth, err)
 	}
 	d := &valueDecoder{reg: cl, schemas: map[string]serde.Compiled{}}
 	printed, failed := 0, 0

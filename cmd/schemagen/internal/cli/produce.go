@@ -57,6 +57,8 @@ func runProduce(e *env, args []string) error {
 	fs := newFlags(e, "produce", "< records.jsonl")
 	var c conn
 	c.bind(fs, true)
+	var ks kafkaFlags
+	ks.bind(fs)
 	var o produceOpts
 	fs.StringVar(&o.brokers, "brokers", "127.0.0.1:9092", "comma-separated Kafka bootstrap brokers")
 	fs.StringVar(&o.topic, "topic", "", "topic to produce to (required)")
@@ -75,7 +77,14 @@ func runProduce(e *env, args []string) error {
 	fs.IntVar(&o.partition, "partition", -1, "send every record to this partition (default: the partitioner's choice by key)")
 	fs.BoolVar(&o.cont, "continue", false, "report rejected lines, produce the valid ones and exit 0")
 	fs.DurationVar(&o.timeout, "timeout", 30*time.Second, "how long to wait for the brokers, for room in the buffer, and for the delivery of everything after the last line")
+	if err := refuseSecretFlags(args); err != nil {
+		return err
+	}
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	auth, err := ks.load(e)
+	if err != nil {
 		return err
 	}
 	if o.timeout <= 0 {
@@ -121,10 +130,10 @@ func runProduce(e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s version %d: %w", o.subject, latest.Version, err)
 	}
-	p, err := producer.New(producer.SeedBrokers(strings.Split(o.brokers, ",")...), producer.Registry(cl),
+	p, err := producer.New(append([]producer.Opt{producer.SeedBrokers(strings.Split(o.brokers, ",")...), producer.Registry(cl),
 		producer.DeliveryTimeout(o.timeout), producer.MaxBatchBytes(maxBatchBytes),
 		producer.MaxRecordBytes(maxBatchBytes), // checked on the bytes serialized for sending
-		producer.KgoOpts(kgo.AllowAutoTopicCreation()))
+		producer.KgoOpts(kgo.AllowAutoTopicCreation())}, auth.producerOpts()...)...)
 	if err != nil {
 		return usageErr("%v", err)
 	}
@@ -140,7 +149,7 @@ func runProduce(e *env, args []string) error {
 	err = p.Ping(pctx)
 	cancel()
 	if err != nil {
-		return fmt.Errorf("brokers %s: %w", o.brokers, err)
+		return fmt.Errorf("brokers %s (%s): %w", o.brokers, auth, err)
 	}
 	// The GUID names the schema in the guid and header framings.
 	guid, err := parseGUID(latest.GUID)

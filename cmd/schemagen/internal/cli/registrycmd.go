@@ -24,7 +24,16 @@ func runRegistry(e *env, args []string) error {
 	brokers := fs.String("kafka", "", "Kafka seed brokers, comma-separated (required)")
 	topic := fs.String("topic", server.DefaultKafkaTopic, "compacted topic that holds the registry's state")
 	advertised := fs.String("advertised-url", "", "URL the other instances forward writes to (default http://LISTEN, with this host's name when LISTEN has no host)")
+	var ks kafkaFlags
+	ks.bind(fs)
+	if err := refuseSecretFlags(args); err != nil {
+		return err
+	}
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	auth, err := ks.load(e)
+	if err != nil {
 		return err
 	}
 	var seeds []string
@@ -54,12 +63,12 @@ func runRegistry(e *env, args []string) error {
 		url = "http://" + net.JoinHostPort(host, port)
 	}
 	reg, err := server.New(
-		server.KafkaStore(*topic, kgo.SeedBrokers(seeds...)),
+		server.KafkaStore(*topic, append([]kgo.Opt{kgo.SeedBrokers(seeds...)}, auth.kgoOpts()...)...),
 		server.AdvertisedURL(url),
 	)
 	if err != nil {
 		l.Close()
-		return fmt.Errorf("registry: %w", err)
+		return fmt.Errorf("registry (kafka %s, %s): %w", strings.Join(seeds, ","), auth, err)
 	}
 	served := make(chan error, 1)
 	go func() { served <- reg.Serve(l) }()
