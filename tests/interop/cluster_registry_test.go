@@ -402,7 +402,7 @@ func TestClusterRegistryInstances(t *testing.T) {
 	for _, ri := range insts {
 		t.Logf("%s started in %v at %s", ri.name, ri.start(t).Round(time.Millisecond), ri.url)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute+time.Duration(total)*60*time.Millisecond)
 	defer cancel()
 
 	// The topic as the first instance created it.
@@ -576,7 +576,9 @@ func TestClusterRegistryInstances(t *testing.T) {
 	wg.Wait()
 	wall := time.Since(start)
 	if err := ctx.Err(); err != nil {
-		t.Fatalf("run: %v", err)
+		// The registrations not yet made were given up; what was
+		// acknowledged is still checked below.
+		t.Errorf("run: %v after %v", err, wall.Round(time.Millisecond))
 	}
 
 	// The run.
@@ -596,7 +598,7 @@ func TestClusterRegistryInstances(t *testing.T) {
 		}
 	}
 	if len(faults) != 3 {
-		t.Fatalf("%d faults struck, want 3", len(faults))
+		t.Errorf("%d faults struck, want 3", len(faults))
 	}
 	if len(acks) != total {
 		t.Errorf("%d of %d registrations acknowledged (each was tried for 5 minutes)", len(acks), total)
