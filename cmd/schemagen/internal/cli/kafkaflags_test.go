@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/twmb/franz-go/pkg/kerr"
 	"github.com/twmb/franz-go/pkg/kfake"
 
 	"github.com/schemagen/schemagen/registry/registrytest"
@@ -332,5 +334,22 @@ func TestKafkaSecurityCommands(t *testing.T) {
 	rr := runCLI(t, t.TempDir(), "", append([]string{"registry", "--listen", "127.0.0.1:0", "--kafka", brokers}, scram("wrong")...)...)
 	if rr.code != ExitError || !strings.Contains(rr.stderr, "kafka store") || strings.Contains(rr.stderr, wrong) || strings.Contains(rr.stderr, pass) {
 		t.Fatalf("registry with a wrong password: exit %d, stderr %q", rr.code, rr.stderr)
+	}
+}
+
+// A broker's RFC 7628 error challenge to an OAUTHBEARER token becomes an
+// error that gives its status and wraps SASL_AUTHENTICATION_FAILED, and
+// nothing else of the challenge.
+func TestOAuthRejection(t *testing.T) {
+	s := oauthRejectionSession{}
+	_, _, err := s.Challenge([]byte(`{"status":"invalid_token","scope":"secret-scope-7f","openid-configuration":"https://idp.example/x"}`))
+	if err == nil || !errors.Is(err, kerr.SaslAuthenticationFailed) || !strings.Contains(err.Error(), `status "invalid_token"`) {
+		t.Fatalf("error %v: want the status and SASL_AUTHENTICATION_FAILED", err)
+	}
+	if strings.Contains(err.Error(), "secret-scope-7f") || strings.Contains(err.Error(), "idp.example") {
+		t.Errorf("error repeats the challenge: %v", err)
+	}
+	if _, _, err := s.Challenge([]byte("not json")); err == nil || !strings.Contains(err.Error(), "unreadable") {
+		t.Errorf("unreadable challenge: %v", err)
 	}
 }
