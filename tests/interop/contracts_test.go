@@ -69,6 +69,51 @@ message Customer {
 }
 `
 	contractProtoMessage = "pyrules.v1.Customer"
+
+	// The same Customer with Confluent's field and message options: tags
+	// for CEL_FIELD and inline rules, which Confluent's Python client runs
+	// and schemagen does not read (docs/CONTRACTS.md).
+	contractProtoMeta = `syntax = "proto3";
+package pyrules.v2;
+import "confluent/meta.proto";
+message Customer {
+  option (confluent.message_meta) = {rules: [{name: "scoreInRange", doc: "a score is between 0 and 100", expr: "this.score >= 0.0 && this.score <= 100.0"}]};
+  string name = 1 [(confluent.field_meta) = {tags: ["PII"], rules: [{name: "nameShort", doc: "a name has at most 10 characters", expr: "size(this) <= 10"}]}];
+  optional string email = 2 [(confluent.field_meta) = {tags: ["PII"]}];
+  int32 age = 3;
+  int64 balance = 4;
+  double score = 5;
+  string country = 6;
+}
+`
+	contractProtoMetaMessage = "pyrules.v2.Customer"
+
+	// metaProto declares the part of Confluent's confluent/meta.proto the
+	// schema above uses, by the field numbers Confluent's clients read
+	// (written here for the test, not Confluent's file): Meta's tags (3)
+	// and rules (4), Rule's name, doc, expr, sql, and the message and field
+	// options at 1088. Our registry compiles it as the schema's reference;
+	// Confluent's Python client resolves confluent/ imports from its own
+	// built-in copy and never fetches it.
+	metaProto = `syntax = "proto3";
+package confluent;
+import "google/protobuf/descriptor.proto";
+message Meta {
+  string doc = 1;
+  map<string, string> params = 2;
+  repeated string tags = 3;
+  repeated Rule rules = 4;
+}
+message Rule {
+  string name = 1;
+  string doc = 2;
+  string expr = 3;
+  string sql = 4;
+}
+extend google.protobuf.MessageOptions { Meta message_meta = 1088; }
+extend google.protobuf.FieldOptions { Meta field_meta = 1088; }
+`
+	metaProtoSubject = "confluent/meta.proto"
 )
 
 func domainRule(name, typ, expr string, tags ...string) serde.Rule {
@@ -111,6 +156,12 @@ func contractCases() []contractCase {
 			domainRule("nameShort", "CEL", "size(message.name) <= 10"),
 			domainRule("scoreInRange", "CEL", "message.score >= 0.0 && message.score <= 100.0"),
 		)}, contractProtoMessage, nil},
+		{"protobuf-meta", "protobuf", serde.Schema{Format: serde.Protobuf, Text: contractProtoMeta,
+			References: []serde.Reference{{Name: metaProtoSubject, Subject: metaProtoSubject, Version: 1}},
+			RuleSet: with(
+				domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
+				domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
+			)}, contractProtoMetaMessage, nil},
 		{"json", "json", serde.Schema{Format: serde.JSON, Text: contractJSON, RuleSet: with(
 			domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
 			domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
@@ -255,21 +306,15 @@ func TestContractsPython(t *testing.T) {
 	}
 	defer p.Close(context.Background())
 	known := knownDifferences(t)
-	seen := map[string]bool{}
 
 	type pyCase map[string]any
 	var verdictCases, readCases, negCases []pyCase
-	type formatRun struct {
-		cc      contractCase
-		c       serde.Compiled
-		topic   string
-		values  []string
-		ours    []bool // accepted by schemagen
-		errs    []error
-		futures map[int]*producer.Future
-		id      int // the registered schema ID the producer bound
-	}
 	var runs []*formatRun
+	meta := serde.Schema{Format: serde.Protobuf, Text: metaProto}
+	if _, err := cl.Register(ctx, metaProtoSubject, meta); err != nil {
+		t.Fatalf("register %s: %v", metaProtoSubject, err)
+	}
+	refs := serde.MapResolver{metaProtoSubject: meta}
 	for _, cc := range contractCases() {
 		r := &formatRun{cc: cc, topic: topicName("contracts-" + cc.name), values: contractValues(cc.format, cc.only), futures: map[int]*producer.Future{}}
 		createTopics(t, 1, r.topic)
@@ -278,8 +323,10 @@ func TestContractsPython(t *testing.T) {
 		}
 		// The local schema carries no rule set: the producer takes the
 		// registered one when it binds.
-		local := serde.Schema{Format: cc.schema.Format, Text: cc.schema.Text}
-		r.c = compile(t, local, cc.msg)
+		local := serde.Schema{Format: cc.schema.Format, Text: cc.schema.Text, References: cc.schema.References}
+		if r.c, err = compileFor(ctx, local, refs, cc.msg); err != nil {
+			t.Fatalf("%s: compile: %v", cc.name, err)
+		}
 		typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
 			Topic: r.topic,
 			Value: producer.Side{Schema: producer.SchemaSource{Compiled: r.c}, IDSource: registry.UseLatest(nil)},
@@ -342,44 +389,54 @@ func TestContractsPython(t *testing.T) {
 			python[f][int(i)] = "python: " + e
 		}
 	}
+	problems, notes := compareVerdicts(runs, python, known)
+	for _, n := range notes {
+		if strings.HasPrefix(n, "contracts ") {
+			fmt.Println(n) // the counts, in the suite's output with or without -v
+		} else {
+			t.Log(n)
+		}
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	// Negative controls of the comparison: with no known differences every
+	// disagreement is a problem, and one Python verdict flipped on a value
+	// the two agree on is one.
+	nDisagree := 0
 	for _, r := range runs {
-		valid, invalid, agree, disagree, knownN := 0, 0, 0, 0, 0
-		for i, text := range r.values {
-			if r.ours[i] {
+		for i := range r.values {
+			if (python[r.cc.name][i] == "") != r.ours[i] {
+				nDisagree++
+			}
+		}
+	}
+	if ps, _ := compareVerdicts(runs, python, nil); len(ps) != nDisagree || nDisagree == 0 {
+		t.Errorf("negative control: with no known differences the comparison reports %d problems, want the %d disagreements (and some)", len(ps), nDisagree)
+	}
+	flipped := map[string]map[int]string{}
+	for k, v := range python {
+		flipped[k] = map[int]string{}
+		for i, e := range v {
+			flipped[k][i] = e
+		}
+	}
+	r0 := runs[0]
+	if flipped[r0.cc.name][0] == "" {
+		flipped[r0.cc.name][0] = "flipped"
+	} else {
+		flipped[r0.cc.name][0] = ""
+	}
+	if ps, _ := compareVerdicts(runs, flipped, known); len(ps) != len(problems)+1 || !strings.Contains(strings.Join(ps, "\n"), r0.values[0]) {
+		t.Errorf("negative control: one Python verdict flipped gives %d problems (%d before), want one more naming %s", len(ps), len(problems), r0.values[0])
+	}
+	for _, r := range runs {
+		valid := 0
+		for _, ok := range r.ours {
+			if ok {
 				valid++
-			} else {
-				invalid++
 			}
-			perr, ok := python[r.cc.name][i]
-			if !ok {
-				t.Errorf("%s value %d: Python gave no verdict", r.cc.name, i)
-				continue
-			}
-			pyOK := perr == ""
-			if pyOK == r.ours[i] {
-				agree++
-				if kd, ok := known[r.cc.name+" "+text]; ok {
-					t.Errorf("%s %s: listed as a known difference (%s) but the verdicts agree (%s): drop the row from docs/CONTRACTS.md", r.cc.name, text, kd.reason, verdictWord(pyOK))
-				}
-				continue
-			}
-			disagree++
-			key := r.cc.name + " " + text
-			kd, listed := known[key]
-			seen[key] = true
-			if listed && kd.ours == verdictWord(r.ours[i]) && kd.python == verdictWord(pyOK) {
-				knownN++
-				t.Logf("%s value %d %s: known difference: schemagen %s, Python %s (%s)", r.cc.name, i, text, kd.ours, kd.python, kd.reason)
-				continue
-			}
-			t.Errorf("%s value %d %s: schemagen %s (%v), Python %s (%s)", r.cc.name, i, text,
-				verdictWord(r.ours[i]), r.errs[i], verdictWord(pyOK), perr)
 		}
-		if r.cc.only == nil && (invalid*3 < len(r.values) || len(r.values) < 50) {
-			t.Errorf("%s: %d values, %d invalid: want at least 50, a third invalid", r.cc.name, len(r.values), invalid)
-		}
-		fmt.Printf("contracts %-10s values=%d valid=%d invalid=%d agree=%d disagree=%d (known %d)\n",
-			r.cc.name, len(r.values), valid, invalid, agree, disagree, knownN)
 		// What the broker has is what schemagen accepted, read back by
 		// Python with the rules on.
 		c := pyCase{"name": r.cc.name, "format": r.cc.format, "topic": r.topic, "partitions": 1, "expect": valid}
@@ -387,11 +444,6 @@ func TestContractsPython(t *testing.T) {
 			c["fds"], c["message"] = fdsBase64(t, r.c), r.cc.msg
 		}
 		readCases = append(readCases, c)
-	}
-	for key, kd := range known {
-		if !seen[key] {
-			t.Errorf("docs/CONTRACTS.md lists %s %s (%s) as a known difference, but it is not among the disagreements", kd.format, kd.value, kd.reason)
-		}
 	}
 
 	lines = runPy(t, "contracts.py", map[string]any{"mode": "read", "rules": true, "registry": reg.URL(),
@@ -419,6 +471,21 @@ func TestContractsPython(t *testing.T) {
 			if d := sameContent(r.cc.format, r.values[i], got.values[j]); d != "" {
 				t.Errorf("%s value %d: Python read %v, schemagen wrote %s: %s", r.cc.name, i, got.values[j], r.values[i], d)
 			}
+		}
+		// The content check fires on a changed field (its negative control).
+		if len(got.values) > 0 {
+			changed := map[string]any{}
+			for k, v := range got.values[0] {
+				changed[k] = v
+			}
+			changed["country"] = "XX"
+			if sameContent(r.cc.format, r.values[got.indexes[0]], changed) == "" {
+				t.Errorf("%s: negative control: a changed country reads as the same content", r.cc.name)
+			}
+		}
+		// The topic, read by kgo, has as many records as schemagen accepted.
+		if recs := consumeAll(t, r.topic); len(recs) != len(want) {
+			t.Errorf("%s: the topic has %d records, schemagen accepted %d", r.cc.name, len(recs), len(want))
 		}
 		t.Logf("%s: Python read back %d records with rules on, %d refused; schemagen accepted %d", r.cc.name, len(got.indexes), got.errors, len(want))
 	}
@@ -498,6 +565,72 @@ func TestContractsPython(t *testing.T) {
 		}
 	}
 	t.Logf("TestContractsPython ran in %v", time.Since(start).Round(time.Millisecond))
+}
+
+// formatRun is one contract case as the test ran it.
+type formatRun struct {
+	cc      contractCase
+	c       serde.Compiled
+	topic   string
+	values  []string
+	ours    []bool // accepted by schemagen
+	errs    []error
+	futures map[int]*producer.Future
+	id      int // the registered schema ID the producer bound
+}
+
+// compareVerdicts compares schemagen's verdicts with Python's (case ->
+// value index -> "" for accepted, else Python's error). It returns the
+// problems (a disagreement not listed in known with both verdicts, a
+// listed one that agrees or does not occur, a missing verdict, too few
+// values) and notes (the counts per case, the known differences met).
+func compareVerdicts(runs []*formatRun, python map[string]map[int]string, known map[string]knownDifference) (problems, notes []string) {
+	seen := map[string]bool{}
+	for _, r := range runs {
+		valid, invalid, agree, disagree, knownN := 0, 0, 0, 0, 0
+		for i, text := range r.values {
+			if r.ours[i] {
+				valid++
+			} else {
+				invalid++
+			}
+			perr, ok := python[r.cc.name][i]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s value %d: Python gave no verdict", r.cc.name, i))
+				continue
+			}
+			pyOK := perr == ""
+			key := r.cc.name + " " + text
+			kd, listed := known[key]
+			seen[key] = true
+			if pyOK == r.ours[i] {
+				agree++
+				if listed {
+					problems = append(problems, fmt.Sprintf("%s %s: listed as a known difference (%s) but the verdicts agree (%s): drop the row from docs/CONTRACTS.md", r.cc.name, text, kd.reason, verdictWord(pyOK)))
+				}
+				continue
+			}
+			disagree++
+			if listed && kd.ours == verdictWord(r.ours[i]) && kd.python == verdictWord(pyOK) {
+				knownN++
+				notes = append(notes, fmt.Sprintf("%s value %d %s: known difference: schemagen %s, Python %s (%s)", r.cc.name, i, text, kd.ours, kd.python, kd.reason))
+				continue
+			}
+			problems = append(problems, fmt.Sprintf("%s value %d %s: schemagen %s (%v), Python %s (%s)", r.cc.name, i, text,
+				verdictWord(r.ours[i]), r.errs[i], verdictWord(pyOK), perr))
+		}
+		if r.cc.only == nil && (invalid*3 < len(r.values) || len(r.values) < 50) {
+			problems = append(problems, fmt.Sprintf("%s: %d values, %d invalid: want at least 50, a third invalid", r.cc.name, len(r.values), invalid))
+		}
+		notes = append(notes, fmt.Sprintf("contracts %-13s values=%d valid=%d invalid=%d agree=%d disagree=%d (known %d)",
+			r.cc.name, len(r.values), valid, invalid, agree, disagree, knownN))
+	}
+	for key, kd := range known {
+		if !seen[key] {
+			problems = append(problems, fmt.Sprintf("docs/CONTRACTS.md lists %s %s (%s) as a known difference, but no such value was judged", kd.format, kd.value, kd.reason))
+		}
+	}
+	return problems, notes
 }
 
 type readBack struct {
