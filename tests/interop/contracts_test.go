@@ -439,61 +439,17 @@ func TestContractsPython(t *testing.T) {
 		}
 		// What the broker has is what schemagen accepted, read back by
 		// Python with the rules on.
-		c := pyCase{"name": r.cc.name, "format": r.cc.format, "topic": r.topic, "partitions": 1, "expect": valid}
+		c := pyCase{"name": r.cc.name, "format": r.cc.format, "topic": r.topic, "partitions": 1, "expect": valid, "rules": true}
 		if r.cc.format == "protobuf" {
 			c["fds"], c["message"] = fdsBase64(t, r.c), r.cc.msg
 		}
 		readCases = append(readCases, c)
 	}
 
-	lines = runPy(t, "contracts.py", map[string]any{"mode": "read", "rules": true, "registry": reg.URL(),
-		"brokers": strings.Join(brokers(t), ","), "timeout": 60, "cases": readCases})
-	byTopic := groupRead(t, lines)
-	for _, r := range runs {
-		got := byTopic[r.topic]
-		if got.errors != 0 {
-			t.Errorf("%s: Python's deserializer with rules refused %d records schemagen wrote: %v", r.cc.name, got.errors, got.errs)
-		}
-		var want []int
-		for i, ok := range r.ours {
-			if ok {
-				want = append(want, i)
-			}
-		}
-		if len(got.indexes) != len(want) || fmt.Sprint(got.indexes) != fmt.Sprint(want) {
-			t.Errorf("%s: Python read records %v, schemagen accepted %v", r.cc.name, got.indexes, want)
-		}
-		for j, i := range got.indexes {
-			if i < 0 || i >= len(r.values) {
-				t.Errorf("%s: record with index %d", r.cc.name, i)
-				continue
-			}
-			if d := sameContent(r.cc.format, r.values[i], got.values[j]); d != "" {
-				t.Errorf("%s value %d: Python read %v, schemagen wrote %s: %s", r.cc.name, i, got.values[j], r.values[i], d)
-			}
-		}
-		// The content check fires on a changed field (its negative control).
-		if len(got.values) > 0 {
-			changed := map[string]any{}
-			for k, v := range got.values[0] {
-				changed[k] = v
-			}
-			changed["country"] = "XX"
-			if sameContent(r.cc.format, r.values[got.indexes[0]], changed) == "" {
-				t.Errorf("%s: negative control: a changed country reads as the same content", r.cc.name)
-			}
-		}
-		// The topic, read by kgo, has as many records as schemagen accepted.
-		if recs := consumeAll(t, r.topic); len(recs) != len(want) {
-			t.Errorf("%s: the topic has %d records, schemagen accepted %d", r.cc.name, len(recs), len(want))
-		}
-		t.Logf("%s: Python read back %d records with rules on, %d refused; schemagen accepted %d", r.cc.name, len(got.indexes), got.errors, len(want))
-	}
-
 	// Negative control: per format, one record that breaks "adult" and one
 	// valid record, written with raw kgo framed by a serializer without the
 	// contract. Python with the rules refuses exactly the first (so the
-	// reader above does check); with CEL and CEL_FIELD disabled it reads
+	// reader below does check); with CEL and CEL_FIELD disabled it reads
 	// both (so the refusal is the rule's, not the bytes').
 	raw, err := kgo.NewClient(kgo.SeedBrokers(brokers(t)...))
 	if err != nil {
@@ -540,20 +496,68 @@ func TestContractsPython(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		c := pyCase{"name": r.cc.name, "format": r.cc.format, "topic": topic, "partitions": 1, "expect": 2}
-		if r.cc.format == "protobuf" {
-			c["fds"], c["message"] = fdsBase64(t, r.c), r.cc.msg
+		for _, rules := range []bool{true, false} {
+			c := pyCase{"label": fmt.Sprintf("%s rules=%v", topic, rules), "name": r.cc.name, "format": r.cc.format,
+				"topic": topic, "partitions": 1, "expect": 2, "rules": rules}
+			if r.cc.format == "protobuf" {
+				c["fds"], c["message"] = fdsBase64(t, r.c), r.cc.msg
+			}
+			negCases = append(negCases, c)
 		}
-		negCases = append(negCases, c)
 		negTopics[topic] = r
 	}
+	// One Python run reads the topics schemagen wrote (rules on) and the
+	// negative controls' (rules on, then disabled).
+	lines = runPy(t, "contracts.py", map[string]any{"mode": "read", "registry": reg.URL(),
+		"brokers": strings.Join(brokers(t), ","), "timeout": 60, "cases": append(readCases, negCases...)})
+	byLabel := groupRead(t, lines)
+	for _, r := range runs {
+		got := byLabel[r.topic]
+		if got.errors != 0 {
+			t.Errorf("%s: Python's deserializer with rules refused %d records schemagen wrote: %v", r.cc.name, got.errors, got.errs)
+		}
+		var want []int
+		for i, ok := range r.ours {
+			if ok {
+				want = append(want, i)
+			}
+		}
+		if len(got.indexes) != len(want) || fmt.Sprint(got.indexes) != fmt.Sprint(want) {
+			t.Errorf("%s: Python read records %v, schemagen accepted %v", r.cc.name, got.indexes, want)
+		}
+		for j, i := range got.indexes {
+			if i < 0 || i >= len(r.values) {
+				t.Errorf("%s: record with index %d", r.cc.name, i)
+				continue
+			}
+			if d := sameContent(r.cc.format, r.values[i], got.values[j]); d != "" {
+				t.Errorf("%s value %d: Python read %v, schemagen wrote %s: %s", r.cc.name, i, got.values[j], r.values[i], d)
+			}
+		}
+		// The content check fires on a changed field (its negative control).
+		if len(got.values) > 0 {
+			changed := map[string]any{}
+			for k, v := range got.values[0] {
+				changed[k] = v
+			}
+			changed["country"] = "XX"
+			if sameContent(r.cc.format, r.values[got.indexes[0]], changed) == "" {
+				t.Errorf("%s: negative control: a changed country reads as the same content", r.cc.name)
+			}
+		}
+		// The topic, read by kgo, has as many records as schemagen accepted.
+		if recs := consumeAll(t, r.topic); len(recs) != len(want) {
+			t.Errorf("%s: the topic has %d records, schemagen accepted %d", r.cc.name, len(recs), len(want))
+		}
+		t.Logf("%s: Python read back %d records with rules on, %d refused; schemagen accepted %d", r.cc.name, len(got.indexes), got.errors, len(want))
+	}
+
 	for _, rules := range []bool{true, false} {
-		lines = runPy(t, "contracts.py", map[string]any{"mode": "read", "rules": rules, "registry": reg.URL(),
-			"brokers": strings.Join(brokers(t), ","), "timeout": 60, "cases": negCases})
-		byTopic := groupRead(t, lines)
 		for topic, r := range negTopics {
-			got := byTopic[topic]
+			got := byLabel[fmt.Sprintf("%s rules=%v", topic, rules)]
 			switch {
+			case got == nil:
+				t.Errorf("%s negative control, rules %v: Python reported nothing", r.cc.name, rules)
 			case rules && (fmt.Sprint(got.indexes) != "[1]" || got.errors != 1 || !strings.Contains(strings.Join(got.errs, " "), "RuleConditionError: Rule expr failed: message.age >= 18")):
 				t.Errorf("%s negative control, rules on: read %v, %d refused (%v); want [1] read and the record breaking \"adult\" refused by its rule",
 					r.cc.name, got.indexes, got.errors, got.errs)
@@ -640,7 +644,8 @@ type readBack struct {
 	errs    []string
 }
 
-// groupRead sorts contracts.py's read output by topic.
+// groupRead sorts contracts.py's read output by case label (the topic
+// unless the case names another).
 func groupRead(t *testing.T, lines []map[string]any) map[string]*readBack {
 	t.Helper()
 	out := map[string]*readBack{}
@@ -661,8 +666,8 @@ func groupRead(t *testing.T, lines []map[string]any) map[string]*readBack {
 			}
 			continue
 		}
-		topic, _ := l["topic"].(string)
-		rb := get(topic)
+		label, _ := l["label"].(string)
+		rb := get(label)
 		if e, ok := l["error"].(string); ok {
 			rb.errors++
 			rb.errs = append(rb.errs, e)

@@ -10,14 +10,15 @@ verdicts: {"registry", "cases": [{"format", "topic", "subject", "fds",
     "confluent:rules" run after the domain rules. One line per value:
     {"case", "i", "ok", "error"} ("case" is the case's "name").
 
-read: {"registry", "brokers", "timeout", "rules": bool,
-       "cases": [{"format", "topic", "partitions", "expect", "fds",
-                  "message"}]}
+read: {"registry", "brokers", "timeout",
+       "cases": [{"label", "format", "topic", "partitions", "expect",
+                  "rules": bool, "fds", "message"}]}
     Reads every record of the topic with a plain Consumer and runs
     Confluent's deserializer on each, with the rule executors (rules true)
     or with CEL and CEL_FIELD disabled by a rule override (rules false).
-    One line per record: {"topic", "partition", "offset", "headers",
-    "value" | "error"}, then {"summary": topic, "records", "errors"}.
+    One line per record: {"label", "topic", "partition", "offset",
+    "headers", "value" | "error"}, then {"summary": label, "records",
+    "errors"}.
 """
 
 import json
@@ -116,9 +117,10 @@ def deserializer(case, client, reg):
 
 
 def read(cfg, client):
-    reg = rule_registry(cfg["rules"])
+    regs = {True: rule_registry(True), False: rule_registry(False)}
     for case in cfg["cases"]:
-        des = deserializer(case, client, reg)
+        label = case.get("label", case["topic"])
+        des = deserializer(case, client, regs[bool(case["rules"])])
         c = Consumer({
             "bootstrap.servers": cfg["brokers"],
             "group.id": "pyrules-" + uuid.uuid4().hex,
@@ -127,24 +129,24 @@ def read(cfg, client):
         c.assign([TopicPartition(case["topic"], p, OFFSET_BEGINNING) for p in range(case["partitions"])])
         records = errors = 0
         deadline = time.time() + cfg.get("timeout", 60)
-        # Read until the expected count, then one more second for extras:
+        # Read until the expected count, then half a second for extras:
         # the Go test checks the counts exactly.
         quiet_until = None
         try:
             while time.time() < deadline:
                 if records + errors >= case["expect"]:
                     if quiet_until is None:
-                        quiet_until = time.time() + 1.0
+                        quiet_until = time.time() + 0.5
                     elif time.time() > quiet_until:
                         break
                 msg = c.poll(0.2)
                 if msg is None:
                     continue
                 if msg.error():
-                    emit({"topic": case["topic"], "error": "kafka: " + str(msg.error())})
+                    emit({"label": label, "topic": case["topic"], "error": "kafka: " + str(msg.error())})
                     errors += 1
                     continue
-                out = {"topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
+                out = {"label": label, "topic": msg.topic(), "partition": msg.partition(), "offset": msg.offset(),
                        "headers": headers_list(msg.headers())}
                 ctx = SerializationContext(msg.topic(), MessageField.VALUE, msg.headers())
                 try:
@@ -156,7 +158,7 @@ def read(cfg, client):
                 emit(out)
         finally:
             c.close()
-        emit({"summary": case["topic"], "records": records, "errors": errors})
+        emit({"summary": label, "records": records, "errors": errors})
 
 
 def main():
