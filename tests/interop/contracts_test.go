@@ -371,7 +371,7 @@ func TestContractsPython(t *testing.T) {
 
 	// Python's verdicts on the same values, bound to the same versions.
 	lines := runPy(t, "contracts.py", map[string]any{"mode": "verdicts", "registry": reg.URL(), "cases": verdictCases})
-	python := map[string]map[int]string{} // format -> i -> "" (ok) or the error
+	python := map[string]map[int]string{} // case -> value index -> "" (accepted) or the error
 	for _, l := range lines {
 		f, _ := l["case"].(string)
 		n, _ := l["i"].(json.Number)
