@@ -97,6 +97,9 @@ func (ct *Contract) Check(v any, payload []byte) error {
 				break
 			}
 		}
+		if ct.proto != nil && !r.stop {
+			r.protoInline(m, 0)
+		}
 		return r.result()
 	}
 	msg, err := ct.target.RuleValue(v, payload)
