@@ -71,8 +71,9 @@ message Customer {
 	contractProtoMessage = "pyrules.v1.Customer"
 
 	// The same Customer with Confluent's field and message options: tags
-	// for CEL_FIELD and inline rules, which Confluent's Python client runs
-	// and schemagen does not read (docs/CONTRACTS.md).
+	// for CEL_FIELD and inline rules. confluent/meta.proto is built into
+	// both sides (schemagen's serde/protobuf and Confluent's Python
+	// client), so the schema has no reference.
 	contractProtoMeta = `syntax = "proto3";
 package pyrules.v2;
 import "confluent/meta.proto";
@@ -87,33 +88,6 @@ message Customer {
 }
 `
 	contractProtoMetaMessage = "pyrules.v2.Customer"
-
-	// metaProto declares the part of Confluent's confluent/meta.proto the
-	// schema above uses, by the field numbers Confluent's clients read
-	// (written here for the test, not Confluent's file): Meta's tags (3)
-	// and rules (4), Rule's name, doc, expr, sql, and the message and field
-	// options at 1088. Our registry compiles it as the schema's reference;
-	// Confluent's Python client resolves confluent/ imports from its own
-	// built-in copy and never fetches it.
-	metaProto = `syntax = "proto3";
-package confluent;
-import "google/protobuf/descriptor.proto";
-message Meta {
-  string doc = 1;
-  map<string, string> params = 2;
-  repeated string tags = 3;
-  repeated Rule rules = 4;
-}
-message Rule {
-  string name = 1;
-  string doc = 2;
-  string expr = 3;
-  string sql = 4;
-}
-extend google.protobuf.MessageOptions { Meta message_meta = 1088; }
-extend google.protobuf.FieldOptions { Meta field_meta = 1088; }
-`
-	metaProtoSubject = "confluent/meta.proto"
 )
 
 func domainRule(name, typ, expr string, tags ...string) serde.Rule {
@@ -157,7 +131,6 @@ func contractCases() []contractCase {
 			domainRule("scoreInRange", "CEL", "message.score >= 0.0 && message.score <= 100.0"),
 		)}, contractProtoMessage, nil},
 		{"protobuf-meta", "protobuf", serde.Schema{Format: serde.Protobuf, Text: contractProtoMeta,
-			References: []serde.Reference{{Name: metaProtoSubject, Subject: metaProtoSubject, Version: 1}},
 			RuleSet: with(
 				domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
 				domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
@@ -310,11 +283,6 @@ func TestContractsPython(t *testing.T) {
 	type pyCase map[string]any
 	var verdictCases, readCases, negCases []pyCase
 	var runs []*formatRun
-	meta := serde.Schema{Format: serde.Protobuf, Text: metaProto}
-	if _, err := cl.Register(ctx, metaProtoSubject, meta); err != nil {
-		t.Fatalf("register %s: %v", metaProtoSubject, err)
-	}
-	refs := serde.MapResolver{metaProtoSubject: meta}
 	for _, cc := range contractCases() {
 		r := &formatRun{cc: cc, topic: topicName("contracts-" + cc.name), values: contractValues(cc.format, cc.only), futures: map[int]*producer.Future{}}
 		createTopics(t, 1, r.topic)
@@ -324,7 +292,7 @@ func TestContractsPython(t *testing.T) {
 		// The local schema carries no rule set: the producer takes the
 		// registered one when it binds.
 		local := serde.Schema{Format: cc.schema.Format, Text: cc.schema.Text, References: cc.schema.References}
-		if r.c, err = compileFor(ctx, local, refs, cc.msg); err != nil {
+		if r.c, err = compileFor(ctx, local, nil, cc.msg); err != nil {
 			t.Fatalf("%s: compile: %v", cc.name, err)
 		}
 		typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
