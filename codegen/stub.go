@@ -17,6 +17,7 @@ const (
 	avroSerde   = "github.com/schemagen/schemagen/serde/avro"
 	jsonSerde   = "github.com/schemagen/schemagen/serde/jsonschema"
 	compatPkg   = "github.com/schemagen/schemagen/registry/compat"
+	contractPkg = "github.com/schemagen/schemagen/serde/contract"
 )
 
 // stubInfo is what the typed-producer stub of one entry needs.
@@ -64,7 +65,14 @@ func (g *generator) addStub(s *stubInfo) error {
 			s.name = goName(s.e.Role.String()) + s.name
 		}
 	}
-	for _, suffix := range []string{"Schema", "Fingerprint", "Side"} {
+	suffixes := []string{"Schema", "Fingerprint", "Side"}
+	if s.e.Schema.RuleSet != nil {
+		suffixes = append(suffixes, "RuleSet")
+	}
+	if s.e.Schema.Metadata != nil {
+		suffixes = append(suffixes, "Metadata")
+	}
+	for _, suffix := range suffixes {
 		if err := g.declare(s.name+suffix, entryName(s.e)); err != nil {
 			return err
 		}
@@ -144,6 +152,7 @@ func (g *generator) writeSide(s *stubInfo) {
 		P("func ", s.name, "MessageIndexes() []int { return []int{", strings.Join(ix, ", "), "} }")
 		P()
 	}
+	g.writeContract(s)
 	format := map[serde.Format]string{serde.Avro: "Avro", serde.Protobuf: "Protobuf", serde.JSON: "JSON"}[e.Schema.Format]
 	if format == "" {
 		format = "Avro"
@@ -156,10 +165,14 @@ func (g *generator) writeSide(s *stubInfo) {
 	}
 	P("//", subjectDoc(e), ". Its schema ID is found ", sourceDoc(e.IDSource), ";")
 	P("// drift policy: ", driftName(e.Drift), ".")
+	if e.Schema.RuleSet != nil || e.Schema.Metadata != nil {
+		P("// The schema carries ", contractDoc(s), ": with no registry (a pinned ID) the")
+		P("// producer enforces them; with one, the registered version's must be the same.")
+	}
 	P("func ", s.name, "Side() ", f.Q(producerPkg, "Side"), " {")
 	P("return ", f.Q(producerPkg, "Side"), "{")
 	P("Schema: ", f.Q(producerPkg, "SchemaSource"), "{")
-	P("Local: ", f.Q(serdePkg, "Schema"), "{Format: ", f.Q(serdePkg, format), ", Text: ", s.name, "Schema", refList(f, e.Schema.References), "},")
+	P("Local: ", f.Q(serdePkg, "Schema"), "{Format: ", f.Q(serdePkg, format), ", Text: ", s.name, "Schema", refList(f, e.Schema.References), contractFields(s), "},")
 	if len(s.refs) > 0 {
 		P("Resolver: ", f.Q(serdePkg, "MapResolver"), "{")
 		for _, name := range sortedKeys(s.refs) {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -291,5 +292,33 @@ func TestDiffRuleSets(t *testing.T) {
 	}
 	if !ruleSetsEqual(same, with(func(r *serde.Rule) { r.Kind, r.Mode = "condition", "write" })) {
 		t.Fatal("kind and mode case counts as a change")
+	}
+}
+
+// generate embeds the config's rule set and metadata in the package, and
+// generate --check sees a rule change as stale code.
+func TestGenerateEmbedsContract(t *testing.T) {
+	dir := contractProject(t)
+	writeFile(t, filepath.Join(dir, "schemagen.yaml"), peopleConfig+"    go: {package: example.com/app/gen/people, out: gen/people}\n")
+	if r := runCLI(t, dir, "", "generate"); r.code != 0 {
+		t.Fatalf("generate: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	src, err := os.ReadFile(filepath.Join(dir, "gen/people/person.avro.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		`{Name: "adult", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >= 18"}`,
+		`Properties: map[string]string{"owner": "team-a"}`,
+		`RuleSet: PersonRuleSet(), Metadata: PersonMetadata()`,
+		`_ "github.com/schemagen/schemagen/serde/contract"`,
+	} {
+		if !strings.Contains(string(src), w) {
+			t.Errorf("generated code lacks %s", w)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "contracts/people.rules.json"), strings.Replace(adultRules, ">= 18", ">= 21", 1))
+	if r := runCLI(t, dir, "", "generate", "--check"); r.code != ExitFindings || !strings.Contains(r.stdout, "changed: gen/people/person.avro.go") {
+		t.Fatalf("generate --check after a rule change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
