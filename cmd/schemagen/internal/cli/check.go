@@ -199,6 +199,21 @@ func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelO
 		res.checked++
 		subject, _ := p.subjectFor(f)
 		res.findings = append(res.findings, ruleFindings(cfg, f, subject, of.Schema.RuleSet, oldContractText(of), oldName(against, ruleSetPath(f)))...)
+		if f.Entry != nil {
+			oc, err := old.compile(e.ctx, of)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", oldName(against, f.Path), err)
+			}
+			cc, err := p.compile(e.ctx, f)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			inl, err := inlineFindings(cfg, f, subject, oc, cc, of.Schema.Text, oldName(against, f.Path))
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			res.findings = append(res.findings, inl...)
+		}
 		for _, fd := range fds {
 			// A position in the old schema names the old file.
 			file := cfg.Path(f.Path)
@@ -243,13 +258,26 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 		}
 		res.checked++
 		res.findings = append(res.findings, fds...)
-		if f.Entry != nil && f.Entry.RuleSetFile != "" {
+		if f.Entry != nil {
 			latest, err := cl.Latest(e.ctx, subject)
 			if err != nil {
 				return res, fmt.Errorf("%s: %w", subject, err)
 			}
 			at := fmt.Sprintf("%s version %d", subject, latest.Version)
 			res.findings = append(res.findings, ruleFindings(cfg, f, subject, latest.Schema.RuleSet, "", at)...)
+			oc, err := compileSchema(e.ctx, latest.Schema, cl, f.Name, messageOf(f.Entry))
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", at, err)
+			}
+			cc, err := p.compile(e.ctx, f)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			inl, err := inlineFindings(cfg, f, subject, oc, cc, "", at)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			res.findings = append(res.findings, inl...)
 		}
 	}
 	return res, nil

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/schemagen/schemagen/cmd/schemagen/internal/config"
+	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/contract"
 )
@@ -349,4 +350,105 @@ func oldContractText(f *file) string {
 		return ""
 	}
 	return f.Entry.Contract.RuleSetText
+}
+
+// inlineRule is an inline rule ("confluent:rules" in an Avro or JSON
+// Schema text) at its place: a record's full name (Avro) or an object's
+// JSON pointer (JSON Schema), with ".field" for a field's rules.
+type inlineRule struct {
+	place string
+	rule  serde.InlineRule
+}
+
+// inlineRules lists the inline rules of a compiled schema by place and
+// name; nil for formats whose rules are not inline (Protobuf).
+func inlineRules(c serde.Compiled) (map[string]inlineRule, error) {
+	t, ok := c.(serde.RuleTarget)
+	if !ok {
+		return nil, nil
+	}
+	root, err := t.RuleTree()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]inlineRule{}
+	seen := map[*serde.RuleNode]bool{}
+	var walk func(n *serde.RuleNode)
+	walk = func(n *serde.RuleNode) {
+		if n == nil || seen[n] {
+			return
+		}
+		seen[n] = true
+		for _, r := range n.Rules {
+			out[n.Name+"\x00"+r.Name] = inlineRule{place: n.Name, rule: r}
+		}
+		for _, f := range n.Fields {
+			place := n.Name + "." + f.Name
+			for _, r := range f.Rules {
+				out[place+"\x00"+r.Name] = inlineRule{place: place, rule: r}
+			}
+			walk(f.Type)
+		}
+		walk(n.Items)
+		for _, b := range n.Branches {
+			walk(b)
+		}
+	}
+	walk(root)
+	return out, nil
+}
+
+// inlineFindings are check's findings for the inline rules that changed
+// from old to cur, in f's schema file: added and changed rules placed at
+// their "name" there, removed ones in the old text when there is one
+// (oldFile names it). Inline rules are enforced on every write (ERROR), so
+// an added rule and a changed expression fail the check; a removed rule
+// and a changed doc are warnings.
+func inlineFindings(cfg *config.Config, f *file, subject string, old, cur serde.Compiled, oldText, oldFile string) ([]finding, error) {
+	was, err := inlineRules(old)
+	if err != nil {
+		return nil, err
+	}
+	is, err := inlineRules(cur)
+	if err != nil {
+		return nil, err
+	}
+	local := cfg.Path(f.Path)
+	var out []finding
+	add := func(id, name, place, msg string, tightens bool, file, text string) {
+		fd := finding{File: file, Subject: subject, Kind: kindRule, RuleName: name, Severity: severityWarning,
+			Finding: compat.Finding{Rule: id, Path: "inline/" + place + "/" + name, Message: msg}}
+		if tightens {
+			fd.Severity = severityError
+			fd.Message += ": can refuse records producers send today"
+		}
+		fd.Line, fd.Col = config.RulePosition(text, name)
+		out = append(out, fd)
+	}
+	for _, k := range sortedKeys(is) {
+		c := is[k]
+		o, ok := was[k]
+		switch {
+		case !ok:
+			add(ruleAdded, c.rule.Name, c.place, fmt.Sprintf("inline rule %q added at %s (%s)", c.rule.Name, c.place, c.rule.Expr), true, local, f.Schema.Text)
+		case o.rule.Expr != c.rule.Expr:
+			add(ruleExprChanged, c.rule.Name, c.place, fmt.Sprintf("inline rule %q at %s: expression changed from %q to %q", c.rule.Name, c.place, o.rule.Expr, c.rule.Expr), true, local, f.Schema.Text)
+		case o.rule.Doc != c.rule.Doc:
+			add(ruleDocChanged, c.rule.Name, c.place, fmt.Sprintf("inline rule %q at %s: doc changed from %q to %q", c.rule.Name, c.place, o.rule.Doc, c.rule.Doc), false, local, f.Schema.Text)
+		}
+	}
+	for _, k := range sortedKeys(was) {
+		if _, ok := is[k]; ok {
+			continue
+		}
+		o := was[k]
+		file, text := oldFile, oldText
+		msg := fmt.Sprintf("inline rule %q removed from %s (%s)", o.rule.Name, o.place, o.rule.Expr)
+		if text == "" {
+			file = local
+			msg += " (in " + oldFile + ")"
+		}
+		add(ruleRemoved, o.rule.Name, o.place, msg, false, file, text)
+	}
+	return out, nil
 }

@@ -322,3 +322,55 @@ func TestGenerateEmbedsContract(t *testing.T) {
 		t.Fatalf("generate --check after a rule change: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// Inline rules ("confluent:rules" in the schema text) are compared too:
+// against the registry and against git, for Avro and JSON Schema, with or
+// without a rule_set: file.
+func TestCheckInlineRuleChanges(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "schemagen.yaml"), "version: 1\nschemas:\n  - {file: person.avsc, topic: people}\n  - {file: account.json, topic: accounts}\n")
+	avsc := `{"type": "record", "name": "Person", "namespace": "people",
+ "fields": [{"name": "name", "type": "string",
+             "confluent:rules": [{"name": "named", "expr": "size(this) > 0"}]},
+            {"name": "age", "type": "int"}]}`
+	account := `{"type": "object",
+ "properties": {"balance": {"type": "integer",
+                            "confluent:rules": [{"name": "notOverdrawn", "expr": "this >= 0"}]}}}`
+	writeFile(t, filepath.Join(dir, "person.avsc"), avsc)
+	writeFile(t, filepath.Join(dir, "account.json"), account)
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-qm", "v1")
+	for _, against := range [][]string{{"--registry", reg.URL()}, {"--against", "git:HEAD"}} {
+		if r := runCLI(t, dir, "", append([]string{"check"}, against...)...); r.code != 0 || r.stdout != "" {
+			t.Fatalf("check %v of the registered state: exit %d\n%s%s", against, r.code, r.stdout, r.stderr)
+		}
+	}
+	// Avro: a new inline rule on age, the name rule's expression changed.
+	writeFile(t, filepath.Join(dir, "person.avsc"), strings.Replace(strings.Replace(avsc, "size(this) > 0", "size(this) > 1", 1),
+		`{"name": "age", "type": "int"}`, `{"name": "age", "type": "int", "confluent:rules": [{"name": "adult", "expr": "this >= 18"}]}`, 1))
+	// JSON Schema: the rule removed.
+	writeFile(t, filepath.Join(dir, "account.json"), `{"type": "object", "properties": {"balance": {"type": "integer"}}}`)
+	for _, against := range [][]string{{"--registry", reg.URL()}, {"--against", "git:HEAD"}} {
+		r := runCLI(t, dir, "", append([]string{"check"}, against...)...)
+		if r.code != ExitFindings {
+			t.Fatalf("check %v: exit %d, want %d\n%s%s", against, r.code, ExitFindings, r.stdout, r.stderr)
+		}
+		for _, w := range []string{
+			`person.avsc:4:65: RULE_ADDED: inline rule "adult" added at people.Person.age (this >= 18): can refuse records producers send today`,
+			`person.avsc:3:35: RULE_EXPR_CHANGED: inline rule "named" at people.Person.name: expression changed from "size(this) > 0" to "size(this) > 1": can refuse`,
+			`RULE_REMOVED: warning: inline rule "notOverdrawn" removed from`,
+		} {
+			if !strings.Contains(r.stdout, w) {
+				t.Errorf("check %v lacks\n%s\ngot\n%s", against, w, r.stdout)
+			}
+		}
+		if against[0] == "--against" && !strings.Contains(r.stdout, "HEAD:account.json:3:50: RULE_REMOVED") {
+			t.Errorf("removal not placed in the old file:\n%s", r.stdout)
+		}
+	}
+}
