@@ -198,7 +198,7 @@ func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelO
 		}
 		res.checked++
 		subject, _ := p.subjectFor(f)
-		res.findings = append(res.findings, ruleFindings(cfg, f, subject, of.Schema.RuleSet, oldContractText(of), oldName(against, ruleSetPath(f)))...)
+		res.findings = append(res.findings, ruleFindings(cfg, f, subject, of.Schema.RuleSet, false, oldContractText(of), oldName(against, ruleSetPath(f)))...)
 		if f.Entry != nil {
 			oc, err := old.compile(e.ctx, of)
 			if err != nil {
@@ -264,7 +264,7 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 				return res, fmt.Errorf("%s: %w", subject, err)
 			}
 			at := fmt.Sprintf("%s version %d", subject, latest.Version)
-			res.findings = append(res.findings, ruleFindings(cfg, f, subject, latest.Schema.RuleSet, "", at)...)
+			res.findings = append(res.findings, ruleFindings(cfg, f, subject, latest.Schema.RuleSet, true, "", at)...)
 			oc, err := compileSchema(e.ctx, latest.Schema, cl, f.Name, messageOf(f.Entry))
 			if err != nil {
 				return res, fmt.Errorf("%s: %w", at, err)

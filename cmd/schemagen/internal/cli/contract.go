@@ -305,14 +305,23 @@ func contractReason(reg, local serde.Schema) (reason string, changes []string) {
 // in the old text when there is one (oldFile names it), else at the
 // list's key in the local file. A change that tightens an enforced rule
 // is an error; the others are warnings.
-func ruleFindings(cfg *config.Config, f *file, subject string, old *serde.RuleSet, oldText, oldFile string) []finding {
+func ruleFindings(cfg *config.Config, f *file, subject string, old *serde.RuleSet, fromRegistry bool, oldText, oldFile string) []finding {
 	if f.Entry == nil || f.Entry.RuleSetFile == "" {
 		return nil
 	}
 	cur := f.Entry.Contract
 	local := cfg.Path(f.Entry.RuleSetFile)
+	rs := cur.RuleSet
+	if fromRegistry && rs != nil {
+		// The registry client sends no encodingRules: comparing them with
+		// the registry's (none) would report what register cannot change.
+		// enableAt stays: it says whether the local rules bind clients.
+		cp := *rs
+		cp.EncodingRules = nil
+		rs = &cp
+	}
 	var out []finding
-	for _, c := range diffRuleSets(registered(old), registered(cur.RuleSet)) {
+	for _, c := range diffRuleSets(old, rs) {
 		fd := finding{File: local, Subject: subject, Kind: kindRule, RuleName: c.Name, Severity: severityWarning}
 		if c.Tightens {
 			fd.Severity = severityError

@@ -374,3 +374,32 @@ func TestCheckInlineRuleChanges(t *testing.T) {
 		}
 	}
 }
+
+// The registry client sends no encodingRules: a rule set holding some is
+// not reported as changed against its own registration, nor planned as a
+// new version; against git they are compared like the others.
+func TestCheckEncodingRulesAgainstRegistry(t *testing.T) {
+	dir := contractProject(t)
+	withEnc := strings.Replace(adultRules, "\n  ]\n}", `
+  ],
+  "encodingRules": [{"name": "enc", "kind": "TRANSFORM", "mode": "WRITEREAD", "type": "ENCRYPT_PAYLOAD"}]
+}`, 1)
+	writeFile(t, filepath.Join(dir, "contracts/people.rules.json"), withEnc)
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dir, "", "check", "--registry", reg.URL()); r.code != 0 || r.stdout != "" {
+		t.Fatalf("check: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL(), "--dry-run"); r.code != 0 || !strings.Contains(r.stdout, "1 unchanged") {
+		t.Fatalf("plan: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-qm", "v1")
+	writeFile(t, filepath.Join(dir, "contracts/people.rules.json"), adultRules)
+	if r := runCLI(t, dir, "", "check", "--against", "git:HEAD"); r.code != 0 || !strings.Contains(r.stdout, `RULE_REMOVED: warning: rule "enc" removed from encodingRules`) {
+		t.Fatalf("check against git: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}
