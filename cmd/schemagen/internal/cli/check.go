@@ -199,6 +199,9 @@ func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelO
 		res.checked++
 		subject, _ := p.subjectFor(f)
 		res.findings = append(res.findings, ruleFindings(cfg, f, subject, of.Schema.RuleSet, false, oldContractText(of), oldName(against, ruleSetPath(f)))...)
+		if f.Entry != nil && of.Entry != nil {
+			res.findings = append(res.findings, metadataFindings(cfg, f, subject, of.Schema.Metadata, of.Entry.Contract.MetadataText, oldName(against, f.Entry.MetadataFile))...)
+		}
 		if f.Entry != nil {
 			oc, err := old.compile(e.ctx, of)
 			if err != nil {
@@ -265,6 +268,7 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 			}
 			at := fmt.Sprintf("%s version %d", subject, latest.Version)
 			res.findings = append(res.findings, ruleFindings(cfg, f, subject, latest.Schema.RuleSet, true, "", at)...)
+			res.findings = append(res.findings, metadataFindings(cfg, f, subject, latest.Schema.Metadata, "", at)...)
 			oc, err := compileSchema(e.ctx, latest.Schema, cl, f.Name, messageOf(f.Entry))
 			if err != nil {
 				return res, fmt.Errorf("%s: %w", at, err)
@@ -405,6 +409,17 @@ func loadOld(ctx context.Context, cfg *config.Config, read readFunc) (oldProject
 					return oldProject{}, err
 				}
 				e.Contract.RuleSet, e.Contract.RuleSetText = ct.RuleSet, ct.RuleSetText
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return oldProject{}, err
+			}
+		}
+		if e.MetadataFile != "" {
+			if _, err := read(filepathToSlash(e.MetadataFile)); err == nil {
+				ct, err := config.ReadContract(&config.Entry{MetadataFile: e.MetadataFile}, read)
+				if err != nil {
+					return oldProject{}, err
+				}
+				e.Contract.Metadata, e.Contract.MetadataText = ct.Metadata, ct.MetadataText
 			} else if !errors.Is(err, fs.ErrNotExist) {
 				return oldProject{}, err
 			}

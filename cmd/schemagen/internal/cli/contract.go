@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/schemagen/schemagen/cmd/schemagen/internal/config"
@@ -460,4 +461,95 @@ func inlineFindings(cfg *config.Config, f *file, subject string, old, cur serde.
 		add(ruleRemoved, o.rule.Name, o.place, msg, false, file, text)
 	}
 	return out, nil
+}
+
+// Metadata-change finding IDs.
+const (
+	metadataTagsChanged       = "METADATA_TAGS_CHANGED"
+	metadataPropertiesChanged = "METADATA_PROPERTIES_CHANGED"
+	metadataSensitiveChanged  = "METADATA_SENSITIVE_CHANGED"
+)
+
+// metadataFindings are check's findings for the changes from the metadata
+// old to f's metadata: file, for an entry that names one. Tags select the
+// fields CEL_FIELD rules judge, so new tags on a field pattern fail the
+// check when an enforced CEL_FIELD rule of the entry's rule set selects
+// one of them (it now judges fields it did not); every other change is a
+// warning. A pattern's finding is placed at its key in the file that has
+// it.
+func metadataFindings(cfg *config.Config, f *file, subject string, old *serde.Metadata, oldText, oldFile string) []finding {
+	if f.Entry == nil || f.Entry.MetadataFile == "" {
+		return nil
+	}
+	cur := f.Entry.Contract.Metadata
+	if cur == nil {
+		cur = &serde.Metadata{}
+	}
+	if old == nil {
+		old = &serde.Metadata{}
+	}
+	local := cfg.Path(f.Entry.MetadataFile)
+	curText := f.Entry.Contract.MetadataText
+	// The tags the enforced CEL_FIELD rules select by.
+	selecting := map[string]bool{}
+	if rs := f.Schema.RuleSet; rs != nil {
+		for i := range rs.DomainRules {
+			r := &rs.DomainRules[i]
+			if strings.EqualFold(r.Type, "CEL_FIELD") && enforcedOnWrite(r, "domainRules", rs.EnableAt) {
+				for _, t := range r.Tags {
+					selecting[t] = true
+				}
+			}
+		}
+	}
+	var out []finding
+	add := func(id, msg string, tightens bool, file, text, key string) {
+		fd := finding{File: file, Subject: subject, Kind: kindRule, Severity: severityWarning,
+			Finding: compat.Finding{Rule: id, Path: "metadata/" + key, Message: msg}}
+		if tightens {
+			fd.Severity = severityError
+			fd.Message += ": can refuse records producers send today"
+		}
+		if key != "" {
+			if i := strings.Index(text, strconv.Quote(key)); i >= 0 {
+				fd.Line, fd.Col = lineCol(text, i)
+			}
+		}
+		out = append(out, fd)
+	}
+	patterns := map[string]bool{}
+	for p := range old.Tags {
+		patterns[p] = true
+	}
+	for p := range cur.Tags {
+		patterns[p] = true
+	}
+	for _, p := range sortedKeys(patterns) {
+		was, is := old.Tags[p], cur.Tags[p]
+		if slices.Equal(was, is) {
+			continue
+		}
+		var selected []string
+		for _, t := range is {
+			if selecting[t] && !slices.Contains(was, t) {
+				selected = append(selected, t)
+			}
+		}
+		msg := fmt.Sprintf("tags of fields matching %q changed from %v to %v", p, was, is)
+		if len(selected) > 0 {
+			msg += fmt.Sprintf(" (CEL_FIELD rules select %v)", selected)
+		}
+		file, text := local, curText
+		if _, ok := cur.Tags[p]; !ok && oldText != "" {
+			file, text = oldFile, oldText
+		}
+		add(metadataTagsChanged, msg, len(selected) > 0, file, text, p)
+	}
+	if !maps.Equal(old.Properties, cur.Properties) {
+		add(metadataPropertiesChanged, fmt.Sprintf("properties changed from %v to %v", old.Properties, cur.Properties), false, local, curText, "properties")
+	}
+	if !slices.Equal(old.Sensitive, cur.Sensitive) {
+		add(metadataSensitiveChanged, fmt.Sprintf("sensitive changed from %v to %v", old.Sensitive, cur.Sensitive), false, local, curText, "sensitive")
+	}
+	return out
 }

@@ -403,3 +403,44 @@ func TestCheckEncodingRulesAgainstRegistry(t *testing.T) {
 		t.Fatalf("check against git: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// Metadata tags select the fields CEL_FIELD rules judge: a tag that an
+// enforced CEL_FIELD rule selects, newly on a field pattern, fails the
+// check; other metadata changes are warnings.
+func TestCheckMetadataChanges(t *testing.T) {
+	dir := contractProject(t)
+	writeFile(t, filepath.Join(dir, "contracts/people.rules.json"), `{"domainRules": [
+  {"name": "piiShort", "kind": "CONDITION", "mode": "WRITE", "type": "CEL_FIELD", "tags": ["PII"], "expr": "size(value) < 10"}]}`)
+	meta := `{
+  "tags": {"people.Person.name": ["PII"]},
+  "properties": {"owner": "team-a"}
+}`
+	writeFile(t, filepath.Join(dir, "contracts/people.meta.json"), meta)
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-qm", "v1")
+	metaPath := filepath.Join(dir, "contracts/people.meta.json")
+	writeFile(t, metaPath, strings.Replace(meta, `"team-a"`, `"team-b"`, 1))
+	for _, against := range [][]string{{"--registry", reg.URL()}, {"--against", "git:HEAD"}} {
+		r := runCLI(t, dir, "", append([]string{"check"}, against...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, metaPath+`:3:3: METADATA_PROPERTIES_CHANGED: warning: properties changed from map[owner:team-a] to map[owner:team-b]`) {
+			t.Fatalf("properties, %v: exit %d\n%s%s", against, r.code, r.stdout, r.stderr)
+		}
+	}
+	writeFile(t, metaPath, strings.Replace(meta, `"people.Person.name": ["PII"]`, `"people.Person.name": ["PII"], "people.Person.age": ["PII"]`, 1))
+	for _, against := range [][]string{{"--registry", reg.URL()}, {"--against", "git:HEAD"}} {
+		r := runCLI(t, dir, "", append([]string{"check"}, against...)...)
+		if r.code != ExitFindings || !strings.Contains(r.stdout, metaPath+`:2:43: METADATA_TAGS_CHANGED: tags of fields matching "people.Person.age" changed from [] to [PII] (CEL_FIELD rules select [PII]): can refuse records producers send today`) {
+			t.Fatalf("tags, %v: exit %d\n%s%s", against, r.code, r.stdout, r.stderr)
+		}
+	}
+	// A tag no enforced rule selects: a warning.
+	writeFile(t, metaPath, strings.Replace(meta, `"people.Person.name": ["PII"]`, `"people.Person.name": ["PII"], "people.Person.age": ["INTERNAL"]`, 1))
+	if r := runCLI(t, dir, "", "check", "--registry", reg.URL()); r.code != 0 || !strings.Contains(r.stdout, "METADATA_TAGS_CHANGED: warning: ") {
+		t.Fatalf("unselected tag: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

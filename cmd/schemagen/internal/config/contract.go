@@ -28,6 +28,8 @@ type Contract struct {
 	RuleSetText string
 	// Metadata is the metadata: file's metadata; nil when none.
 	Metadata *serde.Metadata
+	// MetadataText is the file's text, for positions in findings.
+	MetadataText string
 }
 
 // ContractError is a rule set or metadata file that is not a valid
@@ -115,6 +117,7 @@ func ReadContract(e *Entry, read func(rel string) ([]byte, error)) (Contract, er
 		if ct.Metadata, err = ParseMetadata(e.MetadataFile, b); err != nil {
 			return ct, err
 		}
+		ct.MetadataText = string(b)
 	}
 	return ct, nil
 }
