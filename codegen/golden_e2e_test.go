@@ -24,6 +24,7 @@ import (
 	jsonrules "github.com/schemagen/schemagen/codegen/testdata/json-rules/want"
 	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
 	protoimports "github.com/schemagen/schemagen/codegen/testdata/proto-imports/want"
+	protorules "github.com/schemagen/schemagen/codegen/testdata/proto-rules/want"
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/registrytest"
@@ -545,5 +546,45 @@ func TestE2EContractJSONInline(t *testing.T) {
 	var ve *serde.ValidationError
 	if !errors.As(err, &ve) || !errors.Is(err, serde.ErrRule) || ve.Rule != "notOverdrawn" || ve.Path != "balance" {
 		t.Fatalf("err = %v, want a violation of notOverdrawn at balance", err)
+	}
+}
+
+// The same for a Protobuf package: its rule set's CEL rules run on the
+// generated message with a pinned ID and no registry, and the registry
+// path agrees (a registered version with the same rules binds; with
+// other rules it is drift).
+func TestE2EContractProto(t *testing.T) {
+	ctx := context.Background()
+	p, err := producer.New(producer.SeedBrokers("127.0.0.1:1")) // never contacted: rejected records are not sent
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	spec := protorules.PaymentSpec[string]()
+	spec.Value.ID = 9
+	typed, err := producer.NewTyped(ctx, p, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = typed.Produce(ctx, "k", &protorules.Payment{Id: "p-1", AmountCents: -5, Currency: "XXX"})
+	vs := serde.Violations(err)
+	if !errors.Is(err, serde.ErrRule) || len(vs) != 2 || vs[0].Rule != "positive" || vs[1].Rule != "knownCurrency" || vs[0].SchemaID != 9 {
+		t.Fatalf("err = %v, want violations of positive and knownCurrency", err)
+	}
+
+	// Through a registry: registered with its rules, the package binds;
+	// registered with other rules, the embedded ones are drift.
+	e := newEnv(t)
+	e.register(t, "payments-value", protorules.PaymentSide().Schema.Local)
+	if _, err := protorules.NewPaymentProducer[string](ctx, e.p); err != nil {
+		t.Fatalf("bind with the same rules: %v", err)
+	}
+	other := protorules.PaymentSide().Schema.Local
+	other.RuleSet = &serde.RuleSet{DomainRules: []serde.Rule{{Name: "positive", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.amount_cents > 100"}}}
+	e.register(t, "payments-value", other)
+	spec = protorules.PaymentSpec[string]()
+	spec.Value.IDSource = registry.UseLatest(nil)
+	if _, err := producer.NewTyped(ctx, e.p, spec); !errors.Is(err, registry.ErrDrift) {
+		t.Fatalf("bind to a version with other rules: err = %v, want registry.ErrDrift", err)
 	}
 }
