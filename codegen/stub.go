@@ -467,8 +467,8 @@ func (g *generator) writeContract(s *stubInfo) {
 
 // hasContract reports whether a producer of e's schema has rules to
 // enforce, and so needs the rule engine linked: a rule set or metadata,
-// inline confluent:rules, buf.validate constraints (in the schema or a
-// reference).
+// inline confluent:rules, Confluent's meta.proto options (whose rules are
+// inline rules), buf.validate constraints (in the schema or a reference).
 func hasContract(e *Entry, refs map[string]serde.Schema) bool {
 	if e.Schema.RuleSet != nil || e.Schema.Metadata != nil {
 		return true
@@ -478,7 +478,7 @@ func hasContract(e *Entry, refs map[string]serde.Schema) bool {
 		texts = append(texts, r.Text)
 	}
 	for _, t := range texts {
-		if strings.Contains(t, "confluent:rules") || strings.Contains(t, "buf/validate/validate.proto") {
+		if strings.Contains(t, "confluent:rules") || strings.Contains(t, "buf/validate/validate.proto") || strings.Contains(t, "confluent/meta.proto") {
 			return true
 		}
 	}

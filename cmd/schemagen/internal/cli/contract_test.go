@@ -444,3 +444,20 @@ func TestCheckMetadataChanges(t *testing.T) {
 		t.Fatalf("unselected tag: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// A Protobuf inline rule (confluent.Meta's rules) that does not compile
+// names the .proto file and the rule's position there.
+func TestProtoInlineRuleThatDoesNotCompile(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "schemagen.yaml"), "version: 1\nschemas:\n  - {file: person.proto, topic: people}\n")
+	writeFile(t, filepath.Join(dir, "person.proto"), `syntax = "proto3";
+import "confluent/meta.proto";
+message Person {
+  int32 age = 1 [(confluent.field_meta) = { rules: [{ name: "adult", expr: "this >=" }] }];
+}
+`)
+	r := runCLI(t, dir, "", "generate")
+	if r.code != ExitUsage || !strings.Contains(r.stderr, `person.proto:4:55: rule "adult"`) {
+		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+}

@@ -312,18 +312,19 @@ func oneOf(v string, allowed []string) bool {
 }
 
 // RulePosition is the line and column of the rule named name in a rule set
-// file's text (its "name" key); 0, 0 when it is not found.
+// file's or a schema's text: its "name" key in JSON, its name field in a
+// .proto option (name: "x"); 0, 0 when it is not found.
 func RulePosition(text, name string) (line, col int) {
 	if name == "" {
 		return 0, 0
 	}
 	q, _ := json.Marshal(name)
-	re := regexp.MustCompile(`"name"\s*:\s*` + regexp.QuoteMeta(string(q)))
-	loc := re.FindStringIndex(text)
+	re := regexp.MustCompile(`(?:^|[^\w"])("name"|name)\s*:\s*` + regexp.QuoteMeta(string(q)))
+	loc := re.FindStringSubmatchIndex(text)
 	if loc == nil {
 		return 0, 0
 	}
-	return lineCol([]byte(text), loc[0])
+	return lineCol([]byte(text), loc[2])
 }
 
 // lineCol is the 1-based line and column (in bytes) of offset in b.

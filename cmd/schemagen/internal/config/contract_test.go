@@ -141,3 +141,14 @@ func TestLoadContracts(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+func TestRulePositionProto(t *testing.T) {
+	text := "message P {\n  option (confluent.message_meta) = {rules: [{name: \"adult\", expr: \"this.age >= 18\"}]};\n  string fullname = 1;\n}\n"
+	if line, col := RulePosition(text, "adult"); line != 2 || col != 47 {
+		t.Fatalf("position = %d:%d, want 2:47", line, col)
+	}
+	// A key that ends in name is not the rule's name.
+	if line, _ := RulePosition(`{"fullname": "adult"}`, "adult"); line != 0 {
+		t.Fatalf("matched fullname")
+	}
+}
