@@ -13,6 +13,7 @@ import (
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/contract"
+	"github.com/schemagen/schemagen/serde/protobuf"
 )
 
 // The CLI enforces data contracts (rule sets, inline rules, buf.validate)
@@ -363,16 +364,27 @@ func oldContractText(f *file) string {
 }
 
 // inlineRule is an inline rule ("confluent:rules" in an Avro or JSON
-// Schema text) at its place: a record's full name (Avro) or an object's
-// JSON pointer (JSON Schema), with ".field" for a field's rules.
+// Schema text, confluent.Meta's rules in a .proto) at its place: a
+// record's full name (Avro) or an object's JSON pointer (JSON Schema), with
+// ".field" for a field's rules; a message's or field's full name
+// (Protobuf).
 type inlineRule struct {
 	place string
 	rule  serde.InlineRule
 }
 
 // inlineRules lists the inline rules of a compiled schema by place and
-// name; nil for formats whose rules are not inline (Protobuf).
+// name; nil for a compiled schema of a user's own type.
 func inlineRules(c serde.Compiled) (map[string]inlineRule, error) {
+	if pc, ok := c.(*protobuf.Compiled); ok {
+		out := map[string]inlineRule{}
+		for place, rs := range contract.ProtoInlineRules(pc.Message()) {
+			for _, r := range rs {
+				out[place+"\x00"+r.Name] = inlineRule{place: place, rule: r}
+			}
+		}
+		return out, nil
+	}
 	t, ok := c.(serde.RuleTarget)
 	if !ok {
 		return nil, nil

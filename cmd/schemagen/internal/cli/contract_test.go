@@ -461,3 +461,36 @@ message Person {
 		t.Fatalf("exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 }
+
+// Protobuf inline rules (confluent.Meta's rules) are compared too.
+func TestCheckProtoInlineRuleChanges(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "schemagen.yaml"), "version: 1\nschemas:\n  - {file: person.proto, topic: people}\n")
+	proto := `syntax = "proto3";
+package people;
+import "confluent/meta.proto";
+message Person {
+  int32 age = 1 [(confluent.field_meta) = { rules: [{ name: "adult", expr: "this >= 18" }] }];
+}
+`
+	writeFile(t, filepath.Join(dir, "person.proto"), proto)
+	reg := registrytest.New(t)
+	if r := runCLI(t, dir, "", "register", "--registry", reg.URL()); r.code != 0 {
+		t.Fatalf("register: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	git(t, dir, "init", "-q")
+	git(t, dir, "add", ".")
+	git(t, dir, "commit", "-qm", "v1")
+	for _, against := range [][]string{{"--registry", reg.URL()}, {"--against", "git:HEAD"}} {
+		if r := runCLI(t, dir, "", append([]string{"check"}, against...)...); r.code != 0 || r.stdout != "" {
+			t.Fatalf("check %v of the registered state: exit %d\n%s%s", against, r.code, r.stdout, r.stderr)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "person.proto"), strings.Replace(proto, ">= 18", ">= 21", 1))
+	for _, against := range [][]string{{"--registry", reg.URL()}, {"--against", "git:HEAD"}} {
+		r := runCLI(t, dir, "", append([]string{"check"}, against...)...)
+		if r.code != ExitFindings || !strings.Contains(r.stdout, `person.proto:5:55: RULE_EXPR_CHANGED: inline rule "adult" at people.Person.age: expression changed from "this >= 18" to "this >= 21": can refuse`) {
+			t.Fatalf("check %v: exit %d\n%s%s", against, r.code, r.stdout, r.stderr)
+		}
+	}
+}
