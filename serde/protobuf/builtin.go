@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	"github.com/bufbuild/protocompile"
+	"google.golang.org/protobuf/encoding/protowire"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protodesc"
 	"google.golang.org/protobuf/reflect/protoreflect"
 	"google.golang.org/protobuf/reflect/protoregistry"
@@ -63,4 +65,79 @@ func confluentImport(path string) (protoreflect.FileDescriptor, bool) {
 		panic(fmt.Sprintf("protobuf: built-in %s: %v", path, err))
 	}
 	return files[path], true
+}
+
+// HasInlineRules reports whether a message reachable from the schema's
+// message carries Confluent inline rules: a (confluent.message_meta) or
+// (confluent.field_meta) option with rules. serde.CompileContract asks it,
+// so that a program without the rule engine refuses such a schema instead
+// of skipping its rules.
+func (s *Compiled) HasInlineRules() bool {
+	if s.msg == nil {
+		return false
+	}
+	seen := map[protoreflect.FullName]bool{}
+	var walk func(md protoreflect.MessageDescriptor) bool
+	walk = func(md protoreflect.MessageDescriptor) bool {
+		if seen[md.FullName()] {
+			return false
+		}
+		seen[md.FullName()] = true
+		if metaHasRules(md.Options()) {
+			return true
+		}
+		fs := md.Fields()
+		for i := 0; i < fs.Len(); i++ {
+			fd := fs.Get(i)
+			if metaHasRules(fd.Options()) {
+				return true
+			}
+			if fd.IsMap() {
+				fd = fd.MapValue()
+			}
+			if fd.Message() != nil && walk(fd.Message()) {
+				return true
+			}
+		}
+		return false
+	}
+	return walk(s.msg)
+}
+
+// metaHasRules reports whether options (read in their wire form) hold a
+// confluent.Meta (number 1088) with a rule (its field 4).
+func metaHasRules(opts proto.Message) bool {
+	if opts == nil {
+		return false
+	}
+	b, err := proto.MarshalOptions{Deterministic: true}.Marshal(opts)
+	if err != nil {
+		return false
+	}
+	return hasField(b, 1088, func(meta []byte) bool {
+		return hasField(meta, 4, func([]byte) bool { return true })
+	})
+}
+
+// hasField reports whether the wire-form message b has a length-delimited
+// field num whose contents satisfy ok.
+func hasField(b []byte, num protowire.Number, ok func([]byte) bool) bool {
+	for len(b) > 0 {
+		n, typ, l := protowire.ConsumeTag(b)
+		if l < 0 {
+			return false
+		}
+		b = b[l:]
+		m := protowire.ConsumeFieldValue(n, typ, b)
+		if m < 0 {
+			return false
+		}
+		if n == num && typ == protowire.BytesType {
+			if v, _ := protowire.ConsumeBytes(b); ok(v) {
+				return true
+			}
+		}
+		b = b[m:]
+	}
+	return false
 }

@@ -60,3 +60,34 @@ message Payment {
 		t.Fatalf("unknown confluent import: %v", err)
 	}
 }
+
+// HasInlineRules finds confluent.Meta rules on the message, on a field and
+// on a nested message, and not tags alone; with no rule engine linked (this
+// test binary imports no serde/contract) such a schema cannot bind.
+func TestHasInlineRules(t *testing.T) {
+	const head = `syntax = "proto3"; package p; import "confluent/meta.proto";
+`
+	tests := []struct {
+		name, text string
+		want       bool
+	}{
+		{"none", head + `message A { string s = 1; }`, false},
+		{"tags only", head + `message A { string s = 1 [(confluent.field_meta) = { tags: "PII" }]; }`, false},
+		{"message rule", head + `message A { option (confluent.message_meta) = { rules: [{ name: "r", expr: "true" }] }; string s = 1; }`, true},
+		{"field rule", head + `message A { string s = 1 [(confluent.field_meta) = { rules: [{ name: "r", expr: "true" }] }]; }`, true},
+		{"nested, in a map value", head + `message B { int32 n = 1 [(confluent.field_meta) = { rules: [{ name: "r", expr: "this > 0" }] }]; }
+message A { map<string, B> m = 1; }`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := compileText(t, tt.text, MessageName("p.A"))
+			if got := c.HasInlineRules(); got != tt.want {
+				t.Fatalf("HasInlineRules = %v, want %v", got, tt.want)
+			}
+			_, err := serde.CompileContract(c, nil, nil)
+			if tt.want != errors.Is(err, serde.ErrNoRuleEngine) {
+				t.Fatalf("CompileContract without an engine: %v", err)
+			}
+		})
+	}
+}
