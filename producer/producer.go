@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -134,10 +135,17 @@ func (c *cfg) kgoOpts(p *Producer) []kgo.Opt {
 func (p *Producer) Client() *kgo.Client { return p.cl }
 
 // pending is one record on its way: the kgo record and its future.
+//
+// rec is the first field, so that a *kgo.Record kgo hands back to
+// recordPromise is a *pending: one promise function serves every record,
+// with no closure allocated per record (see recordPromise).
 type pending struct {
-	p        *Producer
-	rec      kgo.Record
-	fut      Future
+	rec kgo.Record
+	p   *Producer
+	fut Future
+	// buf, when set, holds rec.Value and goes back to its pool once kgo
+	// has promised the record (see finish).
+	buf      *valueBuf
 	explicit bool
 	keyID    int
 	valueID  int
@@ -150,8 +158,17 @@ type pending struct {
 // ToPartition (see partition.go).
 type explicitKey struct{}
 
-// promise is kgo's promise of pd's record.
-func (pd *pending) promise(_ *kgo.Record, err error) { pd.p.finish(pd, err) }
+// recordPromise is kgo's promise of every record this package hands it:
+// r is &pd.rec of the pending pd, which starts at pd's address (rec is
+// pending's first field; recOffsetZero fails to compile otherwise). kgo
+// calls a record's promise with the very *Record it was given.
+func recordPromise(r *kgo.Record, err error) {
+	pd := (*pending)(unsafe.Pointer(r))
+	pd.p.finish(pd, err)
+}
+
+// recOffsetZero compiles only while rec is pending's first field.
+var _ = [1]struct{}{}[unsafe.Offsetof(pending{}.rec)]
 
 // Record batch overhead for recordBatchSize: a batch's header, and the
 // varints of a record's length, attributes, offset and timestamp deltas
@@ -241,6 +258,7 @@ func (p *Producer) finish(pd *pending, err error) {
 		if err != nil {
 			f.md.Offset = -1
 		}
+		pd.releaseValue()
 		f.finishLocked(err)
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {
@@ -296,10 +314,10 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 		return err
 	}
 	if p.cfg.bufferFull == FailFast {
-		p.cl.TryProduce(ctx, &pd.rec, pd.promise)
+		p.cl.TryProduce(ctx, &pd.rec, recordPromise)
 		return nil
 	}
-	p.cl.Produce(ctx, &pd.rec, pd.promise)
+	p.cl.Produce(ctx, &pd.rec, recordPromise)
 	return nil
 }
 
@@ -313,7 +331,7 @@ func (p *Producer) sendSync(ctx context.Context, pd *pending) (RecordMetadata, e
 		return pd.fut.md, err
 	}
 	if p.cfg.bufferFull == FailFast {
-		p.cl.TryProduce(ctx, &pd.rec, pd.promise)
+		p.cl.TryProduce(ctx, &pd.rec, recordPromise)
 		return pd.fut.Get(context.Background())
 	}
 	// kgo's ProduceSync calls its own promise; ours runs after it, once.

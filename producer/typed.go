@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -151,7 +152,38 @@ type Typed[K, V any] struct {
 	headers []kgo.RecordHeader // framing headers, clipped: appending copies
 	reject  RejectPolicy
 	hint    atomic.Int64 // last value size, to size the next buffer
+	bufs    sync.Pool    // *valueBuf: value buffers of records kgo has promised
 }
+
+// valueBuf is a record's value buffer, recycled through Typed.bufs once
+// kgo has promised the record: kgo reads a record's value only while the
+// record is buffered or being written into a request (under its batch's
+// lock, which the promise path takes the records out of first), never
+// after its promise.
+type valueBuf struct {
+	b    []byte
+	pool *sync.Pool
+}
+
+// releaseValue returns pd's value buffer to its pool, for a record kgo
+// has promised. pd.rec.Value is cleared: nothing reads it afterwards (the
+// future's metadata holds its size only).
+func (pd *pending) releaseValue() {
+	vb := pd.buf
+	if vb == nil {
+		return
+	}
+	pd.buf = nil
+	if cap(pd.rec.Value) <= maxPooledValue {
+		vb.b = pd.rec.Value[:0]
+		vb.pool.Put(vb)
+	}
+	pd.rec.Value = nil
+}
+
+// maxPooledValue is the largest value buffer kept for reuse; a larger
+// value's buffer is left to the garbage collector.
+const maxPooledValue = 64 << 10
 
 // NewTyped binds spec's schemas to their subjects and IDs and returns the
 // typed producer. It fails at once, with an error wrapping ErrSchemaBinding
@@ -398,7 +430,16 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	// it, and a larger one grows the buffer once and raises the hint.
 	size := t.hint.Load()
 	pd := &pending{}
-	return pd, t.fill(ctx, pd, make([]byte, 0, size+8), size, key, value, opts)
+	vb, _ := t.bufs.Get().(*valueBuf)
+	if vb == nil {
+		vb = &valueBuf{b: make([]byte, 0, size+8), pool: &t.bufs}
+	}
+	if err := t.fill(ctx, pd, vb.b[:0], size, key, value, opts); err != nil {
+		return pd, err // the buffer is left to the garbage collector
+	}
+	vb.b = nil // pd.rec.Value owns it until the promise
+	pd.buf = vb
+	return pd, nil
 }
 
 // fill serializes key and value into pd, the value appended to buf.
