@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -24,6 +25,11 @@ type Producer struct {
 	cfg cfg
 	log *slog.Logger
 	c   counters
+
+	// recycle: typed producers reuse a record's pending once kgo has
+	// promised it. Off when the client has hooks besides p's own (through
+	// KgoOpts: a hook may keep the *kgo.Record it was given).
+	recycle bool
 
 	closed    atomic.Bool
 	closing   atomic.Bool
@@ -57,7 +63,24 @@ func New(opts ...Opt) (*Producer, error) {
 		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
 	}
 	p.cl = cl
+	p.recycle = onlyOwnHooks(cl, &p.c)
 	return p, nil
+}
+
+// onlyOwnHooks reports whether cl's hooks are just own.
+func onlyOwnHooks(cl *kgo.Client, own kgo.Hook) bool {
+	// kgo's hook list has an unexported slice type: read it by
+	// reflection, once per producer.
+	v := reflect.ValueOf(cl.OptValue(kgo.WithHooks))
+	if v.Kind() != reflect.Slice {
+		return false
+	}
+	for i := range v.Len() {
+		if h, ok := v.Index(i).Interface().(kgo.Hook); !ok || h != own {
+			return false
+		}
+	}
+	return true
 }
 
 // kgoOpts translates the settings into franz-go's options, the KgoOpts
@@ -134,24 +157,74 @@ func (c *cfg) kgoOpts(p *Producer) []kgo.Opt {
 // not wrap. Producing through it bypasses validation and the counters.
 func (p *Producer) Client() *kgo.Client { return p.cl }
 
-// pending is one record on its way: the kgo record and its future.
+// pending is one record on its way: the kgo record, and its future or
+// callback.
 //
 // rec is the first field, so that a *kgo.Record kgo hands back to
 // recordPromise is a *pending: one promise function serves every record,
 // with no closure allocated per record (see recordPromise).
+//
+// A pending from a typed producer's pool (pool set) goes back to it, with
+// its value buffer, once kgo has promised its record and its outcome has
+// been delivered (recycle). Nothing may touch such a pending after
+// handing it to send: its future or callback is all that is left of it.
 type pending struct {
 	rec kgo.Record
 	p   *Producer
-	fut Future
-	// buf, when set, holds rec.Value and goes back to its pool once kgo
-	// has promised the record (see finish).
-	buf      *valueBuf
+	// fut is the record's future; nil for ProduceFunc, whose callback is
+	// fn, until an early failure needs one (future).
+	fut *Future
+	fn  func(RecordMetadata, error)
+	// pool, when set, takes pd back after its promise (recycle).
+	pool *sync.Pool
+	// vbuf is the value buffer of a recycled pending, kept for the next
+	// record (capacity only).
+	vbuf     []byte
 	explicit bool
 	keyID    int
 	valueID  int
 	// onDone, when set, runs instead of completing fut directly
 	// (dead-letter records report to the rejected record's future).
 	onDone func(RecordMetadata, error)
+}
+
+// future returns pd's future, making one if pd has none yet.
+func (pd *pending) future() *Future {
+	if pd.fut == nil {
+		pd.fut = new(Future)
+	}
+	return pd.fut
+}
+
+// complete delivers the outcome of a record that kgo never had: to its
+// future, or to its callback.
+func (pd *pending) complete(md RecordMetadata, err error) {
+	switch {
+	case pd.fut != nil:
+		pd.fut.complete(md, err)
+	case pd.fn != nil:
+		fn := pd.fn
+		pd.fn = nil
+		fn(md, err)
+	}
+}
+
+// maxPooledValue is the largest value buffer kept for reuse; a larger
+// value's buffer is left to the garbage collector.
+const maxPooledValue = 64 << 10
+
+// recycle returns pd, with its value buffer, to its pool. Only
+// recordPromise calls it, after kgo has promised pd's record: kgo reads a
+// record (its value, its context) only while it is buffered or being
+// written into a request, under its batch's lock, which the promise path
+// takes the records out of first, and never after the promise.
+func (pd *pending) recycle() {
+	pool, v := pd.pool, pd.rec.Value
+	*pd = pending{}
+	if cap(v) <= maxPooledValue {
+		pd.vbuf = v[:0]
+	}
+	pool.Put(pd)
 }
 
 // explicitKey marks, in a record's context, a record produced with
@@ -165,6 +238,9 @@ type explicitKey struct{}
 func recordPromise(r *kgo.Record, err error) {
 	pd := (*pending)(unsafe.Pointer(r))
 	pd.p.finish(pd, err)
+	if pd.pool != nil {
+		pd.recycle()
+	}
 }
 
 // recOffsetZero compiles only while rec is pending's first field.
@@ -204,7 +280,7 @@ func (p *Producer) tooLarge(pd *pending) error {
 	md := pd.metadata()
 	md.Partition, md.Offset = -1, -1
 	p.c.failed.Add(1)
-	pd.fut.complete(md, err)
+	pd.future().complete(md, err)
 	return err
 }
 
@@ -246,9 +322,21 @@ func (p *Producer) finish(pd *pending, err error) {
 			p.c.sent.Add(1)
 			p.c.bytesSent.Add(int64(len(pd.rec.Key) + len(pd.rec.Value)))
 		}
+		if pd.fut == nil { // ProduceFunc: the callback, once
+			if fn := pd.fn; fn != nil {
+				pd.fn = nil
+				var md RecordMetadata
+				pd.fillMetadata(&md)
+				if err != nil {
+					md.Offset = -1
+				}
+				fn(md, err)
+			}
+			break
+		}
 		// The metadata goes straight into the future, not copied
 		// on the way.
-		f := &pd.fut
+		f := pd.fut
 		f.mu.Lock()
 		if f.completed {
 			f.mu.Unlock()
@@ -258,7 +346,6 @@ func (p *Producer) finish(pd *pending, err error) {
 		if err != nil {
 			f.md.Offset = -1
 		}
-		pd.releaseValue()
 		f.finishLocked(err)
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {
@@ -326,18 +413,20 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 // record over with TryProduce and waits for its future, so a full buffer
 // fails at once instead of blocking.
 func (p *Producer) sendSync(ctx context.Context, pd *pending) (RecordMetadata, error) {
+	pd.pool = nil // read below after its promise: not recycled
+	fut := pd.future()
 	ctx, err := p.admit(ctx, pd)
 	if err != nil {
-		return pd.fut.md, err
+		return fut.md, err
 	}
 	if p.cfg.bufferFull == FailFast {
 		p.cl.TryProduce(ctx, &pd.rec, recordPromise)
-		return pd.fut.Get(context.Background())
+		return fut.Get(context.Background())
 	}
 	// kgo's ProduceSync calls its own promise; ours runs after it, once.
 	res := p.cl.ProduceSync(ctx, &pd.rec)
 	p.finish(pd, res[0].Err)
-	return pd.fut.Get(context.Background())
+	return fut.Get(context.Background())
 }
 
 func (p *Producer) notSent(pd *pending, err error) error {
@@ -347,7 +436,7 @@ func (p *Producer) notSent(pd *pending, err error) error {
 		pd.onDone(md, err)
 	} else {
 		p.c.failed.Add(1)
-		pd.fut.complete(md, err)
+		pd.complete(md, err)
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {
 		p.drainOnce.Do(func() { close(p.drained) })
