@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -152,10 +151,10 @@ type Typed[K, V any] struct {
 	headers []kgo.RecordHeader // framing headers, clipped: appending copies
 	reject  RejectPolicy
 	hint    atomic.Int64 // last value size, to size the next buffer
-	// pendings holds the *pending of records kgo has promised, each with
+	// pendings holds the pendings of records kgo has promised, each with
 	// its value buffer, for the next records (see pending.recycle); unused
 	// when the client has hooks other than the producer's own.
-	pendings sync.Pool
+	pendings freeList
 }
 
 // NewTyped binds spec's schemas to their subjects and IDs and returns the
@@ -412,7 +411,7 @@ func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOp
 	size := t.hint.Load()
 	var pd *pending
 	if how&pooled != 0 && t.p.recycle {
-		pd, _ = t.pendings.Get().(*pending)
+		pd = t.pendings.get()
 		if pd == nil {
 			pd = &pending{}
 		}
