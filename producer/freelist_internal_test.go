@@ -2,20 +2,20 @@ package producer
 
 import "testing"
 
-// TestFreeListBounds: a free list keeps at most maxFree pendings and
+// TestFreeListBounds: a free list keeps at most max pendings and
 // maxFreeBytes of value buffers, and hands back what it kept, last in
 // first out.
 func TestFreeListBounds(t *testing.T) {
-	var l freeList
+	l := freeList{max: 3000}
 	if l.get() != nil {
 		t.Fatal("an empty list handed out a pending")
 	}
 	const bufSize = 64 << 10
-	for range maxFree + 10 {
+	for range l.max + 10 {
 		l.put(&pending{vbuf: make([]byte, 0, bufSize)})
 	}
-	if len(l.items) != maxFree {
-		t.Fatalf("%d pendings kept, want at most %d", len(l.items), maxFree)
+	if len(l.items) != l.max {
+		t.Fatalf("%d pendings kept, want at most %d", len(l.items), l.max)
 	}
 	if l.bytes > maxFreeBytes || l.bytes != maxFreeBytes/bufSize*bufSize {
 		t.Fatalf("%d bytes of buffers kept, want %d (bound %d)", l.bytes, maxFreeBytes/bufSize*bufSize, maxFreeBytes)

@@ -232,16 +232,19 @@ func (pd *pending) recycle() {
 // a sync.Pool, about one record in four still allocated in
 // BenchmarkRatioProduce), and its get and put are a short critical section
 // each: the producing goroutines get, kgo's promise goroutine puts. It
-// keeps at most maxFree pendings and maxFreeBytes of value buffers.
+// keeps at most max pendings (the producer's MaxBufferedRecords, the most
+// records it has in flight, up to maxFree) and maxFreeBytes of value
+// buffers.
 type freeList struct {
 	mu    sync.Mutex
 	items []*pending
 	bytes int // capacity of the value buffers held
+	max   int
 }
 
 const (
-	// maxFree is about the records a producer has in flight at once.
-	maxFree = 4096
+	// maxFree bounds max.
+	maxFree = 1 << 16
 	// maxFreeBytes bounds the value buffers kept; past it a recycled
 	// pending is kept without its buffer.
 	maxFreeBytes = 4 << 20
@@ -264,7 +267,7 @@ func (l *freeList) get() *pending {
 
 func (l *freeList) put(pd *pending) {
 	l.mu.Lock()
-	if len(l.items) < maxFree {
+	if len(l.items) < l.max {
 		if l.bytes+cap(pd.vbuf) > maxFreeBytes {
 			pd.vbuf = nil
 		}

@@ -168,6 +168,7 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 		return nil, fmt.Errorf("producer: %w: spec has no topic", ErrInvalidOption)
 	}
 	t := &Typed[K, V]{p: p, topic: spec.Topic, reject: spec.Reject}
+	t.pendings.max = min(p.cfg.maxBufRecords, maxFree)
 	if t.reject == nil {
 		t.reject = ReturnError()
 	}
