@@ -586,16 +586,33 @@ func (s *Server) handleIDsByGUID(_ http.ResponseWriter, r *http.Request) (any, *
 
 // configBody is the body of PUT /config and the answer to it.
 type configBody struct {
-	Compatibility string `json:"compatibility,omitempty"`
-	Normalize     *bool  `json:"normalize,omitempty"`
+	Compatibility    string          `json:"compatibility,omitempty"`
+	Normalize        *bool           `json:"normalize,omitempty"`
+	DefaultMetadata  json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet   json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet  json.RawMessage `json:"overrideRuleSet,omitempty"`
 }
 
 // configResponse is the answer to GET and DELETE /config. DELETE also
 // carries "compatibility", which franz-go's ResetCompatibility reads.
 type configResponse struct {
-	CompatibilityLevel compat.Level `json:"compatibilityLevel"`
-	Compatibility      compat.Level `json:"compatibility,omitempty"`
-	Normalize          *bool        `json:"normalize,omitempty"`
+	CompatibilityLevel compat.Level    `json:"compatibilityLevel"`
+	Compatibility      compat.Level    `json:"compatibility,omitempty"`
+	Normalize          *bool           `json:"normalize,omitempty"`
+	DefaultMetadata    json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata   json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet     json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet    json.RawMessage `json:"overrideRuleSet,omitempty"`
+}
+
+// response is c as GET /config answers it.
+func (c *subjectConfig) response() configResponse {
+	return configResponse{
+		CompatibilityLevel: c.level, Normalize: c.normalize,
+		DefaultMetadata: c.defaultMetadata, OverrideMetadata: c.overrideMetadata,
+		DefaultRuleSet: c.defaultRuleSet, OverrideRuleSet: c.overrideRuleSet,
+	}
 }
 
 func (s *Server) handleGetConfig(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -603,17 +620,20 @@ func (s *Server) handleGetConfig(_ http.ResponseWriter, r *http.Request) (any, *
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if subject == "" {
-		return configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}, nil
+		return s.st.global.response(), nil
 	}
 	if sub := s.st.subjects[subject]; sub != nil && sub.config != nil {
-		out := configResponse{CompatibilityLevel: sub.config.level, Normalize: sub.config.normalize}
+		// The subject's own settings; those it lacks are the global ones,
+		// as registration uses them.
+		out := sub.config.response()
 		if out.CompatibilityLevel == "" {
 			out.CompatibilityLevel = s.st.global.level
 		}
+		out.DefaultMetadata, out.OverrideMetadata, out.DefaultRuleSet, out.OverrideRuleSet = s.st.rulesConfig(subject)
 		return out, nil
 	}
 	if flag(r, "defaultToGlobal") {
-		return configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}, nil
+		return s.st.global.response(), nil
 	}
 	return nil, newAPIError(http.StatusNotFound, CodeSubjectCompatNotConfigured,
 		"subject %q does not have subject-level compatibility configured", subject)
@@ -631,6 +651,32 @@ func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *
 		return nil, aerr
 	}
 	ev := &event{Op: opConfig, Subject: subject, Normalize: body.Normalize}
+	for _, f := range []struct {
+		name    string
+		raw     *json.RawMessage
+		dst     *json.RawMessage
+		ruleSet bool
+	}{
+		{"defaultMetadata", &body.DefaultMetadata, &ev.DefaultMetadata, false},
+		{"overrideMetadata", &body.OverrideMetadata, &ev.OverrideMetadata, false},
+		{"defaultRuleSet", &body.DefaultRuleSet, &ev.DefaultRuleSet, true},
+		{"overrideRuleSet", &body.OverrideRuleSet, &ev.OverrideRuleSet, true},
+	} {
+		raw, err := compactRaw(*f.raw)
+		if err != nil {
+			return nil, errInvalidSchema("invalid %s: %w", f.name, err)
+		}
+		if f.ruleSet {
+			if err := validateRuleSet(raw, s.cfg.maxRuleSet); err != nil {
+				aerr := invalidRuleSet(err)
+				aerr.msg = strings.Replace(aerr.msg, "invalid rule set", "invalid "+f.name, 1)
+				return nil, aerr
+			}
+		} else if err := validateMetadata(raw, s.cfg.maxMetadata); err != nil {
+			return nil, errInvalidSchema("invalid %s: %w", f.name, err)
+		}
+		*f.raw, *f.dst = raw, raw
+	}
 	if body.Compatibility != "" {
 		l, err := compat.ParseLevel(body.Compatibility)
 		if err != nil {
@@ -639,7 +685,7 @@ func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *
 		}
 		ev.Compatibility = l
 		body.Compatibility = string(l)
-	} else if body.Normalize == nil {
+	} else if body.Normalize == nil && ev.DefaultMetadata == nil && ev.OverrideMetadata == nil && ev.DefaultRuleSet == nil && ev.OverrideRuleSet == nil {
 		return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidCompatibilityLevel, "compatibility level is missing")
 	}
 	s.mu.Lock()
@@ -656,7 +702,7 @@ func (s *Server) handleDeleteConfig(_ http.ResponseWriter, r *http.Request) (any
 	defer s.mu.Unlock()
 	var old configResponse
 	if subject == "" {
-		old = configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}
+		old = s.st.global.response()
 	} else {
 		sub := s.st.subjects[subject]
 		switch {
@@ -666,7 +712,7 @@ func (s *Server) handleDeleteConfig(_ http.ResponseWriter, r *http.Request) (any
 			return nil, newAPIError(http.StatusNotFound, CodeSubjectCompatNotConfigured,
 				"subject %q does not have subject-level compatibility configured", subject)
 		}
-		old = configResponse{CompatibilityLevel: sub.config.level, Normalize: sub.config.normalize}
+		old = sub.config.response()
 	}
 	if aerr := s.commit(&event{Op: opConfig, Subject: subject, Reset: true}); aerr != nil {
 		return nil, aerr

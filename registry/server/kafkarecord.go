@@ -52,10 +52,15 @@ type crSchema struct {
 	GUID       string            `json:"guid,omitempty"`
 }
 
-// crConfig is the value of a CONFIG key.
+// crConfig is the value of a CONFIG key, with the property names of
+// Confluent's ConfigValue.
 type crConfig struct {
-	CompatibilityLevel compat.Level `json:"compatibilityLevel,omitempty"`
-	Normalize          *bool        `json:"normalize,omitempty"`
+	CompatibilityLevel compat.Level    `json:"compatibilityLevel,omitempty"`
+	Normalize          *bool           `json:"normalize,omitempty"`
+	DefaultMetadata    json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata   json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet     json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet    json.RawMessage `json:"overrideRuleSet,omitempty"`
 }
 
 // crMode is the value of a MODE key.
@@ -157,13 +162,12 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 		} else if s := st.subjects[ev.Subject]; s != nil && s.config != nil {
 			cur = *s.config
 		}
-		if ev.Compatibility != "" {
-			cur.level = ev.Compatibility
-		}
-		if ev.Normalize != nil {
-			cur.normalize = ev.Normalize
-		}
-		return []crRecord{{key, mustJSON(crConfig{CompatibilityLevel: cur.level, Normalize: cur.normalize})}}, nil
+		cur.set(ev)
+		return []crRecord{{key, mustJSON(crConfig{
+			CompatibilityLevel: cur.level, Normalize: cur.normalize,
+			DefaultMetadata: cur.defaultMetadata, OverrideMetadata: cur.overrideMetadata,
+			DefaultRuleSet: cur.defaultRuleSet, OverrideRuleSet: cur.overrideRuleSet,
+		})}}, nil
 	case opMode:
 		key := mustJSON(crKey{KeyType: keyMode, Subject: ev.Subject})
 		if ev.Reset {
@@ -205,7 +209,11 @@ func decodeRecord(key, value []byte, st *state) ([]*event, error) {
 		// The record is the whole config: reset, then set.
 		return []*event{
 			{Op: opConfig, Subject: k.Subject, Reset: true},
-			{Op: opConfig, Subject: k.Subject, Compatibility: v.CompatibilityLevel, Normalize: v.Normalize},
+			{
+				Op: opConfig, Subject: k.Subject, Compatibility: v.CompatibilityLevel, Normalize: v.Normalize,
+				DefaultMetadata: compactOrNil(v.DefaultMetadata), OverrideMetadata: compactOrNil(v.OverrideMetadata),
+				DefaultRuleSet: compactOrNil(v.DefaultRuleSet), OverrideRuleSet: compactOrNil(v.OverrideRuleSet),
+			},
 		}, nil
 	case keyMode:
 		if value == nil {

@@ -82,7 +82,7 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 		return nil, errInvalidSchema("invalid rule set: %w", err)
 	}
 	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet); err != nil {
-		return nil, errInvalidSchema("invalid rule set: %w", err)
+		return nil, invalidRuleSet(err)
 	}
 	if len(req.References) > 0 {
 		refs := make([]serde.Reference, len(req.References))
@@ -243,6 +243,18 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 
 	s.mu.RLock()
 	sub := s.st.subjects[subject]
+	if s.st.mode(subject) != modeImport {
+		var prev *schemaRec
+		if sub != nil {
+			if l := sub.latest(false); l != nil {
+				prev = s.st.schemas[l.id]
+			}
+		}
+		if err := s.populate(c, subject, prev); err != nil {
+			s.mu.RUnlock()
+			return registered{}, errStore(fmt.Errorf("merge the rule sets and metadata: %w", err))
+		}
+	}
 	if v := s.findIn(sub, c, false); v != nil && (req.ID <= 0 || req.ID == v.id) {
 		r := registered{subject: subject, version: v.version, rec: s.st.schemas[v.id]}
 		s.mu.RUnlock()

@@ -43,8 +43,14 @@ type event struct {
 	// config, mode; Reset removes the setting
 	Compatibility compat.Level `json:"compatibility,omitempty"`
 	Normalize     *bool        `json:"normalize,omitempty"`
-	Mode          modeName     `json:"mode,omitempty"`
-	Reset         bool         `json:"reset,omitempty"`
+	// config: the rule sets and metadata registration merges in (compact
+	// JSON; absent leaves the setting as it is)
+	DefaultMetadata  json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet   json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet  json.RawMessage `json:"overrideRuleSet,omitempty"`
+	Mode             modeName        `json:"mode,omitempty"`
+	Reset            bool            `json:"reset,omitempty"`
 }
 
 const (
@@ -86,6 +92,32 @@ type versionRec struct {
 type subjectConfig struct {
 	level     compat.Level // empty: not set
 	normalize *bool
+	// Compact JSON, nil when not set: registration merges them with the
+	// schema's own (see populate).
+	defaultMetadata, overrideMetadata json.RawMessage
+	defaultRuleSet, overrideRuleSet   json.RawMessage
+}
+
+// set applies the settings ev carries to c.
+func (c *subjectConfig) set(ev *event) {
+	if ev.Compatibility != "" {
+		c.level = ev.Compatibility
+	}
+	if ev.Normalize != nil {
+		c.normalize = ev.Normalize
+	}
+	if ev.DefaultMetadata != nil {
+		c.defaultMetadata = ev.DefaultMetadata
+	}
+	if ev.OverrideMetadata != nil {
+		c.overrideMetadata = ev.OverrideMetadata
+	}
+	if ev.DefaultRuleSet != nil {
+		c.defaultRuleSet = ev.DefaultRuleSet
+	}
+	if ev.OverrideRuleSet != nil {
+		c.overrideRuleSet = ev.OverrideRuleSet
+	}
 }
 
 type subjectRec struct {
@@ -165,12 +197,7 @@ func (st *state) apply(ev *event) error {
 				st.global = subjectConfig{level: st.defaultLevel}
 				return nil
 			}
-			if ev.Compatibility != "" {
-				st.global.level = ev.Compatibility
-			}
-			if ev.Normalize != nil {
-				st.global.normalize = ev.Normalize
-			}
+			st.global.set(ev)
 			return nil
 		}
 		if ev.Reset {
@@ -183,12 +210,7 @@ func (st *state) apply(ev *event) error {
 		if s.config == nil {
 			s.config = &subjectConfig{}
 		}
-		if ev.Compatibility != "" {
-			s.config.level = ev.Compatibility
-		}
-		if ev.Normalize != nil {
-			s.config.normalize = ev.Normalize
-		}
+		s.config.set(ev)
 		return nil
 	case opMode:
 		if ev.Subject == "" {
@@ -323,6 +345,21 @@ func (st *state) normalize(subject string) bool {
 	return st.global.normalize != nil && *st.global.normalize
 }
 
+// rulesConfig returns the default and override metadata and rule sets in
+// force for subject: each the subject's own, else the global one.
+func (st *state) rulesConfig(subject string) (defMD, ovrMD, defRS, ovrRS json.RawMessage) {
+	g := st.global
+	defMD, ovrMD, defRS, ovrRS = g.defaultMetadata, g.overrideMetadata, g.defaultRuleSet, g.overrideRuleSet
+	if s := st.subjects[subject]; s != nil && s.config != nil {
+		c := s.config
+		defMD = orRaw(c.defaultMetadata, defMD)
+		ovrMD = orRaw(c.overrideMetadata, ovrMD)
+		defRS = orRaw(c.defaultRuleSet, defRS)
+		ovrRS = orRaw(c.overrideRuleSet, ovrRS)
+	}
+	return
+}
+
 // mode returns the mode in force for subject.
 func (st *state) mode(subject string) modeName {
 	if s := st.subjects[subject]; s != nil && s.mode != "" {
@@ -398,3 +435,11 @@ type fileStore struct{ l *eventLog }
 
 func (f fileStore) append(ev *event, _ *state) error { return f.l.append(ev) }
 func (f fileStore) close() error                     { return f.l.close() }
+
+// orRaw returns a, or b when a is not set.
+func orRaw(a, b json.RawMessage) json.RawMessage {
+	if a != nil {
+		return a
+	}
+	return b
+}
