@@ -153,7 +153,7 @@ func validateMetadata(raw []byte, max int) error {
 // checkRules checks what Confluent's RuleSet.validate checks and compiles
 // the CEL rules; its errors are *ruleError. Other rule types and enableAt
 // are not checked: clients interpret them.
-func validateRuleSet(raw []byte, max int) error {
+func validateRuleSet(raw []byte, max int, compileCEL bool) error {
 	if len(raw) > max {
 		return fmt.Errorf("%d bytes, more than %d", len(raw), max)
 	}
@@ -176,7 +176,7 @@ func validateRuleSet(raw []byte, max int) error {
 			}
 		}
 	}
-	return checkRules(raw)
+	return checkRules(raw, compileCEL)
 }
 
 // ruleModes are Confluent's RuleMode values.

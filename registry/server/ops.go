@@ -81,7 +81,7 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 	if c.ruleSet, err = compactRaw(req.RuleSet); err != nil {
 		return nil, errInvalidSchema("invalid rule set: %w", err)
 	}
-	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet); err != nil {
+	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet, !s.cfg.skipCEL); err != nil {
 		return nil, invalidRuleSet(err)
 	}
 	if len(req.References) > 0 {

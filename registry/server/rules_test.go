@@ -265,3 +265,16 @@ func TestRegisterMergesRuleSets(t *testing.T) {
 		})
 	}
 }
+
+// TestCompileCELOff: CompileCEL(false) lets in a rule whose CEL does not
+// compile, as Confluent's registry does, and still checks the rest.
+func TestCompileCELOff(t *testing.T) {
+	h := newServer(t, CompileCEL(false)).Handler()
+	broken := map[string]any{"domainRules": []any{celRule("broken", "CEL", "message.id >")}}
+	dup := map[string]any{"domainRules": []any{celRule("a", "CEL", "true"), celRule("a", "CEL", "true")}}
+	runSteps(t, h, []step{
+		{name: "broken CEL accepted", method: "POST", path: "/subjects/s/versions", body: map[string]any{"schema": userV1, "ruleSet": broken}, status: 200},
+		{name: "broken CEL in config accepted", method: "PUT", path: "/config", body: map[string]any{"defaultRuleSet": broken}, status: 200},
+		{name: "duplicate names still refused", method: "POST", path: "/subjects/s/versions", body: map[string]any{"schema": userV2, "ruleSet": dup}, status: 422, code: CodeInvalidRuleSet},
+	})
+}
