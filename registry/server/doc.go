@@ -66,10 +66,11 @@
 //	PUT    /associations/resources/{id}                      ?dryRun  add WEAK ones to a resource
 //
 // Associations (Confluent 8.x) tie a topic to the subjects of its key and
-// value, which AssociatedNameStrategy looks up. They are kept in memory:
-// unlike subjects they do not survive a restart of a server with a data
-// file. The batch endpoints (:batchGet, :batchMutate) are not
-// implemented.
+// value, which AssociatedNameStrategy looks up. Like subjects they are
+// kept by the store: in the data file, and on the Kafka topic as Confluent
+// 8.x writes them (ASSOC keys, AssociationValue values, a tombstone for a
+// deleted one), so they survive a restart and a change of leader. The
+// batch endpoints (:batchGet, :batchMutate) are not implemented.
 //
 // Subjects are path elements: a subject containing "/" must be escaped
 // ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use

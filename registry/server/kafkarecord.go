@@ -24,6 +24,7 @@ const (
 	keyNoop          = "NOOP"
 	keyDeleteSubject = "DELETE_SUBJECT"
 	keyClearSubject  = "CLEAR_SUBJECT"
+	keyAssoc         = "ASSOC"
 )
 
 // crKey is a key. Field order is Confluent's property order, so that the
@@ -35,6 +36,28 @@ type crKey struct {
 	Subject string `json:"subject,omitempty"`
 	Version int    `json:"version,omitempty"`
 	Magic   int    `json:"magic"`
+}
+
+// crAssocKey is an ASSOC key, Confluent 8.x's AssociationKey, in its
+// property order: keytype, tenant, resourceName, resourceNamespace,
+// resourceType, associationType, subject, magic 0. Its value is a crAssoc;
+// a tombstone deletes the association.
+type crAssocKey struct {
+	KeyType           string `json:"keytype"`
+	Tenant            string `json:"tenant,omitempty"`
+	ResourceName      string `json:"resourceName"`
+	ResourceNamespace string `json:"resourceNamespace"`
+	ResourceType      string `json:"resourceType"`
+	AssociationType   string `json:"associationType"`
+	Subject           string `json:"subject"`
+	Magic             int    `json:"magic"`
+}
+
+func assocKey(a *crAssoc) []byte {
+	return mustJSON(crAssocKey{
+		KeyType: keyAssoc, Tenant: tenantDefault, ResourceName: a.ResourceName, ResourceNamespace: a.ResourceNamespace,
+		ResourceType: a.ResourceType, AssociationType: a.AssociationType, Subject: a.Subject,
+	})
 }
 
 // crSchema is the value of a SCHEMA key. GUID is an addition Confluent's
@@ -168,6 +191,10 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 			DefaultMetadata: cur.defaultMetadata, OverrideMetadata: cur.overrideMetadata,
 			DefaultRuleSet: cur.defaultRuleSet, OverrideRuleSet: cur.overrideRuleSet,
 		})}}, nil
+	case opAssociate:
+		return []crRecord{{assocKey(ev.Association), mustJSON(ev.Association)}}, nil
+	case opDissociate:
+		return []crRecord{{key: assocKey(ev.Association)}}, nil
 	case opMode:
 		key := mustJSON(crKey{KeyType: keyMode, Subject: ev.Subject})
 		if ev.Reset {
@@ -248,9 +275,11 @@ func decodeRecord(key, value []byte, st *state) ([]*event, error) {
 			}
 		}
 		return out, nil
+	case keyAssoc:
+		return decodeAssoc(key, value)
 	}
 	// NOOP, CLEAR_SUBJECT (its tombstones came first) and the key types of
-	// features this registry does not have (contexts, associations...).
+	// features this registry does not have (contexts...).
 	return nil, nil
 }
 
@@ -346,4 +375,40 @@ func replayGUID(id int, f serde.Format, text string, refs []serde.Reference) str
 	b[6] = b[6]&0x0f | 0x50
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// decodeAssoc reads an ASSOC record: an association, or a tombstone that
+// deletes the one its key names. Associations of other tenants are not
+// this registry's.
+func decodeAssoc(key, value []byte) ([]*event, error) {
+	var k crAssocKey
+	if err := json.Unmarshal(key, &k); err != nil {
+		return nil, fmt.Errorf("%w: association key: %w", ErrBadRecord, err)
+	}
+	if k.Tenant != "" && k.Tenant != tenantDefault {
+		return nil, nil
+	}
+	if k.ResourceName == "" || k.ResourceType == "" || k.AssociationType == "" || k.Subject == "" {
+		return nil, fmt.Errorf("%w: association key without resource, type or subject", ErrBadRecord)
+	}
+	if value == nil {
+		return []*event{{Op: opDissociate, Subject: k.Subject, Association: &crAssoc{
+			ResourceName: k.ResourceName, ResourceNamespace: k.ResourceNamespace, ResourceType: k.ResourceType,
+			AssociationType: k.AssociationType, Subject: k.Subject,
+		}}}, nil
+	}
+	var v crAssoc
+	if err := json.Unmarshal(value, &v); err != nil {
+		return nil, fmt.Errorf("%w: association value: %w", ErrBadRecord, err)
+	}
+	if v.ResourceName != k.ResourceName || v.ResourceNamespace != k.ResourceNamespace || v.ResourceType != k.ResourceType ||
+		v.AssociationType != k.AssociationType || v.Subject != k.Subject {
+		return nil, fmt.Errorf("%w: association value of resource %q does not match its key", ErrBadRecord, v.ResourceName)
+	}
+	switch v.Lifecycle {
+	case lifecycleStrong, lifecycleWeak:
+	default:
+		return nil, fmt.Errorf("%w: association of resource %q: lifecycle %q", ErrBadRecord, v.ResourceName, v.Lifecycle)
+	}
+	return []*event{{Op: opAssociate, Subject: v.Subject, Association: &v}}, nil
 }

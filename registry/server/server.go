@@ -36,9 +36,9 @@ type Server struct {
 	// serializedCache maps schema IDs to their ?format=serialized text.
 	serializedCache sync.Map
 
-	// assocs are the associations (associations.go); assocCreate
-	// serializes their changes.
-	assocs      associations
+	// assocs are the associations (associations.go), st.assocs;
+	// assocCreate serializes their changes.
+	assocs      *associations
 	assocCreate sync.Mutex
 
 	closeMu sync.Mutex
@@ -98,6 +98,7 @@ func New(opts ...Opt) (*Server, error) {
 		st:      newState(cfg.level),
 		servers: map[*http.Server]struct{}{},
 	}
+	s.assocs = s.st.assocs
 	if cfg.logFile != "" {
 		l, err := openLog(cfg.logFile, cfg.fsync, cfg.logger, s.st.apply)
 		if err != nil {

@@ -40,6 +40,9 @@ type event struct {
 	// delete
 	Permanent bool `json:"permanent,omitempty"`
 
+	// associate (the whole association), dissociate (its key fields)
+	Association *crAssoc `json:"association,omitempty"`
+
 	// config, mode; Reset removes the setting
 	Compatibility compat.Level `json:"compatibility,omitempty"`
 	Normalize     *bool        `json:"normalize,omitempty"`
@@ -54,10 +57,12 @@ type event struct {
 }
 
 const (
-	opRegister = "register"
-	opDelete   = "delete"
-	opConfig   = "config"
-	opMode     = "mode"
+	opRegister   = "register"
+	opDelete     = "delete"
+	opConfig     = "config"
+	opMode       = "mode"
+	opAssociate  = "associate"
+	opDissociate = "dissociate"
 )
 
 // schemaRec is one schema with its global ID.
@@ -168,6 +173,11 @@ type state struct {
 	global       subjectConfig
 	globalMode   modeName
 
+	// assocs are the associations (associations.go). They have a mutex
+	// of their own, for the reads that do not take the Server's; changes
+	// go through apply like every other.
+	assocs *associations
+
 	closed bool // after Server.Close: writes fail
 }
 
@@ -180,6 +190,7 @@ func newState(level compat.Level) *state {
 		defaultLevel: level,
 		global:       subjectConfig{level: level},
 		globalMode:   modeReadWrite,
+		assocs:       &associations{},
 	}
 }
 
@@ -211,6 +222,12 @@ func (st *state) apply(ev *event) error {
 			s.config = &subjectConfig{}
 		}
 		s.config.set(ev)
+		return nil
+	case opAssociate, opDissociate:
+		if ev.Association == nil {
+			return fmt.Errorf("%s event without an association", ev.Op)
+		}
+		st.assocs.apply(ev.Op == opAssociate, ev.Association)
 		return nil
 	case opMode:
 		if ev.Subject == "" {
