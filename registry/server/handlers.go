@@ -44,7 +44,7 @@ func (s *Server) routes() http.Handler {
 	}
 	h("GET /{$}", func(http.ResponseWriter, *http.Request) (any, *apiError) { return struct{}{}, nil })
 	h("GET /v1/metadata/id", s.handleMetadataID)
-	h("GET /contexts", func(http.ResponseWriter, *http.Request) (any, *apiError) { return []string{"."}, nil })
+	h("GET /contexts", s.handleContexts)
 
 	h("GET /subjects", s.handleSubjects)
 	h("GET /subjects/{subject}/versions", s.handleVersions)
@@ -369,7 +369,7 @@ func (s *Server) handleLatestWithMetadata(_ http.ResponseWriter, r *http.Request
 		if v.deleted && !deleted {
 			continue
 		}
-		rec := s.st.schemas[v.id]
+		rec := s.st.rec(subject, v.id)
 		var md struct {
 			Properties map[string]string `json:"properties"`
 		}
@@ -460,30 +460,38 @@ func (s *Server) handleSchemas(_ http.ResponseWriter, r *http.Request) (any, *ap
 		sub := s.st.subjects[name]
 		if latestOnly {
 			if v := sub.latest(deleted); v != nil {
-				out = append(out, registered{subject: name, version: v.version, rec: s.st.schemas[v.id]}.json())
+				out = append(out, registered{subject: name, version: v.version, rec: s.st.rec(name, v.id)}.json())
 			}
 			continue
 		}
 		for _, v := range sub.versions {
 			if deleted || !v.deleted {
-				out = append(out, registered{subject: name, version: v.version, rec: s.st.schemas[v.id]}.json())
+				out = append(out, registered{subject: name, version: v.version, rec: s.st.rec(name, v.id)}.json())
 			}
 		}
 	}
 	return out, nil
 }
 
-// schemaByID returns the schema with the id in the path; with ?subject it
-// must be used by that subject. Caller holds mu.
+// schemaByID returns the schema with the id in the path, in the context
+// of ?subject (the default context without it; a subject that is only a
+// context, ":.ctx:", names that context); with a subject that is more
+// than a context, the schema must be used by that subject. Caller holds
+// mu.
 func (s *Server) schemaByID(r *http.Request) (*schemaRec, *apiError) {
 	id, err := strconv.Atoi(r.PathValue("id"))
-	rec := s.st.schemas[id]
+	subject := r.URL.Query().Get("subject")
+	ctx := contextOf(subject)
+	rec := s.st.schemas[sid{ctx, id}]
 	if err != nil || rec == nil {
+		if ctx != defaultContext {
+			return nil, errSchemaNotFound("schema %s not found in context %q", r.PathValue("id"), ctx)
+		}
 		return nil, errSchemaNotFound("schema %s not found", r.PathValue("id"))
 	}
-	if subject := r.URL.Query().Get("subject"); subject != "" {
+	if subject != "" && !isContextOnly(subject) {
 		found := false
-		for _, u := range s.st.usages(id, true) {
+		for _, u := range s.st.usages(ctx, id, true) {
 			found = found || u.Subject == subject
 		}
 		if !found {
@@ -507,7 +515,7 @@ func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, 
 	}
 	if flag(r, "fetchMaxId") {
 		s.mu.RLock()
-		maxID := s.st.maxID
+		maxID := s.st.maxID[rec.ctx]
 		s.mu.RUnlock()
 		return struct {
 			subjectSchema
@@ -535,7 +543,7 @@ func (s *Server) handleSubjectsByID(_ http.ResponseWriter, r *http.Request) (any
 		return nil, aerr
 	}
 	out := []string{}
-	for _, u := range s.st.usages(rec.id, flag(r, "deleted")) {
+	for _, u := range s.st.usages(rec.ctx, rec.id, flag(r, "deleted")) {
 		if len(out) == 0 || out[len(out)-1] != u.Subject {
 			out = append(out, u.Subject)
 		}
@@ -550,7 +558,7 @@ func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any
 	if aerr != nil {
 		return nil, aerr
 	}
-	out := s.st.usages(rec.id, flag(r, "deleted"))
+	out := s.st.usages(rec.ctx, rec.id, flag(r, "deleted"))
 	if out == nil {
 		out = []subjectVersion{}
 	}
@@ -559,8 +567,8 @@ func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any
 
 func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	id, ok := s.st.byGUID[r.PathValue("guid")]
-	rec := s.st.schemas[id]
+	key, ok := s.st.byGUID[r.PathValue("guid")]
+	rec := s.st.schemas[key]
 	s.mu.RUnlock()
 	if !ok || rec == nil {
 		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
@@ -577,11 +585,11 @@ func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any
 func (s *Server) handleIDsByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	id, ok := s.st.byGUID[r.PathValue("guid")]
+	key, ok := s.st.byGUID[r.PathValue("guid")]
 	if !ok {
 		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
 	}
-	return []map[string]any{{"context": ".", "id": id}}, nil
+	return []map[string]any{{"context": key.ctx, "id": key.id}}, nil
 }
 
 // configBody is the body of PUT /config and the answer to it.
@@ -814,4 +822,26 @@ func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (an
 		out.Messages = &msgs
 	}
 	return out, nil
+}
+
+// handleContexts lists the contexts: the default one and every context a
+// subject (live or soft-deleted) is in, sorted.
+func (s *Server) handleContexts(http.ResponseWriter, *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[string]bool{defaultContext: true}
+	out := []string{defaultContext}
+	for name := range s.st.subjects {
+		if ctx := contextOf(name); !seen[ctx] {
+			seen[ctx] = true
+			out = append(out, ctx)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// isContextOnly reports whether subject names a context only: ":.ctx:".
+func isContextOnly(subject string) bool {
+	return strings.HasPrefix(subject, ":.") && strings.HasSuffix(subject, ":") && strings.Count(subject, ":") == 2
 }

@@ -25,7 +25,19 @@ const (
 	keyDeleteSubject = "DELETE_SUBJECT"
 	keyClearSubject  = "CLEAR_SUBJECT"
 	keyAssoc         = "ASSOC"
+	keyContext       = "CONTEXT"
 )
+
+// crContext is a CONTEXT key (keytype, tenant, context, magic 0, in
+// Confluent's ContextKey order) and, without keytype and magic, its value.
+// This registry derives its contexts from its subjects and skips them on
+// replay.
+type crContext struct {
+	KeyType string `json:"keytype,omitempty"`
+	Tenant  string `json:"tenant"`
+	Context string `json:"context"`
+	Magic   *int   `json:"magic,omitempty"`
+}
 
 // crKey is a key. Field order is Confluent's property order, so that the
 // same key is the same bytes and compaction treats both registries' keys
@@ -131,10 +143,17 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 	switch ev.Op {
 	case opRegister:
 		rec := &schemaRec{id: ev.ID, guid: ev.GUID, format: ev.Format, text: ev.Schema, refs: ev.References, metadata: ev.Metadata, ruleSet: ev.RuleSet}
-		if old := st.schemas[ev.ID]; old != nil {
+		if old := st.rec(ev.Subject, ev.ID); old != nil {
 			rec.guid = old.guid
 		}
-		return []crRecord{{schemaKey(ev.Subject, ev.Version), schemaValue(ev.Subject, ev.Version, rec, false)}}, nil
+		out := []crRecord{{schemaKey(ev.Subject, ev.Version), schemaValue(ev.Subject, ev.Version, rec, false)}}
+		if ctx := contextOf(ev.Subject); ctx != defaultContext && !st.hasContext(ctx) {
+			// The first subject of a context: Confluent writes the
+			// context's record first (its /contexts lists them).
+			c := crContext{KeyType: keyContext, Tenant: tenantDefault, Context: ctx, Magic: new(int)}
+			out = append([]crRecord{{mustJSON(c), mustJSON(crContext{Tenant: tenantDefault, Context: ctx})}}, out...)
+		}
+		return out, nil
 	case opDelete:
 		sub := st.subjects[ev.Subject]
 		if sub == nil {
@@ -148,7 +167,7 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 			if v == nil {
 				return nil, fmt.Errorf("delete of unknown version %d of subject %q", ev.Version, ev.Subject)
 			}
-			return []crRecord{{schemaKey(ev.Subject, v.version), schemaValue(ev.Subject, v.version, st.schemas[v.id], true)}}, nil
+			return []crRecord{{schemaKey(ev.Subject, v.version), schemaValue(ev.Subject, v.version, st.rec(ev.Subject, v.id), true)}}, nil
 		}
 		if !ev.Permanent {
 			l := sub.latest(true)
@@ -278,8 +297,9 @@ func decodeRecord(key, value []byte, st *state) ([]*event, error) {
 	case keyAssoc:
 		return decodeAssoc(key, value)
 	}
-	// NOOP, CLEAR_SUBJECT (its tombstones came first) and the key types of
-	// features this registry does not have (contexts...).
+	// NOOP, CLEAR_SUBJECT (its tombstones came first), CONTEXT (contexts
+	// are those of the subjects) and the key types of features this
+	// registry does not have.
 	return nil, nil
 }
 
@@ -316,11 +336,11 @@ func decodeSchema(k crKey, value []byte, st *state) ([]*event, error) {
 			Format: f, Schema: v.Schema, References: v.References,
 			Metadata: compactOrNil(v.Metadata), RuleSet: compactOrNil(v.RuleSet),
 		}
-		if old := st.schemas[v.ID]; old != nil && old.key() != (&schemaRec{format: f, text: v.Schema, refs: v.References, metadata: ev.Metadata, ruleSet: ev.RuleSet}).key() {
+		if old := st.rec(k.Subject, v.ID); old != nil && old.key() != (&schemaRec{format: f, text: v.Schema, refs: v.References, metadata: ev.Metadata, ruleSet: ev.RuleSet}).key() {
 			return nil, fmt.Errorf("%w: id %d of %q version %d is already another schema", ErrBadRecord, v.ID, k.Subject, k.Version)
 		}
 		if ev.GUID == "" {
-			if old := st.schemas[v.ID]; old != nil {
+			if old := st.rec(k.Subject, v.ID); old != nil {
 				ev.GUID = old.guid
 			} else {
 				ev.GUID = replayGUID(v.ID, f, v.Schema, v.References)

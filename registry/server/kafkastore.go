@@ -197,7 +197,7 @@ func (ks *kafkaStore) applyRecord(r *kgo.Record) {
 				} else {
 					ev.Canonical = canonicalOf(s, ev, stateResolver(s.st))
 				}
-				s.serializedCache.Delete(ev.ID)
+				s.serializedCache.Delete(sid{contextOf(ev.Subject), ev.ID})
 			}
 			if err = s.st.apply(ev); err != nil {
 				break

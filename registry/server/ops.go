@@ -152,7 +152,7 @@ func resolveRef(st *state, ref serde.Reference) (serde.Schema, error) {
 	if v == nil {
 		return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
 	}
-	return st.schemas[v.id].schema(), nil
+	return st.rec(ref.Subject, v.id).schema(), nil
 }
 
 func refsEqual(a, b []serde.Reference) bool {
@@ -193,7 +193,7 @@ func (s *Server) findIn(sub *subjectRec, c *candidate, deleted bool) *versionRec
 	}
 	for i := len(sub.versions) - 1; i >= 0; i-- {
 		v := sub.versions[i]
-		if (deleted || !v.deleted) && c.matches(s.st.schemas[v.id]) {
+		if (deleted || !v.deleted) && c.matches(s.st.schemas[sid{sub.ctx, v.id}]) {
 			return v
 		}
 	}
@@ -208,7 +208,7 @@ func (s *Server) existing(sub *subjectRec) []compat.Version {
 	out := make([]compat.Version, 0, len(sub.versions))
 	for _, v := range sub.versions {
 		if !v.deleted {
-			out = append(out, compat.Version{Version: v.version, Schema: s.st.schemas[v.id].schema()})
+			out = append(out, compat.Version{Version: v.version, Schema: s.st.schemas[sid{sub.ctx, v.id}].schema()})
 		}
 	}
 	return out
@@ -247,7 +247,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 		var prev *schemaRec
 		if sub != nil {
 			if l := sub.latest(false); l != nil {
-				prev = s.st.schemas[l.id]
+				prev = s.st.schemas[sid{sub.ctx, l.id}]
 			}
 		}
 		if err := s.populate(c, subject, prev); err != nil {
@@ -256,7 +256,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 		}
 	}
 	if v := s.findIn(sub, c, false); v != nil && (req.ID <= 0 || req.ID == v.id) {
-		r := registered{subject: subject, version: v.version, rec: s.st.schemas[v.id]}
+		r := registered{subject: subject, version: v.version, rec: s.st.rec(subject, v.id)}
 		s.mu.RUnlock()
 		return r, nil
 	}
@@ -286,25 +286,29 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if aerr := writable(subject, s.st.mode(subject)); aerr != nil {
 		return registered{}, aerr
 	}
-	rec := &schemaRec{format: c.schema.Format, text: text, refs: c.schema.References, metadata: c.metadata, ruleSet: c.ruleSet, canonical: c.canonical}
-	id := s.st.byKey[rec.key()]
+	sctx := contextOf(subject)
+	rec := &schemaRec{ctx: sctx, format: c.schema.Format, text: text, refs: c.schema.References, metadata: c.metadata, ruleSet: c.ruleSet, canonical: c.canonical}
+	id := 0
+	if k, ok := s.st.byKey[ctxKey(sctx, rec)]; ok {
+		id = k.id
+	}
 	if req.ID > 0 {
 		if id != 0 && id != req.ID {
 			return registered{}, newAPIError(http.StatusUnprocessableEntity, CodeIDDoesNotMatch,
 				"schema is already registered with id %d instead of the id %d given", id, req.ID)
 		}
-		if old := s.st.schemas[req.ID]; old != nil && old.key() != rec.key() {
+		if old := s.st.schemas[sid{sctx, req.ID}]; old != nil && old.key() != rec.key() {
 			return registered{}, newAPIError(http.StatusUnprocessableEntity, CodeIDDoesNotMatch,
 				"id %d is already used by another schema", req.ID)
 		}
 		id = req.ID
 	}
 	guid := ""
-	if old := s.st.schemas[id]; old != nil {
+	if old := s.st.schemas[sid{sctx, id}]; old != nil {
 		guid = old.guid
 	} else {
 		if id == 0 {
-			id = s.st.maxID + 1
+			id = s.st.maxID[sctx] + 1
 		}
 		guid = newGUID()
 	}
@@ -329,7 +333,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if aerr := s.commit(ev); aerr != nil {
 		return registered{}, aerr
 	}
-	return registered{subject: subject, version: version, rec: s.st.schemas[id]}, nil
+	return registered{subject: subject, version: version, rec: s.st.schemas[sid{sctx, id}]}, nil
 }
 
 func writable(subject string, m modeName) *apiError {
@@ -361,7 +365,7 @@ func (s *Server) lookup(ctx context.Context, subject string, req *schemaRequest,
 	if v == nil {
 		return registered{}, errSchemaNotFound("schema not found in subject %q", subject)
 	}
-	return registered{subject: subject, version: v.version, rec: s.st.schemas[v.id]}, nil
+	return registered{subject: subject, version: v.version, rec: s.st.rec(subject, v.id)}, nil
 }
 
 // parseVersion parses a version path element: a number from 1, or
@@ -396,7 +400,7 @@ func (s *Server) version(subject, v string, deleted bool) (registered, *apiError
 	if vr == nil {
 		return registered{}, errVersionNotFound(subject, n)
 	}
-	return registered{subject: subject, version: vr.version, rec: s.st.schemas[vr.id]}, nil
+	return registered{subject: subject, version: vr.version, rec: s.st.rec(subject, vr.id)}, nil
 }
 
 func nonTransitive(l compat.Level) compat.Level {
@@ -454,7 +458,7 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 			s.mu.RUnlock()
 			return compat.Result{}, "", nil, errVersionNotFound(subject, n)
 		}
-		existing = []compat.Version{{Version: vr.version, Schema: s.st.schemas[vr.id].schema()}}
+		existing = []compat.Version{{Version: vr.version, Schema: s.st.rec(subject, vr.id).schema()}}
 		level = nonTransitive(level)
 	}
 	s.mu.RUnlock()

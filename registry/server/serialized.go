@@ -27,7 +27,7 @@ func (s *Server) formatted(ctx context.Context, rec *schemaRec, format string) (
 	if format != "serialized" || rec.format != serde.Protobuf {
 		return rec.text, nil
 	}
-	if v, ok := s.serializedCache.Load(rec.id); ok {
+	if v, ok := s.serializedCache.Load(sid{rec.ctx, rec.id}); ok {
 		return v.(string), nil
 	}
 	c, err := s.cfg.compile(ctx, rec.schema(), s.resolver())
@@ -43,7 +43,7 @@ func (s *Server) formatted(ctx context.Context, rec *schemaRec, format string) (
 		return "", errStore(fmt.Errorf("encode descriptor of schema %d: %w", rec.id, err))
 	}
 	out := base64.StdEncoding.EncodeToString(b)
-	s.serializedCache.Store(rec.id, out)
+	s.serializedCache.Store(sid{rec.ctx, rec.id}, out)
 	return out, nil
 }
 

@@ -33,7 +33,7 @@ type Server struct {
 
 	handler http.Handler
 
-	// serializedCache maps schema IDs to their ?format=serialized text.
+	// serializedCache maps schema IDs (sid) to their ?format=serialized text.
 	serializedCache sync.Map
 
 	// assocs are the associations (associations.go), st.assocs;
@@ -199,7 +199,7 @@ func (s *Server) commit(ev *event) *apiError {
 		return errStore(ErrClosed)
 	}
 	if ev.Op == opRegister {
-		s.serializedCache.Delete(ev.ID)
+		s.serializedCache.Delete(sid{contextOf(ev.Subject), ev.ID})
 	}
 	if s.store != nil {
 		if err := s.store.append(ev, s.st); err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
@@ -65,8 +66,9 @@ const (
 	opDissociate = "dissociate"
 )
 
-// schemaRec is one schema with its global ID.
+// schemaRec is one schema with its ID in its context.
 type schemaRec struct {
+	ctx       string // the schema context: "." is the default one
 	id        int
 	guid      string
 	format    serde.Format
@@ -126,6 +128,7 @@ func (c *subjectConfig) set(ev *event) {
 }
 
 type subjectRec struct {
+	ctx      string        // the subject's context (contextOf its name)
 	versions []*versionRec // ascending by version; hard-deleted ones removed
 	config   *subjectConfig
 	mode     modeName // empty: not set
@@ -163,11 +166,11 @@ func (s *subjectRec) latest(deleted bool) *versionRec {
 
 // state is the registry's content. The Server guards it with a RWMutex.
 type state struct {
-	schemas  map[int]*schemaRec
-	byKey    map[string]int
-	byGUID   map[string]int
+	schemas  map[sid]*schemaRec
+	byKey    map[string]sid // context and schemaRec.key
+	byGUID   map[string]sid
 	subjects map[string]*subjectRec
-	maxID    int
+	maxID    map[string]int // by context
 
 	defaultLevel compat.Level
 	global       subjectConfig
@@ -183,9 +186,10 @@ type state struct {
 
 func newState(level compat.Level) *state {
 	return &state{
-		schemas:      map[int]*schemaRec{},
-		byKey:        map[string]int{},
-		byGUID:       map[string]int{},
+		schemas:      map[sid]*schemaRec{},
+		byKey:        map[string]sid{},
+		byGUID:       map[string]sid{},
+		maxID:        map[string]int{},
 		subjects:     map[string]*subjectRec{},
 		defaultLevel: level,
 		global:       subjectConfig{level: level},
@@ -253,7 +257,7 @@ func (st *state) apply(ev *event) error {
 func (st *state) subject(name string) *subjectRec {
 	s := st.subjects[name]
 	if s == nil {
-		s = &subjectRec{}
+		s = &subjectRec{ctx: contextOf(name)}
 		st.subjects[name] = s
 	}
 	return s
@@ -263,9 +267,12 @@ func (st *state) applyRegister(ev *event) error {
 	if ev.ID <= 0 || ev.Version <= 0 || ev.Subject == "" {
 		return fmt.Errorf("register event without subject, id or version")
 	}
-	rec := st.schemas[ev.ID]
+	ctx := contextOf(ev.Subject)
+	key := sid{ctx, ev.ID}
+	rec := st.schemas[key]
 	if rec == nil {
 		rec = &schemaRec{
+			ctx:       ctx,
 			id:        ev.ID,
 			guid:      ev.GUID,
 			format:    ev.Format,
@@ -275,12 +282,12 @@ func (st *state) applyRegister(ev *event) error {
 			ruleSet:   ev.RuleSet,
 			canonical: ev.Canonical,
 		}
-		st.schemas[ev.ID] = rec
-		st.byKey[rec.key()] = ev.ID
+		st.schemas[key] = rec
+		st.byKey[ctxKey(ctx, rec)] = key
 		if rec.guid != "" {
-			st.byGUID[rec.guid] = ev.ID
+			st.byGUID[rec.guid] = key
 		}
-		st.maxID = max(st.maxID, ev.ID)
+		st.maxID[ctx] = max(st.maxID[ctx], ev.ID)
 	}
 	s := st.subject(ev.Subject)
 	if s.find(ev.Version, true) != nil {
@@ -304,7 +311,7 @@ func (st *state) applyDelete(ev *event) error {
 			versions := s.versions
 			delete(st.subjects, ev.Subject)
 			for _, v := range versions {
-				st.dropIfUnused(v.id, "", 0)
+				st.dropIfUnused(contextOf(ev.Subject), v.id, "", 0)
 			}
 			return nil
 		}
@@ -322,28 +329,76 @@ func (st *state) applyDelete(ev *event) error {
 		return nil
 	}
 	s.versions = slices.DeleteFunc(s.versions, func(x *versionRec) bool { return x == v })
-	st.dropIfUnused(v.id, ev.Subject, v.version)
+	st.dropIfUnused(contextOf(ev.Subject), v.id, ev.Subject, v.version)
 	if len(s.versions) == 0 && s.config == nil && s.mode == "" {
 		delete(st.subjects, ev.Subject)
 	}
 	return nil
 }
 
-// dropIfUnused forgets schema id when no version other than subject's
-// version uses it.
-func (st *state) dropIfUnused(id int, subject string, version int) {
+// dropIfUnused forgets schema id of context ctx when no version other
+// than subject's version uses it.
+func (st *state) dropIfUnused(ctx string, id int, subject string, version int) {
 	for name, s := range st.subjects {
+		if contextOf(name) != ctx {
+			continue
+		}
 		for _, v := range s.versions {
 			if v.id == id && (name != subject || v.version != version) {
 				return
 			}
 		}
 	}
-	if rec := st.schemas[id]; rec != nil {
-		delete(st.byKey, rec.key())
+	if rec := st.schemas[sid{ctx, id}]; rec != nil {
+		delete(st.byKey, ctxKey(ctx, rec))
 		delete(st.byGUID, rec.guid)
-		delete(st.schemas, id)
+		delete(st.schemas, sid{ctx, id})
 	}
+}
+
+// sid identifies a schema: its context and its ID there. Each context has
+// an ID sequence of its own, as in Confluent's registry.
+type sid struct {
+	ctx string
+	id  int
+}
+
+// defaultContext is the context of unqualified subjects.
+const defaultContext = "."
+
+// contextOf returns the context of a subject: ".ctx" for a qualified
+// subject ":.ctx:name", the default context "." for any other.
+func contextOf(subject string) string {
+	if len(subject) < 3 || subject[0] != ':' || subject[1] != '.' {
+		return defaultContext
+	}
+	i := strings.IndexByte(subject[1:], ':')
+	if i < 0 {
+		return defaultContext
+	}
+	if ctx := subject[1 : 1+i]; ctx != "" && ctx != "." {
+		return ctx
+	}
+	return defaultContext
+}
+
+// ctxKey is the byKey key of rec in context ctx: the same schema in two
+// contexts has two IDs.
+func ctxKey(ctx string, rec *schemaRec) string { return ctx + "\x00" + rec.key() }
+
+// hasContext reports whether a subject of context ctx exists.
+func (st *state) hasContext(ctx string) bool {
+	for name := range st.subjects {
+		if contextOf(name) == ctx {
+			return true
+		}
+	}
+	return false
+}
+
+// rec returns the schema that subject's version id refers to.
+func (st *state) rec(subject string, id int) *schemaRec {
+	return st.schemas[sid{contextOf(subject), id}]
 }
 
 // level returns the compatibility level in force for subject.
@@ -392,12 +447,12 @@ func (st *state) mode(subject string) modeName {
 func (st *state) referrers(subject string, version int, deleted bool) []int {
 	seen := map[int]bool{}
 	out := []int{}
-	for _, s := range st.subjects {
+	for name, s := range st.subjects {
 		for _, v := range s.versions {
 			if (v.deleted && !deleted) || seen[v.id] {
 				continue
 			}
-			rec := st.schemas[v.id]
+			rec := st.rec(name, v.id)
 			for _, r := range rec.refs {
 				if r.Subject == subject && r.Version == version {
 					seen[v.id] = true
@@ -412,9 +467,12 @@ func (st *state) referrers(subject string, version int, deleted bool) []int {
 }
 
 // usages returns the subject versions that use id.
-func (st *state) usages(id int, deleted bool) []subjectVersion {
+func (st *state) usages(ctx string, id int, deleted bool) []subjectVersion {
 	var out []subjectVersion
 	for name, s := range st.subjects {
+		if contextOf(name) != ctx {
+			continue
+		}
 		for _, v := range s.versions {
 			if v.id == id && (deleted || !v.deleted) {
 				out = append(out, subjectVersion{Subject: name, Version: v.version})
