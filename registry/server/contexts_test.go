@@ -169,3 +169,23 @@ func TestContextsReplay(t *testing.T) {
 		}
 	})
 }
+
+// TestContextReferences: a reference to an unqualified subject is to that
+// subject in the referrer's context, as Confluent qualifies it.
+func TestContextReferences(t *testing.T) {
+	h := newServer(t).Handler()
+	base := `{"type":"record","name":"Base","fields":[{"name":"x","type":"long"}]}`
+	user := `{"type":"record","name":"User","fields":[{"name":"b","type":"Base"}]}`
+	withRef := map[string]any{"schema": user, "references": []map[string]any{{"name": "Base", "subject": "base", "version": 1}}}
+	runSteps(t, h, []step{
+		{name: "base in .ctx1", method: "POST", path: "/subjects/:.ctx1:base/versions", body: avroBody(base), status: 200},
+		{name: "default context has no base", method: "POST", path: "/subjects/user/versions", body: withRef, status: 422, code: CodeInvalidSchema},
+		{name: "user in .ctx1 references .ctx1's base", method: "POST", path: "/subjects/:.ctx1:user/versions", body: withRef, status: 200,
+			want: fmt.Sprintf(`{"id":2,"subject":":.ctx1:user","version":1,"guid":"<guid>","schema":%s,"references":[{"name":"Base","subject":"base","version":1}]}`, q(user))},
+		{name: "referenced by", method: "GET", path: "/subjects/:.ctx1:base/versions/1/referencedby", status: 200, want: `[2]`},
+		{name: "the referenced version cannot be deleted", method: "DELETE", path: "/subjects/:.ctx1:base/versions/1", status: 422, code: CodeReferenceExists},
+		{name: "lookup in .ctx1", method: "POST", path: "/subjects/:.ctx1:user", body: withRef, status: 200},
+		{name: "a base in the default context is another subject", method: "POST", path: "/subjects/base/versions", body: avroBody(`"string"`), status: 200},
+		{name: "default user does not compile against it", method: "POST", path: "/subjects/user/versions", body: withRef, status: 422, code: CodeInvalidSchema},
+	})
+}

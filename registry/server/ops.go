@@ -53,8 +53,11 @@ func compactRaw(raw json.RawMessage) (json.RawMessage, error) {
 	return b.Bytes(), nil
 }
 
-// prepare checks req, pins its references and compiles it.
-func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *apiError) {
+// prepare checks req, to be registered, looked up or checked in subject,
+// pins its references and compiles it. A reference to an unqualified
+// subject is to that subject in subject's context, as in Confluent.
+func (s *Server) prepare(ctx context.Context, subject string, req *schemaRequest) (*candidate, *apiError) {
+	sctx := contextOf(subject)
 	if strings.TrimSpace(req.Schema) == "" {
 		return nil, errInvalidSchema("invalid schema: empty schema")
 	}
@@ -92,7 +95,7 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 				s.mu.RUnlock()
 				return nil, errInvalidSchema("invalid schema: reference %d needs a name and a subject", i)
 			}
-			sub := s.st.subjects[r.Subject]
+			sub := s.st.subjects[qualifyRef(sctx, r.Subject)]
 			var v *versionRec
 			if sub != nil {
 				if r.Version == -1 {
@@ -110,7 +113,7 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 		s.mu.RUnlock()
 		c.schema.References = refs
 	}
-	cs, err := s.cfg.compile(ctx, c.schema, s.resolver())
+	cs, err := s.cfg.compile(ctx, c.schema, s.resolver(sctx))
 	if err != nil {
 		return nil, errInvalidSchema("invalid schema: %w", err)
 	}
@@ -118,31 +121,41 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 	return c, nil
 }
 
-// resolver resolves references from the registry itself.
-func (s *Server) resolver() serde.Resolver {
+// resolver resolves references from the registry itself, those to
+// unqualified subjects in context sctx.
+func (s *Server) resolver(sctx string) serde.Resolver {
 	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
 		s.mu.RLock()
 		defer s.mu.RUnlock()
-		return resolveRef(s.st, ref)
+		return resolveRef(s.st, sctx, ref)
 	})
+}
+
+// qualifyRef returns the subject a reference from context sctx names: an
+// unqualified one is in sctx (Confluent's qualifySubjectWithParent).
+func qualifyRef(sctx, subject string) string {
+	if sctx == defaultContext || strings.HasPrefix(subject, ":.") {
+		return subject
+	}
+	return ":" + sctx + ":" + subject
 }
 
 // stateResolver resolves references from st without locking: for callers
 // that hold the Server's lock already.
-func stateResolver(st *state) serde.Resolver {
+func stateResolver(st *state, sctx string) serde.Resolver {
 	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
-		return resolveRef(st, ref)
+		return resolveRef(st, sctx, ref)
 	})
 }
 
 // resolveRef finds the schema ref names in st (its latest version when
 // ref.Version is not positive). The caller holds the Server's lock.
-func resolveRef(st *state, ref serde.Reference) (serde.Schema, error) {
+func resolveRef(st *state, sctx string, ref serde.Reference) (serde.Schema, error) {
 	if ref.Subject == "" {
 		return serde.Schema{}, fmt.Errorf("%w: %q is not a registered reference", serde.ErrReference, ref.Name)
 	}
 	var v *versionRec
-	if sub := st.subjects[ref.Subject]; sub != nil {
+	if sub := st.subjects[qualifyRef(sctx, ref.Subject)]; sub != nil {
 		if ref.Version <= 0 {
 			v = sub.latest(false)
 		} else {
@@ -152,7 +165,7 @@ func resolveRef(st *state, ref serde.Reference) (serde.Schema, error) {
 	if v == nil {
 		return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
 	}
-	return st.rec(ref.Subject, v.id).schema(), nil
+	return st.rec(qualifyRef(sctx, ref.Subject), v.id).schema(), nil
 }
 
 func refsEqual(a, b []serde.Reference) bool {
@@ -229,7 +242,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if (req.ID > 0 || req.Version > 0) && mode != modeImport {
 		return registered{}, errNotPermitted("subject %q is not in import mode: an explicit id or version needs mode IMPORT", subject)
 	}
-	c, aerr := s.prepare(ctx, req)
+	c, aerr := s.prepare(ctx, subject, req)
 	if aerr != nil {
 		return registered{}, aerr
 	}
@@ -272,7 +285,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if len(existing) > 0 {
 		next := c.schema
 		next.Text = text
-		res, aerr := s.runCheck(ctx, level, next, existing)
+		res, aerr := s.runCheck(ctx, subject, level, next, existing)
 		if aerr != nil {
 			return registered{}, aerr
 		}
@@ -352,7 +365,7 @@ func (s *Server) lookup(ctx context.Context, subject string, req *schemaRequest,
 	if !ok {
 		return registered{}, errSubjectNotFound(subject)
 	}
-	c, aerr := s.prepare(ctx, req)
+	c, aerr := s.prepare(ctx, subject, req)
 	if aerr != nil {
 		return registered{}, aerr
 	}
@@ -429,7 +442,7 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 			return compat.Result{}, "", nil, aerr
 		}
 	}
-	c, aerr := s.prepare(ctx, req)
+	c, aerr := s.prepare(ctx, subject, req)
 	if aerr != nil {
 		return compat.Result{}, "", nil, aerr
 	}
@@ -465,7 +478,7 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 	if len(existing) == 0 {
 		return compat.Result{Compatible: true}, level, existing, nil
 	}
-	res, aerr := s.runCheck(ctx, level, next, existing)
+	res, aerr := s.runCheck(ctx, subject, level, next, existing)
 	return res, level, existing, aerr
 }
 

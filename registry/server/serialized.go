@@ -30,7 +30,7 @@ func (s *Server) formatted(ctx context.Context, rec *schemaRec, format string) (
 	if v, ok := s.serializedCache.Load(sid{rec.ctx, rec.id}); ok {
 		return v.(string), nil
 	}
-	c, err := s.cfg.compile(ctx, rec.schema(), s.resolver())
+	c, err := s.cfg.compile(ctx, rec.schema(), s.resolver(rec.ctx))
 	if err != nil {
 		return "", &apiError{status: http.StatusInternalServerError, code: CodeStoreError, msg: fmt.Sprintf("compile stored schema %d: %v", rec.id, err), err: err}
 	}

@@ -454,7 +454,7 @@ func (st *state) referrers(subject string, version int, deleted bool) []int {
 			}
 			rec := st.rec(name, v.id)
 			for _, r := range rec.refs {
-				if r.Subject == subject && r.Version == version {
+				if qualifyRef(contextOf(name), r.Subject) == subject && r.Version == version {
 					seen[v.id] = true
 					out = append(out, v.id)
 					break
