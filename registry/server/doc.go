@@ -56,7 +56,7 @@
 //	DELETE /mode, /mode/{subject}
 //	POST   /compatibility/subjects/{subject}/versions        ?verbose ?normalize
 //	POST   /compatibility/subjects/{subject}/versions/{version}
-//	GET    /contexts
+//	GET    /contexts                                         the default "." and every context a subject is in
 //	GET    /v1/metadata/id
 //	POST   /associations                                     ?dryRun
 //	GET    /associations/subjects/{subject}                  ?resourceType ?associationType ?lifecycle ?offset ?limit
@@ -71,6 +71,13 @@
 // 8.x writes them (ASSOC keys, AssociationValue values, a tombstone for a
 // deleted one), so they survive a restart and a change of leader. The
 // batch endpoints (:batchGet, :batchMutate) are not implemented.
+//
+// Schema contexts: a subject ":.ctx:name" is in context ".ctx", any other
+// in the default context ".". Each context has its own ID sequence;
+// /schemas/ids/{id} resolves the ID in the context of ?subject= (":.ctx:"
+// alone names a context), and a reference to an unqualified subject is to
+// that subject in the referrer's context. Config and mode are per subject
+// only, not per context.
 //
 // Subjects are path elements: a subject containing "/" must be escaped
 // ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use
