@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -277,4 +279,39 @@ func TestCompileCELOff(t *testing.T) {
 		{name: "broken CEL in config accepted", method: "PUT", path: "/config", body: map[string]any{"defaultRuleSet": broken}, status: 200},
 		{name: "duplicate names still refused", method: "POST", path: "/subjects/s/versions", body: map[string]any{"schema": userV2, "ruleSet": dup}, status: 422, code: CodeInvalidRuleSet},
 	})
+}
+
+// BenchmarkRegisterRuleSet: the cost of checking a rule set of ten CEL
+// rules on registration, compiled (the default) and not (CompileCEL(false)).
+func BenchmarkRegisterRuleSet(b *testing.B) {
+	var rules []any
+	for i := range 10 {
+		rules = append(rules, celRule(fmt.Sprintf("r%d", i), "CEL", fmt.Sprintf("message.id > %d && size(message.name) < 64", i)))
+	}
+	rs := map[string]any{"domainRules": rules}
+	for _, bc := range []struct {
+		name string
+		opts []Opt
+	}{{"compiled", nil}, {"not compiled", []Opt{CompileCEL(false)}}} {
+		b.Run(bc.name, func(b *testing.B) {
+			s, err := New(append([]Opt{DefaultCompatibility(compat.None)}, bc.opts...)...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer s.Close()
+			h := s.Handler()
+			bodies := make([][]byte, b.N)
+			for i := range bodies {
+				bodies[i], _ = json.Marshal(map[string]any{"schema": fmt.Sprintf(`{"type":"record","name":"R%d","fields":[{"name":"id","type":"long"}]}`, i), "ruleSet": rs})
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("POST", fmt.Sprintf("/subjects/bench%d/versions", i), bytes.NewReader(bodies[i])))
+				if rec.Code != 200 {
+					b.Fatalf("%d %s", rec.Code, rec.Body)
+				}
+			}
+		})
+	}
 }

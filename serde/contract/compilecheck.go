@@ -3,6 +3,7 @@ package contract
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"cel.dev/cel-go/cel"
 
@@ -26,24 +27,11 @@ func CompileRuleSet(rs *serde.RuleSet) error {
 	if rs == nil {
 		return nil
 	}
-	base, err := cel.NewEnv(cel.Lib(library{}))
+	envs, err := checkEnvs()
 	if err != nil {
-		return fmt.Errorf("contract: cel environment: %w", err)
+		return err
 	}
-	msgEnv, err := base.Extend(cel.Variable("message", cel.DynType))
-	if err != nil {
-		return fmt.Errorf("contract: cel environment: %w", err)
-	}
-	fieldEnv, err := base.Extend(
-		cel.Variable("value", cel.DynType),
-		cel.Variable("fullName", cel.StringType),
-		cel.Variable("name", cel.StringType),
-		cel.Variable("typeName", cel.StringType),
-		cel.Variable("tags", cel.ListType(cel.StringType)),
-		cel.Variable("message", cel.DynType))
-	if err != nil {
-		return fmt.Errorf("contract: cel environment: %w", err)
-	}
+	msgEnv, fieldEnv := envs[0], envs[1]
 	for _, list := range [][]serde.Rule{rs.DomainRules, rs.MigrationRules, rs.EncodingRules} {
 		for _, r := range list {
 			var env *cel.Env
@@ -68,6 +56,30 @@ func CompileRuleSet(rs *serde.RuleSet) error {
 	}
 	return nil
 }
+
+// checkEnvs are CompileRuleSet's environments, built once: a cel.Env is
+// safe for concurrent use.
+var checkEnvs = sync.OnceValues(func() ([2]*cel.Env, error) {
+	base, err := cel.NewEnv(cel.Lib(library{}))
+	if err != nil {
+		return [2]*cel.Env{}, fmt.Errorf("contract: cel environment: %w", err)
+	}
+	msgEnv, err := base.Extend(cel.Variable("message", cel.DynType))
+	if err != nil {
+		return [2]*cel.Env{}, fmt.Errorf("contract: cel environment: %w", err)
+	}
+	fieldEnv, err := base.Extend(
+		cel.Variable("value", cel.DynType),
+		cel.Variable("fullName", cel.StringType),
+		cel.Variable("name", cel.StringType),
+		cel.Variable("typeName", cel.StringType),
+		cel.Variable("tags", cel.ListType(cel.StringType)),
+		cel.Variable("message", cel.DynType))
+	if err != nil {
+		return [2]*cel.Env{}, fmt.Errorf("contract: cel environment: %w", err)
+	}
+	return [2]*cel.Env{msgEnv, fieldEnv}, nil
+})
 
 // compileAny compiles a TRANSFORM rule's guard (a bool) and expression
 // (any type), split at the first ';' as compileRule splits it.
