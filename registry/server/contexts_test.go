@@ -189,3 +189,25 @@ func TestContextReferences(t *testing.T) {
 		{name: "default user does not compile against it", method: "POST", path: "/subjects/user/versions", body: withRef, status: 422, code: CodeInvalidSchema},
 	})
 }
+
+// TestContextConfig: the config and mode of ":.ctx:" apply to the
+// context's subjects that have none of their own, before the global ones.
+func TestContextConfig(t *testing.T) {
+	h := newServer(t).Handler()
+	runSteps(t, h, []step{
+		{name: "v1 in .ctx1", method: "POST", path: "/subjects/:.ctx1:a/versions", body: avroBody(userV1), status: 200},
+		{name: "v1 in the default context", method: "POST", path: "/subjects/a/versions", body: avroBody(userV1), status: 200},
+		{name: "v1 in .ctx2", method: "POST", path: "/subjects/:.ctx2:a/versions", body: avroBody(userV1), status: 200},
+		{name: "context level NONE", method: "PUT", path: "/config/:.ctx1:", body: map[string]any{"compatibility": "NONE"}, status: 200},
+		{name: "context default rule set", method: "PUT", path: "/config/:.ctx1:", body: map[string]any{"defaultRuleSet": map[string]any{"domainRules": []any{celRule("c", "CEL", "true")}}}, status: 200},
+		{name: "incompatible in .ctx1 is accepted", method: "POST", path: "/subjects/:.ctx1:a/versions", body: avroBody(userBad), status: 200,
+			want: fmt.Sprintf(`{"id":2,"subject":":.ctx1:a","version":2,"guid":"<guid>","schema":%s,"ruleSet":{"domainRules":[{"name":"c","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"true"}]}}`, q(userBad))},
+		{name: "incompatible in the default context is refused", method: "POST", path: "/subjects/a/versions", body: avroBody(userBad), status: 409, code: CodeIncompatibleSchema},
+		{name: "incompatible in .ctx2 is refused", method: "POST", path: "/subjects/:.ctx2:a/versions", body: avroBody(userBad), status: 409, code: CodeIncompatibleSchema},
+		{name: "the subject's own level wins", method: "PUT", path: "/config/:.ctx1:a", body: map[string]any{"compatibility": "FULL"}, status: 200},
+		{name: "now refused in .ctx1 a", method: "POST", path: "/subjects/:.ctx1:a/versions", body: avroBody(userV2), status: 409, code: CodeIncompatibleSchema},
+		{name: "context read-only", method: "PUT", path: "/mode/:.ctx2:", body: map[string]any{"mode": "READONLY"}, status: 200},
+		{name: "writes in .ctx2 refused", method: "POST", path: "/subjects/:.ctx2:b/versions", body: avroBody(userV1), status: 422, code: CodeOperationNotPermitted},
+		{name: "writes elsewhere go on", method: "POST", path: "/subjects/b/versions", body: avroBody(userV1), status: 200},
+	})
+}

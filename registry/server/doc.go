@@ -76,8 +76,8 @@
 // in the default context ".". Each context has its own ID sequence;
 // /schemas/ids/{id} resolves the ID in the context of ?subject= (":.ctx:"
 // alone names a context), and a reference to an unqualified subject is to
-// that subject in the referrer's context. Config and mode are per subject
-// only, not per context.
+// that subject in the referrer's context. The config and mode of ":.ctx:"
+// apply to the context's subjects that have none of their own.
 //
 // Subjects are path elements: a subject containing "/" must be escaped
 // ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use

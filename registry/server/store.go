@@ -401,41 +401,69 @@ func (st *state) rec(subject string, id int) *schemaRec {
 	return st.schemas[sid{contextOf(subject), id}]
 }
 
+// scopes returns the records whose config and mode apply to subject,
+// nearest first: the subject's own, then its context's (the config and
+// mode of ":.ctx:", as Confluent keeps them for a context); the global
+// ones come after them.
+func (st *state) scopes(subject string) []*subjectRec {
+	out := make([]*subjectRec, 0, 2)
+	if s := st.subjects[subject]; s != nil {
+		out = append(out, s)
+	}
+	if ctx := contextOf(subject); ctx != defaultContext {
+		if name := ":" + ctx + ":"; name != subject {
+			if s := st.subjects[name]; s != nil {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
 // level returns the compatibility level in force for subject.
 func (st *state) level(subject string) compat.Level {
-	if s := st.subjects[subject]; s != nil && s.config != nil && s.config.level != "" {
-		return s.config.level
+	for _, s := range st.scopes(subject) {
+		if s.config != nil && s.config.level != "" {
+			return s.config.level
+		}
 	}
 	return st.global.level
 }
 
 // normalize reports whether registration in subject normalizes by default.
 func (st *state) normalize(subject string) bool {
-	if s := st.subjects[subject]; s != nil && s.config != nil && s.config.normalize != nil {
-		return *s.config.normalize
+	for _, s := range st.scopes(subject) {
+		if s.config != nil && s.config.normalize != nil {
+			return *s.config.normalize
+		}
 	}
 	return st.global.normalize != nil && *st.global.normalize
 }
 
 // rulesConfig returns the default and override metadata and rule sets in
-// force for subject: each the subject's own, else the global one.
+// force for subject: each the subject's own, else its context's, else the
+// global one.
 func (st *state) rulesConfig(subject string) (defMD, ovrMD, defRS, ovrRS json.RawMessage) {
 	g := st.global
 	defMD, ovrMD, defRS, ovrRS = g.defaultMetadata, g.overrideMetadata, g.defaultRuleSet, g.overrideRuleSet
-	if s := st.subjects[subject]; s != nil && s.config != nil {
-		c := s.config
-		defMD = orRaw(c.defaultMetadata, defMD)
-		ovrMD = orRaw(c.overrideMetadata, ovrMD)
-		defRS = orRaw(c.defaultRuleSet, defRS)
-		ovrRS = orRaw(c.overrideRuleSet, ovrRS)
+	sc := st.scopes(subject)
+	for i := len(sc) - 1; i >= 0; i-- {
+		if c := sc[i].config; c != nil {
+			defMD = orRaw(c.defaultMetadata, defMD)
+			ovrMD = orRaw(c.overrideMetadata, ovrMD)
+			defRS = orRaw(c.defaultRuleSet, defRS)
+			ovrRS = orRaw(c.overrideRuleSet, ovrRS)
+		}
 	}
 	return
 }
 
 // mode returns the mode in force for subject.
 func (st *state) mode(subject string) modeName {
-	if s := st.subjects[subject]; s != nil && s.mode != "" {
-		return s.mode
+	for _, s := range st.scopes(subject) {
+		if s.mode != "" {
+			return s.mode
+		}
 	}
 	return st.globalMode
 }
