@@ -41,7 +41,7 @@ func (f *goFile) Q(importPath, name string) string {
 	if importPath == "" || importPath == f.importPath {
 		return name
 	}
-	if local, ok := f.imports[importPath]; ok {
+	if local, ok := f.imports[importPath]; ok && local != "_" {
 		return local + "." + name
 	}
 	base, ok := knownNames[importPath]
@@ -64,6 +64,14 @@ func (f *goFile) Q(importPath, name string) string {
 	f.used[local] = true
 	f.imports[importPath] = local
 	return local + "." + name
+}
+
+// Blank records a blank import (import _ "path"), for a package linked
+// for its side effect; a later Q of the same path replaces it.
+func (f *goFile) Blank(importPath string) {
+	if _, ok := f.imports[importPath]; !ok {
+		f.imports[importPath] = "_"
+	}
 }
 
 func isDigits(s string) bool {

@@ -17,11 +17,14 @@ import (
 
 	avrobasic "github.com/schemagen/schemagen/codegen/testdata/avro-basic/want"
 	avrorefs "github.com/schemagen/schemagen/codegen/testdata/avro-refs/want"
+	avrorules "github.com/schemagen/schemagen/codegen/testdata/avro-rules/want"
 	avrounion "github.com/schemagen/schemagen/codegen/testdata/avro-union/want"
 	jsonbasic "github.com/schemagen/schemagen/codegen/testdata/json-basic/want"
 	jsonrefs "github.com/schemagen/schemagen/codegen/testdata/json-refs/want"
+	jsonrules "github.com/schemagen/schemagen/codegen/testdata/json-rules/want"
 	protobasic "github.com/schemagen/schemagen/codegen/testdata/proto-basic/want"
 	protoimports "github.com/schemagen/schemagen/codegen/testdata/proto-imports/want"
+	protorules "github.com/schemagen/schemagen/codegen/testdata/proto-rules/want"
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/registrytest"
@@ -448,5 +451,140 @@ func TestE2EAvroUnion(t *testing.T) {
 		if want := byID[string(rec.Key)]; !reflect.DeepEqual(&out, want) {
 			t.Fatalf("record %s: decoded %#v\nwant %#v", rec.Key, out, want)
 		}
+	}
+}
+
+// A typed producer built from a generated package whose schema carries a
+// rule set, metadata and inline rules, with a pinned ID and no registry,
+// enforces the contract: every rule breaker is refused with serde.ErrRule
+// (nothing reaches the topic) and a valid record lands. The generated
+// package links the rule engine itself.
+func TestE2EContractPinnedNoRegistry(t *testing.T) {
+	c, err := kfake.NewCluster(kfake.NumBrokers(1), kfake.AllowAutoTopicCreation())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Close)
+	p, err := producer.New(producer.SeedBrokers(c.ListenAddrs()...), // no producer.Registry
+		producer.KgoOpts(kgo.MetadataMinAge(50*time.Millisecond), kgo.AllowAutoTopicCreation()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	ctx := context.Background()
+	spec := avrorules.PersonSpec[string]()
+	spec.Value.ID = 42
+	typed, err := producer.NewTyped(ctx, p, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		v     avrorules.Person
+		rules []string
+		paths []string
+	}{
+		{name: "domain CEL rule", v: avrorules.Person{Name: "kid", Email: "kid@example.com", Age: 7}, rules: []string{"adult"}, paths: []string{""}},
+		{name: "CEL_FIELD rule on a field tagged by the metadata", v: avrorules.Person{Name: "ann", Email: "not-an-email", Age: 30}, rules: []string{"piiIsEmail"}, paths: []string{"email"}},
+		{name: "inline rule", v: avrorules.Person{Name: "old", Email: "old@example.com", Age: 200}, rules: []string{"ageInRange"}, paths: []string{"age"}},
+		{name: "every violation", v: avrorules.Person{Name: "x", Email: "x", Age: -1}, rules: []string{"adult", "piiIsEmail", "ageInRange"}, paths: []string{"", "email", "age"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := tt.v
+			_, err := typed.ProduceSync(ctx, "k", &v)
+			if !errors.Is(err, serde.ErrRule) {
+				t.Fatalf("err = %v, want serde.ErrRule", err)
+			}
+			vs := serde.Violations(err)
+			if len(vs) != len(tt.rules) {
+				t.Fatalf("%d violations (%v), want %d", len(vs), err, len(tt.rules))
+			}
+			for i, want := range tt.rules {
+				found := false
+				for _, ve := range vs {
+					if ve.Rule == want && ve.Path == tt.paths[i] && ve.SchemaID == 42 && errors.Is(ve, serde.ErrRule) {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("no violation of %q at %q in %v", want, tt.paths[i], err)
+				}
+			}
+		})
+	}
+	good := &avrorules.Person{Name: "ann", Email: "ann@example.com", Age: 30}
+	if _, err := typed.ProduceSync(ctx, "k", good); err != nil {
+		t.Fatalf("valid record: %v", err)
+	}
+	// Only the valid record is on the topic: read until it, then check
+	// nothing else came before it.
+	e := &env{cluster: c}
+	recs := e.consume(t, "people", 1)
+	var out avrorules.Person
+	decode(t, avrorules.PersonSide().Schema, recs[0], 42, &out)
+	if out != *good {
+		t.Fatalf("first record on the topic is %+v, want the valid %+v", out, *good)
+	}
+}
+
+// The same through a JSON Schema package whose only contract is an inline
+// rule (no rule set): the package links the engine, the rule holds.
+func TestE2EContractJSONInline(t *testing.T) {
+	p, err := producer.New(producer.SeedBrokers("127.0.0.1:1")) // never contacted: rejected records are not sent
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	spec := jsonrules.AccountSpec[string]()
+	spec.Value.ID = 7
+	typed, err := producer.NewTyped(context.Background(), p, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = typed.Produce(context.Background(), "k", &jsonrules.Account{ID: "a-1", Balance: -5})
+	var ve *serde.ValidationError
+	if !errors.As(err, &ve) || !errors.Is(err, serde.ErrRule) || ve.Rule != "notOverdrawn" || ve.Path != "balance" {
+		t.Fatalf("err = %v, want a violation of notOverdrawn at balance", err)
+	}
+}
+
+// The same for a Protobuf package: its rule set's CEL rules run on the
+// generated message with a pinned ID and no registry, and the registry
+// path agrees (a registered version with the same rules binds; with
+// other rules it is drift).
+func TestE2EContractProto(t *testing.T) {
+	ctx := context.Background()
+	p, err := producer.New(producer.SeedBrokers("127.0.0.1:1")) // never contacted: rejected records are not sent
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.Close(context.Background()) })
+	spec := protorules.PaymentSpec[string]()
+	spec.Value.ID = 9
+	typed, err := producer.NewTyped(ctx, p, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = typed.Produce(ctx, "k", &protorules.Payment{Id: "p-1", AmountCents: -5, Currency: "XXX"})
+	vs := serde.Violations(err)
+	if !errors.Is(err, serde.ErrRule) || len(vs) != 2 || vs[0].Rule != "positive" || vs[1].Rule != "knownCurrency" || vs[0].SchemaID != 9 {
+		t.Fatalf("err = %v, want violations of positive and knownCurrency", err)
+	}
+
+	// Through a registry: registered with its rules, the package binds;
+	// registered with other rules, the embedded ones are drift.
+	e := newEnv(t)
+	e.register(t, "payments-value", protorules.PaymentSide().Schema.Local)
+	if _, err := protorules.NewPaymentProducer[string](ctx, e.p); err != nil {
+		t.Fatalf("bind with the same rules: %v", err)
+	}
+	other := protorules.PaymentSide().Schema.Local
+	other.RuleSet = &serde.RuleSet{DomainRules: []serde.Rule{{Name: "positive", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.amount_cents > 100"}}}
+	e.register(t, "payments-value", other)
+	spec = protorules.PaymentSpec[string]()
+	spec.Value.IDSource = registry.UseLatest(nil)
+	if _, err := producer.NewTyped(ctx, e.p, spec); !errors.Is(err, registry.ErrDrift) {
+		t.Fatalf("bind to a version with other rules: err = %v, want registry.ErrDrift", err)
 	}
 }

@@ -40,6 +40,11 @@ type goldenEntry struct {
 	// RefFiles maps reference names to files, for names that are not
 	// file paths (Avro full names).
 	RefFiles map[string]string `json:"ref_files"`
+	// RuleSet and Metadata name JSON files holding the schema's rule set
+	// and metadata (Confluent's shapes), as schemagen.yaml's rule_set: and
+	// metadata: do.
+	RuleSet  string `json:"rule_set"`
+	Metadata string `json:"metadata"`
 }
 
 // loadCase builds the Package of a golden case.
@@ -103,6 +108,14 @@ func loadCase(t *testing.T, dir string) (codegen.Package, goldenCase) {
 		}
 		sch := files[ge.File]
 		sch.References = ge.References
+		if ge.RuleSet != "" {
+			sch.RuleSet = new(serde.RuleSet)
+			readJSON(t, filepath.Join(dir, ge.RuleSet), sch.RuleSet)
+		}
+		if ge.Metadata != "" {
+			sch.Metadata = new(serde.Metadata)
+			readJSON(t, filepath.Join(dir, ge.Metadata), sch.Metadata)
+		}
 		pkg.Entries = append(pkg.Entries, codegen.Entry{
 			Schema: sch, Resolver: res, Source: ge.File, Topic: ge.Topic, Role: role,
 			Subject: ge.Subject, SubjectStrategy: ge.Strategy, Message: ge.Message,
@@ -110,6 +123,20 @@ func loadCase(t *testing.T, dir string) (codegen.Package, goldenCase) {
 		})
 	}
 	return pkg, c
+}
+
+// readJSON decodes a case's JSON file strictly into v.
+func readJSON(t *testing.T, p string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		t.Fatalf("%s: %v", p, err)
+	}
 }
 
 func formatOf(p string) string {

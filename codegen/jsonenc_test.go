@@ -93,6 +93,15 @@ func diffJSON(t testing.TB, c serde.Compiled, v jsonMsg) bool {
 	prefix := []byte{'#'}
 	got, gerr := v.AppendJSON(bytes.Clone(prefix))
 	want, merr := json.Marshal(v)
+	// The fused encoder accepts exactly what Validate accepts, and its
+	// errors are Validate's, path for path.
+	verr := v.Validate()
+	if (gerr == nil) != (verr == nil) {
+		t.Fatalf("AppendJSON says %v, Validate says %v", gerr, verr)
+	}
+	if gerr != nil && violations(gerr) != violations(verr) { // sorted: map order varies
+		t.Fatalf("AppendJSON's errors are not Validate's:\n%v\n%s\nValidate:\n%v\n%s", gerr, violations(gerr), verr, violations(verr))
+	}
 	if gerr != nil {
 		if !bytes.Equal(got, prefix) {
 			t.Fatalf("rejected, but dst changed: %q", got)

@@ -169,6 +169,9 @@ var annotations = map[string]bool{
 	"$schema": true, "$id": true, "id": true, "title": true, "description": true, "$comment": true,
 	"examples": true, "default": true, "readOnly": true, "writeOnly": true, "deprecated": true,
 	"contentEncoding": true, "contentMediaType": true, "$defs": true, "definitions": true,
+	// Confluent's inline rules and tags: the data contract, which the
+	// runtime's rule engine enforces after the types (serde/contract).
+	"confluent:rules": true, "confluent:tags": true,
 }
 
 var supported = map[string]bool{

@@ -15,6 +15,7 @@ import (
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/registrytest"
+	"github.com/schemagen/schemagen/registry/server"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/contract"
 )
@@ -56,7 +57,9 @@ func TestContractFromRegistry(t *testing.T) {
 
 // A rule that does not compile fails NewTyped, naming the rule.
 func TestContractBindFails(t *testing.T) {
-	reg := registrytest.New(t)
+	// Our server refuses a rule that does not compile (42210); Confluent's
+	// never compiles CEL, so the producer must catch it at bind.
+	reg := registrytest.New(t, server.CompileCEL(false))
 	rc := newRegistry(t, reg.URL())
 	ctx := context.Background()
 	rules := &serde.RuleSet{DomainRules: []serde.Rule{{Name: "broken", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >"}}}

@@ -474,6 +474,10 @@ func OnDataLoss(fn func(topic string, partition int32)) Opt {
 // KgoOpts passes options straight to the kgo.Client, after the producer's
 // own: they override anything above. Use it for settings this package does
 // not name (kgo.MetadataMinAge, kgo.WithHooks, ...).
+//
+// Typed producers reuse a record's *kgo.Record and value buffer once kgo has
+// called its promise; when the client has hooks of its own (kgo.WithHooks
+// here), they do not, since a hook may keep the records it is given.
 func KgoOpts(o ...kgo.Opt) Opt {
 	return opt(func(c *cfg) { c.kopts = append(c.kopts, o...) })
 }

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/twmb/franz-go/pkg/kadm"
 	"github.com/twmb/franz-go/pkg/kgo"
@@ -23,6 +25,11 @@ type Producer struct {
 	cfg cfg
 	log *slog.Logger
 	c   counters
+
+	// recycle: typed producers reuse a record's pending once kgo has
+	// promised it. Off when the client has hooks besides p's own (through
+	// KgoOpts: a hook may keep the *kgo.Record it was given).
+	recycle bool
 
 	closed    atomic.Bool
 	closing   atomic.Bool
@@ -56,7 +63,24 @@ func New(opts ...Opt) (*Producer, error) {
 		return nil, fmt.Errorf("producer: %w: %w", ErrInvalidOption, err)
 	}
 	p.cl = cl
+	p.recycle = onlyOwnHooks(cl, &p.c)
 	return p, nil
+}
+
+// onlyOwnHooks reports whether cl's hooks are just own.
+func onlyOwnHooks(cl *kgo.Client, own kgo.Hook) bool {
+	// kgo's hook list has an unexported slice type: read it by
+	// reflection, once per producer.
+	v := reflect.ValueOf(cl.OptValue(kgo.WithHooks))
+	if v.Kind() != reflect.Slice {
+		return false
+	}
+	for i := range v.Len() {
+		if h, ok := v.Index(i).Interface().(kgo.Hook); !ok || h != own {
+			return false
+		}
+	}
+	return true
 }
 
 // kgoOpts translates the settings into franz-go's options, the KgoOpts
@@ -133,11 +157,29 @@ func (c *cfg) kgoOpts(p *Producer) []kgo.Opt {
 // not wrap. Producing through it bypasses validation and the counters.
 func (p *Producer) Client() *kgo.Client { return p.cl }
 
-// pending is one record on its way: the kgo record and its future.
+// pending is one record on its way: the kgo record, and its future or
+// callback.
+//
+// rec is the first field, so that a *kgo.Record kgo hands back to
+// recordPromise is a *pending: one promise function serves every record,
+// with no closure allocated per record (see recordPromise).
+//
+// A pending from a typed producer's free list (pool set) goes back to it,
+// with its value buffer, once kgo has promised its record and its outcome
+// has been delivered (recycle). Nothing may touch such a pending after
+// handing it to send: its future or callback is all that is left of it.
 type pending struct {
-	p        *Producer
-	rec      kgo.Record
-	fut      Future
+	rec kgo.Record
+	p   *Producer
+	// fut is the record's future; nil for ProduceFunc, whose callback is
+	// fn, until an early failure needs one (future).
+	fut *Future
+	fn  func(RecordMetadata, error)
+	// pool, when set, takes pd back after its promise (recycle).
+	pool *freeList
+	// vbuf is the value buffer of a recycled pending, kept for the next
+	// record (capacity only).
+	vbuf     []byte
 	explicit bool
 	keyID    int
 	valueID  int
@@ -146,12 +188,113 @@ type pending struct {
 	onDone func(RecordMetadata, error)
 }
 
+// future returns pd's future, making one if pd has none yet.
+func (pd *pending) future() *Future {
+	if pd.fut == nil {
+		pd.fut = new(Future)
+	}
+	return pd.fut
+}
+
+// complete delivers the outcome of a record that kgo never had: to its
+// future, or to its callback.
+func (pd *pending) complete(md RecordMetadata, err error) {
+	switch {
+	case pd.fut != nil:
+		pd.fut.complete(md, err)
+	case pd.fn != nil:
+		fn := pd.fn
+		pd.fn = nil
+		fn(md, err)
+	}
+}
+
+// maxPooledValue is the largest value buffer kept for reuse; a larger
+// value's buffer is left to the garbage collector.
+const maxPooledValue = 64 << 10
+
+// recycle returns pd, with its value buffer, to its pool. Only
+// recordPromise calls it, after kgo has promised pd's record: kgo reads a
+// record (its value, its context) only while it is buffered or being
+// written into a request, under its batch's lock, which the promise path
+// takes the records out of first, and never after the promise.
+func (pd *pending) recycle() {
+	pool, v := pd.pool, pd.rec.Value
+	*pd = pending{}
+	if cap(v) <= maxPooledValue {
+		pd.vbuf = v[:0]
+	}
+	pool.put(pd)
+}
+
+// freeList holds recycled pendings for one typed producer. Unlike a
+// sync.Pool it is not emptied by every garbage collection (measured: with
+// a sync.Pool, about one record in four still allocated in
+// BenchmarkRatioProduce), and its get and put are a short critical section
+// each: the producing goroutines get, kgo's promise goroutine puts. It
+// keeps at most max pendings (the producer's MaxBufferedRecords, the most
+// records it has in flight, up to maxFree) and maxFreeBytes of value
+// buffers.
+type freeList struct {
+	mu    sync.Mutex
+	items []*pending
+	bytes int // capacity of the value buffers held
+	max   int
+}
+
+const (
+	// maxFree bounds max.
+	maxFree = 1 << 16
+	// maxFreeBytes bounds the value buffers kept; past it a recycled
+	// pending is kept without its buffer.
+	maxFreeBytes = 4 << 20
+)
+
+func (l *freeList) get() *pending {
+	l.mu.Lock()
+	n := len(l.items)
+	if n == 0 {
+		l.mu.Unlock()
+		return nil
+	}
+	pd := l.items[n-1]
+	l.items[n-1] = nil
+	l.items = l.items[:n-1]
+	l.bytes -= cap(pd.vbuf)
+	l.mu.Unlock()
+	return pd
+}
+
+func (l *freeList) put(pd *pending) {
+	l.mu.Lock()
+	if len(l.items) < l.max {
+		if l.bytes+cap(pd.vbuf) > maxFreeBytes {
+			pd.vbuf = nil
+		}
+		l.bytes += cap(pd.vbuf)
+		l.items = append(l.items, pd)
+	}
+	l.mu.Unlock()
+}
+
 // explicitKey marks, in a record's context, a record produced with
 // ToPartition (see partition.go).
 type explicitKey struct{}
 
-// promise is kgo's promise of pd's record.
-func (pd *pending) promise(_ *kgo.Record, err error) { pd.p.finish(pd, err) }
+// recordPromise is kgo's promise of every record this package hands it:
+// r is &pd.rec of the pending pd, which starts at pd's address (rec is
+// pending's first field; recOffsetZero fails to compile otherwise). kgo
+// calls a record's promise with the very *Record it was given.
+func recordPromise(r *kgo.Record, err error) {
+	pd := (*pending)(unsafe.Pointer(r))
+	pd.p.finish(pd, err)
+	if pd.pool != nil {
+		pd.recycle()
+	}
+}
+
+// recOffsetZero compiles only while rec is pending's first field.
+var _ = [1]struct{}{}[unsafe.Offsetof(pending{}.rec)]
 
 // Record batch overhead for recordBatchSize: a batch's header, and the
 // varints of a record's length, attributes, offset and timestamp deltas
@@ -187,7 +330,7 @@ func (p *Producer) tooLarge(pd *pending) error {
 	md := pd.metadata()
 	md.Partition, md.Offset = -1, -1
 	p.c.failed.Add(1)
-	pd.fut.complete(md, err)
+	pd.future().complete(md, err)
 	return err
 }
 
@@ -229,9 +372,21 @@ func (p *Producer) finish(pd *pending, err error) {
 			p.c.sent.Add(1)
 			p.c.bytesSent.Add(int64(len(pd.rec.Key) + len(pd.rec.Value)))
 		}
+		if pd.fut == nil { // ProduceFunc: the callback, once
+			if fn := pd.fn; fn != nil {
+				pd.fn = nil
+				var md RecordMetadata
+				pd.fillMetadata(&md)
+				if err != nil {
+					md.Offset = -1
+				}
+				fn(md, err)
+			}
+			break
+		}
 		// The metadata goes straight into the future, not copied
 		// on the way.
-		f := &pd.fut
+		f := pd.fut
 		f.mu.Lock()
 		if f.completed {
 			f.mu.Unlock()
@@ -296,10 +451,10 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 		return err
 	}
 	if p.cfg.bufferFull == FailFast {
-		p.cl.TryProduce(ctx, &pd.rec, pd.promise)
+		p.cl.TryProduce(ctx, &pd.rec, recordPromise)
 		return nil
 	}
-	p.cl.Produce(ctx, &pd.rec, pd.promise)
+	p.cl.Produce(ctx, &pd.rec, recordPromise)
 	return nil
 }
 
@@ -308,18 +463,20 @@ func (p *Producer) send(ctx context.Context, pd *pending) error {
 // record over with TryProduce and waits for its future, so a full buffer
 // fails at once instead of blocking.
 func (p *Producer) sendSync(ctx context.Context, pd *pending) (RecordMetadata, error) {
+	pd.pool = nil // read below after its promise: not recycled
+	fut := pd.future()
 	ctx, err := p.admit(ctx, pd)
 	if err != nil {
-		return pd.fut.md, err
+		return fut.md, err
 	}
 	if p.cfg.bufferFull == FailFast {
-		p.cl.TryProduce(ctx, &pd.rec, pd.promise)
-		return pd.fut.Get(context.Background())
+		p.cl.TryProduce(ctx, &pd.rec, recordPromise)
+		return fut.Get(context.Background())
 	}
 	// kgo's ProduceSync calls its own promise; ours runs after it, once.
 	res := p.cl.ProduceSync(ctx, &pd.rec)
 	p.finish(pd, res[0].Err)
-	return pd.fut.Get(context.Background())
+	return fut.Get(context.Background())
 }
 
 func (p *Producer) notSent(pd *pending, err error) error {
@@ -329,7 +486,7 @@ func (p *Producer) notSent(pd *pending, err error) error {
 		pd.onDone(md, err)
 	} else {
 		p.c.failed.Add(1)
-		pd.fut.complete(md, err)
+		pd.complete(md, err)
 	}
 	if p.inflight.Add(-1) == 0 && p.closing.Load() {
 		p.drainOnce.Do(func() { close(p.drained) })

@@ -236,6 +236,6 @@ func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any,
 	}
 	md := RecordMetadata{Topic: t.topic, Partition: -1, Offset: -1, KeySchemaID: t.keyID, ValueSchemaID: t.valueID}
 	rerr := &RejectError{Topic: t.topic, Err: err}
-	ruleDeadLetter(err, t.topic, t.reject).handle(ctx, t.p, r, rerr, &pd.fut, md)
+	ruleDeadLetter(err, t.topic, t.reject).handle(ctx, t.p, r, rerr, pd.future(), md)
 	return &RejectError{Topic: t.topic, Err: err}
 }

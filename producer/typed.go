@@ -151,6 +151,10 @@ type Typed[K, V any] struct {
 	headers []kgo.RecordHeader // framing headers, clipped: appending copies
 	reject  RejectPolicy
 	hint    atomic.Int64 // last value size, to size the next buffer
+	// pendings holds the pendings of records kgo has promised, each with
+	// its value buffer, for the next records (see pending.recycle); unused
+	// when the client has hooks other than the producer's own.
+	pendings freeList
 }
 
 // NewTyped binds spec's schemas to their subjects and IDs and returns the
@@ -164,6 +168,7 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 		return nil, fmt.Errorf("producer: %w: spec has no topic", ErrInvalidOption)
 	}
 	t := &Typed[K, V]{p: p, topic: spec.Topic, reject: spec.Reject}
+	t.pendings.max = min(p.cfg.maxBufRecords, maxFree)
 	if t.reject == nil {
 		t.reject = ReturnError()
 	}
@@ -384,21 +389,46 @@ func (t *Typed[K, V]) Producer() *Producer { return t.p }
 // ctx also bounds the record's delivery: when it is done before the record
 // is sent, the record fails with ctx's error.
 func (t *Typed[K, V]) Produce(ctx context.Context, key K, value V, opts ...RecordOpt) (*Future, error) {
-	pd, err := t.build(ctx, key, value, opts)
+	pd, err := t.build(ctx, key, value, opts, withFuture|pooled)
+	fut := pd.fut // pd may be recycled once handed over
 	if err != nil {
-		return &pd.fut, err
+		return fut, err
 	}
-	return &pd.fut, t.p.send(ctx, pd)
+	return fut, t.p.send(ctx, pd)
 }
 
+// How build makes a record's pending: with a Future or not, from the
+// pool (recycled after its promise) or not.
+const (
+	withFuture = 1 << iota
+	pooled
+)
+
 // build validates and serializes one record; on a rejection it runs the
-// reject policy and returns the error.
-func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOpt) (*pending, error) {
+// reject policy and returns the error (pd then is not recycled).
+func (t *Typed[K, V]) build(ctx context.Context, key K, value V, opts []RecordOpt, how int) (*pending, error) {
 	// The hint is the largest value so far: most values of one schema fit
 	// it, and a larger one grows the buffer once and raises the hint.
 	size := t.hint.Load()
-	pd := &pending{}
-	return pd, t.fill(ctx, pd, make([]byte, 0, size+8), size, key, value, opts)
+	var pd *pending
+	if how&pooled != 0 && t.p.recycle {
+		pd = t.pendings.get()
+		if pd == nil {
+			pd = &pending{}
+		}
+		pd.pool = &t.pendings
+	} else {
+		pd = &pending{}
+	}
+	if how&withFuture != 0 {
+		pd.fut = new(Future)
+	}
+	buf := pd.vbuf
+	pd.vbuf = nil
+	if int64(cap(buf)) < size+8 {
+		buf = make([]byte, 0, size+8)
+	}
+	return pd, t.fill(ctx, pd, buf, size, key, value, opts)
 }
 
 // fill serializes key and value into pd, the value appended to buf.
@@ -445,17 +475,14 @@ func (t *Typed[K, V]) encodeKey(pd *pending, key K) error {
 // the record's outcome (see Future for where it runs). The returned error is
 // the one Produce returns; fn gets it too.
 func (t *Typed[K, V]) ProduceFunc(ctx context.Context, key K, value V, fn func(RecordMetadata, error), opts ...RecordOpt) error {
-	pd, err := t.build(ctx, key, value, opts)
-	if fn != nil {
-		if err != nil {
-			pd.fut.Then(fn)
-		} else {
-			pd.fut.cb = fn // not handed over yet: no lock needed
-		}
-	}
+	pd, err := t.build(ctx, key, value, opts, pooled)
 	if err != nil {
+		if fn != nil {
+			pd.future().Then(fn)
+		}
 		return err
 	}
+	pd.fn = fn // the outcome goes to fn alone: no Future
 	return t.p.send(ctx, pd)
 }
 
@@ -465,7 +492,7 @@ func (t *Typed[K, V]) ProduceFunc(ctx context.Context, key K, value V, fn func(R
 // very first records to a topic whose partitions the client has not loaded
 // yet.
 func (t *Typed[K, V]) ProduceSync(ctx context.Context, key K, value V, opts ...RecordOpt) (RecordMetadata, error) {
-	pd, err := t.build(ctx, key, value, opts)
+	pd, err := t.build(ctx, key, value, opts, withFuture)
 	if err != nil {
 		return RecordMetadata{Topic: t.topic, Partition: -1, Offset: -1}, err
 	}
@@ -475,15 +502,15 @@ func (t *Typed[K, V]) ProduceSync(ctx context.Context, key K, value V, opts ...R
 // Delete writes a tombstone for key: a record with a null value, which
 // compaction uses to delete the key. Nothing is validated but the key.
 func (t *Typed[K, V]) Delete(ctx context.Context, key K, opts ...RecordOpt) (*Future, error) {
-	pd := &pending{keyID: t.keyID}
+	pd := &pending{keyID: t.keyID, fut: new(Future)}
 	pd.rec.Topic = t.topic
 	if err := t.encodeKey(pd, key); err != nil {
-		return &pd.fut, t.rejected(ctx, pd, key, nil, err, opts)
+		return pd.fut, t.rejected(ctx, pd, key, nil, err, opts)
 	}
 	if pd.rec.Key == nil {
 		err := fmt.Errorf("producer: %s: %w: a tombstone needs a key", t.topic, ErrInvalidOption)
 		pd.fut.complete(RecordMetadata{Topic: t.topic, Offset: -1}, err)
-		return &pd.fut, err
+		return pd.fut, err
 	}
 	if t.key != nil {
 		if h, ok := t.key.Header(); ok {
@@ -493,5 +520,5 @@ func (t *Typed[K, V]) Delete(ctx context.Context, key K, opts ...RecordOpt) (*Fu
 	for _, o := range opts {
 		o.applyRecord(pd)
 	}
-	return &pd.fut, t.p.send(ctx, pd)
+	return pd.fut, t.p.send(ctx, pd)
 }

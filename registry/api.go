@@ -92,22 +92,30 @@ func (c *Client) Resolve(ctx context.Context, ref serde.Reference) (serde.Schema
 }
 
 // SchemaByID returns the schema with the given ID, from the cache after the
-// first call.
+// first call. The ID is resolved in the client's IDContext, the default
+// context unless that option names another.
 func (c *Client) SchemaByID(ctx context.Context, id int) (serde.Schema, error) {
+	sctx := c.cfg.idContext
 	c.cache.mu.RLock()
-	s, ok := c.cache.byID[id]
+	s, ok := c.cache.byID[ctxID{sctx, id}]
 	c.cache.mu.RUnlock()
 	if ok {
 		return s, nil
 	}
 	op := "get schema id " + strconv.Itoa(id)
-	key := "id\x00" + strconv.Itoa(id)
+	if sctx != DefaultContext {
+		op += " in context " + sctx
+	}
+	key := "id\x00" + sctx + "\x00" + strconv.Itoa(id)
 	if err := c.cache.negative(key, c.cfg.negTTL); err != nil {
 		return serde.Schema{}, err
 	}
 	return flight(ctx, c, key, op, func(ctx context.Context) (serde.Schema, error) {
 		var got sr.Schema
 		err := c.do(ctx, op, func(ctx context.Context, cl *sr.Client) (err error) {
+			if sctx != DefaultContext {
+				ctx = sr.WithParams(ctx, sr.Subject(Qualify(sctx, "")))
+			}
 			got, err = cl.SchemaByID(ctx, id)
 			return err
 		})
@@ -117,7 +125,7 @@ func (c *Client) SchemaByID(ctx context.Context, id int) (serde.Schema, error) {
 		}
 		s := fromSR(got)
 		c.cache.mu.Lock()
-		c.cache.byID[id] = s
+		c.cache.byID[ctxID{sctx, id}] = s
 		c.cache.mu.Unlock()
 		return s, nil
 	})

@@ -267,7 +267,8 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: local schema: %w", subject, err)
 	}
 	c.cache.mu.RLock()
-	regFP, ok := c.cache.fps[reg.ID]
+	regID := ctxID{ContextOf(reg.Subject), reg.ID}
+	regFP, ok := c.cache.fps[regID]
 	c.cache.mu.RUnlock()
 	if !ok {
 		regFP, err = c.fingerprint(ctx, reg.Schema)
@@ -275,7 +276,7 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: registered schema id %d: %w", subject, reg.ID, err)
 		}
 		c.cache.mu.Lock()
-		c.cache.fps[reg.ID] = regFP
+		c.cache.fps[regID] = regFP
 		c.cache.mu.Unlock()
 	}
 	// A local schema that declares a rule set must find the same one
@@ -301,7 +302,7 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 			slog.Bool("rule_set_differs", !sameRules))
 		return reg, nil
 	case driftAllow:
-		ak := allowKey{reg.ID, localFP}
+		ak := allowKey{regID, localFP}
 		c.cache.mu.RLock()
 		ok := c.cache.allowed[ak]
 		c.cache.mu.RUnlock()

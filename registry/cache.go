@@ -21,13 +21,13 @@ import (
 // The lock is never held across a request.
 type cache struct {
 	mu        sync.RWMutex
-	byID      map[int]serde.Schema
+	byID      map[ctxID]serde.Schema
 	byVersion map[subjectVersion]SubjectSchema
 	bySchema  map[subjectKey]SubjectSchema
 	latest    map[string]latestEntry
 	latestMD  map[string]latestEntry // by subject and metadata
 	allowed   map[allowKey]bool      // DriftAllowIfCompatible verdicts
-	fps       map[int]string         // normalized fingerprint of registered schemas by ID
+	fps       map[ctxID]string       // normalized fingerprint of registered schemas by ID
 	fpByText  map[string]string      // normalized fingerprint by rawKey
 	pins      map[subjectID]SubjectSchema
 	neg       map[string]negEntry // 404 answers by flight key, for NegativeCacheTTL
@@ -65,8 +65,15 @@ type subjectID struct {
 }
 
 type allowKey struct {
-	id      int
+	id      ctxID
 	localFP string
+}
+
+// ctxID is a schema ID in its schema context: each context has an ID
+// sequence of its own.
+type ctxID struct {
+	ctx string
+	id  int
 }
 
 type latestEntry struct {
@@ -75,13 +82,13 @@ type latestEntry struct {
 }
 
 func (c *cache) init() {
-	c.byID = map[int]serde.Schema{}
+	c.byID = map[ctxID]serde.Schema{}
 	c.byVersion = map[subjectVersion]SubjectSchema{}
 	c.bySchema = map[subjectKey]SubjectSchema{}
 	c.latest = map[string]latestEntry{}
 	c.latestMD = map[string]latestEntry{}
 	c.allowed = map[allowKey]bool{}
-	c.fps = map[int]string{}
+	c.fps = map[ctxID]string{}
 	c.fpByText = map[string]string{}
 	c.pins = map[subjectID]SubjectSchema{}
 	c.neg = map[string]negEntry{}
@@ -95,7 +102,7 @@ func (c *cache) store(ss SubjectSchema) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if ss.ID > 0 {
-		c.byID[ss.ID] = ss.Schema
+		c.byID[ctxID{ContextOf(ss.Subject), ss.ID}] = ss.Schema
 	}
 	if ss.Subject != "" && ss.Version > 0 {
 		c.byVersion[subjectVersion{ss.Subject, ss.Version}] = ss

@@ -43,6 +43,9 @@ var (
 	ErrIncompatible = errors.New("registry: incompatible schema")
 	// ErrInvalidSchema is error code 42201.
 	ErrInvalidSchema = errors.New("registry: invalid schema")
+	// ErrInvalidRuleSet means the registry refused a rule set: a rule that
+	// is not valid (Confluent's 42210), such as CEL that does not compile.
+	ErrInvalidRuleSet = errors.New("registry: invalid rule set")
 	// ErrInvalidVersion is error code 42202.
 	ErrInvalidVersion = errors.New("registry: invalid version")
 	// ErrInvalidCompatibilityLevel is error code 42203.
@@ -118,6 +121,7 @@ var byCode = map[int]error{
 	errcode.IncompatibleSchema:        ErrIncompatible,
 	errcode.IncompatibleSchema8:       ErrIncompatible,
 	errcode.InvalidSchema:             ErrInvalidSchema,
+	errcode.InvalidRuleSet:            ErrInvalidRuleSet,
 	errcode.InvalidVersion:            ErrInvalidVersion,
 	errcode.InvalidCompatibilityLevel: ErrInvalidCompatibilityLevel,
 	errcode.InvalidMode:               ErrInvalidMode,

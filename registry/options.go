@@ -36,6 +36,7 @@ type config struct {
 	budgetRatio float64
 	cacheTTL    time.Duration
 	negTTL      time.Duration
+	idContext   string
 	maxConns    int
 	maxConnsSet bool
 	brkN        int
@@ -64,6 +65,7 @@ func defaultConfig() config {
 		budgetRatio: 0.1,
 		cacheTTL:    5 * time.Minute,
 		negTTL:      2 * time.Second,
+		idContext:   DefaultContext,
 		maxConns:    8,
 		brkN:        5,
 		brkBase:     time.Second,
@@ -216,6 +218,20 @@ func NegativeCacheTTL(d time.Duration) Opt {
 		if d < 0 {
 			c.errs = append(c.errs, fmt.Errorf("negative cache ttl %v", d))
 		}
+	})
+}
+
+// IDContext makes SchemaByID (and so deserializers and PinID) resolve
+// schema IDs in schema context ctx (".orders" or "orders"), overriding the
+// default context: the registry is asked for /schemas/ids/{id}?subject=:.ctx:.
+// IDs are per context, so a client reads the records of one context.
+func IDContext(ctx string) Opt {
+	return opt(func(c *config) {
+		if err := checkContext(ctx); err != nil {
+			c.errs = append(c.errs, err)
+			return
+		}
+		c.idContext = normContext(ctx)
 	})
 }
 

@@ -161,7 +161,7 @@ func RegisterContractCompiler(f ContractCompiler) { contractCompiler.Store(&f) }
 // engine. With no engine linked it returns nil when c has nothing to
 // enforce, and an error wrapping ErrNoRuleEngine when it has: enabled
 // CONDITION domain rules, inline "confluent:rules", or (Protobuf) an
-// import of buf/validate/validate.proto. A contract is never skipped.
+// import of buf/validate/validate.proto or confluent.Meta inline rules. A contract is never skipped.
 func CompileContract(c Compiled, rs *RuleSet, md *Metadata) (Contract, error) {
 	if f := contractCompiler.Load(); f != nil {
 		return (*f)(c, rs, md)
@@ -183,6 +183,9 @@ func CompileContract(c Compiled, rs *RuleSet, md *Metadata) (Contract, error) {
 	}
 	if bv, ok := c.(interface{ ImportsBufValidate() bool }); why == "" && ok && bv.ImportsBufValidate() {
 		why = "buf.validate constraints"
+	}
+	if ir, ok := c.(interface{ HasInlineRules() bool }); why == "" && ok && ir.HasInlineRules() {
+		why = "confluent.Meta inline rules"
 	}
 	if why != "" {
 		return nil, fmt.Errorf("%w: the schema has %s", ErrNoRuleEngine, why)

@@ -24,7 +24,8 @@ const (
 )
 
 // maxAssociations bounds how many associations the server keeps, as
-// Confluent bounds them (40902 beyond): they live in memory.
+// Confluent bounds them (40902 beyond): every instance holds them all in
+// memory.
 var maxAssociations = 1 << 16
 
 const (
@@ -55,8 +56,9 @@ type association struct {
 	UpdateTimestamp   int64  `json:"updateTimestamp,omitempty"`
 }
 
-// associations holds the server's associations. They live in memory:
-// unlike subjects they are not written to the event log (see doc.go).
+// associations holds the server's associations. Like subjects they are
+// changed by events (associate, dissociate), which the store keeps: the
+// data file, or the Kafka topic under Confluent's ASSOC keys.
 type associations struct {
 	mu   sync.Mutex
 	list []*association
@@ -412,13 +414,17 @@ func (s *Server) createAssociations(ctx context.Context, req *associationRequest
 			js := reg.json()
 			ri.Schema = &js
 		}
-		s.assocs.mu.Lock()
-		s.assocs.list = append(s.assocs.list, &association{
+		a := &association{
 			Subject: info.Subject, ResourceName: req.ResourceName, ResourceNamespace: req.ResourceNamespace,
 			ResourceID: req.ResourceID, ResourceType: req.ResourceType, AssociationType: info.AssociationType,
 			Lifecycle: info.Lifecycle, Frozen: *info.Frozen, CreateTimestamp: now, UpdateTimestamp: now,
-		})
-		s.assocs.mu.Unlock()
+		}
+		s.mu.Lock()
+		aerr := s.commit(&event{Op: opAssociate, Subject: a.Subject, Association: a.record(newGUID())})
+		s.mu.Unlock()
+		if aerr != nil {
+			return nil, aerr
+		}
 		out.Associations = append(out.Associations, ri)
 	}
 	return out, nil
@@ -456,11 +462,12 @@ func (s *Server) handleDeleteAssociations(_ http.ResponseWriter, r *http.Request
 		return noContent{}, nil
 	}
 	for _, a := range found {
-		s.assocs.mu.Lock()
-		s.assocs.list = slices.DeleteFunc(s.assocs.list, func(x *association) bool {
-			return x.ResourceID == a.ResourceID && x.ResourceType == a.ResourceType && x.AssociationType == a.AssociationType
-		})
-		s.assocs.mu.Unlock()
+		s.mu.Lock()
+		aerr := s.commit(&event{Op: opDissociate, Subject: a.Subject, Association: a.record("")})
+		s.mu.Unlock()
+		if aerr != nil {
+			return nil, aerr
+		}
 		s.mu.RLock()
 		mode := s.st.mode(a.Subject)
 		sub := s.st.subjects[a.Subject]
@@ -568,4 +575,68 @@ func (s *Server) handleUpsertAssociations(_ http.ResponseWriter, r *http.Request
 	}
 	out.Associations = append(out.Associations, res.(associationResponse).Associations...)
 	return out, nil
+}
+
+// key is what identifies an association on the store, as Confluent's
+// AssociationKey does: the resource's name, namespace and type, the
+// association's type and its subject.
+func (a *association) key() [5]string {
+	return [5]string{a.ResourceName, a.ResourceNamespace, a.ResourceType, a.AssociationType, a.Subject}
+}
+
+// apply adds (replacing one with the same key) or removes the association
+// rec holds. The live path and replays both come here, through
+// state.apply.
+func (as *associations) apply(add bool, rec *crAssoc) {
+	a := rec.association()
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	i := slices.IndexFunc(as.list, func(x *association) bool { return x.key() == a.key() })
+	switch {
+	case !add && i >= 0:
+		as.list = slices.Delete(as.list, i, i+1)
+	case add && i >= 0:
+		as.list[i] = a
+	case add:
+		as.list = append(as.list, a)
+	}
+}
+
+// crAssoc is an association as Confluent's registry 8.x writes it on its
+// _schemas topic, under an ASSOC key (AssociationValue), and as the data
+// file holds it. UpdateTimestamp is an addition Confluent's reader
+// ignores (it ignores unknown properties).
+type crAssoc struct {
+	GUID              string `json:"guid,omitempty"`
+	Tenant            string `json:"tenant,omitempty"`
+	ResourceName      string `json:"resourceName"`
+	ResourceNamespace string `json:"resourceNamespace"`
+	ResourceID        string `json:"resourceId,omitempty"`
+	ResourceType      string `json:"resourceType"`
+	AssociationType   string `json:"associationType"`
+	Subject           string `json:"subject"`
+	Lifecycle         string `json:"lifecycle,omitempty"`
+	Frozen            bool   `json:"frozen"`
+	CreateTimestamp   int64  `json:"createTs,omitempty"`
+	UpdateTimestamp   int64  `json:"updateTs,omitempty"`
+}
+
+// tenantDefault is Confluent's tenant of a registry without tenants.
+const tenantDefault = "default"
+
+func (a *association) record(guid string) *crAssoc {
+	return &crAssoc{
+		GUID: guid, Tenant: tenantDefault,
+		ResourceName: a.ResourceName, ResourceNamespace: a.ResourceNamespace, ResourceID: a.ResourceID,
+		ResourceType: a.ResourceType, AssociationType: a.AssociationType, Subject: a.Subject,
+		Lifecycle: a.Lifecycle, Frozen: a.Frozen, CreateTimestamp: a.CreateTimestamp, UpdateTimestamp: a.UpdateTimestamp,
+	}
+}
+
+func (r *crAssoc) association() *association {
+	return &association{
+		Subject: r.Subject, ResourceName: r.ResourceName, ResourceNamespace: r.ResourceNamespace,
+		ResourceID: r.ResourceID, ResourceType: r.ResourceType, AssociationType: r.AssociationType,
+		Lifecycle: r.Lifecycle, Frozen: r.Frozen, CreateTimestamp: r.CreateTimestamp, UpdateTimestamp: r.UpdateTimestamp,
+	}
 }

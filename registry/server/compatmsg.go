@@ -18,14 +18,14 @@ const maxOldSchemaInMessage = 2000
 // (422), except when an existing version cannot be compiled any more (a
 // reference that no longer resolves): Confluent's checkers turn that into
 // an incompatibility, and so does this, naming the version.
-func (s *Server) runCheck(ctx context.Context, level compat.Level, next serde.Schema, existing []compat.Version) (compat.Result, *apiError) {
-	res, err := s.cfg.checker.Check(ctx, level, next, existing, s.resolver())
+func (s *Server) runCheck(ctx context.Context, subject string, level compat.Level, next serde.Schema, existing []compat.Version) (compat.Result, *apiError) {
+	res, err := s.cfg.checker.Check(ctx, level, next, existing, s.resolver(contextOf(subject)))
 	if err == nil {
 		return res, nil
 	}
 	var broken []compat.Finding
 	for _, v := range existing {
-		if _, cerr := s.cfg.compile(ctx, v.Schema, s.resolver()); cerr != nil {
+		if _, cerr := s.cfg.compile(ctx, v.Schema, s.resolver(contextOf(subject))); cerr != nil {
 			broken = append(broken, compat.Finding{
 				Rule:    "PREVIOUS_SCHEMA_UNREADABLE",
 				Message: "unexpected exception during compatibility check: " + cerr.Error(),

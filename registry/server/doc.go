@@ -56,7 +56,7 @@
 //	DELETE /mode, /mode/{subject}
 //	POST   /compatibility/subjects/{subject}/versions        ?verbose ?normalize
 //	POST   /compatibility/subjects/{subject}/versions/{version}
-//	GET    /contexts
+//	GET    /contexts                                         the default "." and every context a subject is in
 //	GET    /v1/metadata/id
 //	POST   /associations                                     ?dryRun
 //	GET    /associations/subjects/{subject}                  ?resourceType ?associationType ?lifecycle ?offset ?limit
@@ -66,10 +66,18 @@
 //	PUT    /associations/resources/{id}                      ?dryRun  add WEAK ones to a resource
 //
 // Associations (Confluent 8.x) tie a topic to the subjects of its key and
-// value, which AssociatedNameStrategy looks up. They are kept in memory:
-// unlike subjects they do not survive a restart of a server with a data
-// file. The batch endpoints (:batchGet, :batchMutate) are not
-// implemented.
+// value, which AssociatedNameStrategy looks up. Like subjects they are
+// kept by the store: in the data file, and on the Kafka topic as Confluent
+// 8.x writes them (ASSOC keys, AssociationValue values, a tombstone for a
+// deleted one), so they survive a restart and a change of leader. The
+// batch endpoints (:batchGet, :batchMutate) are not implemented.
+//
+// Schema contexts: a subject ":.ctx:name" is in context ".ctx", any other
+// in the default context ".". Each context has its own ID sequence;
+// /schemas/ids/{id} resolves the ID in the context of ?subject= (":.ctx:"
+// alone names a context), and a reference to an unqualified subject is to
+// that subject in the referrer's context. The config and mode of ":.ctx:"
+// apply to the context's subjects that have none of their own.
 //
 // Subjects are path elements: a subject containing "/" must be escaped
 // ("a%2Fb.proto"), as Confluent's clients do. Requests and responses use

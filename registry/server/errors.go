@@ -32,6 +32,7 @@ const (
 	CodeIDDoesNotMatch             = errcode.IDDoesNotMatch
 	CodeInvalidSubject             = errcode.InvalidSubject
 	CodeSchemaTooLarge             = errcode.SchemaTooLarge
+	CodeInvalidRuleSet             = errcode.InvalidRuleSet // 42210: a rule set whose rules are not valid
 	CodeStoreError                 = errcode.StoreError
 )
 

@@ -56,8 +56,9 @@ func (w *offsetWriter) Write(b []byte) (int, error) {
 
 // route sends reads to next and writes (every method but GET and HEAD) to
 // the leader: to next on the leader once it has caught up, over HTTP from
-// the others. Reads of associations go to the leader too: associations are
-// kept in the leader's memory only, not on the topic.
+// the others. Reads of associations go to the leader too, which has
+// applied every association it wrote (the others apply them from the
+// topic a moment later), so that a client reads its own writes.
 func (ks *kafkaStore) route(next http.Handler) http.Handler {
 	client := &http.Client{Timeout: forwardTimeout}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -44,7 +44,7 @@ func (s *Server) routes() http.Handler {
 	}
 	h("GET /{$}", func(http.ResponseWriter, *http.Request) (any, *apiError) { return struct{}{}, nil })
 	h("GET /v1/metadata/id", s.handleMetadataID)
-	h("GET /contexts", func(http.ResponseWriter, *http.Request) (any, *apiError) { return []string{"."}, nil })
+	h("GET /contexts", s.handleContexts)
 
 	h("GET /subjects", s.handleSubjects)
 	h("GET /subjects/{subject}/versions", s.handleVersions)
@@ -369,7 +369,7 @@ func (s *Server) handleLatestWithMetadata(_ http.ResponseWriter, r *http.Request
 		if v.deleted && !deleted {
 			continue
 		}
-		rec := s.st.schemas[v.id]
+		rec := s.st.rec(subject, v.id)
 		var md struct {
 			Properties map[string]string `json:"properties"`
 		}
@@ -460,30 +460,38 @@ func (s *Server) handleSchemas(_ http.ResponseWriter, r *http.Request) (any, *ap
 		sub := s.st.subjects[name]
 		if latestOnly {
 			if v := sub.latest(deleted); v != nil {
-				out = append(out, registered{subject: name, version: v.version, rec: s.st.schemas[v.id]}.json())
+				out = append(out, registered{subject: name, version: v.version, rec: s.st.rec(name, v.id)}.json())
 			}
 			continue
 		}
 		for _, v := range sub.versions {
 			if deleted || !v.deleted {
-				out = append(out, registered{subject: name, version: v.version, rec: s.st.schemas[v.id]}.json())
+				out = append(out, registered{subject: name, version: v.version, rec: s.st.rec(name, v.id)}.json())
 			}
 		}
 	}
 	return out, nil
 }
 
-// schemaByID returns the schema with the id in the path; with ?subject it
-// must be used by that subject. Caller holds mu.
+// schemaByID returns the schema with the id in the path, in the context
+// of ?subject (the default context without it; a subject that is only a
+// context, ":.ctx:", names that context); with a subject that is more
+// than a context, the schema must be used by that subject. Caller holds
+// mu.
 func (s *Server) schemaByID(r *http.Request) (*schemaRec, *apiError) {
 	id, err := strconv.Atoi(r.PathValue("id"))
-	rec := s.st.schemas[id]
+	subject := r.URL.Query().Get("subject")
+	ctx := contextOf(subject)
+	rec := s.st.schemas[sid{ctx, id}]
 	if err != nil || rec == nil {
+		if ctx != defaultContext {
+			return nil, errSchemaNotFound("schema %s not found in context %q", r.PathValue("id"), ctx)
+		}
 		return nil, errSchemaNotFound("schema %s not found", r.PathValue("id"))
 	}
-	if subject := r.URL.Query().Get("subject"); subject != "" {
+	if subject != "" && !isContextOnly(subject) {
 		found := false
-		for _, u := range s.st.usages(id, true) {
+		for _, u := range s.st.usages(ctx, id, true) {
 			found = found || u.Subject == subject
 		}
 		if !found {
@@ -507,7 +515,7 @@ func (s *Server) handleSchemaByID(_ http.ResponseWriter, r *http.Request) (any, 
 	}
 	if flag(r, "fetchMaxId") {
 		s.mu.RLock()
-		maxID := s.st.maxID
+		maxID := s.st.maxID[rec.ctx]
 		s.mu.RUnlock()
 		return struct {
 			subjectSchema
@@ -535,7 +543,7 @@ func (s *Server) handleSubjectsByID(_ http.ResponseWriter, r *http.Request) (any
 		return nil, aerr
 	}
 	out := []string{}
-	for _, u := range s.st.usages(rec.id, flag(r, "deleted")) {
+	for _, u := range s.st.usages(rec.ctx, rec.id, flag(r, "deleted")) {
 		if len(out) == 0 || out[len(out)-1] != u.Subject {
 			out = append(out, u.Subject)
 		}
@@ -550,7 +558,7 @@ func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any
 	if aerr != nil {
 		return nil, aerr
 	}
-	out := s.st.usages(rec.id, flag(r, "deleted"))
+	out := s.st.usages(rec.ctx, rec.id, flag(r, "deleted"))
 	if out == nil {
 		out = []subjectVersion{}
 	}
@@ -559,8 +567,8 @@ func (s *Server) handleVersionsByID(_ http.ResponseWriter, r *http.Request) (any
 
 func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
-	id, ok := s.st.byGUID[r.PathValue("guid")]
-	rec := s.st.schemas[id]
+	key, ok := s.st.byGUID[r.PathValue("guid")]
+	rec := s.st.schemas[key]
 	s.mu.RUnlock()
 	if !ok || rec == nil {
 		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
@@ -577,25 +585,42 @@ func (s *Server) handleSchemaByGUID(_ http.ResponseWriter, r *http.Request) (any
 func (s *Server) handleIDsByGUID(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	id, ok := s.st.byGUID[r.PathValue("guid")]
+	key, ok := s.st.byGUID[r.PathValue("guid")]
 	if !ok {
 		return nil, errSchemaNotFound("schema with guid %q not found", r.PathValue("guid"))
 	}
-	return []map[string]any{{"context": ".", "id": id}}, nil
+	return []map[string]any{{"context": key.ctx, "id": key.id}}, nil
 }
 
 // configBody is the body of PUT /config and the answer to it.
 type configBody struct {
-	Compatibility string `json:"compatibility,omitempty"`
-	Normalize     *bool  `json:"normalize,omitempty"`
+	Compatibility    string          `json:"compatibility,omitempty"`
+	Normalize        *bool           `json:"normalize,omitempty"`
+	DefaultMetadata  json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet   json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet  json.RawMessage `json:"overrideRuleSet,omitempty"`
 }
 
 // configResponse is the answer to GET and DELETE /config. DELETE also
 // carries "compatibility", which franz-go's ResetCompatibility reads.
 type configResponse struct {
-	CompatibilityLevel compat.Level `json:"compatibilityLevel"`
-	Compatibility      compat.Level `json:"compatibility,omitempty"`
-	Normalize          *bool        `json:"normalize,omitempty"`
+	CompatibilityLevel compat.Level    `json:"compatibilityLevel"`
+	Compatibility      compat.Level    `json:"compatibility,omitempty"`
+	Normalize          *bool           `json:"normalize,omitempty"`
+	DefaultMetadata    json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata   json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet     json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet    json.RawMessage `json:"overrideRuleSet,omitempty"`
+}
+
+// response is c as GET /config answers it.
+func (c *subjectConfig) response() configResponse {
+	return configResponse{
+		CompatibilityLevel: c.level, Normalize: c.normalize,
+		DefaultMetadata: c.defaultMetadata, OverrideMetadata: c.overrideMetadata,
+		DefaultRuleSet: c.defaultRuleSet, OverrideRuleSet: c.overrideRuleSet,
+	}
 }
 
 func (s *Server) handleGetConfig(_ http.ResponseWriter, r *http.Request) (any, *apiError) {
@@ -603,17 +628,20 @@ func (s *Server) handleGetConfig(_ http.ResponseWriter, r *http.Request) (any, *
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	if subject == "" {
-		return configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}, nil
+		return s.st.global.response(), nil
 	}
 	if sub := s.st.subjects[subject]; sub != nil && sub.config != nil {
-		out := configResponse{CompatibilityLevel: sub.config.level, Normalize: sub.config.normalize}
+		// The subject's own settings; those it lacks are the global ones,
+		// as registration uses them.
+		out := sub.config.response()
 		if out.CompatibilityLevel == "" {
 			out.CompatibilityLevel = s.st.global.level
 		}
+		out.DefaultMetadata, out.OverrideMetadata, out.DefaultRuleSet, out.OverrideRuleSet = s.st.rulesConfig(subject)
 		return out, nil
 	}
 	if flag(r, "defaultToGlobal") {
-		return configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}, nil
+		return s.st.global.response(), nil
 	}
 	return nil, newAPIError(http.StatusNotFound, CodeSubjectCompatNotConfigured,
 		"subject %q does not have subject-level compatibility configured", subject)
@@ -631,6 +659,32 @@ func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *
 		return nil, aerr
 	}
 	ev := &event{Op: opConfig, Subject: subject, Normalize: body.Normalize}
+	for _, f := range []struct {
+		name    string
+		raw     *json.RawMessage
+		dst     *json.RawMessage
+		ruleSet bool
+	}{
+		{"defaultMetadata", &body.DefaultMetadata, &ev.DefaultMetadata, false},
+		{"overrideMetadata", &body.OverrideMetadata, &ev.OverrideMetadata, false},
+		{"defaultRuleSet", &body.DefaultRuleSet, &ev.DefaultRuleSet, true},
+		{"overrideRuleSet", &body.OverrideRuleSet, &ev.OverrideRuleSet, true},
+	} {
+		raw, err := compactRaw(*f.raw)
+		if err != nil {
+			return nil, errInvalidSchema("invalid %s: %w", f.name, err)
+		}
+		if f.ruleSet {
+			if err := validateRuleSet(raw, s.cfg.maxRuleSet, !s.cfg.skipCEL); err != nil {
+				aerr := invalidRuleSet(err)
+				aerr.msg = strings.Replace(aerr.msg, "invalid rule set", "invalid "+f.name, 1)
+				return nil, aerr
+			}
+		} else if err := validateMetadata(raw, s.cfg.maxMetadata); err != nil {
+			return nil, errInvalidSchema("invalid %s: %w", f.name, err)
+		}
+		*f.raw, *f.dst = raw, raw
+	}
 	if body.Compatibility != "" {
 		l, err := compat.ParseLevel(body.Compatibility)
 		if err != nil {
@@ -639,7 +693,7 @@ func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *
 		}
 		ev.Compatibility = l
 		body.Compatibility = string(l)
-	} else if body.Normalize == nil {
+	} else if body.Normalize == nil && ev.DefaultMetadata == nil && ev.OverrideMetadata == nil && ev.DefaultRuleSet == nil && ev.OverrideRuleSet == nil {
 		return nil, newAPIError(http.StatusUnprocessableEntity, CodeInvalidCompatibilityLevel, "compatibility level is missing")
 	}
 	s.mu.Lock()
@@ -656,7 +710,7 @@ func (s *Server) handleDeleteConfig(_ http.ResponseWriter, r *http.Request) (any
 	defer s.mu.Unlock()
 	var old configResponse
 	if subject == "" {
-		old = configResponse{CompatibilityLevel: s.st.global.level, Normalize: s.st.global.normalize}
+		old = s.st.global.response()
 	} else {
 		sub := s.st.subjects[subject]
 		switch {
@@ -666,7 +720,7 @@ func (s *Server) handleDeleteConfig(_ http.ResponseWriter, r *http.Request) (any
 			return nil, newAPIError(http.StatusNotFound, CodeSubjectCompatNotConfigured,
 				"subject %q does not have subject-level compatibility configured", subject)
 		}
-		old = configResponse{CompatibilityLevel: sub.config.level, Normalize: sub.config.normalize}
+		old = sub.config.response()
 	}
 	if aerr := s.commit(&event{Op: opConfig, Subject: subject, Reset: true}); aerr != nil {
 		return nil, aerr
@@ -768,4 +822,26 @@ func (s *Server) handleCompatibility(_ http.ResponseWriter, r *http.Request) (an
 		out.Messages = &msgs
 	}
 	return out, nil
+}
+
+// handleContexts lists the contexts: the default one and every context a
+// subject (live or soft-deleted) is in, sorted.
+func (s *Server) handleContexts(http.ResponseWriter, *http.Request) (any, *apiError) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[string]bool{defaultContext: true}
+	out := []string{defaultContext}
+	for name := range s.st.subjects {
+		if ctx := contextOf(name); !seen[ctx] {
+			seen[ctx] = true
+			out = append(out, ctx)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// isContextOnly reports whether subject names a context only: ":.ctx:".
+func isContextOnly(subject string) bool {
+	return strings.HasPrefix(subject, ":.") && strings.HasSuffix(subject, ":") && strings.Count(subject, ":") == 2
 }

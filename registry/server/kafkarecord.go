@@ -24,7 +24,20 @@ const (
 	keyNoop          = "NOOP"
 	keyDeleteSubject = "DELETE_SUBJECT"
 	keyClearSubject  = "CLEAR_SUBJECT"
+	keyAssoc         = "ASSOC"
+	keyContext       = "CONTEXT"
 )
+
+// crContext is a CONTEXT key (keytype, tenant, context, magic 0, in
+// Confluent's ContextKey order) and, without keytype and magic, its value.
+// This registry derives its contexts from its subjects and skips them on
+// replay.
+type crContext struct {
+	KeyType string `json:"keytype,omitempty"`
+	Tenant  string `json:"tenant"`
+	Context string `json:"context"`
+	Magic   *int   `json:"magic,omitempty"`
+}
 
 // crKey is a key. Field order is Confluent's property order, so that the
 // same key is the same bytes and compaction treats both registries' keys
@@ -35,6 +48,28 @@ type crKey struct {
 	Subject string `json:"subject,omitempty"`
 	Version int    `json:"version,omitempty"`
 	Magic   int    `json:"magic"`
+}
+
+// crAssocKey is an ASSOC key, Confluent 8.x's AssociationKey, in its
+// property order: keytype, tenant, resourceName, resourceNamespace,
+// resourceType, associationType, subject, magic 0. Its value is a crAssoc;
+// a tombstone deletes the association.
+type crAssocKey struct {
+	KeyType           string `json:"keytype"`
+	Tenant            string `json:"tenant,omitempty"`
+	ResourceName      string `json:"resourceName"`
+	ResourceNamespace string `json:"resourceNamespace"`
+	ResourceType      string `json:"resourceType"`
+	AssociationType   string `json:"associationType"`
+	Subject           string `json:"subject"`
+	Magic             int    `json:"magic"`
+}
+
+func assocKey(a *crAssoc) []byte {
+	return mustJSON(crAssocKey{
+		KeyType: keyAssoc, Tenant: tenantDefault, ResourceName: a.ResourceName, ResourceNamespace: a.ResourceNamespace,
+		ResourceType: a.ResourceType, AssociationType: a.AssociationType, Subject: a.Subject,
+	})
 }
 
 // crSchema is the value of a SCHEMA key. GUID is an addition Confluent's
@@ -52,10 +87,15 @@ type crSchema struct {
 	GUID       string            `json:"guid,omitempty"`
 }
 
-// crConfig is the value of a CONFIG key.
+// crConfig is the value of a CONFIG key, with the property names of
+// Confluent's ConfigValue.
 type crConfig struct {
-	CompatibilityLevel compat.Level `json:"compatibilityLevel,omitempty"`
-	Normalize          *bool        `json:"normalize,omitempty"`
+	CompatibilityLevel compat.Level    `json:"compatibilityLevel,omitempty"`
+	Normalize          *bool           `json:"normalize,omitempty"`
+	DefaultMetadata    json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata   json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet     json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet    json.RawMessage `json:"overrideRuleSet,omitempty"`
 }
 
 // crMode is the value of a MODE key.
@@ -103,10 +143,17 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 	switch ev.Op {
 	case opRegister:
 		rec := &schemaRec{id: ev.ID, guid: ev.GUID, format: ev.Format, text: ev.Schema, refs: ev.References, metadata: ev.Metadata, ruleSet: ev.RuleSet}
-		if old := st.schemas[ev.ID]; old != nil {
+		if old := st.rec(ev.Subject, ev.ID); old != nil {
 			rec.guid = old.guid
 		}
-		return []crRecord{{schemaKey(ev.Subject, ev.Version), schemaValue(ev.Subject, ev.Version, rec, false)}}, nil
+		out := []crRecord{{schemaKey(ev.Subject, ev.Version), schemaValue(ev.Subject, ev.Version, rec, false)}}
+		if ctx := contextOf(ev.Subject); ctx != defaultContext && !st.hasContext(ctx) {
+			// The first subject of a context: Confluent writes the
+			// context's record first (its /contexts lists them).
+			c := crContext{KeyType: keyContext, Tenant: tenantDefault, Context: ctx, Magic: new(int)}
+			out = append([]crRecord{{mustJSON(c), mustJSON(crContext{Tenant: tenantDefault, Context: ctx})}}, out...)
+		}
+		return out, nil
 	case opDelete:
 		sub := st.subjects[ev.Subject]
 		if sub == nil {
@@ -120,7 +167,7 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 			if v == nil {
 				return nil, fmt.Errorf("delete of unknown version %d of subject %q", ev.Version, ev.Subject)
 			}
-			return []crRecord{{schemaKey(ev.Subject, v.version), schemaValue(ev.Subject, v.version, st.schemas[v.id], true)}}, nil
+			return []crRecord{{schemaKey(ev.Subject, v.version), schemaValue(ev.Subject, v.version, st.rec(ev.Subject, v.id), true)}}, nil
 		}
 		if !ev.Permanent {
 			l := sub.latest(true)
@@ -157,13 +204,16 @@ func encodeEvent(ev *event, st *state) ([]crRecord, error) {
 		} else if s := st.subjects[ev.Subject]; s != nil && s.config != nil {
 			cur = *s.config
 		}
-		if ev.Compatibility != "" {
-			cur.level = ev.Compatibility
-		}
-		if ev.Normalize != nil {
-			cur.normalize = ev.Normalize
-		}
-		return []crRecord{{key, mustJSON(crConfig{CompatibilityLevel: cur.level, Normalize: cur.normalize})}}, nil
+		cur.set(ev)
+		return []crRecord{{key, mustJSON(crConfig{
+			CompatibilityLevel: cur.level, Normalize: cur.normalize,
+			DefaultMetadata: cur.defaultMetadata, OverrideMetadata: cur.overrideMetadata,
+			DefaultRuleSet: cur.defaultRuleSet, OverrideRuleSet: cur.overrideRuleSet,
+		})}}, nil
+	case opAssociate:
+		return []crRecord{{assocKey(ev.Association), mustJSON(ev.Association)}}, nil
+	case opDissociate:
+		return []crRecord{{key: assocKey(ev.Association)}}, nil
 	case opMode:
 		key := mustJSON(crKey{KeyType: keyMode, Subject: ev.Subject})
 		if ev.Reset {
@@ -205,7 +255,11 @@ func decodeRecord(key, value []byte, st *state) ([]*event, error) {
 		// The record is the whole config: reset, then set.
 		return []*event{
 			{Op: opConfig, Subject: k.Subject, Reset: true},
-			{Op: opConfig, Subject: k.Subject, Compatibility: v.CompatibilityLevel, Normalize: v.Normalize},
+			{
+				Op: opConfig, Subject: k.Subject, Compatibility: v.CompatibilityLevel, Normalize: v.Normalize,
+				DefaultMetadata: compactOrNil(v.DefaultMetadata), OverrideMetadata: compactOrNil(v.OverrideMetadata),
+				DefaultRuleSet: compactOrNil(v.DefaultRuleSet), OverrideRuleSet: compactOrNil(v.OverrideRuleSet),
+			},
 		}, nil
 	case keyMode:
 		if value == nil {
@@ -240,9 +294,12 @@ func decodeRecord(key, value []byte, st *state) ([]*event, error) {
 			}
 		}
 		return out, nil
+	case keyAssoc:
+		return decodeAssoc(key, value)
 	}
-	// NOOP, CLEAR_SUBJECT (its tombstones came first) and the key types of
-	// features this registry does not have (contexts, associations...).
+	// NOOP, CLEAR_SUBJECT (its tombstones came first), CONTEXT (contexts
+	// are those of the subjects) and the key types of features this
+	// registry does not have.
 	return nil, nil
 }
 
@@ -279,11 +336,11 @@ func decodeSchema(k crKey, value []byte, st *state) ([]*event, error) {
 			Format: f, Schema: v.Schema, References: v.References,
 			Metadata: compactOrNil(v.Metadata), RuleSet: compactOrNil(v.RuleSet),
 		}
-		if old := st.schemas[v.ID]; old != nil && old.key() != (&schemaRec{format: f, text: v.Schema, refs: v.References, metadata: ev.Metadata, ruleSet: ev.RuleSet}).key() {
+		if old := st.rec(k.Subject, v.ID); old != nil && old.key() != (&schemaRec{format: f, text: v.Schema, refs: v.References, metadata: ev.Metadata, ruleSet: ev.RuleSet}).key() {
 			return nil, fmt.Errorf("%w: id %d of %q version %d is already another schema", ErrBadRecord, v.ID, k.Subject, k.Version)
 		}
 		if ev.GUID == "" {
-			if old := st.schemas[v.ID]; old != nil {
+			if old := st.rec(k.Subject, v.ID); old != nil {
 				ev.GUID = old.guid
 			} else {
 				ev.GUID = replayGUID(v.ID, f, v.Schema, v.References)
@@ -338,4 +395,40 @@ func replayGUID(id int, f serde.Format, text string, refs []serde.Reference) str
 	b[6] = b[6]&0x0f | 0x50
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// decodeAssoc reads an ASSOC record: an association, or a tombstone that
+// deletes the one its key names. Associations of other tenants are not
+// this registry's.
+func decodeAssoc(key, value []byte) ([]*event, error) {
+	var k crAssocKey
+	if err := json.Unmarshal(key, &k); err != nil {
+		return nil, fmt.Errorf("%w: association key: %w", ErrBadRecord, err)
+	}
+	if k.Tenant != "" && k.Tenant != tenantDefault {
+		return nil, nil
+	}
+	if k.ResourceName == "" || k.ResourceType == "" || k.AssociationType == "" || k.Subject == "" {
+		return nil, fmt.Errorf("%w: association key without resource, type or subject", ErrBadRecord)
+	}
+	if value == nil {
+		return []*event{{Op: opDissociate, Subject: k.Subject, Association: &crAssoc{
+			ResourceName: k.ResourceName, ResourceNamespace: k.ResourceNamespace, ResourceType: k.ResourceType,
+			AssociationType: k.AssociationType, Subject: k.Subject,
+		}}}, nil
+	}
+	var v crAssoc
+	if err := json.Unmarshal(value, &v); err != nil {
+		return nil, fmt.Errorf("%w: association value: %w", ErrBadRecord, err)
+	}
+	if v.ResourceName != k.ResourceName || v.ResourceNamespace != k.ResourceNamespace || v.ResourceType != k.ResourceType ||
+		v.AssociationType != k.AssociationType || v.Subject != k.Subject {
+		return nil, fmt.Errorf("%w: association value of resource %q does not match its key", ErrBadRecord, v.ResourceName)
+	}
+	switch v.Lifecycle {
+	case lifecycleStrong, lifecycleWeak:
+	default:
+		return nil, fmt.Errorf("%w: association of resource %q: lifecycle %q", ErrBadRecord, v.ResourceName, v.Lifecycle)
+	}
+	return []*event{{Op: opAssociate, Subject: v.Subject, Association: &v}}, nil
 }

@@ -195,9 +195,9 @@ func (ks *kafkaStore) applyRecord(r *kgo.Record) {
 				if pre != nil && pre.format == ev.Format && pre.text == ev.Schema && refsEqual(pre.refs, ev.References) {
 					ev.Canonical = pre.canonical
 				} else {
-					ev.Canonical = canonicalOf(s, ev, stateResolver(s.st))
+					ev.Canonical = canonicalOf(s, ev, stateResolver(s.st, contextOf(ev.Subject)))
 				}
-				s.serializedCache.Delete(ev.ID)
+				s.serializedCache.Delete(sid{contextOf(ev.Subject), ev.ID})
 			}
 			if err = s.st.apply(ev); err != nil {
 				break
@@ -241,7 +241,7 @@ func (ks *kafkaStore) precompile(r *kgo.Record) *precompiled {
 		return nil
 	}
 	p := &precompiled{format: f, text: v.Schema, refs: v.References}
-	p.canonical = canonicalOf(ks.s, &event{Format: f, Schema: v.Schema, References: v.References}, ks.s.resolver())
+	p.canonical = canonicalOf(ks.s, &event{Format: f, Schema: v.Schema, References: v.References}, ks.s.resolver(contextOf(k.Subject)))
 	return p
 }
 

@@ -390,7 +390,7 @@ func TestAssociationsOnInstances(t *testing.T) {
 	}
 	b := startInstance(t, addrs, "_schemas")
 	// b's joining moves the election: wait until the group settled with
-	// both and its leader caught up (a leader change loses associations).
+	// both and its leader caught up.
 	adm := kadm.NewClient(newClient(t, addrs))
 	deadline := time.Now().Add(20 * time.Second)
 	for {

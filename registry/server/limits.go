@@ -149,9 +149,11 @@ func validateMetadata(raw []byte, max int) error {
 // validateRuleSet checks that raw (compact JSON, or empty) has Confluent's
 // RuleSet shape and is at most max bytes. Every rule needs a name; a kind,
 // when given, is TRANSFORM or CONDITION and a mode one of Confluent's
-// rule modes, in any case, as serde and serde/contract read them. The
-// type and enableAt are not checked: clients interpret them.
-func validateRuleSet(raw []byte, max int) error {
+// rule modes, in any case, as serde and serde/contract read them. Then
+// checkRules checks what Confluent's RuleSet.validate checks and compiles
+// the CEL rules; its errors are *ruleError. Other rule types and enableAt
+// are not checked: clients interpret them.
+func validateRuleSet(raw []byte, max int, compileCEL bool) error {
 	if len(raw) > max {
 		return fmt.Errorf("%d bytes, more than %d", len(raw), max)
 	}
@@ -174,7 +176,7 @@ func validateRuleSet(raw []byte, max int) error {
 			}
 		}
 	}
-	return nil
+	return checkRules(raw, compileCEL)
 }
 
 // ruleModes are Confluent's RuleMode values.

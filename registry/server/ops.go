@@ -53,8 +53,11 @@ func compactRaw(raw json.RawMessage) (json.RawMessage, error) {
 	return b.Bytes(), nil
 }
 
-// prepare checks req, pins its references and compiles it.
-func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *apiError) {
+// prepare checks req, to be registered, looked up or checked in subject,
+// pins its references and compiles it. A reference to an unqualified
+// subject is to that subject in subject's context, as in Confluent.
+func (s *Server) prepare(ctx context.Context, subject string, req *schemaRequest) (*candidate, *apiError) {
+	sctx := contextOf(subject)
 	if strings.TrimSpace(req.Schema) == "" {
 		return nil, errInvalidSchema("invalid schema: empty schema")
 	}
@@ -81,8 +84,8 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 	if c.ruleSet, err = compactRaw(req.RuleSet); err != nil {
 		return nil, errInvalidSchema("invalid rule set: %w", err)
 	}
-	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet); err != nil {
-		return nil, errInvalidSchema("invalid rule set: %w", err)
+	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet, !s.cfg.skipCEL); err != nil {
+		return nil, invalidRuleSet(err)
 	}
 	if len(req.References) > 0 {
 		refs := make([]serde.Reference, len(req.References))
@@ -92,7 +95,7 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 				s.mu.RUnlock()
 				return nil, errInvalidSchema("invalid schema: reference %d needs a name and a subject", i)
 			}
-			sub := s.st.subjects[r.Subject]
+			sub := s.st.subjects[qualifyRef(sctx, r.Subject)]
 			var v *versionRec
 			if sub != nil {
 				if r.Version == -1 {
@@ -110,7 +113,7 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 		s.mu.RUnlock()
 		c.schema.References = refs
 	}
-	cs, err := s.cfg.compile(ctx, c.schema, s.resolver())
+	cs, err := s.cfg.compile(ctx, c.schema, s.resolver(sctx))
 	if err != nil {
 		return nil, errInvalidSchema("invalid schema: %w", err)
 	}
@@ -118,31 +121,41 @@ func (s *Server) prepare(ctx context.Context, req *schemaRequest) (*candidate, *
 	return c, nil
 }
 
-// resolver resolves references from the registry itself.
-func (s *Server) resolver() serde.Resolver {
+// resolver resolves references from the registry itself, those to
+// unqualified subjects in context sctx.
+func (s *Server) resolver(sctx string) serde.Resolver {
 	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
 		s.mu.RLock()
 		defer s.mu.RUnlock()
-		return resolveRef(s.st, ref)
+		return resolveRef(s.st, sctx, ref)
 	})
+}
+
+// qualifyRef returns the subject a reference from context sctx names: an
+// unqualified one is in sctx (Confluent's qualifySubjectWithParent).
+func qualifyRef(sctx, subject string) string {
+	if sctx == defaultContext || strings.HasPrefix(subject, ":.") {
+		return subject
+	}
+	return ":" + sctx + ":" + subject
 }
 
 // stateResolver resolves references from st without locking: for callers
 // that hold the Server's lock already.
-func stateResolver(st *state) serde.Resolver {
+func stateResolver(st *state, sctx string) serde.Resolver {
 	return serde.ResolverFunc(func(_ context.Context, ref serde.Reference) (serde.Schema, error) {
-		return resolveRef(st, ref)
+		return resolveRef(st, sctx, ref)
 	})
 }
 
 // resolveRef finds the schema ref names in st (its latest version when
 // ref.Version is not positive). The caller holds the Server's lock.
-func resolveRef(st *state, ref serde.Reference) (serde.Schema, error) {
+func resolveRef(st *state, sctx string, ref serde.Reference) (serde.Schema, error) {
 	if ref.Subject == "" {
 		return serde.Schema{}, fmt.Errorf("%w: %q is not a registered reference", serde.ErrReference, ref.Name)
 	}
 	var v *versionRec
-	if sub := st.subjects[ref.Subject]; sub != nil {
+	if sub := st.subjects[qualifyRef(sctx, ref.Subject)]; sub != nil {
 		if ref.Version <= 0 {
 			v = sub.latest(false)
 		} else {
@@ -152,7 +165,7 @@ func resolveRef(st *state, ref serde.Reference) (serde.Schema, error) {
 	if v == nil {
 		return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
 	}
-	return st.schemas[v.id].schema(), nil
+	return st.rec(qualifyRef(sctx, ref.Subject), v.id).schema(), nil
 }
 
 func refsEqual(a, b []serde.Reference) bool {
@@ -193,7 +206,7 @@ func (s *Server) findIn(sub *subjectRec, c *candidate, deleted bool) *versionRec
 	}
 	for i := len(sub.versions) - 1; i >= 0; i-- {
 		v := sub.versions[i]
-		if (deleted || !v.deleted) && c.matches(s.st.schemas[v.id]) {
+		if (deleted || !v.deleted) && c.matches(s.st.schemas[sid{sub.ctx, v.id}]) {
 			return v
 		}
 	}
@@ -208,7 +221,7 @@ func (s *Server) existing(sub *subjectRec) []compat.Version {
 	out := make([]compat.Version, 0, len(sub.versions))
 	for _, v := range sub.versions {
 		if !v.deleted {
-			out = append(out, compat.Version{Version: v.version, Schema: s.st.schemas[v.id].schema()})
+			out = append(out, compat.Version{Version: v.version, Schema: s.st.schemas[sid{sub.ctx, v.id}].schema()})
 		}
 	}
 	return out
@@ -229,7 +242,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if (req.ID > 0 || req.Version > 0) && mode != modeImport {
 		return registered{}, errNotPermitted("subject %q is not in import mode: an explicit id or version needs mode IMPORT", subject)
 	}
-	c, aerr := s.prepare(ctx, req)
+	c, aerr := s.prepare(ctx, subject, req)
 	if aerr != nil {
 		return registered{}, aerr
 	}
@@ -243,8 +256,20 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 
 	s.mu.RLock()
 	sub := s.st.subjects[subject]
+	if s.st.mode(subject) != modeImport {
+		var prev *schemaRec
+		if sub != nil {
+			if l := sub.latest(false); l != nil {
+				prev = s.st.schemas[sid{sub.ctx, l.id}]
+			}
+		}
+		if err := s.populate(c, subject, prev); err != nil {
+			s.mu.RUnlock()
+			return registered{}, errStore(fmt.Errorf("merge the rule sets and metadata: %w", err))
+		}
+	}
 	if v := s.findIn(sub, c, false); v != nil && (req.ID <= 0 || req.ID == v.id) {
-		r := registered{subject: subject, version: v.version, rec: s.st.schemas[v.id]}
+		r := registered{subject: subject, version: v.version, rec: s.st.rec(subject, v.id)}
 		s.mu.RUnlock()
 		return r, nil
 	}
@@ -260,7 +285,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if len(existing) > 0 {
 		next := c.schema
 		next.Text = text
-		res, aerr := s.runCheck(ctx, level, next, existing)
+		res, aerr := s.runCheck(ctx, subject, level, next, existing)
 		if aerr != nil {
 			return registered{}, aerr
 		}
@@ -274,25 +299,29 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if aerr := writable(subject, s.st.mode(subject)); aerr != nil {
 		return registered{}, aerr
 	}
-	rec := &schemaRec{format: c.schema.Format, text: text, refs: c.schema.References, metadata: c.metadata, ruleSet: c.ruleSet, canonical: c.canonical}
-	id := s.st.byKey[rec.key()]
+	sctx := contextOf(subject)
+	rec := &schemaRec{ctx: sctx, format: c.schema.Format, text: text, refs: c.schema.References, metadata: c.metadata, ruleSet: c.ruleSet, canonical: c.canonical}
+	id := 0
+	if k, ok := s.st.byKey[ctxKey(sctx, rec)]; ok {
+		id = k.id
+	}
 	if req.ID > 0 {
 		if id != 0 && id != req.ID {
 			return registered{}, newAPIError(http.StatusUnprocessableEntity, CodeIDDoesNotMatch,
 				"schema is already registered with id %d instead of the id %d given", id, req.ID)
 		}
-		if old := s.st.schemas[req.ID]; old != nil && old.key() != rec.key() {
+		if old := s.st.schemas[sid{sctx, req.ID}]; old != nil && old.key() != rec.key() {
 			return registered{}, newAPIError(http.StatusUnprocessableEntity, CodeIDDoesNotMatch,
 				"id %d is already used by another schema", req.ID)
 		}
 		id = req.ID
 	}
 	guid := ""
-	if old := s.st.schemas[id]; old != nil {
+	if old := s.st.schemas[sid{sctx, id}]; old != nil {
 		guid = old.guid
 	} else {
 		if id == 0 {
-			id = s.st.maxID + 1
+			id = s.st.maxID[sctx] + 1
 		}
 		guid = newGUID()
 	}
@@ -317,7 +346,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if aerr := s.commit(ev); aerr != nil {
 		return registered{}, aerr
 	}
-	return registered{subject: subject, version: version, rec: s.st.schemas[id]}, nil
+	return registered{subject: subject, version: version, rec: s.st.schemas[sid{sctx, id}]}, nil
 }
 
 func writable(subject string, m modeName) *apiError {
@@ -336,7 +365,7 @@ func (s *Server) lookup(ctx context.Context, subject string, req *schemaRequest,
 	if !ok {
 		return registered{}, errSubjectNotFound(subject)
 	}
-	c, aerr := s.prepare(ctx, req)
+	c, aerr := s.prepare(ctx, subject, req)
 	if aerr != nil {
 		return registered{}, aerr
 	}
@@ -349,7 +378,7 @@ func (s *Server) lookup(ctx context.Context, subject string, req *schemaRequest,
 	if v == nil {
 		return registered{}, errSchemaNotFound("schema not found in subject %q", subject)
 	}
-	return registered{subject: subject, version: v.version, rec: s.st.schemas[v.id]}, nil
+	return registered{subject: subject, version: v.version, rec: s.st.rec(subject, v.id)}, nil
 }
 
 // parseVersion parses a version path element: a number from 1, or
@@ -384,7 +413,7 @@ func (s *Server) version(subject, v string, deleted bool) (registered, *apiError
 	if vr == nil {
 		return registered{}, errVersionNotFound(subject, n)
 	}
-	return registered{subject: subject, version: vr.version, rec: s.st.schemas[vr.id]}, nil
+	return registered{subject: subject, version: vr.version, rec: s.st.rec(subject, vr.id)}, nil
 }
 
 func nonTransitive(l compat.Level) compat.Level {
@@ -413,7 +442,7 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 			return compat.Result{}, "", nil, aerr
 		}
 	}
-	c, aerr := s.prepare(ctx, req)
+	c, aerr := s.prepare(ctx, subject, req)
 	if aerr != nil {
 		return compat.Result{}, "", nil, aerr
 	}
@@ -442,14 +471,14 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 			s.mu.RUnlock()
 			return compat.Result{}, "", nil, errVersionNotFound(subject, n)
 		}
-		existing = []compat.Version{{Version: vr.version, Schema: s.st.schemas[vr.id].schema()}}
+		existing = []compat.Version{{Version: vr.version, Schema: s.st.rec(subject, vr.id).schema()}}
 		level = nonTransitive(level)
 	}
 	s.mu.RUnlock()
 	if len(existing) == 0 {
 		return compat.Result{Compatible: true}, level, existing, nil
 	}
-	res, aerr := s.runCheck(ctx, level, next, existing)
+	res, aerr := s.runCheck(ctx, subject, level, next, existing)
 	return res, level, existing, aerr
 }
 

@@ -87,6 +87,7 @@ type config struct {
 	maxSubjectBytes int
 	maxMetadata     int
 	maxRuleSet      int
+	skipCEL         bool
 	maxErrorBytes   int
 	maxErrorItems   int
 	checker         compat.Checker
@@ -198,6 +199,13 @@ func MaxMetadataBytes(n int) Opt { return optFunc(func(c *config) { c.maxMetadat
 // overriding DefaultMaxRuleSetBytes (256 KiB). Larger rule sets are
 // refused with error code 42201.
 func MaxRuleSetBytes(n int) Opt { return optFunc(func(c *config) { c.maxRuleSet = n }) }
+
+// CompileCEL, on by default, refuses a rule set with a CEL or CEL_FIELD
+// rule that does not compile (422, 42210). CompileCEL(false) accepts it,
+// as Confluent's registry does (it never compiles CEL): for testing a
+// client's own bind-time check against a registry that let such a rule in.
+// The other rule set checks stay on.
+func CompileCEL(on bool) Opt { return optFunc(func(c *config) { c.skipCEL = !on }) }
 
 // MaxErrorBytes caps the message of an error response, overriding
 // DefaultMaxErrorBytes (4 KiB); a longer message is cut and says how many

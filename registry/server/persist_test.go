@@ -33,7 +33,9 @@ func fill(t *testing.T, h http.Handler) {
 		{name: "soft delete subject", method: "DELETE", path: "/subjects/gone", status: 200},
 		{name: "hard delete subject", method: "DELETE", path: "/subjects/gone?permanent=true", status: 200},
 		{name: "config", method: "PUT", path: "/config", body: map[string]any{"compatibility": "FULL"}, status: 200},
-		{name: "subject config", method: "PUT", path: "/config/other", body: map[string]any{"compatibility": "NONE"}, status: 200},
+		{name: "subject config", method: "PUT", path: "/config/other", body: map[string]any{"compatibility": "NONE",
+			"defaultRuleSet":   map[string]any{"domainRules": []any{map[string]any{"name": "pos", "kind": "CONDITION", "mode": "WRITE", "type": "CEL", "expr": "message.id > 0"}}},
+			"overrideMetadata": map[string]any{"properties": map[string]string{"owner": "team"}}}, status: 200},
 		{name: "mode", method: "PUT", path: "/mode/other", body: map[string]any{"mode": "READONLY"}, status: 200},
 	})
 }

@@ -27,10 +27,10 @@ func (s *Server) formatted(ctx context.Context, rec *schemaRec, format string) (
 	if format != "serialized" || rec.format != serde.Protobuf {
 		return rec.text, nil
 	}
-	if v, ok := s.serializedCache.Load(rec.id); ok {
+	if v, ok := s.serializedCache.Load(sid{rec.ctx, rec.id}); ok {
 		return v.(string), nil
 	}
-	c, err := s.cfg.compile(ctx, rec.schema(), s.resolver())
+	c, err := s.cfg.compile(ctx, rec.schema(), s.resolver(rec.ctx))
 	if err != nil {
 		return "", &apiError{status: http.StatusInternalServerError, code: CodeStoreError, msg: fmt.Sprintf("compile stored schema %d: %v", rec.id, err), err: err}
 	}
@@ -43,7 +43,7 @@ func (s *Server) formatted(ctx context.Context, rec *schemaRec, format string) (
 		return "", errStore(fmt.Errorf("encode descriptor of schema %d: %w", rec.id, err))
 	}
 	out := base64.StdEncoding.EncodeToString(b)
-	s.serializedCache.Store(rec.id, out)
+	s.serializedCache.Store(sid{rec.ctx, rec.id}, out)
 	return out, nil
 }
 

@@ -33,12 +33,12 @@ type Server struct {
 
 	handler http.Handler
 
-	// serializedCache maps schema IDs to their ?format=serialized text.
+	// serializedCache maps schema IDs (sid) to their ?format=serialized text.
 	serializedCache sync.Map
 
-	// assocs are the associations (associations.go); assocCreate
-	// serializes their changes.
-	assocs      associations
+	// assocs are the associations (associations.go), st.assocs;
+	// assocCreate serializes their changes.
+	assocs      *associations
 	assocCreate sync.Mutex
 
 	closeMu sync.Mutex
@@ -98,6 +98,7 @@ func New(opts ...Opt) (*Server, error) {
 		st:      newState(cfg.level),
 		servers: map[*http.Server]struct{}{},
 	}
+	s.assocs = s.st.assocs
 	if cfg.logFile != "" {
 		l, err := openLog(cfg.logFile, cfg.fsync, cfg.logger, s.st.apply)
 		if err != nil {
@@ -198,7 +199,7 @@ func (s *Server) commit(ev *event) *apiError {
 		return errStore(ErrClosed)
 	}
 	if ev.Op == opRegister {
-		s.serializedCache.Delete(ev.ID)
+		s.serializedCache.Delete(sid{contextOf(ev.Subject), ev.ID})
 	}
 	if s.store != nil {
 		if err := s.store.append(ev, s.st); err != nil {

@@ -527,15 +527,18 @@ func TestLatestWithMetadata(t *testing.T) {
 	runSteps(t, h, []step{
 		{name: "v1 owner a", method: "POST", path: "/subjects/m/versions", body: map[string]any{"schema": userV1, "metadata": md("owner", "a", "tier", "1")}, status: 200},
 		{name: "v2 owner b", method: "POST", path: "/subjects/m/versions", body: map[string]any{"schema": userV2, "metadata": md("owner", "b")}, status: 200},
-		{name: "v3 no metadata", method: "POST", path: "/subjects/m/versions", body: avroBody(userBad), status: 200},
+		// As in Confluent, a schema registered without metadata inherits
+		// the previous version's.
+		{name: "v3 no metadata inherits v2's", method: "POST", path: "/subjects/m/versions", body: avroBody(userBad), status: 200,
+			want: fmt.Sprintf(`{"id":3,"subject":"m","version":3,"guid":"<guid>","metadata":{"properties":{"owner":"b"}},"schema":%s}`, q(userBad))},
 		{name: "same schema other metadata is a new version", method: "POST", path: "/subjects/m/versions", body: map[string]any{"schema": userV1, "metadata": md("owner", "c")}, status: 200,
 			want: fmt.Sprintf(`{"id":4,"subject":"m","version":4,"guid":"<guid>","metadata":{"properties":{"owner":"c"}},"schema":%s}`, q(userV1))},
 		{name: "owner a", method: "GET", path: "/subjects/m/metadata?key=owner&value=a", status: 200,
 			want: fmt.Sprintf(`{"subject":"m","version":1,"id":1,"guid":"<guid>","metadata":{"properties":{"owner":"a","tier":"1"}},"schema":%s}`, q(userV1))},
 		{name: "owner a tier 1", method: "GET", path: "/subjects/m/metadata?key=owner&value=a&key=tier&value=1", status: 200},
 		{name: "owner a tier 2", method: "GET", path: "/subjects/m/metadata?key=owner&value=a&key=tier&value=2", status: 404, code: CodeSchemaNotFound},
-		{name: "owner b", method: "GET", path: "/subjects/m/metadata?key=owner&value=b", status: 200,
-			want: fmt.Sprintf(`{"subject":"m","version":2,"id":2,"guid":"<guid>","metadata":{"properties":{"owner":"b"}},"schema":%s}`, q(userV2))},
+		{name: "owner b is the latest with it, v3", method: "GET", path: "/subjects/m/metadata?key=owner&value=b", status: 200,
+			want: fmt.Sprintf(`{"subject":"m","version":3,"id":3,"guid":"<guid>","metadata":{"properties":{"owner":"b"}},"schema":%s}`, q(userBad))},
 		{name: "unknown subject", method: "GET", path: "/subjects/nope/metadata?key=owner&value=b", status: 404, code: CodeSubjectNotFound},
 		{name: "key without value", method: "GET", path: "/subjects/m/metadata?key=owner", status: 422, code: CodeInvalidSchema},
 		{name: "lookup with metadata", method: "POST", path: "/subjects/m", body: map[string]any{"schema": userV1, "metadata": md("owner", "a", "tier", "1")}, status: 200,

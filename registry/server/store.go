@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 
 	"github.com/schemagen/schemagen/registry/compat"
 	"github.com/schemagen/schemagen/serde"
@@ -40,22 +41,34 @@ type event struct {
 	// delete
 	Permanent bool `json:"permanent,omitempty"`
 
+	// associate (the whole association), dissociate (its key fields)
+	Association *crAssoc `json:"association,omitempty"`
+
 	// config, mode; Reset removes the setting
 	Compatibility compat.Level `json:"compatibility,omitempty"`
 	Normalize     *bool        `json:"normalize,omitempty"`
-	Mode          modeName     `json:"mode,omitempty"`
-	Reset         bool         `json:"reset,omitempty"`
+	// config: the rule sets and metadata registration merges in (compact
+	// JSON; absent leaves the setting as it is)
+	DefaultMetadata  json.RawMessage `json:"defaultMetadata,omitempty"`
+	OverrideMetadata json.RawMessage `json:"overrideMetadata,omitempty"`
+	DefaultRuleSet   json.RawMessage `json:"defaultRuleSet,omitempty"`
+	OverrideRuleSet  json.RawMessage `json:"overrideRuleSet,omitempty"`
+	Mode             modeName        `json:"mode,omitempty"`
+	Reset            bool            `json:"reset,omitempty"`
 }
 
 const (
-	opRegister = "register"
-	opDelete   = "delete"
-	opConfig   = "config"
-	opMode     = "mode"
+	opRegister   = "register"
+	opDelete     = "delete"
+	opConfig     = "config"
+	opMode       = "mode"
+	opAssociate  = "associate"
+	opDissociate = "dissociate"
 )
 
-// schemaRec is one schema with its global ID.
+// schemaRec is one schema with its ID in its context.
 type schemaRec struct {
+	ctx       string // the schema context: "." is the default one
 	id        int
 	guid      string
 	format    serde.Format
@@ -86,9 +99,36 @@ type versionRec struct {
 type subjectConfig struct {
 	level     compat.Level // empty: not set
 	normalize *bool
+	// Compact JSON, nil when not set: registration merges them with the
+	// schema's own (see populate).
+	defaultMetadata, overrideMetadata json.RawMessage
+	defaultRuleSet, overrideRuleSet   json.RawMessage
+}
+
+// set applies the settings ev carries to c.
+func (c *subjectConfig) set(ev *event) {
+	if ev.Compatibility != "" {
+		c.level = ev.Compatibility
+	}
+	if ev.Normalize != nil {
+		c.normalize = ev.Normalize
+	}
+	if ev.DefaultMetadata != nil {
+		c.defaultMetadata = ev.DefaultMetadata
+	}
+	if ev.OverrideMetadata != nil {
+		c.overrideMetadata = ev.OverrideMetadata
+	}
+	if ev.DefaultRuleSet != nil {
+		c.defaultRuleSet = ev.DefaultRuleSet
+	}
+	if ev.OverrideRuleSet != nil {
+		c.overrideRuleSet = ev.OverrideRuleSet
+	}
 }
 
 type subjectRec struct {
+	ctx      string        // the subject's context (contextOf its name)
 	versions []*versionRec // ascending by version; hard-deleted ones removed
 	config   *subjectConfig
 	mode     modeName // empty: not set
@@ -126,28 +166,35 @@ func (s *subjectRec) latest(deleted bool) *versionRec {
 
 // state is the registry's content. The Server guards it with a RWMutex.
 type state struct {
-	schemas  map[int]*schemaRec
-	byKey    map[string]int
-	byGUID   map[string]int
+	schemas  map[sid]*schemaRec
+	byKey    map[string]sid // context and schemaRec.key
+	byGUID   map[string]sid
 	subjects map[string]*subjectRec
-	maxID    int
+	maxID    map[string]int // by context
 
 	defaultLevel compat.Level
 	global       subjectConfig
 	globalMode   modeName
+
+	// assocs are the associations (associations.go). They have a mutex
+	// of their own, for the reads that do not take the Server's; changes
+	// go through apply like every other.
+	assocs *associations
 
 	closed bool // after Server.Close: writes fail
 }
 
 func newState(level compat.Level) *state {
 	return &state{
-		schemas:      map[int]*schemaRec{},
-		byKey:        map[string]int{},
-		byGUID:       map[string]int{},
+		schemas:      map[sid]*schemaRec{},
+		byKey:        map[string]sid{},
+		byGUID:       map[string]sid{},
+		maxID:        map[string]int{},
 		subjects:     map[string]*subjectRec{},
 		defaultLevel: level,
 		global:       subjectConfig{level: level},
 		globalMode:   modeReadWrite,
+		assocs:       &associations{},
 	}
 }
 
@@ -165,12 +212,7 @@ func (st *state) apply(ev *event) error {
 				st.global = subjectConfig{level: st.defaultLevel}
 				return nil
 			}
-			if ev.Compatibility != "" {
-				st.global.level = ev.Compatibility
-			}
-			if ev.Normalize != nil {
-				st.global.normalize = ev.Normalize
-			}
+			st.global.set(ev)
 			return nil
 		}
 		if ev.Reset {
@@ -183,12 +225,13 @@ func (st *state) apply(ev *event) error {
 		if s.config == nil {
 			s.config = &subjectConfig{}
 		}
-		if ev.Compatibility != "" {
-			s.config.level = ev.Compatibility
+		s.config.set(ev)
+		return nil
+	case opAssociate, opDissociate:
+		if ev.Association == nil {
+			return fmt.Errorf("%s event without an association", ev.Op)
 		}
-		if ev.Normalize != nil {
-			s.config.normalize = ev.Normalize
-		}
+		st.assocs.apply(ev.Op == opAssociate, ev.Association)
 		return nil
 	case opMode:
 		if ev.Subject == "" {
@@ -214,7 +257,7 @@ func (st *state) apply(ev *event) error {
 func (st *state) subject(name string) *subjectRec {
 	s := st.subjects[name]
 	if s == nil {
-		s = &subjectRec{}
+		s = &subjectRec{ctx: contextOf(name)}
 		st.subjects[name] = s
 	}
 	return s
@@ -224,9 +267,12 @@ func (st *state) applyRegister(ev *event) error {
 	if ev.ID <= 0 || ev.Version <= 0 || ev.Subject == "" {
 		return fmt.Errorf("register event without subject, id or version")
 	}
-	rec := st.schemas[ev.ID]
+	ctx := contextOf(ev.Subject)
+	key := sid{ctx, ev.ID}
+	rec := st.schemas[key]
 	if rec == nil {
 		rec = &schemaRec{
+			ctx:       ctx,
 			id:        ev.ID,
 			guid:      ev.GUID,
 			format:    ev.Format,
@@ -236,12 +282,12 @@ func (st *state) applyRegister(ev *event) error {
 			ruleSet:   ev.RuleSet,
 			canonical: ev.Canonical,
 		}
-		st.schemas[ev.ID] = rec
-		st.byKey[rec.key()] = ev.ID
+		st.schemas[key] = rec
+		st.byKey[ctxKey(ctx, rec)] = key
 		if rec.guid != "" {
-			st.byGUID[rec.guid] = ev.ID
+			st.byGUID[rec.guid] = key
 		}
-		st.maxID = max(st.maxID, ev.ID)
+		st.maxID[ctx] = max(st.maxID[ctx], ev.ID)
 	}
 	s := st.subject(ev.Subject)
 	if s.find(ev.Version, true) != nil {
@@ -265,7 +311,7 @@ func (st *state) applyDelete(ev *event) error {
 			versions := s.versions
 			delete(st.subjects, ev.Subject)
 			for _, v := range versions {
-				st.dropIfUnused(v.id, "", 0)
+				st.dropIfUnused(contextOf(ev.Subject), v.id, "", 0)
 			}
 			return nil
 		}
@@ -283,50 +329,141 @@ func (st *state) applyDelete(ev *event) error {
 		return nil
 	}
 	s.versions = slices.DeleteFunc(s.versions, func(x *versionRec) bool { return x == v })
-	st.dropIfUnused(v.id, ev.Subject, v.version)
+	st.dropIfUnused(contextOf(ev.Subject), v.id, ev.Subject, v.version)
 	if len(s.versions) == 0 && s.config == nil && s.mode == "" {
 		delete(st.subjects, ev.Subject)
 	}
 	return nil
 }
 
-// dropIfUnused forgets schema id when no version other than subject's
-// version uses it.
-func (st *state) dropIfUnused(id int, subject string, version int) {
+// dropIfUnused forgets schema id of context ctx when no version other
+// than subject's version uses it.
+func (st *state) dropIfUnused(ctx string, id int, subject string, version int) {
 	for name, s := range st.subjects {
+		if contextOf(name) != ctx {
+			continue
+		}
 		for _, v := range s.versions {
 			if v.id == id && (name != subject || v.version != version) {
 				return
 			}
 		}
 	}
-	if rec := st.schemas[id]; rec != nil {
-		delete(st.byKey, rec.key())
+	if rec := st.schemas[sid{ctx, id}]; rec != nil {
+		delete(st.byKey, ctxKey(ctx, rec))
 		delete(st.byGUID, rec.guid)
-		delete(st.schemas, id)
+		delete(st.schemas, sid{ctx, id})
 	}
+}
+
+// sid identifies a schema: its context and its ID there. Each context has
+// an ID sequence of its own, as in Confluent's registry.
+type sid struct {
+	ctx string
+	id  int
+}
+
+// defaultContext is the context of unqualified subjects.
+const defaultContext = "."
+
+// contextOf returns the context of a subject: ".ctx" for a qualified
+// subject ":.ctx:name", the default context "." for any other.
+func contextOf(subject string) string {
+	if len(subject) < 3 || subject[0] != ':' || subject[1] != '.' {
+		return defaultContext
+	}
+	i := strings.IndexByte(subject[1:], ':')
+	if i < 0 {
+		return defaultContext
+	}
+	if ctx := subject[1 : 1+i]; ctx != "" && ctx != "." {
+		return ctx
+	}
+	return defaultContext
+}
+
+// ctxKey is the byKey key of rec in context ctx: the same schema in two
+// contexts has two IDs.
+func ctxKey(ctx string, rec *schemaRec) string { return ctx + "\x00" + rec.key() }
+
+// hasContext reports whether a subject of context ctx exists.
+func (st *state) hasContext(ctx string) bool {
+	for name := range st.subjects {
+		if contextOf(name) == ctx {
+			return true
+		}
+	}
+	return false
+}
+
+// rec returns the schema that subject's version id refers to.
+func (st *state) rec(subject string, id int) *schemaRec {
+	return st.schemas[sid{contextOf(subject), id}]
+}
+
+// scopes returns the records whose config and mode apply to subject,
+// nearest first: the subject's own, then its context's (the config and
+// mode of ":.ctx:", as Confluent keeps them for a context); the global
+// ones come after them.
+func (st *state) scopes(subject string) []*subjectRec {
+	out := make([]*subjectRec, 0, 2)
+	if s := st.subjects[subject]; s != nil {
+		out = append(out, s)
+	}
+	if ctx := contextOf(subject); ctx != defaultContext {
+		if name := ":" + ctx + ":"; name != subject {
+			if s := st.subjects[name]; s != nil {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
 }
 
 // level returns the compatibility level in force for subject.
 func (st *state) level(subject string) compat.Level {
-	if s := st.subjects[subject]; s != nil && s.config != nil && s.config.level != "" {
-		return s.config.level
+	for _, s := range st.scopes(subject) {
+		if s.config != nil && s.config.level != "" {
+			return s.config.level
+		}
 	}
 	return st.global.level
 }
 
 // normalize reports whether registration in subject normalizes by default.
 func (st *state) normalize(subject string) bool {
-	if s := st.subjects[subject]; s != nil && s.config != nil && s.config.normalize != nil {
-		return *s.config.normalize
+	for _, s := range st.scopes(subject) {
+		if s.config != nil && s.config.normalize != nil {
+			return *s.config.normalize
+		}
 	}
 	return st.global.normalize != nil && *st.global.normalize
 }
 
+// rulesConfig returns the default and override metadata and rule sets in
+// force for subject: each the subject's own, else its context's, else the
+// global one.
+func (st *state) rulesConfig(subject string) (defMD, ovrMD, defRS, ovrRS json.RawMessage) {
+	g := st.global
+	defMD, ovrMD, defRS, ovrRS = g.defaultMetadata, g.overrideMetadata, g.defaultRuleSet, g.overrideRuleSet
+	sc := st.scopes(subject)
+	for i := len(sc) - 1; i >= 0; i-- {
+		if c := sc[i].config; c != nil {
+			defMD = orRaw(c.defaultMetadata, defMD)
+			ovrMD = orRaw(c.overrideMetadata, ovrMD)
+			defRS = orRaw(c.defaultRuleSet, defRS)
+			ovrRS = orRaw(c.overrideRuleSet, ovrRS)
+		}
+	}
+	return
+}
+
 // mode returns the mode in force for subject.
 func (st *state) mode(subject string) modeName {
-	if s := st.subjects[subject]; s != nil && s.mode != "" {
-		return s.mode
+	for _, s := range st.scopes(subject) {
+		if s.mode != "" {
+			return s.mode
+		}
 	}
 	return st.globalMode
 }
@@ -338,14 +475,14 @@ func (st *state) mode(subject string) modeName {
 func (st *state) referrers(subject string, version int, deleted bool) []int {
 	seen := map[int]bool{}
 	out := []int{}
-	for _, s := range st.subjects {
+	for name, s := range st.subjects {
 		for _, v := range s.versions {
 			if (v.deleted && !deleted) || seen[v.id] {
 				continue
 			}
-			rec := st.schemas[v.id]
+			rec := st.rec(name, v.id)
 			for _, r := range rec.refs {
-				if r.Subject == subject && r.Version == version {
+				if qualifyRef(contextOf(name), r.Subject) == subject && r.Version == version {
 					seen[v.id] = true
 					out = append(out, v.id)
 					break
@@ -358,9 +495,12 @@ func (st *state) referrers(subject string, version int, deleted bool) []int {
 }
 
 // usages returns the subject versions that use id.
-func (st *state) usages(id int, deleted bool) []subjectVersion {
+func (st *state) usages(ctx string, id int, deleted bool) []subjectVersion {
 	var out []subjectVersion
 	for name, s := range st.subjects {
+		if contextOf(name) != ctx {
+			continue
+		}
 		for _, v := range s.versions {
 			if v.id == id && (deleted || !v.deleted) {
 				out = append(out, subjectVersion{Subject: name, Version: v.version})
@@ -398,3 +538,11 @@ type fileStore struct{ l *eventLog }
 
 func (f fileStore) append(ev *event, _ *state) error { return f.l.append(ev) }
 func (f fileStore) close() error                     { return f.l.close() }
+
+// orRaw returns a, or b when a is not set.
+func orRaw(a, b json.RawMessage) json.RawMessage {
+	if a != nil {
+		return a
+	}
+	return b
+}

@@ -97,11 +97,17 @@ func (ct *Contract) Check(v any, payload []byte) error {
 				break
 			}
 		}
+		if ct.proto != nil && !r.stop {
+			r.protoInline(m, 0)
+		}
 		return r.result()
 	}
 	msg, err := ct.target.RuleValue(v, payload)
 	if err != nil {
 		return err
+	}
+	if ct.format == serde.Avro {
+		msg, _ = bare(ct.root, msg, 0)
 	}
 	for _, p := range ct.domain {
 		if p.field {
@@ -272,21 +278,27 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 // branch picks the union member v belongs to. A value in hamba's generic
 // union form, {"branch name": value}, is unwrapped.
 func branch(n *serde.RuleNode, v any) (*serde.RuleNode, any) {
+	b, x, _ := member(n, v)
+	return b, x
+}
+
+// member is branch, and reports whether v was in the wrapped form.
+func member(n *serde.RuleNode, v any) (b *serde.RuleNode, x any, wrapped bool) {
 	if m, ok := v.(map[string]any); ok && len(m) == 1 {
 		for k, x := range m {
 			for _, b := range n.Branches {
 				if b.Name == k || (b.Name == "" && strings.EqualFold(b.Kind, k)) {
-					return b, x
+					return b, x, true
 				}
 			}
 		}
 	}
 	for _, b := range n.Branches {
 		if fits(b.Kind, v) {
-			return b, v
+			return b, v, false
 		}
 	}
-	return nil, v
+	return nil, v, false
 }
 
 func fits(kind string, v any) bool {

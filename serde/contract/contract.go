@@ -31,6 +31,7 @@ type Contract struct {
 	msg       protoreflect.MessageDescriptor
 	pv        protovalidate.Validator            // nil when the schema has no buf.validate constraints
 	protoTags map[protoreflect.FullName][]string // by field full name: generated types have other descriptors
+	proto     *protoRules                        // nil when the schema has no inline rules
 
 	domain    []*program
 	all       []*program // every compiled rule, for Stats
@@ -146,6 +147,15 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 
 	if rs != nil {
 		if err := ct.compileRuleSet(rs, domainEnv, fieldEnv); err != nil {
+			return nil, err
+		}
+	}
+	if ct.msg != nil {
+		inlineEnv, err := base.Extend(append(typeOpts, cel.Variable("this", cel.DynType))...)
+		if err != nil {
+			return nil, fmt.Errorf("contract: cel environment: %w", err)
+		}
+		if err := ct.compileProtoInline(ct.msg, inlineEnv); err != nil {
 			return nil, err
 		}
 	}
@@ -289,21 +299,7 @@ func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, t
 		return nil
 	}
 	seen[n] = true
-	inline := func(rules []serde.InlineRule) ([]*program, error) {
-		var ps []*program
-		for _, ir := range rules {
-			r := serde.Rule{Name: ir.Name, Doc: ir.Doc, Expr: ir.Expr, Kind: "CONDITION", Mode: "WRITE", Type: "CEL"}
-			p, err := compileRule(env, r)
-			if err != nil {
-				return nil, err
-			}
-			p.action = "ERROR"
-			ps = append(ps, p)
-			ct.all = append(ct.all, p)
-			ct.hasInline = true
-		}
-		return ps, nil
-	}
+	inline := func(rules []serde.InlineRule) ([]*program, error) { return ct.compileInline(env, rules) }
 	ps, err := inline(n.Rules)
 	if err != nil {
 		return err
@@ -376,6 +372,14 @@ func (ct *Contract) Len() int {
 	for _, ms := range ct.fields {
 		for _, m := range ms {
 			n += len(m.rules)
+		}
+	}
+	if ct.proto != nil {
+		for _, ps := range ct.proto.msgs {
+			n += len(ps)
+		}
+		for _, ps := range ct.proto.fields {
+			n += len(ps)
 		}
 	}
 	return n

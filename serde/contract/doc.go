@@ -2,7 +2,8 @@
 // serde.Serializer writes: the domain rules of the ruleSet a registry
 // stores next to the schema (Confluent's CEL and CEL_FIELD conditions),
 // and the inline rules written in the schema text (Avro's and JSON
-// Schema's "confluent:rules").
+// Schema's "confluent:rules", Protobuf's confluent.Meta rules in the
+// (confluent.message_meta) and (confluent.field_meta) options).
 //
 // Rules compile once, in New, with cel-go; a rule that does not compile
 // fails New with the rule's name and the CEL error. Check runs the compiled

@@ -17,7 +17,7 @@ func builtinImport(path string) (protoreflect.FileDescriptor, bool) {
 	if path == BufValidateImport {
 		return validate.File_buf_validate_validate_proto, true
 	}
-	return nil, false
+	return confluentImport(path)
 }
 
 // ImportsBufValidate reports whether the schema's file, or one it imports,

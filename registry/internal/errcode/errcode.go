@@ -32,6 +32,7 @@ const (
 	IDDoesNotMatch             = 42207
 	InvalidSubject             = 42208
 	SchemaTooLarge             = 42209
+	InvalidRuleSet             = 42210 // Confluent's RestInvalidRuleSetException
 	StoreError                 = 50001
 	Timeout                    = 50002
 	ForwardError               = 50003

@@ -177,11 +177,64 @@ func (v *Payment) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Payment) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"order_id\":"...)
+		if utf8.RuneCountInString(v.OrderID) < 1 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.OrderID)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"amount_cents\":"...)
+		if v.AmountCents < 1 {
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64(v.AmountCents))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"method\":"...)
+		if !v.Method.IsValid() {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, string(v.Method))
+	}
+	if v.Reference != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"reference\":"...)
+		if utf8.RuneCountInString((*v.Reference)) > 64 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Reference))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Payment) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

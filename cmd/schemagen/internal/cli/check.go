@@ -18,17 +18,36 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// finding is one incompatibility, located in the new schema's file.
+// finding is one incompatibility, located in the new schema's file, or
+// one rule change, located in the rule set file.
 type finding struct {
 	File    string `json:"file"`
 	Subject string `json:"subject"`
-	Level   string `json:"level"`
+	Level   string `json:"level,omitempty"`
+	// Kind is compatibility (the schema) or rule (the rule set).
+	Kind string `json:"kind"`
+	// RuleName is the changed rule's name (rule findings).
+	RuleName string `json:"rule_name,omitempty"`
+	// Severity is error (fails the gate) or warning (reported only).
+	Severity string `json:"severity"`
 	compat.Finding
 }
 
 func (f finding) String() string {
-	return fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Col, f.Rule, f.Message)
+	msg := f.Message
+	if f.Severity == severityWarning {
+		msg = "warning: " + msg
+	}
+	return fmt.Sprintf("%s:%d:%d: %s: %s", f.File, f.Line, f.Col, f.Rule, msg)
 }
+
+// Finding kinds and severities.
+const (
+	kindCompat      = "compatibility"
+	kindRule        = "rule"
+	severityError   = "error"
+	severityWarning = "warning"
+)
 
 // Reference subjects that tell check's resolver which side a reference
 // belongs to.
@@ -44,6 +63,7 @@ func runCheck(e *env, args []string) error {
 	against := fs.String("against", "", "compare with the schemas in a directory (DIR) or a git ref (git:REF); default: the registry")
 	output := fs.String("output", "text", "text or json")
 	levelFlag := fs.String("level", "", "compatibility level (default: the config's, else the registry's, else BACKWARD)")
+	allowRules := fs.Bool("allow-rule-changes", false, "report rule changes that can refuse records producers send today (a rule added, enabled, tightened) as warnings instead of failing")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
@@ -82,6 +102,13 @@ func runCheck(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if *allowRules {
+		for i := range res.findings {
+			if res.findings[i].Kind == kindRule {
+				res.findings[i].Severity = severityWarning
+			}
+		}
+	}
 	return res.report(e, *output)
 }
 
@@ -93,6 +120,17 @@ type checkResult struct {
 }
 
 func (r checkResult) report(e *env, output string) error {
+	var incompatible, rules, failing int
+	for _, f := range r.findings {
+		if f.Kind == kindRule {
+			rules++
+		} else {
+			incompatible++
+		}
+		if f.Severity != severityWarning {
+			failing++
+		}
+	}
 	if output == "json" {
 		enc := json.NewEncoder(e.stdout)
 		enc.SetIndent("", "  ")
@@ -100,7 +138,8 @@ func (r checkResult) report(e *env, output string) error {
 		if findings == nil {
 			findings = []finding{}
 		}
-		if err := enc.Encode(map[string]any{"compatible": len(findings) == 0, "checked": r.checked, "new": r.fresh, "findings": findings}); err != nil {
+		if err := enc.Encode(map[string]any{"compatible": incompatible == 0, "passed": failing == 0, "checked": r.checked, "new": r.fresh,
+			"rule_changes": rules, "findings": findings}); err != nil {
 			return err
 		}
 	} else {
@@ -108,9 +147,14 @@ func (r checkResult) report(e *env, output string) error {
 			fmt.Fprintln(e.stdout, f)
 		}
 	}
-	fmt.Fprintf(e.stderr, "check: %d schemas checked, %d new, %d findings\n", r.checked, r.fresh, len(r.findings))
-	if len(r.findings) > 0 {
-		return findingsErr("%d incompatible changes", len(r.findings))
+	fmt.Fprintf(e.stderr, "check: %d schemas checked, %d new, %d findings (%d incompatible changes, %d rule changes, %d failing)\n",
+		r.checked, r.fresh, len(r.findings), incompatible, rules, failing)
+	if failing > 0 {
+		if failing == incompatible {
+			return findingsErr("%d incompatible changes", incompatible)
+		}
+		return findingsErr("%d findings fail the check (%d incompatible changes, %d rule changes that can refuse records sent today; --allow-rule-changes makes those warnings)",
+			failing, incompatible, failing-incompatible)
 	}
 	return nil
 }
@@ -154,13 +198,32 @@ func checkAgainst(e *env, cfg *config.Config, p *project, against string, levelO
 		}
 		res.checked++
 		subject, _ := p.subjectFor(f)
+		res.findings = append(res.findings, ruleFindings(cfg, f, subject, of.Schema.RuleSet, false, oldContractText(of), oldName(against, ruleSetPath(f)))...)
+		if f.Entry != nil && of.Entry != nil {
+			res.findings = append(res.findings, metadataFindings(cfg, f, subject, of.Schema.Metadata, of.Entry.Contract.MetadataText, oldName(against, f.Entry.MetadataFile))...)
+		}
+		if f.Entry != nil {
+			oc, err := old.compile(e.ctx, of)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", oldName(against, f.Path), err)
+			}
+			cc, err := p.compile(e.ctx, f)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			inl, err := inlineFindings(cfg, f, subject, oc, cc, of.Schema.Text, oldName(against, f.Path))
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			res.findings = append(res.findings, inl...)
+		}
 		for _, fd := range fds {
 			// A position in the old schema names the old file.
 			file := cfg.Path(f.Path)
 			if fd.inOld {
 				file = oldName(against, f.Path)
 			}
-			res.findings = append(res.findings, finding{File: file, Subject: subject, Level: string(level), Finding: fd.Finding})
+			res.findings = append(res.findings, finding{File: file, Subject: subject, Level: string(level), Kind: kindCompat, Severity: severityError, Finding: fd.Finding})
 		}
 	}
 	return res, nil
@@ -198,6 +261,28 @@ func checkAgainstRegistry(e *env, c *conn, cfg *config.Config, p *project, level
 		}
 		res.checked++
 		res.findings = append(res.findings, fds...)
+		if f.Entry != nil {
+			latest, err := cl.Latest(e.ctx, subject)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", subject, err)
+			}
+			at := fmt.Sprintf("%s version %d", subject, latest.Version)
+			res.findings = append(res.findings, ruleFindings(cfg, f, subject, latest.Schema.RuleSet, true, "", at)...)
+			res.findings = append(res.findings, metadataFindings(cfg, f, subject, latest.Schema.Metadata, "", at)...)
+			oc, err := compileSchema(e.ctx, latest.Schema, cl, f.Name, messageOf(f.Entry))
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", at, err)
+			}
+			cc, err := p.compile(e.ctx, f)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			inl, err := inlineFindings(cfg, f, subject, oc, cc, "", at)
+			if err != nil {
+				return res, fmt.Errorf("%s: %w", f.Path, err)
+			}
+			res.findings = append(res.findings, inl...)
+		}
 	}
 	return res, nil
 }
@@ -256,7 +341,7 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 		if fd.inOld {
 			fd.Line, fd.Col = locateIn(f.Schema.Text, f.Schema.Format, fd.Path)
 		}
-		fds = append(fds, finding{File: file, Subject: subject, Level: string(level), Finding: fd.Finding})
+		fds = append(fds, finding{File: file, Subject: subject, Level: string(level), Kind: kindCompat, Severity: severityError, Finding: fd.Finding})
 	}
 	return fds, true, nil
 }
@@ -314,9 +399,34 @@ func loadOld(ctx context.Context, cfg *config.Config, read readFunc) (oldProject
 			}
 			return oldProject{}, err
 		}
+		// The contract as it was there too: a rule set file that did not
+		// exist yet held no rules.
+		e.Contract = config.Contract{}
+		if e.RuleSetFile != "" {
+			if _, err := read(filepathToSlash(e.RuleSetFile)); err == nil {
+				ct, err := config.ReadContract(&config.Entry{RuleSetFile: e.RuleSetFile}, read)
+				if err != nil {
+					return oldProject{}, err
+				}
+				e.Contract.RuleSet, e.Contract.RuleSetText = ct.RuleSet, ct.RuleSetText
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return oldProject{}, err
+			}
+		}
+		if e.MetadataFile != "" {
+			if _, err := read(filepathToSlash(e.MetadataFile)); err == nil {
+				ct, err := config.ReadContract(&config.Entry{MetadataFile: e.MetadataFile}, read)
+				if err != nil {
+					return oldProject{}, err
+				}
+				e.Contract.Metadata, e.Contract.MetadataText = ct.Metadata, ct.MetadataText
+			} else if !errors.Is(err, fs.ErrNotExist) {
+				return oldProject{}, err
+			}
+		}
 		oc.Schemas = append(oc.Schemas, e)
 	}
-	p, err := loadProject(ctx, &oc, read)
+	p, err := loadFiles(ctx, &oc, read, false)
 	return oldProject{p}, err
 }
 

@@ -25,6 +25,7 @@ schemas:
   - file: schemas/user.avsc
     topic: users
     go: {package: %s/gen/users}
+    # rule_set: contracts/users.rules.json  # a data contract, Confluent's RuleSet JSON (docs/CONTRACTS.md)
 `
 
 const starterSchema = `{

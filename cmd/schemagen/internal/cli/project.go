@@ -53,6 +53,13 @@ type readFunc func(rel string) ([]byte, error)
 // reference, through read (the working tree, a directory, a git ref).
 // Entries naming a registry subject are skipped.
 func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*project, error) {
+	return loadFiles(ctx, cfg, read, true)
+}
+
+// loadFiles is loadProject; with contracts false, the entries' contracts
+// are not compiled (an old state of the project, which check compares
+// with, is not judged).
+func loadFiles(ctx context.Context, cfg *config.Config, read readFunc, contracts bool) (*project, error) {
 	p := &project{cfg: cfg, byName: map[string]*file{}}
 	byPath := map[string]*file{}
 	var add func(rel string, entry *config.Entry) (*file, error)
@@ -64,12 +71,13 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 				return f, nil
 			case f.Entry == nil:
 				f.Entry = entry
+				f.Schema = withContract(f.Schema, entry)
 				return f, nil
 			}
 			// Another entry for the same file (another message of one
 			// .proto, another topic): a file value of its own, for its
 			// own subject and package; references resolve to the first.
-			g := &file{Path: f.Path, Name: f.Name, Entry: entry, Schema: serde.Schema{Format: f.Schema.Format, Text: f.Schema.Text}}
+			g := &file{Path: f.Path, Name: f.Name, Entry: entry, Schema: withContract(serde.Schema{Format: f.Schema.Format, Text: f.Schema.Text}, entry)}
 			p.files = append(p.files, g)
 			return g, nil
 		}
@@ -88,7 +96,7 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", rel, err)
 		}
-		f := &file{Path: rel, Entry: entry, Schema: serde.Schema{Format: sf, Text: string(b)}}
+		f := &file{Path: rel, Entry: entry, Schema: withContract(serde.Schema{Format: sf, Text: string(b)}, entry)}
 		f.Name, err = p.refName(f)
 		if err != nil {
 			return nil, err
@@ -156,6 +164,16 @@ func loadProject(ctx context.Context, cfg *config.Config, read readFunc) (*proje
 		}
 		if _, err := p.compile(ctx, f); err != nil {
 			return nil, p.compileErr(f, err)
+		}
+	}
+	// Every entry's contract compiles as a producer would compile it: a
+	// rule that does not is the user's mistake, named with its file.
+	for _, f := range p.files {
+		if f.Entry == nil || !contracts {
+			continue
+		}
+		if err := p.compileContract(ctx, f); err != nil {
+			return nil, err
 		}
 	}
 	for _, f := range p.files {

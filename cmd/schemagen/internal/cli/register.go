@@ -33,6 +33,9 @@ type planItem struct {
 	RegisteredFingerprint string `json:"registered_fingerprint,omitempty"`
 	// Reason says why a schema whose text is unchanged gets a new version.
 	Reason string `json:"reason,omitempty"`
+	// RuleChanges lists how the rule set differs from the latest
+	// registered version's, when that is the reason.
+	RuleChanges []string `json:"rule_changes,omitempty"`
 	// Refused holds every reason the registry would refuse a new version
 	// (its compatibility endpoint's messages, or the findings of the
 	// local checker at the registry's level when a reference changes too);
@@ -250,8 +253,11 @@ func plan(e *env, p *project, cl *registry.Client, files []*file, progress func(
 				it.RegisteredFingerprint = serde.Fingerprint(rc)
 				sameText = rc.Canonical() == c.Canonical()
 			}
-			if depChanged != "" && sameText {
+			switch {
+			case depChanged != "" && sameText:
 				it.Reason = fmt.Sprintf("reference %s changes", depChanged)
+			case sameText:
+				it.Reason, it.RuleChanges = contractReason(latest.Schema, f.Schema)
 			}
 			if it.Refused, err = refusals(e, p, cl, f, subject, depChanged, done); err != nil {
 				return nil, fmt.Errorf("%s: %w", subject, err)

@@ -100,6 +100,16 @@ type Entry struct {
 	References []string `yaml:"references" json:"references"`
 	// Go is the generated package.
 	Go GoPackage `yaml:"go" json:"go"`
+	// RuleSetFile names a JSON file holding the schema's rule set, in
+	// Confluent's RuleSet shape, relative to the config file: register
+	// sends it with the schema, check reports its changes, generate
+	// embeds it.
+	RuleSetFile string `yaml:"rule_set" json:"rule_set"`
+	// MetadataFile names a JSON file holding the schema's metadata, in
+	// Confluent's Metadata shape (tags, properties, sensitive).
+	MetadataFile string `yaml:"metadata" json:"metadata"`
+	// Contract is what the two files hold, read by Load.
+	Contract Contract `yaml:"-" json:"-"`
 	// Overrides of the defaults.
 	SubjectStrategy string `yaml:"subject_strategy" json:"subject_strategy"`
 	Compatibility   string `yaml:"compatibility" json:"compatibility"`
@@ -128,6 +138,9 @@ func Load(p string) (*Config, error) {
 		return nil, fmt.Errorf("%s: %w", p, err)
 	}
 	c.Dir = filepath.Dir(p)
+	if err := c.LoadContracts(func(rel string) ([]byte, error) { return os.ReadFile(c.Path(rel)) }); err != nil {
+		return nil, fmt.Errorf("%s: %w", p, err)
+	}
 	return c, nil
 }
 
@@ -218,6 +231,9 @@ func (c *Config) validate() error {
 			bad("%stopic is required", where)
 		}
 		checkEnum(where+"role", e.Role, "key", "value")
+		if e.Subject != "" && (e.RuleSetFile != "" || e.MetadataFile != "") {
+			bad("%srule_set and metadata go with file: (an entry naming a registry subject takes the registered ones)", where)
+		}
 		checkCommon(where, e.SubjectStrategy, e.Compatibility, e.Framing, e.Drift)
 		if e.Go.Package != "" {
 			if e.Go.Name == "" {

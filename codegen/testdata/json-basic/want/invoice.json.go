@@ -141,11 +141,55 @@ func (v *InvoiceCustomer) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *InvoiceCustomer) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"name\":"...)
+		if utf8.RuneCountInString(v.Name) < 1 {
+			return dst, false
+		}
+		if utf8.RuneCountInString(v.Name) > 80 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Name)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"email\":"...)
+		if !jsonschema.FormatEmail(v.Email) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Email)
+	}
+	if v.Vip != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"vip\":"...)
+		dst = jsonschema.AppendBool(dst, (*v.Vip))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *InvoiceCustomer) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -280,11 +324,86 @@ func (v *InvoiceLinesItem) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *InvoiceLinesItem) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"sku\":"...)
+		if !invoiceLinesItemSKUPattern.MatchString(v.SKU) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.SKU)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"quantity\":"...)
+		if v.Quantity < 1 {
+			return dst, false
+		}
+		if v.Quantity > 1000 {
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64(v.Quantity))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"unit_price\":"...)
+		if math.IsNaN(float64(v.UnitPrice)) || math.IsInf(float64(v.UnitPrice), 0) {
+			return dst, false
+		}
+		if v.UnitPrice <= 0 {
+			return dst, false
+		}
+		if !jsonschema.MultipleOf(float64(v.UnitPrice), 1, -2) {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64(v.UnitPrice))
+	}
+	if len(v.Tags) != 0 {
+		if len(v.Tags) != 0 {
+			if !jsonschema.Unique(v.Tags) {
+				return dst, false
+			}
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"tags\":"...)
+		if v.Tags == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Tags {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, v.Tags[i0])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *InvoiceLinesItem) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -506,11 +625,159 @@ func (v *Invoice) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Invoice) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"id\":"...)
+		if !jsonschema.FormatUUID(v.ID) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.ID)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"customer\":"...)
+		if dst, ok = v.Customer.appendJSONValid(dst); !ok {
+			return dst, false
+		}
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"status\":"...)
+		if !v.Status.IsValid() {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, string(v.Status))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"issued_at\":"...)
+		if y := v.IssuedAt.Year(); y < 0 || y > 9999 {
+			return dst, false
+		}
+		dst = jsonschema.AppendTime(dst, v.IssuedAt)
+	}
+	if v.Due != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"due\":"...)
+		if !jsonschema.FormatDate((*v.Due)) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Due))
+	}
+	{
+		if v.Lines == nil {
+			return dst, false
+		}
+		if len(v.Lines) < 1 {
+			return dst, false
+		}
+		if len(v.Lines) > 100 {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"lines\":"...)
+		if v.Lines == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Lines {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if dst, ok = v.Lines[i0].appendJSONValid(dst); !ok {
+					return dst, false
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.Currency != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"currency\":"...)
+		if (*v.Currency) != "EUR" {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Currency))
+	}
+	if v.Discount != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"discount\":"...)
+		if math.IsNaN(float64((*v.Discount))) || math.IsInf(float64((*v.Discount)), 0) {
+			return dst, false
+		}
+		if (*v.Discount) < 0 {
+			return dst, false
+		}
+		if (*v.Discount) > 100 {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64((*v.Discount)))
+	}
+	if len(v.Notes) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"notes\":"...)
+		if v.Notes == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.Notes, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.Notes[k0]
+				if utf8.RuneCountInString(e0) > 200 {
+					return dst, false
+				}
+				dst = jsonschema.AppendString(dst, e0)
+			}
+			dst = append(dst, '}')
+		}
+	}
+	if v.Version != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"version\":"...)
+		switch *v.Version {
+		case 1, 2:
+		default:
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64((*v.Version)))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Invoice) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

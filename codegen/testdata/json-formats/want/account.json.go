@@ -313,11 +313,174 @@ func (v *Account) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Account) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"id\":"...)
+		if !jsonschema.FormatUUID(v.ID) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.ID)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"email\":"...)
+		if !jsonschema.FormatEmail(v.Email) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Email)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"handle\":"...)
+		if utf8.RuneCountInString(v.Handle) < 3 {
+			return dst, false
+		}
+		if utf8.RuneCountInString(v.Handle) > 16 {
+			return dst, false
+		}
+		if !accountHandlePattern.MatchString(v.Handle) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Handle)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"balance\":"...)
+		if v.Balance < -9007199254740991 {
+			return dst, false
+		}
+		if v.Balance > 9007199254740991 {
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64(v.Balance))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"rate\":"...)
+		if math.IsNaN(float64(v.Rate)) || math.IsInf(float64(v.Rate), 0) {
+			return dst, false
+		}
+		if v.Rate > 1 {
+			return dst, false
+		}
+		if v.Rate <= 0 {
+			return dst, false
+		}
+		if !jsonschema.MultipleOf(float64(v.Rate), 1, -4) {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64(v.Rate))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"tier\":"...)
+		switch v.Tier {
+		case 1, 2, 3:
+		default:
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64(v.Tier))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"created\":"...)
+		if y := v.Created.Year(); y < 0 || y > 9999 {
+			return dst, false
+		}
+		dst = jsonschema.AppendTime(dst, v.Created)
+	}
+	if v.Birthday != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"birthday\":"...)
+		if !jsonschema.FormatDate((*v.Birthday)) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Birthday))
+	}
+	if v.Homepage != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"homepage\":"...)
+		if !jsonFormatURI((*v.Homepage)) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Homepage))
+	}
+	if v.IP != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"ip\":"...)
+		if !jsonFormatIpv4((*v.IP)) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.IP))
+	}
+	if v.Nick != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"nick\":"...)
+		if utf8.RuneCountInString((*v.Nick)) < 1 {
+			return dst, false
+		}
+		if utf8.RuneCountInString((*v.Nick)) > 4 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Nick))
+	}
+	if v.Score != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"score\":"...)
+		if math.IsNaN(float64((*v.Score))) || math.IsInf(float64((*v.Score)), 0) {
+			return dst, false
+		}
+		if (*v.Score) < -1.5e10 {
+			return dst, false
+		}
+		if (*v.Score) > 1.5e10 {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64((*v.Score)))
+	}
+	if v.Kind != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"kind\":"...)
+		if (*v.Kind) != "person" {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Kind))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Account) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

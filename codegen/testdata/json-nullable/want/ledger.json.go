@@ -155,11 +155,70 @@ func (v *Entry) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Entry) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"amount\":"...)
+		dst = jsonschema.AppendInt(dst, int64(v.Amount))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"account\":"...)
+		if utf8.RuneCountInString(v.Account) < 1 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Account)
+	}
+	if v.Memo != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"memo\":"...)
+		dst = jsonschema.AppendString(dst, (*v.Memo))
+	}
+	if len(v.Labels) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"labels\":"...)
+		if v.Labels == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.Labels, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.Labels[k0]
+				dst = jsonschema.AppendString(dst, e0)
+			}
+			dst = append(dst, '}')
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Entry) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -218,11 +277,50 @@ func (v *LedgerNestedInner) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *LedgerNestedInner) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	if len(v.Deep) != 0 {
+		if len(v.Deep) != 0 {
+			if len(v.Deep) < 1 {
+				return dst, false
+			}
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"deep\":"...)
+		if v.Deep == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Deep {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, v.Deep[i0])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *LedgerNestedInner) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -268,11 +366,36 @@ func (v *LedgerNested) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *LedgerNested) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	if v.Inner != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"inner\":"...)
+		if dst, ok = v.Inner.appendJSONValid(dst); !ok {
+			return dst, false
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *LedgerNested) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -549,11 +672,209 @@ func (v *Ledger) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Ledger) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		if v.Entries == nil {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"entries\":"...)
+		if v.Entries == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Entries {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if dst, ok = v.Entries[i0].appendJSONValid(dst); !ok {
+					return dst, false
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	{
+		if v.ByDay == nil {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"byDay\":"...)
+		if v.ByDay == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.ByDay, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.ByDay[k0]
+				if e0 == nil {
+					return dst, false
+				}
+				if e0 == nil {
+					dst = append(dst, "null"...)
+				} else {
+					dst = append(dst, '[')
+					for i1 := range e0 {
+						if i1 > 0 {
+							dst = append(dst, ',')
+						}
+						if e0[i1] == nil {
+							dst = append(dst, "null"...)
+						} else {
+							if dst, ok = e0[i1].appendJSONValid(dst); !ok {
+								return dst, false
+							}
+						}
+					}
+					dst = append(dst, ']')
+				}
+			}
+			dst = append(dst, '}')
+		}
+	}
+	{
+		if v.Matrix == nil {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"matrix\":"...)
+		if v.Matrix == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Matrix {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if v.Matrix[i0] == nil {
+					return dst, false
+				}
+				if v.Matrix[i0] == nil {
+					dst = append(dst, "null"...)
+				} else {
+					dst = append(dst, '[')
+					for i1 := range v.Matrix[i0] {
+						if i1 > 0 {
+							dst = append(dst, ',')
+						}
+						if v.Matrix[i0][i1] == nil {
+							dst = append(dst, "null"...)
+						} else {
+							if math.IsNaN(float64((*v.Matrix[i0][i1]))) || math.IsInf(float64((*v.Matrix[i0][i1])), 0) {
+								return dst, false
+							}
+							dst = jsonschema.AppendFloat(dst, float64((*v.Matrix[i0][i1])))
+						}
+					}
+					dst = append(dst, ']')
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	{
+		if v.Meta == nil {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"meta\":"...)
+		if v.Meta == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.Meta, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.Meta[k0]
+				if e0 == nil {
+					return dst, false
+				}
+				if e0 == nil {
+					dst = append(dst, "null"...)
+				} else {
+					dst = append(dst, '{')
+					var kb1 [16]string
+					for i1, k1 := range jsonschema.SortedKeys(e0, kb1[:0]) {
+						if i1 > 0 {
+							dst = append(dst, ',')
+						}
+						dst = jsonschema.AppendString(dst, k1)
+						dst = append(dst, ':')
+						e1 := e0[k1]
+						dst = jsonschema.AppendInt(dst, int64(e1))
+					}
+					dst = append(dst, '}')
+				}
+			}
+			dst = append(dst, '}')
+		}
+	}
+	if v.Note != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"note\":"...)
+		if utf8.RuneCountInString((*v.Note)) > 200 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, (*v.Note))
+	}
+	if v.Closed != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"closed\":"...)
+		dst = jsonschema.AppendBool(dst, (*v.Closed))
+	}
+	if v.At != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"at\":"...)
+		if y := (*v.At).Year(); y < 0 || y > 9999 {
+			return dst, false
+		}
+		dst = jsonschema.AppendTime(dst, (*v.At))
+	}
+	if v.Nested != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"nested\":"...)
+		if dst, ok = v.Nested.appendJSONValid(dst); !ok {
+			return dst, false
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Ledger) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

@@ -74,11 +74,52 @@ func (v *Address) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Address) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"street\":"...)
+		if utf8.RuneCountInString(v.Street) < 1 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Street)
+	}
+	if v.City != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"city\":"...)
+		dst = jsonschema.AppendString(dst, (*v.City))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"country\":"...)
+		if !addressCountryPattern.MatchString(v.Country) {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Country)
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Address) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

@@ -170,11 +170,52 @@ func (v *Contact) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Contact) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"kind\":"...)
+		if !v.Kind.IsValid() {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, string(v.Kind))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"value\":"...)
+		if utf8.RuneCountInString(v.Value) < 3 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Value)
+	}
+	if v.Preferred != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"preferred\":"...)
+		dst = jsonschema.AppendBool(dst, (*v.Preferred))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Contact) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -304,11 +345,81 @@ func (v *Customer) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Customer) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"id\":"...)
+		if v.ID < 1 {
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64(v.ID))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"billing\":"...)
+		if dst, ok = v.Billing.appendJSONValid(dst); !ok {
+			return dst, false
+		}
+	}
+	if v.Shipping != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"shipping\":"...)
+		if dst, ok = v.Shipping.appendJSONValid(dst); !ok {
+			return dst, false
+		}
+	}
+	if len(v.Contacts) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"contacts\":"...)
+		if v.Contacts == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Contacts {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if dst, ok = v.Contacts[i0].appendJSONValid(dst); !ok {
+					return dst, false
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if v.Tier != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"tier\":"...)
+		if !(*v.Tier).IsValid() {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, string((*v.Tier)))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Customer) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

@@ -158,11 +158,71 @@ func (v *Part) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Part) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"id\":"...)
+		if v.ID < 0 {
+			return dst, false
+		}
+		dst = jsonschema.AppendInt(dst, int64(v.ID))
+	}
+	if v.Weight != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"weight\":"...)
+		if math.IsNaN(float64((*v.Weight))) || math.IsInf(float64((*v.Weight)), 0) {
+			return dst, false
+		}
+		if (*v.Weight) <= 0 {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64((*v.Weight)))
+	}
+	if len(v.Tags) != 0 {
+		if len(v.Tags) != 0 {
+			if len(v.Tags) > 5 {
+				return dst, false
+			}
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"tags\":"...)
+		if v.Tags == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Tags {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, v.Tags[i0])
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Part) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}
@@ -529,11 +589,259 @@ func (v *Shapes) appendJSON(dst []byte) []byte {
 	return append(dst, '}')
 }
 
-// AppendJSON validates v (Validate) and appends its JSON encoding, the bytes
-// encoding/json's Marshal writes, to dst without reflection. On error dst
-// comes back unchanged. serde.Serializer calls it for values of this type when
-// it binds the schema this type was generated from.
+// appendJSONValid appends v's JSON encoding, as appendJSON, checking each
+// value as Validate does just before writing it. ok is false when a check
+// fails; dst then holds a partial encoding, to be dropped.
+func (v *Shapes) appendJSONValid(dst []byte) (_ []byte, ok bool) {
+	sep := byte('{')
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"name\":"...)
+		if utf8.RuneCountInString(v.Name) > 40 {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, v.Name)
+	}
+	{
+		if v.Grid == nil {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"grid\":"...)
+		if v.Grid == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Grid {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if v.Grid[i0] == nil {
+					return dst, false
+				}
+				if v.Grid[i0] == nil {
+					dst = append(dst, "null"...)
+				} else {
+					dst = append(dst, '[')
+					for i1 := range v.Grid[i0] {
+						if i1 > 0 {
+							dst = append(dst, ',')
+						}
+						if v.Grid[i0][i1] < -1000000 {
+							return dst, false
+						}
+						if v.Grid[i0][i1] > 1000000 {
+							return dst, false
+						}
+						dst = jsonschema.AppendInt(dst, int64(v.Grid[i0][i1]))
+					}
+					dst = append(dst, ']')
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	{
+		if v.ByName == nil {
+			return dst, false
+		}
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"byName\":"...)
+		if v.ByName == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.ByName, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.ByName[k0]
+				if dst, ok = e0.appendJSONValid(dst); !ok {
+					return dst, false
+				}
+			}
+			dst = append(dst, '}')
+		}
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"when\":"...)
+		if y := v.When.Year(); y < 0 || y > 9999 {
+			return dst, false
+		}
+		dst = jsonschema.AppendTime(dst, v.When)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"ratio\":"...)
+		if math.IsNaN(float64(v.Ratio)) || math.IsInf(float64(v.Ratio), 0) {
+			return dst, false
+		}
+		if v.Ratio < -1e300 {
+			return dst, false
+		}
+		if v.Ratio > 1e300 {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64(v.Ratio))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"count\":"...)
+		dst = jsonschema.AppendInt(dst, int64(v.Count))
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"flag\":"...)
+		dst = jsonschema.AppendBool(dst, v.Flag)
+	}
+	{
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"maybe\":"...)
+		if v.Maybe == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = jsonschema.AppendString(dst, (*v.Maybe))
+		}
+	}
+	if v.MaybeNum != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"maybeNum\":"...)
+		if math.IsNaN(float64((*v.MaybeNum))) || math.IsInf(float64((*v.MaybeNum)), 0) {
+			return dst, false
+		}
+		dst = jsonschema.AppendFloat(dst, float64((*v.MaybeNum)))
+	}
+	if v.MaybePart != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"maybePart\":"...)
+		if dst, ok = v.MaybePart.appendJSONValid(dst); !ok {
+			return dst, false
+		}
+	}
+	if len(v.Parts) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"parts\":"...)
+		if v.Parts == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.Parts {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if dst, ok = v.Parts[i0].appendJSONValid(dst); !ok {
+					return dst, false
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if len(v.OptParts) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"optParts\":"...)
+		if v.OptParts == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '[')
+			for i0 := range v.OptParts {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				if v.OptParts[i0] == nil {
+					dst = append(dst, "null"...)
+				} else {
+					if dst, ok = v.OptParts[i0].appendJSONValid(dst); !ok {
+						return dst, false
+					}
+				}
+			}
+			dst = append(dst, ']')
+		}
+	}
+	if len(v.Labels) != 0 {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"labels\":"...)
+		if v.Labels == nil {
+			dst = append(dst, "null"...)
+		} else {
+			dst = append(dst, '{')
+			var kb0 [16]string
+			for i0, k0 := range jsonschema.SortedKeys(v.Labels, kb0[:0]) {
+				if i0 > 0 {
+					dst = append(dst, ',')
+				}
+				dst = jsonschema.AppendString(dst, k0)
+				dst = append(dst, ':')
+				e0 := v.Labels[k0]
+				dst = jsonschema.AppendString(dst, e0)
+			}
+			dst = append(dst, '}')
+		}
+	}
+	if v.Level != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"level\":"...)
+		if !(*v.Level).IsValid() {
+			return dst, false
+		}
+		dst = jsonschema.AppendString(dst, string((*v.Level)))
+	}
+	if v.Html != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"html\":"...)
+		dst = jsonschema.AppendString(dst, (*v.Html))
+	}
+	if v.At != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"at\":"...)
+		if y := (*v.At).Year(); y < 0 || y > 9999 {
+			return dst, false
+		}
+		dst = jsonschema.AppendTime(dst, (*v.At))
+	}
+	if v.On != nil {
+		dst = append(dst, sep)
+		sep = ','
+		dst = append(dst, "\"on\":"...)
+		dst = jsonschema.AppendBool(dst, (*v.On))
+	}
+	if sep == '{' {
+		dst = append(dst, '{')
+	}
+	return append(dst, '}'), true
+}
+
+// AppendJSON validates v and appends its JSON encoding, the bytes
+// encoding/json's Marshal writes, to dst in one pass, without reflection or
+// allocation. On error dst comes back unchanged and the error is Validate's.
+// serde.Serializer calls it for values of this type when it binds the schema
+// this type was generated from.
 func (v *Shapes) AppendJSON(dst []byte) ([]byte, error) {
+	if v != nil {
+		if out, ok := v.appendJSONValid(dst); ok {
+			return out, nil
+		}
+	}
 	if err := v.Validate(); err != nil {
 		return dst, err
 	}

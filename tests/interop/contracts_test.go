@@ -1,0 +1,721 @@
+//go:build interop
+
+package interop
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kgo"
+
+	"github.com/schemagen/schemagen/producer"
+	"github.com/schemagen/schemagen/registry"
+	"github.com/schemagen/schemagen/serde"
+	_ "github.com/schemagen/schemagen/serde/contract" // the rule engine
+	"github.com/schemagen/schemagen/serde/formats"
+)
+
+// The data contract of issue 10, written once per format: a Customer with
+// domain rules (CEL and CEL_FIELD, WRITEREAD, onFailure ERROR) in the rule
+// set the registry stores, and inline "confluent:rules" in the Avro and
+// JSON Schema texts. Protobuf carries no inline rules: schemagen does not
+// read the confluent.Meta option's rules (docs/CONTRACTS.md), so that
+// format's share of the same checks is written as domain rules.
+const (
+	contractAvro = `{"type":"record","name":"Customer","namespace":"pyrules",
+ "confluent:rules":[{"name":"scoreInRange","doc":"a score is between 0 and 100","expr":"this.score >= 0.0 && this.score <= 100.0"}],
+ "fields":[
+  {"name":"name","type":"string","confluent:tags":["PII"],
+   "confluent:rules":[{"name":"nameShort","doc":"a name has at most 10 characters","expr":"size(this) <= 10"}]},
+  {"name":"email","type":["null","string"],"default":null,"confluent:tags":["PII"]},
+  {"name":"age","type":"int"},
+  {"name":"balance","type":"long"},
+  {"name":"score","type":"double"},
+  {"name":"country","type":"string"}]}`
+
+	contractJSON = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Customer","type":"object",
+ "confluent:rules":[{"name":"scoreInRange","doc":"a score is between 0 and 100","expr":"this.score >= 0.0 && this.score <= 100.0"}],
+ "properties":{
+  "name":{"type":"string","confluent:tags":["PII"],
+   "confluent:rules":[{"name":"nameShort","doc":"a name has at most 10 characters","expr":"size(this) <= 10"}]},
+  "email":{"type":"string","confluent:tags":["PII"]},
+  "age":{"type":"integer"},
+  "balance":{"type":"integer"},
+  "score":{"type":"number"},
+  "country":{"type":"string"}},
+ "required":["name","age","balance","score","country"],
+ "additionalProperties":false}`
+
+	contractProto = `syntax = "proto3";
+package pyrules.v1;
+message Customer {
+  string name = 1;
+  optional string email = 2;
+  int32 age = 3;
+  int64 balance = 4;
+  double score = 5;
+  string country = 6;
+}
+`
+	contractProtoMessage = "pyrules.v1.Customer"
+
+	// The same Customer with Confluent's field and message options: tags
+	// for CEL_FIELD and inline rules. confluent/meta.proto is built into
+	// both sides (schemagen's serde/protobuf and Confluent's Python
+	// client), so the schema has no reference.
+	contractProtoMeta = `syntax = "proto3";
+package pyrules.v2;
+import "confluent/meta.proto";
+message Customer {
+  option (confluent.message_meta) = {rules: [{name: "scoreInRange", doc: "a score is between 0 and 100", expr: "this.score >= 0.0 && this.score <= 100.0"}]};
+  string name = 1 [(confluent.field_meta) = {tags: ["PII"], rules: [{name: "nameShort", doc: "a name has at most 10 characters", expr: "size(this) <= 10"}]}];
+  optional string email = 2 [(confluent.field_meta) = {tags: ["PII"]}];
+  int32 age = 3;
+  int64 balance = 4;
+  double score = 5;
+  string country = 6;
+}
+`
+	contractProtoMetaMessage = "pyrules.v2.Customer"
+)
+
+func domainRule(name, typ, expr string, tags ...string) serde.Rule {
+	return serde.Rule{Name: name, Kind: "CONDITION", Mode: "WRITEREAD", Type: typ, Expr: expr, Tags: tags, OnFailure: "ERROR"}
+}
+
+// contractCase is one format's schema, rule set and values.
+type contractCase struct {
+	name   string // the case's name in the output and in docs/CONTRACTS.md
+	format string // avro, protobuf, json (the Python scripts' spelling)
+	schema serde.Schema
+	msg    string
+	// only keeps the values whose changes touch these fields (nil: all).
+	only []string
+}
+
+func contractCases() []contractCase {
+	common := []serde.Rule{
+		domainRule("adult", "CEL", "message.age >= 18"),
+		domainRule("solvent", "CEL", "message.balance >= 0"),
+		domainRule("knownCountry", "CEL_FIELD", "name == 'country' ; value in ['DE', 'FR', 'US', '日本']"),
+	}
+	with := func(rs ...serde.Rule) *serde.RuleSet {
+		return &serde.RuleSet{DomainRules: append(append([]serde.Rule(nil), common...), rs...)}
+	}
+	return []contractCase{
+		{"avro", "avro", serde.Schema{Format: serde.Avro, Text: contractAvro, RuleSet: with(
+			domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
+		)}, "", nil},
+		// A CEL rule on Avro's nullable union field, alone on its subject:
+		// schemagen hands CEL the union wrapped ({"string": "x"}), Python
+		// the bare value (see the known differences in docs/CONTRACTS.md).
+		{"avro-union", "avro", serde.Schema{Format: serde.Avro, Text: contractAvro, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("emailHasAt", "CEL", "message.email == null || message.email.contains('@')"),
+		}}}, "", []string{"email"}},
+		{"protobuf", "protobuf", serde.Schema{Format: serde.Protobuf, Text: contractProto, RuleSet: with(
+			domainRule("nameNotEmpty", "CEL_FIELD", "name == 'name' ; value != ''"),
+			domainRule("emailNotEmpty", "CEL_FIELD", "name == 'email' && typeName == 'STRING' ; value != ''"),
+			domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
+			domainRule("nameShort", "CEL", "size(message.name) <= 10"),
+			domainRule("scoreInRange", "CEL", "message.score >= 0.0 && message.score <= 100.0"),
+		)}, contractProtoMessage, nil},
+		{"protobuf-meta", "protobuf", serde.Schema{Format: serde.Protobuf, Text: contractProtoMeta,
+			RuleSet: with(
+				domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
+				domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
+			)}, contractProtoMetaMessage, nil},
+		{"json", "json", serde.Schema{Format: serde.JSON, Text: contractJSON, RuleSet: with(
+			domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
+			domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
+		)}, "", nil},
+	}
+}
+
+// contractValues are the values every format is judged on: a valid base
+// and changes of one or two fields around each rule's boundary (empty
+// strings, zero, negative, the extremes of int and long, unicode counted in
+// code points, a missing optional field). Avro also gets an explicit null
+// email; JSON Schema's email is a string and Protobuf's has no null.
+func contractValues(format string, only []string) []string {
+	type change map[string]any
+	const drop = "\x00drop"
+	changes := []change{
+		{},
+		// adult: age >= 18.
+		{"age": 18}, {"age": 17}, {"age": 0}, {"age": -1}, {"age": 2147483647}, {"age": -2147483648},
+		// solvent: balance >= 0.
+		{"balance": 0}, {"balance": -1}, {"balance": json.Number("9007199254740993")},
+		{"balance": json.Number("9223372036854775807")}, {"balance": json.Number("-9223372036854775808")},
+		// scoreInRange: 0 <= score <= 100, written as floats and as integers.
+		{"score": json.Number("0.0")}, {"score": json.Number("100.0")}, {"score": json.Number("100.0001")},
+		{"score": json.Number("-0.5")}, {"score": json.Number("0")}, {"score": json.Number("100")},
+		{"score": json.Number("101")}, {"score": json.Number("-1")}, {"score": json.Number("1e-300")},
+		{"score": json.Number("-0.0")},
+		// nameShort (10 code points) and piiNotEmpty / nameNotEmpty.
+		{"name": ""}, {"name": " "}, {"name": "A"}, {"name": "0123456789"}, {"name": "01234567890"},
+		{"name": "ÄÖÜßéèêñçå"}, {"name": "ÄÖÜßéèêñçåx"}, {"name": "日本語の名前です"},
+		{"name": "🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂"}, {"name": "🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂🙂"},
+		// emailHasAt and the PII fields.
+		{"email": drop}, {"email": ""}, {"email": "a@b"}, {"email": "no-at"}, {"email": "@"},
+		{"email": "ü@ü.de"}, {"email": "日本@例え.jp"}, {"email": " "},
+		// knownCountry.
+		{"country": "FR"}, {"country": "US"}, {"country": "日本"}, {"country": "de"}, {"country": ""},
+		{"country": "XX"}, {"country": "日本 "}, {"country": "DEU"},
+		// Two rules at once, and every boundary at once.
+		{"age": 17, "balance": -1}, {"name": "", "country": "XX"},
+		{"age": 18, "balance": 0, "score": json.Number("0"), "name": "A", "country": "US", "email": drop},
+		{"age": 18, "balance": 0, "score": json.Number("100.0"), "name": "0123456789", "country": "日本", "email": "@"},
+		{"age": 17, "email": "no-at", "country": "XX", "score": json.Number("-1")},
+	}
+	if format == "avro" {
+		changes = append(changes, change{"email": nil}, change{"email": nil, "age": 17})
+	}
+	out := make([]string, 0, len(changes))
+	for i, ch := range changes {
+		keep := only == nil || i == 0
+		for _, f := range only {
+			_, touched := ch[f]
+			keep = keep || touched
+		}
+		if !keep {
+			continue
+		}
+		v := map[string]any{"name": "Ann", "email": "ann@example.com", "age": 30, "balance": 100,
+			"score": json.Number("50.5"), "country": "DE"}
+		for k, x := range ch {
+			if x == drop {
+				delete(v, k)
+			} else {
+				v[k] = x
+			}
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, string(b))
+	}
+	return out
+}
+
+// knownDifference is one row of the table in docs/CONTRACTS.md's section
+// "Verdicts agree with Confluent's Python client".
+type knownDifference struct {
+	format, value string
+	ours, python  string // "accepts" or "rejects"
+	reason        string
+}
+
+const knownDiffHeading = "## Verdicts agree with Confluent's Python client"
+
+// knownDifferences reads the table of known differences from the docs.
+func knownDifferences(t *testing.T) map[string]knownDifference {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(interopDir(t), "..", "..", "docs", "CONTRACTS.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sec, ok := strings.Cut(string(b), knownDiffHeading+"\n")
+	if !ok {
+		t.Fatalf("docs/CONTRACTS.md has no section %q", knownDiffHeading)
+	}
+	if i := strings.Index(sec, "\n## "); i >= 0 {
+		sec = sec[:i]
+	}
+	out := map[string]knownDifference{}
+	for _, line := range strings.Split(sec, "\n") {
+		cells := strings.Split(strings.Trim(strings.TrimSpace(line), "|"), " | ")
+		if len(cells) != 5 || !strings.HasPrefix(strings.TrimSpace(cells[1]), "`") {
+			continue
+		}
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		d := knownDifference{format: cells[0], value: strings.Trim(cells[1], "`"), ours: cells[2], python: cells[3], reason: cells[4]}
+		if d.reason == "" {
+			t.Errorf("docs/CONTRACTS.md: known difference %s %s has no reason", d.format, d.value)
+		}
+		out[d.format+" "+d.value] = d
+	}
+	return out
+}
+
+func verdictWord(ok bool) string {
+	if ok {
+		return "accepts"
+	}
+	return "rejects"
+}
+
+// TestContractsPython is issue 10's differential with Confluent's Python
+// client (confluent-kafka 2.16.0 with its CEL and CEL_FIELD executors on
+// cel-python): the contract is registered in schemagen's registry; every
+// value goes through schemagen's typed producer on the real broker and
+// through Python's serializer bound to the same registered version, and
+// the two verdicts must agree record by record (or the disagreement must be
+// listed, with its reason, in docs/CONTRACTS.md). Python's deserializer,
+// rules on, then reads back exactly the records schemagen accepted; a
+// record that breaks a rule, written past the contract with raw kgo, is
+// refused by that same reader (and read by it with the rules disabled).
+func TestContractsPython(t *testing.T) {
+	start := time.Now()
+	reg, cl := newRegistry(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	p, err := producer.New(producer.SeedBrokers(brokers(t)...), producer.Registry(cl), producer.Linger(5*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close(context.Background())
+	known := knownDifferences(t)
+
+	type pyCase map[string]any
+	var verdictCases, readCases, negCases []pyCase
+	var runs []*formatRun
+	for _, cc := range contractCases() {
+		r := &formatRun{cc: cc, topic: topicName("contracts-" + cc.name), values: contractValues(cc.format, cc.only), futures: map[int]*producer.Future{}}
+		createTopics(t, 1, r.topic)
+		if _, err := cl.Register(ctx, r.topic+"-value", cc.schema); err != nil {
+			t.Fatalf("%s: register the contract: %v", cc.name, err)
+		}
+		// The local schema carries no rule set: the producer takes the
+		// registered one when it binds.
+		local := serde.Schema{Format: cc.schema.Format, Text: cc.schema.Text, References: cc.schema.References}
+		if r.c, err = compileFor(ctx, local, nil, cc.msg); err != nil {
+			t.Fatalf("%s: compile: %v", cc.name, err)
+		}
+		typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, any]{
+			Topic: r.topic,
+			Value: producer.Side{Schema: producer.SchemaSource{Compiled: r.c}, IDSource: registry.UseLatest(nil)},
+		})
+		if err != nil {
+			t.Fatalf("%s: NewTyped: %v", cc.name, err)
+		}
+		r.id = typed.SchemaID()
+		for i, text := range r.values {
+			v, err := formats.FromJSON(r.c, []byte(text))
+			if err != nil {
+				t.Fatalf("%s value %d %s does not pass the types (the values are built to pass them): %v", cc.name, i, text, err)
+			}
+			fut, err := typed.Produce(ctx, nil, v, producer.Header("pyrules.i", []byte(strconv.Itoa(i))))
+			r.ours = append(r.ours, err == nil)
+			r.errs = append(r.errs, err)
+			if err != nil {
+				if !errors.Is(err, serde.ErrRule) || !errors.Is(err, producer.ErrRejected) {
+					t.Errorf("%s value %d %s: rejected with %v, want a rule violation (serde.ErrRule)", cc.name, i, text, err)
+				}
+				continue
+			}
+			r.futures[i] = fut
+		}
+		c := pyCase{"name": cc.name, "format": cc.format, "topic": r.topic, "subject": r.topic + "-value", "values": r.values}
+		if cc.format == "protobuf" {
+			c["fds"], c["message"] = fdsBase64(t, r.c), cc.msg
+		}
+		verdictCases = append(verdictCases, c)
+		runs = append(runs, r)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		for i, f := range r.futures {
+			if _, err := f.Get(ctx); err != nil {
+				t.Fatalf("%s value %d: delivery: %v", r.cc.name, i, err)
+			}
+		}
+	}
+
+	// Python's verdicts on the same values, bound to the same versions.
+	lines := runPy(t, "contracts.py", map[string]any{"mode": "verdicts", "registry": reg.URL(), "cases": verdictCases})
+	python := map[string]map[int]string{} // case -> value index -> "" (accepted) or the error
+	for _, l := range lines {
+		f, _ := l["case"].(string)
+		n, _ := l["i"].(json.Number)
+		i, err := n.Int64()
+		if err != nil {
+			t.Fatalf("bad verdict line %v", l)
+		}
+		if python[f] == nil {
+			python[f] = map[int]string{}
+		}
+		if ok, _ := l["ok"].(bool); ok {
+			python[f][int(i)] = ""
+		} else {
+			e, _ := l["error"].(string)
+			python[f][int(i)] = "python: " + e
+		}
+	}
+	problems, notes := compareVerdicts(runs, python, known)
+	for _, n := range notes {
+		if strings.HasPrefix(n, "contracts ") {
+			fmt.Println(n) // the counts, in the suite's output with or without -v
+		} else {
+			t.Log(n)
+		}
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+	// Negative controls of the comparison: with no known differences every
+	// disagreement is a problem, and one Python verdict flipped on a value
+	// the two agree on is one.
+	nDisagree := 0
+	for _, r := range runs {
+		for i := range r.values {
+			if (python[r.cc.name][i] == "") != r.ours[i] {
+				nDisagree++
+			}
+		}
+	}
+	if ps, _ := compareVerdicts(runs, python, nil); len(ps) != nDisagree || nDisagree == 0 {
+		t.Errorf("negative control: with no known differences the comparison reports %d problems, want the %d disagreements (and some)", len(ps), nDisagree)
+	}
+	flipped := map[string]map[int]string{}
+	for k, v := range python {
+		flipped[k] = map[int]string{}
+		for i, e := range v {
+			flipped[k][i] = e
+		}
+	}
+	r0 := runs[0]
+	if flipped[r0.cc.name][0] == "" {
+		flipped[r0.cc.name][0] = "flipped"
+	} else {
+		flipped[r0.cc.name][0] = ""
+	}
+	if ps, _ := compareVerdicts(runs, flipped, known); len(ps) != len(problems)+1 || !strings.Contains(strings.Join(ps, "\n"), r0.values[0]) {
+		t.Errorf("negative control: one Python verdict flipped gives %d problems (%d before), want one more naming %s", len(ps), len(problems), r0.values[0])
+	}
+	for _, r := range runs {
+		valid := 0
+		for _, ok := range r.ours {
+			if ok {
+				valid++
+			}
+		}
+		// What the broker has is what schemagen accepted, read back by
+		// Python with the rules on.
+		c := pyCase{"name": r.cc.name, "format": r.cc.format, "topic": r.topic, "partitions": 1, "expect": valid, "rules": true}
+		if r.cc.format == "protobuf" {
+			c["fds"], c["message"] = fdsBase64(t, r.c), r.cc.msg
+		}
+		readCases = append(readCases, c)
+	}
+
+	// Negative control: per format, one record that breaks "adult" and one
+	// valid record, written with raw kgo framed by a serializer without the
+	// contract. Python with the rules refuses exactly the first (so the
+	// reader below does check); with CEL and CEL_FIELD disabled it reads
+	// both (so the refusal is the rule's, not the bytes').
+	raw, err := kgo.NewClient(kgo.SeedBrokers(brokers(t)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	negTopics := map[string]*formatRun{}
+	for _, r := range runs {
+		if r.cc.only != nil {
+			continue // its rule set has no "adult"
+		}
+		topic := topicName("contracts-neg-" + r.cc.name)
+		createTopics(t, 1, topic)
+		// Python's deserializer looks the ID up under the topic's subject:
+		// the same contract registered there has the same ID.
+		neg, err := cl.Register(ctx, topic+"-value", r.cc.schema)
+		if err != nil {
+			t.Fatalf("%s: register the contract for the negative control: %v", r.cc.name, err)
+		}
+		if neg.ID != r.id {
+			t.Errorf("%s: the same contract under a second subject has id %d, the first %d", r.cc.name, neg.ID, r.id)
+		}
+		ser, err := serde.NewSerializer(r.c, serde.SerializerConfig{Topic: topic, Subject: topic + "-value", ID: neg.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, text := range []string{
+			strings.Replace(r.values[0], `"age":30`, `"age":17`, 1),
+			r.values[0],
+		} {
+			if i == 0 && text == r.values[0] {
+				t.Fatalf("%s: the negative control's value is not invalid: %s", r.cc.name, text)
+			}
+			v, err := formats.FromJSON(r.c, []byte(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := ser.AppendSerialize(nil, v)
+			if err != nil {
+				t.Fatalf("%s: serialize without the contract: %v", r.cc.name, err)
+			}
+			rec := &kgo.Record{Topic: topic, Value: b, Headers: []kgo.RecordHeader{{Key: "pyrules.i", Value: []byte(strconv.Itoa(i))}}}
+			if err := raw.ProduceSync(ctx, rec).FirstErr(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, rules := range []bool{true, false} {
+			c := pyCase{"label": fmt.Sprintf("%s rules=%v", topic, rules), "name": r.cc.name, "format": r.cc.format,
+				"topic": topic, "partitions": 1, "expect": 2, "rules": rules}
+			if r.cc.format == "protobuf" {
+				c["fds"], c["message"] = fdsBase64(t, r.c), r.cc.msg
+			}
+			negCases = append(negCases, c)
+		}
+		negTopics[topic] = r
+	}
+	// One Python run reads the topics schemagen wrote (rules on) and the
+	// negative controls' (rules on, then disabled).
+	lines = runPy(t, "contracts.py", map[string]any{"mode": "read", "registry": reg.URL(),
+		"brokers": strings.Join(brokers(t), ","), "timeout": 60, "cases": append(readCases, negCases...)})
+	byLabel := groupRead(t, lines)
+	for _, r := range runs {
+		got := byLabel[r.topic]
+		if got.errors != 0 {
+			t.Errorf("%s: Python's deserializer with rules refused %d records schemagen wrote: %v", r.cc.name, got.errors, got.errs)
+		}
+		var want []int
+		for i, ok := range r.ours {
+			if ok {
+				want = append(want, i)
+			}
+		}
+		if len(got.indexes) != len(want) || fmt.Sprint(got.indexes) != fmt.Sprint(want) {
+			t.Errorf("%s: Python read records %v, schemagen accepted %v", r.cc.name, got.indexes, want)
+		}
+		for j, i := range got.indexes {
+			if i < 0 || i >= len(r.values) {
+				t.Errorf("%s: record with index %d", r.cc.name, i)
+				continue
+			}
+			if d := sameContent(r.cc.format, r.values[i], got.values[j]); d != "" {
+				t.Errorf("%s value %d: Python read %v, schemagen wrote %s: %s", r.cc.name, i, got.values[j], r.values[i], d)
+			}
+		}
+		// The content check fires on a changed field (its negative control).
+		if len(got.values) > 0 {
+			changed := map[string]any{}
+			for k, v := range got.values[0] {
+				changed[k] = v
+			}
+			changed["country"] = "XX"
+			if sameContent(r.cc.format, r.values[got.indexes[0]], changed) == "" {
+				t.Errorf("%s: negative control: a changed country reads as the same content", r.cc.name)
+			}
+		}
+		// The topic, read by kgo, has as many records as schemagen accepted.
+		if recs := consumeAll(t, r.topic); len(recs) != len(want) {
+			t.Errorf("%s: the topic has %d records, schemagen accepted %d", r.cc.name, len(recs), len(want))
+		}
+		t.Logf("%s: Python read back %d records with rules on, %d refused; schemagen accepted %d", r.cc.name, len(got.indexes), got.errors, len(want))
+	}
+
+	for _, rules := range []bool{true, false} {
+		for topic, r := range negTopics {
+			got := byLabel[fmt.Sprintf("%s rules=%v", topic, rules)]
+			switch {
+			case got == nil:
+				t.Errorf("%s negative control, rules %v: Python reported nothing", r.cc.name, rules)
+			case rules && (fmt.Sprint(got.indexes) != "[1]" || got.errors != 1 || !strings.Contains(strings.Join(got.errs, " "), "RuleConditionError: Rule expr failed: message.age >= 18")):
+				t.Errorf("%s negative control, rules on: read %v, %d refused (%v); want [1] read and the record breaking \"adult\" refused by its rule",
+					r.cc.name, got.indexes, got.errors, got.errs)
+			case !rules && (fmt.Sprint(got.indexes) != "[0 1]" || got.errors != 0):
+				t.Errorf("%s negative control, rules disabled: read %v, %d refused (%v); want both read", r.cc.name, got.indexes, got.errors, got.errs)
+			default:
+				t.Logf("%s negative control, rules %v: read %v, refused %d %v", r.cc.name, rules, got.indexes, got.errors, got.errs)
+			}
+		}
+	}
+	t.Logf("TestContractsPython ran in %v", time.Since(start).Round(time.Millisecond))
+}
+
+// formatRun is one contract case as the test ran it.
+type formatRun struct {
+	cc      contractCase
+	c       serde.Compiled
+	topic   string
+	values  []string
+	ours    []bool // accepted by schemagen
+	errs    []error
+	futures map[int]*producer.Future
+	id      int // the registered schema ID the producer bound
+}
+
+// compareVerdicts compares schemagen's verdicts with Python's (case ->
+// value index -> "" for accepted, else Python's error). It returns the
+// problems (a disagreement not listed in known with both verdicts, a
+// listed one that agrees or does not occur, a missing verdict, too few
+// values) and notes (the counts per case, the known differences met).
+func compareVerdicts(runs []*formatRun, python map[string]map[int]string, known map[string]knownDifference) (problems, notes []string) {
+	seen := map[string]bool{}
+	for _, r := range runs {
+		valid, invalid, agree, disagree, knownN := 0, 0, 0, 0, 0
+		for i, text := range r.values {
+			if r.ours[i] {
+				valid++
+			} else {
+				invalid++
+			}
+			perr, ok := python[r.cc.name][i]
+			if !ok {
+				problems = append(problems, fmt.Sprintf("%s value %d: Python gave no verdict", r.cc.name, i))
+				continue
+			}
+			pyOK := perr == ""
+			key := r.cc.name + " " + text
+			kd, listed := known[key]
+			seen[key] = true
+			if pyOK == r.ours[i] {
+				agree++
+				if listed {
+					problems = append(problems, fmt.Sprintf("%s %s: listed as a known difference (%s) but the verdicts agree (%s): drop the row from docs/CONTRACTS.md", r.cc.name, text, kd.reason, verdictWord(pyOK)))
+				}
+				continue
+			}
+			disagree++
+			if listed && kd.ours == verdictWord(r.ours[i]) && kd.python == verdictWord(pyOK) {
+				knownN++
+				notes = append(notes, fmt.Sprintf("%s value %d %s: known difference: schemagen %s, Python %s (%s)", r.cc.name, i, text, kd.ours, kd.python, kd.reason))
+				continue
+			}
+			problems = append(problems, fmt.Sprintf("%s value %d %s: schemagen %s (%v), Python %s (%s)", r.cc.name, i, text,
+				verdictWord(r.ours[i]), r.errs[i], verdictWord(pyOK), perr))
+		}
+		if r.cc.only == nil && (invalid*3 < len(r.values) || len(r.values) < 50) {
+			problems = append(problems, fmt.Sprintf("%s: %d values, %d invalid: want at least 50, a third invalid", r.cc.name, len(r.values), invalid))
+		}
+		notes = append(notes, fmt.Sprintf("contracts %-13s values=%d valid=%d invalid=%d agree=%d disagree=%d (known %d)",
+			r.cc.name, len(r.values), valid, invalid, agree, disagree, knownN))
+	}
+	for key, kd := range known {
+		if !seen[key] {
+			problems = append(problems, fmt.Sprintf("docs/CONTRACTS.md lists %s %s (%s) as a known difference, but no such value was judged", kd.format, kd.value, kd.reason))
+		}
+	}
+	return problems, notes
+}
+
+type readBack struct {
+	indexes []int            // the pyrules.i header of each record read, in offset order
+	values  []map[string]any // the decoded values, in the same order
+	errors  int
+	errs    []string
+}
+
+// groupRead sorts contracts.py's read output by case label (the topic
+// unless the case names another).
+func groupRead(t *testing.T, lines []map[string]any) map[string]*readBack {
+	t.Helper()
+	out := map[string]*readBack{}
+	get := func(topic string) *readBack {
+		if out[topic] == nil {
+			out[topic] = &readBack{}
+		}
+		return out[topic]
+	}
+	summaries := 0
+	for _, l := range lines {
+		if s, ok := l["summary"].(string); ok {
+			summaries++
+			rb := get(s)
+			n, _ := l["errors"].(json.Number)
+			if e, _ := n.Int64(); int(e) != rb.errors {
+				t.Errorf("%s: summary says %v errors, %d lines", s, l["errors"], rb.errors)
+			}
+			continue
+		}
+		label, _ := l["label"].(string)
+		rb := get(label)
+		if e, ok := l["error"].(string); ok {
+			rb.errors++
+			rb.errs = append(rb.errs, e)
+			continue
+		}
+		idx := -1
+		hs, _ := l["headers"].([]any)
+		for _, h := range hs {
+			kv, _ := h.([]any)
+			if len(kv) == 2 && kv[0] == "pyrules.i" {
+				s, _ := kv[1].(string)
+				b, _ := hex.DecodeString(s)
+				idx, _ = strconv.Atoi(string(b))
+			}
+		}
+		v, _ := l["value"].(map[string]any)
+		rb.indexes = append(rb.indexes, idx)
+		rb.values = append(rb.values, v)
+	}
+	if summaries == 0 {
+		t.Errorf("contracts.py read: no summary line")
+	}
+	return out
+}
+
+// sameContent compares the value Python decoded with the JSON written:
+// every field equal (numbers as exact rationals, so 0 and 0.0 match), a
+// field absent on one side null on the other (Avro's email), and for
+// Protobuf, whose decoded form has set fields only, absent equal to the
+// zero value.
+func sameContent(format, wrote string, read map[string]any) string {
+	var w map[string]any
+	d := json.NewDecoder(strings.NewReader(wrote))
+	d.UseNumber()
+	if err := d.Decode(&w); err != nil {
+		return err.Error()
+	}
+	keys := map[string]bool{}
+	for k := range w {
+		keys[k] = true
+	}
+	for k := range read {
+		keys[k] = true
+	}
+	var diffs []string
+	for k := range keys {
+		a, b := w[k], read[k]
+		if format == "protobuf" {
+			if a == nil {
+				a = zeroLike(b)
+			}
+			if b == nil {
+				b = zeroLike(a)
+			}
+		}
+		if !sameJSON(a, b) {
+			diffs = append(diffs, fmt.Sprintf("%s: %v != %v", k, a, b))
+		}
+	}
+	sort.Strings(diffs)
+	return strings.Join(diffs, "; ")
+}
+
+func zeroLike(v any) any {
+	switch v.(type) {
+	case string:
+		return ""
+	case json.Number:
+		return json.Number("0")
+	}
+	return nil
+}
+
+func sameJSON(a, b any) bool {
+	an, aok := a.(json.Number)
+	bn, bok := b.(json.Number)
+	if aok && bok {
+		ar, ok1 := new(big.Rat).SetString(string(an))
+		br, ok2 := new(big.Rat).SetString(string(bn))
+		return ok1 && ok2 && ar.Cmp(br) == 0
+	}
+	return fmt.Sprint(a) == fmt.Sprint(b) && (a == nil) == (b == nil)
+}
