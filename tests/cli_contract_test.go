@@ -101,7 +101,7 @@ schemas:
 			if n := endOffset(t, c, topic) - before; n != 0 {
 				t.Fatalf("%d records of a rule breaker reached %s", n, topic)
 			}
-			if code, errs := produce(topic, `{"name": "ann", "email": "ann@example.com", "age": 19}`); code != 0 {
+			if code, errs := produce(topic, `{"name": "ann", "email": "ann@example.com", "age": 19}`); code != 0 || strings.Contains(errs, "warning") {
 				t.Fatalf("valid line: exit %d\n%s", code, errs)
 			}
 			if n := endOffset(t, c, topic) - before; n != 1 {
@@ -122,6 +122,12 @@ schemas:
 	}
 	if code, out, errs := runBin(t, dir, "register", "--dry-run"); code != 0 || strings.Count(out, "rule set changes") != 3 || !strings.Contains(out, "plan: 0 new, 3 new versions, 0 unchanged") {
 		t.Fatalf("plan of the rule change: exit %d\n%s%s", code, out, errs)
+	}
+	// Not registered yet: produce enforces the registered rule (19 goes
+	// through) and says that the local one differs.
+	if code, errs := produce("people-json", `{"name": "cy", "email": "cy@example.com", "age": 19}`); code != 0 ||
+		!strings.Contains(errs, "warning: the rule set in contracts/people.rules.json is not the one registered for people-json-value version 1") {
+		t.Fatalf("produce with an unregistered local rule set: exit %d\n%s", code, errs)
 	}
 	// Registered, the tightened rule holds in produce: 19 is refused now.
 	if code, out, errs := runBin(t, dir, "register"); code != 0 || strings.Count(out, "registered version 2") != 3 {

@@ -104,7 +104,8 @@ func runProduce(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if entry := entryFor(cfg, o.topic); entry != nil {
+	entry := entryFor(cfg, o.topic)
+	if entry != nil {
 		if o.message == "" {
 			o.message = entry.Message
 		}
@@ -125,6 +126,12 @@ func runProduce(e *env, args []string) error {
 	latest, err := cl.Latest(e.ctx, o.subject)
 	if err != nil {
 		return err
+	}
+	// produce enforces the registered contract, the one every consumer
+	// and Confluent's clients see; a local one not sent yet is named.
+	if entry != nil && entry.RuleSetFile != "" && !ruleSetsEqual(entry.Contract.RuleSet, latest.Schema.RuleSet) {
+		fmt.Fprintf(e.stderr, "warning: the rule set in %s is not the one registered for %s version %d: produce enforces the registered one (run schemagen register to send yours)\n",
+			entry.RuleSetFile, o.subject, latest.Version)
 	}
 	compiled, err := compileSchema(e.ctx, latest.Schema, cl, "", o.message)
 	if err != nil {
