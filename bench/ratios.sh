@@ -16,7 +16,8 @@ $GO test -run '^$' -bench '^BenchmarkRatio$' -benchtime 400x -count 1 ./codegen/
 # Producer ratios: kfake blackhole, one kgo client, blocks of 20000 records.
 $GO test -run '^$' -bench '^BenchmarkRatioProduce$' -benchtime 12x -count 1 ./producer/ >>"$out"
 
-# confluent/typed: confluent-kafka-go v2's serializers (cgo, bench/serde, a
+# confluent/typed (avro, protobuf, json; useSchemaID and useLatest):
+# confluent-kafka-go v2's serializers (cgo, bench/serde, a
 # module of its own) against the typed path; SKIP_CONFLUENT=1 leaves it out
 # on a machine without cgo.
 if [ "${SKIP_CONFLUENT:-0}" != 1 ]; then

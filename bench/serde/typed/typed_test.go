@@ -11,6 +11,7 @@ package typed_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"math/big"
 	"os"
@@ -20,11 +21,13 @@ import (
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry"
 	csr "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde"
 	"github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/avrov2"
+	cjson "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/jsonschema"
 	cproto "github.com/confluentinc/confluent-kafka-go/v2/schemaregistry/serde/protobuf"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	"github.com/schemagen/schemagen/bench/serde/internal/typedavro"
+	"github.com/schemagen/schemagen/bench/serde/internal/typedjson"
 	"github.com/schemagen/schemagen/bench/serde/internal/typedproto"
 	"github.com/schemagen/schemagen/producer"
 	sg "github.com/schemagen/schemagen/serde"
@@ -166,6 +169,47 @@ func protoSides(tb testing.TB, mode string) (confluent, typed side) {
 		func() (b []byte, err error) { buf, err = ss.AppendSerialize(buf[:0], o); return buf, err }
 }
 
+func jsonOrder() *typedjson.Order {
+	note := "leave at the door"
+	return &typedjson.Order{
+		OrderID: "6f1c2a4e-8b3d-4c8e-9a51-2f7d0c1b9e33", CustomerID: 4211, Email: "ada@example.com",
+		Status: typedjson.OrderStatusPaid, CreatedAt: time.Date(2026, 11, 23, 6, 25, 0, 0, time.UTC),
+		Total: "129.90", Currency: "EUR",
+		Items: []typedjson.OrderItemsItem{
+			{SKU: "BOOK-0001", Quantity: 2, UnitPrice: "39.95"},
+			{SKU: "PEN-0042", Quantity: 5, UnitPrice: "10.00"},
+		},
+		ShippingAddress: typedjson.Address{Street: "1 Main St", City: "Lyon", PostalCode: "69001", Country: "FR"},
+		Note:            &note, Tags: []string{"priority", "gift-wrap"},
+	}
+}
+
+// jsonSides puts confluent-kafka-go's jsonschema serializer with
+// EnableValidation on (like for like: the typed path always validates;
+// Confluent's default, off, only json.Marshals) next to the typed JSON
+// path (generated AppendJSON, validation fused), on the parent package's
+// JSON order (serde/jsonschema/testdata/order.schema.json).
+func jsonSides(tb testing.TB, mode string) (confluent, typed side) {
+	text, err := os.ReadFile("../../../serde/jsonschema/testdata/order.schema.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const topic = "orders-json"
+	client, cconf, id := confluentConf(tb, "mock://typed-json-"+mode, topic+"-value", "JSON", string(text), mode)
+	conf := cjson.NewSerializerConfig()
+	conf.SerializerConfig = cconf
+	conf.EnableValidation = true
+	cs, err := cjson.NewSerializer(client, csr.ValueSerde, conf)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ss := typedSerializer(tb, typedjson.OrderSide().Schema, topic, id)
+	o := jsonOrder()
+	buf := make([]byte, 0, 1024)
+	return func() ([]byte, error) { return cs.Serialize(topic, o) },
+		func() (b []byte, err error) { buf, err = ss.AppendSerialize(buf[:0], o); return buf, err }
+}
+
 // BenchmarkConfluentTyped interleaves blocks of Confluent's serializer and
 // schemagen's typed path and reports confluent/typed: Confluent's time per
 // record over schemagen's, over all blocks.
@@ -173,7 +217,7 @@ func BenchmarkConfluentTyped(b *testing.B) {
 	for _, f := range []struct {
 		name  string
 		sides func(testing.TB, string) (side, side)
-	}{{"avro", avroSides}, {"protobuf", protoSides}} {
+	}{{"avro", avroSides}, {"protobuf", protoSides}, {"json", jsonSides}} {
 		for _, mode := range []string{"useSchemaID", "useLatest"} {
 			b.Run(f.name+"/"+mode, func(b *testing.B) {
 				c, t := f.sides(b, mode)
@@ -251,5 +295,44 @@ func TestSameRecords(t *testing.T) {
 		if !proto.Equal(&ma, &mb) {
 			t.Fatalf("protobuf %s: messages differ", mode)
 		}
+		c, ty = jsonSides(t, mode)
+		if a, err = c(); err != nil {
+			t.Fatal(err)
+		}
+		a = bytes.Clone(a)
+		if b, err = ty(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a, b) {
+			t.Fatalf("json %s: outputs differ:\nconfluent %s\ntyped     %s", mode, a, b)
+		}
+	}
+}
+
+// TestJSONBothValidate is the negative control for the JSON sides: both
+// refuse an order whose status is not in the enum, so neither side is
+// timed without its validation.
+func TestJSONBothValidate(t *testing.T) {
+	text, err := os.ReadFile("../../../serde/jsonschema/testdata/order.schema.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const topic = "orders-json"
+	client, cconf, id := confluentConf(t, "mock://typed-json-reject", topic+"-value", "JSON", string(text), "useSchemaID")
+	conf := cjson.NewSerializerConfig()
+	conf.SerializerConfig = cconf
+	conf.EnableValidation = true
+	cs, err := cjson.NewSerializer(client, csr.ValueSerde, conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := typedSerializer(t, typedjson.OrderSide().Schema, topic, id)
+	o := jsonOrder()
+	o.Status = "LOST"
+	if _, err := cs.Serialize(topic, o); err == nil {
+		t.Error("confluent serialized an order with status LOST")
+	}
+	if _, err := ss.AppendSerialize(nil, o); !errors.Is(err, sg.ErrEnum) {
+		t.Errorf("typed path: err = %v, want sg.ErrEnum", err)
 	}
 }

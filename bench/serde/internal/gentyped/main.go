@@ -1,6 +1,7 @@
-// Command gentyped writes internal/typedavro and internal/typedproto:
+// Command gentyped writes internal/typedavro, internal/typedproto and
+// internal/typedjson:
 // schemagen's generated code (types, AppendAvro / AppendProto encoders,
-// producer stubs) for the benchmark's Avro and Protobuf orders, so that
+// producer stubs) for the benchmark's Avro, Protobuf and JSON orders, so that
 // the confluent/typed comparison runs on the generated path:
 //
 //	go run ./internal/gentyped
@@ -26,6 +27,12 @@ func main() {
 	// Another file path than benchpb's (bench/v1/order.proto): both
 	// register their descriptors, and one binary may link both.
 	gen("typedproto", codegen.Entry{Schema: serde.Schema{Format: serde.Protobuf, Text: benchpb.Proto}, Source: "typed_order.proto", Topic: "orders-proto"})
+	// The parent package's JSON order (serde/jsonschema's benchmark schema).
+	js, err := os.ReadFile("../../serde/jsonschema/testdata/order.schema.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	gen("typedjson", codegen.Entry{Schema: serde.Schema{Format: serde.JSON, Text: string(js)}, Source: "order.schema.json", Topic: "orders-json"})
 }
 
 func gen(name string, e codegen.Entry) {
