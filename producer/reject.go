@@ -64,6 +64,9 @@ type Rejected struct {
 	// The key's and value's compiled schemas, which may encode a value as
 	// JSON for a dead-letter record (valueJSONer).
 	keySchema, valueSchema serde.Compiled
+	// The value's data contract as bound (the registered rule set), whose
+	// encryption rules say which fields a dead letter redacts.
+	valueContract serde.Contract
 }
 
 // valueJSONer is a compiled schema that encodes its own values as JSON
@@ -138,6 +141,11 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 	pd.rec.Headers = dltHeaders(r)
 	if r.Value != nil {
 		b, enc, err := encodePayload(r.Value, r.valueSchema)
+		if err == nil && enc == "json" {
+			if b, err = redactPayload(b, r.Value, r.valueSchema, r.valueContract); err != nil {
+				enc = "none"
+			}
+		}
 		pd.rec.Value = b
 		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte(enc)})
 		if err != nil {
@@ -227,7 +235,7 @@ func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any,
 		o.applyRecord(pd)
 	}
 	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err,
-		valueSchema: t.val.Compiled()}
+		valueSchema: t.val.Compiled(), valueContract: t.val.Contract()}
 	if t.key != nil {
 		r.keySchema = t.key.Compiled()
 	}
