@@ -1,6 +1,7 @@
 package producer_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -106,5 +107,89 @@ func TestDLQEncryptOtherTagUnredacted(t *testing.T) {
 	m := dlqPayload(t, encryptRule("SECRET"))
 	if m["SSN"] != "078-05-1120" {
 		t.Errorf("SSN = %v, want the plaintext (payload %v)", m["SSN"], m)
+	}
+}
+
+// personJSON tags ssn PII inline (JSON Schema's confluent:tags).
+const personJSON = `{"type":"object","properties":{
+"name":{"type":"string"},
+"ssn":{"type":"string","confluent:tags":["PII"]},
+"age":{"type":"integer"}},"required":["name","ssn","age"]}`
+
+func jsonPersonProducer(t *testing.T, c *kfake.Cluster) (*producer.Producer, *producer.Typed[[]byte, map[string]any]) {
+	t.Helper()
+	rules := &serde.RuleSet{DomainRules: []serde.Rule{
+		{Name: "adult", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >= 18", OnFailure: "DLQ",
+			Params: map[string]string{producer.ParamDLQTopic: "people-dlq"}},
+		encryptRule("PII"),
+	}}
+	p := newProducer(t, c)
+	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, map[string]any]{
+		Topic:  "people",
+		Value:  producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.JSON, Text: personJSON, RuleSet: rules}}, ID: 1},
+		Reject: producer.DeadLetter("people.dlt"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, typed
+}
+
+// JSON Schema, pinned ID, the rule set in the local schema: the DLQ rule's
+// dead letter carries ssn redacted.
+func TestDLQRedactsJSONSchema(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq", "people.dlt"))
+	p, typed := jsonPersonProducer(t, c)
+	ctx := context.Background()
+	_, err := typed.ProduceSync(ctx, nil, map[string]any{"name": "kid", "ssn": "078-05-1120", "age": 7})
+	var de *contract.DLQError
+	if !errors.As(err, &de) {
+		t.Fatalf("DLQ rule: %v", err)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dlq := consumeAll(t, c, "people-dlq")
+	if len(dlq) != 1 {
+		t.Fatalf("%d records on people-dlq, want 1", len(dlq))
+	}
+	var m map[string]any
+	if err := json.Unmarshal(dlq[0].Value, &m); err != nil {
+		t.Fatal(err)
+	}
+	if m["ssn"] != producer.RedactedValue || m["name"] != "kid" || m["age"] != float64(7) {
+		t.Errorf("dead letter %v, want ssn redacted and the rest as sent", m)
+	}
+}
+
+// A value that breaks its types (no rule runs, so its tagged fields cannot
+// be found) goes to the policy's dead-letter topic without a payload
+// rather than with the plaintext: schemagen's own choice (Java never
+// dead-letters a type error), stated in docs/CONTRACTS.md.
+func TestDLQTypeErrorUnderEncryptNoPlaintext(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq", "people.dlt"))
+	p, typed := jsonPersonProducer(t, c)
+	ctx := context.Background()
+	_, err := typed.ProduceSync(ctx, nil, map[string]any{"name": "kid", "ssn": "078-05-1120", "age": "seven"})
+	if !errors.Is(err, producer.ErrRejected) {
+		t.Fatalf("err = %v", err)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dlt := consumeAll(t, c, "people.dlt")
+	if len(dlt) != 1 {
+		t.Fatalf("%d records on people.dlt, want 1", len(dlt))
+	}
+	if dlt[0].Value != nil {
+		t.Errorf("dead letter value %q, want none", dlt[0].Value)
+	}
+	if got := header(dlt[0], producer.HeaderDLTEncoding); len(got) != 1 || got[0] != "none" {
+		t.Errorf("payload encoding %q", got)
+	}
+	for _, h := range dlt[0].Headers {
+		if bytes.Contains(h.Value, []byte("078-05-1120")) {
+			t.Errorf("header %s carries the plaintext: %q", h.Key, h.Value)
+		}
 	}
 }
