@@ -66,7 +66,7 @@ type Rejected struct {
 	keySchema, valueSchema serde.Compiled
 	// The value's data contract as bound (the registered rule set), whose
 	// encryption rules say which fields a dead letter redacts.
-	valueContract serde.Contract
+	valueContract, keyContract serde.Contract
 }
 
 // valueJSONer is a compiled schema that encodes its own values as JSON
@@ -153,7 +153,11 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 		}
 	}
 	if r.Role == serde.Key && r.KeyValue != nil {
-		if b, _, err := encodePayload(r.KeyValue, r.keySchema); err == nil {
+		b, enc, err := encodePayload(r.KeyValue, r.keySchema)
+		if err == nil && enc == "json" {
+			b, err = redactPayload(b, r.KeyValue, r.keySchema, r.keyContract)
+		}
+		if err == nil {
 			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTKey, Value: b})
 		}
 	}
@@ -237,7 +241,7 @@ func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any,
 	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err,
 		valueSchema: t.val.Compiled(), valueContract: t.val.Contract()}
 	if t.key != nil {
-		r.keySchema = t.key.Compiled()
+		r.keySchema, r.keyContract = t.key.Compiled(), t.key.Contract()
 	}
 	if t.key != nil && pd.rec.Key == nil {
 		r.Role, r.KeyValue = serde.Key, key
