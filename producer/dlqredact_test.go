@@ -8,12 +8,15 @@ import (
 	"testing"
 
 	"github.com/twmb/franz-go/pkg/kfake"
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
 
 	"github.com/schemagen/schemagen/producer"
 	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/registry/registrytest"
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/contract"
+	"github.com/schemagen/schemagen/serde/protobuf"
 )
 
 // personPII tags ssn (a string) and pin (an int) PII inline.
@@ -191,5 +194,61 @@ func TestDLQTypeErrorUnderEncryptNoPlaintext(t *testing.T) {
 		if bytes.Contains(h.Value, []byte("078-05-1120")) {
 			t.Errorf("header %s carries the plaintext: %q", h.Key, h.Value)
 		}
+	}
+}
+
+// Protobuf, metadata tags, a dynamic message: the dead letter is
+// protojson (field home_email appears as homeEmail), redacted there.
+func TestDLQRedactsProtobuf(t *testing.T) {
+	const text = `syntax = "proto3";
+package acme.v1;
+message User {
+  string home_email = 1;
+  string nick = 2;
+  int32 age = 3;
+}
+`
+	rules := &serde.RuleSet{DomainRules: []serde.Rule{
+		{Name: "adult", Kind: "CONDITION", Mode: "WRITE", Type: "CEL", Expr: "message.age >= 18", OnFailure: "DLQ",
+			Params: map[string]string{producer.ParamDLQTopic: "people-dlq"}},
+		encryptRule("PII"),
+	}}
+	md := &serde.Metadata{Tags: map[string][]string{"acme.v1.User.home_email": {"PII"}}}
+	ctx := context.Background()
+	pc, err := protobuf.Compile(ctx, serde.Schema{Format: serde.Protobuf, Text: text, RuleSet: rules, Metadata: md}, nil, protobuf.MessageName("acme.v1.User"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
+	p := newProducer(t, c)
+	typed, err := producer.NewTyped(ctx, p, producer.Spec[[]byte, *dynamicpb.Message]{
+		Topic: "people", Value: producer.Side{Schema: producer.SchemaSource{Compiled: pc}, ID: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := dynamicpb.NewMessage(pc.Message())
+	fs := pc.Message().Fields()
+	m.Set(fs.ByName("home_email"), protoreflect.ValueOfString("kid@example.com"))
+	m.Set(fs.ByName("nick"), protoreflect.ValueOfString("kiddo"))
+	m.Set(fs.ByName("age"), protoreflect.ValueOfInt32(7))
+	_, err = typed.ProduceSync(ctx, nil, m)
+	var de *contract.DLQError
+	if !errors.As(err, &de) {
+		t.Fatalf("DLQ rule: %v", err)
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	dlq := consumeAll(t, c, "people-dlq")
+	if len(dlq) != 1 {
+		t.Fatalf("%d records on people-dlq, want 1", len(dlq))
+	}
+	var got map[string]any
+	if err := json.Unmarshal(dlq[0].Value, &got); err != nil {
+		t.Fatalf("dead letter %q: %v", dlq[0].Value, err)
+	}
+	if got["homeEmail"] != producer.RedactedValue || got["nick"] != "kiddo" {
+		t.Errorf("dead letter %v, want homeEmail redacted, nick as sent", got)
 	}
 }
