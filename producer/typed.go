@@ -59,13 +59,14 @@ func (s *SchemaSource) compile(ctx context.Context, sch serde.Schema, r serde.Re
 // that name a subject come from the registry, as the schema ID means them;
 // others (Protobuf imports and JSON Schema $refs it does not list) from the
 // source's Resolver, then the registry.
-func (s *SchemaSource) compileRegistered(ctx context.Context, sch serde.Schema, reg *registry.Client) (serde.Compiled, error) {
+func (s *SchemaSource) compileRegistered(ctx context.Context, subject string, sch serde.Schema, reg *registry.Client) (serde.Compiled, error) {
 	local := s.Resolver
+	regRes := reg.ResolverIn(registry.ContextOf(subject))
 	r := serde.ResolverFunc(func(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
 		if ref.Subject == "" && local != nil {
 			return local.Resolve(ctx, ref)
 		}
-		return reg.Resolve(ctx, ref)
+		return regRes.Resolve(ctx, ref)
 	})
 	compile := s.Compile
 	if compile == nil {
@@ -239,7 +240,7 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 	}
 	var res serde.Resolver
 	if reg != nil {
-		res = reg
+		res = reg.ResolverIn(registry.ContextOf(subject))
 	}
 	c, err := side.Schema.compiled(ctx, res)
 	if err != nil {
@@ -318,7 +319,7 @@ func resolve(ctx context.Context, reg *registry.Client, subject string, side *Si
 	// another text for the same subject and version) is drift.
 	refs := len(ss.Schema.References) > 0 || len(local.References) > 0
 	if ss.Schema.Text != "" && (refs || !side.Drift.Strict() && ss.Schema.Text != local.Text) {
-		rc, err := side.Schema.compileRegistered(ctx, ss.Schema, reg)
+		rc, err := side.Schema.compileRegistered(ctx, subject, ss.Schema, reg)
 		if err != nil {
 			return nil, 0, guid, serde.Schema{}, fmt.Errorf("compile registered schema id %d: %w", ss.ID, err)
 		}

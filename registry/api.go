@@ -78,17 +78,66 @@ func subjectPath(subject string) string { return "/subjects/" + url.PathEscape(s
 
 // Resolve fetches ref.Subject at ref.Version (the latest version when
 // Version is 0 or -1), so a Client is a serde.Resolver for schemas whose
-// references are registered. A reference without a subject is an error
-// wrapping serde.ErrReference.
+// references are registered. An unqualified reference subject is in the
+// client's IDContext (the default context unless that option names
+// another), the context of the schemas SchemaByID returns; use ResolverIn
+// for schemas of another context. A reference without a subject is an
+// error wrapping serde.ErrReference.
 func (c *Client) Resolve(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
+	return ctxResolver{c, c.cfg.idContext}.Resolve(ctx, ref)
+}
+
+// ResolverIn returns a resolver for the references of schemas registered
+// in schema context schemaContext (ContextOf of their subject): as
+// Confluent's registry reads them, an unqualified reference subject is in
+// the referrer's context, and a qualified one (":.ctx:name") in its own.
+// The schemas it returns carry their own references qualified the same
+// way, so references of references resolve in the context they were
+// registered in.
+func (c *Client) ResolverIn(schemaContext string) serde.Resolver {
+	return ctxResolver{c, normContext(schemaContext)}
+}
+
+type ctxResolver struct {
+	c    *Client
+	sctx string
+}
+
+func (r ctxResolver) Resolve(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
 	if ref.Subject == "" {
 		return serde.Schema{}, fmt.Errorf("registry: reference %q: %w: no subject to fetch it from", ref.Name, serde.ErrReference)
 	}
-	ss, err := c.SchemaByVersion(ctx, ref.Subject, ref.Version)
+	subject := qualifyRef(r.sctx, ref.Subject)
+	ss, err := r.c.SchemaByVersion(ctx, subject, ref.Version)
 	if err != nil {
 		return serde.Schema{}, fmt.Errorf("%w (%w %q)", err, serde.ErrReference, ref.Name)
 	}
-	return ss.Schema, nil
+	return withContext(ss.Schema, ContextOf(subject)), nil
+}
+
+// qualifyRef returns the subject a reference from schema context sctx
+// names: an unqualified subject is in sctx (Confluent's
+// qualifySubjectWithParent), a qualified one stays as it is.
+func qualifyRef(sctx, subject string) string {
+	if normContext(sctx) == DefaultContext || strings.HasPrefix(subject, ":.") {
+		return subject
+	}
+	return Qualify(sctx, subject)
+}
+
+// withContext returns s with its unqualified reference subjects qualified
+// with sctx, the context s was registered in. s's own slice is not
+// modified.
+func withContext(s serde.Schema, sctx string) serde.Schema {
+	if normContext(sctx) == DefaultContext || len(s.References) == 0 {
+		return s
+	}
+	refs := slices.Clone(s.References)
+	for i := range refs {
+		refs[i].Subject = qualifyRef(sctx, refs[i].Subject)
+	}
+	s.References = refs
+	return s
 }
 
 // SchemaByID returns the schema with the given ID, from the cache after the
@@ -416,7 +465,7 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 	// What the registry answers depends on the request's normalize flag
 	// and metadata too: a registration that differs in them is another
 	// request, not a cache hit.
-	k := subjectKey{subject, c.schemaKey(ctx, s) + rc.cacheSuffix()}
+	k := subjectKey{subject, c.schemaKey(ctx, ContextOf(subject), s) + rc.cacheSuffix()}
 	c.cache.mu.RLock()
 	ss, ok := c.cache.bySchema[k]
 	c.cache.mu.RUnlock()
@@ -437,7 +486,7 @@ func (c *Client) register(ctx context.Context, subject string, s serde.Schema, r
 			return cl.Do(ctx, http.MethodPost, subjectPath(subject)+"/versions", body, &into)
 		})
 		if err != nil {
-			if ss, ok := c.fromSnapshot(ctx, subject, c.schemaKey(ctx, s), err); ok {
+			if ss, ok := c.fromSnapshot(ctx, subject, c.schemaKey(ctx, ContextOf(subject), s), err); ok {
 				return ss, nil // registered when the snapshot was taken
 			}
 			return SubjectSchema{}, err
@@ -471,7 +520,7 @@ func (c *Client) LookupSchema(ctx context.Context, subject string, s serde.Schem
 	if err != nil {
 		return SubjectSchema{}, fmt.Errorf("registry: look up schema under subject %q: %w", subject, err)
 	}
-	k := subjectKey{subject, c.schemaKey(ctx, s)}
+	k := subjectKey{subject, c.schemaKey(ctx, ContextOf(subject), s)}
 	c.cache.mu.RLock()
 	ss, ok := c.cache.bySchema[k]
 	c.cache.mu.RUnlock()

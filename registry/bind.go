@@ -201,7 +201,7 @@ func (c *Client) Bind(ctx context.Context, subject string, local serde.Schema, s
 		}
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: %s", subject, name)
 	}
-	local, err := c.pinReferences(ctx, local)
+	local, err := c.pinReferences(ctx, ContextOf(subject), local)
 	if err != nil {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: %w", subject, err)
 	}
@@ -262,7 +262,7 @@ func (c *Client) pinned(ctx context.Context, subject string, id int) (SubjectSch
 }
 
 func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Schema, reg SubjectSchema, drift Drift) (SubjectSchema, error) {
-	localFP, err := c.fingerprint(ctx, local)
+	localFP, err := c.fingerprint(ctx, ContextOf(subject), local)
 	if err != nil {
 		return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: local schema: %w", subject, err)
 	}
@@ -271,7 +271,7 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 	regFP, ok := c.cache.fps[regID]
 	c.cache.mu.RUnlock()
 	if !ok {
-		regFP, err = c.fingerprint(ctx, reg.Schema)
+		regFP, err = c.fingerprint(ctx, ContextOf(reg.Subject), reg.Schema)
 		if err != nil {
 			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: registered schema id %d: %w", subject, reg.ID, err)
 		}
@@ -309,7 +309,7 @@ func (c *Client) checkDrift(ctx context.Context, subject string, local serde.Sch
 		if ok {
 			return reg, nil
 		}
-		findings, err := drift.canRead(ctx, reg.Schema, local, c)
+		findings, err := drift.canRead(ctx, reg.Schema, local, c.ResolverIn(ContextOf(subject)))
 		if err != nil {
 			return SubjectSchema{}, fmt.Errorf("registry: bind subject %q: compare with registered version %d (id %d): %w", subject, reg.Version, reg.ID, err)
 		}
@@ -341,8 +341,9 @@ func refsAgree(local, reg []serde.Reference) bool {
 // only a name: the subject from DefaultReferenceSubject, the version the
 // latest registered under it. References that name a subject keep it; a
 // subject without a version gets the latest. The schema's own slice is not
-// modified.
-func (c *Client) pinReferences(ctx context.Context, s serde.Schema) (serde.Schema, error) {
+// modified. An unqualified reference subject is looked up in schema context
+// sctx, the referrer's, and kept unqualified as written.
+func (c *Client) pinReferences(ctx context.Context, sctx string, s serde.Schema) (serde.Schema, error) {
 	var refs []serde.Reference
 	for i, r := range s.References {
 		if r.Subject != "" && r.Version > 0 {
@@ -358,7 +359,7 @@ func (c *Client) pinReferences(ctx context.Context, s serde.Schema) (serde.Schem
 			}
 			refs[i].Subject = sub
 		}
-		latest, err := c.Latest(ctx, refs[i].Subject)
+		latest, err := c.Latest(ctx, qualifyRef(sctx, refs[i].Subject))
 		if err != nil {
 			return s, fmt.Errorf("reference %q: %w", r.Name, err)
 		}

@@ -15,8 +15,8 @@ import (
 // same schema written two ways gives the same text. References are resolved
 // through c. The format's package must be linked in (serde.Compile): the
 // registry client imports no format of its own.
-func (c *Client) canonical(ctx context.Context, s serde.Schema) (string, error) {
-	cs, err := serde.Compile(ctx, s, c)
+func (c *Client) canonical(ctx context.Context, sctx string, s serde.Schema) (string, error) {
+	cs, err := serde.Compile(ctx, s, c.ResolverIn(sctx))
 	if err != nil {
 		return "", err
 	}
@@ -26,16 +26,18 @@ func (c *Client) canonical(ctx context.Context, s serde.Schema) (string, error) 
 // fingerprint is the hex SHA-256 of s's normalized text, as
 // serde.Fingerprint computes it for a compiled schema.
 // Fingerprints are memoized by the schema as written, so binding again
-// compiles nothing.
-func (c *Client) fingerprint(ctx context.Context, s serde.Schema) (string, error) {
-	raw := rawKey(s)
+// compiles nothing. References resolve in schema context sctx, which is
+// part of the memo's key: the same text with the same references names
+// other schemas in another context.
+func (c *Client) fingerprint(ctx context.Context, sctx string, s serde.Schema) (string, error) {
+	raw := normContext(sctx) + "\x00" + rawKey(s)
 	c.cache.mu.RLock()
 	fp, ok := c.cache.fpByText[raw]
 	c.cache.mu.RUnlock()
 	if ok {
 		return fp, nil
 	}
-	text, err := c.canonical(ctx, s)
+	text, err := c.canonical(ctx, sctx, s)
 	if err != nil {
 		return "", err
 	}
@@ -67,13 +69,13 @@ func rawKey(s serde.Schema) string {
 
 // schemaKey identifies s for the (subject, schema) cache: its format, its
 // normalized fingerprint (its raw text when it does not compile) and its
-// references.
-func (c *Client) schemaKey(ctx context.Context, s serde.Schema) string {
+// references, resolved in schema context sctx.
+func (c *Client) schemaKey(ctx context.Context, sctx string, s serde.Schema) string {
 	f, _ := serde.ParseFormat(string(s.Format))
 	var b strings.Builder
 	b.WriteString(string(f))
 	b.WriteByte(0)
-	if fp, err := c.fingerprint(ctx, s); err == nil {
+	if fp, err := c.fingerprint(ctx, sctx, s); err == nil {
 		b.WriteString(fp)
 	} else {
 		b.WriteString("raw:")

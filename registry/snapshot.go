@@ -156,7 +156,7 @@ func (c *Client) fromSnapshot(ctx context.Context, subject, key string, err erro
 		return latest, ok
 	}
 	for _, ss := range all {
-		if c.schemaKey(ctx, ss.Schema) == key {
+		if c.schemaKey(ctx, ContextOf(subject), ss.Schema) == key {
 			c.log.Warn("registry: unavailable, using the snapshot's schema", "subject", subject, "version", ss.Version, "id", ss.ID)
 			return ss, true
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"slices"
 	"strings"
 
 	"github.com/schemagen/schemagen/registry/compat"
@@ -165,7 +166,20 @@ func resolveRef(st *state, sctx string, ref serde.Reference) (serde.Schema, erro
 	if v == nil {
 		return serde.Schema{}, fmt.Errorf("%w: %q: subject %q has no version %d", serde.ErrReference, ref.Name, ref.Subject, ref.Version)
 	}
-	return st.rec(qualifyRef(sctx, ref.Subject), v.id).schema(), nil
+	subject := qualifyRef(sctx, ref.Subject)
+	s := st.rec(subject, v.id).schema()
+	// The referenced schema's own references are from its subject's
+	// context, as Confluent resolves them (the parent of a nested
+	// reference is the referenced subject): qualify them now, so whoever
+	// resolves them next looks in the right context.
+	if rc := contextOf(subject); rc != defaultContext && len(s.References) > 0 {
+		refs := slices.Clone(s.References)
+		for i := range refs {
+			refs[i].Subject = qualifyRef(rc, refs[i].Subject)
+		}
+		s.References = refs
+	}
+	return s, nil
 }
 
 func refsEqual(a, b []serde.Reference) bool {

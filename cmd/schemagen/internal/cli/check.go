@@ -321,8 +321,9 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 		}
 		existing = append(existing, compat.Version{Version: v, Schema: ss.Schema})
 	}
-	// Registered references resolve through the registry, the new
-	// schema's through the project.
+	// Registered references resolve through the registry, in the
+	// subject's schema context; the new schema's through the project.
+	regRes := cl.ResolverIn(registry.ContextOf(subject))
 	r := serde.ResolverFunc(func(ctx context.Context, ref serde.Reference) (serde.Schema, error) {
 		if ref.Subject == sideNew {
 			s, err := p.resolver().Resolve(ctx, serde.Reference{Name: ref.Name})
@@ -331,7 +332,7 @@ func checkRegistry(ctx context.Context, cl *registry.Client, p *project, f *file
 		if ref.Subject == "" {
 			return serde.Schema{}, fmt.Errorf("%w: %q has no subject", serde.ErrReference, ref.Name)
 		}
-		return cl.Resolve(ctx, ref)
+		return regRes.Resolve(ctx, ref)
 	})
 	located, err := checkLevel(ctx, level, side(f.Schema, sideNew), existing, r)
 	if err != nil {

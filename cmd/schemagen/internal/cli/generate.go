@@ -12,6 +12,7 @@ import (
 
 	"github.com/schemagen/schemagen/cmd/schemagen/internal/config"
 	"github.com/schemagen/schemagen/codegen"
+	"github.com/schemagen/schemagen/registry"
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -171,7 +172,7 @@ func generateAll(e *env, c *conn, cfg *config.Config) (map[string]map[string][]b
 			if err != nil {
 				return nil, fmt.Errorf("schemas[%d]: %w", i, err)
 			}
-			ge.Schema, ge.Resolver, ge.Subject = ss.Schema, cl, ss.Subject
+			ge.Schema, ge.Resolver, ge.Subject = ss.Schema, cl.ResolverIn(registry.ContextOf(ss.Subject)), ss.Subject
 			ge.Source = fmt.Sprintf("%s@%d", ss.Subject, ss.Version)
 		}
 		pkg.Entries = append(pkg.Entries, ge)
