@@ -8,9 +8,12 @@ import (
 )
 
 // bare returns v, described by n, with every Avro union member in hamba's
-// generic form ({"branch name": value}) replaced by the bare value, which
-// is what Confluent's clients bind to message and this: a rule reads
-// message.email, not message.email.string. Only the containers on the way
+// generic form ({"branch name": value}) replaced by the bare value, and an
+// empty union map (hamba's null) by nil, which is what Confluent's clients
+// bind to message and this: a rule reads message.email, not
+// message.email.string. Each union is read once, by member; the result
+// says no more which branch a member was, so walk reads v, not the result,
+// for that. Only the containers on the way
 // to an unwrapped member are copied, and changed reports whether any was;
 // the input is never written to.
 func bare(n *serde.RuleNode, v any, depth int) (out any, changed bool) {

@@ -102,16 +102,21 @@ func (ct *Contract) Check(v any, payload []byte) error {
 		}
 		return r.result()
 	}
-	msg, err := ct.target.RuleValue(v, payload)
+	raw, err := ct.target.RuleValue(v, payload)
 	if err != nil {
 		return err
 	}
+	// Rules see msg, with Avro union members bare. The walks follow raw
+	// alongside: a bare member no longer says which branch it was (a
+	// map's only key may be named like a branch, two record branches
+	// both hold maps), so each union's branch is the one bare took.
+	msg := raw
 	if ct.format == serde.Avro {
-		msg, _ = bare(ct.root, msg, 0)
+		msg, _ = bare(ct.root, raw, 0)
 	}
 	for _, p := range ct.domain {
 		if p.field {
-			r.walk(p, msg, ct.root, nil, 0)
+			r.walk(p, msg, raw, ct.root, nil, 0)
 		} else {
 			r.act = vars{message: msg}
 			r.eval(p)
@@ -121,7 +126,7 @@ func (ct *Contract) Check(v any, payload []byte) error {
 		}
 	}
 	if ct.hasInline && !r.stop {
-		r.walk(nil, msg, ct.root, nil, 0)
+		r.walk(nil, msg, raw, ct.root, nil, 0)
 	}
 	return r.result()
 }
@@ -209,7 +214,10 @@ type field struct {
 
 // walk visits v, described by n. With p set it runs the CEL_FIELD rule p on
 // every primitive field p selects; with p nil it runs the inline rules.
-func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
+// raw is v as RuleValue returned it: for Avro, in hamba's generic form,
+// where walk reads each union's branch as bare did (see member); bare v is
+// never read as a wrapper. For other formats raw is v.
+func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth int) {
 	if v == nil || n == nil || r.stop || depth > maxDepth {
 		return
 	}
@@ -225,6 +233,10 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 		if !ok {
 			return
 		}
+		rm, ok := raw.(map[string]any)
+		if !ok {
+			rm = m
+		}
 		metas := r.ct.fields[n]
 		for i := range n.Fields {
 			fl := &n.Fields[i]
@@ -239,7 +251,7 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 					r.eval(ip)
 				}
 			}
-			r.walk(p, fv, fl.Type, &field{name: fl.Name, meta: &metas[i], containing: m}, depth+1)
+			r.walk(p, fv, rm[fl.Name], fl.Type, &field{name: fl.Name, meta: &metas[i], containing: m}, depth+1)
 			r.path = r.path[:len(r.path)-1]
 		}
 	case serde.RuleArray:
@@ -247,9 +259,13 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 		if !ok {
 			return
 		}
+		rl, ok := raw.([]any)
+		if !ok || len(rl) != len(l) {
+			rl = l
+		}
 		for i, x := range l {
 			r.path = append(r.path, seg{index: i, kind: 1})
-			r.walk(p, x, n.Items, f, depth+1)
+			r.walk(p, x, rl[i], n.Items, f, depth+1)
 			r.path = r.path[:len(r.path)-1]
 		}
 	case serde.RuleMap:
@@ -257,14 +273,25 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 		if !ok {
 			return
 		}
+		rm, ok := raw.(map[string]any)
+		if !ok {
+			rm = m
+		}
 		for k, x := range m {
 			r.path = append(r.path, seg{name: k, kind: 2})
-			r.walk(p, x, n.Items, f, depth+1)
+			r.walk(p, x, rm[k], n.Items, f, depth+1)
 			r.path = r.path[:len(r.path)-1]
 		}
 	case serde.RuleCombined:
-		b, x := branch(n, v)
-		r.walk(p, x, b, f, depth+1)
+		var b *serde.RuleNode
+		if r.ct.format == serde.Avro {
+			// v is already the member bare found in raw; only the
+			// branch is wanted.
+			b, raw, _ = member(n, raw)
+		} else {
+			b, raw = fitting(n, v), v
+		}
+		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
 		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
@@ -275,30 +302,45 @@ func (r *run) walk(p *program, v any, n *serde.RuleNode, f *field, depth int) {
 	}
 }
 
-// branch picks the union member v belongs to. A value in hamba's generic
-// union form, {"branch name": value}, is unwrapped.
-func branch(n *serde.RuleNode, v any) (*serde.RuleNode, any) {
-	b, x, _ := member(n, v)
-	return b, x
-}
-
-// member is branch, and reports whether v was in the wrapped form.
+// member picks the member of the Avro union n that v, in hamba's generic
+// form, holds, as hamba encodes it: a map whose only key names a branch
+// is that branch's value wrapped ({"string": "x"}, {"x.R": {...}}); an
+// empty map is null; any other value is a bare member, of the first branch
+// its Go type fits. wrapped reports whether v was a wrapper. This is the
+// only place a map is read as a union wrapper, and only ever on the value
+// RuleValue returned, once per union: bare calls it, and walk calls it on
+// the same raw value to learn the branch bare took.
 func member(n *serde.RuleNode, v any) (b *serde.RuleNode, x any, wrapped bool) {
-	if m, ok := v.(map[string]any); ok && len(m) == 1 {
-		for k, x := range m {
+	if m, ok := v.(map[string]any); ok {
+		switch len(m) {
+		case 0:
 			for _, b := range n.Branches {
-				if b.Name == k || (b.Name == "" && strings.EqualFold(b.Kind, k)) {
-					return b, x, true
+				if b.Kind == serde.RuleNull {
+					return b, nil, true
+				}
+			}
+		case 1:
+			for k, x := range m {
+				for _, b := range n.Branches {
+					if b.Name == k {
+						return b, x, true
+					}
 				}
 			}
 		}
 	}
+	return fitting(n, v), v, false
+}
+
+// fitting is the first branch of the union n whose type fits the bare
+// value v; it never reads v as a wrapper.
+func fitting(n *serde.RuleNode, v any) *serde.RuleNode {
 	for _, b := range n.Branches {
 		if fits(b.Kind, v) {
-			return b, v, false
+			return b
 		}
 	}
-	return nil, v, false
+	return nil
 }
 
 func fits(kind string, v any) bool {
