@@ -15,9 +15,10 @@ import (
 	"github.com/schemagen/schemagen/serde/contract"
 )
 
-// ruleError is a rule set that has Confluent's shape but a rule that is
-// not valid (a duplicate name, a mode of the wrong phase, CEL that does
-// not compile). The answer is 422 with Confluent's INVALID_RULESET code.
+// ruleError is a rule set that has Confluent's JSON shape but a rule
+// that is not valid (an unknown kind or mode, a duplicate or malformed
+// name, no type, an action pair outside WRITEREAD and UPDOWN, a mode of
+// the wrong phase, CEL that does not compile). The answer is 422 with Confluent's INVALID_RULESET code.
 type ruleError struct{ msg string }
 
 func (e *ruleError) Error() string { return e.msg }
