@@ -100,6 +100,7 @@ func TestMetadataAndRuleSetShape(t *testing.T) {
 		metadata string
 		ruleSet  string
 		ok       bool
+		code     int // the error_code when not ok; 0: 42201, the shape is wrong
 	}{
 		{name: "confluent metadata", metadata: `{"tags":{"f":["PII"]},"properties":{"owner":"team"},"sensitive":["f"]}`, ok: true},
 		{name: "null parts", metadata: `{"tags":null,"properties":null,"sensitive":null}`, ruleSet: `{"domainRules":null}`, ok: true},
@@ -110,11 +111,11 @@ func TestMetadataAndRuleSetShape(t *testing.T) {
 		{name: "metadata at limit", metadata: `{"properties":{"k":"` + strings.Repeat("v", 200-23) + `"}}`, ok: true},
 		{name: "metadata past limit", metadata: `{"properties":{"k":"` + strings.Repeat("v", 200-22) + `"}}`},
 		{name: "rule set array", ruleSet: `[1,2]`},
-		{name: "rule without name", ruleSet: `{"domainRules":[{"kind":"CONDITION"}]}`},
+		{name: "rule without name", ruleSet: `{"domainRules":[{"kind":"CONDITION"}]}`, code: CodeInvalidRuleSet},
 		{name: "rule set enableAt", ruleSet: `{"domainRules":[{"name":"r","kind":"CONDITION","type":"CEL","expr":"true"}],"enableAt":"CLIENT"}`, ok: true},
 		{name: "rule kind and mode lower case", ruleSet: `{"domainRules":[{"name":"r","kind":"condition","mode":"writeRead","type":"CEL","expr":"true"}]}`, ok: true},
-		{name: "rule bad mode", ruleSet: `{"domainRules":[{"name":"r","kind":"CONDITION","mode":"SOMETIMES"}]}`},
-		{name: "rule bad kind", ruleSet: `{"domainRules":[{"name":"r","kind":"EXPLODE"}]}`},
+		{name: "rule bad mode", ruleSet: `{"domainRules":[{"name":"r","kind":"CONDITION","mode":"SOMETIMES"}]}`, code: CodeInvalidRuleSet},
+		{name: "rule bad kind", ruleSet: `{"domainRules":[{"name":"r","kind":"EXPLODE"}]}`, code: CodeInvalidRuleSet},
 		{name: "rule unknown field", ruleSet: `{"domainRules":[{"name":"r","x":1}]}`},
 		{name: "rule params nested", ruleSet: `{"domainRules":[{"name":"r","params":{"a":[1]}}]}`},
 		{name: "rule set past limit", ruleSet: `{"domainRules":[` + rule + `,` + rule + `,` + rule + `]}`},
@@ -135,9 +136,13 @@ func TestMetadataAndRuleSetShape(t *testing.T) {
 				}
 				return
 			}
+			want := tc.code
+			if want == 0 {
+				want = CodeInvalidSchema
+			}
 			code, msg := errorOf(t, resp)
-			if st != 422 || code != CodeInvalidSchema {
-				t.Fatalf("status %d code %d (%s), want 422 42201", st, code, resp)
+			if st != 422 || code != want {
+				t.Fatalf("status %d code %d (%s), want 422 %d", st, code, resp, want)
 			}
 			if len(msg) > 600 {
 				t.Errorf("message of %d bytes", len(msg))

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -120,13 +119,14 @@ type ruleSet struct {
 	EnableAt       string `json:"enableAt"`
 }
 
-// rule is Confluent's Rule.
+// rule is Confluent's Rule. Name and Type are pointers: Confluent tells a
+// missing (or null) name or type from an empty one.
 type rule struct {
-	Name      string            `json:"name"`
+	Name      *string           `json:"name"`
 	Doc       string            `json:"doc"`
 	Kind      string            `json:"kind"`
 	Mode      string            `json:"mode"`
-	Type      string            `json:"type"`
+	Type      *string           `json:"type"`
 	Tags      []string          `json:"tags"`
 	Params    map[string]string `json:"params"`
 	Expr      string            `json:"expr"`
@@ -137,7 +137,8 @@ type rule struct {
 
 // validateMetadata checks that raw (compact JSON, or empty) has
 // Confluent's Metadata shape and is at most max bytes. The shape bounds
-// the nesting: no value is deeper than three levels.
+// the nesting: no value is deeper than three levels. Confluent's Metadata
+// has no validate method: the shape is all its registry checks.
 func validateMetadata(raw []byte, max int) error {
 	if len(raw) > max {
 		return fmt.Errorf("%d bytes, more than %d", len(raw), max)
@@ -147,40 +148,23 @@ func validateMetadata(raw []byte, max int) error {
 }
 
 // validateRuleSet checks that raw (compact JSON, or empty) has Confluent's
-// RuleSet shape and is at most max bytes. Every rule needs a name; a kind,
-// when given, is TRANSFORM or CONDITION and a mode one of Confluent's
-// rule modes, in any case, as serde and serde/contract read them. Then
-// checkRules checks what Confluent's RuleSet.validate checks and compiles
-// the CEL rules; its errors are *ruleError. Other rule types and enableAt
-// are not checked: clients interpret them.
+// RuleSet shape and is at most max bytes; those errors are plain (42201).
+// Then checkRules checks the rules as Confluent's RuleSet.validate and
+// Rule.validate do, and compiles the CEL rules; its errors are *ruleError
+// (42210). enableAt is not checked: clients interpret it.
 func validateRuleSet(raw []byte, max int, compileCEL bool) error {
 	if len(raw) > max {
 		return fmt.Errorf("%d bytes, more than %d", len(raw), max)
+	}
+	if len(raw) == 0 {
+		return nil
 	}
 	var rs ruleSet
 	if err := strictDecode(raw, &rs); err != nil {
 		return err
 	}
-	for _, list := range []struct {
-		name  string
-		rules []rule
-	}{{"migrationRules", rs.MigrationRules}, {"domainRules", rs.DomainRules}, {"encodingRules", rs.EncodingRules}} {
-		for i, r := range list.rules {
-			switch {
-			case r.Name == "":
-				return fmt.Errorf("%s[%d] has no name", list.name, i)
-			case r.Kind != "" && !slices.Contains([]string{"TRANSFORM", "CONDITION"}, strings.ToUpper(r.Kind)):
-				return fmt.Errorf("%s[%d] (%s): kind %s is not TRANSFORM or CONDITION", list.name, i, quoteCut(r.Name, 64), quoteCut(r.Kind, 32))
-			case r.Mode != "" && !slices.Contains(ruleModes, strings.ToUpper(r.Mode)):
-				return fmt.Errorf("%s[%d] (%s): mode %s is not one of %s", list.name, i, quoteCut(r.Name, 64), quoteCut(r.Mode, 32), strings.Join(ruleModes, ", "))
-			}
-		}
-	}
-	return checkRules(raw, compileCEL)
+	return checkRules(&rs, raw, compileCEL)
 }
-
-// ruleModes are Confluent's RuleMode values.
-var ruleModes = []string{"UPGRADE", "DOWNGRADE", "UPDOWN", "WRITE", "READ", "WRITEREAD"}
 
 // strictDecode decodes raw into v, refusing unknown fields, values of the
 // wrong type and anything after the value.

@@ -8,14 +8,17 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf16"
 
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/contract"
 )
 
-// ruleError is a rule set that has Confluent's shape but a rule that is
-// not valid (a duplicate name, a mode of the wrong phase, CEL that does
-// not compile). The answer is 422 with Confluent's INVALID_RULESET code.
+// ruleError is a rule set that has Confluent's JSON shape but a rule
+// that is not valid (an unknown kind or mode, a duplicate or malformed
+// name, no type, an action pair outside WRITEREAD and UPDOWN, a mode of
+// the wrong phase, CEL that does not compile). The answer is 422 with Confluent's INVALID_RULESET code.
 type ruleError struct{ msg string }
 
 func (e *ruleError) Error() string { return e.msg }
@@ -34,43 +37,75 @@ func invalidRuleSet(err error) *apiError {
 	return errInvalidSchema("invalid rule set: %w", err)
 }
 
-// checkRules checks rs as Confluent's RuleSet.validate does (unique names
-// across the three lists; migration rules UPGRADE, DOWNGRADE or UPDOWN;
-// domain and encoding rules WRITE, READ or WRITEREAD, where a mode is
-// given), and, with compileCEL, compiles every CEL and CEL_FIELD rule. Its errors are
-// *ruleError.
-func checkRules(raw []byte, compileCEL bool) error {
-	if len(raw) == 0 {
-		return nil
-	}
-	var rs serde.RuleSet
-	if err := json.Unmarshal(raw, &rs); err != nil {
-		return err // validateRuleSet decoded it already: unreachable
-	}
-	seen := map[string]bool{}
-	for _, list := range []struct {
+// ruleModes are Confluent's RuleMode values.
+var ruleModes = []string{"UPGRADE", "DOWNGRADE", "UPDOWN", "WRITE", "READ", "WRITEREAD"}
+
+// ruleNameMax is Confluent's Rule.NAME_MAX_LENGTH, in Java chars (UTF-16
+// code units).
+const ruleNameMax = 256
+
+// checkRules checks rs (raw decoded) as Confluent's registry does, and,
+// with compileCEL, compiles every CEL and CEL_FIELD rule. Its errors are
+// *ruleError, naming the list, the index and the rule.
+//
+// First what Confluent's JSON binding refuses before any check: a kind
+// other than TRANSFORM or CONDITION, a mode other than one of RuleMode's
+// six (here in any case, as serde and serde/contract read them). Then,
+// rule by rule, migrationRules, domainRules, encodingRules, what
+// RuleSet.validate checks, in its order: the name is not that of an
+// earlier rule; Rule.validate (name, type, onSuccess, onFailure); the mode
+// (WRITEREAD when none is given, as Rule's constructor sets it) belongs
+// to the list.
+func checkRules(rs *ruleSet, raw []byte, compileCEL bool) error {
+	lists := []struct {
 		name  string
-		rules []serde.Rule
+		rules []rule
 		modes []string
 	}{
 		{"migrationRules", rs.MigrationRules, []string{"UPGRADE", "DOWNGRADE", "UPDOWN"}},
 		{"domainRules", rs.DomainRules, []string{"WRITE", "READ", "WRITEREAD"}},
 		{"encodingRules", rs.EncodingRules, []string{"WRITE", "READ", "WRITEREAD"}},
-	} {
+	}
+	for _, list := range lists {
 		for i, r := range list.rules {
-			if seen[r.Name] {
-				return ruleErr("%s[%d]: found rule with duplicate name %s", list.name, i, quoteCut(r.Name, 64))
+			switch {
+			case r.Kind != "" && !slices.Contains([]string{"TRANSFORM", "CONDITION"}, upper(r.Kind)):
+				return ruleErr("%s: kind %s is not TRANSFORM or CONDITION", ruleAt(list.name, i, r), quoteCut(r.Kind, 32))
+			case r.Mode != "" && !slices.Contains(ruleModes, upper(r.Mode)):
+				return ruleErr("%s: mode %s is not one of %s", ruleAt(list.name, i, r), quoteCut(r.Mode, 32), strings.Join(ruleModes, ", "))
 			}
-			seen[r.Name] = true
-			if m := upper(r.Mode); m != "" && !slices.Contains(list.modes, m) {
-				return ruleErr("%s[%d] (%s): mode %s: %s can only be %s", list.name, i, quoteCut(r.Name, 64), m, list.name, joinOr(list.modes))
+		}
+	}
+	seen := map[string]bool{}
+	for _, list := range lists {
+		for i, r := range list.rules {
+			at := ruleAt(list.name, i, r)
+			if r.Name != nil {
+				if seen[*r.Name] {
+					return ruleErr("%s: found rule with duplicate name %s", at, quoteCut(*r.Name, 64))
+				}
+				seen[*r.Name] = true
+			}
+			if err := validateRule(r); err != "" {
+				return ruleErr("%s: %s", at, err)
+			}
+			if m := ruleMode(r); !slices.Contains(list.modes, m) {
+				given := m
+				if upper(r.Mode) == "" {
+					given += " (the default when none is given)"
+				}
+				return ruleErr("%s: mode %s: %s can only be %s", at, given, list.name, joinOr(list.modes))
 			}
 		}
 	}
 	if !compileCEL {
 		return nil
 	}
-	if err := contract.CompileRuleSet(&rs); err != nil {
+	var srs serde.RuleSet
+	if err := json.Unmarshal(raw, &srs); err != nil {
+		return err // validateRuleSet decoded it already: unreachable
+	}
+	if err := contract.CompileRuleSet(&srs); err != nil {
 		var ce *contract.CompileError
 		if errors.As(err, &ce) {
 			return ruleErr("rule %s does not compile: %s", quoteCut(ce.Rule, 64), cutText(ce.Err.Error(), 400))
@@ -79,6 +114,73 @@ func checkRules(raw []byte, compileCEL bool) error {
 	}
 	return nil
 }
+
+// ruleAt names rule i of list: `domainRules[2] ("checkId")`, or
+// `domainRules[2]` when it has no name.
+func ruleAt(list string, i int, r rule) string {
+	if r.Name == nil {
+		return fmt.Sprintf("%s[%d]", list, i)
+	}
+	return fmt.Sprintf("%s[%d] (%s)", list, i, quoteCut(*r.Name, 64))
+}
+
+// ruleMode is r's mode, upper case; WRITEREAD when none is given.
+func ruleMode(r rule) string {
+	if m := upper(r.Mode); m != "" {
+		return m
+	}
+	return "WRITEREAD"
+}
+
+// validateRule is Confluent's Rule.validate: it says what is wrong with
+// r, or "". The name is required, at most 256 Java chars, a letter or '_'
+// and then letters, digits, '_' and '-' (Character.isLetter and
+// isLetterOrDigit, which see a character outside the BMP as two
+// surrogates, neither a letter nor a digit); the type is required (empty
+// is allowed); onSuccess and onFailure are free text (actions are
+// pluggable and resolved by clients), but a comma, which pairs a WRITE (or
+// UPGRADE) action with a READ (or DOWNGRADE) one, only with mode WRITEREAD
+// or UPDOWN.
+func validateRule(r rule) string {
+	if r.Name == nil {
+		return "missing rule name"
+	}
+	if p := ruleNameProblem(*r.Name); p != "" {
+		return p
+	}
+	if r.Type == nil {
+		return "missing rule type"
+	}
+	for _, a := range []struct{ field, action string }{{"onSuccess", r.OnSuccess}, {"onFailure", r.OnFailure}} {
+		if m := ruleMode(r); m != "WRITEREAD" && m != "UPDOWN" && strings.Contains(a.action, ",") {
+			return fmt.Sprintf("%s %s: multiple actions only valid with WRITEREAD and UPDOWN, not %s", a.field, quoteCut(a.action, 64), m)
+		}
+	}
+	return ""
+}
+
+// ruleNameProblem is Confluent's Rule.validateName for a given name.
+func ruleNameProblem(name string) string {
+	if name == "" {
+		return "empty rule name"
+	}
+	if n := len(utf16.Encode([]rune(name))); n > ruleNameMax {
+		return fmt.Sprintf("rule name too long: %d characters, more than %d", n, ruleNameMax)
+	}
+	for i, c := range []rune(name) {
+		bmp := c <= 0xFFFF
+		switch {
+		case i == 0 && !(bmp && unicode.IsLetter(c) || c == '_'):
+			return fmt.Sprintf("illegal initial character %s in rule name: it must be a letter or '_'", quoteRune(c))
+		case i > 0 && !(bmp && (unicode.IsLetter(c) || unicode.IsDigit(c)) || c == '_' || c == '-'):
+			return fmt.Sprintf("illegal character %s at position %d in rule name: only letters, digits, '_' and '-' may follow the first character", quoteRune(c), i+1)
+		}
+	}
+	return ""
+}
+
+// quoteRune spells c as 'c' (U+0063).
+func quoteRune(c rune) string { return fmt.Sprintf("%q (%U)", c, c) }
 
 // populate fills c's metadata and rule set as Confluent's registry does on
 // registration (AbstractSchemaRegistry.maybeSetMetadataRuleSet): the

@@ -56,9 +56,9 @@ func TestRuleSetCEL(t *testing.T) {
 		{name: "migration rule with a domain mode", ruleSet: map[string]any{"migrationRules": []any{map[string]any{"name": "m", "kind": "TRANSFORM", "mode": "WRITE", "type": "JSONATA", "expr": "$"}}},
 			code: CodeInvalidRuleSet, inMsg: `migrationRules can only be UPGRADE, DOWNGRADE or UPDOWN`},
 		{name: "unknown kind", ruleSet: map[string]any{"domainRules": []any{map[string]any{"name": "k", "kind": "EXPLODE", "type": "CEL", "expr": "true"}}},
-			code: CodeInvalidSchema, inMsg: "kind"},
+			code: CodeInvalidRuleSet, inMsg: `domainRules[0] ("k"): kind "EXPLODE" is not TRANSFORM or CONDITION`},
 		{name: "unknown mode", ruleSet: map[string]any{"domainRules": []any{map[string]any{"name": "k", "kind": "CONDITION", "mode": "SOMETIMES", "type": "CEL", "expr": "true"}}},
-			code: CodeInvalidSchema, inMsg: "mode"},
+			code: CodeInvalidRuleSet, inMsg: `domainRules[0] ("k"): mode "SOMETIMES" is not one of`},
 	}
 	for i, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -111,7 +111,10 @@ func TestConfigRuleSets(t *testing.T) {
 			want: `{"compatibilityLevel":"FULL","defaultRuleSet":` + rs + `,"overrideRuleSet":{"domainRules":[]},"defaultMetadata":{"tags":{"**.ssn":["PII"]}},"overrideMetadata":` + md + `}`},
 		{name: "bad CEL in defaultRuleSet", method: "PUT", path: "/config/s", body: `{"defaultRuleSet":{"domainRules":[{"name":"x","kind":"CONDITION","mode":"WRITE","type":"CEL","expr":"message.id >"}]}}`,
 			status: 422, code: CodeInvalidRuleSet},
-		{name: "bad shape in overrideRuleSet", method: "PUT", path: "/config", body: `{"overrideRuleSet":{"domainRules":[{"name":"x","kind":"EXPLODE"}]}}`, status: 422, code: CodeInvalidSchema},
+		{name: "bad shape in overrideRuleSet", method: "PUT", path: "/config", body: `{"overrideRuleSet":{"domainRules":[{"name":"x","type":"CEL","params":{"a":1}}]}}`, status: 422, code: CodeInvalidSchema},
+		{name: "bad kind in overrideRuleSet", method: "PUT", path: "/config", body: `{"overrideRuleSet":{"domainRules":[{"name":"x","kind":"EXPLODE","type":"CEL"}]}}`, status: 422, code: CodeInvalidRuleSet},
+		{name: "bad rule name in defaultRuleSet", method: "PUT", path: "/config", body: `{"defaultRuleSet":{"domainRules":[{"name":"a.b","type":"CEL","expr":"true"}]}}`, status: 422, code: CodeInvalidRuleSet},
+		{name: "action pair on a WRITE rule in overrideRuleSet", method: "PUT", path: "/config", body: `{"overrideRuleSet":{"domainRules":[{"name":"x","mode":"WRITE","type":"CEL","expr":"true","onFailure":"NONE,ERROR"}]}}`, status: 422, code: CodeInvalidRuleSet},
 		{name: "bad metadata", method: "PUT", path: "/config", body: `{"defaultMetadata":{"owner":"x"}}`, status: 422, code: CodeInvalidSchema},
 		{name: "empty body", method: "PUT", path: "/config", body: `{}`, status: 422, code: CodeInvalidCompatibilityLevel},
 		{name: "subject delete", method: "DELETE", path: "/config/s", status: 200,
