@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"unicode"
+	"unicode/utf16"
 )
 
 // This file holds the data-contract model a registry stores next to a
@@ -205,3 +207,33 @@ type RuleStats struct {
 type RuleCounter interface {
 	Stats() []RuleStats
 }
+
+// RuleNameMax is Confluent's Rule.NAME_MAX_LENGTH, in Java chars (UTF-16
+// code units).
+const RuleNameMax = 256
+
+// RuleNameProblem is Confluent's Rule.validateName: "" for a name its
+// registry accepts, else why not. A name starts with a letter or '_' and
+// goes on with letters, digits, '_' and '-', at most RuleNameMax Java
+// chars; letters and digits are those of the Basic Multilingual Plane.
+func RuleNameProblem(name string) string {
+	if name == "" {
+		return "empty rule name"
+	}
+	if n := len(utf16.Encode([]rune(name))); n > RuleNameMax {
+		return fmt.Sprintf("rule name too long: %d characters, more than %d", n, RuleNameMax)
+	}
+	for i, c := range []rune(name) {
+		bmp := c <= 0xFFFF
+		switch {
+		case i == 0 && !(bmp && unicode.IsLetter(c) || c == '_'):
+			return fmt.Sprintf("illegal initial character %s in rule name: it must be a letter or '_'", quoteRune(c))
+		case i > 0 && !(bmp && (unicode.IsLetter(c) || unicode.IsDigit(c)) || c == '_' || c == '-'):
+			return fmt.Sprintf("illegal character %s at position %d in rule name: only letters, digits, '_' and '-' may follow the first character", quoteRune(c), i+1)
+		}
+	}
+	return ""
+}
+
+// quoteRune spells c as 'c' (U+0063).
+func quoteRune(c rune) string { return fmt.Sprintf("%q (%U)", c, c) }

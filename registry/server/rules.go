@@ -8,8 +8,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"unicode"
-	"unicode/utf16"
 
 	"github.com/schemagen/schemagen/serde"
 	"github.com/schemagen/schemagen/serde/contract"
@@ -39,10 +37,6 @@ func invalidRuleSet(err error) *apiError {
 
 // ruleModes are Confluent's RuleMode values.
 var ruleModes = []string{"UPGRADE", "DOWNGRADE", "UPDOWN", "WRITE", "READ", "WRITEREAD"}
-
-// ruleNameMax is Confluent's Rule.NAME_MAX_LENGTH, in Java chars (UTF-16
-// code units).
-const ruleNameMax = 256
 
 // checkRules checks rs (raw decoded) as Confluent's registry does, and,
 // with compileCEL, compiles every CEL and CEL_FIELD rule. Its errors are
@@ -145,7 +139,7 @@ func validateRule(r rule) string {
 	if r.Name == nil {
 		return "missing rule name"
 	}
-	if p := ruleNameProblem(*r.Name); p != "" {
+	if p := serde.RuleNameProblem(*r.Name); p != "" {
 		return p
 	}
 	if r.Type == nil {
@@ -158,29 +152,6 @@ func validateRule(r rule) string {
 	}
 	return ""
 }
-
-// ruleNameProblem is Confluent's Rule.validateName for a given name.
-func ruleNameProblem(name string) string {
-	if name == "" {
-		return "empty rule name"
-	}
-	if n := len(utf16.Encode([]rune(name))); n > ruleNameMax {
-		return fmt.Sprintf("rule name too long: %d characters, more than %d", n, ruleNameMax)
-	}
-	for i, c := range []rune(name) {
-		bmp := c <= 0xFFFF
-		switch {
-		case i == 0 && !(bmp && unicode.IsLetter(c) || c == '_'):
-			return fmt.Sprintf("illegal initial character %s in rule name: it must be a letter or '_'", quoteRune(c))
-		case i > 0 && !(bmp && (unicode.IsLetter(c) || unicode.IsDigit(c)) || c == '_' || c == '-'):
-			return fmt.Sprintf("illegal character %s at position %d in rule name: only letters, digits, '_' and '-' may follow the first character", quoteRune(c), i+1)
-		}
-	}
-	return ""
-}
-
-// quoteRune spells c as 'c' (U+0063).
-func quoteRune(c rune) string { return fmt.Sprintf("%q (%U)", c, c) }
 
 // populate fills c's metadata and rule set as Confluent's registry does on
 // registration (AbstractSchemaRegistry.maybeSetMetadataRuleSet): the

@@ -176,7 +176,7 @@ func jsonKind(goKind string) string {
 
 // ParseRuleSet decodes a rule set file (Confluent's RuleSet JSON) and
 // validates it as Confluent's registry does: every rule named, names
-// unique, kind CONDITION or TRANSFORM, a mode that fits the rule's list
+// of Confluent's syntax (serde.RuleNameProblem) and unique, kind CONDITION or TRANSFORM, a mode that fits the rule's list
 // (WRITE, READ, WRITEREAD for domain and encoding rules; UPGRADE,
 // DOWNGRADE, UPDOWN for migration rules), a type, actions NONE, ERROR or
 // DLQ (two, comma-separated, only for WRITEREAD and UPDOWN), and for CEL
@@ -201,6 +201,8 @@ func ParseRuleSet(file string, b []byte) (*serde.RuleSet, error) {
 			}
 			if r.Name == "" {
 				bad("no name: every rule needs one")
+			} else if p := serde.RuleNameProblem(r.Name); p != "" {
+				bad("%s (the registry refuses it)", p)
 			} else if names[r.Name] {
 				bad("a second rule with this name (rule names are unique in a rule set)")
 			}

@@ -52,6 +52,8 @@ func TestParseRuleSetErrors(t *testing.T) {
 		{name: "wrong type", text: `{"domainRules": {"name": "x"}}`, want: []string{"want a JSON array"}},
 		{name: "trailing data", text: `{"domainRules": []} {}`, want: []string{"data after the JSON object"}},
 		{name: "no name", text: rule(`{"kind": "CONDITION", "mode": "WRITE", "type": "CEL", "expr": "true"}`), want: []string{"domainRules[1]: no name"}},
+		{name: "dot in name", text: rule(`{"name": "a.b", "kind": "CONDITION", "mode": "WRITE", "type": "CEL", "expr": "true"}`), want: []string{`rules.json:3:2: rule "a.b": illegal character '.' (U+002E) at position 2`, "the registry refuses it"}},
+		{name: "digit first", text: rule(`{"name": "9r", "kind": "CONDITION", "mode": "WRITE", "type": "CEL", "expr": "true"}`), want: []string{`rule "9r": illegal initial character`}},
 		{name: "duplicate name", text: rule(`{"name": "r1", "kind": "CONDITION", "mode": "WRITE", "type": "CEL", "expr": "true"}`), want: []string{`rule "r1": a second rule`}},
 		{name: "unknown kind", text: rule(`{"name": "r2", "kind": "CONDTION", "mode": "WRITE", "type": "CEL", "expr": "true"}`), want: []string{`rules.json:3:2: rule "r2": kind "CONDTION" is not one of CONDITION, TRANSFORM`}},
 		{name: "migration mode on a domain rule", text: rule(`{"name": "r2", "kind": "CONDITION", "mode": "UPGRADE", "type": "CEL", "expr": "true"}`), want: []string{`mode "UPGRADE" is not one of WRITE, READ, WRITEREAD`}},
