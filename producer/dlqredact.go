@@ -5,85 +5,179 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
+
 	"github.com/schemagen/schemagen/serde"
 )
 
-// Dead-letter redaction, as Confluent Java's DlqAction does by default
-// (dlq.redact.rule.types = "ENCRYPT,ENCRYPT_PAYLOAD"; FieldRedactionExecutor):
-// when the schema's domain rules include a rule of one of those types, every
-// non-null STRING or BYTES field carrying one of those rules' tags is written
-// as RedactedValue on the dead letter; fields of other types keep their value.
+// Dead-letter redaction, as Confluent Java's DlqAction does it
+// (dlq.redact.rule.types, by default "ENCRYPT,ENCRYPT_PAYLOAD";
+// FieldRedactionExecutor): when the rule set has a rule of one of those
+// types, every non-null STRING or BYTES field carrying one of those rules'
+// tags is written as RedactedValue on the dead letter; fields of other types
+// keep their value.
 const RedactedValue = "<REDACTED>"
 
-// redactRuleTypes are DlqAction's default dlq.redact.rule.types.
-var redactRuleTypes = []string{"ENCRYPT", "ENCRYPT_PAYLOAD"}
+// DefaultRedactRuleTypes are Java DlqAction's default dlq.redact.rule.types:
+// the rule types whose tags a dead letter redacts unless
+// DeadLetterRedactRuleTypes says otherwise.
+var DefaultRedactRuleTypes = []string{"ENCRYPT", "ENCRYPT_PAYLOAD"}
+
+// DeadLetterRedactRuleTypes sets the rule types whose tags a dead letter
+// redacts, Java DlqAction's dlq.redact.rule.types, overriding
+// DefaultRedactRuleTypes. Each argument may be a comma-separated list, as
+// Java's setting is; names are trimmed and matched against a rule's type
+// without regard to case. With no names (or only empty ones) nothing is
+// redacted: dead letters carry tagged fields in plaintext.
+func DeadLetterRedactRuleTypes(types ...string) Opt {
+	var out []string
+	for _, t := range types {
+		for s := range strings.SplitSeq(t, ",") {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+	}
+	return opt(func(c *cfg) { c.redactTypes, c.redactTypesSet = out, true })
+}
 
 // redactRuleName names the CEL_FIELD rule that finds the fields to redact.
 const redactRuleName = "schemagen.dlq.redact"
 
-// redactTags returns the union of the tags of rs's domain rules whose type
-// is one of redactRuleTypes (as Java, disabled rules included: DlqAction
-// reads the rule list, not the rules it ran).
-func redactTags(rs *serde.RuleSet) []string {
-	if rs == nil {
-		return nil
+// redaction is what one dead letter redacts: the fields carrying one of
+// tags.
+type redaction struct {
+	tags []string
+}
+
+// redaction returns what r's dead letter redacts: the tags of the rules of
+// the producer's redacted types in the value's and the key's bound rule
+// sets. Java redacts the original key and value with the rule list of the
+// failing rule's side; both sides' lists are used here, so a field tagged
+// for encryption by either is redacted wherever it appears.
+func (p *Producer) redaction(r *Rejected) redaction {
+	types := DefaultRedactRuleTypes
+	if p.cfg.redactTypesSet {
+		types = p.cfg.redactTypes
 	}
+	return redaction{tags: redactTags(types, r.valueRules.RuleSet, r.keyRules.RuleSet)}
+}
+
+func (rd redaction) on() bool { return len(rd.tags) > 0 }
+
+// redactTags returns the union of the tags of the domain rules in sets
+// whose type is one of types (as Java, disabled rules included: DlqAction
+// reads the rule list, not the rules it ran).
+func redactTags(types []string, sets ...*serde.RuleSet) []string {
 	var tags []string
-	for _, r := range rs.DomainRules {
-		for _, t := range redactRuleTypes {
-			if strings.EqualFold(r.Type, t) {
-				tags = append(tags, r.Tags...)
+	for _, rs := range sets {
+		if rs == nil {
+			continue
+		}
+		for _, r := range rs.DomainRules {
+			if slices.ContainsFunc(types, func(t string) bool { return strings.EqualFold(r.Type, t) }) {
+				for _, tag := range r.Tags {
+					if !slices.Contains(tags, tag) {
+						tags = append(tags, tag)
+					}
+				}
 			}
 		}
 	}
 	return tags
 }
 
-// redactPayload rewrites the JSON payload b of v (schema c) with every
-// string or bytes field tagged for encryption replaced by RedactedValue.
-// It returns b unchanged when c's rule set has no encryption rule. The
-// tagged fields are found by serde/contract itself (inline confluent:tags,
-// Protobuf field_meta tags, metadata tags), with a CEL_FIELD rule that
-// fails on every selected STRING or BYTES field: its violations' paths are
-// the fields to redact. A tagged field that cannot be found in the payload
-// is an error: the caller then writes no payload rather than plaintext.
-func redactPayload(b []byte, v any, c serde.Compiled, bound serde.Contract) ([]byte, error) {
-	if c == nil {
-		return b, nil
+// form returns what a dead letter carries of v, a value of schema c whose
+// bound metadata is md: with nothing to redact, encodePayload's encoding;
+// else its JSON form ("json") with every tagged string or bytes field
+// redacted, changed saying whether there was one. A []byte v is read first:
+// as JSON text for JSON Schema, as the schema's bare encoding for Avro and
+// Protobuf. A value whose tagged fields cannot be found (one that cannot be
+// read, or breaks its types) has no form: "none", with the reason, and
+// never the plaintext.
+func (rd redaction) form(v any, c serde.Compiled, md *serde.Metadata) (b []byte, enc string, changed bool, err error) {
+	if !rd.on() || c == nil {
+		b, enc, err = encodePayload(v, c)
+		return b, enc, false, err
 	}
-	s := c.Schema()
-	var tags []string
-	if k, ok := bound.(interface{ Kept() []serde.Rule }); ok {
-		// The bound contract's rules (the registered rule set when there
-		// is a registry): ENCRYPT rules are TRANSFORM rules, kept.
-		tags = redactTags(&serde.RuleSet{DomainRules: k.Kept()})
-	} else {
-		tags = redactTags(s.RuleSet)
+	raw, isRaw := v.([]byte)
+	if isRaw && c.Format() != serde.JSON {
+		if v, err = decodeRaw(raw, c); err != nil {
+			return nil, "none", false, fmt.Errorf("redaction: the []byte payload is not %s's bare encoding: %w", c.Format(), err)
+		}
 	}
-	if len(tags) == 0 {
-		return b, nil
+	if b, _, err = encodePayload(v, c); err != nil {
+		return nil, "none", false, err
 	}
+	if b, changed, err = rd.redactJSON(b, v, c, md, isRaw); err != nil {
+		return nil, "none", false, err
+	}
+	return b, "json", changed, nil
+}
+
+// decodeRaw decodes raw, an Avro or Protobuf value's bare encoding, into
+// the value it encodes. For Avro the value must encode back to raw itself:
+// bytes that happen to decode are not taken for a value whose fields hold
+// what they say.
+func decodeRaw(raw []byte, c serde.Compiled) (any, error) {
+	if pm, ok := c.(interface {
+		Message() protoreflect.MessageDescriptor
+	}); ok && c.Format() == serde.Protobuf {
+		m := dynamicpb.NewMessage(pm.Message())
+		if err := c.Decode(raw, m); err != nil {
+			return nil, err
+		}
+		return m, nil
+	}
+	var v any
+	if err := c.Decode(raw, &v); err != nil {
+		return nil, err
+	}
+	back, err := c.AppendEncode(nil, v)
+	if err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(back, raw) {
+		return nil, errors.New("it does not encode back to the same bytes")
+	}
+	return v, nil
+}
+
+// redactJSON rewrites the JSON payload b of v (schema c, bound metadata md)
+// with every string or bytes field carrying one of rd's tags replaced by
+// RedactedValue, and reports whether there was one; b is returned as it is
+// when there was none, unless normalize (then it is decoded and encoded
+// again, so that nothing a JSON decoder would drop, like a duplicate name,
+// is passed on). The tagged fields are found by serde/contract itself
+// (inline confluent:tags, Protobuf field_meta tags, the tags of md and of
+// c's own metadata), with a CEL_FIELD rule that fails on every selected
+// STRING or BYTES field: its violations' paths are the fields to redact. A
+// tagged field that cannot be found in the payload is an error: the caller
+// then writes no payload rather than plaintext.
+func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Metadata, normalize bool) ([]byte, bool, error) {
 	rs := &serde.RuleSet{DomainRules: []serde.Rule{{
-		Name: redactRuleName, Kind: "CONDITION", Mode: "WRITE", Type: "CEL_FIELD", Tags: tags,
+		Name: redactRuleName, Kind: "CONDITION", Mode: "WRITE", Type: "CEL_FIELD", Tags: rd.tags,
 		Expr: "typeName == 'STRING' || typeName == 'BYTES' ; false", OnFailure: "ERROR",
 	}}}
-	ct, err := serde.CompileContract(c, rs, s.Metadata)
+	ct, err := serde.CompileContract(c, rs, mergeMetadata(md, c.Schema().Metadata))
 	if err != nil {
-		return nil, fmt.Errorf("redaction: %w", err)
+		return nil, false, fmt.Errorf("redaction: %w", err)
 	}
 	if ct == nil {
-		return nil, errors.New("redaction: no contract compiler linked")
+		return nil, false, errors.New("redaction: no contract compiler linked")
 	}
 	// The contract reads the value from its bare encoding, as on the
 	// write path; a value its schema cannot encode (a type violation) has
 	// no field to find, and its payload is not written.
 	bare, err := c.AppendEncode(nil, v)
 	if err != nil {
-		return nil, fmt.Errorf("redaction: %w", err)
+		return nil, false, fmt.Errorf("redaction: %w", err)
 	}
 	var paths []string
 	for _, ve := range serde.Violations(ct.Check(v, bare)) {
@@ -91,21 +185,51 @@ func redactPayload(b []byte, v any, c serde.Compiled, bound serde.Contract) ([]b
 			paths = append(paths, ve.Path)
 		}
 	}
-	if len(paths) == 0 {
-		return b, nil
+	if len(paths) == 0 && !normalize {
+		return b, false, nil
 	}
 	var doc any
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
-		return nil, fmt.Errorf("redaction: %w", err)
+		return nil, false, fmt.Errorf("redaction: %w", err)
 	}
 	for _, p := range paths {
 		if !redactAt(doc, p) {
-			return nil, fmt.Errorf("redaction: tagged field %s not found in the dead-letter payload", p)
+			return nil, false, fmt.Errorf("redaction: tagged field %s not found in the dead-letter payload", p)
 		}
 	}
-	return json.Marshal(doc)
+	out, err := json.Marshal(doc)
+	if err != nil {
+		return nil, false, fmt.Errorf("redaction: %w", err)
+	}
+	return out, len(paths) > 0, nil
+}
+
+// mergeMetadata returns a metadata whose tags are the union of a's and
+// b's, path by path (nil when neither has tags). The registered metadata
+// (a) is the contract's; a compiled schema's own (b) may tag more.
+func mergeMetadata(a, b *serde.Metadata) *serde.Metadata {
+	if a == nil || len(a.Tags) == 0 {
+		if b == nil || len(b.Tags) == 0 {
+			return nil
+		}
+		return &serde.Metadata{Tags: b.Tags}
+	}
+	if b == nil || len(b.Tags) == 0 {
+		return &serde.Metadata{Tags: a.Tags}
+	}
+	tags := make(map[string][]string, len(a.Tags)+len(b.Tags))
+	for _, m := range []*serde.Metadata{a, b} {
+		for p, ts := range m.Tags {
+			for _, t := range ts {
+				if !slices.Contains(tags[p], t) {
+					tags[p] = append(tags[p], t)
+				}
+			}
+		}
+	}
+	return &serde.Metadata{Tags: tags}
 }
 
 // redactAt replaces the value at path (like items[2].sku) in doc with
