@@ -189,6 +189,10 @@ type cfg struct {
 	onDataLoss  func(topic string, partition int32)
 	kopts       []kgo.Opt
 
+	// Dead-letter redaction's rule types (DeadLetterRedactRuleTypes).
+	redactTypes    []string
+	redactTypesSet bool
+
 	errs []error
 }
 

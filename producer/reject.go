@@ -31,14 +31,24 @@ const (
 	// HeaderDLTRole says whether the key or the value failed.
 	HeaderDLTRole = "schemagen.dlt.role"
 	// HeaderDLTEncoding says what the dead-letter value holds: "json"
-	// (the value marshaled with encoding/json), "raw" (the value was
-	// []byte), or "none" (it could not be encoded; the value is null and
-	// HeaderDLTEncodeError says why).
+	// (the value marshaled with encoding/json, or protojson; redacted
+	// when the rules say so, see DeadLetterRedactRuleTypes), "raw" (the
+	// value was []byte, with nothing to redact), or "none" (it could not
+	// be encoded or redacted; the value is null and HeaderDLTEncodeError
+	// says why).
 	HeaderDLTEncoding    = "schemagen.dlt.payload-encoding"
 	HeaderDLTEncodeError = "schemagen.dlt.payload-error"
 	// HeaderDLTKey carries the key that failed its key schema, encoded
 	// like the payload (the record's key is null then).
 	HeaderDLTKey = "schemagen.dlt.key"
+	// HeaderDLTKeyEncoding is set when a dead letter's key is not the
+	// serialized key because it has fields to redact: "json" (the key's
+	// JSON form, those fields redacted) or "none" (it could not be
+	// redacted: the key is null and HeaderDLTKeyError says why).
+	HeaderDLTKeyEncoding = "schemagen.dlt.key-encoding"
+	// HeaderDLTKeyError says why a dead letter's key could not be
+	// redacted.
+	HeaderDLTKeyError = "schemagen.dlt.key-error"
 )
 
 // Rejected describes a record that did not fit its schema, for a reject
@@ -64,9 +74,13 @@ type Rejected struct {
 	// The key's and value's compiled schemas, which may encode a value as
 	// JSON for a dead-letter record (valueJSONer).
 	keySchema, valueSchema serde.Compiled
-	// The value's data contract as bound (the registered rule set), whose
-	// encryption rules say which fields a dead letter redacts.
-	valueContract, keyContract serde.Contract
+	// The value's and key's data contracts as bound (the registered rule
+	// set and metadata when there is a registry), whose encryption rules
+	// and tags say which fields a dead letter redacts.
+	valueRules, keyRules serde.Schema
+	// typedKey is the key as given to Produce when there is a key schema
+	// (Key then holds its serialization), for a dead letter to redact.
+	typedKey any
 }
 
 // valueJSONer is a compiled schema that encodes its own values as JSON
@@ -128,9 +142,13 @@ func (d deadLetter) check(topic string) error {
 
 // DeadLetter writes every rejected record to topic, exactly once: its key,
 // its value as JSON (protojson for Protobuf messages, as is when it is
-// []byte) and headers saying why (HeaderDLT*). The rejected record's Future completes once the dead-letter
-// record has its outcome, with a *RejectError whose DeadLetter or
-// DeadLetterErr says which; a failed dead-letter write also counts in
+// []byte) and headers saying why (HeaderDLT*). When the value's or key's
+// rule set has an ENCRYPT rule (DeadLetterRedactRuleTypes), the fields its
+// tags select are redacted in the value and key, and a []byte value is
+// read and written as its redacted JSON form: never in plaintext (see
+// docs/CONTRACTS.md). The rejected record's Future completes once the
+// dead-letter record has its outcome, with a *RejectError whose DeadLetter
+// or DeadLetterErr says which; a failed dead-letter write also counts in
 // Metrics.DeadLetterFailed and is logged.
 func DeadLetter(topic string) RejectPolicy { return deadLetter(topic) }
 
@@ -139,13 +157,25 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 	pd.rec.Topic = string(d)
 	pd.rec.Key = r.Key
 	pd.rec.Headers = dltHeaders(r)
-	if r.Value != nil {
-		b, enc, err := encodePayload(r.Value, r.valueSchema)
-		if err == nil && enc == "json" {
-			if b, err = redactPayload(b, r.Value, r.valueSchema, r.valueContract); err != nil {
-				enc = "none"
-			}
+	rd := p.redaction(r)
+	if r.Key != nil && r.typedKey != nil && rd.on() {
+		// The serialized key carries its tagged fields as they were:
+		// the dead letter's key is its redacted JSON form when it has
+		// any, and null when it cannot be redacted.
+		b, _, changed, err := rd.form(r.typedKey, r.keySchema, r.keyRules.Metadata)
+		switch {
+		case err != nil:
+			pd.rec.Key = nil
+			pd.rec.Headers = append(pd.rec.Headers,
+				kgo.RecordHeader{Key: HeaderDLTKeyEncoding, Value: []byte("none")},
+				kgo.RecordHeader{Key: HeaderDLTKeyError, Value: []byte(err.Error())})
+		case changed:
+			pd.rec.Key = b
+			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTKeyEncoding, Value: []byte("json")})
 		}
+	}
+	if r.Value != nil {
+		b, enc, _, err := rd.form(r.Value, r.valueSchema, r.valueRules.Metadata)
 		pd.rec.Value = b
 		pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTEncoding, Value: []byte(enc)})
 		if err != nil {
@@ -153,11 +183,7 @@ func (d deadLetter) handle(ctx context.Context, p *Producer, r *Rejected, rerr *
 		}
 	}
 	if r.Role == serde.Key && r.KeyValue != nil {
-		b, enc, err := encodePayload(r.KeyValue, r.keySchema)
-		if err == nil && enc == "json" {
-			b, err = redactPayload(b, r.KeyValue, r.keySchema, r.keyContract)
-		}
-		if err == nil {
+		if b, _, _, err := rd.form(r.KeyValue, r.keySchema, r.keyRules.Metadata); err == nil {
 			pd.rec.Headers = append(pd.rec.Headers, kgo.RecordHeader{Key: HeaderDLTKey, Value: b})
 		}
 	}
@@ -239,9 +265,9 @@ func (t *Typed[K, V]) rejected(ctx context.Context, pd *pending, key, value any,
 		o.applyRecord(pd)
 	}
 	r := &Rejected{Topic: t.topic, Role: serde.Value, Key: pd.rec.Key, Value: value, Headers: pd.rec.Headers, Err: err,
-		valueSchema: t.val.Compiled(), valueContract: t.val.Contract()}
+		valueSchema: t.val.Compiled(), valueRules: t.valRules}
 	if t.key != nil {
-		r.keySchema, r.keyContract = t.key.Compiled(), t.key.Contract()
+		r.keySchema, r.keyRules, r.typedKey = t.key.Compiled(), t.keyRules, key
 	}
 	if t.key != nil && pd.rec.Key == nil {
 		r.Role, r.KeyValue = serde.Key, key

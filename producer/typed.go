@@ -151,7 +151,11 @@ type Typed[K, V any] struct {
 	keyID   int
 	headers []kgo.RecordHeader // framing headers, clipped: appending copies
 	reject  RejectPolicy
-	hint    atomic.Int64 // last value size, to size the next buffer
+	// The bound rule sets and metadata of the value and key (the
+	// registered ones when there is a registry), which say what a dead
+	// letter redacts.
+	valRules, keyRules serde.Schema
+	hint               atomic.Int64 // last value size, to size the next buffer
 	// pendings holds the pendings of records kgo has promised, each with
 	// its value buffer, for the next records (see pending.recycle); unused
 	// when the client has hooks other than the producer's own.
@@ -176,20 +180,20 @@ func NewTyped[K, V any](ctx context.Context, p *Producer, spec Spec[K, V]) (*Typ
 	if err := t.reject.check(spec.Topic); err != nil {
 		return nil, err
 	}
-	val, err := bind(ctx, p.cfg.reg, spec.Topic, serde.Value, &spec.Value, spec.Framing)
+	val, valRules, err := bind(ctx, p.cfg.reg, spec.Topic, serde.Value, &spec.Value, spec.Framing)
 	if err != nil {
 		return nil, err
 	}
-	t.val, t.valueID = val, val.SchemaID()
+	t.val, t.valueID, t.valRules = val, val.SchemaID(), valRules
 	if h, ok := val.Header(); ok {
 		t.headers = append(t.headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
 	}
 	if spec.Key != nil {
-		key, err := bind(ctx, p.cfg.reg, spec.Topic, serde.Key, spec.Key, spec.Framing)
+		key, keyRules, err := bind(ctx, p.cfg.reg, spec.Topic, serde.Key, spec.Key, spec.Framing)
 		if err != nil {
 			return nil, err
 		}
-		t.key, t.keyID = key, key.SchemaID()
+		t.key, t.keyID, t.keyRules = key, key.SchemaID(), keyRules
 		if h, ok := key.Header(); ok {
 			t.headers = append(t.headers, kgo.RecordHeader{Key: h.Key, Value: h.Value})
 		}
@@ -225,11 +229,12 @@ func (s *Side) subject(topic string, role serde.Role) (string, error) {
 }
 
 // bind compiles the side's schema, finds its ID (pinned, or through the
-// registry) and builds the serializer.
-func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Role, side *Side, framing serde.Framing) (*serde.Serializer, error) {
+// registry) and builds the serializer. It returns the data contract's rule
+// set and metadata too: the registered ones when there is a registry.
+func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Role, side *Side, framing serde.Framing) (*serde.Serializer, serde.Schema, error) {
 	subject, err := side.subject(topic, role)
 	if err != nil {
-		return nil, err
+		return nil, serde.Schema{}, err
 	}
 	fail := func(err error) error {
 		if errors.Is(err, registry.ErrSubjectNotFound) || errors.Is(err, registry.ErrSchemaNotFound) {
@@ -244,37 +249,37 @@ func bind(ctx context.Context, reg *registry.Client, topic string, role serde.Ro
 	}
 	c, err := side.Schema.compiled(ctx, res)
 	if err != nil {
-		return nil, fail(err)
+		return nil, serde.Schema{}, fail(err)
 	}
 	id, guid := side.ID, side.GUID
 	rules := c.Schema() // the data contract: the registered one when there is a registry
 	if reg == nil {
 		if id <= 0 && guid == ([16]byte{}) {
-			return nil, fail(fmt.Errorf("no schema ID: pin one with Spec.%s.ID or give the producer a Registry", sideName(role)))
+			return nil, serde.Schema{}, fail(fmt.Errorf("no schema ID: pin one with Spec.%s.ID or give the producer a Registry", sideName(role)))
 		}
 	} else {
 		var registered serde.Schema
 		if c, id, guid, registered, err = resolve(ctx, reg, subject, side, c); err != nil {
-			return nil, fail(err)
+			return nil, serde.Schema{}, fail(err)
 		}
 		if registered.RuleSet != nil || registered.Metadata != nil {
 			rules = registered
 		}
 	}
 	if err := checkDLQRules(rules.RuleSet, topic); err != nil {
-		return nil, fail(err)
+		return nil, serde.Schema{}, fail(err)
 	}
 	ct, err := serde.CompileContract(c, rules.RuleSet, rules.Metadata)
 	if err != nil {
-		return nil, fail(err)
+		return nil, serde.Schema{}, fail(err)
 	}
 	ser, err := serde.NewSerializer(c, serde.SerializerConfig{
 		Topic: topic, Subject: subject, ID: id, GUID: guid, Role: role, Framing: framing, Contract: ct,
 	})
 	if err != nil {
-		return nil, fail(err)
+		return nil, serde.Schema{}, fail(err)
 	}
-	return ser, nil
+	return ser, rules, nil
 }
 
 // resolve binds the side's compiled schema c to subject through the
