@@ -10,9 +10,6 @@ import (
 	"strings"
 	"unicode"
 
-	"google.golang.org/protobuf/reflect/protoreflect"
-	"google.golang.org/protobuf/types/dynamicpb"
-
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -126,18 +123,12 @@ func (rd redaction) form(v any, c serde.Compiled, md *serde.Metadata) (b []byte,
 // bytes that happen to decode are not taken for a value whose fields hold
 // what they say.
 func decodeRaw(raw []byte, c serde.Compiled) (any, error) {
-	if pm, ok := c.(interface {
-		Message() protoreflect.MessageDescriptor
-	}); ok && c.Format() == serde.Protobuf {
-		m := dynamicpb.NewMessage(pm.Message())
-		if err := c.Decode(raw, m); err != nil {
-			return nil, err
-		}
-		return m, nil
-	}
 	var v any
 	if err := c.Decode(raw, &v); err != nil {
 		return nil, err
+	}
+	if c.Format() == serde.Protobuf {
+		return v, nil // a dynamic message of the schema's type
 	}
 	back, err := c.AppendEncode(nil, v)
 	if err != nil {

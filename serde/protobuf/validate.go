@@ -290,8 +290,18 @@ func (s *Compiled) AppendEncode(dst []byte, v any) ([]byte, error) {
 }
 
 // Decode decodes data, a bare Protobuf payload, into v, a proto.Message of
-// the schema's type (generated or dynamicpb). Errors wrap serde.ErrDecode.
+// the schema's type (generated or dynamicpb), or a *any, which gets a new
+// dynamicpb message of the schema's type (so format-neutral callers can
+// decode without importing protobuf-go). Errors wrap serde.ErrDecode.
 func (s *Compiled) Decode(data []byte, v any) (err error) {
+	if p, ok := v.(*any); ok && s.msg != nil {
+		m := dynamicpb.NewMessage(s.msg)
+		if err := s.Decode(data, m); err != nil {
+			return err
+		}
+		*p = m
+		return nil
+	}
 	m, err := s.asMessage(v)
 	if err != nil {
 		return fmt.Errorf("%w: %w", serde.ErrDecode, err)
