@@ -675,7 +675,7 @@ func (s *Server) handlePutConfig(_ http.ResponseWriter, r *http.Request) (any, *
 			return nil, errInvalidSchema("invalid %s: %w", f.name, err)
 		}
 		if f.ruleSet {
-			if err := validateRuleSet(raw, s.cfg.maxRuleSet, !s.cfg.skipCEL); err != nil {
+			if err := validateRuleSet(raw, s.cfg.maxRuleSet, true, !s.cfg.skipCEL); err != nil {
 				aerr := invalidRuleSet(err)
 				aerr.msg = strings.Replace(aerr.msg, "invalid rule set", "invalid "+f.name, 1)
 				return nil, aerr

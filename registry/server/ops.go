@@ -56,8 +56,12 @@ func compactRaw(raw json.RawMessage) (json.RawMessage, error) {
 
 // prepare checks req, to be registered, looked up or checked in subject,
 // pins its references and compiles it. A reference to an unqualified
-// subject is to that subject in subject's context, as in Confluent.
-func (s *Server) prepare(ctx context.Context, subject string, req *schemaRequest) (*candidate, *apiError) {
+// subject is to that subject in subject's context, as in Confluent. The
+// rule set's rules are checked (Confluent's RuleSet.validate, and CEL that
+// compiles) only with checkRules, for a registration: Confluent checks
+// them on register and /config only, so a lookup or a compatibility check
+// of a rule set stored before a stricter check still answers.
+func (s *Server) prepare(ctx context.Context, subject string, req *schemaRequest, checkRules bool) (*candidate, *apiError) {
 	sctx := contextOf(subject)
 	if strings.TrimSpace(req.Schema) == "" {
 		return nil, errInvalidSchema("invalid schema: empty schema")
@@ -85,7 +89,7 @@ func (s *Server) prepare(ctx context.Context, subject string, req *schemaRequest
 	if c.ruleSet, err = compactRaw(req.RuleSet); err != nil {
 		return nil, errInvalidSchema("invalid rule set: %w", err)
 	}
-	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet, !s.cfg.skipCEL); err != nil {
+	if err := validateRuleSet(c.ruleSet, s.cfg.maxRuleSet, checkRules, !s.cfg.skipCEL); err != nil {
 		return nil, invalidRuleSet(err)
 	}
 	if len(req.References) > 0 {
@@ -256,7 +260,7 @@ func (s *Server) register(ctx context.Context, subject string, req *schemaReques
 	if (req.ID > 0 || req.Version > 0) && mode != modeImport {
 		return registered{}, errNotPermitted("subject %q is not in import mode: an explicit id or version needs mode IMPORT", subject)
 	}
-	c, aerr := s.prepare(ctx, subject, req)
+	c, aerr := s.prepare(ctx, subject, req, true)
 	if aerr != nil {
 		return registered{}, aerr
 	}
@@ -379,7 +383,7 @@ func (s *Server) lookup(ctx context.Context, subject string, req *schemaRequest,
 	if !ok {
 		return registered{}, errSubjectNotFound(subject)
 	}
-	c, aerr := s.prepare(ctx, subject, req)
+	c, aerr := s.prepare(ctx, subject, req, false)
 	if aerr != nil {
 		return registered{}, aerr
 	}
@@ -456,7 +460,7 @@ func (s *Server) checkCompat(ctx context.Context, subject, v string, req *schema
 			return compat.Result{}, "", nil, aerr
 		}
 	}
-	c, aerr := s.prepare(ctx, subject, req)
+	c, aerr := s.prepare(ctx, subject, req, false)
 	if aerr != nil {
 		return compat.Result{}, "", nil, aerr
 	}

@@ -23,7 +23,7 @@ func runRuleCases(t *testing.T, cases []ruleCase) {
 	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			err := validateRuleSet([]byte(tc.ruleSet), 1<<20, true)
+			err := validateRuleSet([]byte(tc.ruleSet), 1<<20, true, true)
 			if tc.want == "" {
 				if err != nil {
 					t.Fatalf("refused: %v", err)
@@ -176,7 +176,7 @@ func TestRuleOrder(t *testing.T) {
 // reason after it is whole.
 func TestRuleMessagesWhole(t *testing.T) {
 	long := strings.Repeat("n", 300)
-	err := validateRuleSet([]byte(`{"domainRules":[{"name":"`+long+`","type":"X"}]}`), 1<<20, true)
+	err := validateRuleSet([]byte(`{"domainRules":[{"name":"`+long+`","type":"X"}]}`), 1<<20, true, true)
 	want := `domainRules[0] ("` + strings.Repeat("n", 64) + `"... (300 bytes)): rule name too long: 300 characters, more than 256`
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v\nwant %s", err, want)
