@@ -134,6 +134,9 @@ type generator struct {
 	avroNamed map[string]string
 	// fpTypes records the JSON types given a SchemaFingerprint method.
 	fpTypes map[string]bool
+	// bufVars counts the package variables of generated buf.validate
+	// checks (patterns, bytes constants), for their names.
+	bufVars int
 }
 
 // declare reserves a top-level identifier.

@@ -44,7 +44,9 @@ func (g *generator) protoEntry(ctx context.Context, e *Entry) error {
 	}
 
 	// Every file, dependencies first; user files are generated into this
-	// package, well-known types keep their own go_package.
+	// package, well-known types and buf/validate/validate.proto keep their
+	// own go_package (generating them here would register their names
+	// twice).
 	protos := c.FileDescriptorProtos()
 	var generate []string
 	for _, fdp := range protos {
@@ -140,7 +142,9 @@ func protoFileName(e *Entry, fd protoreflect.FileDescriptor) string {
 	return path.Join(dir, base+".proto")
 }
 
-func isWellKnown(p string) bool { return strings.HasPrefix(p, "google/protobuf/") }
+func isWellKnown(p string) bool {
+	return strings.HasPrefix(p, "google/protobuf/") || p == serdeproto.BufValidateImport
+}
 
 func findMessage(ms []*protogen.Message, name protoreflect.FullName) *protogen.Message {
 	for _, m := range ms {

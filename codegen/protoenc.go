@@ -456,4 +456,6 @@ func (g *generator) protoRoot(f *goFile, root *protogen.Message, stubName string
 	P("// only for the schema this type was generated from.")
 	P("func (m *", name, ") SchemaFingerprint() string { return ", stubName, "Fingerprint }")
 	pe.message(root, true)
+	bg := &bufGen{g: g, f: f, pb: pe.pb, why: map[protoreflect.FullName]string{}, rules: map[protoreflect.FullName]bool{}}
+	bg.root(root)
 }

@@ -26,10 +26,16 @@ type bufValidated interface {
 // built on first use.
 func newProtovalidate(md protoreflect.MessageDescriptor, failFast bool) (protovalidate.Validator, error) {
 	descs := []protoreflect.MessageDescriptor{md}
+	pv := &pvValidator{}
 	// A generated type of the same message, linked into the program, has
-	// descriptors of its own: build its evaluators now too.
+	// descriptors of its own: build its evaluators now too. When it has
+	// generated checks (BufValidate) for the very rules of md, its values
+	// take them instead (see pvgen.go).
 	if mt, err := protoregistry.GlobalTypes.FindMessageByName(md.FullName()); err == nil && mt.Descriptor() != md {
 		descs = append(descs, mt.Descriptor())
+		if _, ok := mt.Zero().Interface().(bufValidator); ok && sameRules(md, mt.Descriptor(), map[protoreflect.FullName]bool{}) {
+			pv.gen = mt.Descriptor()
+		}
 	}
 	opts := []protovalidate.ValidatorOption{protovalidate.WithMessageDescriptors(descs...)}
 	if failFast {
@@ -44,12 +50,21 @@ func newProtovalidate(md protoreflect.MessageDescriptor, failFast bool) (protova
 	if errors.As(err, &ce) {
 		return nil, &CompileError{Rule: "buf.validate", Err: ce}
 	}
-	return v, nil
+	pv.Validator = v
+	return pv, nil
 }
 
 // protovalidate runs the buf.validate constraints on m and records every
-// violation protovalidate-go reports, with its field path and rule ID.
+// violation protovalidate-go reports, with its field path and rule ID. A
+// value of a generated type with checks for the same rules runs those
+// instead, with the same violations.
 func (r *run) protovalidate(m proto.Message) {
+	if pv, ok := r.ct.pv.(*pvValidator); ok {
+		if bv, ok := pv.generated(m); ok {
+			r.bufValidate(bv)
+			return
+		}
+	}
 	r.ct.pvStats.executions.Add(1)
 	err := r.ct.pv.Validate(m)
 	if err == nil {
