@@ -81,7 +81,7 @@ func (ct *Contract) Check(v any, payload []byte) error {
 		}
 		m := pm.ProtoReflect()
 		if ct.pv != nil {
-			r.protovalidate(pm)
+			r.protovalidate(pm, payload)
 		}
 		for _, p := range ct.domain {
 			if r.stop {

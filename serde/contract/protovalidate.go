@@ -26,7 +26,7 @@ type bufValidated interface {
 // built on first use.
 func newProtovalidate(md protoreflect.MessageDescriptor, failFast bool) (protovalidate.Validator, error) {
 	descs := []protoreflect.MessageDescriptor{md}
-	pv := &pvValidator{}
+	pv := &pvValidator{md: md}
 	// A generated type of the same message, linked into the program, has
 	// descriptors of its own: build its evaluators now too. When it has
 	// generated checks (BufValidate) for the very rules of md, its values
@@ -58,12 +58,20 @@ func newProtovalidate(md protoreflect.MessageDescriptor, failFast bool) (protova
 // violation protovalidate-go reports, with its field path and rule ID. A
 // value of a generated type with checks for the same rules runs those
 // instead, with the same violations.
-func (r *run) protovalidate(m proto.Message) {
+func (r *run) protovalidate(m proto.Message, payload []byte) {
 	if pv, ok := r.ct.pv.(*pvValidator); ok {
 		if bv, ok := pv.generated(m); ok {
 			r.bufValidate(bv)
 			return
 		}
+		rm, err := pv.registered(m, payload)
+		if err != nil {
+			r.errs = append(r.errs, &serde.ValidationError{Err: serde.ErrRule, Rule: "buf.validate",
+				Reason: "the value cannot be read as the registered message to check its buf.validate constraints: " + err.Error()})
+			r.stop = r.ct.failFast
+			return
+		}
+		m = rm
 	}
 	r.ct.pvStats.executions.Add(1)
 	err := r.ct.pv.Validate(m)

@@ -2,10 +2,12 @@ package contract
 
 import (
 	"errors"
+	"sync"
 
 	"buf.build/go/protovalidate"
 	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/reflect/protoreflect"
+	"google.golang.org/protobuf/types/dynamicpb"
 )
 
 // bufValidator is what schemagen generates on a Protobuf message whose
@@ -23,7 +25,41 @@ type bufValidator interface {
 // compiled: values of that type are checked by BufValidate instead.
 type pvValidator struct {
 	protovalidate.Validator
-	gen protoreflect.MessageDescriptor // nil: every value goes to protovalidate-go
+	md   protoreflect.MessageDescriptor // the contract's message
+	gen  protoreflect.MessageDescriptor // nil: every value goes to protovalidate-go
+	same sync.Map                       // protoreflect.MessageDescriptor -> bool: checks alike md
+}
+
+// registered returns m as protovalidate-go must see it: m itself when its
+// descriptor is the contract's, or checks alike; else m's bare encoding
+// (payload when the caller has it) read as a dynamic message of the
+// contract's descriptor. protovalidate-go takes a message's rules from its
+// own descriptor, so a generated type compiled from other rules than the
+// registered ones would otherwise be checked against its own.
+func (pv *pvValidator) registered(m proto.Message, payload []byte) (proto.Message, error) {
+	d := m.ProtoReflect().Descriptor()
+	if d == pv.md {
+		return m, nil
+	}
+	same, ok := pv.same.Load(d)
+	if !ok {
+		same = sameRules(pv.md, d, map[protoreflect.FullName]bool{})
+		pv.same.Store(d, same)
+	}
+	if same.(bool) {
+		return m, nil
+	}
+	if payload == nil {
+		var err error
+		if payload, err = proto.Marshal(m); err != nil {
+			return nil, err
+		}
+	}
+	dm := dynamicpb.NewMessage(pv.md)
+	if err := proto.Unmarshal(payload, dm); err != nil {
+		return nil, err
+	}
+	return dm, nil
 }
 
 // generated returns m as a bufValidator when m is a value of the

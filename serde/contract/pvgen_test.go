@@ -467,3 +467,54 @@ func TestBufValidateFallback(t *testing.T) {
 		})
 	}
 }
+
+// TestBufValidateRegisteredRulesWin: when the registered schema's rules
+// differ from those the generated type was compiled from, the registered
+// ones are enforced on the generated value (protovalidate-go alone would
+// take the type's own), from the value and from its payload; and a value
+// the registered rules allow is not refused by the type's.
+func TestBufValidateRegisteredRulesWin(t *testing.T) {
+	tighter := compileChecks(t, strings.Replace(pvgen.ChecksSchema, "lt: 100 gt: -10", "lt: 50 gt: -10", 1), "Checks")
+	looser := compileChecks(t, strings.Replace(pvgen.ChecksSchema, "lt: 100 gt: -10", "lt: 200 gt: -10", 1), "Checks")
+	own := compileChecks(t, pvgen.ChecksSchema, "Checks")
+	v := checksGen{}.valid()
+	i32 := func(ct *contract.Contract, n int32, payload bool) []string {
+		v.I32 = n
+		var p []byte
+		if payload {
+			var err error
+			if p, err = proto.Marshal(v); err != nil {
+				t.Fatal(err)
+			}
+		}
+		var out []string
+		for _, s := range violations(ct.Check(v, p)) {
+			if strings.HasPrefix(s, "i32 |") {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name    string
+		c       *protobuf.Compiled
+		n       int32
+		refused bool
+	}{
+		{"own rules, 75 allowed", own, 75, false},
+		{"own rules, 150 refused", own, 150, true},
+		{"registered lt 50, 75 refused", tighter, 75, true},
+		{"registered lt 200, 150 allowed", looser, 150, false},
+	} {
+		ct, err := contract.New(tc.c, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, payload := range []bool{false, true} {
+			got := i32(ct, tc.n, payload)
+			if (len(got) > 0) != tc.refused {
+				t.Errorf("%s (payload %v): violations %q, want refused=%v", tc.name, payload, got, tc.refused)
+			}
+		}
+	}
+}
