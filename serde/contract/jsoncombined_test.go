@@ -134,3 +134,19 @@ func TestJSONCombinatorsOnce(t *testing.T) {
 		}
 	}
 }
+
+// A map value holding Go types the validator does not take ([]string,
+// int16) is still tested against anyOf/oneOf branches, in its JSON form.
+func TestJSONCombinatorsGoTypes(t *testing.T) {
+	const schema = `{"type":"object","properties":{"c":{"oneOf":[
+		{"type":"object","properties":{"id":{"type":"string"}},"required":["id"]},
+		{"type":"object","properties":{"n":{"type":"integer"},"l":{"type":"array","items":{"type":"string"}},
+		 "ssn":{"type":"string","confluent:tags":["PII"]}},"required":["ssn","l","n"]}]}}}`
+	c, err := jsonschema.Compile(context.Background(), serde.Schema{Format: serde.JSON, Text: schema}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := map[string]any{"c": map[string]any{"ssn": "bad", "l": []string{"a"}, "n": int16(3)}}
+	out, err := serialize(t, c, piiRules, nil, v)
+	checkViolations(t, out, err, []want{{"c.ssn", "nobad"}})
+}
