@@ -63,6 +63,38 @@ type run struct {
 	path []seg
 	errs []error
 	stop bool
+
+	// fanout counts the JSON Schema allOf/anyOf nodes above the walk
+	// that visit a value more than once; under one, seen keeps a rule
+	// from running twice on the same value alike (see once).
+	fanout int
+	seen   map[visit]struct{}
+}
+
+// visit is a rule's evaluation at a path, with what else its activation
+// holds (extra).
+type visit struct {
+	p           *program
+	path, extra string
+}
+
+// once reports whether p has not yet run at the current path with extra,
+// and notes that it has. Only a value the walk reaches through two
+// branches of a JSON Schema combinator can be visited twice: elsewhere
+// (fanout 0) it is always the first time, and nothing is noted.
+func (r *run) once(p *program, extra string) bool {
+	if r.fanout == 0 {
+		return true
+	}
+	k := visit{p: p, path: r.pathString(), extra: extra}
+	if _, ok := r.seen[k]; ok {
+		return false
+	}
+	if r.seen == nil {
+		r.seen = map[visit]struct{}{}
+	}
+	r.seen[k] = struct{}{}
+	return true
 }
 
 // Check runs the contract on v, whose bare encoding is payload, and
@@ -170,8 +202,8 @@ func (r *run) eval(p *program) {
 		return // true, or (as in Confluent's clients) a result that is not a bool
 	}
 	p.stats.failures.Add(1)
-	if p.action == "NONE" {
-		return
+	if p.action == "NONE" || !r.once(p, "\x00violation") {
+		return // a violation of p at this path is reported once
 	}
 	ve := &serde.ValidationError{Path: r.pathString(), Reason: reason, Err: serde.ErrRule,
 		Rule: p.rule.Name, RuleExpr: p.rule.Expr, RuleDoc: p.rule.Doc}
@@ -223,8 +255,10 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 	}
 	if p == nil {
 		for _, ip := range r.ct.inline[n] {
-			r.act = vars{this: v}
-			r.eval(ip)
+			if r.once(ip, "") {
+				r.act = vars{this: v}
+				r.eval(ip)
+			}
 		}
 	}
 	switch n.Kind {
@@ -247,8 +281,10 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 			r.path = append(r.path, seg{name: fl.Name})
 			if p == nil {
 				for _, ip := range metas[i].rules {
-					r.act = vars{this: fv}
-					r.eval(ip)
+					if r.once(ip, "") {
+						r.act = vars{this: fv}
+						r.eval(ip)
+					}
 				}
 			}
 			r.walk(p, fv, rm[fl.Name], fl.Type, &field{name: fl.Name, meta: &metas[i], containing: m}, depth+1)
@@ -283,22 +319,73 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 			r.path = r.path[:len(r.path)-1]
 		}
 	case serde.RuleCombined:
-		var b *serde.RuleNode
-		if r.ct.format == serde.Avro {
-			// v is already the member bare found in raw; only the
-			// branch is wanted.
-			b, raw, _ = member(n, raw)
-		} else {
-			b, raw = fitting(n, v), v
+		if r.ct.format != serde.Avro {
+			r.combined(p, v, n, f, depth)
+			return
 		}
+		// v is already the member bare found in raw; only the branch is
+		// wanted.
+		b, raw, _ := member(n, raw)
 		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
 		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
 			return
 		}
+		if r.fanout > 0 && !r.once(p, n.Kind+"\x00"+f.meta.fullName+"\x00"+strings.Join(f.meta.tags, "\x00")) {
+			return
+		}
 		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
 		r.eval(p)
+	}
+}
+
+// combinators is what a JSON Schema compiled schema (serde/jsonschema's
+// *Compiled) says of its rule tree's COMBINED nodes: their keyword, and
+// whether a value is valid against a branch.
+type combinators interface {
+	RuleCombinator(n *serde.RuleNode) string
+	RuleBranchValid(n *serde.RuleNode, i int, v any) bool
+}
+
+// combined walks v, a JSON value, into the branches of the COMBINED node n
+// that Confluent's clients visit (JsonSchema.toTransformedMessage,
+// json_schema_util.go's transform): every allOf branch (a schema's own
+// properties next to its combinators among them), every anyOf branch v
+// validates against, the first oneOf branch it validates against, and for
+// a "type" list the first branch v's type fits. Confluent runs a rule at
+// each visit; a value reached through two branches is judged once per
+// rule (once per distinct type name, full name and tags), and a rule's
+// violation at a path is reported once: the verdict is Confluent's.
+func (r *run) combined(p *program, v any, n *serde.RuleNode, f *field, depth int) {
+	kind := ""
+	if r.ct.combs != nil {
+		kind = r.ct.combs.RuleCombinator(n)
+	}
+	switch kind {
+	case "allOf", "anyOf":
+		if len(n.Branches) > 1 {
+			r.fanout++
+			defer func() { r.fanout-- }()
+		}
+		for i, b := range n.Branches {
+			if r.stop {
+				return
+			}
+			if kind == "anyOf" && !r.ct.combs.RuleBranchValid(n, i, v) {
+				continue
+			}
+			r.walk(p, v, v, b, f, depth+1)
+		}
+	case "oneOf":
+		for i, b := range n.Branches {
+			if r.ct.combs.RuleBranchValid(n, i, v) {
+				r.walk(p, v, v, b, f, depth+1)
+				return
+			}
+		}
+	default:
+		r.walk(p, v, v, fitting(n, v), f, depth+1)
 	}
 }
 

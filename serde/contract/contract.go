@@ -26,6 +26,7 @@ type Contract struct {
 	root   *serde.RuleNode
 	fields map[*serde.RuleNode][]fieldMeta
 	inline map[*serde.RuleNode][]*program // type-level inline rules
+	combs  combinators                    // JSON Schema: how COMBINED nodes are walked; nil for Avro
 
 	// Protobuf.
 	msg       protoreflect.MessageDescriptor
@@ -126,6 +127,9 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 			return ct, nil
 		}
 		ct.target = t
+		if cb, ok := t.(combinators); ok && ct.format != serde.Avro {
+			ct.combs = cb
+		}
 		if ct.root, err = t.RuleTree(); err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrRuleSet, err)
 		}

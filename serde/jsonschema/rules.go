@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 
+	js "github.com/santhosh-tekuri/jsonschema/v5"
+
 	"github.com/schemagen/schemagen/serde"
 )
 
@@ -25,10 +27,118 @@ var _ serde.RuleTarget = (*Compiled)(nil)
 // "confluent:rules" on any schema apply to the value at that place;
 // "confluent:tags" on a property tag the field. A malformed rules list is
 // an error wrapping serde.ErrSchema.
+//
+// A schema with "allOf", "anyOf" or "oneOf" is a COMBINED node whose
+// branches are its subschemas; RuleCombinator says which of them rules
+// visit. Its own keywords ("type", "properties", "items") next to the
+// combinators are one more branch, visited too. A "type" list is a COMBINED
+// node of one branch per type, of which rules visit the one the value's
+// type fits. "if"/"then"/"else", "not", "patternProperties" and
+// "prefixItems" are not visited, as in Confluent's clients.
+//
+// The tree is built once; every call returns it, and callers must not
+// modify it.
 func (s *Compiled) RuleTree() (*serde.RuleNode, error) {
-	b := &jsonRules{root: s.raw, refs: map[string]*serde.RuleNode{}}
-	n := b.node(s.raw, "$", true, 0)
-	return n, b.err
+	m := s.ruleModel()
+	return m.tree, m.err
+}
+
+// ruleModel is the rule tree of a schema and what rules need to walk its
+// combinators.
+type ruleModel struct {
+	tree  *serde.RuleNode
+	err   error
+	combs map[*serde.RuleNode]*combinator
+}
+
+// combinator is a COMBINED node's keyword and, by branch, the compiled
+// subschema a value is tested against (nil when the library holds none).
+type combinator struct {
+	kind string // "allOf", "anyOf", "oneOf"
+	subs []*js.Schema
+}
+
+func (s *Compiled) ruleModel() *ruleModel {
+	s.rulesOnce.Do(func() {
+		b := &jsonRules{root: s.raw, refs: map[string]*serde.RuleNode{}, combs: map[*serde.RuleNode]*combinator{}}
+		n := b.node(s.raw, s.lib, "$", true, 0)
+		s.rules = ruleModel{tree: n, err: b.err, combs: b.combs}
+	})
+	return &s.rules
+}
+
+// RuleCombinator returns how rules visit the branches of n, a COMBINED
+// node of the tree RuleTree returns, as Confluent's clients do
+// (JsonSchema.toTransformedMessage, json_schema_util.go's transform):
+//
+//   - "allOf": every branch;
+//   - "anyOf": every branch the value validates against (RuleBranchValid);
+//   - "oneOf": the first branch the value validates against;
+//   - "": a "type" list: the first branch whose type the value's fits.
+//
+// The branch made of a schema's own keywords next to its combinators is
+// in an "allOf" node with them.
+func (s *Compiled) RuleCombinator(n *serde.RuleNode) string {
+	if c := s.ruleModel().combs[n]; c != nil {
+		return c.kind
+	}
+	return ""
+}
+
+// RuleBranchValid reports whether v, a value in RuleValue's form, is valid
+// against the subschema of branch i of n, an "anyOf" or "oneOf" node of
+// the tree RuleTree returns. A branch with no compiled subschema is valid.
+func (s *Compiled) RuleBranchValid(n *serde.RuleNode, i int, v any) bool {
+	c := s.ruleModel().combs[n]
+	if c == nil || i < 0 || i >= len(c.subs) || c.subs[i] == nil {
+		return true
+	}
+	return c.subs[i].Validate(plainJSON(v)) == nil
+}
+
+// plainJSON returns v in the types the library validates: v itself when
+// it is made of them (as a value decoded from its payload is), else v
+// encoded and decoded again.
+func plainJSON(v any) any {
+	if isPlainJSON(v, 0) {
+		return v
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return v // the library reports the value invalid
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out any
+	if dec.Decode(&out) != nil {
+		return v
+	}
+	return out
+}
+
+func isPlainJSON(v any, depth int) bool {
+	if depth > maxRuleDepth {
+		return false
+	}
+	switch x := v.(type) {
+	case nil, bool, string, json.Number, float64, float32, int, int8, int32, int64, uint, uint8, uint32, uint64:
+		return true
+	case []any:
+		for _, e := range x {
+			if !isPlainJSON(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	case map[string]any:
+		for _, e := range x {
+			if !isPlainJSON(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 // RuleValue returns v as map[string]any, []any and scalars: v itself when
@@ -55,6 +165,7 @@ func (s *Compiled) RuleValue(v any, payload []byte) (any, error) {
 type jsonRules struct {
 	root  any
 	refs  map[string]*serde.RuleNode
+	combs map[*serde.RuleNode]*combinator
 	err   error
 	nodes int
 }
@@ -66,7 +177,9 @@ const (
 	maxRuleNodes = 100_000
 )
 
-func (b *jsonRules) node(sch any, name string, withRules bool, depth int) *serde.RuleNode {
+// node is the node of schema sch, whose compiled form is ls (nil when
+// unknown: its combinators' branches are then all valid).
+func (b *jsonRules) node(sch any, ls *js.Schema, name string, withRules bool, depth int) *serde.RuleNode {
 	m, ok := sch.(map[string]any)
 	if !ok || depth > maxRuleDepth {
 		return &serde.RuleNode{}
@@ -84,13 +197,21 @@ func (b *jsonRules) node(sch any, name string, withRules bool, depth int) *serde
 		n := &serde.RuleNode{}
 		b.refs[ref] = n
 		if target, ok := b.pointer(ref[1:]); ok {
-			*n = *b.node(target, "", true, depth+1)
+			var lt *js.Schema
+			if ls != nil {
+				lt = ls.Ref
+			}
+			t := b.node(target, lt, "", true, depth+1)
+			*n = *t
+			if c := b.combs[t]; c != nil {
+				b.combs[n] = c
+			}
 		}
 		return n
 	}
-	n := &serde.RuleNode{}
+	var rules []serde.InlineRule
 	if withRules {
-		n.Rules = b.rules(m["confluent:rules"], name)
+		rules = b.rules(m["confluent:rules"], name)
 	}
 	var types []string
 	switch t := m["type"].(type) {
@@ -103,56 +224,105 @@ func (b *jsonRules) node(sch any, name string, withRules bool, depth int) *serde
 			}
 		}
 	}
-	for _, k := range []string{"oneOf", "anyOf", "allOf"} {
-		if l, ok := m[k].([]any); ok {
-			n.Kind = serde.RuleCombined
-			for _, x := range l {
-				n.Branches = append(n.Branches, b.node(x, name, true, depth+1))
+	own := b.own(m, ls, types, name, depth)
+	var parts []*serde.RuleNode
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		l, ok := m[k].([]any)
+		if !ok {
+			continue
+		}
+		var subs []*js.Schema
+		if ls != nil {
+			switch k {
+			case "allOf":
+				subs = ls.AllOf
+			case "anyOf":
+				subs = ls.AnyOf
+			case "oneOf":
+				subs = ls.OneOf
 			}
 		}
+		cn := &serde.RuleNode{Kind: serde.RuleCombined}
+		c := &combinator{kind: k, subs: make([]*js.Schema, len(l))}
+		for i, x := range l {
+			if i < len(subs) {
+				c.subs[i] = subs[i]
+			}
+			cn.Branches = append(cn.Branches, b.node(x, c.subs[i], name, true, depth+1))
+		}
+		b.combs[cn] = c
+		parts = append(parts, cn)
 	}
-	if n.Kind == serde.RuleCombined || len(types) > 1 {
-		n.Kind = serde.RuleCombined
+	if len(parts) == 0 {
+		own.Rules = rules
+		return own
+	}
+	// The schema's own keywords are visited after its combinators, as in
+	// Confluent's Go client.
+	if own.Kind != "" {
+		parts = append(parts, own)
+	}
+	n := parts[0]
+	if len(parts) > 1 {
+		n = &serde.RuleNode{Kind: serde.RuleCombined, Branches: parts}
+		b.combs[n] = &combinator{kind: "allOf", subs: make([]*js.Schema, len(parts))}
+	}
+	n.Rules = rules
+	return n
+}
+
+// own is the node of schema m's own keywords, its combinators aside: a
+// union of its types, an enum, or the node of its one type (an object
+// when it has properties, an array when it has items).
+func (b *jsonRules) own(m map[string]any, ls *js.Schema, types []string, name string, depth int) *serde.RuleNode {
+	if len(types) > 1 {
+		n := &serde.RuleNode{Kind: serde.RuleCombined}
 		for _, t := range types {
-			n.Branches = append(n.Branches, b.typed(m, t, name, depth))
+			n.Branches = append(n.Branches, b.typed(m, ls, t, name, depth))
 		}
 		return n
 	}
 	if _, ok := m["enum"]; ok {
-		n.Kind = serde.RuleEnum
-		return n
+		return &serde.RuleNode{Kind: serde.RuleEnum}
 	}
 	if _, ok := m["const"]; ok {
-		n.Kind = serde.RuleEnum
-		return n
+		return &serde.RuleNode{Kind: serde.RuleEnum}
 	}
 	t := ""
 	if len(types) == 1 {
 		t = types[0]
 	} else if _, ok := m["properties"]; ok {
 		t = "object"
+	} else if _, ok := m["items"].(map[string]any); ok {
+		t = "array"
 	}
-	tn := b.typed(m, t, name, depth)
-	tn.Rules = n.Rules
-	return tn
+	return b.typed(m, ls, t, name, depth)
 }
 
-// typed is the node of schema m read as type t.
-func (b *jsonRules) typed(m map[string]any, t, name string, depth int) *serde.RuleNode {
+// typed is the node of schema m, compiled as ls, read as type t.
+func (b *jsonRules) typed(m map[string]any, ls *js.Schema, t, name string, depth int) *serde.RuleNode {
 	switch t {
 	case "object":
 		props, _ := m["properties"].(map[string]any)
 		if len(props) == 0 {
 			n := &serde.RuleNode{Kind: serde.RuleMap}
 			if ap, ok := m["additionalProperties"].(map[string]any); ok {
-				n.Items = b.node(ap, name, true, depth+1)
+				var la *js.Schema
+				if ls != nil {
+					la, _ = ls.AdditionalProperties.(*js.Schema)
+				}
+				n.Items = b.node(ap, la, name, true, depth+1)
 			}
 			return n
 		}
 		n := &serde.RuleNode{Kind: serde.RuleRecord, Name: name}
 		for _, k := range slices.Sorted(maps.Keys(props)) {
 			p, _ := props[k].(map[string]any)
-			f := serde.RuleField{Name: k, Type: b.node(p, "", false, depth+1)}
+			var lp *js.Schema
+			if ls != nil {
+				lp = ls.Properties[k]
+			}
+			f := serde.RuleField{Name: k, Type: b.node(p, lp, "", false, depth+1)}
 			if p != nil {
 				f.Rules = b.rules(p["confluent:rules"], name+"."+k)
 				f.Tags = b.tags(p["confluent:tags"], name+"."+k)
@@ -163,7 +333,13 @@ func (b *jsonRules) typed(m map[string]any, t, name string, depth int) *serde.Ru
 	case "array":
 		n := &serde.RuleNode{Kind: serde.RuleArray}
 		if it, ok := m["items"].(map[string]any); ok {
-			n.Items = b.node(it, name, true, depth+1)
+			var li *js.Schema
+			if ls != nil {
+				if li = ls.Items2020; li == nil {
+					li, _ = ls.Items.(*js.Schema)
+				}
+			}
+			n.Items = b.node(it, li, name, true, depth+1)
 		}
 		return n
 	case "string":

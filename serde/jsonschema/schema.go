@@ -39,6 +39,9 @@ type Compiled struct {
 	plan      *node  // nil when the schema needs the library's validator
 	reason    string // why plan is nil
 	maxDigits int    // of a number in a value, see MaxNumberDigits
+
+	rulesOnce sync.Once // guards rules, see RuleTree
+	rules     ruleModel
 }
 
 var _ serde.Compiled = (*Compiled)(nil)
