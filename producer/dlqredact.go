@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/schemagen/schemagen/serde"
 )
@@ -17,8 +18,8 @@ import (
 // (dlq.redact.rule.types, by default "ENCRYPT,ENCRYPT_PAYLOAD";
 // FieldRedactionExecutor): when the rule set has a rule of one of those
 // types, every non-null STRING or BYTES field carrying one of those rules'
-// tags is written as RedactedValue on the dead letter; fields of other types
-// keep their value.
+// tags (every one, when such a rule has no tags) is written as
+// RedactedValue on the dead letter; fields of other types keep their value.
 const RedactedValue = "<REDACTED>"
 
 // DefaultRedactRuleTypes are Java DlqAction's default dlq.redact.rule.types:
@@ -47,47 +48,62 @@ func DeadLetterRedactRuleTypes(types ...string) Opt {
 // redactRuleName names the CEL_FIELD rule that finds the fields to redact.
 const redactRuleName = "schemagen.dlq.redact"
 
-// redaction is what one dead letter redacts: the fields carrying one of
-// tags.
+// redaction is what one dead letter redacts: nothing unless active; else
+// the fields carrying one of tags, or every field when all.
 type redaction struct {
-	tags []string
+	active bool
+	all    bool
+	tags   []string
 }
 
-// redaction returns what r's dead letter redacts: the tags of the rules of
+// redaction returns what r's dead letter redacts: the fields the rules of
 // the producer's redacted types in the value's and the key's bound rule
-// sets. Java redacts the original key and value with the rule list of the
-// failing rule's side; both sides' lists are used here, so a field tagged
-// for encryption by either is redacted wherever it appears.
+// sets select. Java redacts the original key and value with the rule list
+// of the failing rule's side; both sides' lists are used here, so a field
+// tagged for encryption by either is redacted wherever it appears.
 func (p *Producer) redaction(r *Rejected) redaction {
 	types := DefaultRedactRuleTypes
 	if p.cfg.redactTypesSet {
 		types = p.cfg.redactTypes
 	}
-	return redaction{tags: redactTags(types, r.valueRules.RuleSet, r.keyRules.RuleSet)}
+	return redactRules(types, r.valueRules.RuleSet, r.keyRules.RuleSet)
 }
 
-func (rd redaction) on() bool { return len(rd.tags) > 0 }
+func (rd redaction) on() bool { return rd.active }
 
-// redactTags returns the union of the tags of the domain rules in sets
-// whose type is one of types (as Java, disabled rules included: DlqAction
-// reads the rule list, not the rules it ran).
-func redactTags(types []string, sets ...*serde.RuleSet) []string {
-	var tags []string
+// redactRules returns what the domain rules in sets whose type is one of
+// types redact (as Java, disabled rules included: DlqAction reads the rule
+// list, not the rules it ran): the union of their tags, or every field
+// when one of them has no tags. Java's empty tag list selects every field
+// (RuleContext's empty ruleTags), and an ENCRYPT rule with no tags
+// encrypts every field on the write path; Java unions the tags first, so
+// there a tagged rule beside an untagged one narrows it: here it does not,
+// the safer reading.
+func redactRules(types []string, sets ...*serde.RuleSet) redaction {
+	var rd redaction
 	for _, rs := range sets {
 		if rs == nil {
 			continue
 		}
 		for _, r := range rs.DomainRules {
-			if slices.ContainsFunc(types, func(t string) bool { return strings.EqualFold(r.Type, t) }) {
-				for _, tag := range r.Tags {
-					if !slices.Contains(tags, tag) {
-						tags = append(tags, tag)
-					}
+			if !slices.ContainsFunc(types, func(t string) bool { return strings.EqualFold(r.Type, t) }) {
+				continue
+			}
+			rd.active = true
+			if len(r.Tags) == 0 {
+				rd.all = true
+			}
+			for _, tag := range r.Tags {
+				if !slices.Contains(rd.tags, tag) {
+					rd.tags = append(rd.tags, tag)
 				}
 			}
 		}
 	}
-	return tags
+	if rd.all {
+		rd.tags = nil
+	}
+	return rd
 }
 
 // form returns what a dead letter carries of v, a value of schema c whose
@@ -97,7 +113,8 @@ func redactTags(types []string, sets ...*serde.RuleSet) []string {
 // as JSON text for JSON Schema, as the schema's bare encoding for Avro and
 // Protobuf. A value whose tagged fields cannot be found (one that cannot be
 // read, or breaks its types) has no form: "none", with the reason, and
-// never the plaintext.
+// never the plaintext. Errors never carry a value's text: only serde's
+// sentinels (a format's own message may quote the value).
 func (rd redaction) form(v any, c serde.Compiled, md *serde.Metadata) (b []byte, enc string, changed bool, err error) {
 	if !rd.on() || c == nil {
 		b, enc, err = encodePayload(v, c)
@@ -106,16 +123,29 @@ func (rd redaction) form(v any, c serde.Compiled, md *serde.Metadata) (b []byte,
 	raw, isRaw := v.([]byte)
 	if isRaw && c.Format() != serde.JSON {
 		if v, err = decodeRaw(raw, c); err != nil {
-			return nil, "none", false, fmt.Errorf("redaction: the []byte payload is not %s's bare encoding: %w", c.Format(), err)
+			return nil, "none", false, quiet(fmt.Sprintf("the []byte payload is not %s's bare encoding", c.Format()), err)
 		}
 	}
 	if b, _, err = encodePayload(v, c); err != nil {
-		return nil, "none", false, err
+		return nil, "none", false, quiet("the value has no JSON form", err)
 	}
 	if b, changed, err = rd.redactJSON(b, v, c, md, isRaw); err != nil {
 		return nil, "none", false, err
 	}
 	return b, "json", changed, nil
+}
+
+// quiet returns an error saying what failed, wrapping the serde sentinel
+// err wraps, if any, but not err's text, which may quote the value.
+func quiet(what string, err error) error {
+	for _, s := range []error{serde.ErrNoRuleEngine, serde.ErrDecode, serde.ErrEncode, serde.ErrTruncated,
+		serde.ErrType, serde.ErrRequired, serde.ErrEnum, serde.ErrRange, serde.ErrFormat, serde.ErrUnion,
+		serde.ErrUnknownField, serde.ErrConstraint, serde.ErrRule} {
+		if errors.Is(err, s) {
+			return fmt.Errorf("redaction: %s: %w", what, s)
+		}
+	}
+	return fmt.Errorf("redaction: %s", what)
 }
 
 // decodeRaw decodes raw, an Avro or Protobuf value's bare encoding, into
@@ -140,22 +170,42 @@ func decodeRaw(raw []byte, c serde.Compiled) (any, error) {
 	return v, nil
 }
 
-// redactJSON rewrites the JSON payload b of v (schema c, bound metadata md)
-// with every string or bytes field carrying one of rd's tags replaced by
-// RedactedValue, and reports whether there was one; b is returned as it is
-// when there was none, unless normalize (then it is decoded and encoded
-// again, so that nothing a JSON decoder would drop, like a duplicate name,
-// is passed on). The tagged fields are found by serde/contract itself
-// (inline confluent:tags, Protobuf field_meta tags, the tags of md and of
-// c's own metadata), with a CEL_FIELD rule that fails on every selected
-// STRING or BYTES field: its violations' paths are the fields to redact. A
-// tagged field that cannot be found in the payload is an error: the caller
-// then writes no payload rather than plaintext.
+// redactJSON returns the JSON payload b of v (schema c, bound metadata md)
+// with every string or bytes field rd selects replaced by RedactedValue,
+// and reports whether there was one; b is returned as it is when there was
+// none, unless normalize (then it is decoded and encoded again, so that
+// nothing a JSON decoder would drop, like a duplicate name, is passed on).
+//
+// The tagged fields are found by serde/contract itself (inline
+// confluent:tags, Protobuf field_meta tags, the tags of md and of c's own
+// metadata), with a CEL_FIELD rule that fails on every selected STRING or
+// BYTES field, in the very tree it walks: for Avro and JSON Schema the
+// generic value (serde.RuleTarget's RuleValue) of v's bare encoding, whose
+// names are the schema's by construction. Each violation's path is found
+// in that tree by a parser that reads map keys as the path printer quotes
+// them and tries every reading the tree allows, redacting each place the
+// path can denote (see places). The payload is then b's own shape (a Go
+// struct's encoding/json names) when b is shown to hold what the tree
+// holds, place for place (see transfer), and the redacted tree itself
+// otherwise. For Protobuf the tree is b, protojson. A tagged field that
+// cannot be found is an error: the caller then writes no payload rather
+// than plaintext.
 func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Metadata, normalize bool) ([]byte, bool, error) {
+	// The rule fails (or errs) on every selected STRING or BYTES field;
+	// for Protobuf not on an empty one, which protojson leaves out of
+	// the payload (a proto3 field holding its default): it has nothing
+	// to hide, and looking for it would lose the payload.
+	expr := "typeName == 'STRING' || typeName == 'BYTES' ; false"
+	if c.Format() == serde.Protobuf {
+		expr = "typeName == 'STRING' || typeName == 'BYTES' ; size(value) == 0"
+	}
 	rs := &serde.RuleSet{DomainRules: []serde.Rule{{
 		Name: redactRuleName, Kind: "CONDITION", Mode: "WRITE", Type: "CEL_FIELD", Tags: rd.tags,
-		Expr: "typeName == 'STRING' || typeName == 'BYTES' ; false", OnFailure: "ERROR",
+		Expr: expr, OnFailure: "ERROR",
 	}}}
+	if rd.all {
+		rs.DomainRules[0].Tags = nil // every field, as Java's empty ruleTags
+	}
 	ct, err := serde.CompileContract(c, rs, mergeMetadata(md, c.Schema().Metadata))
 	if err != nil {
 		return nil, false, fmt.Errorf("redaction: %w", err)
@@ -168,12 +218,41 @@ func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Meta
 	// no field to find, and its payload is not written.
 	bare, err := c.AppendEncode(nil, v)
 	if err != nil {
-		return nil, false, fmt.Errorf("redaction: %w", err)
+		return nil, false, quiet("the value does not encode with its schema", err)
 	}
+	var tree any
+	form := protoPaths
+	rt, generic := c.(serde.RuleTarget)
+	generic = generic && c.Format() != serde.Protobuf
+	if generic {
+		// nil: RuleValue decodes bare, never returning v itself.
+		if tree, err = rt.RuleValue(nil, bare); err != nil {
+			return nil, false, quiet("the value's encoding does not decode", err)
+		}
+		form = jsonPaths
+		if c.Format() == serde.Avro {
+			form = avroPaths
+		}
+	}
+	checked := v
+	if generic {
+		checked = tree
+	}
+	// Every violation is a rule's (this one's, or an inline rule's of
+	// the schema, ignored); anything else (the value could not be read)
+	// means the fields were not looked for.
 	var paths []string
-	for _, ve := range serde.Violations(ct.Check(v, bare)) {
-		if ve.Rule == redactRuleName {
+	cerr := ct.Check(checked, bare)
+	vs := serde.Violations(cerr)
+	if cerr != nil && len(vs) == 0 {
+		return nil, false, quiet("the contract could not read the value", cerr)
+	}
+	for _, ve := range vs {
+		switch {
+		case ve.Rule == redactRuleName:
 			paths = append(paths, ve.Path)
+		case !errors.Is(ve, serde.ErrRule):
+			return nil, false, quiet("the contract could not read the value", ve)
 		}
 	}
 	if len(paths) == 0 && !normalize {
@@ -183,18 +262,323 @@ func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Meta
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.UseNumber()
 	if err := dec.Decode(&doc); err != nil {
-		return nil, false, fmt.Errorf("redaction: %w", err)
+		return nil, false, quiet("the value's JSON form does not decode", err)
 	}
-	for _, p := range paths {
-		if !redactAt(doc, p) {
-			return nil, false, fmt.Errorf("redaction: tagged field %s not found in the dead-letter payload", p)
+	if !generic {
+		tree = doc
+	}
+	red := deepCopy(tree, 0)
+	if red, err = redactPaths(red, paths, form); err != nil {
+		return nil, false, err
+	}
+	out := red
+	if generic {
+		if t, ok := transfer(doc, tree, red, 0); ok {
+			out = t
 		}
 	}
-	out, err := json.Marshal(doc)
+	ob, err := json.Marshal(out)
 	if err != nil {
-		return nil, false, fmt.Errorf("redaction: %w", err)
+		return nil, false, quiet("the redacted value has no JSON form", err)
 	}
-	return out, len(paths) > 0, nil
+	return ob, len(paths) > 0, nil
+}
+
+// pathForm says how a violation path's field names read in a tree.
+type pathForm uint8
+
+const (
+	// jsonPaths: a field is the object member of exactly that name, which
+	// may hold any character (JSON Schema property names).
+	jsonPaths pathForm = iota
+	// avroPaths: as jsonPaths, and a union member may be wrapped in a map
+	// naming its branch ({"string": "x"}, hamba's generic form), which
+	// the path does not mention.
+	avroPaths
+	// protoPaths: a field is a Protobuf field name (letters, digits and
+	// '_'), a member of protojson's object under its JSON name: its
+	// lowerCamelCase, the name itself, or a name equal to either but for
+	// case. Every one present is redacted.
+	protoPaths
+)
+
+// maxPathSteps bounds the work of finding one path: a tree whose names make
+// a path readable in very many ways is not searched without end, and its
+// payload is not written.
+const maxPathSteps = 1 << 16
+
+// place is a location in a tree: a map's member or a list's element.
+type place struct {
+	m map[string]any
+	k string
+	l []any
+	i int
+	// root: the tree itself.
+	root bool
+}
+
+// redactPaths replaces, in tree, every place each of paths can denote by
+// RedactedValue and returns the tree (RedactedValue itself for a path
+// denoting the root). A path that denotes no place is an error.
+func redactPaths(tree any, paths []string, form pathForm) (any, error) {
+	var all []place
+	for _, p := range paths {
+		f := finder{form: form}
+		f.find(tree, p, true, place{root: true}, 0)
+		switch {
+		case f.steps > maxPathSteps:
+			return nil, fmt.Errorf("redaction: tagged field %s: too many readings in the dead-letter payload", p)
+		case len(f.out) == 0:
+			return nil, fmt.Errorf("redaction: tagged field %s not found in the dead-letter payload", p)
+		}
+		all = append(all, f.out...)
+	}
+	// Found first and replaced after: a place holds a primitive (or a
+	// union wrapping one), so replacing one never moves another.
+	for _, at := range all {
+		switch {
+		case at.root:
+			tree = RedactedValue
+		case at.m != nil:
+			at.m[at.k] = RedactedValue
+		default:
+			at.l[at.i] = RedactedValue
+		}
+	}
+	return tree, nil
+}
+
+// finder reads one violation path in a tree. The path is what
+// serde/contract prints: a field name as it is (after '.', unless it comes
+// first), an index as [2], a map key as [strconv.Quote(key)]. A field name
+// may itself hold '.', '[' or '"' (a JSON Schema property), so the path is
+// not split: every reading that the tree has places for is followed, and
+// each place one reaches at the path's end is kept. The place the path was
+// printed from is one of them; the others are redacted too.
+type finder struct {
+	form  pathForm
+	out   []place
+	steps int
+}
+
+func (f *finder) find(x any, p string, first bool, at place, depth int) {
+	if f.steps++; f.steps > maxPathSteps || depth > maxRedactDepth {
+		return
+	}
+	if p == "" {
+		f.out = append(f.out, at)
+		return
+	}
+	switch n := x.(type) {
+	case map[string]any:
+		// A map key: ["..."], exactly as strconv.Quote wrote it.
+		if strings.HasPrefix(p, `["`) {
+			if q, err := strconv.QuotedPrefix(p[1:]); err == nil && strings.HasPrefix(p[1+len(q):], "]") {
+				if k, err := strconv.Unquote(q); err == nil {
+					if y, ok := n[k]; ok {
+						f.find(y, p[1+len(q)+1:], false, place{m: n, k: k}, depth+1)
+					}
+				}
+			}
+		}
+		// A field: '.' and its name, or its name alone first.
+		rest, ok := p, first
+		if !first {
+			rest, ok = strings.CutPrefix(p, ".")
+		}
+		if ok {
+			if f.form == protoPaths {
+				name := rest[:protoNameLen(rest)]
+				for _, k := range protoKeys(n, name) {
+					f.find(n[k], rest[len(name):], false, place{m: n, k: k}, depth+1)
+				}
+			} else {
+				for k, y := range n {
+					if strings.HasPrefix(rest, k) {
+						f.find(y, rest[len(k):], false, place{m: n, k: k}, depth+1)
+					}
+				}
+			}
+		}
+		// An Avro union member wrapped in its branch's name.
+		if f.form == avroPaths && len(n) == 1 {
+			for k, y := range n {
+				f.find(y, p, first, place{m: n, k: k}, depth+1)
+			}
+		}
+	case []any:
+		if !strings.HasPrefix(p, "[") {
+			return
+		}
+		j := strings.IndexByte(p, ']')
+		if j < 2 || strings.Trim(p[1:j], "0123456789") != "" {
+			return
+		}
+		if i, err := strconv.Atoi(p[1:j]); err == nil && i < len(n) {
+			f.find(n[i], p[j+1:], false, place{l: n, i: i}, depth+1)
+		}
+	}
+}
+
+// protoNameLen is the length of the Protobuf field name p starts with.
+func protoNameLen(p string) int {
+	for i, r := range p {
+		if r != '_' && !unicode.IsLetter(r) && !unicode.IsDigit(r) {
+			return i
+		}
+	}
+	return len(p)
+}
+
+// protoKeys returns the members of m that can be the Protobuf field name's
+// in protojson: its lowerCamelCase (protojson's default JSON name), the
+// name itself, and any member equal to either but for case.
+func protoKeys(m map[string]any, name string) []string {
+	if name == "" {
+		return nil
+	}
+	camel := lowerCamel(name)
+	var out []string
+	for k := range m {
+		if k == name || k == camel || strings.EqualFold(k, name) || strings.EqualFold(k, camel) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// maxRedactDepth bounds the walks of a tree; its format decoded it within
+// its own limits.
+const maxRedactDepth = 10_000
+
+// deepCopy copies the maps and lists of a tree, so that redacting it
+// leaves the value the caller gave (and the tree it is compared with)
+// as it was.
+func deepCopy(x any, depth int) any {
+	if depth > maxRedactDepth {
+		return x
+	}
+	switch n := x.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(n))
+		for k, y := range n {
+			out[k] = deepCopy(y, depth+1)
+		}
+		return out
+	case []any:
+		out := make([]any, len(n))
+		for i, y := range n {
+			out[i] = deepCopy(y, depth+1)
+		}
+		return out
+	}
+	return x
+}
+
+// transfer returns doc, the payload's own JSON form (a Go struct's
+// encoding/json names), with the places red redacted in tree redacted in
+// it too, when doc holds what tree holds: members paired one to one
+// (by the same name, or else by the only name equal but for case and
+// '_'), lists of the same length element by element, an Avro union's
+// wrapper in tree matching its member in doc, and every pair of leaves
+// alike in JSON. Then doc says nothing that red does not, but for names;
+// ok is false otherwise, and the caller writes red itself. Nothing in
+// doc is taken on its name alone.
+func transfer(doc, tree, red any, depth int) (any, bool) {
+	if s, ok := red.(string); ok && s == RedactedValue {
+		return RedactedValue, true
+	}
+	if depth > maxRedactDepth {
+		return nil, false
+	}
+	switch t := tree.(type) {
+	case map[string]any:
+		r, ok := red.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if d, ok := doc.(map[string]any); ok && len(d) == len(t) {
+			if out, ok := transferMap(d, t, r, depth); ok {
+				return out, true
+			}
+		}
+		if len(t) == 1 { // an Avro union's wrapper: {"branch": member}
+			for k := range t {
+				return transfer(doc, t[k], r[k], depth+1)
+			}
+		}
+		return nil, false
+	case []any:
+		r, ok := red.([]any)
+		d, ok2 := doc.([]any)
+		if !ok || !ok2 || len(r) != len(t) || len(d) != len(t) {
+			return nil, false
+		}
+		out := make([]any, len(d))
+		for i := range d {
+			if out[i], ok = transfer(d[i], t[i], r[i], depth+1); !ok {
+				return nil, false
+			}
+		}
+		return out, true
+	}
+	// A leaf: doc's and tree's JSON alike.
+	db, err1 := json.Marshal(doc)
+	tb, err2 := json.Marshal(tree)
+	if err1 != nil || err2 != nil || !bytes.Equal(db, tb) {
+		return nil, false
+	}
+	return doc, true
+}
+
+func transferMap(d, t, r map[string]any, depth int) (map[string]any, bool) {
+	pair := make(map[string]string, len(t)) // tree name -> doc name
+	used := make(map[string]bool, len(d))
+	for k := range t {
+		if _, ok := d[k]; ok {
+			pair[k], used[k] = k, true
+		}
+	}
+	for k := range t {
+		if _, ok := pair[k]; ok {
+			continue
+		}
+		match := ""
+		for dk := range d {
+			if !used[dk] && looseName(dk) == looseName(k) {
+				if match != "" {
+					return nil, false // two candidates: no guess
+				}
+				match = dk
+			}
+		}
+		if match == "" {
+			return nil, false
+		}
+		pair[k], used[match] = match, true
+	}
+	out := make(map[string]any, len(d))
+	for k, dk := range pair {
+		v, ok := transfer(d[dk], t[k], r[k], depth+1)
+		if !ok {
+			return nil, false
+		}
+		out[dk] = v
+	}
+	return out, true
+}
+
+// looseName folds case and drops '_': HomeEmail and home_email agree.
+func looseName(s string) string {
+	var sb strings.Builder
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		s = s[n:]
+		if r != '_' {
+			sb.WriteRune(unicode.ToLower(unicode.ToUpper(r)))
+		}
+	}
+	return sb.String()
 }
 
 // mergeMetadata returns a metadata whose tags are the union of a's and
@@ -223,74 +607,6 @@ func mergeMetadata(a, b *serde.Metadata) *serde.Metadata {
 	return &serde.Metadata{Tags: tags}
 }
 
-// redactAt replaces the value at path (like items[2].sku) in doc with
-// RedactedValue. A name missing from an object is tried in protojson's
-// lowerCamelCase too. It reports whether the path was found.
-func redactAt(doc any, path string) bool {
-	cur := doc
-	segs := splitPath(path)
-	for i, seg := range segs {
-		last := i == len(segs)-1
-		switch x := cur.(type) {
-		case map[string]any:
-			k := seg
-			if _, ok := x[k]; !ok {
-				k = lowerCamel(seg)
-				if _, ok := x[k]; !ok {
-					// encoding/json's names for untagged Go fields.
-					if k = foldKey(x, seg); k == "" {
-						return false
-					}
-				}
-			}
-			if last {
-				x[k] = RedactedValue
-				return true
-			}
-			cur = x[k]
-		case []any:
-			n, err := strconv.Atoi(seg)
-			if err != nil || n < 0 || n >= len(x) {
-				return false
-			}
-			if last {
-				x[n] = RedactedValue
-				return true
-			}
-			cur = x[n]
-		default:
-			return false
-		}
-	}
-	return false
-}
-
-// splitPath splits a violation path (a.b[2].c, m["k"]) into its names and
-// indexes.
-func splitPath(p string) []string {
-	var out []string
-	for part := range strings.SplitSeq(p, ".") {
-		for part != "" {
-			i := strings.IndexByte(part, '[')
-			if i < 0 {
-				out = append(out, part)
-				break
-			}
-			if i > 0 {
-				out = append(out, part[:i])
-			}
-			j := strings.IndexByte(part[i:], ']')
-			if j < 0 {
-				out = append(out, part[i:])
-				break
-			}
-			out = append(out, strings.Trim(part[i+1:i+j], `"`))
-			part = part[i+j+1:]
-		}
-	}
-	return out
-}
-
 func lowerCamel(s string) string {
 	var sb strings.Builder
 	up := false
@@ -306,15 +622,4 @@ func lowerCamel(s string) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
-}
-
-// foldKey returns the key of m equal to name under Unicode case folding
-// (the match encoding/json's decoder makes), or "".
-func foldKey(m map[string]any, name string) string {
-	for k := range m {
-		if strings.EqualFold(k, name) {
-			return k
-		}
-	}
-	return ""
 }
