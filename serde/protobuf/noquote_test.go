@@ -25,6 +25,7 @@ func assertNoSecret(t *testing.T, err error, forbidden ...string) {
 	if len(forbidden) == 0 {
 		forbidden = []string{secret, secretNum}
 	}
+	t.Log(err)
 	for _, text := range []string{err.Error(), fmt.Sprintf("%v", err), fmt.Sprintf("%+v", err), fmt.Sprintf("%#v", err)} {
 		for _, f := range forbidden {
 			if strings.Contains(text, f) {
