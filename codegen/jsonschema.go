@@ -935,7 +935,7 @@ func (m *emitter) stringChecks(o *jobj, expr string) {
 	if fm, ok := o.m["format"].(string); ok && knownFormats[fm] {
 		m.j.g.json.formats[fm] = true
 		m.p("if !", formatVar(fm), "(", expr, ") {")
-		m.fail("ErrFormat", "not a valid "+fm+" (string of %d characters)", m.f.Q("unicode/utf8", "RuneCountInString")+"("+expr+")")
+		m.fail("ErrFormat", "not a valid "+fm+" (string of length %d)", m.f.Q("unicode/utf8", "RuneCountInString")+"("+expr+")")
 		m.p("}")
 	}
 	if c, ok := o.m["const"].(string); ok {

@@ -256,7 +256,7 @@ func timeFromJSON(n *node, s string, c *vctx) any {
 		if errors.As(err, &pe) && pe.Message != "" {
 			why = ": " + strings.TrimPrefix(pe.Message, ": ")
 		}
-		c.fail(serde.ErrFormat, "not a %s%s (string of %d characters)", n.logical, why, utf8.RuneCountInString(s))
+		c.fail(serde.ErrFormat, "not a %s%s (string of length %d)", n.logical, why, utf8.RuneCountInString(s))
 		return nil
 	}
 	return t.UTC()
@@ -275,12 +275,12 @@ func decimalFromJSON(n *node, v any, c *vctx) any {
 	if len(text) > 4096 || strings.ContainsAny(text, "/eE") {
 		// big.Rat would accept fractions and huge exponents; a decimal is
 		// plain digits with an optional point.
-		c.fail(serde.ErrFormat, "not a decimal number (%d characters)", utf8.RuneCountInString(text))
+		c.fail(serde.ErrFormat, "not a decimal number (length %d)", utf8.RuneCountInString(text))
 		return nil
 	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
-		c.fail(serde.ErrFormat, "not a decimal number (%d characters)", utf8.RuneCountInString(text))
+		c.fail(serde.ErrFormat, "not a decimal number (length %d)", utf8.RuneCountInString(text))
 		return nil
 	}
 	return r

@@ -801,11 +801,11 @@ func validUTF8(s string) bool {
 // Reasons never quote the value at fault: it may be a credential or
 // personal data, and violations reach logs, dead-letter headers and CLI
 // output. They say what is wrong, with the schema's facts (the logical
-// type, the enum, the bounds) and at most the value's length.
+// type, the enum, the bounds) and at most the value's length (in characters).
 
 // notUUID records a string that is not a uuid.
 func (c *vctx) notUUID(s string) {
-	c.fail(serde.ErrFormat, "not a uuid (string of %d characters)", utf8.RuneCountInString(s))
+	c.fail(serde.ErrFormat, "not a uuid (string of length %d)", utf8.RuneCountInString(s))
 }
 
 // notSymbol records a string that is not a symbol of the enum desc.

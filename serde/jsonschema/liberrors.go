@@ -126,7 +126,7 @@ func libReason(kw, msg string, val any) string {
 			fm = "format"
 		}
 		if s, ok := val.(string); ok {
-			return fmt.Sprintf("not a valid %s (string of %d characters)", fm, utf8.RuneCountInString(s))
+			return fmt.Sprintf("not a valid %s (string of length %d)", fm, utf8.RuneCountInString(s))
 		}
 		return "not a valid " + fm
 	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":

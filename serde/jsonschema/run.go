@@ -59,7 +59,7 @@ func (s *Compiled) runPlan(data []byte, compact bool) (errs []*serde.ValidationE
 // may be a credential or personal data, and violations reach logs,
 // dead-letter headers and CLI output): they name the rule and the
 // schema's facts (the format, the bounds, the enum), at most the value's
-// length.
+// length (in characters).
 func (r *run) fail(sentinel error, format string, args ...any) {
 	if r.quiet > 0 {
 		return
@@ -815,7 +815,7 @@ func (r *run) stringChecks(n *node, raw []byte, esc bool) bool {
 			s = string(raw)
 		}
 		if !n.format(s) {
-			r.fail(serde.ErrFormat, "not a valid %s (string of %d characters)", n.formatName, utf8.RuneCountInString(s))
+			r.fail(serde.ErrFormat, "not a valid %s (string of length %d)", n.formatName, utf8.RuneCountInString(s))
 			ok = false
 		}
 	}

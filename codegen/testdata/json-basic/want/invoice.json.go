@@ -108,7 +108,7 @@ func (v *InvoiceCustomer) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("email")
 		if !jsonFormatEmail(v.Email) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid email (string of %d characters)", utf8.RuneCountInString(v.Email)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid email (string of length %d)", utf8.RuneCountInString(v.Email)))
 		}
 	}
 	return errs
@@ -450,7 +450,7 @@ func (v *Invoice) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("id")
 		if !jsonFormatUUID(v.ID) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uuid (string of %d characters)", utf8.RuneCountInString(v.ID)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uuid (string of length %d)", utf8.RuneCountInString(v.ID)))
 		}
 	}
 	{
@@ -472,7 +472,7 @@ func (v *Invoice) validate(p *jsonschema.Path, errs []error) []error {
 	if v.Due != nil {
 		p := p.Key("due")
 		if !jsonFormatDate(*v.Due) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid date (string of %d characters)", utf8.RuneCountInString(*v.Due)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid date (string of length %d)", utf8.RuneCountInString(*v.Due)))
 		}
 	}
 	{

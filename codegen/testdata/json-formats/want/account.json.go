@@ -119,13 +119,13 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("id")
 		if !jsonFormatUUID(v.ID) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uuid (string of %d characters)", utf8.RuneCountInString(v.ID)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uuid (string of length %d)", utf8.RuneCountInString(v.ID)))
 		}
 	}
 	{
 		p := p.Key("email")
 		if !jsonFormatEmail(v.Email) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid email (string of %d characters)", utf8.RuneCountInString(v.Email)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid email (string of length %d)", utf8.RuneCountInString(v.Email)))
 		}
 	}
 	{
@@ -181,19 +181,19 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 	if v.Birthday != nil {
 		p := p.Key("birthday")
 		if !jsonFormatDate(*v.Birthday) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid date (string of %d characters)", utf8.RuneCountInString(*v.Birthday)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid date (string of length %d)", utf8.RuneCountInString(*v.Birthday)))
 		}
 	}
 	if v.Homepage != nil {
 		p := p.Key("homepage")
 		if !jsonFormatURI(*v.Homepage) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uri (string of %d characters)", utf8.RuneCountInString(*v.Homepage)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uri (string of length %d)", utf8.RuneCountInString(*v.Homepage)))
 		}
 	}
 	if v.IP != nil {
 		p := p.Key("ip")
 		if !jsonFormatIpv4(*v.IP) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid ipv4 (string of %d characters)", utf8.RuneCountInString(*v.IP)))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid ipv4 (string of length %d)", utf8.RuneCountInString(*v.IP)))
 		}
 	}
 	if v.Nick != nil {
