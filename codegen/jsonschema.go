@@ -662,6 +662,9 @@ func (m *emitter) p(args ...any) {
 	m.lines = append(m.lines, b.String())
 }
 
+// fail emits a violation. Reasons use serde/jsonschema's words and, like
+// them, never quote the value at fault (it may be a credential or personal
+// data): the rule, the schema's facts, at most the value's length.
 func (m *emitter) fail(sentinel, format string, args ...string) {
 	m.p("errs = append(errs, ", m.f.Q(serdePkg, "Violation"), "(p.String(), ", m.f.Q(serdePkg, sentinel), ", ",
 		strconv.Quote(format), strings.Join(append([]string{""}, args...), ", "), "))")
@@ -771,7 +774,7 @@ func (m *emitter) checks(t *jsType, expr string, depth int) {
 	case kTime:
 		// time.Time.MarshalJSON refuses years outside 0..9999.
 		m.p("if y := ", expr, ".Year(); y < 0 || y > 9999 {")
-		m.fail("ErrRange", "year %d outside 0..9999 cannot be written as date-time", "y")
+		m.fail("ErrRange", "year outside 0..9999 cannot be written as date-time")
 		m.p("}")
 	case kBool:
 		if c, ok := o.m["const"].(bool); ok {
@@ -932,7 +935,7 @@ func (m *emitter) stringChecks(o *jobj, expr string) {
 	if fm, ok := o.m["format"].(string); ok && knownFormats[fm] {
 		m.j.g.json.formats[fm] = true
 		m.p("if !", formatVar(fm), "(", expr, ") {")
-		m.fail("ErrFormat", "%q is not valid "+fm, expr)
+		m.fail("ErrFormat", "not a valid "+fm+" (string of length %d)", m.f.Q("unicode/utf8", "RuneCountInString")+"("+expr+")")
 		m.p("}")
 	}
 	if c, ok := o.m["const"].(string); ok {
@@ -980,8 +983,7 @@ func (m *emitter) numberChecks(t *jsType, expr string) {
 		}
 		l, e := lit(n)
 		m.p("if ", e, " ", op, " ", l, " {")
-		verb := "%v"
-		m.fail("ErrRange", "must be "+words+" "+string(n)+" but found "+verb, expr)
+		m.fail("ErrRange", "must be "+words+" "+string(n))
 		m.p("}")
 	}
 	exMin, exMax := o.m["exclusiveMinimum"] == true, o.m["exclusiveMaximum"] == true
@@ -1009,7 +1011,7 @@ func (m *emitter) numberChecks(t *jsType, expr string) {
 			}
 			m.p("if !", m.f.Q(jsonRT, "MultipleOf"), "(float64(", expr, "), ", mant, ", ", exp, ") {")
 		}
-		m.fail("ErrRange", "%v not multipleOf "+string(n), expr)
+		m.fail("ErrRange", "not a multiple of "+string(n))
 		m.p("}")
 	}
 	if ev, ok := o.m["enum"].([]any); ok {

@@ -297,7 +297,7 @@ func TestBinaryProduceFlags(t *testing.T) {
 	if cmd.ProcessState.ExitCode() != 100 {
 		t.Errorf("a rejected line: exit %d, want 100", cmd.ProcessState.ExitCode())
 	}
-	for _, w := range []string{"quantity: expected int", "total.cents: expected long", `id: "x" is not a uuid`, `status: "NOPE" is not a symbol`} {
+	for _, w := range []string{"quantity: expected int", "total.cents: expected long", "id: not a uuid (string of length 1)", "status: not a symbol of enum shop.Status"} {
 		if !strings.Contains(string(out), w) {
 			t.Errorf("every violation: output lacks %q\n%s", w, out)
 		}

@@ -53,7 +53,7 @@ func Example() {
 	// {"name":"app.User","type":"record","fields":[{"name":"name","type":"string","order":"ascending"},{"name":"email","type":["null","string"],"order":"ascending","default":null},{"name":"role","type":{"name":"app.Role","type":"enum","symbols":["ADMIN","USER"]},"order":"ascending"}]}
 	// 066164610000 <nil>
 	// ada true ADMIN
-	// role: "ROOT" is not a symbol of enum app.Role true
+	// role: not a symbol of enum app.Role true
 	// 06657665021e657665406578616d706c652e636f6d02 <nil>
 }
 

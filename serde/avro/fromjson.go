@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hamba/avro/v2"
 
@@ -86,7 +87,7 @@ func fromJSON(n *node, v any, c *vctx) any {
 		}
 		f, err := strconv.ParseFloat(string(num), bits)
 		if err != nil {
-			c.fail(serde.ErrRange, "%s does not fit %s", num, n.describe())
+			c.fail(serde.ErrRange, "number does not fit %s", n.describe())
 			return nil
 		}
 		if bits == 32 {
@@ -203,9 +204,9 @@ func intFromJSON(n *node, v any, c *vctx) any {
 		f, _, err := big.ParseFloat(string(num), 10, 128, big.ToNearestEven)
 		switch {
 		case err == nil && !f.IsInf() && !f.IsInt():
-			c.fail(serde.ErrType, "expected %s, got non-integer %s", n.describe(), truncate(string(num)))
+			c.fail(serde.ErrType, "expected %s, got a non-integer number", n.describe())
 		default:
-			c.fail(serde.ErrRange, "%s does not fit %s", truncate(string(num)), n.describe())
+			c.fail(serde.ErrRange, "number does not fit %s", n.describe())
 		}
 		return nil
 	}
@@ -220,7 +221,7 @@ func intFromJSON(n *node, v any, c *vctx) any {
 		return time.Duration(i) * time.Millisecond
 	case avro.TimeMicros:
 		if i > math.MaxInt64/1000 || i < math.MinInt64/1000 {
-			c.fail(serde.ErrRange, "%d does not fit %s", i, n.describe())
+			c.fail(serde.ErrRange, "number does not fit %s", n.describe())
 			return nil
 		}
 		return time.Duration(i) * time.Microsecond
@@ -248,7 +249,14 @@ func timeFromJSON(n *node, s string, c *vctx) any {
 		t, err = time.Parse(time.RFC3339Nano, s)
 	}
 	if err != nil {
-		c.fail(serde.ErrFormat, "%q is not a %s (%v)", truncate(s), n.logical, err)
+		// time.ParseError quotes the text; keep only its range message
+		// ("month out of range"), which names no part of the value.
+		why := ""
+		var pe *time.ParseError
+		if errors.As(err, &pe) && pe.Message != "" {
+			why = ": " + strings.TrimPrefix(pe.Message, ": ")
+		}
+		c.fail(serde.ErrFormat, "not a %s%s (string of length %d)", n.logical, why, utf8.RuneCountInString(s))
 		return nil
 	}
 	return t.UTC()
@@ -267,12 +275,12 @@ func decimalFromJSON(n *node, v any, c *vctx) any {
 	if len(text) > 4096 || strings.ContainsAny(text, "/eE") {
 		// big.Rat would accept fractions and huge exponents; a decimal is
 		// plain digits with an optional point.
-		c.fail(serde.ErrFormat, "%q is not a decimal number", truncate(text))
+		c.fail(serde.ErrFormat, "not a decimal number (length %d)", utf8.RuneCountInString(text))
 		return nil
 	}
 	r, ok := new(big.Rat).SetString(text)
 	if !ok {
-		c.fail(serde.ErrFormat, "%q is not a decimal number", truncate(text))
+		c.fail(serde.ErrFormat, "not a decimal number (length %d)", utf8.RuneCountInString(text))
 		return nil
 	}
 	return r
@@ -284,7 +292,7 @@ func codePoints(s string, size int, n *node, c *vctx) any {
 	b := make([]byte, 0, len(s))
 	for _, r := range s {
 		if r > 255 {
-			c.fail(serde.ErrFormat, "code point U+%04X is not a byte (0-255) in %s", r, n.describe())
+			c.fail(serde.ErrFormat, "a code point above U+00FF is not a byte (0-255) in %s", n.describe())
 			return nil
 		}
 		b = append(b, byte(r))

@@ -81,7 +81,7 @@ func (e *Enc) NoBranch(desc string) {
 
 // BadEnum records a string that is not a symbol of the enum desc.
 func (e *Enc) BadEnum(s, desc string) {
-	e.c.fail(serde.ErrEnum, "%q is not a symbol of %s", truncate(s), desc)
+	e.c.notSymbol(desc)
 }
 
 // AppendBool appends a boolean.
@@ -134,7 +134,7 @@ func (e *Enc) AppendString(dst []byte, s string) []byte {
 // AppendUUID checks that s is a uuid (8-4-4-4-12 hex) and appends it.
 func (e *Enc) AppendUUID(dst []byte, s string) []byte {
 	if !isUUID(s) {
-		e.c.fail(serde.ErrFormat, "%q is not a uuid", truncate(s))
+		e.c.notUUID(s)
 		return dst
 	}
 	return append(AppendLong(dst, int64(len(s))), s...)
@@ -171,7 +171,7 @@ func (e *Enc) AppendTimestampMicros(dst []byte, t time.Time) []byte {
 }
 
 func (e *Enc) timeRange(t time.Time, l avro.LogicalType) {
-	e.c.fail(serde.ErrRange, "%s out of range for %s", t.Format(time.RFC3339), l)
+	e.c.timeRange(l)
 }
 
 // AppendTimeMillis checks that d in milliseconds fits an int and appends
@@ -179,7 +179,7 @@ func (e *Enc) timeRange(t time.Time, l avro.LogicalType) {
 func (e *Enc) AppendTimeMillis(dst []byte, d time.Duration) []byte {
 	ms := int64(d) / int64(time.Millisecond)
 	if ms < math.MinInt32 || ms > math.MaxInt32 {
-		e.c.fail(serde.ErrRange, "duration %v does not fit time-millis (32 bits)", d)
+		e.c.durationRange()
 		return dst
 	}
 	return AppendInt(dst, int32(ms))

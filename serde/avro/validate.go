@@ -729,7 +729,7 @@ type int32RangeChk struct{}
 
 func (int32RangeChk) check(p unsafe.Pointer, c *vctx) {
 	if v := *(*int)(p); v < math.MinInt32 || v > math.MaxInt32 {
-		c.fail(serde.ErrRange, "%d does not fit an Avro int (32 bits)", v)
+		c.fail(serde.ErrRange, "does not fit an Avro int (32 bits)")
 	}
 }
 
@@ -737,7 +737,7 @@ type durMillisChk struct{}
 
 func (durMillisChk) check(p unsafe.Pointer, c *vctx) {
 	if ms := *(*int64)(p) / int64(time.Millisecond); ms < math.MinInt32 || ms > math.MaxInt32 {
-		c.fail(serde.ErrRange, "duration %v does not fit time-millis (32 bits)", time.Duration(*(*int64)(p)))
+		c.durationRange()
 	}
 }
 
@@ -757,7 +757,7 @@ func (k *timeChk) check(p unsafe.Pointer, c *vctx) {
 		ok = sec > math.MinInt64/1000000+1 && sec < math.MaxInt64/1000000-1
 	}
 	if !ok {
-		c.fail(serde.ErrRange, "%s out of range for %s", t.Format(time.RFC3339), k.n.logical)
+		c.timeRange(k.n.logical)
 	}
 }
 
@@ -768,7 +768,7 @@ func (k *stringChk) check(p unsafe.Pointer, c *vctx) { k.checkStr(*(*string)(p),
 func (k *stringChk) checkStr(s string, c *vctx) {
 	if k.uuid {
 		if !isUUID(s) {
-			c.fail(serde.ErrFormat, "%q is not a uuid", truncate(s))
+			c.notUUID(s)
 		}
 		return
 	}
@@ -797,6 +797,27 @@ func validUTF8(s string) bool {
 	}
 	return true
 }
+
+// Reasons never quote the value at fault: it may be a credential or
+// personal data, and violations reach logs, dead-letter headers and CLI
+// output. They say what is wrong, with the schema's facts (the logical
+// type, the enum, the bounds) and at most the value's length (in characters).
+
+// notUUID records a string that is not a uuid.
+func (c *vctx) notUUID(s string) {
+	c.fail(serde.ErrFormat, "not a uuid (string of length %d)", utf8.RuneCountInString(s))
+}
+
+// notSymbol records a string that is not a symbol of the enum desc.
+func (c *vctx) notSymbol(desc string) { c.fail(serde.ErrEnum, "not a symbol of %s", desc) }
+
+// timeRange records a time the logical type l cannot hold.
+func (c *vctx) timeRange(l avro.LogicalType) {
+	c.fail(serde.ErrRange, "time out of range for %s", l)
+}
+
+// durationRange records a duration beyond time-millis's 32 bits.
+func (c *vctx) durationRange() { c.fail(serde.ErrRange, "duration does not fit time-millis (32 bits)") }
 
 func truncate(s string) string {
 	if len(s) > 64 {
@@ -857,7 +878,7 @@ func (k *textChk) check(p unsafe.Pointer, c *vctx) {
 		return
 	}
 	if k.uuid && !isUUID(string(b)) {
-		c.fail(serde.ErrFormat, "%q is not a uuid", truncate(string(b)))
+		c.notUUID(string(b))
 	}
 }
 
@@ -876,7 +897,7 @@ func (k *enumChk) checkStr(s string, c *vctx) {
 	} else if _, ok := k.n.symbols[s]; ok {
 		return
 	}
-	c.fail(serde.ErrEnum, "%q is not a symbol of %s", truncate(s), k.n.describe())
+	c.notSymbol(k.n.describe())
 }
 
 type decimalChk struct {
@@ -903,7 +924,7 @@ func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
 		// no Denom call: for integers it allocates
 		c.u.Mul(r.Num(), n.pow10scale)
 		if c.u.CmpAbs(n.pow10prec) >= 0 {
-			c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
+			c.fail(serde.ErrRange, "more than %d digits (precision of decimal(%d,%d))", n.prec, n.prec, n.scale)
 			return
 		}
 		k.fixedFits(r, c)
@@ -913,12 +934,12 @@ func (k *decimalChk) check(p unsafe.Pointer, c *vctx) {
 	// r fits scale s iff its (reduced) denominator divides 10^s.
 	c.q.QuoRem(n.pow10scale, den, &c.r)
 	if c.r.Sign() != 0 {
-		c.fail(serde.ErrRange, "%s has more than %d decimal places (scale of decimal(%d,%d))", r.RatString(), n.scale, n.prec, n.scale)
+		c.fail(serde.ErrRange, "more than %d decimal places (scale of decimal(%d,%d))", n.scale, n.prec, n.scale)
 		return
 	}
 	c.u.Mul(r.Num(), &c.q) // the unscaled integer
 	if c.u.CmpAbs(n.pow10prec) >= 0 {
-		c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
+		c.fail(serde.ErrRange, "more than %d digits (precision of decimal(%d,%d))", n.prec, n.prec, n.scale)
 		return
 	}
 	k.fixedFits(r, c)
@@ -953,7 +974,7 @@ func (k *decimalChk) fast(r *big.Rat, c *vctx) bool {
 	}
 	p := pow10u[n.scale]
 	if p%d != 0 {
-		c.fail(serde.ErrRange, "%s has more than %d decimal places (scale of decimal(%d,%d))", r.RatString(), n.scale, n.prec, n.scale)
+		c.fail(serde.ErrRange, "more than %d decimal places (scale of decimal(%d,%d))", n.scale, n.prec, n.scale)
 		return true
 	}
 	a := num.Int64()
@@ -963,7 +984,7 @@ func (k *decimalChk) fast(r *big.Rat, c *vctx) bool {
 	}
 	hi, lo := bits.Mul64(mag, p/d)
 	if hi != 0 || lo >= pow10u[n.prec] {
-		c.fail(serde.ErrRange, "%s has more than %d digits (precision of decimal(%d,%d))", r.RatString(), n.prec, n.prec, n.scale)
+		c.fail(serde.ErrRange, "more than %d digits (precision of decimal(%d,%d))", n.prec, n.prec, n.scale)
 		return true
 	}
 	if n.typ == avro.Fixed && n.size < 8 {
@@ -972,7 +993,7 @@ func (k *decimalChk) fast(r *big.Rat, c *vctx) bool {
 			need = bits.Len64(lo-1) + 1
 		}
 		if need > 8*n.size {
-			c.fail(serde.ErrRange, "%s does not fit %s (%d bytes)", r.RatString(), n.describe(), n.size)
+			c.fail(serde.ErrRange, "does not fit %s (%d bytes)", n.describe(), n.size)
 		}
 	}
 	return true
@@ -992,7 +1013,7 @@ func (k *decimalChk) fixedFits(r *big.Rat, c *vctx) {
 		bits = c.q.BitLen()
 	}
 	if bits+1 > 8*k.n.size {
-		c.fail(serde.ErrRange, "%s does not fit %s (%d bytes)", r.RatString(), k.n.describe(), k.n.size)
+		c.fail(serde.ErrRange, "does not fit %s (%d bytes)", k.n.describe(), k.n.size)
 	}
 }
 

@@ -23,5 +23,5 @@ func ExampleFromJSON() {
 	}
 	// Output:
 	// {"qty": 3}: <nil>
-	// {"qty": 0}: qty: must be >= 1 but found 0
+	// {"qty": 0}: qty: must be >= 1
 }

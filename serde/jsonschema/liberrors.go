@@ -2,10 +2,12 @@ package jsonschema
 
 import (
 	"errors"
+	"fmt"
 	"net/url"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	js "github.com/santhosh-tekuri/jsonschema/v5"
 
@@ -71,7 +73,7 @@ func libErrors(err error, doc any) error {
 			}
 			return
 		}
-		path := pointerPath(e.InstanceLocation, doc)
+		path, val := pointerValue(e.InstanceLocation, doc)
 		if e.Message == "not allowed" { // a false schema
 			sentinel := serde.ErrConstraint
 			if kw == "unevaluatedProperties" || kw == "additionalProperties" {
@@ -97,12 +99,51 @@ func libErrors(err error, doc any) error {
 				return
 			}
 		}
-		out = append(out, &serde.ValidationError{Path: path, Err: sentinelFor(kw), Reason: e.Message})
+		out = append(out, &serde.ValidationError{Path: path, Err: sentinelFor(kw), Reason: libReason(kw, e.Message, val)})
 	}
 	walk(ve)
 	// The library walks maps: sort for a stable report.
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return joinViolations(out)
+}
+
+// libReason is the reason for the library's message about keyword kw.
+// The library quotes the value at fault in some (format, the number
+// bounds, multipleOf); those are rewritten in the plan's words, without
+// the value: it may be a credential or personal data. The others name
+// only schema facts (bounds, enum values, patterns, property names) and
+// lengths, and pass.
+func libReason(kw, msg string, val any) string {
+	switch kw {
+	case "format":
+		// "%v is not valid %s": the value, then the quoted format name.
+		const sep = " is not valid "
+		fm := ""
+		if i := strings.LastIndex(msg, sep); i >= 0 {
+			fm = strings.Trim(msg[i+len(sep):], "'")
+		}
+		if fm == "" || strings.ContainsAny(fm, `'"\`) {
+			fm = "format"
+		}
+		if s, ok := val.(string); ok {
+			return fmt.Sprintf("not a valid %s (string of length %d)", fm, utf8.RuneCountInString(s))
+		}
+		return "not a valid " + fm
+	case "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum":
+		// "must be >= %v but found %v"
+		if i := strings.Index(msg, " but found "); i >= 0 && strings.HasPrefix(msg, "must be ") {
+			return msg[:i]
+		}
+		return "out of the range the schema's " + kw + " allows"
+	case "multipleOf":
+		// "%v not multipleOf %v"
+		const sep = " not multipleOf "
+		if i := strings.LastIndex(msg, sep); i >= 0 {
+			return "not a multiple of " + msg[i+len(sep):]
+		}
+		return "not a multiple of the schema's multipleOf"
+	}
+	return msg
 }
 
 func lastSegment(ptr string) string {
@@ -164,12 +205,13 @@ func quotedList(s string) ([]string, bool) {
 	}
 }
 
-// pointerPath converts an instance JSON pointer to a field path, looking
+// pointerValue converts an instance JSON pointer to a field path, looking
 // at the value to tell array indexes from object keys: /items/2/sku
-// becomes items[2].sku.
-func pointerPath(ptr string, doc any) string {
+// becomes items[2].sku. It returns the value there too (nil when the
+// pointer leads nowhere).
+func pointerValue(ptr string, doc any) (string, any) {
 	if ptr == "" {
-		return ""
+		return "", doc
 	}
 	var b []byte
 	cur := doc
@@ -201,7 +243,7 @@ func pointerPath(ptr string, doc any) string {
 			cur = nil
 		}
 	}
-	return string(b)
+	return string(b), cur
 }
 
 func joinKey(path, key string) string { return string(appendKey([]byte(path), key)) }

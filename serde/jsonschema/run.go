@@ -55,6 +55,11 @@ func (s *Compiled) runPlan(data []byte, compact bool) (errs []*serde.ValidationE
 	return errs, ok
 }
 
+// fail records a violation. Reasons never quote the value at fault (it
+// may be a credential or personal data, and violations reach logs,
+// dead-letter headers and CLI output): they name the rule and the
+// schema's facts (the format, the bounds, the enum), at most the value's
+// length (in characters).
 func (r *run) fail(sentinel error, format string, args ...any) {
 	if r.quiet > 0 {
 		return
@@ -810,7 +815,7 @@ func (r *run) stringChecks(n *node, raw []byte, esc bool) bool {
 			s = string(raw)
 		}
 		if !n.format(s) {
-			r.fail(serde.ErrFormat, "%q is not valid %s", s, n.formatName)
+			r.fail(serde.ErrFormat, "not a valid %s (string of length %d)", n.formatName, utf8.RuneCountInString(s))
 			ok = false
 		}
 	}
@@ -971,19 +976,19 @@ func (r *run) numberChecks(n *node, lit []byte) bool {
 	}
 	ok := true
 	if n.min != nil && p.cmp(n.min) < 0 {
-		r.fail(serde.ErrRange, "must be >= %s but found %s", n.min.lit, lit)
+		r.fail(serde.ErrRange, "must be >= %s", n.min.lit)
 		ok = false
 	}
 	if n.exMin != nil && p.cmp(n.exMin) <= 0 {
-		r.fail(serde.ErrRange, "must be > %s but found %s", n.exMin.lit, lit)
+		r.fail(serde.ErrRange, "must be > %s", n.exMin.lit)
 		ok = false
 	}
 	if n.max != nil && p.cmp(n.max) > 0 {
-		r.fail(serde.ErrRange, "must be <= %s but found %s", n.max.lit, lit)
+		r.fail(serde.ErrRange, "must be <= %s", n.max.lit)
 		ok = false
 	}
 	if n.exMax != nil && p.cmp(n.exMax) >= 0 {
-		r.fail(serde.ErrRange, "must be < %s but found %s", n.exMax.lit, lit)
+		r.fail(serde.ErrRange, "must be < %s", n.exMax.lit)
 		ok = false
 	}
 	if m := n.multipleOf; m != nil {
@@ -994,7 +999,7 @@ func (r *run) numberChecks(n *node, lit []byte) bool {
 			multiple = new(big.Rat).Quo(p.exact(), m.rat).IsInt()
 		}
 		if !multiple {
-			r.fail(serde.ErrRange, "%s not multipleOf %s", lit, m.lit)
+			r.fail(serde.ErrRange, "not a multiple of %s", m.lit)
 			ok = false
 		}
 	}

@@ -132,12 +132,45 @@ func (s *Compiled) Decode(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("jsonschema: %w: %v", serde.ErrDecode, err)
+		return fmt.Errorf("jsonschema: %w: %w", serde.ErrDecode, unmarshalError(err, v))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fmt.Errorf("jsonschema: %w: data after the top-level value", serde.ErrDecode)
 	}
 	return nil
+}
+
+// valueFreeError is an error told without the value it is about; Unwrap
+// gives the original, which may quote it.
+type valueFreeError struct {
+	msg string
+	err error
+}
+
+func (e *valueFreeError) Error() string { return e.msg }
+func (e *valueFreeError) Unwrap() error { return e.err }
+
+// unmarshalError restates encoding/json's error from decoding into v
+// without the value: UnmarshalTypeError quotes numbers ("cannot unmarshal
+// number 4111111111111111 into ..."), the ,string option and
+// UnmarshalJSON methods (time.Time's among them) quote strings. The
+// value may be a credential or personal data.
+func unmarshalError(err error, v any) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	var ie *json.InvalidUnmarshalError
+	switch {
+	case errors.As(err, &te):
+		kind, _, _ := strings.Cut(te.Value, " ") // "number 123" -> "number"
+		msg := "json: cannot unmarshal " + kind + " into Go value of type " + te.Type.String()
+		if te.Struct != "" || te.Field != "" {
+			msg = "json: cannot unmarshal " + kind + " into Go struct field " + te.Struct + "." + te.Field + " of type " + te.Type.String()
+		}
+		return &valueFreeError{msg: msg, err: err}
+	case errors.As(err, &se), errors.As(err, &ie):
+		return err // a character of the input at most; the Go type
+	}
+	return &valueFreeError{msg: fmt.Sprintf("json: the value does not unmarshal into %T (%T)", v, err), err: err}
 }
 
 // validateJSON validates JSON text, with the plan when there is one and

@@ -101,9 +101,10 @@ func (e *Enc) Missing(name string) {
 // BadKey records a map key that is not UTF-8.
 func (e *Enc) BadKey() { e.fail(serde.ErrFormat, "map key is not valid UTF-8") }
 
-// BadEnum records a number that closed enum fullName does not declare.
+// BadEnum records a number that closed enum fullName does not declare. The
+// reason names the enum, not n: values stay out of errors.
 func (e *Enc) BadEnum(n int32, fullName string) {
-	e.fail(serde.ErrEnum, "%d is not a value of closed enum %s", n, fullName)
+	e.fail(serde.ErrEnum, "not a value of closed enum %s", fullName)
 }
 
 // CheckUTF8 records s if it is not UTF-8.

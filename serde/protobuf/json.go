@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -55,6 +56,26 @@ func reason(err error) string {
 	return strings.TrimSpace(strings.ReplaceAll(msg, "\u00a0", " "))
 }
 
+var (
+	oneofSet  = regexp.MustCompile(`oneof ([\w.]+) is already set`)
+	duplicate = regexp.MustCompile(`duplicate (field|map key)`)
+)
+
+// safeReason describes a protojson error the locator could not pin on
+// one field. protojson's messages quote the offending token (a value,
+// maybe a secret), so only schema-side facts are kept: the oneof's name,
+// or that a field or key came twice.
+func safeReason(err error) string {
+	msg := reason(err)
+	if m := oneofSet.FindStringSubmatch(msg); m != nil {
+		return "more than one field of oneof " + m[1] + " is set"
+	}
+	if m := duplicate.FindStringSubmatch(msg); m != nil {
+		return "duplicate " + m[1]
+	}
+	return "protojson refuses the value"
+}
+
 // locateJSON turns protojson's error into violations with field paths by
 // retrying the parse one field at a time.
 func (s *Compiled) locateJSON(line []byte, perr error) error {
@@ -62,12 +83,14 @@ func (s *Compiled) locateJSON(line []byte, perr error) error {
 	dec := json.NewDecoder(bytes.NewReader(line))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return serde.Violation("", serde.ErrDecode, "invalid JSON: %s", reason(perr))
+		// encoding/json's syntax errors name at most one character of the
+		// input; protojson's quote whole tokens.
+		return serde.Violation("", serde.ErrDecode, "invalid JSON: %v", err)
 	}
 	l := locator{s: s}
 	l.message(s.msg, v, "")
 	if len(l.errs) == 0 {
-		return serde.Violation("", serde.ErrDecode, "%s", reason(perr))
+		return serde.Violation("", serde.ErrDecode, "%s", safeReason(perr))
 	}
 	return joinViolations(l.errs)
 }
@@ -115,7 +138,7 @@ func (l *locator) message(md protoreflect.MessageDescriptor, v any, path string)
 				sentinel = serde.ErrFormat
 			}
 		}
-		l.add(path, sentinel, "%s: %s", md.FullName(), reason(err))
+		l.add(path, sentinel, "invalid %s value (JSON %s)", md.FullName(), serde.JSONKind(v))
 		return
 	}
 	before := len(l.errs)
@@ -140,7 +163,7 @@ func (l *locator) message(md protoreflect.MessageDescriptor, v any, path string)
 		if strings.Contains(err.Error(), "oneof") || strings.Contains(err.Error(), "duplicate") {
 			sentinel = serde.ErrConstraint
 		}
-		l.add(path, sentinel, "%s", reason(err))
+		l.add(path, sentinel, "%s", safeReason(err))
 	}
 }
 
@@ -192,7 +215,7 @@ func (l *locator) single(md protoreflect.MessageDescriptor, fd protoreflect.Fiel
 	if err == nil {
 		return
 	}
-	l.add(path, classify(fd, v), "invalid %s value %s", kindName(fd), short(v))
+	l.add(path, classify(fd, v), "invalid %s value (JSON %s)", kindName(fd), serde.JSONKind(v))
 }
 
 func kindName(fd protoreflect.FieldDescriptor) string {
@@ -287,14 +310,6 @@ func zeroJSON(fd protoreflect.FieldDescriptor) any {
 		return map[string]any{}
 	}
 	return 0
-}
-
-func short(v any) string {
-	b, _ := json.Marshal(v)
-	if len(b) > 64 {
-		return string(b[:61]) + "..."
-	}
-	return string(b)
 }
 
 func mustJSON(v any) []byte {

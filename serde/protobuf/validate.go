@@ -246,7 +246,7 @@ func (w *walker) value(fp *fieldPlan, v protoreflect.Value) {
 		}
 	case fp.closed != nil:
 		if n := v.Enum(); fp.closed.Values().ByNumber(n) == nil {
-			w.add(serde.ErrEnum, "%d is not a value of closed enum %s", n, fp.closed.FullName())
+			w.add(serde.ErrEnum, "not a value of closed enum %s", fp.closed.FullName())
 		}
 	}
 }

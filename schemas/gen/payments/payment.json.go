@@ -126,7 +126,7 @@ func (v *Payment) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("amount_cents")
 		if v.AmountCents < 1 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1 but found %v", v.AmountCents))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1"))
 		}
 	}
 	{

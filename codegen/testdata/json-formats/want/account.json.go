@@ -119,13 +119,13 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("id")
 		if !jsonFormatUUID(v.ID) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid uuid", v.ID))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uuid (string of length %d)", utf8.RuneCountInString(v.ID)))
 		}
 	}
 	{
 		p := p.Key("email")
 		if !jsonFormatEmail(v.Email) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid email", v.Email))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid email (string of length %d)", utf8.RuneCountInString(v.Email)))
 		}
 	}
 	{
@@ -143,10 +143,10 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("balance")
 		if v.Balance < -9007199254740991 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= -9007199254740991 but found %v", v.Balance))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= -9007199254740991"))
 		}
 		if v.Balance > 9007199254740991 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be <= 9007199254740991 but found %v", v.Balance))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be <= 9007199254740991"))
 		}
 	}
 	{
@@ -155,13 +155,13 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrType, "expected number, but got %v", v.Rate))
 		}
 		if v.Rate > 1 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be <= 1 but found %v", v.Rate))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be <= 1"))
 		}
 		if v.Rate <= 0 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be > 0 but found %v", v.Rate))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be > 0"))
 		}
 		if !jsonschema.MultipleOf(float64(v.Rate), 1, -4) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "%v not multipleOf 0.0001", v.Rate))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "not a multiple of 0.0001"))
 		}
 	}
 	{
@@ -175,25 +175,25 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("created")
 		if y := v.Created.Year(); y < 0 || y > 9999 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "year %d outside 0..9999 cannot be written as date-time", y))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "year outside 0..9999 cannot be written as date-time"))
 		}
 	}
 	if v.Birthday != nil {
 		p := p.Key("birthday")
 		if !jsonFormatDate(*v.Birthday) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid date", *v.Birthday))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid date (string of length %d)", utf8.RuneCountInString(*v.Birthday)))
 		}
 	}
 	if v.Homepage != nil {
 		p := p.Key("homepage")
 		if !jsonFormatURI(*v.Homepage) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid uri", *v.Homepage))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid uri (string of length %d)", utf8.RuneCountInString(*v.Homepage)))
 		}
 	}
 	if v.IP != nil {
 		p := p.Key("ip")
 		if !jsonFormatIpv4(*v.IP) {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "%q is not valid ipv4", *v.IP))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrFormat, "not a valid ipv4 (string of length %d)", utf8.RuneCountInString(*v.IP)))
 		}
 	}
 	if v.Nick != nil {
@@ -211,10 +211,10 @@ func (v *Account) validate(p *jsonschema.Path, errs []error) []error {
 			errs = append(errs, serde.Violation(p.String(), serde.ErrType, "expected number, but got %v", *v.Score))
 		}
 		if *v.Score < -1.5e10 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= -1.5e10 but found %v", *v.Score))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= -1.5e10"))
 		}
 		if *v.Score > 1.5e10 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be <= 1.5e10 but found %v", *v.Score))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be <= 1.5e10"))
 		}
 	}
 	if v.Kind != nil {

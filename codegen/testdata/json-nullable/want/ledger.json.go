@@ -508,7 +508,7 @@ func (v *Ledger) validate(p *jsonschema.Path, errs []error) []error {
 	if v.At != nil {
 		p := p.Key("at")
 		if y := (*v.At).Year(); y < 0 || y > 9999 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "year %d outside 0..9999 cannot be written as date-time", y))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "year outside 0..9999 cannot be written as date-time"))
 		}
 	}
 	if v.Nested != nil {

@@ -268,7 +268,7 @@ func (v *Customer) validate(p *jsonschema.Path, errs []error) []error {
 	{
 		p := p.Key("id")
 		if v.ID < 1 {
-			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1 but found %v", v.ID))
+			errs = append(errs, serde.Violation(p.String(), serde.ErrRange, "must be >= 1"))
 		}
 	}
 	{
