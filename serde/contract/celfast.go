@@ -151,7 +151,7 @@ func compare[T int64 | uint64 | float64 | string](op cmpOp, x, y T) bool {
 func (c *fastCompiler) bool(e celast.Expr) (pred, bool) {
 	switch e.Kind() {
 	case celast.SelectKind, celast.IdentKind:
-		g, ok := c.path(e)
+		g, ok := c.leaf(e)
 		if !ok {
 			return nil, false
 		}
@@ -251,7 +251,7 @@ func (c *fastCompiler) bool(e celast.Expr) (pred, bool) {
 		}
 		return cmpInt(sz, op, int64(n)), true
 	}
-	g, ok := c.path(x)
+	g, ok := c.leaf(x)
 	if !ok {
 		return nil, false
 	}
@@ -449,7 +449,7 @@ func (c *fastCompiler) size(e celast.Expr) (getter, bool) {
 	default:
 		return nil, false
 	}
-	g, ok := c.path(arg)
+	g, ok := c.leaf(arg)
 	if !ok {
 		return nil, false
 	}
@@ -498,7 +498,7 @@ func (c *fastCompiler) member(fn string, target celast.Expr, args []celast.Expr)
 	if !ok {
 		return nil, false
 	}
-	g, ok := c.path(target)
+	g, ok := c.leaf(target)
 	if !ok {
 		return nil, false
 	}
@@ -535,7 +535,7 @@ func (c *fastCompiler) in(x, list celast.Expr) (pred, bool) {
 		}
 		lits = append(lits, v)
 	}
-	g, ok := c.path(x)
+	g, ok := c.leaf(x)
 	if !ok {
 		return nil, false
 	}
@@ -591,6 +591,15 @@ func (c *fastCompiler) in(x, list celast.Expr) (pred, bool) {
 	return nil, false
 }
 
+// leaf compiles a path whose value is compared: not a message, which the
+// fast path never compares.
+func (c *fastCompiler) leaf(e celast.Expr) (getter, bool) {
+	if c.ast.GetType(e.ID()).Kind() == types.StructKind {
+		return nil, false
+	}
+	return c.path(e)
+}
+
 // path compiles a variable of the activation followed by field selections.
 func (c *fastCompiler) path(e celast.Expr) (getter, bool) {
 	switch e.Kind() {
@@ -642,8 +651,18 @@ func (c *fastCompiler) path(e celast.Expr) (getter, bool) {
 		if !found || ft.GetFrom == nil || ft.IsSet == nil {
 			return nil, false
 		}
+		// A scalar (not a wrapper, which cel-go unwraps) or a message.
+		switch rt := c.ast.GetType(e.ID()); rt.Kind() {
+		case types.IntKind, types.UintKind, types.DoubleKind, types.StringKind, types.BytesKind, types.BoolKind:
+			if rt.IsAssignableType(types.NullType) {
+				return nil, false
+			}
+		case types.StructKind:
+		default:
+			return nil, false
+		}
 		return protoField(g, protoreflect.Name(name)), true
-	case types.DynKind, types.MapKind:
+	case types.DynKind:
 		// cel-go selects with a string qualifier, which reads a
 		// map[string]any natively.
 		return func(a *vars) (any, bool) {
