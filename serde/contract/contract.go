@@ -293,7 +293,11 @@ func compileBool(env *cel.Env, expr string) (cel.Program, error) {
 	if t := ast.OutputType(); !t.IsExactType(cel.BoolType) && !t.IsExactType(cel.DynType) {
 		return nil, fmt.Errorf("expression yields %s, not bool", t)
 	}
-	return env.Program(ast)
+	prg, err := env.Program(ast)
+	if err != nil {
+		return nil, err
+	}
+	return withFastPath(env, ast, prg), nil
 }
 
 // compileTree computes each record field's full name and tags and
