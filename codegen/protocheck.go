@@ -86,14 +86,23 @@ func embedded(f *protogen.Field, fr *validate.FieldRules) *protogen.Message {
 }
 
 // hasRules reports whether m or a message it reaches has any buf.validate
-// rule: whether checking it can find anything.
+// rule: whether checking it can find anything. Each question walks the
+// messages m reaches afresh (with a seen set for cycles) and only its
+// answer for m is kept: an answer for a message reached while another was
+// still being looked at (a cycle) would be taken before that one was
+// known, and could switch checks off below it.
 func (b *bufGen) hasRules(m *protogen.Message) bool {
 	name := m.Desc.FullName()
 	if r, ok := b.rules[name]; ok {
 		return r
 	}
-	b.rules[name] = false
-	has := func() bool {
+	seen := map[protoreflect.FullName]bool{}
+	var reach func(m *protogen.Message) bool
+	reach = func(m *protogen.Message) bool {
+		if seen[m.Desc.FullName()] {
+			return false // being looked at, or looked at, higher up this walk
+		}
+		seen[m.Desc.FullName()] = true
 		if mr, _ := protovalidate.ResolveMessageRules(m.Desc); mr != nil {
 			if fs, unk := setFields(mr); len(fs) > 0 || unk {
 				return true
@@ -111,30 +120,39 @@ func (b *bufGen) hasRules(m *protogen.Message) bool {
 			if fs, unk := setFields(fr); len(fs) > 0 || unk {
 				return true
 			}
-			if sub := embedded(f, fr); sub != nil && b.hasRules(sub) {
+			if sub := embedded(f, fr); sub != nil && reach(sub) {
 				return true
 			}
 		}
 		return false
-	}()
+	}
+	has := reach(m)
 	b.rules[name] = has
 	return has
 }
 
 // unsupported says why m, or a message it reaches, cannot have generated
-// checks; "" when it can.
+// checks; "" when it can. Like hasRules, it keeps only the answer for m.
 func (b *bufGen) unsupported(m *protogen.Message) string {
 	name := m.Desc.FullName()
 	if w, ok := b.why[name]; ok {
 		return w
 	}
-	b.why[name] = ""
-	w := b.unsupportedMessage(m)
+	seen := map[protoreflect.FullName]bool{}
+	var visit func(m *protogen.Message) string
+	visit = func(m *protogen.Message) string {
+		if seen[m.Desc.FullName()] {
+			return "" // its own reasons are reported where it was first visited
+		}
+		seen[m.Desc.FullName()] = true
+		return b.unsupportedMessage(m, visit)
+	}
+	w := visit(m)
 	b.why[name] = w
 	return w
 }
 
-func (b *bufGen) unsupportedMessage(m *protogen.Message) string {
+func (b *bufGen) unsupportedMessage(m *protogen.Message, visit func(*protogen.Message) string) string {
 	mr, err := protovalidate.ResolveMessageRules(m.Desc)
 	if err != nil {
 		return err.Error()
@@ -172,7 +190,7 @@ func (b *bufGen) unsupportedMessage(m *protogen.Message) string {
 		if string(sub.GoIdent.GoImportPath) != b.g.pkg.ImportPath {
 			return string(sub.Desc.FullName()) + ": rules in a message of another package"
 		}
-		if w := b.unsupported(sub); w != "" {
+		if w := visit(sub); w != "" {
 			return w
 		}
 	}

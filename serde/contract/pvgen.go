@@ -154,9 +154,13 @@ func sameEnum(a, b protoreflect.EnumDescriptor) bool {
 	if a.FullName() != b.FullName() || a.Values().Len() != b.Values().Len() {
 		return false
 	}
-	for i := 0; i < a.Values().Len(); i++ {
-		if b.Values().ByNumber(a.Values().Get(i).Number()) == nil {
-			return false
+	// Both ways: with aliases (allow_alias) equal counts do not make equal
+	// sets of numbers, and defined_only judges numbers.
+	for _, e := range [][2]protoreflect.EnumDescriptor{{a, b}, {b, a}} {
+		for i := 0; i < e[0].Values().Len(); i++ {
+			if e[1].Values().ByNumber(e[0].Values().Get(i).Number()) == nil {
+				return false
+			}
 		}
 	}
 	return true
