@@ -15,9 +15,23 @@ import (
 	"github.com/schemagen/schemagen/serde"
 )
 
-// maxDepth bounds the walk of a value; the format validated it already,
-// within its own limits.
+// maxDepth bounds the walk of a value. A value nested deeper than that
+// (the formats allow deeper ones) cannot be judged, so it is refused with
+// serde.ErrLimit rather than passed with its deeper fields unjudged; and a
+// dead letter of it carries no payload.
 const maxDepth = 1000
+
+// tooDeep records, once per run, that the value is nested past maxDepth,
+// and stops the run: the record is refused.
+func (r *run) tooDeep() {
+	if r.deep {
+		return
+	}
+	r.deep = true
+	r.errs = append(r.errs, &serde.ValidationError{Err: serde.ErrLimit,
+		Reason: fmt.Sprintf("the value is nested more than %d levels deep: its data-contract rules cannot be checked", maxDepth)})
+	r.stop = true
+}
 
 // vars is the activation every rule runs with: the names Confluent's
 // executors bind, resolved without a map.
@@ -63,6 +77,7 @@ type run struct {
 	path []seg
 	errs []error
 	stop bool
+	deep bool // tooDeep was recorded
 
 	// fanout counts the JSON Schema allOf/anyOf nodes above the walk
 	// that visit a value more than once; under one, seen keeps a rule
@@ -188,7 +203,10 @@ func (r *run) eval(p *program) {
 	var reason string
 	switch {
 	case err != nil:
-		reason = fmt.Sprintf("rule %q could not be evaluated: %v", p.rule.Name, err)
+		// cel-go's error texts can quote the value ("no such key: <v>",
+		// "invalid RFC 3339 timestamp <v>"), and the value can be a
+		// tagged secret: the reason says what failed, not with what.
+		reason = fmt.Sprintf("rule %q could not be evaluated (a CEL runtime error; its text is not shown, as it can quote the value)", p.rule.Name)
 	case out == types.False:
 		what := p.rule.Doc
 		if what == "" {
@@ -196,7 +214,7 @@ func (r *run) eval(p *program) {
 		}
 		reason = fmt.Sprintf("breaks rule %q: %s", p.rule.Name, what)
 	case types.IsError(out):
-		reason = fmt.Sprintf("rule %q could not be evaluated: %v", p.rule.Name, out)
+		reason = fmt.Sprintf("rule %q could not be evaluated (a CEL runtime error; its text is not shown, as it can quote the value)", p.rule.Name)
 	default:
 		p.stats.successes.Add(1)
 		return // true, or (as in Confluent's clients) a result that is not a bool
@@ -250,7 +268,11 @@ type field struct {
 // where walk reads each union's branch as bare did (see member); bare v is
 // never read as a wrapper. For other formats raw is v.
 func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth int) {
-	if v == nil || n == nil || r.stop || depth > maxDepth {
+	if depth > maxDepth {
+		r.tooDeep()
+		return
+	}
+	if v == nil || n == nil || r.stop {
 		return
 	}
 	if p == nil {
@@ -460,6 +482,7 @@ func fits(kind string, v any) bool {
 // selects, descending into set message fields, lists and maps.
 func (r *run) protoFields(p *program, m protoreflect.Message, depth int) {
 	if depth > maxDepth {
+		r.tooDeep()
 		return
 	}
 	fs := m.Descriptor().Fields()

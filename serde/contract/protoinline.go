@@ -88,7 +88,11 @@ func (ct *Contract) compileInline(env *cel.Env, rules []serde.InlineRule) ([]*pr
 // oneof member, an optional scalar); fields without presence are judged at
 // their zero value, as Confluent's clients judge them.
 func (r *run) protoInline(m protoreflect.Message, depth int) {
-	if depth > maxDepth || r.stop {
+	if depth > maxDepth {
+		r.tooDeep()
+		return
+	}
+	if r.stop {
 		return
 	}
 	pr := r.ct.proto
