@@ -21,6 +21,9 @@
 // MaxDocuments (256) bounds the documents a Model loads; MaxSubschemas
 // (2,000) bounds the schemas of one schema with what it references (of
 // each document a Model loads), counted before the library compiles;
+// MaxFanout (10,000) bounds how many schemas one place of a value is
+// checked against through $ref, allOf, anyOf, oneOf, not and if/then/else
+// (counted on the compiled schema: nesting them multiplies);
 // numbers with an exponent beyond ±1000 are refused in schemas and values.
 //
 // Validation has two paths. For most schemas Compile also builds a plan, a

@@ -57,10 +57,11 @@ type config struct {
 	maxDigits int
 	maxDocs   int
 	maxSubs   int
+	maxFanout int
 }
 
 func defaultConfig() config {
-	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits, maxDocs: DefaultMaxDocuments, maxSubs: DefaultMaxSubschemas}
+	return config{draft: Draft2020, maxBytes: DefaultMaxSchemaBytes, maxDepth: DefaultMaxDepth, maxDigits: DefaultMaxNumberDigits, maxDocs: DefaultMaxDocuments, maxSubs: DefaultMaxSubschemas, maxFanout: DefaultMaxFanout}
 }
 
 type optFunc func(*config)

@@ -54,7 +54,7 @@ var _ serde.Compiled = (*Compiled)(nil)
 // the schema's base URI), then r.Resolve(Reference{Name: url}). Nothing is
 // ever read from a file or the network. An unresolvable reference wraps
 // serde.ErrReference; a schema over the limits (MaxSchemaBytes, MaxDepth,
-// MaxNumberDigits, MaxSubschemas, a number with an exponent beyond ±1000) wraps
+// MaxNumberDigits, MaxSubschemas, MaxFanout, a number with an exponent beyond ±1000) wraps
 // serde.ErrLimit; every
 // error wraps serde.ErrSchema.
 func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt) (_ *Compiled, err error) {
@@ -117,6 +117,9 @@ func Compile(ctx context.Context, s serde.Schema, r serde.Resolver, opts ...Opt)
 		return nil, fmt.Errorf("jsonschema: %w: %s", serde.ErrSchema, msg)
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := checkFanout(lib, cfg.maxFanout); err != nil {
 		return nil, err
 	}
 	out := &Compiled{src: s, raw: raw, canonical: canonical(raw), lib: lib, maxDigits: cfg.maxDigits}
