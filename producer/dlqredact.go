@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,6 +192,9 @@ func decodeRaw(raw []byte, c serde.Compiled) (any, error) {
 // cannot be found is an error: the caller then writes no payload rather
 // than plaintext.
 func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Metadata, normalize bool) ([]byte, bool, error) {
+	if rd.all {
+		return redactAllJSON(b, v, c, normalize)
+	}
 	// The rule fails (or errs) on every selected STRING or BYTES field;
 	// for Protobuf not on an empty one, which protojson leaves out of
 	// the payload (a proto3 field holding its default): it has nothing
@@ -203,9 +207,6 @@ func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Meta
 		Name: redactRuleName, Kind: "CONDITION", Mode: "WRITE", Type: "CEL_FIELD", Tags: rd.tags,
 		Expr: expr, OnFailure: "ERROR",
 	}}}
-	if rd.all {
-		rs.DomainRules[0].Tags = nil // every field, as Java's empty ruleTags
-	}
 	ct, err := serde.CompileContract(c, rs, mergeMetadata(md, c.Schema().Metadata))
 	if err != nil {
 		return nil, false, fmt.Errorf("redaction: %w", err)
@@ -622,4 +623,95 @@ func lowerCamel(s string) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
+}
+
+// redactAllJSON is redactJSON for an untagged rule (every string or bytes
+// field): every string leaf of the value's JSON form is replaced by
+// RedactedValue, structurally, wherever it is (a map's value, an array's
+// item, the root itself, a place no schema describes); numbers, bools,
+// null and map keys stay. The rule walk is not used: it never selects a
+// string it reaches with no field, or whose schema names no type.
+//
+// For Avro and JSON Schema the leaves are those of the generic tree of
+// v's bare encoding (its bytes, logical values and anything else that is
+// not a number or a bool are redacted too), and the payload is b's own
+// shape only where transfer shows b holds what the tree holds; for
+// Protobuf they are b's, protojson (whose 64-bit integers, enums and
+// well-known types are strings: redacted too).
+func redactAllJSON(b []byte, v any, c serde.Compiled, normalize bool) ([]byte, bool, error) {
+	bare, err := c.AppendEncode(nil, v)
+	if err != nil {
+		return nil, false, quiet("the value does not encode with its schema", err)
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, false, quiet("the value's JSON form does not decode", err)
+	}
+	tree := doc
+	rt, generic := c.(serde.RuleTarget)
+	generic = generic && c.Format() != serde.Protobuf
+	if generic {
+		if tree, err = rt.RuleValue(nil, bare); err != nil {
+			return nil, false, quiet("the value's encoding does not decode", err)
+		}
+	}
+	n := 0
+	red, ok := redactLeaves(deepCopy(tree, 0), 0, &n)
+	if !ok {
+		return nil, false, errors.New("redaction: the value is nested too deep to redact")
+	}
+	out, same := red, !generic
+	if generic {
+		if t, ok := transfer(doc, tree, red, 0); ok {
+			out, same = t, true
+		}
+	}
+	if n == 0 && !normalize && same {
+		return b, false, nil // nothing to hide, and b holds what the tree holds
+	}
+	ob, err := json.Marshal(out)
+	if err != nil {
+		return nil, false, quiet("the redacted value has no JSON form", err)
+	}
+	return ob, n > 0, nil
+}
+
+// redactLeaves replaces, in x (a tree it may modify), every leaf that is
+// not a number, a bool or null by RedactedValue, counting them in n. It
+// returns false for a tree deeper than maxRedactDepth.
+func redactLeaves(x any, depth int, n *int) (any, bool) {
+	if depth > maxRedactDepth {
+		return nil, false
+	}
+	switch t := x.(type) {
+	case nil, bool, json.Number:
+		return x, true
+	case map[string]any:
+		for k, y := range t {
+			r, ok := redactLeaves(y, depth+1, n)
+			if !ok {
+				return nil, false
+			}
+			t[k] = r
+		}
+		return t, true
+	case []any:
+		for i, y := range t {
+			r, ok := redactLeaves(y, depth+1, n)
+			if !ok {
+				return nil, false
+			}
+			t[i] = r
+		}
+		return t, true
+	}
+	switch reflect.ValueOf(x).Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return x, true
+	}
+	*n++ // a string, bytes, or anything else
+	return RedactedValue, true
 }
