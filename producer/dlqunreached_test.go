@@ -54,6 +54,31 @@ var unreachedJSONCases = []unreachedCase{
 		map[string]any{"ssn": valueSecret}, encryptRule(), true},
 	{"untyped root, untagged", `{}`,
 		map[string]any{"a": []any{map[string]any{"b": valueSecret}}}, encryptRule(), true},
+	// Tags the walk does not read: no payload rather than plaintext.
+	{"root map, tagged additionalProperties", `{"type":"object","additionalProperties":{"type":"string","confluent:tags":["PII"]}}`,
+		map[string]any{"k": valueSecret}, encryptRule("PII"), false},
+	{"nested map, tagged additionalProperties", `{"type":"object","properties":{"m":{"type":"object","additionalProperties":{"type":"string","confluent:tags":["PII"]}}}}`,
+		map[string]any{"m": map[string]any{"k": valueSecret}}, encryptRule("PII"), false},
+	{"tagged patternProperties", `{"type":"object","properties":{"id":{"type":"string"}},"patternProperties":{"^s":{"type":"string","confluent:tags":["PII"]}}}`,
+		map[string]any{"id": "x", "ssn": valueSecret}, encryptRule("PII"), false},
+	{"tagged property under patternProperties", `{"type":"object","patternProperties":{"^p":{"type":"object","properties":{"ssn":{"type":"string","confluent:tags":["PII"]}}}}}`,
+		map[string]any{"p": map[string]any{"ssn": valueSecret}}, encryptRule("PII"), false},
+	{"tagged additionalProperties beside properties", `{"type":"object","properties":{"id":{"type":"string"}},"additionalProperties":{"type":"string","confluent:tags":["PII"]}}`,
+		map[string]any{"id": "x", "ssn": valueSecret}, encryptRule("PII"), false},
+	{"tagged items of an untyped schema", `{"type":"object","properties":{"l":{"items":{"type":"string","confluent:tags":["PII"]}}}}`,
+		map[string]any{"l": []any{valueSecret}}, encryptRule("PII"), false},
+	{"tags beside a $ref not a property's", `{"type":"object","properties":{"s":{"$ref":"#/$defs/S"}},
+		"$defs":{"S":{"$ref":"#/$defs/T","confluent:tags":["PII"]},"T":{"type":"string"}}}`,
+		map[string]any{"s": valueSecret}, encryptRule("PII"), false},
+	{"tagged untyped property", `{"type":"object","properties":{"ssn":{"maxLength":20,"confluent:tags":["PII"]}}}`,
+		map[string]any{"ssn": valueSecret}, encryptRule("PII"), false},
+	{"tagged map property without a values schema", `{"type":"object","properties":{"m":{"type":"object","confluent:tags":["PII"]}}}`,
+		map[string]any{"m": map[string]any{"k": valueSecret}}, encryptRule("PII"), false},
+	{"tagged array property with untyped items", `{"type":"object","properties":{"l":{"type":"array","items":{},"confluent:tags":["PII"]}}}`,
+		map[string]any{"l": []any{valueSecret}}, encryptRule("PII"), false},
+	{"tagged property in an unused $defs", `{"type":"object","properties":{"id":{"type":"string"}},"additionalProperties":{"$ref":"#/$defs/S"},
+		"$defs":{"S":{"type":"object","properties":{"ssn":{"type":"string","confluent:tags":["PII"]}}}}}`,
+		map[string]any{"id": "x", "s": map[string]any{"ssn": valueSecret}}, encryptRule("PII"), false},
 	// Tags the walk reads: the payload, redacted.
 	{"tagged map property", `{"type":"object","properties":{"m":{"type":"object","additionalProperties":{"type":"string"},"confluent:tags":["PII"]}}}`,
 		map[string]any{"m": map[string]any{"k": valueSecret}}, encryptRule("PII"), true},
@@ -214,6 +239,29 @@ func TestDLQUnreadOtherTagKeepsPayload(t *testing.T) {
 	}
 }
 
+// Metadata tags: a tag path may name a property the walk never visits
+// (one under patternProperties), so the dead letter has no payload.
+func TestDLQUnreadPropertyMetadataTag(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
+	p := newProducer(t, c)
+	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, map[string]any]{
+		Topic: "people",
+		Value: producer.Side{Schema: producer.SchemaSource{Local: serde.Schema{Format: serde.JSON,
+			Text:     `{"type":"object","properties":{"id":{"type":"string"}},"patternProperties":{"^p":{"type":"object","properties":{"ssn":{"type":"string"}}}}}`,
+			RuleSet:  &serde.RuleSet{DomainRules: []serde.Rule{neverRule(), encryptRule("PII")}},
+			Metadata: &serde.Metadata{Tags: map[string][]string{"**.ssn": {"PII"}}}}}, ID: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := typed.ProduceSync(context.Background(), nil, map[string]any{"id": "x", "p": map[string]any{"ssn": valueSecret}}); !errors.Is(err, producer.ErrRejected) {
+		t.Fatalf("err = %v", err)
+	}
+	r := oneDeadLetter(t, c, p, "people-dlq")
+	noLeak(t, r, valueSecret)
+	wantHeader(t, r, producer.HeaderDLTEncoding, "none")
+}
+
 // Avro, tagged map and array fields: their values are redacted.
 func TestDLQTaggedAvroMapArrayFields(t *testing.T) {
 	r := avroDeadLetter(t, `{"type":"record","name":"P","namespace":"test","fields":[
@@ -248,4 +296,31 @@ func TestDLQUntaggedNoStringAvro(t *testing.T) {
 	if string(r.Value) != `{"age":7}` {
 		t.Errorf("value = %s", r.Value)
 	}
+}
+
+// A $ref to another document: the walk does not read its tags, so under a
+// tagged rule the dead letter has no payload.
+func TestDLQUnreadExternalRef(t *testing.T) {
+	c := cluster(t, kfake.SeedTopics(1, "people", "people-dlq"))
+	p := newProducer(t, c)
+	typed, err := producer.NewTyped(context.Background(), p, producer.Spec[[]byte, map[string]any]{
+		Topic: "people",
+		Value: producer.Side{Schema: producer.SchemaSource{
+			Local: serde.Schema{Format: serde.JSON,
+				Text:       `{"type":"object","properties":{"s":{"$ref":"secret.json"}}}`,
+				References: []serde.Reference{{Name: "secret.json", Subject: "secret", Version: 1}},
+				RuleSet:    &serde.RuleSet{DomainRules: []serde.Rule{neverRule(), encryptRule("PII")}}},
+			Resolver: serde.MapResolver{"secret.json": {Format: serde.JSON,
+				Text: `{"type":"object","properties":{"ssn":{"type":"string","confluent:tags":["PII"]}}}`}},
+		}, ID: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := typed.ProduceSync(context.Background(), nil, map[string]any{"s": map[string]any{"ssn": valueSecret}}); !errors.Is(err, producer.ErrRejected) {
+		t.Fatalf("err = %v", err)
+	}
+	r := oneDeadLetter(t, c, p, "people-dlq")
+	noLeak(t, r, valueSecret)
+	wantHeader(t, r, producer.HeaderDLTEncoding, "none")
 }
