@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -189,8 +191,18 @@ func decodeRaw(raw []byte, c serde.Compiled) (any, error) {
 // holds, place for place (see transfer), and the redacted tree itself
 // otherwise. For Protobuf the tree is b, protojson. A tagged field that
 // cannot be found is an error: the caller then writes no payload rather
-// than plaintext.
+// than plaintext. So is, for JSON Schema, a tag the walk may not read or
+// a tagged field holding a place it does not judge (unreadTags). An
+// untagged rule does not use the walk (redactAllJSON).
 func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Metadata, normalize bool) ([]byte, bool, error) {
+	if rd.all {
+		return redactAllJSON(b, v, c, normalize)
+	}
+	if c.Format() == serde.JSON {
+		if err := unreadTags(c, rd.tags, mergeMetadata(md, c.Schema().Metadata)); err != nil {
+			return nil, false, err
+		}
+	}
 	// The rule fails (or errs) on every selected STRING or BYTES field;
 	// for Protobuf not on an empty one, which protojson leaves out of
 	// the payload (a proto3 field holding its default): it has nothing
@@ -203,9 +215,6 @@ func (rd redaction) redactJSON(b []byte, v any, c serde.Compiled, md *serde.Meta
 		Name: redactRuleName, Kind: "CONDITION", Mode: "WRITE", Type: "CEL_FIELD", Tags: rd.tags,
 		Expr: expr, OnFailure: "ERROR",
 	}}}
-	if rd.all {
-		rs.DomainRules[0].Tags = nil // every field, as Java's empty ruleTags
-	}
 	ct, err := serde.CompileContract(c, rs, mergeMetadata(md, c.Schema().Metadata))
 	if err != nil {
 		return nil, false, fmt.Errorf("redaction: %w", err)
@@ -622,4 +631,391 @@ func lowerCamel(s string) string {
 		sb.WriteRune(r)
 	}
 	return sb.String()
+}
+
+// redactAllJSON is redactJSON for an untagged rule (every string or bytes
+// field): every string leaf of the value's JSON form is replaced by
+// RedactedValue, structurally, wherever it is (a map's value, an array's
+// item, the root itself, a place no schema describes); numbers, bools,
+// null and map keys stay. The rule walk is not used: it never selects a
+// string it reaches with no field, or whose schema names no type.
+//
+// For Avro and JSON Schema the leaves are those of the generic tree of
+// v's bare encoding (its bytes, logical values and anything else that is
+// not a number or a bool are redacted too), and the payload is b's own
+// shape only where transfer shows b holds what the tree holds; for
+// Protobuf they are b's, protojson (whose 64-bit integers, enums and
+// well-known types are strings: redacted too).
+func redactAllJSON(b []byte, v any, c serde.Compiled, normalize bool) ([]byte, bool, error) {
+	bare, err := c.AppendEncode(nil, v)
+	if err != nil {
+		return nil, false, quiet("the value does not encode with its schema", err)
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if err := dec.Decode(&doc); err != nil {
+		return nil, false, quiet("the value's JSON form does not decode", err)
+	}
+	tree := doc
+	rt, generic := c.(serde.RuleTarget)
+	generic = generic && c.Format() != serde.Protobuf
+	if generic {
+		if tree, err = rt.RuleValue(nil, bare); err != nil {
+			return nil, false, quiet("the value's encoding does not decode", err)
+		}
+	}
+	n := 0
+	red, ok := redactLeaves(deepCopy(tree, 0), 0, &n)
+	if !ok {
+		return nil, false, errors.New("redaction: the value is nested too deep to redact")
+	}
+	out, same := red, !generic
+	if generic {
+		if t, ok := transfer(doc, tree, red, 0); ok {
+			out, same = t, true
+		}
+	}
+	if n == 0 && !normalize && same {
+		return b, false, nil // nothing to hide, and b holds what the tree holds
+	}
+	ob, err := json.Marshal(out)
+	if err != nil {
+		return nil, false, quiet("the redacted value has no JSON form", err)
+	}
+	return ob, n > 0, nil
+}
+
+// redactLeaves replaces, in x (a tree it may modify), every leaf that is
+// not a number, a bool or null by RedactedValue, counting them in n. It
+// returns false for a tree deeper than maxRedactDepth.
+func redactLeaves(x any, depth int, n *int) (any, bool) {
+	if depth > maxRedactDepth {
+		return nil, false
+	}
+	switch t := x.(type) {
+	case nil, bool, json.Number:
+		return x, true
+	case map[string]any:
+		for k, y := range t {
+			r, ok := redactLeaves(y, depth+1, n)
+			if !ok {
+				return nil, false
+			}
+			t[k] = r
+		}
+		return t, true
+	case []any:
+		for i, y := range t {
+			r, ok := redactLeaves(y, depth+1, n)
+			if !ok {
+				return nil, false
+			}
+			t[i] = r
+		}
+		return t, true
+	}
+	switch reflect.ValueOf(x).Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return x, true
+	}
+	*n++ // a string, bytes, or anything else
+	return RedactedValue, true
+}
+
+// ---- Tags the rule walk does not read (JSON Schema) ------------------------
+
+// jsonTagReach is what a JSON Schema's text tags beyond serde/jsonschema's
+// rule walk (RuleTree): the walk reads "confluent:tags" only on a property
+// schema (properties/NAME) of an object it visits, and visits objects,
+// arrays' "items", a property-less object's "additionalProperties",
+// "allOf"/"anyOf"/"oneOf" branches and local "$ref" targets; tags anywhere
+// else (additionalProperties, patternProperties, items, the root, a schema
+// the walk does not visit) select nothing there.
+type jsonTagReach struct {
+	// unread: the tags of every "confluent:tags" the walk does not read.
+	unread []string
+	// unreadAny: one of them is not a list of strings.
+	unreadAny bool
+	// unreadProp: a property schema the walk does not visit, which a
+	// metadata tag path could name.
+	unreadProp bool
+	// hole: the tags of every field holding a place whose strings the
+	// walk visits but never selects (a schema with no type, a map with no
+	// values schema, an array with no items schema, a $ref that does not
+	// resolve); holeInField: there is one, which metadata could tag.
+	hole        []string
+	holeInField bool
+	// opaque: the walk cannot be followed (a "$ref" to another document,
+	// whose tags are not read; nesting past tagWalkDepth; text that is
+	// not JSON): every tag is taken as unread.
+	opaque bool
+}
+
+// tagWalkDepth bounds jsonTagReach's walks; a schema nested deeper is
+// opaque (serde/jsonschema's own walk stops at 256).
+const tagWalkDepth = 200
+
+// unreadTags returns an error when a field carrying one of tags (by the
+// schema's inline tags or by md's tag paths) may be one the rule walk of
+// c, a JSON Schema, does not visit: redaction cannot find it, so the dead
+// letter gets no payload rather than the plaintext. The schema is read
+// once per text (tagReachCache).
+func unreadTags(c serde.Compiled, tags []string, md *serde.Metadata) error {
+	tr := tagReachOf(c.Schema().Text)
+	meets := func(ts []string) bool {
+		return slices.ContainsFunc(ts, func(t string) bool {
+			return slices.ContainsFunc(tags, func(r string) bool { return strings.EqualFold(r, t) })
+		})
+	}
+	metaTagged := false
+	if md != nil {
+		for _, ts := range md.Tags {
+			metaTagged = metaTagged || meets(ts)
+		}
+	}
+	switch {
+	case tr.opaque:
+		return errors.New("redaction: the schema's tags cannot all be followed (a $ref to another document, or nesting too deep)")
+	case tr.unreadAny || meets(tr.unread):
+		return errors.New("redaction: the schema tags a place the rule walk does not visit (additionalProperties, patternProperties, items, ...)")
+	case metaTagged && tr.unreadProp:
+		return errors.New("redaction: a metadata tag path may name a property the rule walk does not visit")
+	case meets(tr.hole) || metaTagged && tr.holeInField:
+		return errors.New("redaction: a tagged field holds a value the rule walk does not judge (no type, or no items or values schema)")
+	}
+	return nil
+}
+
+// tagReachCache holds jsonTagReach by schema text; it is emptied when it
+// reaches maxTagReachCache entries.
+var (
+	tagReachMu    sync.Mutex
+	tagReachCache = map[string]*jsonTagReach{}
+)
+
+const maxTagReachCache = 256
+
+func tagReachOf(text string) *jsonTagReach {
+	tagReachMu.Lock()
+	tr, ok := tagReachCache[text]
+	tagReachMu.Unlock()
+	if ok {
+		return tr
+	}
+	tr = readTagReach(text)
+	tagReachMu.Lock()
+	if len(tagReachCache) >= maxTagReachCache {
+		clear(tagReachCache)
+	}
+	tagReachCache[text] = tr
+	tagReachMu.Unlock()
+	return tr
+}
+
+func readTagReach(text string) *jsonTagReach {
+	tr := &jsonTagReach{}
+	var root any
+	if err := json.Unmarshal([]byte(text), &root); err != nil {
+		tr.opaque = true
+		return tr
+	}
+	w := &tagWalk{root: root, seen: map[string]bool{}, props: map[uintptr]bool{}}
+	w.node(root, 0, nil)
+	tr.opaque = w.opaque
+	tr.hole, tr.holeInField = w.hole, w.holeInField
+	// Every "confluent:tags" and every property schema in the text, the
+	// walk's or not (a "properties" member that is not one, in "default"
+	// or "examples", is taken for one: unread, never missed).
+	var scan func(x any, depth int)
+	scan = func(x any, depth int) {
+		if depth > tagWalkDepth {
+			tr.opaque = true
+			return
+		}
+		switch t := x.(type) {
+		case map[string]any:
+			if tv, ok := t["confluent:tags"]; ok && !w.props[mapID(t)] {
+				l, ok := tv.([]any)
+				for _, e := range l {
+					s, isStr := e.(string)
+					ok = ok && isStr
+					tr.unread = append(tr.unread, s)
+				}
+				tr.unreadAny = tr.unreadAny || !ok
+			}
+			if props, ok := t["properties"].(map[string]any); ok {
+				for _, p := range props {
+					if pm, ok := p.(map[string]any); ok && !w.props[mapID(pm)] {
+						tr.unreadProp = true
+					}
+				}
+			}
+			for _, y := range t {
+				scan(y, depth+1)
+			}
+		case []any:
+			for _, y := range t {
+				scan(y, depth+1)
+			}
+		}
+	}
+	scan(root, 0)
+	return tr
+}
+
+// tagWalk follows the schemas serde/jsonschema's rule walk visits
+// (jsonRules.node), marking the property schemas whose tags it reads.
+type tagWalk struct {
+	root   any
+	seen   map[string]bool  // schemas visited, with their field's tags
+	props  map[uintptr]bool // property schemas: their tags are read
+	opaque bool
+	// hole, holeInField: as jsonTagReach's.
+	hole        []string
+	holeInField bool
+}
+
+func hasKey(m map[string]any, k string) bool { _, ok := m[k]; return ok }
+
+func mapID(m map[string]any) uintptr { return reflect.ValueOf(m).Pointer() }
+
+// node visits schema x; field is the tags of the property x is (or is
+// inside, records aside), nil outside any property.
+func (w *tagWalk) node(x any, depth int, field []string) {
+	m, ok := x.(map[string]any)
+	if !ok {
+		return
+	}
+	if depth > tagWalkDepth {
+		w.opaque = true
+		return
+	}
+	key := fmt.Sprint(mapID(m), field == nil, field)
+	if w.seen[key] {
+		return
+	}
+	w.seen[key] = true
+	if ref, ok := m["$ref"].(string); ok {
+		if strings.HasPrefix(ref, "#") {
+			// The walk reads the target alone, not the keywords beside
+			// the $ref.
+			if t, ok := w.pointer(ref[1:]); ok {
+				w.node(t, depth+1, field)
+			} else {
+				w.holed(field)
+			}
+			return
+		}
+		w.opaque = true // another document: its tags are not read
+	}
+	var types []string
+	switch t := m["type"].(type) {
+	case string:
+		types = []string{t}
+	case []any:
+		for _, e := range t {
+			if s, ok := e.(string); ok {
+				types = append(types, s)
+			}
+		}
+	}
+	switch {
+	case len(types) > 1:
+		for _, t := range types {
+			w.typed(m, t, depth, field)
+		}
+	case hasKey(m, "enum") || hasKey(m, "const"):
+		// An enum: nothing below it is visited.
+	default:
+		t := ""
+		if len(types) == 1 {
+			t = types[0]
+		} else if _, ok := m["properties"]; ok {
+			t = "object"
+		} else if _, ok := m["items"].(map[string]any); ok {
+			t = "array"
+		}
+		w.typed(m, t, depth, field)
+	}
+	for _, k := range []string{"allOf", "anyOf", "oneOf"} {
+		l, _ := m[k].([]any)
+		for _, b := range l {
+			w.node(b, depth+1, field)
+		}
+	}
+}
+
+// holed notes a place below a field whose strings the walk does not
+// judge.
+func (w *tagWalk) holed(field []string) {
+	if field != nil {
+		w.holeInField = true
+		w.hole = append(w.hole, field...)
+	}
+}
+
+func (w *tagWalk) typed(m map[string]any, t string, depth int, field []string) {
+	switch t {
+	case "object":
+		props, _ := m["properties"].(map[string]any)
+		if len(props) == 0 {
+			if ap, ok := m["additionalProperties"].(map[string]any); ok {
+				w.node(ap, depth+1, field)
+			} else {
+				w.holed(field) // a map whose values are not visited
+			}
+			return
+		}
+		for _, p := range props {
+			pm, ok := p.(map[string]any)
+			if !ok {
+				w.holed([]string{}) // true or false: the walk judges nothing
+				continue
+			}
+			w.props[mapID(pm)] = true
+			tags := []string{}
+			if l, ok := pm["confluent:tags"].([]any); ok {
+				for _, e := range l {
+					s, _ := e.(string)
+					tags = append(tags, s)
+				}
+			}
+			w.node(pm, depth+1, tags)
+		}
+	case "array":
+		if it, ok := m["items"].(map[string]any); ok {
+			w.node(it, depth+1, field)
+		} else {
+			w.holed(field)
+		}
+	case "string", "integer", "number", "boolean", "null":
+	default:
+		w.holed(field) // no type: the walk judges nothing here
+	}
+}
+
+// pointer resolves a JSON pointer in the root document, as the walk does.
+func (w *tagWalk) pointer(p string) (any, bool) {
+	cur := w.root
+	if p == "" {
+		return cur, true
+	}
+	for _, tok := range strings.Split(strings.TrimPrefix(p, "/"), "/") {
+		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
+		switch c := cur.(type) {
+		case map[string]any:
+			cur = c[tok]
+		case []any:
+			i, err := strconv.Atoi(tok)
+			if err != nil || i < 0 || i >= len(c) {
+				return nil, false
+			}
+			cur = c[i]
+		default:
+			return nil, false
+		}
+	}
+	return cur, cur != nil
 }
