@@ -93,31 +93,33 @@ func (s *Compiled) RuleBranchValid(n *serde.RuleNode, i int, v any) bool {
 	return ok
 }
 
-// RuleBranchCheck is RuleBranchValid with its cost: nodes is the number of
-// schema applications the validation makes on v's nodes (see libCost), an
-// upper bound counted before validating. With max not negative, a check
-// that would cost more than max is not made: it returns false and a nodes
-// above max, and the caller refuses the value.
-func (s *Compiled) RuleBranchCheck(n *serde.RuleNode, i int, v any, max int) (valid bool, nodes int) {
+// RuleBranchCheck is RuleBranchValid with its cost: an upper bound,
+// counted before validating, of the schema applications the library makes
+// on v's nodes (see libCost), plus a quarter of v's nodes (read to see
+// whether v is made of the library's types). With max not negative, a
+// check that would cost more than max is not made: it returns false and a
+// cost above max, and the caller refuses the value.
+func (s *Compiled) RuleBranchCheck(n *serde.RuleNode, i int, v any, max int) (valid bool, cost int) {
 	c := s.ruleModel().combs[n]
 	if c == nil || i < 0 || i >= len(c.subs) || c.subs[i] == nil {
 		return true, 0
 	}
-	if max < 0 {
-		max = int(^uint(0) >> 1)
+	if max < 0 || max > maxCount {
+		max = maxCount
 	}
-	plain, nodes := countPlainJSON(v, 0, max)
-	if nodes > max {
-		return false, nodes
+	plain, nodes := countPlainJSON(v, 0, 4*max+3)
+	if cost = nodes / 4; cost > max {
+		return false, cost
 	}
 	if !plain {
 		v = reencode(v)
 	}
 	// The library's work, counted before it is spent.
-	if nodes = libCost(c.subs[i], v, max); nodes > max {
-		return false, nodes
+	lc := libCost(c.subs[i], v, max-cost)
+	if cost += lc; cost > max {
+		return false, cost
 	}
-	return c.subs[i].Validate(v) == nil, nodes
+	return c.subs[i].Validate(v) == nil, cost
 }
 
 // plainJSON returns v in the types the library validates: v itself when
