@@ -511,7 +511,11 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		b, raw, _ := member(n, raw)
 		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
-		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
+		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull,
+		serde.RuleEnum:
+		// An enum (JSON Schema: enum or const) is a field as the others,
+		// as in Confluent's clients (avrov2's and json_schema_util's
+		// transform), with typeName ENUM.
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
 			return
 		}
