@@ -109,8 +109,8 @@ func (c *libCoster) value(applied map[*js.Schema]int, v any, depth int) {
 			c.cost = satAdd(c.cost, satMul(n, weight))
 		}
 	}
-	if c.cost > c.max {
-		return
+	if c.cost > c.max || len(all) == 0 {
+		return // past max, or no schema looks below v
 	}
 	child := func(m map[*js.Schema]int, t *js.Schema, k int) {
 		if t != nil {
