@@ -33,6 +33,54 @@ func (r *run) tooDeep() {
 	r.stop = true
 }
 
+// WalkStepsPerNode, WalkStepsBase and MaxWalkSteps bound the work of a
+// Check of a JSON Schema contract whose schema has combinators (allOf,
+// anyOf, oneOf, a "type" list): its walks (one per CEL_FIELD rule, one
+// for the inline rules) may take, together, WalkStepsPerNode steps per
+// node of the value plus WalkStepsBase, and never more than MaxWalkSteps
+// (about a second of CPU). A step is a schema node visited at a place in
+// the value, or one schema application the JSON Schema library makes
+// testing a value against an anyOf/oneOf branch (counted before the test
+// is made). A Check that needs more is stopped and the value refused with
+// serde.ErrLimit, never passed with fields unjudged; a dead letter of it
+// carries no payload. A place reached through several combinator branches
+// is walked once per schema node, and each branch test is made once per
+// Check, so real schemas stay far below the limit.
+const (
+	WalkStepsPerNode = 64
+	WalkStepsBase    = 1 << 16
+	MaxWalkSteps     = 1 << 20
+)
+
+// overBudget records, once per run, that a walk took more than its
+// budget, and stops the run: the record is refused.
+func (r *run) overBudget() {
+	if r.spent {
+		return
+	}
+	r.spent = true
+	r.errs = append(r.errs, &serde.ValidationError{Err: serde.ErrLimit,
+		Reason: fmt.Sprintf("checking the value's data-contract rules takes more than %d steps (contract.MaxWalkSteps, or %d per value node plus %d): refused",
+			r.budget, WalkStepsPerNode, WalkStepsBase)})
+	r.stop = true
+}
+
+// step spends k steps of the run's budget, and reports whether
+// the walk may go on.
+func (r *run) step(k int) bool {
+	if r.steps += k; r.steps > r.maxSteps {
+		r.maxSteps = r.steps
+	}
+	if r.budget <= 0 {
+		return true
+	}
+	if r.steps > r.budget {
+		r.overBudget()
+		return false
+	}
+	return true
+}
+
 // vars is the activation every rule runs with: the names Confluent's
 // executors bind, resolved without a map.
 type vars struct {
@@ -72,25 +120,109 @@ type seg struct {
 
 // run holds the state of one Check.
 type run struct {
-	ct   *Contract
-	act  vars
-	path []seg
-	errs []error
-	stop bool
-	deep bool // tooDeep was recorded
+	ct    *Contract
+	act   vars
+	path  []seg
+	errs  []error
+	stop  bool
+	deep  bool // tooDeep was recorded
+	spent bool // overBudget was recorded
 
 	// fanout counts the JSON Schema allOf/anyOf nodes above the walk
 	// that visit a value more than once; under one, seen keeps a rule
-	// from running twice on the same value alike (see once).
+	// from running twice on the same value alike (see once), and walked
+	// keeps the walk from visiting a place twice with the same schema
+	// node (see walk).
 	fanout int
 	seen   map[visit]struct{}
+	walked map[walkKey]struct{}
+
+	// locs[i] is the location (see loc) of path[:i+1], for i < locN.
+	locs   []int32
+	locN   int
+	locIDs map[locKey]int32
+
+	// branches caches, for the run, whether the value at a location is
+	// valid against a branch of an anyOf/oneOf node.
+	branches map[branchKey]bool
+
+	// steps is the work of the run's walks, budget its limit (0: none
+	// yet, set when a walk first meets a COMBINED node); nodes is the
+	// node count of the value the walks start from.
+	msg           any
+	steps, budget int
+	nodes         int
+	maxSteps      int // the steps the run took (tests)
+	budgetFor     int // test hook: a budget to use instead of the default
 }
 
-// visit is a rule's evaluation at a path, with what else its activation
-// holds (extra).
+// visit is a rule's evaluation at a location, with what else its
+// activation holds (extra).
 type visit struct {
-	p           *program
-	path, extra string
+	p     *program
+	loc   int32
+	extra string
+}
+
+// walkKey is a walk's visit of a location with a schema node, as the
+// field f.meta describes.
+type walkKey struct {
+	p    *program
+	n    *serde.RuleNode
+	meta *fieldMeta
+	loc  int32
+}
+
+// branchKey is the test of the value at loc against branch i of n.
+type branchKey struct {
+	n   *serde.RuleNode
+	i   int
+	loc int32
+}
+
+// locKey is a location's step from its parent: the segment's kind and
+// exact name or index, so that a property named "a.b" and property b of
+// property a are different places.
+type locKey struct {
+	parent int32
+	seg    seg
+}
+
+// push and pop move the walk's path.
+func (r *run) push(s seg) { r.path = append(r.path, s) }
+
+func (r *run) pop() {
+	r.path = r.path[:len(r.path)-1]
+	if r.locN > len(r.path) {
+		r.locN = len(r.path)
+	}
+}
+
+// loc returns the location of the current path: a number, within the run,
+// that only this path has (the root is 0). Locations are made as the walk
+// asks for them, so walks that never fan out pay nothing.
+func (r *run) loc() int32 {
+	for r.locN < len(r.path) {
+		parent := int32(0)
+		if r.locN > 0 {
+			parent = r.locs[r.locN-1]
+		}
+		k := locKey{parent: parent, seg: r.path[r.locN]}
+		id, ok := r.locIDs[k]
+		if !ok {
+			if r.locIDs == nil {
+				r.locIDs = map[locKey]int32{}
+			}
+			id = int32(len(r.locIDs) + 1)
+			r.locIDs[k] = id
+		}
+		r.locs = append(r.locs[:r.locN], id)
+		r.locN++
+	}
+	if r.locN == 0 {
+		return 0
+	}
+	return r.locs[r.locN-1]
 }
 
 // once reports whether p has not yet run at the current path with extra,
@@ -101,7 +233,7 @@ func (r *run) once(p *program, extra string) bool {
 	if r.fanout == 0 {
 		return true
 	}
-	k := visit{p: p, path: r.pathString(), extra: extra}
+	k := visit{p: p, loc: r.loc(), extra: extra}
 	if _, ok := r.seen[k]; ok {
 		return false
 	}
@@ -120,11 +252,18 @@ func (ct *Contract) Check(v any, payload []byte) error {
 	if len(ct.domain) == 0 && !ct.hasInline && ct.pv == nil {
 		return nil
 	}
-	r := &run{ct: ct}
+	return ct.check(v, payload, 0).result()
+}
+
+// check runs the contract on v; budget, when positive, replaces the
+// default budget (tests).
+func (ct *Contract) check(v any, payload []byte, budget int) *run {
+	r := &run{ct: ct, budgetFor: budget}
 	if ct.msg != nil {
 		pm, ok := v.(proto.Message)
 		if !ok {
-			return serde.Violation("", serde.ErrType, "expected a proto.Message, got %T", v)
+			r.errs = append(r.errs, serde.Violation("", serde.ErrType, "expected a proto.Message, got %T", v))
+			return r
 		}
 		m := pm.ProtoReflect()
 		if ct.pv != nil {
@@ -147,11 +286,12 @@ func (ct *Contract) Check(v any, payload []byte) error {
 		if ct.proto != nil && !r.stop {
 			r.protoInline(m, 0)
 		}
-		return r.result()
+		return r
 	}
 	raw, err := ct.target.RuleValue(v, payload)
 	if err != nil {
-		return err
+		r.errs = append(r.errs, err)
+		return r
 	}
 	// Rules see msg, with Avro union members bare. The walks follow raw
 	// alongside: a bare member no longer says which branch it was (a
@@ -161,6 +301,7 @@ func (ct *Contract) Check(v any, payload []byte) error {
 	if ct.format == serde.Avro {
 		msg, _ = bare(ct.root, raw, 0)
 	}
+	r.msg = msg
 	for _, p := range ct.domain {
 		if p.field {
 			r.walk(p, msg, raw, ct.root, nil, 0)
@@ -175,7 +316,7 @@ func (ct *Contract) Check(v any, payload []byte) error {
 	if ct.hasInline && !r.stop {
 		r.walk(nil, msg, raw, ct.root, nil, 0)
 	}
-	return r.result()
+	return r
 }
 
 func (r *run) result() error {
@@ -275,6 +416,26 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 	if v == nil || n == nil || r.stop {
 		return
 	}
+	if r.fanout > 0 {
+		// Under an allOf/anyOf a place can be reached again with the
+		// same schema node (two branches $ref one schema): its rules
+		// have run there, and walking it again would only cost, up to
+		// exponentially in the number of combinators.
+		k := walkKey{p: p, n: n, loc: r.loc()}
+		if f != nil {
+			k.meta = f.meta
+		}
+		if _, ok := r.walked[k]; ok {
+			return
+		}
+		if r.walked == nil {
+			r.walked = map[walkKey]struct{}{}
+		}
+		r.walked[k] = struct{}{}
+	}
+	if !r.step(1) {
+		return
+	}
 	if p == nil {
 		for _, ip := range r.ct.inline[n] {
 			if r.once(ip, "") {
@@ -300,7 +461,7 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 			if !ok || fv == nil || r.stop {
 				continue
 			}
-			r.path = append(r.path, seg{name: fl.Name})
+			r.push(seg{name: fl.Name})
 			if p == nil {
 				for _, ip := range metas[i].rules {
 					if r.once(ip, "") {
@@ -310,7 +471,7 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 				}
 			}
 			r.walk(p, fv, rm[fl.Name], fl.Type, &field{name: fl.Name, meta: &metas[i], containing: m}, depth+1)
-			r.path = r.path[:len(r.path)-1]
+			r.pop()
 		}
 	case serde.RuleArray:
 		l, ok := v.([]any)
@@ -322,9 +483,9 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 			rl = l
 		}
 		for i, x := range l {
-			r.path = append(r.path, seg{index: i, kind: 1})
+			r.push(seg{index: i, kind: 1})
 			r.walk(p, x, rl[i], n.Items, f, depth+1)
-			r.path = r.path[:len(r.path)-1]
+			r.pop()
 		}
 	case serde.RuleMap:
 		m, ok := v.(map[string]any)
@@ -336,9 +497,9 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 			rm = m
 		}
 		for k, x := range m {
-			r.path = append(r.path, seg{name: k, kind: 2})
+			r.push(seg{name: k, kind: 2})
 			r.walk(p, x, rm[k], n.Items, f, depth+1)
-			r.path = r.path[:len(r.path)-1]
+			r.pop()
 		}
 	case serde.RuleCombined:
 		if r.ct.format != serde.Avro {
@@ -350,7 +511,11 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		b, raw, _ := member(n, raw)
 		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
-		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
+		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull,
+		serde.RuleEnum:
+		// An enum (JSON Schema: enum or const) is a field as the others,
+		// as in Confluent's clients (avrov2's and json_schema_util's
+		// transform), with typeName ENUM.
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
 			return
 		}
@@ -367,7 +532,67 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 // whether a value is valid against a branch.
 type combinators interface {
 	RuleCombinator(n *serde.RuleNode) string
-	RuleBranchValid(n *serde.RuleNode, i int, v any) bool
+	// RuleBranchCheck also counts the nodes of v it looks at, and
+	// validates no v of more than max nodes (see
+	// jsonschema.Compiled.RuleBranchCheck).
+	RuleBranchCheck(n *serde.RuleNode, i int, v any, max int) (valid bool, nodes int)
+}
+
+// branchValid reports whether v, the value at the current location, is
+// valid against branch i of n, testing it once per run and spending the
+// nodes the test looks at. ok is false when the budget is spent (the run
+// is then stopped).
+func (r *run) branchValid(n *serde.RuleNode, i int, v any) (valid, ok bool) {
+	k := branchKey{n: n, i: i, loc: r.loc()}
+	if valid, seen := r.branches[k]; seen {
+		return valid, true
+	}
+	max := -1
+	if r.budget > 0 {
+		max = r.budget - r.steps
+	}
+	valid, nodes := r.ct.combs.RuleBranchCheck(n, i, v, max)
+	if !r.step(nodes) {
+		return false, false
+	}
+	if r.branches == nil {
+		r.branches = map[branchKey]bool{}
+	}
+	r.branches[k] = valid
+	return valid, true
+}
+
+// setBudget sets the walks' budget from the size of the value, once per
+// run, when a walk first meets a COMBINED node.
+func (r *run) setBudget() {
+	if r.budget > 0 {
+		return
+	}
+	if r.budgetFor > 0 {
+		r.budget = r.budgetFor
+		return
+	}
+	r.nodes = countNodes(r.msg, 0)
+	r.budget = min(WalkStepsPerNode*r.nodes+WalkStepsBase, MaxWalkSteps)
+}
+
+// countNodes counts the nodes of v, a JSON value, to maxDepth.
+func countNodes(v any, depth int) int {
+	n := 1
+	if depth > maxDepth {
+		return n
+	}
+	switch x := v.(type) {
+	case []any:
+		for _, e := range x {
+			n += countNodes(e, depth+1)
+		}
+	case map[string]any:
+		for _, e := range x {
+			n += countNodes(e, depth+1)
+		}
+	}
+	return n
 }
 
 // combined walks v, a JSON value, into the branches of the COMBINED node n
@@ -383,6 +608,7 @@ func (r *run) combined(p *program, v any, n *serde.RuleNode, f *field, depth int
 	kind := ""
 	if r.ct.combs != nil {
 		kind = r.ct.combs.RuleCombinator(n)
+		r.setBudget()
 	}
 	switch kind {
 	case "allOf", "anyOf":
@@ -394,14 +620,22 @@ func (r *run) combined(p *program, v any, n *serde.RuleNode, f *field, depth int
 			if r.stop {
 				return
 			}
-			if kind == "anyOf" && !r.ct.combs.RuleBranchValid(n, i, v) {
-				continue
+			if kind == "anyOf" {
+				if valid, ok := r.branchValid(n, i, v); !ok {
+					return
+				} else if !valid {
+					continue
+				}
 			}
 			r.walk(p, v, v, b, f, depth+1)
 		}
 	case "oneOf":
 		for i, b := range n.Branches {
-			if r.ct.combs.RuleBranchValid(n, i, v) {
+			valid, ok := r.branchValid(n, i, v)
+			if !ok {
+				return
+			}
+			if valid {
 				r.walk(p, v, v, b, f, depth+1)
 				return
 			}
@@ -491,27 +725,27 @@ func (r *run) protoFields(p *program, m protoreflect.Message, depth int) {
 		if (fd.ContainingOneof() != nil || fd.Message() != nil) && !m.Has(fd) {
 			continue // unset oneof members and messages are nil: skipped
 		}
-		r.path = append(r.path, seg{name: fd.TextName()})
+		r.push(seg{name: fd.TextName()})
 		v := m.Get(fd)
 		switch {
 		case fd.IsList():
 			l := v.List()
 			for j := 0; j < l.Len() && !r.stop; j++ {
-				r.path = append(r.path, seg{index: j, kind: 1})
+				r.push(seg{index: j, kind: 1})
 				r.protoValue(p, m, fd, fd, l.Get(j), depth)
-				r.path = r.path[:len(r.path)-1]
+				r.pop()
 			}
 		case fd.IsMap():
 			v.Map().Range(func(k protoreflect.MapKey, x protoreflect.Value) bool {
-				r.path = append(r.path, seg{name: k.String(), kind: 2})
+				r.push(seg{name: k.String(), kind: 2})
 				r.protoValue(p, m, fd, fd.MapValue(), x, depth)
-				r.path = r.path[:len(r.path)-1]
+				r.pop()
 				return !r.stop
 			})
 		default:
 			r.protoValue(p, m, fd, fd, v, depth)
 		}
-		r.path = r.path[:len(r.path)-1]
+		r.pop()
 	}
 }
 

@@ -107,7 +107,7 @@ func (r *run) protoInline(m protoreflect.Message, depth int) {
 			continue
 		}
 		v := m.Get(fd)
-		r.path = append(r.path, seg{name: fd.TextName()})
+		r.push(seg{name: fd.TextName()})
 		for _, p := range pr.fields[fd.FullName()] {
 			r.act = vars{this: celValue(fd, v)}
 			r.eval(p)
@@ -116,21 +116,21 @@ func (r *run) protoInline(m protoreflect.Message, depth int) {
 		case fd.IsList() && fd.Message() != nil:
 			l := v.List()
 			for j := 0; j < l.Len() && !r.stop; j++ {
-				r.path = append(r.path, seg{index: j, kind: 1})
+				r.push(seg{index: j, kind: 1})
 				r.protoInline(l.Get(j).Message(), depth+1)
-				r.path = r.path[:len(r.path)-1]
+				r.pop()
 			}
 		case fd.IsMap() && fd.MapValue().Message() != nil:
 			v.Map().Range(func(k protoreflect.MapKey, x protoreflect.Value) bool {
-				r.path = append(r.path, seg{name: k.String(), kind: 2})
+				r.push(seg{name: k.String(), kind: 2})
 				r.protoInline(x.Message(), depth+1)
-				r.path = r.path[:len(r.path)-1]
+				r.pop()
 				return !r.stop
 			})
 		case !fd.IsList() && !fd.IsMap() && fd.Message() != nil:
 			r.protoInline(v.Message(), depth+1)
 		}
-		r.path = r.path[:len(r.path)-1]
+		r.pop()
 	}
 }
 

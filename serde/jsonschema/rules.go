@@ -89,11 +89,37 @@ func (s *Compiled) RuleCombinator(n *serde.RuleNode) string {
 // against the subschema of branch i of n, an "anyOf" or "oneOf" node of
 // the tree RuleTree returns. A branch with no compiled subschema is valid.
 func (s *Compiled) RuleBranchValid(n *serde.RuleNode, i int, v any) bool {
+	ok, _ := s.RuleBranchCheck(n, i, v, -1)
+	return ok
+}
+
+// RuleBranchCheck is RuleBranchValid with its cost: an upper bound,
+// counted before validating, of the schema applications the library makes
+// on v's nodes (see libCost), plus a quarter of v's nodes (read to see
+// whether v is made of the library's types). With max not negative, a
+// check that would cost more than max is not made: it returns false and a
+// cost above max, and the caller refuses the value.
+func (s *Compiled) RuleBranchCheck(n *serde.RuleNode, i int, v any, max int) (valid bool, cost int) {
 	c := s.ruleModel().combs[n]
 	if c == nil || i < 0 || i >= len(c.subs) || c.subs[i] == nil {
-		return true
+		return true, 0
 	}
-	return c.subs[i].Validate(plainJSON(v)) == nil
+	if max < 0 || max > maxCount {
+		max = maxCount
+	}
+	plain, nodes := countPlainJSON(v, 0, 4*max+3)
+	if cost = nodes / 4; cost > max {
+		return false, cost
+	}
+	if !plain {
+		v = reencode(v)
+	}
+	// The library's work, counted before it is spent.
+	lc := libCost(c.subs[i], v, max-cost)
+	if cost += lc; cost > max {
+		return false, cost
+	}
+	return c.subs[i].Validate(v) == nil, cost
 }
 
 // plainJSON returns v in the types the library validates: v itself when
@@ -103,6 +129,10 @@ func plainJSON(v any) any {
 	if isPlainJSON(v, 0) {
 		return v
 	}
+	return reencode(v)
+}
+
+func reencode(v any) any {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return v // the library reports the value invalid
@@ -117,28 +147,44 @@ func plainJSON(v any) any {
 }
 
 func isPlainJSON(v any, depth int) bool {
-	if depth > maxRuleDepth {
-		return false
-	}
-	switch x := v.(type) {
-	case nil, bool, string, json.Number, float64, float32, int, int8, int32, int64, uint, uint8, uint32, uint64:
-		return true
-	case []any:
-		for _, e := range x {
-			if !isPlainJSON(e, depth+1) {
-				return false
-			}
+	plain, _ := countPlainJSON(v, depth, int(^uint(0)>>1))
+	return plain
+}
+
+// countPlainJSON reports whether v is made of the types the library
+// validates, and counts v's nodes (a node of another type counts as one),
+// stopping once it has counted more than max.
+func countPlainJSON(v any, depth, max int) (plain bool, nodes int) {
+	plain = true
+	var count func(v any, depth int)
+	count = func(v any, depth int) {
+		if nodes++; nodes > max {
+			return
 		}
-		return true
-	case map[string]any:
-		for _, e := range x {
-			if !isPlainJSON(e, depth+1) {
-				return false
-			}
+		if depth > maxRuleDepth {
+			plain = false
+			return
 		}
-		return true
+		switch x := v.(type) {
+		case nil, bool, string, json.Number, float64, float32, int, int8, int32, int64, uint, uint8, uint32, uint64:
+		case []any:
+			for _, e := range x {
+				if count(e, depth+1); nodes > max {
+					return
+				}
+			}
+		case map[string]any:
+			for _, e := range x {
+				if count(e, depth+1); nodes > max {
+					return
+				}
+			}
+		default:
+			plain = false
+		}
 	}
-	return false
+	count(v, depth)
+	return plain, nodes
 }
 
 // RuleValue returns v as map[string]any, []any and scalars: v itself when
