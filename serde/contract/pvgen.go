@@ -2,6 +2,7 @@ package contract
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 
 	"buf.build/go/protovalidate"
@@ -36,7 +37,15 @@ type pvValidator struct {
 // contract's descriptor. protovalidate-go takes a message's rules from its
 // own descriptor, so a generated type compiled from other rules than the
 // registered ones would otherwise be checked against its own.
-func (pv *pvValidator) registered(m proto.Message, payload []byte) (proto.Message, error) {
+func (pv *pvValidator) registered(m proto.Message, payload []byte) (_ proto.Message, err error) {
+	// protobuf-go panics on some malformed map entries of dynamic
+	// messages; payload is the serializer's own encoding, but a panic here
+	// must not escape a Check.
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("protobuf: %v", p)
+		}
+	}()
 	d := m.ProtoReflect().Descriptor()
 	if d == pv.md {
 		return m, nil
