@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -512,15 +513,20 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
 		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull,
-		serde.RuleEnum:
-		// An enum (JSON Schema: enum or const) is a field as the others,
-		// as in Confluent's clients (avrov2's and json_schema_util's
-		// transform), with typeName ENUM.
+		serde.RuleEnum, serde.RuleFixed:
+		// An enum (JSON Schema: enum or const) and an Avro fixed are
+		// fields as the others, as in Confluent's clients (avrov2's and
+		// json_schema_util's transform), with typeName ENUM or FIXED.
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
 			return
 		}
 		if r.fanout > 0 && !r.once(p, n.Kind+"\x00"+f.meta.fullName+"\x00"+strings.Join(f.meta.tags, "\x00")) {
 			return
+		}
+		if n.Kind == serde.RuleFixed {
+			// hamba's generic form of a fixed is a byte array; CEL
+			// sees bytes, as Python's and Java's clients give it.
+			v = fixedBytes(v)
 		}
 		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
 		r.eval(p)
@@ -709,7 +715,29 @@ func fits(kind string, v any) bool {
 		}
 		return kind == serde.RuleFloat || kind == serde.RuleDouble
 	}
+	if _, ok := byteArray(v); ok {
+		return kind == serde.RuleFixed
+	}
 	return false
+}
+
+// byteArray reads v as a Go byte array ([N]byte, hamba's generic fixed).
+func byteArray(v any) ([]byte, bool) {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Array || rv.Type().Elem().Kind() != reflect.Uint8 {
+		return nil, false
+	}
+	b := make([]byte, rv.Len())
+	reflect.Copy(reflect.ValueOf(b), rv)
+	return b, true
+}
+
+// fixedBytes is an Avro fixed value as bytes.
+func fixedBytes(v any) any {
+	if b, ok := byteArray(v); ok {
+		return b
+	}
+	return v
 }
 
 // protoFields runs the CEL_FIELD rule p on every primitive field of m it
@@ -755,14 +783,20 @@ func (r *run) protoValue(p *program, m protoreflect.Message, fd, vd protoreflect
 	case serde.RuleRecord:
 		r.protoFields(p, v.Message(), depth+1)
 		return
-	case serde.RuleEnum, "":
+	case "":
 		return
 	}
 	tags := r.ct.protoTags[fd.FullName()]
 	if !selects(p.rule.Tags, tags) {
 		return
 	}
-	r.act = vars{value: v.Interface(), name: string(fd.Name()), fullName: string(fd.FullName()),
+	val := v.Interface()
+	if typeName == serde.RuleEnum {
+		// An enum field's value is its number, as CEL reads a Protobuf
+		// enum (confluent-kafka-go's transform visits enum fields too).
+		val = int64(v.Enum())
+	}
+	r.act = vars{value: val, name: string(fd.Name()), fullName: string(fd.FullName()),
 		typeName: typeName, tags: tags, message: m.Interface()}
 	r.eval(p)
 }
