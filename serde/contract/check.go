@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -512,21 +511,17 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		b, raw, _ := member(n, raw)
 		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
-		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull,
-		serde.RuleEnum, serde.RuleFixed:
-		// An enum (JSON Schema: enum or const) and an Avro fixed are
-		// fields as the others, as in Confluent's clients (avrov2's and
-		// json_schema_util's transform), with typeName ENUM or FIXED.
+		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
+		// Only primitive fields: Confluent's CEL_FIELD executors (Java's
+		// RuleContext.Type.isPrimitive, Go's FieldContext.IsPrimitive,
+		// Python's FieldContext.is_primitive) pass an ENUM (Avro and
+		// Protobuf enums; JSON Schema enum and const) or a FIXED value
+		// through unjudged, and so does this walk.
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
 			return
 		}
 		if r.fanout > 0 && !r.once(p, n.Kind+"\x00"+f.meta.fullName+"\x00"+strings.Join(f.meta.tags, "\x00")) {
 			return
-		}
-		if n.Kind == serde.RuleFixed {
-			// hamba's generic form of a fixed is a byte array; CEL
-			// sees bytes, as Python's and Java's clients give it.
-			v = fixedBytes(v)
 		}
 		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
 		r.eval(p)
@@ -715,29 +710,7 @@ func fits(kind string, v any) bool {
 		}
 		return kind == serde.RuleFloat || kind == serde.RuleDouble
 	}
-	if _, ok := byteArray(v); ok {
-		return kind == serde.RuleFixed
-	}
 	return false
-}
-
-// byteArray reads v as a Go byte array ([N]byte, hamba's generic fixed).
-func byteArray(v any) ([]byte, bool) {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Array || rv.Type().Elem().Kind() != reflect.Uint8 {
-		return nil, false
-	}
-	b := make([]byte, rv.Len())
-	reflect.Copy(reflect.ValueOf(b), rv)
-	return b, true
-}
-
-// fixedBytes is an Avro fixed value as bytes.
-func fixedBytes(v any) any {
-	if b, ok := byteArray(v); ok {
-		return b
-	}
-	return v
 }
 
 // protoFields runs the CEL_FIELD rule p on every primitive field of m it
@@ -783,20 +756,14 @@ func (r *run) protoValue(p *program, m protoreflect.Message, fd, vd protoreflect
 	case serde.RuleRecord:
 		r.protoFields(p, v.Message(), depth+1)
 		return
-	case "":
+	case serde.RuleEnum, "":
 		return
 	}
 	tags := r.ct.protoTags[fd.FullName()]
 	if !selects(p.rule.Tags, tags) {
 		return
 	}
-	val := v.Interface()
-	if typeName == serde.RuleEnum {
-		// An enum field's value is its number, as CEL reads a Protobuf
-		// enum (confluent-kafka-go's transform visits enum fields too).
-		val = int64(v.Enum())
-	}
-	r.act = vars{value: val, name: string(fd.Name()), fullName: string(fd.FullName()),
+	r.act = vars{value: v.Interface(), name: string(fd.Name()), fullName: string(fd.FullName()),
 		typeName: typeName, tags: tags, message: m.Interface()}
 	r.eval(p)
 }

@@ -102,6 +102,63 @@ type contractCase struct {
 	msg    string
 	// only keeps the values whose changes touch these fields (nil: all).
 	only []string
+	// vals, when set, are the case's values instead of contractValues'
+	// (set only with a non-nil only: the case has none of the common
+	// rules, so no "adult" negative control and no size floor).
+	vals []string
+}
+
+// The enum cases: a CEL_FIELD rule guarded by typeName ENUM, which would
+// refuse GOLD, and one on strings. Confluent's executors run CEL_FIELD on
+// primitive fields only, so Python accepts GOLD; schemagen must too (it
+// did not: serde/contract's TestCelFieldSkipsEnumsAndFixed). The empty
+// names are the control that the other rule runs on both sides.
+const (
+	enumAvro = `{"type":"record","name":"Tiered","namespace":"pyrules","fields":[
+  {"name":"name","type":"string"},
+  {"name":"country","type":"string"},
+  {"name":"tier","type":{"type":"enum","name":"Tier","symbols":["BRONZE","SILVER","GOLD"]}}]}`
+	enumJSON = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Tiered","type":"object",
+ "properties":{"name":{"type":"string"},"country":{"type":"string"},"tier":{"enum":["BRONZE","SILVER","GOLD"]}},
+ "required":["name","country","tier"],"additionalProperties":false}`
+	enumProto = `syntax = "proto3";
+package pyrules.v3;
+enum Tier { TIER_UNSPECIFIED = 0; BRONZE = 1; SILVER = 2; GOLD = 3; }
+message Tiered {
+  string name = 1;
+  string country = 2;
+  Tier tier = 3;
+}
+`
+)
+
+// enumValues are the enum cases' values; Protobuf's carry the enum's
+// number (protojson and Python's json_format read both, and Python reads
+// the field back as the number).
+func enumValues(format string) []string {
+	tiers := []any{"BRONZE", "SILVER", "GOLD"}
+	if format == "protobuf" {
+		tiers = []any{0, 1, 2, 3}
+	}
+	var out []string
+	for _, name := range []string{"Ann", ""} {
+		for _, tier := range tiers {
+			b, err := json.Marshal(map[string]any{"name": name, "country": "DE", "tier": tier})
+			if err != nil {
+				panic(err)
+			}
+			out = append(out, string(b))
+		}
+	}
+	return out
+}
+
+// values are the values the case is judged on.
+func (cc contractCase) values() []string {
+	if cc.vals != nil {
+		return cc.vals
+	}
+	return contractValues(cc.format, cc.only)
 }
 
 func contractCases() []contractCase {
@@ -116,29 +173,41 @@ func contractCases() []contractCase {
 	return []contractCase{
 		{"avro", "avro", serde.Schema{Format: serde.Avro, Text: contractAvro, RuleSet: with(
 			domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
-		)}, "", nil},
+		)}, "", nil, nil},
 		// A CEL rule on Avro's nullable union field, alone on its subject:
 		// schemagen hands CEL the union wrapped ({"string": "x"}), Python
 		// the bare value (see the known differences in docs/CONTRACTS.md).
 		{"avro-union", "avro", serde.Schema{Format: serde.Avro, Text: contractAvro, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("emailHasAt", "CEL", "message.email == null || message.email.contains('@')"),
-		}}}, "", []string{"email"}},
+		}}}, "", []string{"email"}, nil},
 		{"protobuf", "protobuf", serde.Schema{Format: serde.Protobuf, Text: contractProto, RuleSet: with(
 			domainRule("nameNotEmpty", "CEL_FIELD", "name == 'name' ; value != ''"),
 			domainRule("emailNotEmpty", "CEL_FIELD", "name == 'email' && typeName == 'STRING' ; value != ''"),
 			domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
 			domainRule("nameShort", "CEL", "size(message.name) <= 10"),
 			domainRule("scoreInRange", "CEL", "message.score >= 0.0 && message.score <= 100.0"),
-		)}, contractProtoMessage, nil},
+		)}, contractProtoMessage, nil, nil},
 		{"protobuf-meta", "protobuf", serde.Schema{Format: serde.Protobuf, Text: contractProtoMeta,
 			RuleSet: with(
 				domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
 				domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
-			)}, contractProtoMetaMessage, nil},
+			)}, contractProtoMetaMessage, nil, nil},
 		{"json", "json", serde.Schema{Format: serde.JSON, Text: contractJSON, RuleSet: with(
 			domainRule("piiNotEmpty", "CEL_FIELD", "typeName == 'STRING' ; value != ''", "PII"),
 			domainRule("emailHasAt", "CEL", "!has(message.email) || message.email.contains('@')"),
-		)}, "", nil},
+		)}, "", nil, nil},
+		{"avro-enum", "avro", serde.Schema{Format: serde.Avro, Text: enumAvro, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("notGold", "CEL_FIELD", "typeName == 'ENUM' ; value != 'GOLD'"),
+			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
+		}}}, "", []string{}, enumValues("avro")},
+		{"protobuf-enum", "protobuf", serde.Schema{Format: serde.Protobuf, Text: enumProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("notGold", "CEL_FIELD", "typeName == 'ENUM' ; value != 3"),
+			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
+		}}}, "pyrules.v3.Tiered", []string{}, enumValues("protobuf")},
+		{"json-enum", "json", serde.Schema{Format: serde.JSON, Text: enumJSON, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("notGold", "CEL_FIELD", "typeName == 'ENUM' ; value != 'GOLD'"),
+			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
+		}}}, "", []string{}, enumValues("json")},
 	}
 }
 
@@ -284,7 +353,7 @@ func TestContractsPython(t *testing.T) {
 	var verdictCases, readCases, negCases []pyCase
 	var runs []*formatRun
 	for _, cc := range contractCases() {
-		r := &formatRun{cc: cc, topic: topicName("contracts-" + cc.name), values: contractValues(cc.format, cc.only), futures: map[int]*producer.Future{}}
+		r := &formatRun{cc: cc, topic: topicName("contracts-" + cc.name), values: cc.values(), futures: map[int]*producer.Future{}}
 		createTopics(t, 1, r.topic)
 		if _, err := cl.Register(ctx, r.topic+"-value", cc.schema); err != nil {
 			t.Fatalf("%s: register the contract: %v", cc.name, err)
