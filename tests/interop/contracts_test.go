@@ -112,15 +112,21 @@ type contractCase struct {
 // refuse GOLD, and one on strings. Confluent's executors run CEL_FIELD on
 // primitive fields only, so Python accepts GOLD; schemagen must too (it
 // did not: serde/contract's TestCelFieldSkipsEnumsAndFixed). The empty
-// names are the control that the other rule runs on both sides.
+// names are the control that the other rule runs on both sides. An empty
+// string in the aliases array is a known difference on purpose: both sides
+// run the rule on each item and it is false, but Confluent's clients
+// refuse a record only when a field's result is the boolean false, and an
+// array's is a list (docs/CONTRACTS.md).
 const (
 	enumAvro = `{"type":"record","name":"Tiered","namespace":"pyrules","fields":[
   {"name":"name","type":"string"},
   {"name":"country","type":"string"},
-  {"name":"tier","type":{"type":"enum","name":"Tier","symbols":["BRONZE","SILVER","GOLD"]}}]}`
+  {"name":"tier","type":{"type":"enum","name":"Tier","symbols":["BRONZE","SILVER","GOLD"]}},
+  {"name":"aliases","type":{"type":"array","items":"string"}}]}`
 	enumJSON = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Tiered","type":"object",
- "properties":{"name":{"type":"string"},"country":{"type":"string"},"tier":{"enum":["BRONZE","SILVER","GOLD"]}},
- "required":["name","country","tier"],"additionalProperties":false}`
+ "properties":{"name":{"type":"string"},"country":{"type":"string"},"tier":{"enum":["BRONZE","SILVER","GOLD"]},
+  "aliases":{"type":"array","items":{"type":"string"}}},
+ "required":["name","country","tier","aliases"],"additionalProperties":false}`
 	enumProto = `syntax = "proto3";
 package pyrules.v3;
 enum Tier { TIER_UNSPECIFIED = 0; BRONZE = 1; SILVER = 2; GOLD = 3; }
@@ -128,6 +134,7 @@ message Tiered {
   string name = 1;
   string country = 2;
   Tier tier = 3;
+  repeated string aliases = 4;
 }
 `
 )
@@ -141,15 +148,20 @@ func enumValues(format string) []string {
 		tiers = []any{0, 1, 2, 3}
 	}
 	var out []string
+	add := func(v map[string]any) {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		out = append(out, string(b))
+	}
 	for _, name := range []string{"Ann", ""} {
 		for _, tier := range tiers {
-			b, err := json.Marshal(map[string]any{"name": name, "country": "DE", "tier": tier})
-			if err != nil {
-				panic(err)
-			}
-			out = append(out, string(b))
+			add(map[string]any{"name": name, "country": "DE", "tier": tier, "aliases": []string{"A"}})
 		}
 	}
+	add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A", "B"}})
+	add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A", ""}})
 	return out
 }
 
