@@ -413,7 +413,13 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		r.tooDeep()
 		return
 	}
-	if v == nil || n == nil || r.stop {
+	if n == nil || r.stop {
+		return
+	}
+	if v == nil {
+		if p != nil && f != nil && r.ct.format == serde.Avro {
+			r.avroNull(p, n, f)
+		}
 		return
 	}
 	if r.fanout > 0 {
@@ -458,7 +464,7 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		for i := range n.Fields {
 			fl := &n.Fields[i]
 			fv, ok := m[fl.Name]
-			if !ok || fv == nil || r.stop {
+			if !ok || r.stop || fv == nil && (p == nil || r.ct.format != serde.Avro) {
 				continue
 			}
 			r.push(seg{name: fl.Name})
@@ -526,6 +532,25 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
 		r.eval(p)
 	}
+}
+
+// avroNull runs the CEL_FIELD rule p on an Avro null (a union's null
+// branch, or type null) at field f, with value null and typeName NULL: NULL
+// is primitive, and Java's and Python's Avro transforms hand the null
+// branch to the executor. JSON Schema nulls are not visited, as Python's
+// transform skips a null property.
+func (r *run) avroNull(p *program, n *serde.RuleNode, f *field) {
+	null := n.Kind == serde.RuleNull
+	if n.Kind == serde.RuleCombined {
+		for _, b := range n.Branches {
+			null = null || b.Kind == serde.RuleNull
+		}
+	}
+	if !null || !selects(p.rule.Tags, f.meta.tags) || !r.step(1) {
+		return
+	}
+	r.act = vars{value: nil, name: f.name, fullName: f.meta.fullName, typeName: serde.RuleNull, tags: f.meta.tags, message: f.containing}
+	r.eval(p)
 }
 
 // combinators is what a JSON Schema compiled schema (serde/jsonschema's

@@ -122,10 +122,11 @@ const (
   {"name":"name","type":"string"},
   {"name":"country","type":"string"},
   {"name":"tier","type":{"type":"enum","name":"Tier","symbols":["BRONZE","SILVER","GOLD"]}},
-  {"name":"aliases","type":{"type":"array","items":"string"}}]}`
+  {"name":"aliases","type":{"type":"array","items":"string"}},
+  {"name":"nick","type":["null","string"],"default":null}]}`
 	enumJSON = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Tiered","type":"object",
  "properties":{"name":{"type":"string"},"country":{"type":"string"},"tier":{"enum":["BRONZE","SILVER","GOLD"]},
-  "aliases":{"type":"array","items":{"type":"string"}}},
+  "aliases":{"type":"array","items":{"type":"string"}},"nick":{"type":["string","null"]}},
  "required":["name","country","tier","aliases"],"additionalProperties":false}`
 	enumProto = `syntax = "proto3";
 package pyrules.v3;
@@ -135,6 +136,7 @@ message Tiered {
   string country = 2;
   Tier tier = 3;
   repeated string aliases = 4;
+  optional string nick = 5;
 }
 `
 )
@@ -155,13 +157,22 @@ func enumValues(format string) []string {
 		}
 		out = append(out, string(b))
 	}
+	// Every value sets nick but the last ones: an Avro record without it
+	// is written with its default null, which nickSet refuses on read.
 	for _, name := range []string{"Ann", ""} {
 		for _, tier := range tiers {
-			add(map[string]any{"name": name, "country": "DE", "tier": tier, "aliases": []string{"A"}})
+			add(map[string]any{"name": name, "country": "DE", "tier": tier, "aliases": []string{"A"}, "nick": "Bo"})
 		}
 	}
-	add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A", "B"}})
-	add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A", ""}})
+	add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A", "B"}, "nick": "Bo"})
+	add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A", ""}, "nick": "Bo"})
+	// nickSet: an Avro null is judged (value null, typeName NULL); a JSON
+	// null property and an unset Protobuf field are not.
+	if format == "protobuf" {
+		add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A"}})
+	} else {
+		add(map[string]any{"name": "Ann", "country": "DE", "tier": tiers[1], "aliases": []string{"A"}, "nick": nil})
+	}
 	return out
 }
 
@@ -211,14 +222,17 @@ func contractCases() []contractCase {
 		{"avro-enum", "avro", serde.Schema{Format: serde.Avro, Text: enumAvro, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("notGold", "CEL_FIELD", "typeName == 'ENUM' ; value != 'GOLD'"),
 			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
+			domainRule("nickSet", "CEL_FIELD", "name == 'nick' ; value != null"),
 		}}}, "", []string{}, enumValues("avro")},
 		{"protobuf-enum", "protobuf", serde.Schema{Format: serde.Protobuf, Text: enumProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("notGold", "CEL_FIELD", "typeName == 'ENUM' ; value != 3"),
 			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
+			domainRule("nickSet", "CEL_FIELD", "name == 'nick' ; value != null"),
 		}}}, "pyrules.v3.Tiered", []string{}, enumValues("protobuf")},
 		{"json-enum", "json", serde.Schema{Format: serde.JSON, Text: enumJSON, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("notGold", "CEL_FIELD", "typeName == 'ENUM' ; value != 'GOLD'"),
 			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
+			domainRule("nickSet", "CEL_FIELD", "name == 'nick' ; value != null"),
 		}}}, "", []string{}, enumValues("json")},
 	}
 }
