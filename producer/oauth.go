@@ -43,6 +43,6 @@ func oauthRejected(resp []byte) error {
 	if json.Unmarshal(resp, &e) == nil && e.Status != "" && len(e.Status) <= 64 {
 		status = fmt.Sprintf("status %q", e.Status)
 	}
-	return fmt.Errorf("producer: sasl oauthbearer: the broker rejected the token (%s; expired, not yet valid or lacking a required claim or scope): %w",
+	return fmt.Errorf("sasl oauthbearer: the broker rejected the token (%s; expired, not yet valid or lacking a required claim or scope): %w",
 		status, kerr.SaslAuthenticationFailed)
 }

@@ -442,7 +442,7 @@ func SASLOAuthBearer(token OAuthToken) Opt {
 		c.sasls = append(c.sasls, oauthMechanism{oauth.Oauth(func(ctx context.Context) (oauth.Auth, error) {
 			t, err := token(ctx)
 			if err != nil {
-				return oauth.Auth{}, fmt.Errorf("producer: oauthbearer token: %w", err)
+				return oauth.Auth{}, fmt.Errorf("sasl oauthbearer: token function: %w", err)
 			}
 			return oauth.Auth{Token: t}, nil
 		})})
