@@ -146,6 +146,10 @@ type run struct {
 	// valid against a branch of an anyOf/oneOf node.
 	branches map[branchKey]bool
 
+	// places holds the field metas of scoped nodes at the places the
+	// walk met them (see placeMeta).
+	places map[placeKey]*fieldMeta
+
 	// steps is the work of the run's walks, budget its limit (0: none
 	// yet, set when a walk first meets a COMBINED node); nodes is the
 	// node count of the value the walks start from.
@@ -461,6 +465,10 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 			rm = m
 		}
 		metas := r.ct.fields[n]
+		scope := ""
+		if r.ct.scoped[n] && f != nil {
+			scope = f.meta.fullName
+		}
 		for i := range n.Fields {
 			fl := &n.Fields[i]
 			fv, ok := m[fl.Name]
@@ -476,7 +484,11 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 					}
 				}
 			}
-			r.walk(p, fv, rm[fl.Name], fl.Type, &field{name: fl.Name, meta: &metas[i], containing: m}, depth+1)
+			meta := &metas[i]
+			if scope != "" {
+				meta = r.placeMeta(n, i, scope+"."+fl.Name)
+			}
+			r.walk(p, fv, rm[fl.Name], fl.Type, &field{name: fl.Name, meta: meta, containing: m}, depth+1)
 			r.pop()
 		}
 	case serde.RuleArray:
@@ -532,6 +544,34 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
 		r.eval(p)
 	}
+}
+
+// placeMeta is field i of n, a scoped node (see Contract.scoped), at the
+// place whose full name is full: the first place's meta when it is that
+// one, else one with that full name and the metadata tags by it, made
+// once per run and place.
+func (r *run) placeMeta(n *serde.RuleNode, i int, full string) *fieldMeta {
+	m := &r.ct.fields[n][i]
+	if m.fullName == full {
+		return m
+	}
+	k := placeKey{n: n, i: i, full: full}
+	if pm, ok := r.places[k]; ok {
+		return pm
+	}
+	pm := &fieldMeta{fullName: full, tags: r.ct.tg.of(full, n.Fields[i].Tags), rules: m.rules}
+	if r.places == nil {
+		r.places = map[placeKey]*fieldMeta{}
+	}
+	r.places[k] = pm
+	return pm
+}
+
+// placeKey is a field of a scoped node at a place.
+type placeKey struct {
+	n    *serde.RuleNode
+	i    int
+	full string
 }
 
 // avroNull runs the CEL_FIELD rule p on an Avro null (a union's null

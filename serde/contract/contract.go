@@ -25,6 +25,14 @@ type Contract struct {
 	target serde.RuleTarget
 	root   *serde.RuleNode
 	fields map[*serde.RuleNode][]fieldMeta
+	// scoped holds the nodes without a name of their own (JSON Schema
+	// objects, and the arrays, maps and combinators above them) that a
+	// schema reaches from more than one place, through a shared "$ref":
+	// their fields' full names, and the metadata tags by them, are the
+	// place's, so the walk makes them there (fields holds the first
+	// place's). tg is the metadata tagger, for those.
+	scoped map[*serde.RuleNode]bool
+	tg     *tagger
 	inline map[*serde.RuleNode][]*program // type-level inline rules
 	combs  combinators                    // JSON Schema: how COMBINED nodes are walked; nil for Avro
 
@@ -170,7 +178,8 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 		}
 		ct.fields = map[*serde.RuleNode][]fieldMeta{}
 		ct.inline = map[*serde.RuleNode][]*program{}
-		if err := ct.compileTree(ct.root, "", inlineEnv, tg, map[*serde.RuleNode]bool{}); err != nil {
+		ct.tg = tg
+		if err := ct.compileTree(ct.root, "", inlineEnv, tg, map[*serde.RuleNode]string{}); err != nil {
 			return nil, err
 		}
 	}
@@ -302,11 +311,37 @@ func compileBool(env *cel.Env, expr string) (cel.Program, error) {
 
 // compileTree computes each record field's full name and tags and
 // compiles the inline rules, once per node of a possibly cyclic tree.
-func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, tg *tagger, seen map[*serde.RuleNode]bool) error {
-	if n == nil || seen[n] {
+// seen holds the scope each node was first reached with; a node without a
+// name reached again with another scope is marked scoped, with the nodes
+// under it that take their names from it (each once, so a cycle ends).
+func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, tg *tagger, seen map[*serde.RuleNode]string) error {
+	if n == nil {
 		return nil
 	}
-	seen[n] = true
+	if first, ok := seen[n]; ok {
+		if first == scope || n.Name != "" || ct.scoped[n] {
+			return nil
+		}
+		if ct.scoped == nil {
+			ct.scoped = map[*serde.RuleNode]bool{}
+		}
+		ct.scoped[n] = true
+		for _, f := range n.Fields {
+			if err := ct.compileTree(f.Type, scope+"."+f.Name, env, tg, seen); err != nil {
+				return err
+			}
+		}
+		if err := ct.compileTree(n.Items, scope, env, tg, seen); err != nil {
+			return err
+		}
+		for _, b := range n.Branches {
+			if err := ct.compileTree(b, scope, env, tg, seen); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	seen[n] = scope
 	inline := func(rules []serde.InlineRule) ([]*program, error) { return ct.compileInline(env, rules) }
 	ps, err := inline(n.Rules)
 	if err != nil {
