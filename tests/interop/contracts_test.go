@@ -4,6 +4,7 @@ package interop
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -176,6 +177,201 @@ func enumValues(format string) []string {
 	return out
 }
 
+// The nested cases: the shapes a real contract has, one small Order per
+// format: bytes, a record inside a record (CEL_FIELD's message is the
+// containing record; a rule guarded by fullName), records in an array and
+// as map values, unions with a record branch and with two non-null
+// branches (Avro), oneof members, scalar maps, unsigned and zigzag
+// integers, int64 extremes and a proto3 optional (Protobuf), $ref to $defs
+// used twice, allOf/oneOf/anyOf with properties in the branches, integer
+// and number, a property missing and null (JSON Schema), and CEL rules on
+// nested paths and with has(). Every value sets every field (an Avro
+// record missing a nullable field is written with null and judged on
+// read).
+const (
+	nestedAvro = `{"type":"record","name":"Order","namespace":"pyrules","fields":[
+  {"name":"id","type":"string"},
+  {"name":"payload","type":"bytes"},
+  {"name":"address","type":{"type":"record","name":"Address","fields":[{"name":"city","type":"string"},{"name":"zip","type":"string"}]}},
+  {"name":"lines","type":{"type":"array","items":{"type":"record","name":"Line","fields":[{"name":"sku","type":"string"},{"name":"qty","type":"int"}]}}},
+  {"name":"attrs","type":{"type":"map","values":{"type":"record","name":"Attr","fields":[{"name":"label","type":"string"}]}}},
+  {"name":"contact","type":["null",{"type":"record","name":"Contact","fields":[{"name":"email","type":"string"}]}]},
+  {"name":"ref","type":["string","long"]}]}`
+	nestedProto = `syntax = "proto3";
+package pyrules.v4;
+message Address { string city = 1; string zip = 2; }
+message Line { string sku = 1; int32 qty = 2; }
+message Order {
+  string id = 1;
+  bytes payload = 2;
+  Address address = 3;
+  repeated Line lines = 4;
+  map<string, string> labels = 5;
+  oneof contact { string email = 6; string phone = 7; }
+  uint32 count = 8;
+  uint64 total = 9;
+  sint64 delta = 10;
+  fixed64 stamp = 11;
+  int64 big = 12;
+  optional string note = 13;
+  map<string, Address> sites = 14;
+}
+`
+	nestedJSON = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Order","type":"object",
+ "$defs":{"Address":{"type":"object","properties":{"city":{"type":"string"},"zip":{"type":"string"}},"required":["city","zip"]}},
+ "properties":{
+  "id":{"type":"string"},
+  "address":{"$ref":"#/$defs/Address"},
+  "billing":{"$ref":"#/$defs/Address"},
+  "lines":{"type":"array","items":{"type":"object","properties":{"sku":{"type":"string"},"qty":{"type":"integer"}},"required":["sku","qty"]}},
+  "count":{"type":"integer"},
+  "amount":{"type":"number"},
+  "note":{"type":["string","null"]},
+  "extra":{"allOf":[{"type":"object","properties":{"a":{"type":"string"}}},{"type":"object","properties":{"b":{"type":"string"}}}]},
+  "pay":{"oneOf":[
+   {"type":"object","properties":{"card":{"type":"string"}},"required":["card"],"additionalProperties":false},
+   {"type":"object","properties":{"iban":{"type":"string"}},"required":["iban"],"additionalProperties":false}]},
+  "contact":{"anyOf":[
+   {"type":"object","properties":{"email":{"type":"string"}},"required":["email"]},
+   {"type":"object","properties":{"phone":{"type":"string"}},"required":["phone"]}]}},
+ "required":["id","address","billing","lines","count","amount","extra","pay","contact"],
+ "additionalProperties":false}`
+)
+
+// jsonTexts marshals each value (map keys sorted).
+func jsonTexts(vs ...map[string]any) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		b, err := json.Marshal(v)
+		if err != nil {
+			panic(err)
+		}
+		out[i] = string(b)
+	}
+	return out
+}
+
+// variants returns base, then base with each change applied (a change's
+// keys replace base's top-level fields).
+func variants(base map[string]any, changes ...map[string]any) []map[string]any {
+	out := []map[string]any{base}
+	for _, ch := range changes {
+		v := map[string]any{}
+		for k, x := range base {
+			v[k] = x
+		}
+		for k, x := range ch {
+			v[k] = x
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+type obj = map[string]any
+
+func nestedAvroValues() []string {
+	base := obj{"id": "o1", "payload": "ab", "address": obj{"city": "Berlin", "zip": "10115"},
+		"lines": []any{obj{"sku": "A", "qty": 1}}, "attrs": obj{"k": obj{"label": "L"}},
+		"contact": obj{"email": "a@b"}, "ref": "r1"}
+	return jsonTexts(variants(base,
+		// bytes: size(value) <= 4, value != b'bad'; code points 0-255.
+		obj{"payload": ""}, obj{"payload": "abcd"}, obj{"payload": "abcde"}, obj{"payload": "bad"},
+		obj{"payload": "\u00ff\u00fe\u0000"},
+		// the nested record: fullName-guarded city, message is the Address.
+		obj{"address": obj{"city": "", "zip": "10115"}}, obj{"address": obj{"city": "Atlantis", "zip": "10115"}},
+		obj{"address": obj{"city": "X", "zip": "1"}}, obj{"address": obj{"city": "Berlin", "zip": "1"}},
+		// records in an array and as map values.
+		obj{"lines": []any{}}, obj{"lines": []any{obj{"sku": "", "qty": 1}}},
+		obj{"lines": []any{obj{"sku": "A", "qty": 1}, obj{"sku": "", "qty": 2}}},
+		obj{"attrs": obj{}}, obj{"attrs": obj{"k": obj{"label": ""}}},
+		// the union with a record branch.
+		obj{"contact": nil}, obj{"contact": obj{"email": "nope"}}, obj{"contact": obj{"email": ""}},
+		// the union of two non-null branches.
+		obj{"ref": 5}, obj{"ref": 0}, obj{"ref": -1}, obj{"ref": ""}, obj{"ref": "bad"},
+		obj{"ref": json.Number("9223372036854775807")},
+	)...)
+}
+
+func nestedProtoValues() []string {
+	base := obj{"id": "o1", "payload": "YWI=", "address": obj{"city": "Berlin", "zip": "10115"},
+		"lines": []any{obj{"sku": "A", "qty": 1}}, "labels": obj{"k": "v"}, "email": "a@b",
+		"count": 1, "total": 1, "delta": 1, "stamp": 1, "big": 1, "note": "n",
+		"sites": obj{"s": obj{"city": "Paris", "zip": "75001"}}}
+	drop := func(k string, ch obj) obj {
+		v := obj{}
+		for kk, x := range base {
+			if kk != k {
+				v[kk] = x
+			}
+		}
+		for kk, x := range ch {
+			v[kk] = x
+		}
+		return v
+	}
+	vs := variants(base,
+		// bytes (base64 in Protobuf JSON): "", "abcd", "abcde", "bad".
+		obj{"payload": ""}, obj{"payload": "YWJjZA=="}, obj{"payload": "YWJjZGU="}, obj{"payload": "YmFk"},
+		// the nested message.
+		obj{"address": obj{"city": "", "zip": "10115"}}, obj{"address": obj{"city": "Atlantis", "zip": "10115"}},
+		obj{"address": obj{"city": "X", "zip": "1"}}, obj{"address": obj{"city": "Berlin", "zip": "1"}},
+		// messages in a repeated field and as map values; a scalar map.
+		obj{"lines": []any{}}, obj{"lines": []any{obj{"sku": "A", "qty": 1}, obj{"sku": "", "qty": 2}}},
+		obj{"sites": obj{"s": obj{"city": "", "zip": "75001"}}},
+		obj{"labels": obj{}}, obj{"labels": obj{"k": ""}},
+		// unsigned, zigzag and fixed integers; int64 extremes.
+		obj{"count": 0}, obj{"count": json.Number("4294967295")},
+		obj{"total": 0}, obj{"total": json.Number("18446744073709551615")},
+		obj{"delta": -99}, obj{"delta": -100}, obj{"delta": json.Number("-9223372036854775808")},
+		obj{"stamp": 0}, obj{"stamp": json.Number("18446744073709551615")},
+		obj{"big": json.Number("9223372036854775807")}, obj{"big": json.Number("-9223372036854775808")},
+		obj{"big": json.Number("9223372036854775806")},
+		// the optional set empty; the oneof's other member, and empty.
+		obj{"note": ""}, obj{"note": "x"},
+	)
+	vs = append(vs,
+		drop("email", obj{"phone": "123"}), drop("email", obj{"email": ""}),
+		drop("email", nil), drop("note", nil), drop("address", nil),
+	)
+	return jsonTexts(vs...)
+}
+
+func nestedJSONValues() []string {
+	addr := obj{"city": "Berlin", "zip": "10115"}
+	base := obj{"id": "o1", "address": addr, "billing": addr,
+		"lines": []any{obj{"sku": "A", "qty": 1}}, "count": 1, "amount": json.Number("1.5"), "note": "n",
+		"extra": obj{"a": "x", "b": "y"}, "pay": obj{"card": "4111"}, "contact": obj{"email": "a@b"}}
+	vs := variants(base,
+		// $ref'd Address twice: fullName tells them apart.
+		obj{"address": obj{"city": "", "zip": "10115"}}, obj{"billing": obj{"city": "", "zip": "10115"}},
+		obj{"address": obj{"city": "Nowhere", "zip": "10115"}}, obj{"billing": obj{"city": "Nowhere", "zip": "10115"}},
+		obj{"address": obj{"city": "Atlantis", "zip": "10115"}},
+		obj{"address": obj{"city": "X", "zip": "1"}}, obj{"address": obj{"city": "Berlin", "zip": "1"}},
+		obj{"address": obj{"city": "Berlin", "zip": "00000"}},
+		// objects in an array.
+		obj{"lines": []any{}}, obj{"lines": []any{obj{"sku": "A", "qty": 1}, obj{"sku": "", "qty": 2}}},
+		// integer and number.
+		obj{"count": 0}, obj{"count": -1}, obj{"count": json.Number("9007199254740993")},
+		obj{"amount": json.Number("0.0")}, obj{"amount": json.Number("2")}, obj{"amount": json.Number("-0.5")},
+		// null, empty and "x" notes.
+		obj{"note": nil}, obj{"note": ""}, obj{"note": "x"},
+		// allOf, oneOf and anyOf branches' properties.
+		obj{"extra": obj{"a": "", "b": "y"}}, obj{"extra": obj{"a": "x", "b": ""}}, obj{"extra": obj{}},
+		obj{"pay": obj{"iban": "DE1"}}, obj{"pay": obj{"iban": "D"}}, obj{"pay": obj{"card": "41"}},
+		obj{"contact": obj{"phone": "123"}}, obj{"contact": obj{"email": ""}},
+		obj{"contact": obj{"email": "a@b", "phone": ""}},
+	)
+	noNote := obj{}
+	for k, x := range base {
+		if k != "note" {
+			noNote[k] = x
+		}
+	}
+	vs = append(vs, noNote)
+	return jsonTexts(vs...)
+}
+
 // values are the values the case is judged on.
 func (cc contractCase) values() []string {
 	if cc.vals != nil {
@@ -234,6 +430,52 @@ func contractCases() []contractCase {
 			domainRule("named", "CEL_FIELD", "typeName == 'STRING' ; value != ''"),
 			domainRule("nickSet", "CEL_FIELD", "name == 'nick' ; value != null"),
 		}}}, "", []string{}, enumValues("json")},
+		{"avro-nested", "avro", serde.Schema{Format: serde.Avro, Text: nestedAvro, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("payloadSmall", "CEL_FIELD", "typeName == 'BYTES' ; size(value) <= 4"),
+			domainRule("payloadNotBad", "CEL_FIELD", "name == 'payload' ; value != b'bad'"),
+			domainRule("cityNotEmpty", "CEL_FIELD", "fullName == 'pyrules.Address.city' ; value != ''"),
+			domainRule("zipOfCity", "CEL_FIELD", "name == 'zip' ; size(value) == 5 || message.city == 'X'"),
+			domainRule("skuSet", "CEL_FIELD", "name == 'sku' ; value != ''"),
+			domainRule("labelSet", "CEL_FIELD", "fullName == 'pyrules.Attr.label' ; value != ''"),
+			domainRule("contactEmail", "CEL_FIELD", "fullName == 'pyrules.Contact.email' ; value.contains('@')"),
+			domainRule("refValid", "CEL_FIELD", "name == 'ref' ; typeName == 'LONG' ? value > 0 : value != ''"),
+			domainRule("cityKnown", "CEL", "message.address.city != 'Atlantis'"),
+			domainRule("contactOrNull", "CEL", "message.contact == null || message.contact.email != ''"),
+			domainRule("refNotBad", "CEL", "message.ref != 'bad'"),
+		}}}, "", []string{}, nestedAvroValues()},
+		{"protobuf-nested", "protobuf", serde.Schema{Format: serde.Protobuf, Text: nestedProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("payloadSmall", "CEL_FIELD", "typeName == 'BYTES' ; size(value) <= 4"),
+			domainRule("payloadNotBad", "CEL_FIELD", "name == 'payload' ; value != b'bad'"),
+			domainRule("cityNotEmpty", "CEL_FIELD", "fullName == 'pyrules.v4.Address.city' ; value != ''"),
+			domainRule("zipOfCity", "CEL_FIELD", "name == 'zip' ; size(value) == 5 || message.city == 'X'"),
+			domainRule("skuSet", "CEL_FIELD", "name == 'sku' ; value != ''"),
+			domainRule("labelSet", "CEL_FIELD", "name == 'labels' ; value != ''"),
+			domainRule("emailHasAt", "CEL_FIELD", "name == 'email' ; value.contains('@')"),
+			domainRule("countPositive", "CEL_FIELD", "name == 'count' ; value > 0"),
+			domainRule("totalPositive", "CEL_FIELD", "name == 'total' ; value > 0u"),
+			domainRule("deltaAbove", "CEL_FIELD", "name == 'delta' ; value > -100"),
+			domainRule("stampSet", "CEL_FIELD", "name == 'stamp' ; value != 0u"),
+			domainRule("bigInside", "CEL_FIELD", "name == 'big' ; value < 9223372036854775807 && value > -9223372036854775807"),
+			domainRule("noteSet", "CEL_FIELD", "name == 'note' ; value != ''"),
+			domainRule("cityKnown", "CEL", "message.address.city != 'Atlantis'"),
+			domainRule("noteNotX", "CEL", "!has(message.note) || message.note != 'x'"),
+			domainRule("reachable", "CEL", "has(message.email) || has(message.phone)"),
+		}}}, "pyrules.v4.Order", []string{}, nestedProtoValues()},
+		{"json-nested", "json", serde.Schema{Format: serde.JSON, Text: nestedJSON, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("cityNotEmpty", "CEL_FIELD", "name == 'city' ; value != ''"),
+			domainRule("billingSomewhere", "CEL_FIELD", "fullName == '$.billing.city' ; value != 'Nowhere'"),
+			domainRule("zipOfCity", "CEL_FIELD", "name == 'zip' ; size(value) == 5 || message.city == 'X'"),
+			domainRule("skuSet", "CEL_FIELD", "name == 'sku' ; value != ''"),
+			domainRule("countPositive", "CEL_FIELD", "name == 'count' ; value > 0"),
+			domainRule("amountPositive", "CEL_FIELD", "name == 'amount' ; value > 0.0"),
+			domainRule("noteSet", "CEL_FIELD", "name == 'note' ; value != ''"),
+			domainRule("extraSet", "CEL_FIELD", "name == 'a' || name == 'b' ; value != ''"),
+			domainRule("payLong", "CEL_FIELD", "name == 'card' || name == 'iban' ; size(value) > 2"),
+			domainRule("contactSet", "CEL_FIELD", "name == 'email' || name == 'phone' ; value != ''"),
+			domainRule("cityKnown", "CEL", "message.address.city != 'Atlantis'"),
+			domainRule("zipReal", "CEL", "!has(message.address.zip) || message.address.zip != '00000'"),
+			domainRule("noteNotX", "CEL", "!has(message.note) || message.note == null || message.note != 'x'"),
+		}}}, "", []string{}, nestedJSONValues()},
 	}
 }
 
@@ -418,6 +660,9 @@ func TestContractsPython(t *testing.T) {
 		if cc.format == "protobuf" {
 			c["fds"], c["message"] = fdsBase64(t, r.c), cc.msg
 		}
+		if cc.format == "avro" {
+			c["schema"] = cc.schema.Text // for its bytes fields
+		}
 		verdictCases = append(verdictCases, c)
 		runs = append(runs, r)
 	}
@@ -576,12 +821,23 @@ func TestContractsPython(t *testing.T) {
 	byLabel := groupRead(t, lines)
 	for _, r := range runs {
 		got := byLabel[r.topic]
-		if got.errors != 0 {
-			t.Errorf("%s: Python's deserializer with rules refused %d records schemagen wrote: %v", r.cc.name, got.errors, got.errs)
+		// Python may refuse on read only a record schemagen accepted that
+		// the docs list as one Python refuses on write, and only when the
+		// reason holds on read too (the Avro and JSON score rows do not:
+		// Python reads a double back as a float).
+		refused := map[int]bool{}
+		for j, i := range got.errIndexes {
+			kd, listed := known[r.cc.name+" "+valueAt(r.values, i)]
+			if !listed || !r.ours[i] || kd.python != "rejects" {
+				t.Errorf("%s: Python's deserializer with rules refused record %d that schemagen wrote: %s", r.cc.name, i, got.errs[j])
+				continue
+			}
+			refused[i] = true
+			t.Logf("%s value %d: Python's deserializer refuses it on read too, as the known difference says (%s)", r.cc.name, i, got.errs[j])
 		}
 		var want []int
 		for i, ok := range r.ours {
-			if ok {
+			if ok && !refused[i] {
 				want = append(want, i)
 			}
 		}
@@ -609,8 +865,8 @@ func TestContractsPython(t *testing.T) {
 			}
 		}
 		// The topic, read by kgo, has as many records as schemagen accepted.
-		if recs := consumeAll(t, r.topic); len(recs) != len(want) {
-			t.Errorf("%s: the topic has %d records, schemagen accepted %d", r.cc.name, len(recs), len(want))
+		if recs := consumeAll(t, r.topic); len(recs) != len(want)+len(refused) {
+			t.Errorf("%s: the topic has %d records, schemagen accepted %d", r.cc.name, len(recs), len(want)+len(refused))
 		}
 		t.Logf("%s: Python read back %d records with rules on, %d refused; schemagen accepted %d", r.cc.name, len(got.indexes), got.errors, len(want))
 	}
@@ -701,10 +957,19 @@ func compareVerdicts(runs []*formatRun, python map[string]map[int]string, known 
 }
 
 type readBack struct {
-	indexes []int            // the pyrules.i header of each record read, in offset order
-	values  []map[string]any // the decoded values, in the same order
-	errors  int
-	errs    []string
+	indexes    []int            // the pyrules.i header of each record read, in offset order
+	values     []map[string]any // the decoded values, in the same order
+	errors     int
+	errs       []string
+	errIndexes []int // the pyrules.i header of each refused record (-1: none), as errs
+}
+
+// valueAt is values[i], or "" out of range.
+func valueAt(values []string, i int) string {
+	if i < 0 || i >= len(values) {
+		return ""
+	}
+	return values[i]
 }
 
 // groupRead sorts contracts.py's read output by case label (the topic
@@ -731,11 +996,6 @@ func groupRead(t *testing.T, lines []map[string]any) map[string]*readBack {
 		}
 		label, _ := l["label"].(string)
 		rb := get(label)
-		if e, ok := l["error"].(string); ok {
-			rb.errors++
-			rb.errs = append(rb.errs, e)
-			continue
-		}
 		idx := -1
 		hs, _ := l["headers"].([]any)
 		for _, h := range hs {
@@ -745,6 +1005,12 @@ func groupRead(t *testing.T, lines []map[string]any) map[string]*readBack {
 				b, _ := hex.DecodeString(s)
 				idx, _ = strconv.Atoi(string(b))
 			}
+		}
+		if e, ok := l["error"].(string); ok {
+			rb.errors++
+			rb.errs = append(rb.errs, e)
+			rb.errIndexes = append(rb.errIndexes, idx)
+			continue
 		}
 		v, _ := l["value"].(map[string]any)
 		rb.indexes = append(rb.indexes, idx)
@@ -756,11 +1022,13 @@ func groupRead(t *testing.T, lines []map[string]any) map[string]*readBack {
 	return out
 }
 
-// sameContent compares the value Python decoded with the JSON written:
-// every field equal (numbers as exact rationals, so 0 and 0.0 match), a
-// field absent on one side null on the other (Avro's email), and for
-// Protobuf, whose decoded form has set fields only, absent equal to the
-// zero value.
+// sameContent compares the value Python decoded with the JSON written,
+// at every depth: every field equal (numbers as exact rationals, so 0 and
+// 0.0 match), a field absent on one side null on the other (Avro's null
+// union members), and for Protobuf, whose decoded form has set fields
+// only, absent equal to the zero value. Bytes, which Python reads as
+// {"$bytes": base64}, were written as strings of code points 0-255 (Avro)
+// or as base64 (Protobuf).
 func sameContent(format, wrote string, read map[string]any) string {
 	var w map[string]any
 	d := json.NewDecoder(strings.NewReader(wrote))
@@ -768,38 +1036,83 @@ func sameContent(format, wrote string, read map[string]any) string {
 	if err := d.Decode(&w); err != nil {
 		return err.Error()
 	}
-	keys := map[string]bool{}
-	for k := range w {
-		keys[k] = true
-	}
-	for k := range read {
-		keys[k] = true
-	}
 	var diffs []string
-	for k := range keys {
-		a, b := w[k], read[k]
-		if format == "protobuf" {
-			if a == nil {
-				a = zeroLike(b)
-			}
-			if b == nil {
-				b = zeroLike(a)
-			}
-		}
-		if !sameJSON(a, b) {
-			diffs = append(diffs, fmt.Sprintf("%s: %v != %v", k, a, b))
-		}
-	}
+	diffContent(format, "", w, read, &diffs)
 	sort.Strings(diffs)
 	return strings.Join(diffs, "; ")
 }
 
+func diffContent(format, path string, a, b any, diffs *[]string) {
+	if format == "protobuf" {
+		if a == nil {
+			a = zeroLike(b)
+		}
+		if b == nil {
+			b = zeroLike(a)
+		}
+	}
+	if bm, ok := b.(map[string]any); ok && len(bm) == 1 {
+		if enc, ok := bm["$bytes"].(string); ok {
+			got, err := base64.StdEncoding.DecodeString(enc)
+			s, isStr := a.(string)
+			var want []byte
+			switch {
+			case !isStr:
+			case format == "avro":
+				for _, r := range s {
+					want = append(want, byte(r))
+				}
+			default:
+				want, _ = base64.StdEncoding.DecodeString(s)
+			}
+			if err != nil || !isStr || string(got) != string(want) {
+				*diffs = append(*diffs, fmt.Sprintf("%s: %v != bytes %v", path, a, got))
+			}
+			return
+		}
+	}
+	am, aok := a.(map[string]any)
+	bm, bok := b.(map[string]any)
+	if aok && bok {
+		keys := map[string]bool{}
+		for k := range am {
+			keys[k] = true
+		}
+		for k := range bm {
+			keys[k] = true
+		}
+		for k := range keys {
+			diffContent(format, path+"."+k, am[k], bm[k], diffs)
+		}
+		return
+	}
+	al, aok := a.([]any)
+	bl, bok := b.([]any)
+	if aok && bok && len(al) == len(bl) {
+		for i := range al {
+			diffContent(format, fmt.Sprintf("%s[%d]", path, i), al[i], bl[i], diffs)
+		}
+		return
+	}
+	if !sameJSON(a, b) {
+		*diffs = append(*diffs, fmt.Sprintf("%s: %v != %v", strings.TrimPrefix(path, "."), a, b))
+	}
+}
+
+// zeroLike is the Protobuf zero value of v's kind: what an unset field
+// reads as.
 func zeroLike(v any) any {
 	switch v.(type) {
 	case string:
 		return ""
 	case json.Number:
 		return json.Number("0")
+	case bool:
+		return false
+	case map[string]any:
+		return map[string]any{}
+	case []any:
+		return []any{}
 	}
 	return nil
 }

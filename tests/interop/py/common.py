@@ -1,6 +1,7 @@
 """Helpers shared by the interop scripts (stdlib and the pinned venv only)."""
 
 import base64
+import collections.abc
 import json
 import sys
 
@@ -35,13 +36,15 @@ def message_class(fds_b64, full_name):
 def plain(v):
     """Turns a decoded value (dict, list, Protobuf message) into plain JSON
     data. Protobuf messages become dicts of their set fields with int64s as
-    numbers (MessageToDict would make them strings)."""
+    numbers (MessageToDict would make them strings), map fields as dicts;
+    bytes become {"$bytes": base64}."""
     if hasattr(v, "ListFields") and hasattr(v, "DESCRIPTOR"):
         out = {}
         for field, value in v.ListFields():
             out[field.name] = plain(value)
         return out
-    if isinstance(v, dict):
+    if isinstance(v, collections.abc.Mapping):
+        # A Protobuf map field's container is not a dict.
         return {k: plain(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)) or type(v).__name__.startswith("Repeated"):
         return [plain(x) for x in v]

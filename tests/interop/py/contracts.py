@@ -3,12 +3,14 @@
 Two modes, chosen by stdin's "mode":
 
 verdicts: {"registry", "cases": [{"format", "topic", "subject", "fds",
-           "message", "values": [json_text, ...]}]}
+           "message", "schema", "values": [json_text, ...]}]}
     Each value is serialized by Confluent's serializer bound to the latest
     version of the subject (use.latest.version, no auto-registration), with
     the CEL and CEL_FIELD rule executors registered and inline
     "confluent:rules" run after the domain rules. One line per value:
-    {"case", "i", "ok", "error"} ("case" is the case's "name").
+    {"case", "i", "ok", "error"} ("case" is the case's "name"). An Avro
+    case's "schema" (its text) turns its bytes, written as strings of code
+    points 0-255, into bytes (avro_from_json).
 
 read: {"registry", "brokers", "timeout",
        "cases": [{"label", "format", "topic", "partitions", "expect",
@@ -83,6 +85,49 @@ def serializer(case, client, reg):
     raise ValueError(fmt)
 
 
+def avro_from_json(schema, v, named, ns=""):
+    """The Python value of v, a JSON value of Avro type schema, as
+    schemagen's FromJSON reads it: bytes are strings of code points 0-255
+    (Avro's JSON encoding), so they become bytes; everything else is as
+    json.loads gives it (a union member bare)."""
+    if isinstance(schema, str):
+        if schema == "bytes" and isinstance(v, str):
+            return v.encode("latin-1")
+        full = schema if "." in schema or not ns else ns + "." + schema
+        if full in named:
+            return avro_from_json(named[full], v, named, full.rpartition(".")[0])
+        return v
+    if isinstance(schema, list):
+        if v is None:
+            return v
+        for b in schema:
+            t = b.get("type") if isinstance(b, dict) else b
+            if isinstance(v, dict) and t in ("record", "map"):
+                return avro_from_json(b, v, named, ns)
+            if isinstance(v, list) and t == "array":
+                return avro_from_json(b, v, named, ns)
+            if isinstance(v, str) and t == "string":
+                return v
+            if isinstance(v, str) and t == "bytes":
+                return v.encode("latin-1")
+        return v
+    t = schema.get("type")
+    if t in ("record", "enum", "fixed"):
+        name = schema["name"]
+        ns = schema.get("namespace", ns) if "." not in name else name.rpartition(".")[0]
+        named[name if "." in name or not ns else ns + "." + name] = schema
+    if t == "record" and isinstance(v, dict):
+        return {k: (avro_from_json(f["type"], v[k], named, ns) if k in v else None)
+                for f in schema["fields"] for k in [f["name"]] if k in v}
+    if t == "array" and isinstance(v, list):
+        return [avro_from_json(schema["items"], x, named, ns) for x in v]
+    if t == "map" and isinstance(v, dict):
+        return {k: avro_from_json(schema["values"], x, named, ns) for k, x in v.items()}
+    if isinstance(t, (str, list, dict)) and t not in ("record", "array", "map", "enum", "fixed"):
+        return avro_from_json(t, v, named, ns)
+    return v
+
+
 def verdicts(cfg, client):
     reg = rule_registry(True)
     for case in cfg["cases"]:
@@ -92,6 +137,8 @@ def verdicts(cfg, client):
             out = {"case": case["name"], "i": i, "ok": False, "error": None}
             try:
                 v = json.loads(text)
+                if case.get("schema") is not None:
+                    v = avro_from_json(json.loads(case["schema"]), v, {})
                 if cls is not None:
                     v = json_format.ParseDict(v, cls())
                 ser(v, ctx)
