@@ -238,6 +238,30 @@ message Order {
  "additionalProperties":false}`
 )
 
+// A google.protobuf.Timestamp field: Confluent's Java and Go clients walk
+// it as a message (seconds LONG, nanos INT), Python binds it whole as one
+// value of typeName LONG (common/protobuf.py's is_cel_leaf_message).
+const wktProto = `syntax = "proto3";
+package pyrules.v5;
+import "google/protobuf/timestamp.proto";
+message Event {
+  string id = 1;
+  google.protobuf.Timestamp at = 2;
+}
+`
+
+func wktValues() []string {
+	return jsonTexts(
+		obj{"id": "e1", "at": "2020-01-01T00:00:00Z"},
+		obj{"id": "e1", "at": "1990-01-01T00:00:00Z"},
+		obj{"id": "e1", "at": "1975-01-01T00:00:00Z"},
+		obj{"id": "e1", "at": "1970-01-01T00:00:00Z"},
+		obj{"id": "e1", "at": "1969-12-31T23:59:59Z"},
+		obj{"id": "e1"},
+		obj{"id": "", "at": "2020-01-01T00:00:00Z"},
+	)
+}
+
 // jsonTexts marshals each value (map keys sorted).
 func jsonTexts(vs ...map[string]any) []string {
 	out := make([]string, len(vs))
@@ -461,6 +485,12 @@ func contractCases() []contractCase {
 			domainRule("noteNotX", "CEL", "!has(message.note) || message.note != 'x'"),
 			domainRule("reachable", "CEL", "has(message.email) || has(message.phone)"),
 		}}}, "pyrules.v4.Order", []string{}, nestedProtoValues()},
+		{"protobuf-wkt", "protobuf", serde.Schema{Format: serde.Protobuf, Text: wktProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("idSet", "CEL_FIELD", "name == 'id' ; value != ''"),
+			domainRule("secondsPositive", "CEL_FIELD", "name == 'seconds' ; value > 0"),
+			domainRule("atRecent", "CEL_FIELD", "name == 'at' ; value > timestamp('1980-01-01T00:00:00Z')"),
+			domainRule("atSet", "CEL", "has(message.at)"),
+		}}}, "pyrules.v5.Event", []string{}, wktValues()},
 		{"json-nested", "json", serde.Schema{Format: serde.JSON, Text: nestedJSON, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("cityNotEmpty", "CEL_FIELD", "name == 'city' ; value != ''"),
 			domainRule("billingSomewhere", "CEL_FIELD", "fullName == '$.billing.city' ; value != 'Nowhere'"),

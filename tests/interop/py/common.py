@@ -36,8 +36,11 @@ def message_class(fds_b64, full_name):
 def plain(v):
     """Turns a decoded value (dict, list, Protobuf message) into plain JSON
     data. Protobuf messages become dicts of their set fields with int64s as
-    numbers (MessageToDict would make them strings), map fields as dicts;
+    numbers (MessageToDict would make them strings), map fields as dicts,
+    a google.protobuf.Timestamp as its RFC 3339 text;
     bytes become {"$bytes": base64}."""
+    if hasattr(v, "ListFields") and getattr(v.DESCRIPTOR, "full_name", "") == "google.protobuf.Timestamp":
+        return v.ToJsonString()  # as protojson writes it
     if hasattr(v, "ListFields") and hasattr(v, "DESCRIPTOR"):
         out = {}
         for field, value in v.ListFields():
