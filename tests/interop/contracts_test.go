@@ -262,6 +262,30 @@ func wktValues() []string {
 	)
 }
 
+// JSON Schema objects without properties (maps: additionalProperties),
+// of strings and of $ref'd objects, an array of $ref'd objects, a
+// nullable integer, and an integer written 1.0.
+const mapJSON = `{"$schema":"http://json-schema.org/draft-07/schema#","title":"Catalog","type":"object",
+ "$defs":{"Site":{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}},
+ "properties":{
+  "labels":{"type":"object","additionalProperties":{"type":"string"}},
+  "sites":{"type":"object","additionalProperties":{"$ref":"#/$defs/Site"}},
+  "list":{"type":"array","items":{"$ref":"#/$defs/Site"}},
+  "rank":{"type":["integer","null"]}},
+ "required":["labels","sites","list","rank"],
+ "additionalProperties":false}`
+
+func mapJSONValues() []string {
+	base := obj{"labels": obj{"k": "v"}, "sites": obj{"s": obj{"city": "Paris"}}, "list": []any{obj{"city": "Rome"}}, "rank": 1}
+	return jsonTexts(variants(base,
+		obj{"labels": obj{"k": ""}}, obj{"labels": obj{}},
+		obj{"sites": obj{"s": obj{"city": ""}}}, obj{"sites": obj{}},
+		obj{"list": []any{obj{"city": "Rome"}, obj{"city": ""}}},
+		obj{"list": []any{obj{"city": "Rome"}, obj{"city": "Nowhere"}}},
+		obj{"rank": nil}, obj{"rank": 0}, obj{"rank": json.Number("1.0")}, obj{"rank": json.Number("2.0")},
+	)...)
+}
+
 // jsonTexts marshals each value (map keys sorted).
 func jsonTexts(vs ...map[string]any) []string {
 	out := make([]string, len(vs))
@@ -506,6 +530,12 @@ func contractCases() []contractCase {
 			domainRule("zipReal", "CEL", "!has(message.address.zip) || message.address.zip != '00000'"),
 			domainRule("noteNotX", "CEL", "!has(message.note) || message.note == null || message.note != 'x'"),
 		}}}, "", []string{}, nestedJSONValues()},
+		{"json-map", "json", serde.Schema{Format: serde.JSON, Text: mapJSON, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("labelSet", "CEL_FIELD", "name == 'labels' ; value != ''"),
+			domainRule("citySet", "CEL_FIELD", "name == 'city' ; value != ''"),
+			domainRule("listCity", "CEL_FIELD", "fullName == '$.list.city' ; value != 'Nowhere'"),
+			domainRule("rankPositive", "CEL_FIELD", "name == 'rank' ; value > 0"),
+		}}}, "", []string{}, mapJSONValues()},
 	}
 }
 
