@@ -509,6 +509,28 @@ func contractCases() []contractCase {
 			domainRule("noteNotX", "CEL", "!has(message.note) || message.note != 'x'"),
 			domainRule("reachable", "CEL", "has(message.email) || has(message.phone)"),
 		}}}, "pyrules.v4.Order", []string{}, nestedProtoValues()},
+		// The same Orders judged by message-level CEL rules on nested
+		// paths, macros, map lookups and has(), and a CEL_FIELD rule that
+		// reads its containing record (an array item's) through message.
+		{"avro-cel", "avro", serde.Schema{Format: serde.Avro, Text: nestedAvro, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("payloadSize", "CEL", "size(message.payload) <= 4"),
+			domainRule("qtyAll", "CEL", "message.lines.all(l, l.qty > 0 && l.sku != '')"),
+			domainRule("attrLabel", "CEL", "!('k' in message.attrs) || message.attrs['k'].label != ''"),
+			domainRule("contactHas", "CEL", "message.contact == null || has(message.contact.email)"),
+			domainRule("zipOfCity", "CEL", "size(message.address.zip) == 5 || message.address.city == 'X'"),
+			domainRule("qtyOfSku", "CEL_FIELD", "name == 'qty' ; value > 1 || message.sku != ''"),
+		}}}, "", []string{}, nestedAvroValues()},
+		{"protobuf-cel", "protobuf", serde.Schema{Format: serde.Protobuf, Text: nestedProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+			domainRule("payloadSize", "CEL", "size(message.payload) <= 4 && message.payload != b'bad'"),
+			domainRule("qtyAll", "CEL", "message.lines.all(l, l.qty > 0 && l.sku != '')"),
+			domainRule("labelK", "CEL", "!('k' in message.labels) || message.labels['k'] != ''"),
+			domainRule("siteCity", "CEL", "!('s' in message.sites) || message.sites['s'].city != ''"),
+			domainRule("hasAddress", "CEL", "has(message.address)"),
+			domainRule("totalPositive", "CEL", "message.total > 0"),
+			domainRule("countPositive", "CEL", "message.count > 0u"),
+			domainRule("deltaAbove", "CEL", "message.delta > -100"),
+			domainRule("qtyOfSku", "CEL_FIELD", "name == 'qty' ; value > 1 || message.sku != ''"),
+		}}}, "pyrules.v4.Order", []string{}, nestedProtoValues()},
 		{"protobuf-wkt", "protobuf", serde.Schema{Format: serde.Protobuf, Text: wktProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("idSet", "CEL_FIELD", "name == 'id' ; value != ''"),
 			domainRule("secondsPositive", "CEL_FIELD", "name == 'seconds' ; value > 0"),
