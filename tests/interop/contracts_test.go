@@ -531,6 +531,28 @@ func contractCases() []contractCase {
 			domainRule("deltaAbove", "CEL", "message.delta > -100"),
 			domainRule("qtyOfSku", "CEL_FIELD", "name == 'qty' ; value > 1 || message.sku != ''"),
 		}}}, "pyrules.v4.Order", []string{}, nestedProtoValues()},
+		// The same Orders with metadata tags by full-name patterns ("*"
+		// within a name, "**" across names) selecting CEL_FIELD fields.
+		{"avro-tags", "avro", serde.Schema{Format: serde.Avro, Text: nestedAvro,
+			Metadata: &serde.Metadata{Tags: map[string][]string{"pyrules.Addr*.city": {"PII"}, "**.sku": {"SKU"}, "pyrules.Order.pay*": {"BIN"}, "pyrules.*.label": {"SKU"}}},
+			RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+				domainRule("piiSet", "CEL_FIELD", "value != '' && value != 'Atlantis'", "PII"),
+				domainRule("skuSet", "CEL_FIELD", "value != ''", "SKU"),
+				domainRule("binSmall", "CEL_FIELD", "size(value) <= 4", "BIN"),
+			}}}, "", []string{}, nestedAvroValues()},
+		{"protobuf-tags", "protobuf", serde.Schema{Format: serde.Protobuf, Text: nestedProto,
+			Metadata: &serde.Metadata{Tags: map[string][]string{"pyrules.v4.Addr*.city": {"PII"}, "**.sku": {"SKU"}, "pyrules.v4.Order.pay*": {"BIN"}, "pyrules.v4.Order.n*": {"SKU"}}},
+			RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+				domainRule("piiSet", "CEL_FIELD", "value != '' && value != 'Atlantis'", "PII"),
+				domainRule("skuSet", "CEL_FIELD", "value != ''", "SKU"),
+				domainRule("binSmall", "CEL_FIELD", "size(value) <= 4", "BIN"),
+			}}}, "pyrules.v4.Order", []string{}, nestedProtoValues()},
+		{"json-tags", "json", serde.Schema{Format: serde.JSON, Text: nestedJSON,
+			Metadata: &serde.Metadata{Tags: map[string][]string{"$.billing.*": {"PII"}, "**.sku": {"SKU"}, "$.*.email": {"SKU"}, "$.n*": {"SKU"}}},
+			RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
+				domainRule("piiSet", "CEL_FIELD", "value != '' && value != 'Nowhere'", "PII"),
+				domainRule("skuSet", "CEL_FIELD", "value != ''", "SKU"),
+			}}}, "", []string{}, nestedJSONValues()},
 		{"protobuf-wkt", "protobuf", serde.Schema{Format: serde.Protobuf, Text: wktProto, RuleSet: &serde.RuleSet{DomainRules: []serde.Rule{
 			domainRule("idSet", "CEL_FIELD", "name == 'id' ; value != ''"),
 			domainRule("secondsPositive", "CEL_FIELD", "name == 'seconds' ; value > 0"),

@@ -39,6 +39,17 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 from google.protobuf import json_format
 
 from common import emit, headers_list, message_class, plain, read_config
+from confluent_kafka.schema_registry.common.schema_registry_client import MetadataTags
+
+# confluent-kafka 2.16.0's MetadataTags.__hash__ hashes its dict's items,
+# whose values are lists: any schema with metadata tags raises "TypeError:
+# unhashable type: 'list'" in the serializer (its schema caches hash the
+# Schema, and so its Metadata). The same hash over tuples, so that the
+# judge can read such a contract; rule semantics are untouched.
+try:
+    hash(MetadataTags.from_dict({"a": ["B"]}))
+except TypeError:
+    MetadataTags.__hash__ = lambda self: hash(frozenset((k, tuple(v)) for k, v in self.tags.items()))
 
 
 def describe(e):
