@@ -2,8 +2,10 @@
 
 import base64
 import collections.abc
+import datetime
 import json
 import sys
+import uuid
 
 from google.protobuf import descriptor_pb2, descriptor_pool
 from google.protobuf.message_factory import GetMessageClass
@@ -37,7 +39,8 @@ def plain(v):
     """Turns a decoded value (dict, list, Protobuf message) into plain JSON
     data. Protobuf messages become dicts of their set fields with int64s as
     numbers (MessageToDict would make them strings), map fields as dicts,
-    a google.protobuf.Timestamp as its RFC 3339 text;
+    a google.protobuf.Timestamp and an Avro timestamp as RFC 3339 text, a
+    date as YYYY-MM-DD, a uuid as its string;
     bytes become {"$bytes": base64}."""
     if hasattr(v, "ListFields") and getattr(v.DESCRIPTOR, "full_name", "") == "google.protobuf.Timestamp":
         return v.ToJsonString()  # as protojson writes it
@@ -51,6 +54,13 @@ def plain(v):
         return {k: plain(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)) or type(v).__name__.startswith("Repeated"):
         return [plain(x) for x in v]
+    if isinstance(v, uuid.UUID):
+        return str(v)
+    if isinstance(v, datetime.datetime):
+        # Avro timestamps, in the RFC 3339 form the Go test writes.
+        return v.astimezone(datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z").replace(".000Z", "Z")
+    if isinstance(v, datetime.date):
+        return v.isoformat()
     if isinstance(v, bytes):
         return {"$bytes": base64.b64encode(v).decode()}
     return v

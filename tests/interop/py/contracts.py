@@ -23,6 +23,7 @@ read: {"registry", "brokers", "timeout",
     "errors"}.
 """
 
+import datetime
 import json
 import time
 import uuid
@@ -100,7 +101,15 @@ def avro_from_json(schema, v, named, ns=""):
     """The Python value of v, a JSON value of Avro type schema, as
     schemagen's FromJSON reads it: bytes are strings of code points 0-255
     (Avro's JSON encoding), so they become bytes; everything else is as
-    json.loads gives it (a union member bare)."""
+    json.loads gives it (a union member bare), but timestamps and dates,
+    written as RFC 3339 text, which become datetime and date objects."""
+    if isinstance(schema, dict) and isinstance(v, str):
+        # Logical types as a Python producer passes them.
+        lt = schema.get("logicalType")
+        if lt in ("timestamp-millis", "timestamp-micros"):
+            return datetime.datetime.fromisoformat(v.replace("Z", "+00:00"))
+        if lt == "date":
+            return datetime.date.fromisoformat(v)
     if isinstance(schema, str):
         if schema == "bytes" and isinstance(v, str):
             return v.encode("latin-1")
