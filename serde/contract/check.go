@@ -120,13 +120,20 @@ type seg struct {
 
 // run holds the state of one Check.
 type run struct {
-	ct    *Contract
-	act   vars
-	path  []seg
-	errs  []error
-	stop  bool
-	deep  bool // tooDeep was recorded
-	spent bool // overBudget was recorded
+	ct   *Contract
+	act  vars
+	path []seg
+	errs []error
+	stop bool
+	deep bool // tooDeep was recorded
+
+	// mismatch: an Avro value the walk cannot follow by its Go types (a
+	// bare union member that fits no branch or more than one, a
+	// container of another type than its node's). check then walks the
+	// value decoded from the payload instead; decoded is set on that
+	// walk, where a mismatch fails the record.
+	mismatch, decoded bool
+	spent             bool // overBudget was recorded
 
 	// fanout counts the JSON Schema allOf/anyOf nodes above the walk
 	// that visit a value more than once; under one, seen keeps a rule
@@ -297,6 +304,25 @@ func (ct *Contract) check(v any, payload []byte, budget int) *run {
 		r.errs = append(r.errs, err)
 		return r
 	}
+	ct.walkAll(r, raw)
+	if r.mismatch && !r.decoded {
+		// The value as given cannot say which branch or type a place
+		// is; the payload's decoded form can (hamba writes union
+		// members wrapped).
+		r = &run{ct: ct, budgetFor: budget, decoded: true}
+		raw, err := ct.target.RuleValue(nil, payload)
+		if err != nil {
+			r.errs = append(r.errs, err)
+			return r
+		}
+		ct.walkAll(r, raw)
+	}
+	return r
+}
+
+// walkAll runs the domain rules and the inline rules on raw, the generic
+// form of the value.
+func (ct *Contract) walkAll(r *run, raw any) {
 	// Rules see msg, with Avro union members bare. The walks follow raw
 	// alongside: a bare member no longer says which branch it was (a
 	// map's only key may be named like a branch, two record branches
@@ -320,7 +346,21 @@ func (ct *Contract) check(v any, payload []byte, budget int) *run {
 	if ct.hasInline && !r.stop {
 		r.walk(nil, msg, raw, ct.root, nil, 0)
 	}
-	return r
+}
+
+// shapeMismatch records that the Avro walk cannot follow the value at the
+// current place (see run.mismatch), and stops the walk. On the decoded
+// value it fails the record: a place no rule can be judged at is not
+// passed.
+func (r *run) shapeMismatch(what string) {
+	if r.ct.format != serde.Avro || r.mismatch {
+		return
+	}
+	r.mismatch, r.stop = true, true
+	if r.decoded {
+		r.errs = append(r.errs, &serde.ValidationError{Path: r.pathString(), Err: serde.ErrType,
+			Reason: "the contract's rules cannot follow the value here: " + what})
+	}
 }
 
 func (r *run) result() error {
@@ -458,6 +498,7 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 	case serde.RuleRecord:
 		m, ok := v.(map[string]any)
 		if !ok {
+			r.shapeMismatch("a record that is not a map[string]any")
 			return
 		}
 		rm, ok := raw.(map[string]any)
@@ -494,6 +535,7 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 	case serde.RuleArray:
 		l, ok := v.([]any)
 		if !ok {
+			r.shapeMismatch("an array that is not a []any")
 			return
 		}
 		rl, ok := raw.([]any)
@@ -508,6 +550,7 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 	case serde.RuleMap:
 		m, ok := v.(map[string]any)
 		if !ok {
+			r.shapeMismatch("a map that is not a map[string]any")
 			return
 		}
 		rm, ok := raw.(map[string]any)
@@ -527,6 +570,10 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		// v is already the member bare found in raw; only the branch is
 		// wanted.
 		b, raw, _ := member(n, raw)
+		if b == nil {
+			r.shapeMismatch("a union member that fits no branch, or more than one, by its Go type")
+			return
+		}
 		r.walk(p, v, raw, b, f, depth+1)
 	case serde.RuleString, serde.RuleBytes, serde.RuleInt, serde.RuleLong,
 		serde.RuleFloat, serde.RuleDouble, serde.RuleBoolean, serde.RuleNull:
@@ -741,15 +788,20 @@ func member(n *serde.RuleNode, v any) (b *serde.RuleNode, x any, wrapped bool) {
 	return fitting(n, v), v, false
 }
 
-// fitting is the first branch of the union n whose type fits the bare
-// value v; it never reads v as a wrapper.
+// fitting is the branch of the union n whose type fits the bare value v,
+// nil when none or more than one does (a string fits an enum and a
+// string, a map two records): it never reads v as a wrapper.
 func fitting(n *serde.RuleNode, v any) *serde.RuleNode {
+	var fit *serde.RuleNode
 	for _, b := range n.Branches {
 		if fits(b.Kind, v) {
-			return b
+			if fit != nil {
+				return nil
+			}
+			fit = b
 		}
 	}
-	return nil
+	return fit
 }
 
 func fits(kind string, v any) bool {

@@ -179,7 +179,14 @@ func New(c serde.Compiled, rs *serde.RuleSet, md *serde.Metadata, opts ...Opt) (
 		ct.fields = map[*serde.RuleNode][]fieldMeta{}
 		ct.inline = map[*serde.RuleNode][]*program{}
 		ct.tg = tg
-		if err := ct.compileTree(ct.root, "", inlineEnv, tg, map[*serde.RuleNode]string{}); err != nil {
+		// A JSON Schema's fields are named from "$" (Confluent's clients
+		// start the path there), also when the root is a $ref or a
+		// combinator whose node has no name of its own.
+		root := ""
+		if ct.format == serde.JSON {
+			root = "$"
+		}
+		if err := ct.compileTree(ct.root, root, inlineEnv, tg, map[*serde.RuleNode]string{}); err != nil {
 			return nil, err
 		}
 	}

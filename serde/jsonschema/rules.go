@@ -192,8 +192,12 @@ func countPlainJSON(v any, depth, max int) (plain bool, nodes int) {
 // carry them. CEL reads a json.Number as an int when it is one (exactly,
 // past 2^53 too) and as a double otherwise, so a generated type, a
 // json.RawMessage and a map of the same value get the same verdict.
+//
+// A map holding anything but map[string]any, []any and scalars (a struct,
+// a []string, a pointer, a json.RawMessage) is not walked as given: its
+// payload is decoded instead, so no place escapes the rules.
 func (s *Compiled) RuleValue(v any, payload []byte) (any, error) {
-	if m, ok := v.(map[string]any); ok {
+	if m, ok := v.(map[string]any); ok && genericJSON(m, 0) {
 		return m, nil
 	}
 	dec := json.NewDecoder(bytes.NewReader(payload))
@@ -462,4 +466,33 @@ func (b *jsonRules) tags(p any, where string) []string {
 		b.err = fmt.Errorf("%w: %s: confluent:tags: %v", serde.ErrSchema, where, err)
 	}
 	return ts
+}
+
+// genericJSON reports whether v holds only the generic forms the rules walk:
+// map[string]any, []any, strings, bools, numbers (json.Number and Go's
+// number types) and nil.
+func genericJSON(v any, depth int) bool {
+	if depth > maxRuleDepth {
+		return false
+	}
+	switch x := v.(type) {
+	case map[string]any:
+		for _, e := range x {
+			if !genericJSON(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	case []any:
+		for _, e := range x {
+			if !genericJSON(e, depth+1) {
+				return false
+			}
+		}
+		return true
+	case nil, string, bool, json.Number, float64, float32, int, int8, int16, int32, int64,
+		uint, uint8, uint16, uint32, uint64:
+		return true
+	}
+	return false
 }
