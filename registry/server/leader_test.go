@@ -265,20 +265,29 @@ func TestLeaderCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := startInstance(t, addrs, "_schemas")
+	// b's joining can move the election to b (the range balancer orders
+	// members by their random IDs); CI once gated b after it had won, so
+	// the writes below could not be forwarded. Wait until the group
+	// settled with both, then gate whichever follows.
+	waitSettled(t, addrs, a, b)
+	lead, follow := a, b
+	if b.s.kafka.isLeader() {
+		lead, follow = b, a
+	}
 	gate := make(chan struct{})
-	b.s.kafka.gate.Store(&gate) // b stops replaying
+	follow.s.kafka.gate.Store(&gate) // the follower stops replaying
 	const n = 20
 	for i := range n {
-		if _, err := register(a.url, fmt.Sprintf("s%d", i), schemaN(i+2)); err != nil {
+		if _, err := register(lead.url, fmt.Sprintf("s%d", i), schemaN(i+2)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	a.s.Close() // b is elected with a state that lacks the last n writes
+	lead.s.Close() // the follower is elected with a state that lacks the last n writes
 	go func() {
 		time.Sleep(time.Second)
 		close(gate)
 	}()
-	id, err := register(b.url, "after", schemaN(1000))
+	id, err := register(follow.url, "after", schemaN(1000))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,6 +343,12 @@ func TestUnclearCommit(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := startInstance(t, addrs, "_schemas")
+	// b's joining can move the election to b: let it settle, then play
+	// the test on whichever leads.
+	waitSettled(t, addrs, a, b)
+	if b.s.kafka.isLeader() {
+		a, b = b, a
+	}
 	var once atomic.Bool
 	fail := func() error {
 		if once.CompareAndSwap(false, true) {
@@ -391,22 +406,7 @@ func TestAssociationsOnInstances(t *testing.T) {
 	b := startInstance(t, addrs, "_schemas")
 	// b's joining moves the election: wait until the group settled with
 	// both and its leader caught up.
-	// The bound is generous: under -race beside other packages' tests on
-	// two cores, one CI run saw the group Stable but no leader caught up
-	// after 20 s (it settles in about a second when the machine is free).
-	adm := kadm.NewClient(newClient(t, addrs))
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		gs, err := adm.DescribeGroups(context.Background(), groupName("_schemas"))
-		g := gs[groupName("_schemas")]
-		if err == nil && g.State == "Stable" && len(g.Members) == 2 && (a.s.kafka.ready() || b.s.kafka.ready()) {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("group not settled: %+v %v; a leads %v, b leads %v", g, err, a.s.kafka.isLeader(), b.s.kafka.isLeader())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitSettled(t, addrs, a, b)
 	body := `{"resourceName":"orders","resourceNamespace":"lkc-1","resourceId":"topic-1","associations":[{"associationType":"value","subject":"orders-value"}]}`
 	resp, err := httpc.Post(b.url+"/associations", ContentType, strings.NewReader(body))
 	if err != nil {
@@ -436,4 +436,26 @@ func (ks *kafkaStore) ready() bool {
 	cancel()
 	_, leader, err := ks.writer(ctx)
 	return leader && err == nil
+}
+
+// waitSettled waits until the election group is Stable with a and b and
+// its leader caught up. The bound is generous: under -race beside other
+// packages' tests on two cores, one CI run saw the group Stable but no
+// leader caught up after 20 s (it settles in about a second when the
+// machine is free).
+func waitSettled(t *testing.T, addrs []string, a, b *instance) {
+	t.Helper()
+	adm := kadm.NewClient(newClient(t, addrs))
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		gs, err := adm.DescribeGroups(context.Background(), groupName("_schemas"))
+		g := gs[groupName("_schemas")]
+		if err == nil && g.State == "Stable" && len(g.Members) == 2 && (a.s.kafka.ready() || b.s.kafka.ready()) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("group not settled: %+v %v; a leads %v, b leads %v", g, err, a.s.kafka.isLeader(), b.s.kafka.isLeader())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
