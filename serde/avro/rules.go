@@ -4,9 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
-	"math/big"
-	"reflect"
-	"time"
 
 	"github.com/hamba/avro/v2"
 
@@ -33,11 +30,11 @@ func (s *Compiled) RuleTree() (*serde.RuleNode, error) {
 // []any, scalars, {"branch": value} for union members): v itself when it is
 // a map, else payload decoded.
 //
-// A map holding anything but hamba's generic forms (a struct, a []string,
-// a pointer) is not walked as given: its payload is decoded instead, so no
-// place escapes the rules.
+// A map holding other Go types (a struct, a []string, a pointer) is walked
+// as given until the walk meets one; serde/contract then walks the payload
+// decoded instead.
 func (s *Compiled) RuleValue(v any, payload []byte) (any, error) {
-	if m, ok := v.(map[string]any); ok && plainAvro(m, 0) {
+	if m, ok := v.(map[string]any); ok {
 		return m, nil
 	}
 	var out any
@@ -153,34 +150,4 @@ func (b *ruleBuilder) tags(p any, where string) []string {
 		b.err = fmt.Errorf("%w: %s: confluent:tags: %v", serde.ErrSchema, where, err)
 	}
 	return ts
-}
-
-// plainAvro reports whether v holds only hamba's generic forms, which the
-// rules walk: map[string]any, []any, scalars, []byte, byte arrays (fixed),
-// time.Time and time.Duration, *big.Rat (decimal) and nil.
-func plainAvro(v any, depth int) bool {
-	if depth > 1000 {
-		return false
-	}
-	switch x := v.(type) {
-	case map[string]any:
-		for _, e := range x {
-			if !plainAvro(e, depth+1) {
-				return false
-			}
-		}
-		return true
-	case []any:
-		for _, e := range x {
-			if !plainAvro(e, depth+1) {
-				return false
-			}
-		}
-		return true
-	case nil, string, []byte, bool, int, int32, int64, float32, float64,
-		time.Time, time.Duration, *big.Rat, avro.LogicalDuration:
-		return true
-	}
-	t := reflect.TypeOf(v)
-	return t.Kind() == reflect.Array && t.Elem().Kind() == reflect.Uint8
 }

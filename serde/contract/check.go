@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"strings"
+	"time"
 
 	"cel.dev/cel-go/common/types"
 	"cel.dev/cel-go/interpreter"
@@ -582,6 +584,10 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		// Python's FieldContext.is_primitive) pass an ENUM (Avro and
 		// Protobuf enums; JSON Schema enum and const) or a FIXED value
 		// through unjudged, and so does this walk.
+		if r.ct.format == serde.Avro && !avroScalar(v) {
+			r.shapeMismatch(fmt.Sprintf("a value of Go type %T", v))
+			return
+		}
 		if p == nil || f == nil || !selects(p.rule.Tags, f.meta.tags) {
 			return
 		}
@@ -591,6 +597,18 @@ func (r *run) walk(p *program, v, raw any, n *serde.RuleNode, f *field, depth in
 		r.act = vars{value: v, name: f.name, fullName: f.meta.fullName, typeName: n.Kind, tags: f.meta.tags, message: f.containing}
 		r.eval(p)
 	}
+}
+
+// avroScalar reports whether v is one of hamba's generic forms of an Avro
+// primitive or logical value, which rules are judged on; any other Go type
+// (a pointer, a named type) sends the run to the payload's decoded form.
+func avroScalar(v any) bool {
+	switch v.(type) {
+	case string, []byte, bool, int, int32, int64, float32, float64,
+		time.Time, time.Duration, *big.Rat:
+		return true
+	}
+	return false
 }
 
 // placeMeta is field i of n, a scoped node (see Contract.scoped), at the
