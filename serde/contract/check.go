@@ -156,7 +156,8 @@ type run struct {
 	branches map[branchKey]bool
 
 	// places holds the field metas of scoped nodes at the places the
-	// walk met them (see placeMeta).
+	// walk met them that the contract's cache had no room for (see
+	// placeMeta).
 	places map[placeKey]*fieldMeta
 
 	// steps is the work of the run's walks, budget its limit (0: none
@@ -621,16 +622,31 @@ func (r *run) placeMeta(n *serde.RuleNode, i int, full string) *fieldMeta {
 		return m
 	}
 	k := placeKey{n: n, i: i, full: full}
+	if pm, ok := r.ct.places.Load(k); ok {
+		return pm.(*fieldMeta)
+	}
 	if pm, ok := r.places[k]; ok {
 		return pm
 	}
 	pm := &fieldMeta{fullName: full, tags: r.ct.tg.of(full, n.Fields[i].Tags), rules: m.rules}
+	// The places a schema has are few, but a recursive one has as many
+	// as its values are deep: the contract keeps the first maxPlaces for
+	// every Check, and a run keeps the others for itself.
+	if r.ct.nplaces.Load() < maxPlaces {
+		if _, loaded := r.ct.places.LoadOrStore(k, pm); !loaded {
+			r.ct.nplaces.Add(1)
+		}
+		return pm
+	}
 	if r.places == nil {
 		r.places = map[placeKey]*fieldMeta{}
 	}
 	r.places[k] = pm
 	return pm
 }
+
+// maxPlaces bounds Contract.places.
+const maxPlaces = 4096
 
 // placeKey is a field of a scoped node at a place.
 type placeKey struct {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"buf.build/go/protovalidate"
@@ -33,8 +34,12 @@ type Contract struct {
 	// place's). tg is the metadata tagger, for those.
 	scoped map[*serde.RuleNode]bool
 	tg     *tagger
-	inline map[*serde.RuleNode][]*program // type-level inline rules
-	combs  combinators                    // JSON Schema: how COMBINED nodes are walked; nil for Avro
+	// places caches the field metas of scoped nodes at places (placeKey
+	// to *fieldMeta) across Checks, nplaces of them, at most maxPlaces.
+	places  sync.Map
+	nplaces atomic.Int64
+	inline  map[*serde.RuleNode][]*program // type-level inline rules
+	combs   combinators                    // JSON Schema: how COMBINED nodes are walked; nil for Avro
 
 	// Protobuf.
 	msg       protoreflect.MessageDescriptor

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/schemagen/schemagen/serde"
+	"github.com/schemagen/schemagen/serde/contract"
 )
 
 // TestCelFieldFullNameOfRefPlace: a JSON Schema object reached through
@@ -32,7 +33,7 @@ func TestCelFieldFullNameOfRefPlace(t *testing.T) {
 		{Name: "secret", Kind: "CONDITION", Mode: "WRITE", Type: "CEL_FIELD", Tags: []string{"PII"}, Expr: "value != 'secret'"},
 	}}
 	md := &serde.Metadata{Tags: map[string][]string{"$.billing.geo.*": {"PII"}}}
-	for _, tc := range []struct {
+	cases := []struct {
 		name, v string
 		want    []want
 	}{
@@ -43,10 +44,25 @@ func TestCelFieldFullNameOfRefPlace(t *testing.T) {
 		{"list city", `{"list":[{"city":"A"},{"city":"Nowhere"}]}`, []want{{"list[1].city", "listCity"}}},
 		{"third node", `{"head":{"v":"a","next":{"v":"b","next":{"v":"x"}}}}`, []want{{"head.next.next.v", "third"}}},
 		{"tag by the second place", `{"address":{"geo":{"lat":"secret"}},"billing":{"geo":{"lat":"secret"}}}`, []want{{"billing.geo.lat", "secret"}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, err := serialize(t, js, rules, md, json.RawMessage(tc.v))
-			checkViolations(t, out, err, tc.want)
-		})
+	}
+	// One contract for every case, twice over: the places cached across
+	// Checks (Contract.places) give each place its own name.
+	ct, err := contract.New(js, rules, md)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared, err := serde.NewSerializer(js, serde.SerializerConfig{Topic: "orders", Subject: "orders-value", ID: 7, Contract: ct})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				out, err := serialize(t, js, rules, md, json.RawMessage(tc.v))
+				checkViolations(t, out, err, tc.want)
+				out, err = shared.AppendSerialize(nil, json.RawMessage(tc.v))
+				checkViolations(t, out, err, tc.want)
+			})
+		}
 	}
 }
