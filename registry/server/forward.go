@@ -84,7 +84,10 @@ func (ks *kafkaStore) route(next http.Handler) http.Handler {
 					return
 				}
 				if ctx.Err() != nil {
-					ks.s.writeError(w, newAPIError(http.StatusServiceUnavailable, errcode.UnknownLeader, "leader not ready: %v", ctx.Err()))
+					if err == nil {
+						err = ctx.Err()
+					}
+					ks.s.writeError(w, newAPIError(http.StatusServiceUnavailable, errcode.UnknownLeader, "leader not ready: %v", err))
 					return
 				}
 				continue

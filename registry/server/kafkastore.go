@@ -55,6 +55,16 @@ type kafkaStore struct {
 	// committed: the commit landed, the writer is told it failed.
 	failCommit atomic.Pointer[func() error]
 
+	// abortCommit, when set (by tests) and true, ends a transaction with
+	// an abort where a commit was asked, and reports it committed: what
+	// kgo's EndTransaction once did under load (it found no partition
+	// added though the produce had succeeded, aborted, returned nil).
+	abortCommit atomic.Pointer[func() bool]
+
+	// stall is the catch-up's catchUpStall, in nanoseconds (tests
+	// shorten it).
+	stall atomic.Int64
+
 	group *kgo.Client // the election's group member
 	lead  leaderState
 
@@ -82,6 +92,7 @@ func openKafkaStore(s *Server) (*kafkaStore, error) {
 	ctx, cancel := context.WithCancel(context.Background())
 	ks := &kafkaStore{s: s, topic: kc.topic, cl: cl, applied: -1, tick: make(chan struct{}), ctx: ctx, cancel: cancel, done: make(chan struct{})}
 	ks.seen.Store(-1)
+	ks.stall.Store(int64(catchUpStall))
 	fail := func(err error) (*kafkaStore, error) {
 		cancel()
 		cl.Close()
@@ -285,6 +296,29 @@ func (ks *kafkaStore) waitApplied(ctx context.Context, off int64) error {
 		case <-tick:
 		case <-ctx.Done():
 			return fmt.Errorf("replay reached offset %d, waiting for %d: %w", applied, off, ctx.Err())
+		}
+	}
+}
+
+// waitProgress waits until the state holds the topic up to off, or until
+// the replay made no progress for stall (or the store closed).
+func (ks *kafkaStore) waitProgress(off int64, stall time.Duration) error {
+	t := time.NewTimer(stall)
+	defer t.Stop()
+	for {
+		ks.s.mu.RLock()
+		applied, tick := ks.applied, ks.tick
+		ks.s.mu.RUnlock()
+		if applied >= off {
+			return nil
+		}
+		select {
+		case <-tick:
+			t.Reset(stall)
+		case <-t.C:
+			return fmt.Errorf("replay reached offset %d, waiting for %d: no progress for %v", applied, off, stall)
+		case <-ks.ctx.Done():
+			return fmt.Errorf("replay reached offset %d, waiting for %d: %w", applied, off, ks.ctx.Err())
 		}
 	}
 }

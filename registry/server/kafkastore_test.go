@@ -244,7 +244,8 @@ func TestKafkaStoreReplayedGUID(t *testing.T) {
 // Confluent's, byte for byte for the keys (compaction compares bytes).
 func TestKafkaStoreWritesConfluent(t *testing.T) {
 	addrs := newCluster(t, 1)
-	s := newServer(t, KafkaStore("", kgo.SeedBrokers(addrs...)))
+	klog, logOpt := failLogs(t, "the server")
+	s := newServer(t, KafkaStore("", kgo.SeedBrokers(addrs...), klog), logOpt)
 	runSteps(t, s.Handler(), []step{
 		{name: "register", method: "POST", path: "/subjects/a/versions", body: avroBody(`"string"`), status: 200},
 		{name: "soft delete", method: "DELETE", path: "/subjects/a/versions/1", status: 200},

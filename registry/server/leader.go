@@ -39,7 +39,15 @@ type leaderState struct {
 	prod   *kgo.Client   // the transactional producer while leader
 	ready  chan struct{} // closed once the leader replayed its NOOP
 	leader bool
+	// catchUpErr is why the term's last catch-up attempt failed, for
+	// the answer to a write that waited in vain.
+	catchUpErr error
 }
+
+// catchUpStall is how long a leader's catch-up waits for a replay that
+// makes no progress before it writes another NOOP. A fetch of a stable
+// partition returns within kgo's FetchMaxWait (5 s by default).
+const catchUpStall = 12 * time.Second
 
 func groupName(topic string) string { return "schemagen-registry-" + topic }
 
@@ -109,7 +117,7 @@ func (ks *kafkaStore) becomeLeader() {
 		ls.prod.Close()
 	}
 	ready := make(chan struct{})
-	ls.ready, ls.leader = ready, true
+	ls.ready, ls.leader, ls.catchUpErr = ready, true, nil
 	prod, err := kgo.NewClient(append([]kgo.Opt{
 		kgo.TransactionalID(txnID(ks.topic)),
 		kgo.TransactionTimeout(kc.session),
@@ -136,7 +144,10 @@ func (ks *kafkaStore) catchUp(prod *kgo.Client, term int, ready chan struct{}) {
 	for ks.ctx.Err() == nil {
 		off, err := ks.produceTxn(prod, []*kgo.Record{{Topic: ks.topic, Key: mustJSON(crKey{KeyType: keyNoop})}})
 		if err == nil {
-			err = ks.waitApplied(ks.ctx, off)
+			// A NOOP that was aborted after all is never replayed (a
+			// read_committed reader skips it): wait while the replay
+			// moves, and write another when it stalls short of it.
+			err = ks.waitProgress(off, time.Duration(ks.stall.Load()))
 		}
 		if err == nil {
 			ls.mu.Lock()
@@ -149,6 +160,9 @@ func (ks *kafkaStore) catchUp(prod *kgo.Client, term int, ready chan struct{}) {
 		}
 		ls.mu.Lock()
 		stale := ls.term != term
+		if !stale {
+			ls.catchUpErr = err
+		}
 		ls.mu.Unlock()
 		if stale {
 			return
@@ -211,6 +225,12 @@ func (ks *kafkaStore) writer(ctx context.Context) (*kgo.Client, bool, error) {
 	case <-ready:
 		return prod, true, nil
 	case <-ctx.Done():
+		ls.mu.Lock()
+		last := ls.catchUpErr
+		ls.mu.Unlock()
+		if last != nil {
+			return nil, true, fmt.Errorf("leader catch-up: %w (last attempt: %v)", ctx.Err(), last)
+		}
 		return nil, true, fmt.Errorf("leader catch-up: %w", ctx.Err())
 	}
 }
@@ -233,6 +253,8 @@ func (ks *kafkaStore) produceTxn(prod *kgo.Client, recs []*kgo.Record) (int64, e
 	perr := prod.ProduceSync(ctx, recs...).FirstErr()
 	commit := kgo.TryCommit
 	if perr != nil {
+		commit = kgo.TryAbort
+	} else if f := ks.abortCommit.Load(); f != nil && (*f)() {
 		commit = kgo.TryAbort
 	}
 	err := prod.EndTransaction(ctx, commit)
