@@ -150,7 +150,7 @@ func (ks *kafkaStore) forward(ctx context.Context, client *http.Client, w http.R
 		return false, err
 	}
 	if off, perr := strconv.ParseInt(resp.Header.Get(hdrOffset), 10, 64); perr == nil {
-		if err := ks.waitApplied(ctx, off); err != nil {
+		if err := ks.waitApplied(ctx, off, 0); err != nil {
 			ks.s.writeError(w, newAPIError(http.StatusServiceUnavailable, errcode.Timeout, "written, but this instance has not replayed it yet: %v", err))
 			return true, nil
 		}

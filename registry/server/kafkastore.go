@@ -283,8 +283,17 @@ func (ks *kafkaStore) setApplied(off int64) {
 	ks.tick = make(chan struct{})
 }
 
-// waitApplied waits until the state holds the topic up to off.
-func (ks *kafkaStore) waitApplied(ctx context.Context, off int64) error {
+// waitApplied waits until the state holds the topic up to off. With a
+// stall above zero it also gives up when the replay made no progress for
+// that long.
+func (ks *kafkaStore) waitApplied(ctx context.Context, off int64, stall time.Duration) error {
+	var stalled <-chan time.Time // nil: never
+	var t *time.Timer
+	if stall > 0 {
+		t = time.NewTimer(stall)
+		defer t.Stop()
+		stalled = t.C
+	}
 	for {
 		ks.s.mu.RLock()
 		applied, tick := ks.applied, ks.tick
@@ -294,31 +303,13 @@ func (ks *kafkaStore) waitApplied(ctx context.Context, off int64) error {
 		}
 		select {
 		case <-tick:
+			if t != nil {
+				t.Reset(stall)
+			}
+		case <-stalled:
+			return fmt.Errorf("replay reached offset %d, waiting for %d: no progress for %v", applied, off, stall)
 		case <-ctx.Done():
 			return fmt.Errorf("replay reached offset %d, waiting for %d: %w", applied, off, ctx.Err())
-		}
-	}
-}
-
-// waitProgress waits until the state holds the topic up to off, or until
-// the replay made no progress for stall (or the store closed).
-func (ks *kafkaStore) waitProgress(off int64, stall time.Duration) error {
-	t := time.NewTimer(stall)
-	defer t.Stop()
-	for {
-		ks.s.mu.RLock()
-		applied, tick := ks.applied, ks.tick
-		ks.s.mu.RUnlock()
-		if applied >= off {
-			return nil
-		}
-		select {
-		case <-tick:
-			t.Reset(stall)
-		case <-t.C:
-			return fmt.Errorf("replay reached offset %d, waiting for %d: no progress for %v", applied, off, stall)
-		case <-ks.ctx.Done():
-			return fmt.Errorf("replay reached offset %d, waiting for %d: %w", applied, off, ks.ctx.Err())
 		}
 	}
 }

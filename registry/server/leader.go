@@ -147,7 +147,7 @@ func (ks *kafkaStore) catchUp(prod *kgo.Client, term int, ready chan struct{}) {
 			// A NOOP that was aborted after all is never replayed (a
 			// read_committed reader skips it): wait while the replay
 			// moves, and write another when it stalls short of it.
-			err = ks.waitProgress(off, time.Duration(ks.stall.Load()))
+			err = ks.waitApplied(ks.ctx, off, time.Duration(ks.stall.Load()))
 		}
 		if err == nil {
 			ls.mu.Lock()
