@@ -144,7 +144,7 @@ func (ks *kafkaStore) becomeLeader() {
 // have finished; EndTransaction then finds no partition added and, on a
 // broker with KIP-890 part 2, aborts a commit and returns nil (on an
 // older one it ends nothing and the next transaction carries the
-// record). Seen under load, once in about 300 elections. Keeping that
+// record). Seen under load, about once in 350 elections. Keeping that
 // first transaction off the catch-up's NOOP spares the term the stall
 // (catchUpStall) that such a NOOP costs. Its outcome does not matter.
 func (ks *kafkaStore) warmUp(prod *kgo.Client) {
