@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"unicode/utf8"
 )
 
 // CompileFunc compiles a schema of one format, resolving its references
@@ -53,4 +54,25 @@ var formatPackage = map[Format]string{
 	Avro:     "github.com/schemagen/schemagen/serde/avro",
 	Protobuf: "github.com/schemagen/schemagen/serde/protobuf",
 	JSON:     "github.com/schemagen/schemagen/serde/jsonschema",
+}
+
+// CheckUTF8 returns an error wrapping ErrSchema when text, a schema or a
+// reference named by what, is not valid UTF-8, and nil when it is. Each
+// format's Compile refuses such text before parsing: JSON and .proto text
+// is UTF-8, and the parsers would read each bad byte as U+FFFD, so two
+// property names that differ only in bad bytes became one (a JSON Schema
+// lost a property; an Avro canonical text repeated a key and changed when
+// compiled again, which FuzzCompile found).
+func CheckUTF8(what, text string) error {
+	if utf8.ValidString(text) {
+		return nil
+	}
+	for i, r := range text {
+		if r == utf8.RuneError {
+			if _, n := utf8.DecodeRuneInString(text[i:]); n == 1 {
+				return fmt.Errorf("%w: %s is not valid UTF-8 (byte %d)", ErrSchema, what, i)
+			}
+		}
+	}
+	return fmt.Errorf("%w: %s is not valid UTF-8", ErrSchema, what)
 }

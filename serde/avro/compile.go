@@ -140,6 +140,9 @@ func allNamed(ts []avro.Schema) bool {
 
 // account checks one schema text against the limits before it is parsed.
 func (c *compiler) account(text, what string) error {
+	if err := serde.CheckUTF8(what, text); err != nil {
+		return fmt.Errorf("avro: %w", err)
+	}
 	c.bytes += len(text)
 	if c.bytes > c.cfg.maxSchemaBytes {
 		return fmt.Errorf("avro: %w: %s text brings the total to %d bytes, more than %d", serde.ErrLimit, what, c.bytes, c.cfg.maxSchemaBytes)

@@ -85,6 +85,9 @@ func (m *Model) Parse(name string, s serde.Schema) (*Document, error) {
 
 func parseDocument(name string, s serde.Schema, cfg config) (*Document, error) {
 	what := "schema " + name
+	if err := serde.CheckUTF8(what, s.Text); err != nil {
+		return nil, fmt.Errorf("jsonschema: %w", err)
+	}
 	if cfg.maxBytes > 0 && len(s.Text) > cfg.maxBytes {
 		return nil, fmt.Errorf("jsonschema: %w: %w: %s is %d bytes, over the limit of %d", serde.ErrSchema, serde.ErrLimit, what, len(s.Text), cfg.maxBytes)
 	}

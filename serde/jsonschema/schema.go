@@ -236,6 +236,9 @@ func refURLs(base *url.URL, name string) []string {
 
 // checkLimits enforces the size and depth limits on schema text.
 func checkLimits(what, text string, cfg config) error {
+	if err := serde.CheckUTF8(what, text); err != nil {
+		return fmt.Errorf("jsonschema: %w", err)
+	}
 	if cfg.maxBytes > 0 && len(text) > cfg.maxBytes {
 		return fmt.Errorf("jsonschema: %w: %w: %s is %d bytes, over the limit of %d", serde.ErrSchema, serde.ErrLimit, what, len(text), cfg.maxBytes)
 	}

@@ -176,6 +176,9 @@ func gather(ctx context.Context, s serde.Schema, r serde.Resolver, cfg *config) 
 		if len(it.text) > cfg.maxSchemaBytes {
 			return nil, fmt.Errorf("%w: protobuf: %s is %d bytes, limit %d", serde.ErrLimit, it.path, len(it.text), cfg.maxSchemaBytes)
 		}
+		if err := serde.CheckUTF8(it.path, it.text); err != nil {
+			return nil, fmt.Errorf("protobuf: %w", err)
+		}
 		if total += len(it.text); total > cfg.maxTotalBytes {
 			return nil, fmt.Errorf("%w: protobuf: %s brings the schema and its imports to %d bytes, limit %d", serde.ErrLimit, it.path, total, cfg.maxTotalBytes)
 		}
