@@ -343,15 +343,7 @@ func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, t
 				return err
 			}
 		}
-		if err := ct.compileTree(n.Items, scope, env, tg, seen); err != nil {
-			return err
-		}
-		for _, b := range n.Branches {
-			if err := ct.compileTree(b, scope, env, tg, seen); err != nil {
-				return err
-			}
-		}
-		return nil
+		return ct.compileKids(n, scope, env, tg, seen)
 	}
 	seen[n] = scope
 	inline := func(rules []serde.InlineRule) ([]*program, error) { return ct.compileInline(env, rules) }
@@ -382,6 +374,12 @@ func (ct *Contract) compileTree(n *serde.RuleNode, scope string, env *cel.Env, t
 			}
 		}
 	}
+	return ct.compileKids(n, name, env, tg, seen)
+}
+
+// compileKids compiles the trees of n's items and union branches, which
+// take n's name.
+func (ct *Contract) compileKids(n *serde.RuleNode, name string, env *cel.Env, tg *tagger, seen map[*serde.RuleNode]string) error {
 	if err := ct.compileTree(n.Items, name, env, tg, seen); err != nil {
 		return err
 	}
